@@ -1,0 +1,63 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "perftop",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "PerfKit", targets: ["PerfKit"]),
+        .executable(name: "perftop", targets: ["perftop"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+    ],
+    targets: [
+        .target(
+            name: "PerfKit",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]
+        ),
+        .target(
+            name: "PerftopCore",
+            dependencies: [
+                "PerfKit",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]
+        ),
+        .systemLibrary(
+            name: "CNCursesW",
+            providers: [.apt(["libncurses-dev"])]
+        ),
+        .target(
+            name: "PerftopTUI",
+            dependencies: ["PerftopCore", "CNCursesW"]
+        ),
+        .executableTarget(
+            name: "perftop",
+            dependencies: [
+                "PerfKit",
+                "PerftopCore",
+                "PerftopTUI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "PerfKitTests", dependencies: ["PerfKit"]),
+        .testTarget(
+            name: "PerftopCoreTests",
+            dependencies: ["PerftopCore"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(name: "PerftopTUITests", dependencies: ["PerftopTUI"]),
+        .testTarget(
+            name: "PerftopEndToEndTests",
+            dependencies: ["PerfKit"]
+        ),
+    ]
+)

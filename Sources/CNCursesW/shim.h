@@ -1,0 +1,65 @@
+// C helpers for ncursesw: the macros Swift cannot import, wrapped as static
+// inline functions, and the async-signal-safe terminal restore used by the
+// crash-signal handlers.
+#ifndef PERFTOP_CNCURSESW_SHIM_H
+#define PERFTOP_CNCURSESW_SHIM_H
+
+#ifndef _XOPEN_SOURCE_EXTENDED
+#define _XOPEN_SOURCE_EXTENDED 1
+#endif
+#ifndef NCURSES_WIDECHAR
+#define NCURSES_WIDECHAR 1
+#endif
+
+#include <locale.h>
+#include <ncursesw/curses.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+static inline int perftop_color_pair(int pair) { return (int)COLOR_PAIR(pair); }
+static inline int perftop_lines(void) { return LINES; }
+static inline int perftop_cols(void) { return COLS; }
+static inline int perftop_colors(void) { return COLORS; }
+static inline int perftop_key_resize(void) { return KEY_RESIZE; }
+static inline int perftop_err(void) { return ERR; }
+static inline unsigned int perftop_a_bold(void) { return (unsigned int)A_BOLD; }
+static inline unsigned int perftop_a_dim(void) { return (unsigned int)A_DIM; }
+static inline unsigned int perftop_a_reverse(void) { return (unsigned int)A_REVERSE; }
+static inline unsigned int perftop_a_underline(void) { return (unsigned int)A_UNDERLINE; }
+static inline int perftop_getmaxy(WINDOW *window) { return getmaxy(window); }
+static inline int perftop_getmaxx(WINDOW *window) { return getmaxx(window); }
+static inline WINDOW *perftop_stdscr(void) { return stdscr; }
+static inline void perftop_setlocale_from_environment(void) { setlocale(LC_ALL, ""); }
+
+// MARK: - Crash-signal terminal restore
+
+// Leaves the alternate screen, shows the cursor and resets attributes with raw
+// escape sequences (write(2) is async-signal-safe; endwin() is not), then
+// re-raises the signal with its default action so the exit status and core
+// dump are the ones the crash would have had.
+static inline void perftop_crash_handler(int signal_number) {
+    static const char reset[] = "\033[?1049l\033[?25h\033[0m\r\n";
+    ssize_t ignored = write(STDOUT_FILENO, reset, sizeof(reset) - 1);
+    (void)ignored;
+    struct sigaction action;
+    memset(&action, 0, sizeof(action));
+    action.sa_handler = SIG_DFL;
+    sigemptyset(&action.sa_mask);
+    sigaction(signal_number, &action, NULL);
+    raise(signal_number);
+}
+
+static inline void perftop_install_crash_handlers(void) {
+    static const int signals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP};
+    for (unsigned long index = 0; index < sizeof(signals) / sizeof(signals[0]); index++) {
+        struct sigaction action;
+        memset(&action, 0, sizeof(action));
+        action.sa_handler = perftop_crash_handler;
+        sigemptyset(&action.sa_mask);
+        action.sa_flags = SA_RESETHAND;
+        sigaction(signals[index], &action, NULL);
+    }
+}
+
+#endif

@@ -1,0 +1,290 @@
+/// Everything the dashboard shows at one moment, derived from the series store.
+///
+/// This is the view model the panes draw: plain values, already computed (rates, hit ratios,
+/// percentiles) from real samples. An absent value (`nil`) or an empty list means no source
+/// provided the data; panes say so instead of inventing a number.
+public struct DashboardModel: Sendable, Equatable {
+    /// When the model was built, in seconds since 1970-01-01 UTC.
+    public var timestamp: Double
+    /// The collection interval, in seconds.
+    public var interval: Double
+    /// Every configured source and its state.
+    public var sources: [SourceStatus]
+    /// One row per cache seen in any source.
+    public var caches: [CacheView]
+    /// One row per processor seen in any source.
+    public var processors: [ProcessorView]
+    /// One row per latency distribution seen in any source.
+    public var latencies: [LatencyView]
+    /// Memory of the system and of the watched processes.
+    public var memory: MemoryView
+    /// Allocation churn of the watched processes.
+    public var churn: [ChurnView]
+    /// The optimization tracker's targets; empty when no tracker is loaded.
+    public var tracker: [TrackerTargetView]
+    /// What perftop itself costs.
+    public var selfCost: SelfCost
+
+    /// Creates a model.
+    public init(
+        timestamp: Double,
+        interval: Double,
+        sources: [SourceStatus] = [],
+        caches: [CacheView] = [],
+        processors: [ProcessorView] = [],
+        latencies: [LatencyView] = [],
+        memory: MemoryView = MemoryView(),
+        churn: [ChurnView] = [],
+        tracker: [TrackerTargetView] = [],
+        selfCost: SelfCost = SelfCost()
+    ) {
+        self.timestamp = timestamp
+        self.interval = interval
+        self.sources = sources
+        self.caches = caches
+        self.processors = processors
+        self.latencies = latencies
+        self.memory = memory
+        self.churn = churn
+        self.tracker = tracker
+        self.selfCost = selfCost
+    }
+}
+
+// MARK: - Sources
+
+/// A source's name and whether its last poll worked.
+public struct SourceStatus: Sendable, Equatable {
+    /// The source's name as shown on screen, e.g. `proc` or `agent:/tmp/a.sock`.
+    public var name: String
+    /// The source's state.
+    public var state: SourceState
+
+    /// Creates a source status.
+    public init(name: String, state: SourceState) {
+        self.name = name
+        self.state = state
+    }
+}
+
+/// Whether a source is delivering data.
+public enum SourceState: Sendable, Equatable {
+    /// Not polled yet.
+    case pending
+    /// The last poll succeeded.
+    case ok
+    /// Recent polls failed, but data from `age` seconds ago is still shown; `reason` says why.
+    case stale(age: Double, reason: String)
+    /// The source delivers nothing; `reason` says why (e.g. `connection refused`).
+    case down(reason: String)
+}
+
+// MARK: - Panes
+
+/// One cache's hit rate and traffic.
+public struct CacheView: Sendable, Equatable {
+    /// The source the cache belongs to.
+    public var source: String
+    /// The cache's name (its `cache` label).
+    public var name: String
+    /// Hits / (hits + misses) over the last interval, from 0 to 1; nil without traffic in it.
+    public var hitRate: Double?
+    /// Lifetime hits / (hits + misses), from 0 to 1; nil before the first request.
+    public var lifetimeHitRate: Double?
+    /// Requests (hits + misses) per second over the last interval.
+    public var requestsPerSecond: Double?
+    /// Evictions per second over the last interval, all causes.
+    public var evictionsPerSecond: Double?
+    /// Entries held now.
+    public var entries: Double?
+    /// The entry capacity.
+    public var capacity: Double?
+    /// Recent interval hit rates, oldest first, for a trend graph.
+    public var hitRateHistory: [Double]
+
+    /// Creates a cache view.
+    public init(
+        source: String,
+        name: String,
+        hitRate: Double? = nil,
+        lifetimeHitRate: Double? = nil,
+        requestsPerSecond: Double? = nil,
+        evictionsPerSecond: Double? = nil,
+        entries: Double? = nil,
+        capacity: Double? = nil,
+        hitRateHistory: [Double] = []
+    ) {
+        self.source = source
+        self.name = name
+        self.hitRate = hitRate
+        self.lifetimeHitRate = lifetimeHitRate
+        self.requestsPerSecond = requestsPerSecond
+        self.evictionsPerSecond = evictionsPerSecond
+        self.entries = entries
+        self.capacity = capacity
+        self.hitRateHistory = hitRateHistory
+    }
+}
+
+/// One processor's queue and throughput.
+public struct ProcessorView: Sendable, Equatable {
+    /// The source the processor belongs to.
+    public var source: String
+    /// The processor's name (its `processor` label).
+    public var name: String
+    /// Tasks waiting to start.
+    public var queueDepth: Double?
+    /// Tasks running now.
+    public var inFlight: Double?
+    /// The concurrency limit.
+    public var concurrencyLimit: Double?
+    /// Tasks completed per second over the last interval (any outcome).
+    public var completedPerSecond: Double?
+    /// Failed tasks per second over the last interval.
+    public var failedPerSecond: Double?
+    /// Recent queue depths, oldest first, for a trend graph.
+    public var depthHistory: [Double]
+
+    /// Creates a processor view.
+    public init(
+        source: String,
+        name: String,
+        queueDepth: Double? = nil,
+        inFlight: Double? = nil,
+        concurrencyLimit: Double? = nil,
+        completedPerSecond: Double? = nil,
+        failedPerSecond: Double? = nil,
+        depthHistory: [Double] = []
+    ) {
+        self.source = source
+        self.name = name
+        self.queueDepth = queueDepth
+        self.inFlight = inFlight
+        self.concurrencyLimit = concurrencyLimit
+        self.completedPerSecond = completedPerSecond
+        self.failedPerSecond = failedPerSecond
+        self.depthHistory = depthHistory
+    }
+}
+
+/// One latency distribution's percentiles, in seconds.
+public struct LatencyView: Sendable, Equatable {
+    /// The source the distribution belongs to.
+    public var source: String
+    /// What is measured, e.g. `processor_service_seconds{processor="jobs"}`.
+    public var name: String
+    /// The median.
+    public var p50: Double?
+    /// The 95th percentile.
+    public var p95: Double?
+    /// The 99th percentile.
+    public var p99: Double?
+
+    /// Creates a latency view.
+    public init(source: String, name: String, p50: Double? = nil, p95: Double? = nil, p99: Double? = nil) {
+        self.source = source
+        self.name = name
+        self.p50 = p50
+        self.p95 = p95
+        self.p99 = p99
+    }
+}
+
+/// Memory of the machine and of the watched processes.
+public struct MemoryView: Sendable, Equatable {
+    /// MemTotal of the machine, in bytes.
+    public var systemTotalBytes: Double?
+    /// MemAvailable of the machine, in bytes.
+    public var systemAvailableBytes: Double?
+    /// CPU busy share of the whole machine over the last interval, from 0 to 100.
+    public var systemCPUBusyPercent: Double?
+    /// One row per watched process.
+    public var processes: [ProcessMemoryView]
+
+    /// Creates a memory view.
+    public init(
+        systemTotalBytes: Double? = nil,
+        systemAvailableBytes: Double? = nil,
+        systemCPUBusyPercent: Double? = nil,
+        processes: [ProcessMemoryView] = []
+    ) {
+        self.systemTotalBytes = systemTotalBytes
+        self.systemAvailableBytes = systemAvailableBytes
+        self.systemCPUBusyPercent = systemCPUBusyPercent
+        self.processes = processes
+    }
+}
+
+/// The resident memory of one process.
+public struct ProcessMemoryView: Sendable, Equatable {
+    /// The source that reported it.
+    public var source: String
+    /// The resident set size, in bytes.
+    public var residentBytes: Double?
+    /// Recent resident sizes, oldest first, for a trend graph.
+    public var residentHistory: [Double]
+
+    /// Creates a process memory view.
+    public init(source: String, residentBytes: Double? = nil, residentHistory: [Double] = []) {
+        self.source = source
+        self.residentBytes = residentBytes
+        self.residentHistory = residentHistory
+    }
+}
+
+/// One allocation-churn readout of one source, with what it is measured from.
+public struct ChurnView: Sendable, Equatable {
+    /// The source that reported it.
+    public var source: String
+    /// What the value counts, e.g. `minor faults` or `allocations`.
+    public var measure: String
+    /// Where the number comes from, e.g. `/proc minor faults (no allocator counters)`.
+    public var origin: String
+    /// Events per second over the last interval.
+    public var perSecond: Double?
+
+    /// Creates a churn view.
+    public init(source: String, measure: String, origin: String, perSecond: Double? = nil) {
+        self.source = source
+        self.measure = measure
+        self.origin = origin
+        self.perSecond = perSecond
+    }
+}
+
+/// One optimization-tracker target and its live status.
+public struct TrackerTargetView: Sendable, Equatable {
+    /// The target's name.
+    public var name: String
+    /// The goal as written, e.g. `p95 < 50ms`.
+    public var goal: String
+    /// The live value, formatted, or nil without data.
+    public var current: String?
+    /// The status word: `met`, `at risk`, `missed`, `no data` or `unbound`.
+    public var status: String
+
+    /// Creates a tracker target view.
+    public init(name: String, goal: String, current: String? = nil, status: String) {
+        self.name = name
+        self.goal = goal
+        self.current = current
+        self.status = status
+    }
+}
+
+/// What perftop itself spends to produce the dashboard.
+public struct SelfCost: Sendable, Equatable {
+    /// Time the last collection took across all sources, in seconds.
+    public var collectSeconds: Double?
+    /// Time the last frame took to lay out and draw, in seconds (filled in by the UI).
+    public var drawSeconds: Double?
+    /// perftop's own CPU use over the last interval, from 0 to 100 per core.
+    public var cpuPercent: Double?
+
+    /// Creates a self-cost record.
+    public init(collectSeconds: Double? = nil, drawSeconds: Double? = nil, cpuPercent: Double? = nil) {
+        self.collectSeconds = collectSeconds
+        self.drawSeconds = drawSeconds
+        self.cpuPercent = cpuPercent
+    }
+}

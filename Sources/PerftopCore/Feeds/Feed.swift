@@ -1,0 +1,34 @@
+import PerfKit
+
+/// A place perftop reads samples from: /proc, an agent's socket, an HTTP endpoint.
+///
+/// The collector calls ``poll(timeout:)`` once per interval. A feed never draws and never keeps
+/// history; it returns what it reads now, normalised to ``Sample``s with the well-known names of
+/// docs/metrics.md. Every poll must finish (or throw) within its timeout and must bound how much it
+/// reads.
+public protocol Feed: Sendable {
+    /// The name shown on screen and in exports, e.g. `proc` or `agent:/tmp/a.sock`.
+    var name: String { get }
+
+    /// Reads the source once.
+    ///
+    /// - Parameter timeout: the longest the poll may take, I/O included.
+    /// - Returns: the samples read.
+    /// - Throws: ``FeedError`` with a short reason to show on screen.
+    func poll(timeout: Duration) async throws -> [Sample]
+}
+
+/// Why a poll failed, in a few words fit for a status line (e.g. `connection refused`).
+public struct FeedError: Error, Equatable, CustomStringConvertible {
+    /// The reason, lower case, without a trailing period.
+    public var reason: String
+
+    /// Creates an error with the reason to show.
+    public init(_ reason: String) {
+        self.reason = reason
+    }
+
+    public var description: String {
+        self.reason
+    }
+}
