@@ -48,13 +48,21 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "PerfKitTests", dependencies: ["PerfKit"]),
+        .testTarget(
+            name: "PerfKitTests",
+            dependencies: ["PerfKit"],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(
             name: "PerftopCoreTests",
             dependencies: ["PerftopCore"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "PerftopTUITests", dependencies: ["PerftopTUI"]),
+        .testTarget(
+            name: "PerftopTUITests",
+            dependencies: ["PerftopTUI"],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(
             name: "PerftopEndToEndTests",
             dependencies: ["PerfKit"]
