@@ -1,0 +1,32 @@
+// MARK: - SampleSource
+
+extension Cache: SampleSource {
+    /// The cache's well-known samples, all labelled `cache=<name>`.
+    ///
+    /// In this order: `cache_hits_total`, `cache_misses_total` (counters), `cache_evictions_total`
+    /// once per ``CacheEvictionCause`` with a `cause` label, even when zero (counters),
+    /// `cache_entries` and `cache_capacity` (gauges). Cost: one lock and seven samples.
+    public func collectSamples() -> [Sample] {
+        let stats = self.stats
+        let cacheLabel = ["cache": self.name]
+        var samples = [
+            Sample(name: "cache_hits_total", labels: cacheLabel, kind: .counter, value: Double(stats.hits)),
+            Sample(name: "cache_misses_total", labels: cacheLabel, kind: .counter, value: Double(stats.misses)),
+        ]
+        for cause in CacheEvictionCause.allCases {
+            samples.append(
+                Sample(
+                    name: "cache_evictions_total",
+                    labels: ["cache": self.name, "cause": cause.rawValue],
+                    kind: .counter,
+                    value: Double(stats.evictions(cause))
+                )
+            )
+        }
+        samples.append(Sample(name: "cache_entries", labels: cacheLabel, kind: .gauge, value: Double(stats.entries)))
+        samples.append(
+            Sample(name: "cache_capacity", labels: cacheLabel, kind: .gauge, value: Double(stats.capacity))
+        )
+        return samples
+    }
+}

@@ -1,0 +1,358 @@
+import Foundation
+import Testing
+
+@testable import PerfKit
+
+@Suite(.timeLimit(.minutes(1))) struct AgentServerTests {
+    // MARK: - Fixtures
+
+    /// A fresh directory under /tmp, short enough for Unix socket paths.
+    struct TemporaryDirectory: ~Copyable {
+        let path: String
+
+        init() throws {
+            self.path = "/tmp/perftop-test-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+            try FileManager.default.createDirectory(
+                atPath: self.path,
+                withIntermediateDirectories: false,
+                attributes: [.posixPermissions: 0o700]
+            )
+        }
+
+        var socketPath: String {
+            self.path + "/a.sock"
+        }
+
+        var contents: [String] {
+            (try? FileManager.default.contentsOfDirectory(atPath: self.path).sorted()) ?? []
+        }
+
+        deinit {
+            try? FileManager.default.removeItem(atPath: self.path)
+        }
+    }
+
+    struct SocketError: Error, CustomStringConvertible {
+        var operation: String
+        var code: Int32
+
+        var description: String {
+            "\(self.operation): \(String(cString: strerror(self.code)))"
+        }
+    }
+
+    /// A blocking Unix socket client, independent of NIO. Reads give up after 10 s so a broken server
+    /// fails the test instead of hanging it; no test asserts how long anything took.
+    final class LineClient {
+        private let descriptor: Int32
+        private var pending: [UInt8] = []
+
+        init(path: String) throws {
+            self.descriptor = try makeSocket()
+            var timeout = timeval(tv_sec: 10, tv_usec: 0)
+            setsockopt(self.descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            let result = withSocketAddress(path) { connect(self.descriptor, $0, $1) }
+            guard result == 0 else {
+                // No close here: the object is fully initialised, so deinit closes the descriptor,
+                // and a second close could hit a number another test has been given since.
+                throw SocketError(operation: "connect", code: errno)
+            }
+        }
+
+        deinit {
+            close(self.descriptor)
+        }
+
+        func send(_ text: String) throws {
+            var bytes = Array(text.utf8)[...]
+            while !bytes.isEmpty {
+                let written = bytes.withUnsafeBytes { write(self.descriptor, $0.baseAddress, $0.count) }
+                guard written > 0 else {
+                    throw SocketError(operation: "write", code: errno)
+                }
+                bytes = bytes.dropFirst(written)
+            }
+        }
+
+        /// The next line without its newline, or `nil` when the server closed the connection.
+        func readLine() throws -> String? {
+            while true {
+                if let newline = self.pending.firstIndex(of: UInt8(ascii: "\n")) {
+                    let line = String(decoding: self.pending[..<newline], as: UTF8.self)
+                    self.pending.removeSubrange(...newline)
+                    return line
+                }
+                var chunk = [UInt8](repeating: 0, count: 65_536)
+                let count = chunk.withUnsafeMutableBytes { read(self.descriptor, $0.baseAddress, $0.count) }
+                if count == 0 || (count < 0 && errno == ECONNRESET) {
+                    return nil
+                }
+                guard count > 0 else {
+                    throw SocketError(operation: "read", code: errno)
+                }
+                self.pending += chunk[..<count]
+            }
+        }
+
+        func requestSnapshot() throws -> Snapshot {
+            try self.send(AgentProtocol.snapshotRequest + "\n")
+            let line = try #require(try self.readLine())
+            return try Snapshot.decode(jsonLine: Data(line.utf8))
+        }
+
+        func readError() throws -> AgentErrorResponse {
+            let line = try #require(try self.readLine())
+            return try JSONDecoder().decode(AgentErrorResponse.self, from: Data(line.utf8))
+        }
+    }
+
+    private func makeRegistry() -> (MetricsRegistry, Cache<String, Int>) {
+        let registry = MetricsRegistry()
+        let cache = Cache<String, Int>(name: "users", capacity: 8)
+        cache.setValue(1, forKey: "a")
+        _ = cache.value(forKey: "a")
+        _ = cache.value(forKey: "b")
+        registry.register(cache)
+        return (registry, cache)
+    }
+
+    private func fileStatus(_ path: String) throws -> stat {
+        var status = stat()
+        guard lstat(path, &status) == 0 else {
+            throw SocketError(operation: "lstat", code: errno)
+        }
+        return status
+    }
+
+    // MARK: - Serving
+
+    @Test func servesSnapshotsOnAPrivateSocket() async throws {
+        let directory = try TemporaryDirectory()
+        let (registry, cache) = self.makeRegistry()
+        let server = try await AgentServer.start(path: directory.socketPath, registry: registry, agentName: "test")
+
+        let status = try self.fileStatus(directory.socketPath)
+        #expect(status.st_mode & S_IFMT == S_IFSOCK)
+        #expect(status.st_mode & 0o777 == 0o600)
+        #expect(directory.contents == ["a.sock"])
+        #expect(server.path == directory.socketPath)
+
+        let client = try LineClient(path: directory.socketPath)
+        let first = try client.requestSnapshot()
+        #expect(first.agent == "test")
+        #expect(first.pid == getpid())
+        #expect(first.samples == cache.collectSamples())
+
+        _ = cache.value(forKey: "a")
+        let second = try client.requestSnapshot()
+        let hits = samples(named: "cache_hits_total", in: second.samples)
+        #expect(hits[["cache": "users"]]?.value == 2)
+
+        try await server.shutdown()
+        #expect(!FileManager.default.fileExists(atPath: directory.socketPath))
+        #expect(directory.contents.isEmpty)
+        #expect(try client.readLine() == nil)
+        try await server.shutdown()
+    }
+
+    @Test func acceptsRequestsSplitAcrossWritesAndCRLF() async throws {
+        let directory = try TemporaryDirectory()
+        let (registry, _) = self.makeRegistry()
+        let server = try await AgentServer.start(path: directory.socketPath, registry: registry, agentName: "split")
+
+        let client = try LineClient(path: directory.socketPath)
+        try client.send(#"{"request":"snap"#)
+        try client.send("shot\"}\r\n")
+        let line = try #require(try client.readLine())
+        #expect(try Snapshot.decode(jsonLine: Data(line.utf8)).agent == "split")
+
+        try await server.shutdown()
+    }
+
+    @Test func answersBadRequestsWithAnErrorLineAndKeepsTheConnection() async throws {
+        let directory = try TemporaryDirectory()
+        let (registry, _) = self.makeRegistry()
+        let server = try await AgentServer.start(path: directory.socketPath, registry: registry, agentName: "test")
+        let client = try LineClient(path: directory.socketPath)
+
+        try client.send(#"{"request":"bogus"}"# + "\n")
+        let unknown = try client.readError()
+        #expect(unknown.schema == "perftop.error")
+        #expect(unknown.version == 1)
+        #expect(unknown.error == #"unknown request "bogus""#)
+
+        try client.send("not json\n")
+        #expect(try client.readError().error == "request is not a JSON object")
+
+        try client.send("\n")
+        #expect(try client.readError().error == "request is not a JSON object")
+
+        #expect(try client.requestSnapshot().agent == "test")
+        try await server.shutdown()
+    }
+
+    @Test func closesTheConnectionAfterAnOverlongLine() async throws {
+        let directory = try TemporaryDirectory()
+        let (registry, _) = self.makeRegistry()
+        let server = try await AgentServer.start(path: directory.socketPath, registry: registry, agentName: "test")
+        let client = try LineClient(path: directory.socketPath)
+
+        try client.send(String(repeating: " ", count: AgentProtocol.maxRequestLineBytes) + "\n")
+        #expect(try client.readError().error == "request is not a JSON object")
+        #expect(try client.requestSnapshot().agent == "test")
+
+        try client.send(String(repeating: "x", count: AgentProtocol.maxRequestLineBytes + 1) + "\n")
+        #expect(try client.readError().error.contains("longer than 4096 bytes"))
+        #expect(try client.readLine() == nil)
+
+        try await server.shutdown()
+    }
+
+    @Test func closesIdleConnections() async throws {
+        let directory = try TemporaryDirectory()
+        let (registry, _) = self.makeRegistry()
+        let server = try await AgentServer.start(
+            path: directory.socketPath,
+            registry: registry,
+            agentName: "test",
+            idleTimeout: .milliseconds(50)
+        )
+        let client = try LineClient(path: directory.socketPath)
+
+        #expect(try client.readLine() == nil)
+        try await server.shutdown()
+    }
+
+    // MARK: - The socket path
+
+    @Test func replacesAStaleSocket() async throws {
+        let directory = try TemporaryDirectory()
+        let stale = try makeSocket()
+        #expect(withSocketAddress(directory.socketPath) { bind(stale, $0, $1) } == 0)
+        close(stale)
+        let staleInode = try self.fileStatus(directory.socketPath).st_ino
+
+        let (registry, _) = self.makeRegistry()
+        let server = try await AgentServer.start(path: directory.socketPath, registry: registry, agentName: "fresh")
+
+        #expect(try self.fileStatus(directory.socketPath).st_ino != staleInode)
+        #expect(try LineClient(path: directory.socketPath).requestSnapshot().agent == "fresh")
+        try await server.shutdown()
+    }
+
+    @Test func refusesASocketAnAgentAnswersOn() async throws {
+        let directory = try TemporaryDirectory()
+        let (registry, _) = self.makeRegistry()
+        let first = try await AgentServer.start(path: directory.socketPath, registry: registry, agentName: "first")
+
+        await #expect(throws: AgentServerError.alreadyInUse(path: directory.socketPath)) {
+            _ = try await AgentServer.start(path: directory.socketPath, registry: registry, agentName: "second")
+        }
+
+        #expect(try LineClient(path: directory.socketPath).requestSnapshot().agent == "first")
+        #expect(directory.contents == ["a.sock"])
+        try await first.shutdown()
+    }
+
+    @Test func refusesARegularFileAndLeavesItIntact() async throws {
+        let directory = try TemporaryDirectory()
+        try Data("keep me".utf8).write(to: URL(fileURLWithPath: directory.socketPath))
+        let (registry, _) = self.makeRegistry()
+
+        await #expect(throws: AgentServerError.notASocket(path: directory.socketPath, found: "a regular file")) {
+            _ = try await AgentServer.start(path: directory.socketPath, registry: registry, agentName: "test")
+        }
+
+        #expect(try String(contentsOfFile: directory.socketPath, encoding: .utf8) == "keep me")
+        #expect(directory.contents == ["a.sock"])
+    }
+
+    @Test func refusesADirectory() async throws {
+        let directory = try TemporaryDirectory()
+        try FileManager.default.createDirectory(atPath: directory.socketPath, withIntermediateDirectories: false)
+        let (registry, _) = self.makeRegistry()
+
+        do {
+            _ = try await AgentServer.start(path: directory.socketPath, registry: registry, agentName: "test")
+            Issue.record("started over a directory")
+        } catch let error as AgentServerError {
+            #expect(error == .notASocket(path: directory.socketPath, found: "a directory"))
+            #expect(error.description.contains(directory.socketPath))
+            #expect(!error.description.contains("\n"))
+        }
+        var isDirectory: ObjCBool = false
+        #expect(FileManager.default.fileExists(atPath: directory.socketPath, isDirectory: &isDirectory))
+        #expect(isDirectory.boolValue)
+    }
+
+    @Test func refusesAPathTooLongForASocketAddress() async throws {
+        let path = "/tmp/" + String(repeating: "p", count: 120) + ".sock"
+        await #expect {
+            _ = try await AgentServer.start(path: path, registry: MetricsRegistry(), agentName: "test")
+        } throws: { error in
+            guard case AgentServerError.pathTooLong(path, _, _) = error else {
+                return false
+            }
+            return true
+        }
+    }
+
+    @Test func reportsAMissingDirectory() async throws {
+        let path = "/tmp/perftop-test-missing-\(UInt32.random(in: 0...UInt32.max))/a.sock"
+        await #expect {
+            _ = try await AgentServer.start(path: path, registry: MetricsRegistry(), agentName: "test")
+        } throws: { error in
+            guard case AgentServerError.systemCallFailed(path, _, _) = error else {
+                return false
+            }
+            return true
+        }
+    }
+
+    // MARK: - Responses
+
+    @Test(
+        arguments: [
+            (#"{"request":5}"#, #"the "request" field is not a string"#),
+            (#"{"other":"snapshot"}"#, #"request has no "request" field"#),
+            (#"["snapshot"]"#, "request is not a JSON object"),
+            (#"{"request":"x\ny"}"#, #"unknown request "x y""#),
+        ]
+    )
+    func explainsWhyARequestFailed(request: String, reason: String) throws {
+        let responder = AgentResponder(registry: MetricsRegistry(), agentName: "test")
+        let response = responder.response(toRequestLine: Array(request.utf8))
+        #expect(response.last == UInt8(ascii: "\n"))
+        #expect(response.dropLast().contains(UInt8(ascii: "\n")) == false)
+        let error = try JSONDecoder().decode(AgentErrorResponse.self, from: Data(response.dropLast()))
+        #expect(error.error == reason)
+    }
+}
+
+// MARK: - POSIX helpers
+
+private func makeSocket() throws -> Int32 {
+    #if canImport(Glibc)
+        let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+    #else
+        let descriptor = socket(AF_UNIX, SOCK_STREAM, 0)
+    #endif
+    guard descriptor >= 0 else {
+        throw AgentServerTests.SocketError(operation: "socket", code: errno)
+    }
+    return descriptor
+}
+
+private func withSocketAddress(
+    _ path: String,
+    _ body: (UnsafePointer<sockaddr>, socklen_t) -> Int32
+) -> Int32 {
+    var address = sockaddr_un()
+    address.sun_family = sa_family_t(AF_UNIX)
+    withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8)) }
+    return withUnsafePointer(to: &address) { pointer in
+        pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            body($0, socklen_t(MemoryLayout<sockaddr_un>.size))
+        }
+    }
+}
