@@ -1,0 +1,33 @@
+import PerfKit
+
+extension DashboardModel {
+    /// The values perftop derives for its panes, as samples named `perftop_*`, each with its source.
+    ///
+    /// Exporters write these next to the raw samples so a spreadsheet gets the same hit rates,
+    /// rates and CPU share the screen shows. Values a pane shows as "no data" are left out.
+    public func derivedSamples() -> [(source: String, sample: Sample)] {
+        var derived: [(String, Sample)] = []
+        func add(_ source: String, _ name: String, _ labels: [String: String], _ value: Double?) {
+            if let value {
+                derived.append((source, Sample(name: name, labels: labels, kind: .gauge, value: value)))
+            }
+        }
+        add("proc", "perftop_cpu_busy_percent", [:], self.memory.systemCPUBusyPercent)
+        add("proc", "perftop_memory_available_bytes", [:], self.memory.systemAvailableBytes)
+        for cache in self.caches {
+            let labels = ["cache": cache.name]
+            add(cache.source, "perftop_cache_hit_ratio", labels, cache.hitRate)
+            add(cache.source, "perftop_cache_requests_per_second", labels, cache.requestsPerSecond)
+            add(cache.source, "perftop_cache_evictions_per_second", labels, cache.evictionsPerSecond)
+        }
+        for processor in self.processors {
+            let labels = ["processor": processor.name]
+            add(processor.source, "perftop_processor_completed_per_second", labels, processor.completedPerSecond)
+            add(processor.source, "perftop_processor_failed_per_second", labels, processor.failedPerSecond)
+        }
+        for churn in self.churn {
+            add(churn.source, "perftop_churn_per_second", ["measure": churn.measure], churn.perSecond)
+        }
+        return derived
+    }
+}

@@ -1,0 +1,119 @@
+import PerfKit
+
+/// A synthetic agent with real PerfKit caches and a real processor under changing load, so every
+/// pane has something true to show on first run.
+///
+/// Nothing here is simulated at the metric level: the caches really are looked up with a skewed
+/// key distribution and filled on misses, and the processor really runs jobs with a concurrency
+/// limit while arrivals come in waves, so its queue grows and drains. The numbers on screen are
+/// whatever that traffic produces.
+public final class DemoAgent: Sendable {
+    /// The registry holding the demo's caches, processor and process statistics.
+    public let registry: MetricsRegistry
+
+    private let users: Cache<Int, String>
+    private let embeddings: Cache<Int, [Float]>
+    private let jobs: AsyncProcessor
+
+    /// Creates the agent and registers its sources; call ``run()`` to start traffic.
+    public init() {
+        self.registry = MetricsRegistry()
+        self.users = Cache(name: "users", capacity: 600)
+        self.embeddings = Cache(name: "embeddings", capacity: 120)
+        self.jobs = AsyncProcessor(name: "jobs", maxConcurrency: 4)
+        self.registry.register(self.users)
+        self.registry.register(self.embeddings)
+        self.registry.register(self.jobs)
+        self.registry.register(ProcessSampleSource())
+    }
+
+    /// Generates cache and processor traffic until the calling task is cancelled.
+    ///
+    /// Memory stays bounded: at most ``maximumOutstandingJobs`` jobs wait at once.
+    public func run() async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.lookUpForever() }
+            group.addTask { await self.submitJobsForever() }
+        }
+    }
+
+    /// The most jobs the demo keeps submitted (queued or running) at once.
+    public static let maximumOutstandingJobs = 64
+
+    // MARK: - Traffic
+
+    private var outstandingJobs: Int {
+        let stats = self.jobs.stats
+        return stats.queueDepth + stats.inFlight
+    }
+
+    private func lookUpForever() async {
+        var random = SplitMix64(seed: 0x5EED)
+        while !Task.isCancelled {
+            for _ in 0..<200 {
+                let user = random.skewedKey(upTo: 2_000)
+                if self.users.value(forKey: user) == nil {
+                    self.users.setValue("user-\(user)", forKey: user)
+                }
+                let document = random.skewedKey(upTo: 1_000)
+                if self.embeddings.value(forKey: document) == nil {
+                    self.embeddings.setValue([Float](repeating: Float(document), count: 16), forKey: document)
+                }
+            }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    private func submitJobsForever() async {
+        var random = SplitMix64(seed: 0xD0B5)
+        let clock = ContinuousClock()
+        let start = clock.now
+        await withDiscardingTaskGroup { group in
+            while !Task.isCancelled {
+                // Arrivals come in 20 s waves: light, then heavier than 4 workers can serve.
+                let phase = (clock.now - start).components.seconds % 20
+                let arrivalsPerTick = phase < 10 ? 1 : 3
+                for _ in 0..<arrivalsPerTick where self.outstandingJobs < Self.maximumOutstandingJobs {
+                    let milliseconds = 20 + Int(random.next() % 40)
+                    let fails = random.next() % 50 == 0
+                    group.addTask {
+                        _ = try? await self.jobs.submit {
+                            try await Task.sleep(for: .milliseconds(milliseconds))
+                            if fails {
+                                throw DemoJobError()
+                            }
+                        }
+                    }
+                }
+                try? await Task.sleep(for: .milliseconds(25))
+            }
+            group.cancelAll()
+        }
+    }
+}
+
+/// The error a demo job fails with now and then, so the failure counts are not always zero.
+struct DemoJobError: Error {}
+
+/// A small, fast, seedable random number generator (SplitMix64), so demo traffic is repeatable.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) {
+        self.state = seed
+    }
+
+    mutating func next() -> UInt64 {
+        self.state &+= 0x9E37_79B9_7F4A_7C15
+        var mixed = self.state
+        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+        return mixed ^ (mixed >> 31)
+    }
+
+    /// A key in `0..<count`, small keys far more likely than large ones (cubic skew), like real hot sets.
+    mutating func skewedKey(upTo count: Int) -> Int {
+        let uniform = Double(self.next() >> 11) / Double(1 << 53)
+        return min(count - 1, Int(uniform * uniform * uniform * Double(count)))
+    }
+}

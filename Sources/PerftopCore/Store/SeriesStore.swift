@@ -1,0 +1,177 @@
+import DequeModule
+import PerfKit
+
+/// Bounded history of every series every source reported, and the one place that turns counters into rates.
+///
+/// Each series keeps at most ``retention`` points (a ring buffer), and each source at most
+/// ``maximumSeriesPerSource`` series; a source that reports more has the extra series dropped and
+/// ``droppedSeries(source:)`` says how many. Memory is therefore bounded by
+/// `sources × maximumSeriesPerSource × retention` points of 16 bytes plus the series names.
+///
+/// Not thread-safe by itself: the ``Collector`` owns one behind a lock.
+public struct SeriesStore: Sendable {
+    /// One point of a series: when it was read and its value.
+    public struct Point: Sendable, Equatable {
+        /// Seconds since 1970-01-01 UTC.
+        public var time: Double
+        /// The value read.
+        public var value: Double
+
+        /// Creates a point.
+        public init(time: Double, value: Double) {
+            self.time = time
+            self.value = value
+        }
+    }
+
+    /// One series: its identity, its type and its recent points, oldest first.
+    public struct Series: Sendable {
+        /// The series identity.
+        public let id: SeriesID
+        /// The type the source gave it last.
+        public fileprivate(set) var kind: Sample.Kind
+        /// The recent points, oldest first; at most the store's retention.
+        public fileprivate(set) var points: Deque<Point>
+
+        /// The newest value.
+        public var latest: Double? {
+            self.points.last?.value
+        }
+
+        /// The per-second increase of a counter between its last two points.
+        ///
+        /// A decrease means the source restarted and the counter began again from zero, so the
+        /// increase is the new value itself; the rate is never negative. Nil with fewer than two points.
+        public var rate: Double? {
+            guard self.points.count >= 2 else {
+                return nil
+            }
+            return Self.rate(from: self.points[self.points.count - 2], to: self.points[self.points.count - 1])
+        }
+
+        /// The increase of a counter between its last two points, with resets handled as in ``rate``.
+        public var lastIncrease: Double? {
+            guard self.points.count >= 2 else {
+                return nil
+            }
+            return Self.increase(from: self.points[self.points.count - 2], to: self.points[self.points.count - 1])
+        }
+
+        /// The per-second rates between each pair of consecutive points, oldest first.
+        public var rateHistory: [Double] {
+            zip(self.points.dropLast(), self.points.dropFirst()).compactMap { Self.rate(from: $0, to: $1) }
+        }
+
+        /// The increase between two points of a counter; a decrease is a reset, so the increase is the new value.
+        public static func increase(from earlier: Point, to later: Point) -> Double {
+            later.value >= earlier.value ? later.value - earlier.value : max(later.value, 0)
+        }
+
+        /// The per-second increase between two points of a counter, or nil when no time passed between them.
+        public static func rate(from earlier: Point, to later: Point) -> Double? {
+            let elapsed = later.time - earlier.time
+            guard elapsed > 0 else {
+                return nil
+            }
+            return Self.increase(from: earlier, to: later) / elapsed
+        }
+    }
+
+    /// The most points kept per series.
+    public let retention: Int
+    /// The most series kept per source.
+    public let maximumSeriesPerSource: Int
+
+    private var seriesBySource: [String: [SeriesID: Series]] = [:]
+    private var droppedBySource: [String: Int] = [:]
+    private var lastRecordBySource: [String: Double] = [:]
+
+    /// Creates an empty store.
+    ///
+    /// - Parameters:
+    ///   - retention: points kept per series, at least 2 so rates can be computed.
+    ///   - maximumSeriesPerSource: series kept per source, at least 1.
+    public init(retention: Int, maximumSeriesPerSource: Int = 10_000) {
+        precondition(retention >= 2, "retention must be at least 2 points")
+        precondition(maximumSeriesPerSource >= 1, "maximumSeriesPerSource must be at least 1")
+        self.retention = retention
+        self.maximumSeriesPerSource = maximumSeriesPerSource
+    }
+
+    // MARK: - Writing
+
+    /// Appends one poll's samples from `source`, all read at `time`.
+    ///
+    /// Cost: O(samples) amortised; the oldest point of a full series is dropped.
+    public mutating func record(source: String, samples: [Sample], at time: Double) {
+        var series = self.seriesBySource[source, default: [:]]
+        var dropped = 0
+        for sample in samples {
+            let id = sample.seriesID
+            if var existing = series[id] {
+                existing.kind = sample.kind
+                if existing.points.count >= self.retention {
+                    existing.points.removeFirst()
+                }
+                existing.points.append(Point(time: time, value: sample.value))
+                series[id] = existing
+            } else if series.count < self.maximumSeriesPerSource {
+                series[id] = Series(id: id, kind: sample.kind, points: [Point(time: time, value: sample.value)])
+            } else {
+                dropped += 1
+            }
+        }
+        self.seriesBySource[source] = series
+        self.droppedBySource[source] = dropped
+        self.lastRecordBySource[source] = time
+    }
+
+    // MARK: - Reading
+
+    /// The sources that have reported at least once, sorted by name.
+    public var sources: [String] {
+        self.seriesBySource.keys.sorted()
+    }
+
+    /// How many series of `source`'s last poll were dropped because it was over its series cap.
+    public func droppedSeries(source: String) -> Int {
+        self.droppedBySource[source] ?? 0
+    }
+
+    /// When `source` last reported, or nil if it never has.
+    public func lastRecordTime(source: String) -> Double? {
+        self.lastRecordBySource[source]
+    }
+
+    /// The series `source` reported in its last poll, sorted by identity.
+    ///
+    /// Series the source has stopped reporting keep their history but are left out here, so a
+    /// removed cache does not linger on screen.
+    public func series(source: String) -> [Series] {
+        self.currentSeries(source: source) { _ in true }
+    }
+
+    /// The series of `source` with the metric name `name` that it reported in its last poll, sorted by identity.
+    public func series(source: String, named name: String) -> [Series] {
+        self.currentSeries(source: source) { $0.name == name }
+    }
+
+    private func currentSeries(source: String, where include: (SeriesID) -> Bool) -> [Series] {
+        guard let all = self.seriesBySource[source], let last = self.lastRecordBySource[source] else {
+            return []
+        }
+        return all.values.filter { $0.points.last?.time == last && include($0.id) }.sorted { $0.id < $1.id }
+    }
+
+    /// The series of `source` with exactly this identity.
+    public func series(source: String, id: SeriesID) -> Series? {
+        self.seriesBySource[source]?[id]
+    }
+
+    /// The total number of points held, for checking the memory bound.
+    public var pointCount: Int {
+        self.seriesBySource.values.reduce(0) { total, series in
+            total + series.values.reduce(0) { $0 + $1.points.count }
+        }
+    }
+}

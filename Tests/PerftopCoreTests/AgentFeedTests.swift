@@ -1,0 +1,350 @@
+import Dispatch
+import Foundation
+import NIOCore
+import PerfKit
+import Synchronization
+import Testing
+
+@testable import PerftopCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+@Suite struct AgentFeedTests {
+    private static func snapshotLine(version: Int = 1) throws -> String {
+        var snapshot = Snapshot(
+            agent: "test",
+            pid: 7,
+            timestamp: 1_700_000_000,
+            samples: [Sample(name: "cache_hits_total", labels: ["cache": "users"], kind: .counter, value: 42)]
+        )
+        snapshot.version = version
+        return String(decoding: try snapshot.jsonLine(), as: UTF8.self) + "\n"
+    }
+
+    private static func reason(
+        polling feed: AgentFeed,
+        timeout: Duration = .seconds(5)
+    ) async -> String? {
+        do {
+            _ = try await feed.poll(timeout: timeout)
+            return nil
+        } catch let error as FeedError {
+            return error.reason
+        } catch {
+            return "unexpected \(type(of: error)): \(error)"
+        }
+    }
+
+    // MARK: - Answers
+
+    @Test func returnsTheSamplesOfAValidSnapshot() async throws {
+        let listener = try TestListener(.reply(try Self.snapshotLine(), thenClose: false))
+        defer { listener.stop() }
+        let feed = AgentFeed(path: listener.path)
+        #expect(feed.name == "agent:\(listener.path)")
+        let samples = try await feed.poll(timeout: .seconds(5))
+        #expect(samples == [Sample(name: "cache_hits_total", labels: ["cache": "users"], kind: .counter, value: 42)])
+    }
+
+    @Test func sendsTheSnapshotRequestLine() async throws {
+        let listener = try TestListener(.reply(try Self.snapshotLine(), thenClose: false))
+        defer { listener.stop() }
+        _ = try await AgentFeed(path: listener.path).poll(timeout: .seconds(5))
+        #expect(listener.requests == [#"{"request":"snapshot"}"#])
+    }
+
+    @Test func reportsGarbage() async throws {
+        let listener = try TestListener(.reply("hello\n", thenClose: false))
+        defer { listener.stop() }
+        #expect(await Self.reason(polling: AgentFeed(path: listener.path)) == "malformed snapshot: not a JSON object")
+    }
+
+    @Test func reportsAnUnsupportedVersion() async throws {
+        let listener = try TestListener(.reply(try Self.snapshotLine(version: 2), thenClose: false))
+        defer { listener.stop() }
+        #expect(
+            await Self.reason(polling: AgentFeed(path: listener.path))
+                == "unsupported snapshot version 2 (this perftop reads version 1)"
+        )
+    }
+
+    @Test func surfacesTheAgentsErrorAnswer() async throws {
+        let answer = String(decoding: try AgentErrorResponse(error: "registry is closed").jsonLine(), as: UTF8.self)
+        let listener = try TestListener(.reply(answer + "\n", thenClose: false))
+        defer { listener.stop() }
+        #expect(await Self.reason(polling: AgentFeed(path: listener.path)) == "registry is closed")
+    }
+
+    @Test func cleansAnErrorAnswerForTheStatusLine() async throws {
+        let long = String(repeating: "x", count: 500)
+        let line = #"{"error":"a\tb\u001b[2J"# + long + #"","schema":"perftop.error","version":1}"# + "\n"
+        let listener = try TestListener(.reply(line, thenClose: false))
+        defer { listener.stop() }
+        let reason = try #require(await Self.reason(polling: AgentFeed(path: listener.path)))
+        #expect(reason.hasPrefix("a b [2Jxxx"))
+        #expect(reason.count == 201)
+        #expect(!reason.unicodeScalars.contains { $0.properties.generalCategory == .control })
+    }
+
+    // MARK: - Bounds
+
+    @Test func timesOutOnASilentAgent() async throws {
+        let listener = try TestListener(.silent)
+        defer { listener.stop() }
+        let reason = await Self.reason(polling: AgentFeed(path: listener.path), timeout: .milliseconds(300))
+        #expect(reason == "timeout after 0.3s")
+    }
+
+    @Test func refusesAnAnswerOverTheLimit() async throws {
+        let listener = try TestListener(.reply(String(repeating: "x", count: 4096), thenClose: false))
+        defer { listener.stop() }
+        let feed = AgentFeed(path: listener.path, maximumResponseBytes: 1024)
+        #expect(await Self.reason(polling: feed) == "response larger than 1024 bytes")
+    }
+
+    @Test func acceptsAnAnswerOfExactlyTheLimit() async throws {
+        let line = try Self.snapshotLine()
+        let listener = try TestListener(.reply(line, thenClose: false))
+        defer { listener.stop() }
+        let length = line.utf8.count - 1
+        let exact = AgentFeed(path: listener.path, maximumResponseBytes: length)
+        #expect(try await exact.poll(timeout: .seconds(5)).count == 1)
+        let short = AgentFeed(path: listener.path, maximumResponseBytes: length - 1)
+        #expect(await Self.reason(polling: short) == "response larger than \(length - 1) bytes")
+    }
+
+    @Test func reportsAConnectionClosedMidLine() async throws {
+        let listener = try TestListener(.reply(#"{"schema":"perftop.snap"#, thenClose: true))
+        defer { listener.stop() }
+        #expect(await Self.reason(polling: AgentFeed(path: listener.path)) == "connection closed before a full line")
+    }
+
+    @Test func stopsWhenTheTaskIsCancelled() async throws {
+        let listener = try TestListener(.silent)
+        defer { listener.stop() }
+        let feed = AgentFeed(path: listener.path)
+        let poll = Task { try await feed.poll(timeout: .seconds(60)) }
+        poll.cancel()
+        await #expect(throws: CancellationError.self) {
+            try await poll.value
+        }
+    }
+
+    // MARK: - Paths
+
+    @Test func reportsAMissingSocket() async throws {
+        let directory = try TestListener.makeTemporaryDirectory()
+        defer { rmdir(directory) }
+        let path = directory + "/a.sock"
+        #expect(await Self.reason(polling: AgentFeed(path: path)) == "no such socket: \(path)")
+        #expect(throws: FeedError("no such socket: \(path)")) { try AgentFeed.validate(path: path) }
+    }
+
+    @Test func reportsARegularFile() async throws {
+        let directory = try TestListener.makeTemporaryDirectory()
+        let path = directory + "/a.sock"
+        #expect(FileManager.default.createFile(atPath: path, contents: Data("x".utf8)))
+        defer {
+            unlink(path)
+            rmdir(directory)
+        }
+        #expect(await Self.reason(polling: AgentFeed(path: path)) == "not a socket: \(path)")
+        #expect(throws: FeedError("not a socket: \(path)")) { try AgentFeed.validate(path: path) }
+    }
+
+    @Test func reportsASocketNobodyListensOn() async throws {
+        let listener = try TestListener(.bindOnly)
+        defer { listener.stop() }
+        #expect(await Self.reason(polling: AgentFeed(path: listener.path)) == "connection refused")
+        try AgentFeed.validate(path: listener.path)
+    }
+
+    @Test(.enabled(if: getuid() != 0, "root may connect to any socket"))
+    func reportsPermissionDenied() async throws {
+        let listener = try TestListener(.silent)
+        defer { listener.stop() }
+        chmod(listener.path, 0)
+        #expect(await Self.reason(polling: AgentFeed(path: listener.path)) == "permission denied")
+    }
+
+    @Test func mapsConnectErrorsToShortReasons() {
+        let path = "/tmp/x/a.sock"
+        func reason(_ error: any Error) -> String {
+            "\(AgentFeed.connectFailure(error, path: path, timeout: .seconds(1)))"
+        }
+        #expect(reason(IOError(errnoCode: EACCES, reason: "connect")) == "permission denied")
+        #expect(reason(IOError(errnoCode: ENOENT, reason: "connect")) == "no such socket: \(path)")
+        #expect(reason(ChannelError.connectTimeout(.seconds(1))) == "timeout after 1.0s")
+        #expect(reason(SocketAddressError.unixDomainSocketPathTooLong) == "socket path too long: \(path)")
+    }
+
+    @Test func rejectsAPathTooLongForASocket() {
+        let path = "/tmp/" + String(repeating: "d", count: 120) + "/a.sock"
+        #expect(throws: FeedError("socket path too long: \(path)")) { try AgentFeed.validate(path: path) }
+    }
+
+    // MARK: - A real agent
+
+    @Test func pollsARealAgentServer() async throws {
+        let directory = try TestListener.makeTemporaryDirectory()
+        defer { rmdir(directory) }
+        let path = directory + "/a.sock"
+        let registry = MetricsRegistry()
+        registry.register(ProcessSampleSource())
+        let server = try await AgentServer.start(path: path, registry: registry, agentName: "test")
+        let feed = AgentFeed(path: path)
+        do {
+            let samples = try await feed.poll(timeout: .seconds(5))
+            let resident = samples.first { $0.name == "process_resident_memory_bytes" }
+            #expect((resident?.value ?? 0) > 0)
+        } catch {
+            Issue.record("poll failed: \(error)")
+        }
+        try await server.shutdown()
+    }
+
+    @Test func picksUpARestartedAgentAtTheNextPoll() async throws {
+        let directory = try TestListener.makeTemporaryDirectory()
+        defer { rmdir(directory) }
+        let path = directory + "/a.sock"
+        let registry = MetricsRegistry()
+        registry.register(ProcessSampleSource())
+        let feed = AgentFeed(path: path)
+
+        let first = try await AgentServer.start(path: path, registry: registry, agentName: "test")
+        #expect(try await !feed.poll(timeout: .seconds(5)).isEmpty)
+        try await first.shutdown()
+        #expect(await Self.reason(polling: feed) == "no such socket: \(path)")
+
+        let second = try await AgentServer.start(path: path, registry: registry, agentName: "test")
+        #expect(try await !feed.poll(timeout: .seconds(5)).isEmpty)
+        try await second.shutdown()
+    }
+}
+
+// MARK: - Failure injection
+
+/// A Unix socket listener that answers every connection in one fixed way, on a thread of its own.
+///
+/// It lives in `/tmp/perftop-test-XXXXXX/a.sock` so the path fits in a socket address.
+private final class TestListener: Sendable {
+    /// How the listener treats a connection.
+    enum Behaviour: Sendable {
+        /// Reads the request line, writes `text`, then closes the connection or holds it open.
+        case reply(String, thenClose: Bool)
+        /// Reads the request line and never answers.
+        case silent
+        /// Binds the socket but never listens, so connections are refused.
+        case bindOnly
+    }
+
+    let path: String
+    private let directory: String
+    private let descriptor: Int32
+    private let behaviour: Behaviour
+    /// Connections held open until ``stop()``, and the request lines received.
+    private let state = Mutex<(open: [Int32], requests: [String])>(([], []))
+    private let finished = DispatchSemaphore(value: 0)
+
+    init(_ behaviour: Behaviour) throws {
+        self.behaviour = behaviour
+        self.directory = try Self.makeTemporaryDirectory()
+        self.path = self.directory + "/a.sock"
+        self.descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let path = self.path
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: path.utf8)
+            raw[path.utf8.count] = 0
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(self.descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        guard self.descriptor >= 0, bound == 0 else {
+            throw FeedError("test listener: cannot bind \(path)")
+        }
+        if case .bindOnly = behaviour {
+            self.finished.signal()
+            return
+        }
+        listen(self.descriptor, 8)
+        Thread.detachNewThread { [self] in
+            self.serve()
+        }
+    }
+
+    /// The request lines received so far.
+    var requests: [String] {
+        self.state.withLock { $0.requests }
+    }
+
+    static func makeTemporaryDirectory() throws -> String {
+        var template = Array("/tmp/perftop-test-XXXXXX".utf8CString)
+        guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
+            throw FeedError("test listener: mkdtemp failed")
+        }
+        return String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// Stops accepting, closes every connection and removes the socket and its directory.
+    func stop() {
+        shutdown(self.descriptor, Int32(SHUT_RDWR))
+        self.finished.wait()
+        close(self.descriptor)
+        for connection in self.state.withLock({ $0.open }) {
+            close(connection)
+        }
+        unlink(self.path)
+        rmdir(self.directory)
+    }
+
+    private func serve() {
+        while true {
+            let connection = accept(self.descriptor, nil, nil)
+            if connection < 0 {
+                if errno == EINTR {
+                    continue
+                }
+                break
+            }
+            let request = Self.readLine(connection)
+            switch self.behaviour {
+            case .reply(let text, let thenClose):
+                var bytes = Array(text.utf8)
+                _ = send(connection, &bytes, bytes.count, Int32(MSG_NOSIGNAL))
+                if thenClose {
+                    close(connection)
+                    self.state.withLock { $0.requests.append(request) }
+                } else {
+                    self.state.withLock {
+                        $0.open.append(connection)
+                        $0.requests.append(request)
+                    }
+                }
+            case .silent, .bindOnly:
+                self.state.withLock {
+                    $0.open.append(connection)
+                    $0.requests.append(request)
+                }
+            }
+        }
+        self.finished.signal()
+    }
+
+    /// Reads up to the first newline (at most 4 KiB), without it.
+    private static func readLine(_ connection: Int32) -> String {
+        var line: [UInt8] = []
+        var byte: UInt8 = 0
+        while line.count < 4096, recv(connection, &byte, 1, 0) == 1, byte != UInt8(ascii: "\n") {
+            line.append(byte)
+        }
+        return String(decoding: line, as: UTF8.self)
+    }
+}

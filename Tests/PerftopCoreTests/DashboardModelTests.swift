@@ -1,0 +1,151 @@
+import PerfKit
+import Testing
+
+@testable import PerftopCore
+
+@Suite("DashboardModel derived from the store")
+struct DashboardModelTests {
+    private func model(_ rounds: [(Double, [Sample])], source: String = "agent") -> DashboardModel {
+        var store = SeriesStore(retention: 10)
+        for (time, samples) in rounds {
+            store.record(source: source, samples: samples, at: time)
+        }
+        return DashboardModel(store: store, sources: [], timestamp: rounds.last?.0 ?? 0, interval: 1)
+    }
+
+    private func cacheSamples(hits: Double, misses: Double, evictions: Double = 0) -> [Sample] {
+        let labels = ["cache": "users"]
+        return [
+            Sample(name: "cache_hits_total", labels: labels, kind: .counter, value: hits),
+            Sample(name: "cache_misses_total", labels: labels, kind: .counter, value: misses),
+            Sample(
+                name: "cache_evictions_total",
+                labels: ["cache": "users", "cause": "size"],
+                kind: .counter,
+                value: evictions
+            ),
+            Sample(name: "cache_entries", labels: labels, kind: .gauge, value: 80),
+            Sample(name: "cache_capacity", labels: labels, kind: .gauge, value: 100),
+        ]
+    }
+
+    @Test("a cache's hit rate is over the last interval; the lifetime rate over all requests")
+    func cacheHitRate() throws {
+        let model = self.model([
+            (0, self.cacheSamples(hits: 100, misses: 100)),
+            (2, self.cacheSamples(hits: 190, misses: 110, evictions: 4)),
+        ])
+        let cache = try #require(model.caches.first)
+        #expect(model.caches.count == 1)
+        #expect(cache.name == "users")
+        #expect(cache.source == "agent")
+        #expect(cache.hitRate == 0.9)
+        #expect(cache.lifetimeHitRate == 190.0 / 300.0)
+        #expect(cache.requestsPerSecond == 50)
+        #expect(cache.evictionsPerSecond == 2)
+        #expect(cache.entries == 80)
+        #expect(cache.capacity == 100)
+        #expect(cache.hitRateHistory == [0.9])
+    }
+
+    @Test("a cache without traffic in the interval has no interval hit rate")
+    func idleCache() throws {
+        let model = self.model([
+            (0, self.cacheSamples(hits: 10, misses: 10)),
+            (1, self.cacheSamples(hits: 10, misses: 10)),
+        ])
+        let cache = try #require(model.caches.first)
+        #expect(cache.hitRate == nil)
+        #expect(cache.lifetimeHitRate == 0.5)
+        #expect(cache.requestsPerSecond == 0)
+    }
+
+    @Test("processors: depth, in flight, throughput and failures")
+    func processor() throws {
+        func samples(succeeded: Double, failed: Double, depth: Double) -> [Sample] {
+            let labels = ["processor": "jobs"]
+            return [
+                Sample(name: "processor_queue_depth", labels: labels, kind: .gauge, value: depth),
+                Sample(name: "processor_in_flight", labels: labels, kind: .gauge, value: 4),
+                Sample(name: "processor_concurrency_limit", labels: labels, kind: .gauge, value: 4),
+                Sample(
+                    name: "processor_tasks_total",
+                    labels: ["processor": "jobs", "outcome": "succeeded"],
+                    kind: .counter,
+                    value: succeeded
+                ),
+                Sample(
+                    name: "processor_tasks_total",
+                    labels: ["processor": "jobs", "outcome": "failed"],
+                    kind: .counter,
+                    value: failed
+                ),
+            ]
+        }
+        let model = self.model([
+            (0, samples(succeeded: 0, failed: 0, depth: 3)), (1, samples(succeeded: 40, failed: 2, depth: 7)),
+        ])
+        let processor = try #require(model.processors.first)
+        #expect(processor.queueDepth == 7)
+        #expect(processor.inFlight == 4)
+        #expect(processor.concurrencyLimit == 4)
+        #expect(processor.completedPerSecond == 42)
+        #expect(processor.failedPerSecond == 2)
+        #expect(processor.depthHistory == [3, 7])
+    }
+
+    @Test("CPU busy share and memory from node-exporter names")
+    func systemMemoryAndCPU() {
+        func samples(user: Double, idle: Double) -> [Sample] {
+            [
+                Sample(name: "node_cpu_seconds_total", labels: ["mode": "user"], kind: .counter, value: user),
+                Sample(name: "node_cpu_seconds_total", labels: ["mode": "idle"], kind: .counter, value: idle),
+                Sample(name: "node_cpu_seconds_total", labels: ["cpu": "0", "mode": "idle"], kind: .counter, value: 0),
+                Sample(name: "node_memory_MemTotal_bytes", kind: .gauge, value: 8_000),
+                Sample(name: "node_memory_MemAvailable_bytes", kind: .gauge, value: 6_000),
+            ]
+        }
+        let model = self.model([(0, samples(user: 10, idle: 10)), (1, samples(user: 11, idle: 13))], source: "proc")
+        #expect(model.memory.systemCPUBusyPercent == 25)
+        #expect(model.memory.systemTotalBytes == 8_000)
+        #expect(model.memory.systemAvailableBytes == 6_000)
+    }
+
+    @Test("churn falls back to minor faults and says so")
+    func churnFallback() throws {
+        let faults = { (value: Double) in [Sample(name: "process_minor_faults_total", kind: .counter, value: value)] }
+        let model = self.model([(0, faults(100)), (1, faults(150))])
+        let churn = try #require(model.churn.first)
+        #expect(churn.measure == "minor faults")
+        #expect(churn.origin.contains("/proc"))
+        #expect(churn.perSecond == 50)
+    }
+
+    @Test("summary quantiles become p50/p95/p99 per distribution")
+    func latency() throws {
+        let samples = [0.5, 0.95, 0.99].map { quantile in
+            Sample(
+                name: "processor_service_seconds",
+                labels: ["processor": "jobs", "quantile": "\(quantile)"],
+                kind: .summary,
+                value: quantile / 10
+            )
+        }
+        let model = self.model([(0, samples)])
+        let latency = try #require(model.latencies.first)
+        #expect(latency.name == "processor_service_seconds{processor=\"jobs\"}")
+        #expect(latency.p50 == 0.05)
+        #expect(latency.p95 == 0.095)
+        #expect(latency.p99 == 0.099)
+    }
+
+    @Test("nothing reported means empty panes, not invented values")
+    func empty() {
+        let model = self.model([(0, [])])
+        #expect(model.caches.isEmpty)
+        #expect(model.processors.isEmpty)
+        #expect(model.latencies.isEmpty)
+        #expect(model.churn.isEmpty)
+        #expect(model.memory == MemoryView())
+    }
+}

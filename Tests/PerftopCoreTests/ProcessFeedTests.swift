@@ -1,0 +1,43 @@
+import Foundation
+import PerfKit
+import Testing
+
+@testable import PerftopCore
+
+@Suite struct ProcessFeedTests {
+    private var fixtureRoot: String {
+        get throws {
+            try #require(Bundle.module.url(forResource: "proc", withExtension: nil, subdirectory: "Fixtures")).path
+        }
+    }
+
+    @Test func isNamedAfterItsProcess() {
+        #expect(ProcessFeed().name == "self")
+        #expect(ProcessFeed(pid: 42).name == "pid:42")
+    }
+
+    @Test func emitsTheSamplesOfProcessSampleSource() async throws {
+        let root = try self.fixtureRoot
+        let samples = try await ProcessFeed(pid: 4242, procRoot: root).poll(timeout: .seconds(5))
+        #expect(samples == ProcessSampleSource(pid: 4242, procRoot: root).collectSamples())
+        let resident = samples.first { $0.name == "process_resident_memory_bytes" }
+        #expect(resident?.value == 131_408.0 * 1024)
+        #expect(samples.first { $0.name == "process_open_fds" }?.value == 5)
+    }
+
+    @Test func reportsAVanishedProcess() async throws {
+        let feed = ProcessFeed(pid: 123, procRoot: try self.fixtureRoot)
+        let error = await #expect(throws: FeedError.self) {
+            try await feed.poll(timeout: .seconds(5))
+        }
+        #expect(error == FeedError("no process 123"))
+    }
+
+    @Test func readsItselfFromTheRealProc() async throws {
+        let samples = try await ProcessFeed().poll(timeout: .seconds(5))
+        let resident = try #require(samples.first { $0.name == "process_resident_memory_bytes" })
+        #expect(resident.value > 0)
+        #expect((samples.first { $0.name == "process_threads" }?.value ?? 0) >= 1)
+        #expect((samples.first { $0.name == "process_open_fds" }?.value ?? 0) >= 3)
+    }
+}
