@@ -11,10 +11,13 @@
 #define NCURSES_WIDECHAR 1
 #endif
 
+#include <langinfo.h>
 #include <locale.h>
 #include <ncursesw/curses.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
+#include <termios.h>
 #include <unistd.h>
 
 static inline int perftop_color_pair(int pair) { return (int)COLOR_PAIR(pair); }
@@ -31,8 +34,35 @@ static inline int perftop_getmaxy(WINDOW *window) { return getmaxy(window); }
 static inline int perftop_getmaxx(WINDOW *window) { return getmaxx(window); }
 static inline WINDOW *perftop_stdscr(void) { return stdscr; }
 static inline void perftop_setlocale_from_environment(void) { setlocale(LC_ALL, ""); }
+// newterm on the process's stdout and stdin (Swift cannot reference the C stdio globals safely).
+static inline SCREEN *perftop_newterm_stdio(void) { return newterm(NULL, stdout, stdin); }
+static inline int perftop_key_code_yes(void) { return KEY_CODE_YES; }
+static inline int perftop_get_wch(wint_t *out) { return get_wch(out); }
+static inline int perftop_attr_set(unsigned int attributes, short pair) { return attr_set((attr_t)attributes, pair, NULL); }
+static inline int perftop_mvaddstr(int row, int column, const char *text) { return mvaddstr(row, column, text); }
+
+// True when the current LC_CTYPE encodes text as UTF-8 (call after setlocale).
+static inline int perftop_locale_is_utf8(void) {
+    const char *codeset = nl_langinfo(CODESET);
+    if (codeset == NULL) {
+        return 0;
+    }
+    return strcmp(codeset, "UTF-8") == 0 || strcmp(codeset, "utf8") == 0 || strcmp(codeset, "UTF8") == 0;
+}
 
 // MARK: - Crash-signal terminal restore
+
+// The terminal's line settings before curses changed them, restored by the crash handler.
+// Function-local statics, because Swift emits a header's inline functions but not its variables.
+static inline struct termios *perftop_saved_terminal_modes(void) {
+    static struct termios modes;
+    return &modes;
+}
+
+static inline volatile sig_atomic_t *perftop_saved_terminal_modes_valid(void) {
+    static volatile sig_atomic_t valid = 0;
+    return &valid;
+}
 
 // Leaves the alternate screen, shows the cursor and resets attributes with raw
 // escape sequences (write(2) is async-signal-safe; endwin() is not), then
@@ -42,6 +72,9 @@ static inline void perftop_crash_handler(int signal_number) {
     static const char reset[] = "\033[?1049l\033[?25h\033[0m\r\n";
     ssize_t ignored = write(STDOUT_FILENO, reset, sizeof(reset) - 1);
     (void)ignored;
+    if (*perftop_saved_terminal_modes_valid()) {
+        tcsetattr(STDIN_FILENO, TCSANOW, perftop_saved_terminal_modes());
+    }
     struct sigaction action;
     memset(&action, 0, sizeof(action));
     action.sa_handler = SIG_DFL;
@@ -50,7 +83,11 @@ static inline void perftop_crash_handler(int signal_number) {
     raise(signal_number);
 }
 
+// Saves the terminal's line settings (call before initscr) and installs the crash handlers.
 static inline void perftop_install_crash_handlers(void) {
+    if (tcgetattr(STDIN_FILENO, perftop_saved_terminal_modes()) == 0) {
+        *perftop_saved_terminal_modes_valid() = 1;
+    }
     static const int signals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP};
     for (unsigned long index = 0; index < sizeof(signals) / sizeof(signals[0]); index++) {
         struct sigaction action;

@@ -1,0 +1,83 @@
+/// Where the header, the footer and every pane go at one terminal size.
+///
+/// Panes sit in a grid below a one-row header and above a one-row footer: three columns from
+/// ``wideWidth`` columns, two from ``mediumWidth``, one (stacked, with title rules instead of
+/// boxes) below that. Below ``minimumWidth`` × ``minimumHeight`` nothing fits and the dashboard
+/// shows ``tooSmallMessage(width:height:)`` instead.
+public struct DashboardLayout: Sendable, Hashable {
+    /// The narrowest terminal the dashboard draws in.
+    public static let minimumWidth = 60
+    /// The shortest terminal the dashboard draws in.
+    public static let minimumHeight = 16
+    /// From this width, panes go three to a row.
+    public static let wideWidth = 150
+    /// From this width, panes go two to a row.
+    public static let mediumWidth = 80
+
+    /// How the panes are arranged.
+    public enum Arrangement: Sendable, Hashable {
+        /// The terminal is below the minimum size; only a message is shown.
+        case tooSmall
+        /// Panes fill a grid row by row.
+        case grid(columns: Int, rows: Int)
+    }
+
+    /// The terminal width the layout is for.
+    public let width: Int
+    /// The terminal height the layout is for.
+    public let height: Int
+    /// How the panes are arranged.
+    public let arrangement: Arrangement
+    /// The header row; empty when too small.
+    public let header: Rect
+    /// The footer row; empty when too small.
+    public let footer: Rect
+    /// One rectangle per pane, in pane order; empty when too small.
+    public let panes: [Rect]
+    /// The frame every pane gets: boxes side by side, title rules when stacked.
+    public let frame: PaneFrame.Kind
+
+    /// Lays out `paneCount` panes in a terminal of `width` × `height`. Cost: O(paneCount).
+    public init(width: Int, height: Int, paneCount: Int = 6) {
+        self.width = max(0, width)
+        self.height = max(0, height)
+        guard width >= Self.minimumWidth && height >= Self.minimumHeight && paneCount > 0 else {
+            self.arrangement = .tooSmall
+            self.header = Rect(row: 0, column: 0, height: 0, width: 0)
+            self.footer = Rect(row: 0, column: 0, height: 0, width: 0)
+            self.panes = []
+            self.frame = .rule
+            return
+        }
+        let columns = min(paneCount, width >= Self.wideWidth ? 3 : width >= Self.mediumWidth ? 2 : 1)
+        let rows = (paneCount + columns - 1) / columns
+        self.arrangement = .grid(columns: columns, rows: rows)
+        self.frame = columns == 1 ? .rule : .box
+        self.header = Rect(row: 0, column: 0, height: 1, width: width)
+        self.footer = Rect(row: height - 1, column: 0, height: 1, width: width)
+        let rowSpans = Self.split(height - 2, into: rows, from: 1)
+        let columnSpans = Self.split(width, into: columns, from: 0)
+        self.panes = (0..<paneCount).map { index in
+            let rowSpan = rowSpans[index / columns]
+            let columnSpan = columnSpans[index % columns]
+            return Rect(row: rowSpan.start, column: columnSpan.start, height: rowSpan.length, width: columnSpan.length)
+        }
+    }
+
+    /// The message shown when the terminal is below the minimum size.
+    public static func tooSmallMessage(width: Int, height: Int) -> String {
+        "terminal too small: need \(Self.minimumWidth)×\(Self.minimumHeight), have \(width)×\(height)"
+    }
+
+    /// `total` cells split into `parts` spans as equal as possible, the first spans one larger.
+    private static func split(_ total: Int, into parts: Int, from origin: Int) -> [(start: Int, length: Int)] {
+        var spans: [(start: Int, length: Int)] = []
+        var start = origin
+        for part in 0..<parts {
+            let length = total / parts + (part < total % parts ? 1 : 0)
+            spans.append((start, length))
+            start += length
+        }
+        return spans
+    }
+}

@@ -1,0 +1,126 @@
+import PerftopCore
+
+/// Memory and CPU of the machine (MemAvailable of MemTotal with a meter, CPU busy share) and the
+/// resident memory of every watched process, with a trend.
+public struct MemoryPane: Pane {
+    /// The pane's title.
+    public let title = "Memory"
+
+    /// Creates the pane.
+    public init() {}
+
+    /// Draws the system lines, then one row per process or why there are none.
+    public func draw(model: DashboardModel, into canvas: inout Canvas) {
+        let memory = model.memory
+        self.drawSystemMemory(memory, model: model, into: &canvas)
+        self.drawCPU(memory, model: model, into: &canvas)
+        canvas.withRegion(Rect(row: 2, column: 0, height: canvas.height - 2, width: canvas.width)) { region in
+            guard !memory.processes.isEmpty else {
+                NoData.draw(NoData.reason(model, missing: "process_resident_memory_bytes"), into: &region)
+                return
+            }
+            let columns: [Table.Column] = [
+                Table.Column(title: "process", minWidth: 7, alignment: .left, priority: 0),
+                Table.Column(title: "rss", minWidth: 7, priority: 0),
+                Table.Column(title: "trend", minWidth: 5, isFlexible: true, priority: 1),
+            ]
+            let rows: [[Table.Content]] = memory.processes.prefix(region.height).map { process in
+                [
+                    .text(process.source, .normal),
+                    .text(UnitFormat.bytes(process.residentBytes), .value),
+                    .sparkline(process.residentHistory, Self.residentScale(process.residentHistory)),
+                ]
+            }
+            Table(columns: columns, rows: rows, totalRows: memory.processes.count).draw(into: &region)
+        }
+    }
+
+    // MARK: - System lines
+
+    /// `mem ███░░ 62.3% avail 5.90GiB/15.6GiB`, dropping the meter and percentage when narrow.
+    private func drawSystemMemory(_ memory: MemoryView, model: DashboardModel, into canvas: inout Canvas) {
+        canvas.put(row: 0, column: 0, text: "mem", style: .label)
+        guard memory.systemTotalBytes != nil || memory.systemAvailableBytes != nil else {
+            self.putReason(NoData.reason(model, missing: "MemTotal/MemAvailable"), row: 0, into: &canvas)
+            return
+        }
+        let amounts =
+            "avail " + UnitFormat.bytes(memory.systemAvailableBytes) + "/" + UnitFormat.bytes(memory.systemTotalBytes)
+        guard let total = memory.systemTotalBytes, let available = memory.systemAvailableBytes, total > 0 else {
+            self.putReason(amounts, row: 0, into: &canvas)
+            return
+        }
+        let used = (total - available) / total
+        self.putMeter(
+            row: 0,
+            fraction: used,
+            style: Meter.style(forUsedFraction: used),
+            texts: [
+                (UnitFormat.percent(fraction: used) + " " + amounts, .normal),
+                (amounts, .normal),
+                (UnitFormat.percent(fraction: used), Meter.style(forUsedFraction: used)),
+            ],
+            into: &canvas
+        )
+    }
+
+    /// `cpu ██░░░ 23.1%`.
+    private func drawCPU(_ memory: MemoryView, model: DashboardModel, into canvas: inout Canvas) {
+        canvas.put(row: 1, column: 0, text: "cpu", style: .label)
+        guard let busy = memory.systemCPUBusyPercent else {
+            self.putReason(NoData.reason(model, missing: "CPU time"), row: 1, into: &canvas)
+            return
+        }
+        let style = Meter.style(forUsedFraction: busy / 100)
+        self.putMeter(
+            row: 1,
+            fraction: busy / 100,
+            style: style,
+            texts: [(UnitFormat.percent(busy), style)],
+            into: &canvas
+        )
+    }
+
+    /// A meter after the label and the first of `texts` that leaves the meter six columns;
+    /// without room for a meter, only the first text that fits.
+    private func putMeter(
+        row: Int,
+        fraction: Double,
+        style: Style,
+        texts: [(String, Style)],
+        into canvas: inout Canvas
+    ) {
+        let start = 4
+        for (text, textStyle) in texts {
+            let meterWidth = canvas.width - start - 1 - text.displayWidth
+            if meterWidth >= 6 {
+                canvas.put(
+                    row: row,
+                    column: start,
+                    text: Meter.render(fraction: fraction, width: meterWidth, glyphs: canvas.glyphs),
+                    style: style
+                )
+                canvas.putRightAligned(row: row, text: text, style: textStyle)
+                return
+            }
+        }
+        self.putReason(texts.last?.0 ?? "", row: row, into: &canvas)
+    }
+
+    /// Text after the label, cut to fit.
+    private func putReason(_ text: String, row: Int, into canvas: inout Canvas) {
+        let shown = text.truncated(toWidth: canvas.width - 4, ellipsis: canvas.glyphs.ellipsis)
+        canvas.put(row: row, column: 4, text: shown, style: .dim)
+    }
+
+    // MARK: - Trend scale
+
+    /// The series' own range, widened to at least 10 % of its peak so noise stays small.
+    static func residentScale(_ history: [Double]) -> Sparkline.Scale {
+        let finite = history.filter(\.isFinite)
+        guard let high = finite.max(), let low = finite.min(), high > 0 else {
+            return .fromZero
+        }
+        return .fixed(min(low, high * 0.9)...high)
+    }
+}

@@ -1,0 +1,78 @@
+import PerftopCore
+
+/// One area of the dashboard: a title and a way to draw a ``DashboardModel`` into a canvas.
+///
+/// Panes are pure functions of the model: they read nothing else, draw only into the canvas
+/// they are given (never to the terminal), and say why when they have nothing to show.
+public protocol Pane: Sendable {
+    /// The title shown in the pane's frame.
+    var title: String { get }
+
+    /// Draws the pane's content (without its frame) into the whole canvas.
+    ///
+    /// Called once per frame on the UI thread; should cost O(rows shown).
+    func draw(model: DashboardModel, into canvas: inout Canvas)
+}
+
+extension Pane {
+    /// Draws the frame with the title and then the content inside it.
+    public func drawFramed(model: DashboardModel, into canvas: inout Canvas, frame: PaneFrame.Kind = .box) {
+        let content = PaneFrame.draw(title: self.title, kind: frame, into: &canvas)
+        guard !content.isEmpty else {
+            return
+        }
+        canvas.withRegion(content) { self.draw(model: model, into: &$0) }
+    }
+}
+
+// MARK: - No data
+
+/// The honest line a pane shows instead of numbers it does not have.
+enum NoData {
+    /// Why a pane has nothing to show: no sources, none polled yet, all down, or none reporting
+    /// `missing` (e.g. `cache_* metrics`).
+    static func reason(_ model: DashboardModel, missing: String) -> String {
+        if model.sources.isEmpty {
+            return "no data: no sources configured"
+        }
+        let answering = model.sources.contains { source in
+            switch source.state {
+            case .ok, .stale: return true
+            case .pending, .down: return false
+            }
+        }
+        if !answering {
+            let waiting = model.sources.contains { $0.state == .pending }
+            return waiting ? "no data yet: waiting for the first poll" : "no data: every source is down"
+        }
+        return "no data: no source reports \(missing)"
+    }
+
+    /// Draws `text` word-wrapped in the dim style from `row`.
+    /// - Returns: The number of rows used.
+    @discardableResult
+    static func draw(_ text: String, row: Int = 0, into canvas: inout Canvas) -> Int {
+        let lines = text.wrapped(toWidth: canvas.width)
+        for (offset, line) in lines.enumerated() {
+            canvas.put(row: row + offset, column: 0, text: line, style: .dim)
+        }
+        return lines.count
+    }
+}
+
+// MARK: - Sources
+
+/// Helpers for panes whose rows come from several sources.
+enum SourceColumn {
+    /// True when the rows come from more than one source, so each row must name its source.
+    static func isNeeded(_ sources: some Sequence<String>) -> Bool {
+        var first: String?
+        for source in sources {
+            if let first, first != source {
+                return true
+            }
+            first = source
+        }
+        return false
+    }
+}

@@ -1,0 +1,21 @@
+/// A terminal the dashboard draws on: a size, a way to show a whole frame at once, and keys.
+///
+/// ``CursesTerminal`` is the real one; tests use a fake. A screen is used from one thread only
+/// and is not `Sendable`.
+public protocol Screen: AnyObject {
+    /// The terminal size now, in columns and rows.
+    var size: TerminalSize { get }
+
+    /// The glyphs the terminal can show: Unicode with a UTF-8 locale, ASCII otherwise.
+    var glyphs: Glyphs { get }
+
+    /// Shows `grid` as the whole screen, in one update.
+    func present(_ grid: CellGrid)
+
+    /// Waits briefly for a key (about 100 ms on a real terminal) and returns it, or nil when
+    /// none came.
+    func readKey() -> Key?
+
+    /// Gives the terminal back in the state it had before; safe to call more than once.
+    func restore()
+}

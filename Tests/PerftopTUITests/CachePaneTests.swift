@@ -1,0 +1,74 @@
+import PerftopCore
+import Testing
+
+@testable import PerftopTUI
+
+@Suite("CachePane")
+struct CachePaneTests {
+    @Test("a wide pane shows every column with units")
+    func wide() {
+        let text = TestModels.render(CachePane(), TestModels.full, width: 66, height: 6).text
+        #expect(text.contains("Cache hit rate"))
+        #expect(text.contains("embeddings  93.4%  91.0% 1.23k/s  3.20/s 812/1.02k"))
+        #expect(text.contains("▁▅█"))
+    }
+
+    @Test("missing values print as a dash, not as zero")
+    func missingValues() {
+        let grid = TestModels.render(CachePane(), TestModels.full, width: 66, height: 6)
+        let sessions = grid.line(3)
+        #expect(sessions.contains("sessions"))
+        #expect(sessions.contains("–"))
+        #expect(!sessions.contains("0"))
+    }
+
+    @Test("a narrow pane drops the least important columns first")
+    func narrow() {
+        let text = TestModels.render(CachePane(), TestModels.full, width: 40, height: 6).text
+        #expect(text.contains("93.4%"))
+        #expect(text.contains("1.23k/s"))
+        #expect(!text.contains("evict/s"))
+        #expect(!text.contains("812"))
+    }
+
+    @Test("the hit rate is colored by how good it is")
+    func hitRateStyle() {
+        #expect(CachePane.hitRateStyle(0.95) == .good)
+        #expect(CachePane.hitRateStyle(0.6) == .warning)
+        #expect(CachePane.hitRateStyle(0.1) == .critical)
+        #expect(CachePane.hitRateStyle(nil) == .dim)
+    }
+
+    @Test("the cache rows name their source when there are several sources")
+    func sourceColumn() {
+        var model = TestModels.full
+        model.caches.append(CacheView(source: "other", name: "tokens", hitRate: 1))
+        let text = TestModels.render(CachePane(), model, width: 100, height: 7).text
+        #expect(text.contains("source"))
+        #expect(text.contains("other  tokens"))
+    }
+
+    @Test(
+        "no caches: the pane says why",
+        arguments: [
+            (TestModels.empty, "no data: no source reports cache_* metrics"),
+            (DashboardModel(timestamp: 0, interval: 1), "no data: no sources configured"),
+            (
+                DashboardModel(timestamp: 0, interval: 1, sources: [SourceStatus(name: "a", state: .pending)]),
+                "no data yet: waiting for the first poll"
+            ),
+            (
+                DashboardModel(
+                    timestamp: 0,
+                    interval: 1,
+                    sources: [SourceStatus(name: "a", state: .down(reason: "x"))]
+                ),
+                "no data: every source is down"
+            ),
+        ]
+    )
+    func noData(model: DashboardModel, reason: String) {
+        let text = TestModels.render(CachePane(), model, width: 80, height: 4).text
+        #expect(text.contains(reason))
+    }
+}

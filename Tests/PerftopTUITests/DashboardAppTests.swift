@@ -1,0 +1,192 @@
+import PerftopCore
+import Synchronization
+import Testing
+
+@testable import PerftopTUI
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A scripted screen: answers `readKey` from a script, records every frame and the restore.
+private final class FakeScreen: Screen, Sendable {
+    /// What the screen has seen and what it will answer.
+    struct State {
+        var size: TerminalSize
+        var keys: [Key?]
+        var frames: [CellGrid] = []
+        var reads = 0
+        var restores = 0
+        var onRead: [Int: @Sendable (FakeScreen) -> Void] = [:]
+    }
+
+    let state: Mutex<State>
+
+    init(size: TerminalSize, keys: [Key?]) {
+        self.state = Mutex(State(size: size, keys: keys))
+    }
+
+    var size: TerminalSize { self.state.withLock { $0.size } }
+
+    var glyphs: Glyphs { .unicode }
+
+    func present(_ grid: CellGrid) {
+        self.state.withLock { $0.frames.append(grid) }
+    }
+
+    /// The next scripted key; after the script, nothing for a while, then `q` so a broken loop
+    /// cannot hang the test run.
+    func readKey() -> Key? {
+        let (read, action, key) = self.state.withLock { state -> (Int, (@Sendable (FakeScreen) -> Void)?, Key?) in
+            state.reads += 1
+            let key = state.keys.isEmpty ? nil : state.keys.removeFirst()
+            return (state.reads, state.onRead[state.reads], key)
+        }
+        action?(self)
+        if key == nil && read > 20 {
+            usleep(1000)
+            return read > 5000 ? .character("q") : nil
+        }
+        return key
+    }
+
+    func restore() {
+        self.state.withLock { $0.restores += 1 }
+    }
+
+    func setSize(_ size: TerminalSize) {
+        self.state.withLock { $0.size = size }
+    }
+}
+
+/// A manual clock for the loop.
+private final class ManualUptime: Sendable {
+    let milliseconds = Atomic<Int64>(0)
+
+    func advance(byMilliseconds amount: Int64) {
+        self.milliseconds.add(amount, ordering: .relaxed)
+    }
+
+    var now: Duration { .milliseconds(self.milliseconds.load(ordering: .relaxed)) }
+}
+
+@Suite("DashboardApp", .serialized)
+struct DashboardAppTests {
+    private func app(
+        screen: FakeScreen,
+        uptime: ManualUptime = ManualUptime(),
+        model: @escaping @Sendable () -> DashboardModel = { TestModels.full }
+    ) -> DashboardApp {
+        DashboardApp(
+            modelProvider: model,
+            renderer: DashboardRenderer(),
+            makeScreen: { screen },
+            uptime: { uptime.now }
+        )
+    }
+
+    @Test("q quits, after drawing, and restores the screen")
+    func quitKey() throws {
+        let screen = FakeScreen(
+            size: TerminalSize(width: 80, height: 24),
+            keys: [nil, .character("x"), .character("q")]
+        )
+        let reason = try self.app(screen: screen).run()
+        #expect(reason == .quitKey)
+        let state = screen.state.withLock { ($0.frames, $0.restores) }
+        #expect(state.1 == 1)
+        #expect(state.0.count == 2)
+        #expect(state.0.first?.text.contains("Cache hit rate") == true)
+    }
+
+    @Test("Q quits too")
+    func capitalQ() throws {
+        let screen = FakeScreen(size: TerminalSize(width: 80, height: 24), keys: [.character("Q")])
+        #expect(try self.app(screen: screen).run() == .quitKey)
+    }
+
+    @Test("a resize redraws at the new size")
+    func resize() throws {
+        let screen = FakeScreen(size: TerminalSize(width: 80, height: 24), keys: [nil, .resize, .character("q")])
+        screen.state.withLock { $0.onRead[2] = { $0.setSize(TerminalSize(width: 200, height: 50)) } }
+        try self.app(screen: screen).run()
+        let sizes = screen.state.withLock { $0.frames.map { TerminalSize(width: $0.columns, height: $0.rows) } }
+        #expect(sizes == [TerminalSize(width: 80, height: 24), TerminalSize(width: 200, height: 50)])
+    }
+
+    @Test("frames follow the model's timestamp and age, not every tick")
+    func redrawPolicy() throws {
+        let uptime = ManualUptime()
+        let timestamp = Atomic<Int64>(1)
+        let screen = FakeScreen(
+            size: TerminalSize(width: 80, height: 24),
+            keys: [nil, nil, nil, nil, nil, .character("q")]
+        )
+        screen.state.withLock { state in
+            state.onRead[2] = { _ in timestamp.store(2, ordering: .relaxed) }
+            state.onRead[4] = { _ in uptime.advance(byMilliseconds: 1000) }
+        }
+        let app = self.app(screen: screen, uptime: uptime) {
+            DashboardModel(timestamp: Double(timestamp.load(ordering: .relaxed)), interval: 1)
+        }
+        try app.run()
+        #expect(screen.state.withLock { $0.frames.count } == 3)
+    }
+
+    @Test("the header shows the measured draw time of the previous frame")
+    func drawTime() throws {
+        let uptime = ManualUptime()
+        let screen = FakeScreen(size: TerminalSize(width: 120, height: 24), keys: [.resize, .character("q")])
+        let app = DashboardApp(
+            modelProvider: { TestModels.empty },
+            renderer: DashboardRenderer(),
+            makeScreen: { screen },
+            uptime: {
+                uptime.advance(byMilliseconds: 2)
+                return uptime.now
+            }
+        )
+        try app.run()
+        let headers = screen.state.withLock { $0.frames.map { $0.line(0) } }
+        #expect(headers.count == 2)
+        #expect(headers.first?.contains("draw –") == true)
+        #expect(headers.last?.contains("draw 2.00ms") == true)
+    }
+
+    @Test("SIGINT, SIGTERM and SIGHUP end the loop cleanly, run after run", arguments: [SIGHUP, SIGTERM, SIGINT])
+    func stopSignal(number: Int32) throws {
+        let screen = FakeScreen(size: TerminalSize(width: 80, height: 24), keys: [])
+        // The first signal of a process can be lost while libdispatch installs its handler;
+        // resend only after the loop had ample time (300 reads of 1 ms) to see the previous one.
+        screen.state.withLock { state in
+            for read in [3, 300, 600, 900] {
+                state.onRead[read] = { _ in kill(getpid(), number) }
+            }
+        }
+        let reason = try self.app(screen: screen).run()
+        #expect(reason == .signal(number))
+        #expect(screen.state.withLock { $0.restores } == 1)
+    }
+
+    @Test("a signal from before the run does not end it")
+    func staleSignal() throws {
+        let first = FakeScreen(size: TerminalSize(width: 80, height: 24), keys: [])
+        first.state.withLock { $0.onRead[2] = { _ in kill(getpid(), SIGTERM) } }
+        #expect(try self.app(screen: first).run() == .signal(SIGTERM))
+        let second = FakeScreen(size: TerminalSize(width: 80, height: 24), keys: [nil, nil, .character("q")])
+        #expect(try self.app(screen: second).run() == .quitKey)
+    }
+
+    @Test("a screen that cannot start is reported")
+    func screenFails() {
+        let app = DashboardApp(
+            modelProvider: { TestModels.full },
+            renderer: DashboardRenderer(),
+            makeScreen: { throw TerminalError.notATerminal },
+            uptime: { .zero }
+        )
+        #expect(throws: TerminalError.notATerminal) { try app.run() }
+    }
+}

@@ -1,0 +1,59 @@
+import Testing
+
+@testable import PerftopTUI
+
+@Suite("DashboardLayout")
+struct DashboardLayoutTests {
+    @Test(
+        "the grid adapts to the width",
+        arguments: [
+            (200, 50, DashboardLayout.Arrangement.grid(columns: 3, rows: 2)),
+            (150, 16, .grid(columns: 3, rows: 2)),
+            (149, 40, .grid(columns: 2, rows: 3)),
+            (80, 24, .grid(columns: 2, rows: 3)),
+            (79, 24, .grid(columns: 1, rows: 6)),
+            (60, 16, .grid(columns: 1, rows: 6)),
+            (59, 40, .tooSmall),
+            (120, 15, .tooSmall),
+            (0, 0, .tooSmall),
+        ]
+    )
+    func arrangement(width: Int, height: Int, expected: DashboardLayout.Arrangement) {
+        #expect(DashboardLayout(width: width, height: height).arrangement == expected)
+    }
+
+    @Test(
+        "panes tile the body between header and footer without gaps or overlap",
+        arguments: [
+            (80, 24), (200, 50), (150, 31), (61, 17), (97, 23),
+        ]
+    )
+    func tiling(width: Int, height: Int) {
+        let layout = DashboardLayout(width: width, height: height)
+        #expect(layout.header == Rect(row: 0, column: 0, height: 1, width: width))
+        #expect(layout.footer == Rect(row: height - 1, column: 0, height: 1, width: width))
+        #expect(layout.panes.count == 6)
+        var covered = Array(repeating: 0, count: width * height)
+        for rect in layout.panes + [layout.header, layout.footer] {
+            for row in rect.row..<rect.maxRow {
+                for column in rect.column..<rect.maxColumn {
+                    covered[row * width + column] += 1
+                }
+            }
+        }
+        #expect(covered.allSatisfy { $0 == 1 })
+    }
+
+    @Test("side-by-side panes get boxes, stacked panes title rules")
+    func frames() {
+        #expect(DashboardLayout(width: 80, height: 24).frame == .box)
+        #expect(DashboardLayout(width: 70, height: 24).frame == .rule)
+    }
+
+    @Test("80×24 gives every pane a box of 40×7 or 40×8")
+    func eightyByTwentyFour() {
+        let layout = DashboardLayout(width: 80, height: 24)
+        #expect(layout.panes.map(\.width) == [40, 40, 40, 40, 40, 40])
+        #expect(layout.panes.map(\.height) == [8, 8, 7, 7, 7, 7])
+    }
+}

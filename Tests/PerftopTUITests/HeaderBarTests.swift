@@ -1,0 +1,39 @@
+import PerftopCore
+import Testing
+
+@testable import PerftopTUI
+
+@Suite("HeaderBar")
+struct HeaderBarTests {
+    @Test("source states read ok, stale Ns, down: reason, pending")
+    func states() {
+        #expect(HeaderBar.state(.ok) == ("ok", .good))
+        #expect(HeaderBar.state(.pending) == ("pending", .dim))
+        #expect(HeaderBar.state(.stale(age: 12.4, reason: "timeout")) == ("stale 12s", .warning))
+        #expect(HeaderBar.state(.down(reason: "connection refused")) == ("down: connection refused", .critical))
+    }
+
+    @Test("intervals are short", arguments: [(1.0, "1s"), (2, "2s"), (0.5, "500ms"), (1.5, "1.50s")])
+    func intervals(seconds: Double, expected: String) {
+        #expect(HeaderBar.interval(seconds) == expected)
+    }
+
+    @Test("a short row keeps the cost and cuts the sources with an ellipsis")
+    func shortRow() {
+        var grid = CellGrid(rows: 1, columns: 80)
+        grid.withCanvas(grid.bounds) { HeaderBar.draw(model: TestModels.full, into: &$0) }
+        let line = grid.line(0)
+        #expect(line.hasPrefix("perftop │ proc ok │ agent:/tmp/a.sock"))
+        #expect(line.contains("…"))
+        #expect(line.hasSuffix("collect 1.20ms draw 350µs cpu 0.8%"))
+    }
+
+    @Test("no sources configured is said, not hidden")
+    func noSources() {
+        var grid = CellGrid(rows: 1, columns: 120)
+        grid.withCanvas(grid.bounds) {
+            HeaderBar.draw(model: DashboardModel(timestamp: 0, interval: 2), into: &$0)
+        }
+        #expect(grid.line(0).hasPrefix("perftop │ no sources │ every 2s"))
+    }
+}

@@ -1,0 +1,59 @@
+import PerftopCore
+import Testing
+
+@testable import PerftopTUI
+
+@Suite("MemoryPane")
+struct MemoryPaneTests {
+    @Test("system memory shows a meter, the used share and MemAvailable of MemTotal")
+    func systemMemory() {
+        let grid = TestModels.render(MemoryPane(), TestModels.full, width: 66, height: 8)
+        #expect(grid.line(1).hasPrefix("│mem █"))
+        #expect(grid.line(1).contains("62.5% avail 6.00GiB/16.0GiB"))
+        #expect(grid.line(2).contains("cpu █"))
+        #expect(grid.line(2).contains("23.1%"))
+    }
+
+    @Test("processes show their resident memory and trend")
+    func processes() {
+        let text = TestModels.render(MemoryPane(), TestModels.full, width: 66, height: 8).text
+        #expect(text.contains("process"))
+        #expect(text.contains("agent    512MiB"))
+        #expect(text.contains("▆█"))
+    }
+
+    @Test("a narrow pane keeps the used share, then drops the meter")
+    func narrow() {
+        let narrow = TestModels.render(MemoryPane(), TestModels.full, width: 30, height: 8)
+        #expect(narrow.line(1).contains("█"))
+        #expect(narrow.line(1).contains("62.5%"))
+        #expect(!narrow.line(1).contains("avail"))
+        let tiny = TestModels.render(MemoryPane(), TestModels.full, width: 14, height: 8)
+        #expect(tiny.line(1).contains("mem 62.5%"))
+        #expect(!tiny.line(1).contains("█"))
+    }
+
+    @Test("only MemTotal known: no meter, the missing value is a dash")
+    func partial() {
+        var model = TestModels.full
+        model.memory.systemAvailableBytes = nil
+        let grid = TestModels.render(MemoryPane(), model, width: 66, height: 8)
+        #expect(grid.line(1).contains("avail –/16.0GiB"))
+        #expect(!grid.line(1).contains("%"))
+    }
+
+    @Test("nothing known: every line says why")
+    func noData() {
+        let text = TestModels.render(MemoryPane(), TestModels.empty, width: 100, height: 8).text
+        #expect(text.contains("mem no data: no source reports MemTotal/MemAvailable"))
+        #expect(text.contains("cpu no data: no source reports CPU time"))
+        #expect(text.contains("no data: no source reports process_resident_memory_bytes"))
+    }
+
+    @Test("the trend scale spans at least a tenth of the peak")
+    func residentScale() {
+        #expect(MemoryPane.residentScale([100, 100]) == .fixed(90...100))
+        #expect(MemoryPane.residentScale([10, 100]) == .fixed(10...100))
+        #expect(MemoryPane.residentScale([]) == .fromZero)
+    }
+}

@@ -1,0 +1,56 @@
+import Testing
+
+@testable import PerftopTUI
+
+@Suite("terminal width, truncation and wrapping")
+struct TerminalWidthTests {
+    @Test(
+        "characters take 0, 1 or 2 columns",
+        arguments: [
+            ("a", 1), ("é", 1), ("─", 1), ("█", 1), ("…", 1), ("µ", 1), ("名", 2), ("ｱ", 1), ("Ａ", 2),
+            ("😀", 2), ("❤\u{FE0F}", 2), ("\u{301}", 0), ("\u{200B}", 0), ("\u{AD}", 0),
+        ] as [(Character, Int)]
+    )
+    func widths(character: Character, width: Int) {
+        #expect(character.terminalWidth == width)
+    }
+
+    @Test("control characters are recognised")
+    func controls() {
+        #expect(Character("\t").isControl)
+        #expect(Character("\u{7F}").isControl)
+        #expect(Character("\u{85}").isControl)
+        #expect(!Character("─").isControl)
+        #expect(!Character("a").isControl)
+    }
+
+    @Test("truncation counts columns and ends in the ellipsis")
+    func truncation() {
+        #expect("abcdef".truncated(toWidth: 6) == "abcdef")
+        #expect("abcdef".truncated(toWidth: 4) == "abc…")
+        #expect("名前キャッシュ".truncated(toWidth: 6) == "名前…")
+        #expect("abc".truncated(toWidth: 0) == "")
+        #expect("abc".truncated(toWidth: 2, ellipsis: "~") == "a~")
+    }
+
+    @Test("wrapping breaks at spaces and splits words longer than a line")
+    func wrapping() {
+        #expect(
+            "no data: no source reports cache_* metrics".wrapped(toWidth: 20) == [
+                "no data: no source", "reports cache_*", "metrics",
+            ]
+        )
+        #expect("abcdefgh ij".wrapped(toWidth: 3) == ["abc", "def", "gh", "ij"])
+        #expect("".wrapped(toWidth: 5) == [])
+        #expect("abc".wrapped(toWidth: 0) == [])
+    }
+
+    @Test("the ASCII fallback keeps units readable")
+    func asciiFallback() {
+        #expect(Glyphs.asciiFallback(for: "µ") == "u")
+        #expect(Glyphs.asciiFallback(for: "–") == "-")
+        #expect(Glyphs.asciiFallback(for: "×") == "x")
+        #expect(Glyphs.asciiFallback(for: "名") == "?")
+        #expect(Glyphs.asciiFallback(for: "q") == "q")
+    }
+}
