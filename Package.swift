@@ -65,7 +65,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PerftopEndToEndTests",
-            dependencies: ["PerfKit"]
+            dependencies: ["perftop"]
         ),
     ]
 )

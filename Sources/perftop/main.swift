@@ -1,1 +1,33 @@
-print("perftop")
+import ArgumentParser
+import Foundation
+
+/// Runs a parsed command's asynchronous `run()`; generic so that the async requirement, not the
+/// synchronous one inherited from `ParsableCommand`, is the one called.
+func runAsynchronously(_ command: inout some AsyncParsableCommand) async throws {
+    try await command.run()
+}
+
+// A custom entry point instead of `Perftop.main()`, so that every usage error is one line on
+// standard error (ArgumentParser would add the usage text) while --help and --version still
+// print in full.
+do {
+    var command = try Perftop.parseAsRoot()
+    if var asyncCommand = command as? any AsyncParsableCommand {
+        try await runAsynchronously(&asyncCommand)
+    } else {
+        try command.run()
+    }
+} catch {
+    let exitCode = Perftop.exitCode(for: error)
+    if exitCode == .success {
+        print(Perftop.fullMessage(for: error))
+    } else {
+        let message =
+            Perftop.message(for: error)
+            .split(separator: "\n", omittingEmptySubsequences: true)
+            .first
+            .map(String.init) ?? "failed"
+        FileHandle.standardError.write(Data("perftop: \(message)\n".utf8))
+    }
+    exit(exitCode.rawValue)
+}

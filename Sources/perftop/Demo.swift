@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import PerfKit
+import PerftopCore
+
+/// `perftop demo`: a synthetic agent with live cache and processor traffic, shown or served.
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a synthetic agent and watch it, or serve it on a socket.",
+        discussion: """
+            The demo agent uses real PerfKit caches and a real processor under changing load. \
+            With --serve it draws nothing and answers perftop --attach on the given Unix socket \
+            until interrupted.
+            """
+    )
+
+    @Option(
+        name: .customLong("serve"),
+        help: ArgumentHelp("Serve the agent on this Unix socket (mode 0600) instead of showing it.", valueName: "path")
+    )
+    var servePath: String?
+
+    @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        try self.output.check()
+    }
+
+    func run() async throws {
+        let agent = DemoAgent()
+        let traffic = Task { await agent.run() }
+        defer { traffic.cancel() }
+        if let servePath = self.servePath {
+            try await self.serve(agent, at: servePath)
+        } else {
+            let collector = Collector(
+                feeds: [SystemFeed(), RegistryFeed(name: "demo", registry: agent.registry)],
+                configuration: self.output.collectorConfiguration
+            )
+            try await self.output.present(collector)
+        }
+    }
+
+    private func serve(_ agent: DemoAgent, at path: String) async throws {
+        // Observe termination signals before the socket exists, so a signal never finds it unowned.
+        let signals = TerminationSignals.shared
+        let server: AgentServer
+        do {
+            server = try await AgentServer.start(path: path, registry: agent.registry, agentName: "demo")
+        } catch {
+            throw CommandFailure("--serve \(path): \(error)")
+        }
+        FileHandle.standardError.write(Data("perftop demo: serving on \(path) (Ctrl-C to stop)\n".utf8))
+        _ = await signals.next()
+        try await server.shutdown()
+    }
+}

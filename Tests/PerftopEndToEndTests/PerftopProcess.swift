@@ -1,0 +1,163 @@
+import Foundation
+
+/// The built `perftop` executable, run as a user would run it.
+///
+/// Children are started with posix_spawn rather than Foundation's `Process`: on Linux, `Process`
+/// learns that a child ended from a descriptor the child inherits, and a tmux server started by a
+/// test running alongside inherits it too and keeps it open for its life, hiding the exit. Here
+/// exits are polled with waitpid(WNOHANG), so no cooperative thread ever blocks on a child.
+enum PerftopProcess {
+    /// The executable next to the test bundle in the build folder (SwiftPM builds it for this target).
+    static var executablePath: String {
+        URL(fileURLWithPath: CommandLine.arguments[0])
+            .deletingLastPathComponent()
+            .appendingPathComponent("perftop")
+            .path
+    }
+
+    /// What a finished run printed and how it ended.
+    struct Result {
+        var status: Int32
+        var standardOutput: String
+        var standardError: String
+    }
+
+    /// Runs perftop with `arguments` to completion, without a terminal.
+    ///
+    /// A run that outlives `limit` is terminated, so a hung perftop fails the test instead of hanging it.
+    static func run(_ arguments: [String], limit: Duration = .seconds(60)) async throws -> Result {
+        try await self.run(command: [self.executablePath] + arguments, limit: limit)
+    }
+
+    /// Runs any program (looked up in PATH) to completion and returns what it printed.
+    static func run(command: [String], limit: Duration = .seconds(60)) async throws -> Result {
+        let base = FileManager.default.temporaryDirectory.path + "/perftop-run-\(UInt32.random(in: 0...UInt32.max))"
+        let outputPath = base + ".out"
+        let errorPath = base + ".err"
+        defer {
+            try? FileManager.default.removeItem(atPath: outputPath)
+            try? FileManager.default.removeItem(atPath: errorPath)
+        }
+        let pid = try self.spawn(command, outputPath: outputPath, errorPath: errorPath)
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: limit)
+        var status: Int32?
+        while status == nil {
+            if clock.now > deadline {
+                kill(pid, SIGKILL)
+            }
+            status = self.exitStatus(pid)
+            if status == nil {
+                try? await Task.sleep(for: .milliseconds(5))
+            }
+        }
+        return Result(
+            status: status ?? -1,
+            standardOutput: (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "",
+            standardError: (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? ""
+        )
+    }
+
+    /// Starts perftop in the background with its output discarded; stop it with ``stop(_:)``.
+    static func start(_ arguments: [String]) throws -> pid_t {
+        try self.spawn([self.executablePath] + arguments, outputPath: "/dev/null", errorPath: "/dev/null")
+    }
+
+    /// Sends SIGTERM to a process started with ``start(_:)`` and waits for it to exit; returns its status.
+    @discardableResult
+    static func stop(_ pid: pid_t) async -> Int32 {
+        kill(pid, SIGTERM)
+        while true {
+            if let status = self.exitStatus(pid) {
+                return status
+            }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
+    /// Starts `command` with standard input from /dev/null, output and error to the given files, and
+    /// no other descriptor of the test process: a tmux server lives on after the test and would
+    /// otherwise keep other tests' sockets open (SwiftNIO does not mark its sockets close-on-exec).
+    static func spawn(_ command: [String], outputPath: String, errorPath: String) throws -> pid_t {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        _ = closeInheritedDescriptors(&actions, 3)
+        // The test runs on dispatch worker threads, which block every signal; a child would inherit
+        // that mask (a tmux server could then never be stopped), so it starts with none blocked and
+        // every signal at its default action.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        var allSignals = sigset_t()
+        sigfillset(&allSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var argv = command.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid = pid_t()
+        let result = posix_spawnp(&pid, command[0], &actions, &attributes, &argv, environ)
+        guard result == 0 else {
+            throw SpawnError(command: command, code: result)
+        }
+        return pid
+    }
+
+    /// The exit status of `pid` if it has ended (128 + N for a signal), reaping it; nil while it runs.
+    static func exitStatus(_ pid: pid_t) -> Int32? {
+        var status: Int32 = 0
+        guard waitpid(pid, &status, WNOHANG) == pid else {
+            return nil
+        }
+        let signal = status & 0x7f
+        return signal == 0 ? (status >> 8) & 0xff : 128 + signal
+    }
+
+    /// A fresh private directory for sockets; Unix socket paths must stay under 108 bytes.
+    static func temporaryDirectory() throws -> String {
+        let path = "/tmp/perftop-e2e-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
+        return path
+    }
+
+    /// Waits until `condition` holds, checking every 50 ms, for at most `limit`; returns whether it held.
+    static func eventually(
+        limit: Duration = .seconds(30),
+        _ condition: () async throws -> Bool
+    ) async rethrows -> Bool {
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: limit)
+        while clock.now < deadline {
+            if try await condition() {
+                return true
+            }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return try await condition()
+    }
+}
+
+/// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later), which the Glibc module does
+/// not export: it makes the child close every descriptor from `lowest` on. Declared by symbol name;
+/// its two arguments are passed the same way under the Swift and C calling conventions.
+@_silgen_name("posix_spawn_file_actions_addclosefrom_np")
+private func closeInheritedDescriptors(
+    _ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>,
+    _ lowest: Int32
+) -> Int32
+
+/// A child process could not be started.
+struct SpawnError: Error, CustomStringConvertible {
+    var command: [String]
+    var code: Int32
+
+    var description: String {
+        "cannot start \(self.command[0]): \(String(cString: strerror(self.code)))"
+    }
+}
