@@ -5,7 +5,7 @@ import Testing
     // MARK: - Eviction order
 
     @Test func evictsTheLeastRecentlyUsedEntryWhenFull() {
-        let cache = Cache<String, Int>(name: "lru", capacity: 3)
+        let cache = Cache<String, Int>(name: "lru", capacity: 3, policy: .lru)
         cache.setValue(1, forKey: "a")
         cache.setValue(2, forKey: "b")
         cache.setValue(3, forKey: "c")
@@ -22,7 +22,7 @@ import Testing
     }
 
     @Test func replacingAValueRefreshesItsRecency() {
-        let cache = Cache<String, Int>(name: "lru", capacity: 2)
+        let cache = Cache<String, Int>(name: "lru", capacity: 2, policy: .lru)
         cache.setValue(1, forKey: "a")
         cache.setValue(2, forKey: "b")
         cache.setValue(10, forKey: "a")
@@ -46,7 +46,7 @@ import Testing
 
     @Test func matchesAReferenceModelOverRandomOperations() {
         let capacity = 8
-        let cache = Cache<Int, Int>(name: "model", capacity: capacity)
+        let cache = Cache<Int, Int>(name: "model", capacity: capacity, policy: .lru)
         var model: [(key: Int, value: Int)] = []
         var generator = SeededGenerator(seed: 0x5EED)
         for step in 0..<20_000 {
@@ -144,8 +144,9 @@ import Testing
         #expect(Cache<Int, Int>(name: "empty", capacity: 1).stats.hitRatio == nil)
     }
 
-    @Test func statsStayExactUnderConcurrentUse() async {
-        let cache = Cache<Int, Int>(name: "concurrent", capacity: 16)
+    @Test(arguments: CachePolicy.allCases)
+    func statsStayExactUnderConcurrentUse(policy: CachePolicy) async {
+        let cache = Cache<Int, Int>(name: "concurrent", capacity: 16, policy: policy)
         let tasks = 8
         let operationsPerTask = 5_000
         let totals = await withTaskGroup(of: (reads: Int, writes: Int, removals: Int).self) { group in
@@ -186,12 +187,14 @@ import Testing
         #expect(stats.explicitRemovals <= totals.removals)
         // Every write replaced a value or inserted an entry that is still there or left for a reason.
         #expect(stats.replacements + stats.entries + stats.sizeEvictions + stats.explicitRemovals == totals.writes)
+        #expect(stats.expirations == 0)
+        #expect(stats.weight == stats.entries)
     }
 
     // MARK: - Samples
 
     @Test func reportsTheWellKnownSamples() {
-        let cache = Cache<String, Int>(name: "users", capacity: 2)
+        let cache = Cache<String, Int>(name: "users", capacity: 2, policy: .lru)
         cache.setValue(1, forKey: "a")
         cache.setValue(2, forKey: "a")
         cache.setValue(3, forKey: "b")
@@ -221,8 +224,15 @@ import Testing
                 kind: .counter,
                 value: 0
             ),
+            Sample(
+                name: "cache_evictions_total",
+                labels: ["cache": "users", "cause": "expired"],
+                kind: .counter,
+                value: 0
+            ),
             Sample(name: "cache_entries", labels: label, kind: .gauge, value: 2),
             Sample(name: "cache_capacity", labels: label, kind: .gauge, value: 2),
+            Sample(name: "cache_weight", labels: label, kind: .gauge, value: 2),
         ]
         #expect(cache.collectSamples() == expected)
     }

@@ -5,7 +5,7 @@ extension Cache: SampleSource {
     ///
     /// In this order: `cache_hits_total`, `cache_misses_total` (counters), `cache_evictions_total`
     /// once per ``CacheEvictionCause`` with a `cause` label, even when zero (counters),
-    /// `cache_entries` and `cache_capacity` (gauges). Cost: one lock and seven samples.
+    /// `cache_entries`, `cache_capacity` and `cache_weight` (gauges). Cost: one lock and nine samples.
     public func collectSamples() -> [Sample] {
         let stats = self.stats
         let cacheLabel = ["cache": self.name]
@@ -27,6 +27,7 @@ extension Cache: SampleSource {
         samples.append(
             Sample(name: "cache_capacity", labels: cacheLabel, kind: .gauge, value: Double(stats.capacity))
         )
+        samples.append(Sample(name: "cache_weight", labels: cacheLabel, kind: .gauge, value: Double(stats.weight)))
         return samples
     }
 }

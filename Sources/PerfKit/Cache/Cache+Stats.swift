@@ -6,6 +6,8 @@ public enum CacheEvictionCause: String, Sendable, Hashable, CaseIterable {
     case replaced
     /// The entry was removed by ``Cache/removeValue(forKey:)`` or ``Cache/removeAll()``.
     case explicit
+    /// The entry outlived the cache's time to live or time to idle.
+    case expired
 }
 
 /// The counters and sizes of a ``Cache`` at one moment, all read under the same lock.
@@ -17,18 +19,26 @@ public struct CacheStats: Sendable, Hashable {
     public var hits: Int
     /// Reads that did not find their key.
     public var misses: Int
-    /// Entries evicted to make room because the cache was full.
+    /// Entries evicted to make room because the cache was full, plus values too heavy to be stored.
     public var sizeEvictions: Int
     /// Values replaced by a new value for the same key.
     public var replacements: Int
     /// Entries removed by ``Cache/removeValue(forKey:)`` or ``Cache/removeAll()``.
     public var explicitRemovals: Int
+    /// Entries that expired after their time to live or time to idle.
+    public var expirations: Int
     /// Entries in the cache.
     public var entries: Int
-    /// The most entries the cache holds.
+    /// The most entries the cache holds; `Int.max` when it is bounded only by weight.
     public var capacity: Int
+    /// The total weight of the entries in the cache; equal to ``entries`` when the cache has no weigher.
+    public var weight: Int
+    /// The most total weight the cache holds; `Int.max` when it is not bounded by weight.
+    public var maximumWeight: Int
 
     /// Creates stats from their counters.
+    ///
+    /// `weight` defaults to `entries`, the weight of a cache without a weigher.
     public init(
         hits: Int,
         misses: Int,
@@ -36,7 +46,10 @@ public struct CacheStats: Sendable, Hashable {
         replacements: Int,
         explicitRemovals: Int,
         entries: Int,
-        capacity: Int
+        capacity: Int,
+        expirations: Int = 0,
+        weight: Int? = nil,
+        maximumWeight: Int = .max
     ) {
         self.hits = hits
         self.misses = misses
@@ -45,6 +58,9 @@ public struct CacheStats: Sendable, Hashable {
         self.explicitRemovals = explicitRemovals
         self.entries = entries
         self.capacity = capacity
+        self.expirations = expirations
+        self.weight = weight ?? entries
+        self.maximumWeight = maximumWeight
     }
 
     /// Reads of the cache: hits plus misses.
@@ -63,11 +79,12 @@ public struct CacheStats: Sendable, Hashable {
         case .size: self.sizeEvictions
         case .replaced: self.replacements
         case .explicit: self.explicitRemovals
+        case .expired: self.expirations
         }
     }
 
     /// All evictions, whatever their cause.
     public var totalEvictions: Int {
-        self.sizeEvictions + self.replacements + self.explicitRemovals
+        self.sizeEvictions + self.replacements + self.explicitRemovals + self.expirations
     }
 }

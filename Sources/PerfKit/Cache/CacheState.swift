@@ -1,0 +1,456 @@
+// MARK: - Configuration
+
+/// What a ``Cache`` was built with: its bounds, policy, weigher and expiry.
+struct CacheConfiguration<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+    var capacity: Int
+    var maximumWeight: Int
+    var weigher: (@Sendable (Key, Value) -> Int)?
+    var policy: CachePolicy
+    var timeToLive: Duration?
+    var timeToIdle: Duration?
+    var elapsed: @Sendable () -> Duration
+}
+
+/// A bound on a list of slots, by entry count and by weight.
+struct CacheBudget: Sendable {
+    var count: Int
+    var weight: Int
+
+    /// The budget that is `percent` of `total`, rounded down but at least 1 when `total` is bounded.
+    init(percent: Int, of total: CacheBudget) {
+        self.count = Self.fraction(percent, of: total.count)
+        self.weight = Self.fraction(percent, of: total.weight)
+    }
+
+    init(count: Int, weight: Int) {
+        self.count = count
+        self.weight = weight
+    }
+
+    /// Whether `list` holds more entries or more weight than the budget allows.
+    func isExceeded(by list: CacheList) -> Bool {
+        list.count > self.count || list.weight > self.weight
+    }
+
+    private static func fraction(_ percent: Int, of bound: Int) -> Int {
+        bound == .max ? .max : max(1, bound / 100 * percent + bound % 100 * percent / 100)
+    }
+}
+
+// MARK: - State
+
+/// The mutable part of a ``Cache``: the key index, the slots, the policy's lists and the counters.
+///
+/// Only ever accessed under the cache's mutex. Every policy orders slots in `queues` through
+/// `policyLinks`: LRU, LFU and FIFO use the primary queue only (front = kept longest, back = next
+/// victim); W-TinyLFU uses the primary queue as its window plus the probation and protected queues.
+/// Expiry keeps separate write-order and access-order lists, so expired entries are found in O(1).
+struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+    private struct Entry: Sendable {
+        var key: Key
+        var value: Value
+        var weight: Int
+        var queue: Int
+        var frequency: Int
+        var writtenAt: Duration
+        var accessedAt: Duration
+    }
+
+    private static var primary: Int { 0 }
+    private static var probation: Int { 1 }
+    private static var protected: Int { 2 }
+
+    private let configuration: CacheConfiguration<Key, Value>
+    private let total: CacheBudget
+    private let window: CacheBudget
+    private let protectedBudget: CacheBudget
+
+    private var index: [Key: Int] = [:]
+    private var entries: [Entry?] = []
+    private var freeSlots: [Int] = []
+    private var policyLinks = CacheLinks()
+    private var queues = [CacheList](repeating: CacheList(), count: 3)
+    private var writeLinks = CacheLinks()
+    private var writeOrder = CacheList()
+    private var accessLinks = CacheLinks()
+    private var accessOrder = CacheList()
+    private var frequencyFronts: [Int: Int] = [:]
+    private var sketch: FrequencySketch?
+    private var weight = 0
+    private var now = Duration.zero
+    private var hits = 0
+    private var misses = 0
+    private var evictions = CacheEvictionCounts()
+
+    init(configuration: CacheConfiguration<Key, Value>) {
+        self.configuration = configuration
+        self.total = CacheBudget(count: configuration.capacity, weight: configuration.maximumWeight)
+        self.window = CacheBudget(percent: 1, of: self.total)
+        let main = CacheBudget(
+            count: self.total.count == .max ? .max : self.total.count - min(self.window.count, self.total.count),
+            weight: self.total.weight == .max ? .max : self.total.weight - min(self.window.weight, self.total.weight)
+        )
+        self.protectedBudget = CacheBudget(percent: 80, of: main)
+        let bound = min(configuration.capacity, configuration.maximumWeight)
+        if configuration.policy == .windowTinyLFU, bound != .max {
+            self.sketch = FrequencySketch(bound: bound)
+        }
+    }
+
+    var count: Int {
+        mutating get {
+            self.expireEntries()
+            return self.index.count
+        }
+    }
+
+    var stats: CacheStats {
+        mutating get {
+            self.expireEntries()
+            return CacheStats(
+                hits: self.hits,
+                misses: self.misses,
+                sizeEvictions: self.evictions.size,
+                replacements: self.evictions.replaced,
+                explicitRemovals: self.evictions.explicit,
+                entries: self.index.count,
+                capacity: self.configuration.capacity,
+                expirations: self.evictions.expired,
+                weight: self.weight,
+                maximumWeight: self.configuration.maximumWeight
+            )
+        }
+    }
+
+    // MARK: - Operations
+
+    mutating func value(forKey key: Key) -> Value? {
+        self.expireEntries()
+        guard let slot = self.index[key] else {
+            self.misses += 1
+            return nil
+        }
+        self.hits += 1
+        self.recordAccess(slot)
+        return self.entries[slot]!.value
+    }
+
+    mutating func setValue(_ value: Value, forKey key: Key) {
+        self.expireEntries()
+        let weight = self.configuration.weigher?(key, value) ?? 1
+        precondition(weight >= 0, "Cache weigher returned a negative weight, \(weight)")
+        if let slot = self.index[key] {
+            self.evictions.replaced += 1
+            guard weight <= self.total.weight else {
+                self.remove(slot)
+                self.evictions.size += 1
+                return
+            }
+            self.reweigh(slot, to: weight)
+            self.entries[slot]!.value = value
+            self.entries[slot]!.writtenAt = self.now
+            if self.configuration.timeToLive != nil {
+                self.writeLinks.moveToFront(slot, in: &self.writeOrder)
+            }
+            self.recordAccess(slot)
+        } else {
+            guard weight <= self.total.weight else {
+                self.evictions.size += 1
+                return
+            }
+            if self.configuration.policy != .windowTinyLFU {
+                self.evictForSize(toAdmitWeight: weight)
+            }
+            self.insert(key: key, value: value, weight: weight)
+        }
+        self.evictForSize()
+    }
+
+    mutating func removeValue(forKey key: Key) -> Value? {
+        self.expireEntries()
+        guard let slot = self.index[key] else {
+            return nil
+        }
+        let value = self.entries[slot]!.value
+        self.remove(slot)
+        self.evictions.explicit += 1
+        return value
+    }
+
+    mutating func removeAll() {
+        self.expireEntries()
+        self.evictions.explicit += self.index.count
+        self.index = [:]
+        self.entries = []
+        self.freeSlots = []
+        self.policyLinks.removeAll()
+        self.queues = [CacheList](repeating: CacheList(), count: 3)
+        self.writeLinks.removeAll()
+        self.writeOrder = CacheList()
+        self.accessLinks.removeAll()
+        self.accessOrder = CacheList()
+        self.frequencyFronts = [:]
+        self.weight = 0
+    }
+
+    // MARK: - Slots
+
+    private mutating func insert(key: Key, value: Value, weight: Int) {
+        let entry = Entry(
+            key: key,
+            value: value,
+            weight: weight,
+            queue: Self.primary,
+            frequency: 1,
+            writtenAt: self.now,
+            accessedAt: self.now
+        )
+        let slot: Int
+        if let free = self.freeSlots.popLast() {
+            slot = free
+            self.entries[slot] = entry
+        } else {
+            slot = self.entries.count
+            self.entries.append(entry)
+        }
+        self.index[key] = slot
+        self.weight += weight
+        self.queues[Self.primary].weight += weight
+        if self.configuration.timeToLive != nil {
+            self.writeLinks.pushFront(slot, into: &self.writeOrder)
+        }
+        if self.configuration.timeToIdle != nil {
+            self.accessLinks.pushFront(slot, into: &self.accessOrder)
+        }
+        switch self.configuration.policy {
+        case .lru, .fifo, .windowTinyLFU:
+            self.sketch?.increment(key)
+            self.policyLinks.pushFront(slot, into: &self.queues[Self.primary])
+        case .lfu:
+            if let front = self.frequencyFronts[1] {
+                self.policyLinks.insert(slot, before: front, in: &self.queues[Self.primary])
+            } else {
+                self.policyLinks.pushBack(slot, into: &self.queues[Self.primary])
+            }
+            self.frequencyFronts[1] = slot
+        }
+    }
+
+    /// Unlinks a slot from every list, releases its key and value and puts it on the free list.
+    private mutating func remove(_ slot: Int) {
+        let entry = self.entries[slot]!
+        if self.configuration.policy == .lfu {
+            self.leaveFrequencyGroup(slot)
+        }
+        self.policyLinks.remove(slot, from: &self.queues[entry.queue])
+        self.queues[entry.queue].weight -= entry.weight
+        if self.configuration.timeToLive != nil {
+            self.writeLinks.remove(slot, from: &self.writeOrder)
+        }
+        if self.configuration.timeToIdle != nil {
+            self.accessLinks.remove(slot, from: &self.accessOrder)
+        }
+        self.weight -= entry.weight
+        self.index[entry.key] = nil
+        self.entries[slot] = nil
+        self.freeSlots.append(slot)
+    }
+
+    private mutating func reweigh(_ slot: Int, to weight: Int) {
+        let entry = self.entries[slot]!
+        self.weight += weight - entry.weight
+        self.queues[entry.queue].weight += weight - entry.weight
+        self.entries[slot]!.weight = weight
+    }
+
+    /// Moves a slot from its queue to the front of `queue`.
+    private mutating func move(_ slot: Int, toQueue queue: Int) {
+        let entry = self.entries[slot]!
+        self.policyLinks.remove(slot, from: &self.queues[entry.queue])
+        self.queues[entry.queue].weight -= entry.weight
+        self.policyLinks.pushFront(slot, into: &self.queues[queue])
+        self.queues[queue].weight += entry.weight
+        self.entries[slot]!.queue = queue
+    }
+
+    // MARK: - Policy
+
+    /// Records a read or a replacement of a slot in the access-order list and the policy's order.
+    private mutating func recordAccess(_ slot: Int) {
+        if self.configuration.timeToIdle != nil {
+            self.entries[slot]!.accessedAt = self.now
+            self.accessLinks.moveToFront(slot, in: &self.accessOrder)
+        }
+        switch self.configuration.policy {
+        case .lru:
+            self.policyLinks.moveToFront(slot, in: &self.queues[Self.primary])
+        case .fifo:
+            break
+        case .lfu:
+            self.incrementFrequency(slot)
+        case .windowTinyLFU:
+            self.sketch?.increment(self.entries[slot]!.key)
+            switch self.entries[slot]!.queue {
+            case Self.probation:
+                self.move(slot, toQueue: Self.protected)
+                while self.protectedBudget.isExceeded(by: self.queues[Self.protected]) {
+                    self.move(self.queues[Self.protected].back, toQueue: Self.probation)
+                }
+            default:
+                self.policyLinks.moveToFront(slot, in: &self.queues[self.entries[slot]!.queue])
+            }
+        }
+    }
+
+    /// Moves an LFU slot from its frequency group to the front of the next one, in O(1).
+    ///
+    /// The primary queue holds groups of equal frequency, highest at the front, each ordered from most
+    /// to least recently used; `frequencyFronts` maps each frequency to its group's front slot.
+    private mutating func incrementFrequency(_ slot: Int) {
+        let frequency = self.entries[slot]!.frequency
+        let target = self.frequencyFronts[frequency + 1] ?? self.frequencyFronts[frequency]!
+        self.leaveFrequencyGroup(slot)
+        if target != slot {
+            self.policyLinks.remove(slot, from: &self.queues[Self.primary])
+            self.policyLinks.insert(slot, before: target, in: &self.queues[Self.primary])
+        }
+        self.entries[slot]!.frequency = frequency + 1
+        self.frequencyFronts[frequency + 1] = slot
+    }
+
+    private mutating func leaveFrequencyGroup(_ slot: Int) {
+        let frequency = self.entries[slot]!.frequency
+        guard self.frequencyFronts[frequency] == slot else {
+            return
+        }
+        let next = self.policyLinks.next(slot)
+        if next != CacheLinks.none, self.entries[next]!.frequency == frequency {
+            self.frequencyFronts[frequency] = next
+        } else {
+            self.frequencyFronts[frequency] = nil
+        }
+    }
+
+    // MARK: - Eviction
+
+    private var isOverBounds: Bool {
+        self.index.count > self.total.count || self.weight > self.total.weight
+    }
+
+    /// Evicts entries with cause ``CacheEvictionCause/size`` until the cache is within its bounds.
+    private mutating func evictForSize() {
+        guard self.configuration.policy == .windowTinyLFU else {
+            self.evictForSize(toAdmitWeight: nil)
+            return
+        }
+        self.evictWithAdmission()
+    }
+
+    /// Evicts the back of the primary queue until the cache is within its bounds, also leaving room
+    /// for one more entry of the given weight if any, so a new entry is never its own victim.
+    private mutating func evictForSize(toAdmitWeight incoming: Int?) {
+        let entries = incoming == nil ? 0 : 1
+        while self.index.count + entries > self.total.count || self.weight + (incoming ?? 0) > self.total.weight {
+            self.evict(self.queues[Self.primary].back, cause: .size)
+        }
+    }
+
+    /// W-TinyLFU eviction: window overflow becomes candidates at the front of probation; each
+    /// candidate then meets the main area's victim and the one the sketch estimates rarer is evicted.
+    private mutating func evictWithAdmission() {
+        var candidate = CacheLinks.none
+        while self.window.isExceeded(by: self.queues[Self.primary]) {
+            let slot = self.queues[Self.primary].back
+            self.move(slot, toQueue: Self.probation)
+            if candidate == CacheLinks.none {
+                candidate = slot
+            }
+        }
+        while self.isOverBounds {
+            guard candidate != CacheLinks.none else {
+                var victim = self.queues[Self.probation].back
+                if victim == CacheLinks.none {
+                    victim = self.queues[Self.protected].back
+                }
+                if victim == CacheLinks.none {
+                    victim = self.queues[Self.primary].back
+                }
+                self.evict(victim, cause: .size)
+                continue
+            }
+            var victim = self.queues[Self.probation].back
+            if victim == candidate {
+                victim = self.queues[Self.protected].back
+            }
+            let nextCandidate = self.policyLinks.previous(candidate)
+            if victim != CacheLinks.none, self.admits(candidate, over: victim) {
+                self.evict(victim, cause: .size)
+            } else {
+                self.evict(candidate, cause: .size)
+            }
+            candidate = nextCandidate
+        }
+    }
+
+    /// Whether the sketch estimates `candidate` more frequent than `victim`; an unbounded cache, which
+    /// has no sketch, never evicts and so never asks.
+    private func admits(_ candidate: Int, over victim: Int) -> Bool {
+        guard let sketch = self.sketch else {
+            return true
+        }
+        return sketch.frequency(of: self.entries[candidate]!.key) > sketch.frequency(of: self.entries[victim]!.key)
+    }
+
+    private mutating func evict(_ slot: Int, cause: CacheEvictionCause) {
+        self.remove(slot)
+        self.evictions.count(cause)
+    }
+
+    // MARK: - Expiry
+
+    /// Reads the clock and evicts every expired entry with cause ``CacheEvictionCause/expired``.
+    ///
+    /// Entries expire in write order (time to live) and in access order (time to idle), so only the
+    /// backs of those lists are checked: O(1) amortised, each entry expires once.
+    private mutating func expireEntries() {
+        let timeToLive = self.configuration.timeToLive
+        let timeToIdle = self.configuration.timeToIdle
+        guard timeToLive != nil || timeToIdle != nil else {
+            return
+        }
+        self.now = self.configuration.elapsed()
+        if let timeToLive {
+            while self.writeOrder.back != CacheLinks.none,
+                self.now - self.entries[self.writeOrder.back]!.writtenAt >= timeToLive
+            {
+                self.evict(self.writeOrder.back, cause: .expired)
+            }
+        }
+        if let timeToIdle {
+            while self.accessOrder.back != CacheLinks.none,
+                self.now - self.entries[self.accessOrder.back]!.accessedAt >= timeToIdle
+            {
+                self.evict(self.accessOrder.back, cause: .expired)
+            }
+        }
+    }
+}
+
+// MARK: - Eviction counts
+
+/// Eviction counters of a cache, one per ``CacheEvictionCause``.
+struct CacheEvictionCounts: Sendable {
+    var size = 0
+    var replaced = 0
+    var explicit = 0
+    var expired = 0
+
+    mutating func count(_ cause: CacheEvictionCause) {
+        switch cause {
+        case .size: self.size += 1
+        case .replaced: self.replaced += 1
+        case .explicit: self.explicit += 1
+        case .expired: self.expired += 1
+        }
+    }
+}

@@ -1,0 +1,88 @@
+/// A 4-bit count-min sketch estimating how often keys were seen recently, for ``CachePolicy/windowTinyLFU``.
+///
+/// Each key maps to four 4-bit counters (saturating at 15) in a table of 64-bit words whose length is
+/// the power of two at or above the cache's bound (at most 2^20 words). An increment raises only the
+/// key's smallest counters (conservative update), which keeps estimates of rare keys low. After twenty
+/// increments per unit of the bound the sketch ages: every counter is halved, so old popularity
+/// fades. Increment and estimate cost O(1); aging costs O(table), amortised O(1) per increment.
+struct FrequencySketch: Sendable {
+    private static var maximumWords: Int { 1 << 20 }
+    private static var halvingMask: UInt64 { 0x7777_7777_7777_7777 }
+
+    private var table: [UInt64]
+    private let mask: Int
+    private let sampleSize: Int
+    private var additions = 0
+
+    /// Creates a sketch for a cache holding up to `bound` entries (or weight units).
+    init(bound: Int) {
+        var words = 8
+        while words < min(bound, Self.maximumWords) {
+            words <<= 1
+        }
+        self.table = Array(repeating: 0, count: words)
+        self.mask = words - 1
+        self.sampleSize = 20 * max(1, min(bound, words))
+    }
+
+    /// The estimated number of recent occurrences of `key`, from 0 to 15.
+    func frequency(of key: some Hashable) -> Int {
+        self.frequency(ofHash: Self.spread(key))
+    }
+
+    /// Records one occurrence of `key`, aging the sketch once enough occurrences were recorded.
+    mutating func increment(_ key: some Hashable) {
+        let hash = Self.spread(key)
+        let minimum = self.frequency(ofHash: hash)
+        guard minimum < 15 else {
+            return
+        }
+        for row in 0..<4 {
+            let (word, shift) = self.position(of: hash, row: row)
+            if (self.table[word] >> shift) & 0xF == minimum {
+                self.table[word] += 1 << shift
+            }
+        }
+        self.additions += 1
+        if self.additions >= self.sampleSize {
+            self.halve()
+        }
+    }
+
+    /// The smallest of the four counters of a spread hash.
+    private func frequency(ofHash hash: UInt64) -> Int {
+        var minimum = 15
+        for row in 0..<4 {
+            let (word, shift) = self.position(of: hash, row: row)
+            minimum = min(minimum, Int((self.table[word] >> shift) & 0xF))
+        }
+        return minimum
+    }
+
+    /// Halves every counter and the number of recorded additions.
+    private mutating func halve() {
+        for word in self.table.indices {
+            self.table[word] = (self.table[word] >> 1) & Self.halvingMask
+        }
+        self.additions /= 2
+    }
+
+    /// The key's hash value, mixed so that its low and high bits are both well distributed.
+    private static func spread(_ key: some Hashable) -> UInt64 {
+        var hash = UInt64(bitPattern: Int64(key.hashValue))
+        hash = (hash ^ (hash >> 33)) &* 0xFF51_AFD7_ED55_8CCD
+        return hash ^ (hash >> 33)
+    }
+
+    /// The word index and bit shift of the counter of a spread hash in one of the four rows.
+    ///
+    /// Each row remixes the hash with its own offset through a SplitMix64 finalizer, whose xor-shifts
+    /// make the rows independent: two keys that share a counter in one row rarely share one in another.
+    private func position(of hash: UInt64, row: Int) -> (word: Int, shift: UInt64) {
+        var mixed = hash &+ UInt64(row + 1) &* 0x9E37_79B9_7F4A_7C15
+        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+        mixed ^= mixed >> 31
+        return (Int(truncatingIfNeeded: mixed) & self.mask, (mixed >> 60) << 2)
+    }
+}

@@ -1,0 +1,163 @@
+import Synchronization
+
+/// A ``Cache`` that loads missing values through a loader, running one load per key at a time.
+///
+/// ``value(forKey:loader:)`` returns the cached value on a hit. On a miss, concurrent callers for the
+/// same key share one run of the loader (see ``SingleFlight``); a successful value is stored in the cache
+/// and returned to all of them, and an error is thrown to all of them and not cached, so the next call
+/// loads again. Loads of one key never overlap; a caller whose lookup misses just before a load stores
+/// its value, but which arrives after that load has finished, runs the loader once more.
+///
+/// Thread-safe. Load outcomes and the total time spent in loaders are counted exactly, once per load,
+/// not once per waiting caller; see ``loadStats``. As a ``SampleSource`` it reports the wrapped cache's
+/// samples followed by its load samples.
+public final class LoadingCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+    /// The in-memory cache that holds loaded values; reading or writing it directly is allowed.
+    public let cache: Cache<Key, Value>
+
+    private let flights = SingleFlight<Key, Value>()
+    private let counters = Mutex(LoadStats())
+    private let clock = ContinuousClock()
+
+    /// Creates a loading cache over an existing cache, whose name labels the load samples too.
+    ///
+    /// - Parameter cache: The cache that stores loaded values.
+    public init(cache: Cache<Key, Value>) {
+        self.cache = cache
+    }
+
+    /// Creates a loading cache over a new, empty ``Cache``.
+    ///
+    /// - Parameters:
+    ///   - name: The cache's name, e.g. `users`; it labels the samples.
+    ///   - capacity: The most entries the cache holds. Must be greater than zero.
+    public convenience init(name: String, capacity: Int) {
+        self.init(cache: Cache(name: name, capacity: capacity))
+    }
+
+    /// The cache's name, used as the `cache` label of its samples.
+    public var name: String {
+        self.cache.name
+    }
+
+    // MARK: - Loading
+
+    /// Returns the cached value for `key`, or loads it with `loader`, stores it and returns it.
+    ///
+    /// Cost on a hit: one cache lookup. On a miss: one cache lookup, one ``SingleFlight`` join and, for
+    /// the caller that starts the load, the loader's own cost plus one store. Cancelling a waiting caller
+    /// does not cancel a load other callers share.
+    ///
+    /// - Parameters:
+    ///   - key: The key to look up.
+    ///   - loader: Produces the value for a missing key; called at most once per key at a time.
+    /// - Returns: The cached or freshly loaded value.
+    /// - Throws: The loader's error, which every caller waiting on that load receives.
+    public func value(
+        forKey key: Key,
+        loader: @escaping @Sendable (Key) async throws -> Value
+    ) async throws -> Value {
+        if let value = self.cache.value(forKey: key) {
+            return value
+        }
+        return try await self.flights.run(forKey: key) {
+            try await self.load(key: key, loader: loader)
+        }
+    }
+
+    /// Runs `loader` once, times it, counts its outcome and stores a successful value.
+    private func load(
+        key: Key,
+        loader: @Sendable (Key) async throws -> Value
+    ) async throws -> Value {
+        let start = self.clock.now
+        do {
+            let value = try await loader(key)
+            let elapsed = start.duration(to: self.clock.now)
+            self.cache.setValue(value, forKey: key)
+            self.counters.withLock { $0.record(success: true, duration: elapsed) }
+            return value
+        } catch {
+            let elapsed = start.duration(to: self.clock.now)
+            self.counters.withLock { $0.record(success: false, duration: elapsed) }
+            throw error
+        }
+    }
+
+    // MARK: - Statistics
+
+    /// The number of callers waiting for the load in flight for `key`, or 0 when none is in flight.
+    ///
+    /// Meant for diagnostics and tests: the answer may be stale as soon as it is returned. Cost: one lock.
+    public func waitingCallerCount(forKey key: Key) -> Int {
+        self.flights.callerCount(forKey: key)
+    }
+
+    /// The load counters, read together under one lock. Cost: O(1).
+    public var loadStats: LoadStats {
+        self.counters.withLock { $0 }
+    }
+}
+
+// MARK: - Load statistics
+
+/// The load counters of a ``LoadingCache`` at one moment.
+///
+/// Counted once per run of the loader, however many callers shared it; cumulative since creation.
+public struct LoadStats: Sendable, Hashable {
+    /// Loads whose loader returned a value.
+    public var successes: Int = 0
+    /// Loads whose loader threw.
+    public var failures: Int = 0
+    /// The time spent in loaders, successful or not, measured with a monotonic clock.
+    public var totalLoadTime: Duration = .zero
+
+    /// Creates stats with every counter at zero.
+    public init() {}
+
+    /// All loads, successful or not.
+    public var loads: Int {
+        self.successes + self.failures
+    }
+
+    /// Counts one load with its outcome and duration.
+    mutating func record(success: Bool, duration: Duration) {
+        if success {
+            self.successes += 1
+        } else {
+            self.failures += 1
+        }
+        self.totalLoadTime += duration
+    }
+}
+
+// MARK: - SampleSource
+
+extension LoadingCache: SampleSource {
+    /// The wrapped cache's samples, then the load samples, all labelled `cache=<name>`.
+    ///
+    /// The load samples are `cache_loads_total` with `outcome="success"` and `outcome="failure"`
+    /// (counters) and `cache_load_seconds_total` (counter). Cost: that of ``Cache/collectSamples()`` plus
+    /// one lock and three samples.
+    public func collectSamples() -> [Sample] {
+        let stats = self.loadStats
+        let seconds =
+            Double(stats.totalLoadTime.components.seconds)
+            + Double(stats.totalLoadTime.components.attoseconds) / 1e18
+        return self.cache.collectSamples() + [
+            Sample(
+                name: "cache_loads_total",
+                labels: ["cache": self.name, "outcome": "success"],
+                kind: .counter,
+                value: Double(stats.successes)
+            ),
+            Sample(
+                name: "cache_loads_total",
+                labels: ["cache": self.name, "outcome": "failure"],
+                kind: .counter,
+                value: Double(stats.failures)
+            ),
+            Sample(name: "cache_load_seconds_total", labels: ["cache": self.name], kind: .counter, value: seconds),
+        ]
+    }
+}
