@@ -1,0 +1,20 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// A separate package so that the root build and CI never compile the benchmarks.
+// Run: swift run -c release --package-path Benchmarks CacheBenchmarks
+let package = Package(
+    name: "perftop-benchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(name: "perftop", path: "..")
+    ],
+    targets: [
+        .executableTarget(
+            name: "CacheBenchmarks",
+            dependencies: [
+                .product(name: "PerfKit", package: "perftop")
+            ]
+        )
+    ]
+)

@@ -1,0 +1,132 @@
+import PerfKit
+import Synchronization
+
+/// A thread-safe key-value store whose operation cost the throughput benchmark measures.
+protocol BenchmarkedStore: Sendable {
+    func get(_ key: Int) -> Int?
+    func put(_ key: Int, _ value: Int)
+}
+
+extension Cache: BenchmarkedStore where Key == Int, Value == Int {
+    func get(_ key: Int) -> Int? {
+        self.value(forKey: key)
+    }
+
+    func put(_ key: Int, _ value: Int) {
+        self.setValue(value, forKey: key)
+    }
+}
+
+/// The floor: an unbounded dictionary behind one `Mutex`, with no eviction and no statistics.
+final class MutexDictionary: BenchmarkedStore {
+    private let storage = Mutex<[Int: Int]>([:])
+
+    func get(_ key: Int) -> Int? {
+        self.storage.withLock { $0[key] }
+    }
+
+    func put(_ key: Int, _ value: Int) {
+        self.storage.withLock { $0[key] = value }
+    }
+}
+
+/// Measures get-hit and put cost in ns/op, on one thread and on two threads at once.
+///
+/// Keys come from precomputed pseudo-random arrays so that the loop measures the store, not the
+/// generator. Every figure is the median of ``repetitions`` timed runs after one untimed warm-up run.
+struct ThroughputBenchmark: Sendable {
+    /// The capacity of every cache measured.
+    let capacity: Int
+    /// Operations per thread in one timed run.
+    let operationsPerThread: Int
+    /// Timed runs per figure; the median is reported.
+    let repetitions: Int
+
+    /// The operation measured.
+    enum Operation: Sendable {
+        /// `get` of a key that is present: the store holds keys `0..<capacity`.
+        case getHit
+        /// `put` of keys drawn from `0..<4 * capacity`: mostly inserts that evict once the cache is full.
+        case put
+    }
+
+    private static let keyMask = (1 << 16) - 1
+
+    /// Pseudo-random keys in `0..<bound`, a different sequence per thread.
+    private static func keys(bound: Int, thread: Int) -> [Int] {
+        var generator = SplitMix64(seed: 0xC0FF_EE00 &+ UInt64(thread))
+        return (0...Self.keyMask).map { _ in Int(generator.next() % UInt64(bound)) }
+    }
+
+    /// Runs `operation` `count` times on `store` and returns a checksum of what it read.
+    private static func run(
+        _ operation: Operation,
+        on store: some BenchmarkedStore,
+        keys: [Int],
+        count: Int
+    ) -> Int {
+        var checksum = 0
+        switch operation {
+        case .getHit:
+            for index in 0..<count {
+                checksum &+= store.get(keys[index & Self.keyMask]) ?? 1
+            }
+        case .put:
+            for index in 0..<count {
+                let key = keys[index & Self.keyMask]
+                store.put(key, key)
+            }
+            checksum = count
+        }
+        return checksum
+    }
+
+    /// The median ns/op of `operation` on a fresh store from `makeStore`, run by `threads` threads.
+    ///
+    /// With two threads the figure is wall-clock time divided by the operations of both threads, so
+    /// perfect scaling halves it.
+    func nanosecondsPerOperation(
+        _ operation: Operation,
+        threads: Int,
+        makeStore: @Sendable (Int) -> any BenchmarkedStore
+    ) async -> Double {
+        let store = makeStore(self.capacity)
+        for key in 0..<self.capacity {
+            store.put(key, key)
+        }
+        let bound = operation == .getHit ? self.capacity : 4 * self.capacity
+        let keysPerThread = (0..<threads).map { Self.keys(bound: bound, thread: $0) }
+        let count = self.operationsPerThread
+        var samples = [Double]()
+        for repetition in 0...self.repetitions {
+            let clock = ContinuousClock()
+            let start = clock.now
+            var checksum = 0
+            if threads == 1 {
+                checksum = Self.run(operation, on: store, keys: keysPerThread[0], count: count)
+            } else {
+                checksum = await withTaskGroup(of: Int.self) { group in
+                    for keys in keysPerThread {
+                        group.addTask { Self.run(operation, on: store, keys: keys, count: count) }
+                    }
+                    return await group.reduce(0, &+)
+                }
+            }
+            let elapsed = clock.now - start
+            blackHole(checksum)
+            if repetition > 0 {
+                let (seconds, attoseconds) = elapsed.components
+                let nanoseconds = Double(seconds) * 1e9 + Double(attoseconds) / 1e9
+                samples.append(nanoseconds / Double(count * threads))
+            }
+        }
+        samples.sort()
+        return samples[samples.count / 2]
+    }
+}
+
+/// Keeps `value` alive so that the optimizer cannot drop the work that produced it.
+@inline(never)
+func blackHole(_ value: Int) {
+    withExtendedLifetime(value) {}
+}
