@@ -234,7 +234,7 @@ import Testing
             }
             return inconsistentReads
         }
-        var generator = SeededGenerator(seed: 42)
+        var generator = SplitMix64(seed: 42)
         for _ in 0..<100 {
             var tasks: [Task<Void, any Error>] = []
             for _ in 0..<8 {

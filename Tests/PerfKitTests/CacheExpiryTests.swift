@@ -137,7 +137,7 @@ import Testing
         let totals = await withTaskGroup(of: (reads: Int, writes: Int).self) { group in
             for seed in 0..<8 {
                 group.addTask {
-                    var generator = SeededGenerator(seed: UInt64(seed) + 100)
+                    var generator = SplitMix64(seed: UInt64(seed) + 100)
                     var counts = (reads: 0, writes: 0)
                     for step in 0..<4_000 {
                         let key = Int.random(in: 0..<64, using: &generator)

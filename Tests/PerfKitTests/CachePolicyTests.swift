@@ -63,7 +63,7 @@ import Testing
         let capacity = 8
         let cache = Cache<Int, Int>(name: "model", capacity: capacity, policy: policy)
         var model = ReferenceModel(policy: policy)
-        var generator = SeededGenerator(seed: 0xCAFE)
+        var generator = SplitMix64(seed: 0xCAFE)
         for step in 0..<20_000 {
             let key = Int.random(in: 0..<20, using: &generator)
             switch Int.random(in: 0..<10, using: &generator) {

@@ -48,7 +48,7 @@ import Testing
         let capacity = 8
         let cache = Cache<Int, Int>(name: "model", capacity: capacity, policy: .lru)
         var model: [(key: Int, value: Int)] = []
-        var generator = SeededGenerator(seed: 0x5EED)
+        var generator = SplitMix64(seed: 0x5EED)
         for step in 0..<20_000 {
             let key = Int.random(in: 0..<20, using: &generator)
             switch Int.random(in: 0..<10, using: &generator) {
@@ -152,7 +152,7 @@ import Testing
         let totals = await withTaskGroup(of: (reads: Int, writes: Int, removals: Int).self) { group in
             for seed in 0..<tasks {
                 group.addTask {
-                    var generator = SeededGenerator(seed: UInt64(seed))
+                    var generator = SplitMix64(seed: UInt64(seed))
                     var counts = (reads: 0, writes: 0, removals: 0)
                     for step in 0..<operationsPerTask {
                         let key = Int.random(in: 0..<64, using: &generator)

@@ -13,7 +13,7 @@ import Testing
             weigher: { _, value in value },
             policy: policy
         )
-        var generator = SeededGenerator(seed: 0xB0B)
+        var generator = SplitMix64(seed: 0xB0B)
         var writes = 0
         for step in 0..<10_000 {
             let key = Int.random(in: 0..<40, using: &generator)

@@ -134,23 +134,6 @@ func samples(named name: String, in samples: [Sample]) -> [[String: String]: Sam
     Dictionary(uniqueKeysWithValues: samples.filter { $0.name == name }.map { ($0.labels, $0) })
 }
 
-/// A deterministic random number generator (SplitMix64), so failures can be replayed.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        self.state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// A value shared between tasks, behind a lock.
 final class Shared<Value: Sendable>: Sendable {
     private let storage: Mutex<Value>

@@ -1,3 +1,5 @@
+import PerfKit
+
 /// A deterministic sequence of requested keys, with a flag on the requests that count towards the hit ratio.
 struct Trace: Sendable {
     /// The requested keys, in order.

@@ -1,4 +1,5 @@
 import Foundation
+import PerfKit
 
 /// Draws ranks from a Zipf distribution over `1...elementCount` by rejection-inversion.
 ///

@@ -95,25 +95,10 @@ public final class DemoAgent: Sendable {
 /// The error a demo job fails with now and then, so the failure counts are not always zero.
 struct DemoJobError: Error {}
 
-/// A small, fast, seedable random number generator (SplitMix64), so demo traffic is repeatable.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        self.state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = self.state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
-    }
-
+extension SplitMix64 {
     /// A key in `0..<count`, small keys far more likely than large ones (cubic skew), like real hot sets.
     mutating func skewedKey(upTo count: Int) -> Int {
-        let uniform = Double(self.next() >> 11) / Double(1 << 53)
+        let uniform = self.nextUnitDouble()
         return min(count - 1, Int(uniform * uniform * uniform * Double(count)))
     }
 }
