@@ -18,14 +18,7 @@ extension CacheStats {
     /// - Returns: The counts of the interval between `earlier` and this snapshot, with this snapshot's
     ///   gauges.
     public func delta(since earlier: CacheStats) -> CacheStats {
-        guard Self.counters.allSatisfy({ self[keyPath: $0] >= earlier[keyPath: $0] }) else {
-            return self
-        }
-        var delta = self
-        for counter in Self.counters {
-            delta[keyPath: counter] -= earlier[keyPath: counter]
-        }
-        return delta
+        counterDelta(of: self, since: earlier, counters: Self.counters)
     }
 }
 
@@ -75,14 +68,7 @@ extension DiskCacheStats {
     /// - Returns: The counts of the interval between `earlier` and this snapshot, with this snapshot's
     ///   gauges.
     public func delta(since earlier: DiskCacheStats) -> DiskCacheStats {
-        guard Self.counters.allSatisfy({ self[keyPath: $0] >= earlier[keyPath: $0] }) else {
-            return self
-        }
-        var delta = self
-        for counter in Self.counters {
-            delta[keyPath: counter] -= earlier[keyPath: counter]
-        }
-        return delta
+        counterDelta(of: self, since: earlier, counters: Self.counters)
     }
 
     /// The fraction of reads that were hits, from 0 to 1, or `nil` when there was no read.
@@ -90,4 +76,23 @@ extension DiskCacheStats {
         let requests = self.hits + self.misses
         return requests == 0 ? nil : Double(self.hits) / Double(requests)
     }
+}
+
+// MARK: - Shared arithmetic
+
+/// `newer` with each of its `counters` reduced by the earlier value; `newer` itself when any counter
+/// went down, because then the two snapshots come from different instances. Gauges are left as they are.
+private func counterDelta<Stats>(
+    of newer: Stats,
+    since earlier: Stats,
+    counters: [WritableKeyPath<Stats, Int>]
+) -> Stats {
+    guard counters.allSatisfy({ newer[keyPath: $0] >= earlier[keyPath: $0] }) else {
+        return newer
+    }
+    var delta = newer
+    for counter in counters {
+        delta[keyPath: counter] -= earlier[keyPath: counter]
+    }
+    return delta
 }

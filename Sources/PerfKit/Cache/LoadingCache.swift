@@ -141,9 +141,7 @@ extension LoadingCache: SampleSource {
     /// one lock and three samples.
     public func collectSamples() -> [Sample] {
         let stats = self.loadStats
-        let seconds =
-            Double(stats.totalLoadTime.components.seconds)
-            + Double(stats.totalLoadTime.components.attoseconds) / 1e18
+        let seconds = stats.totalLoadTime.seconds
         return self.cache.collectSamples() + [
             Sample(
                 name: "cache_loads_total",

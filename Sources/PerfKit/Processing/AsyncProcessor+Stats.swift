@@ -74,7 +74,6 @@ extension AsyncProcessor: SampleSource {
     public func collectSamples() -> [Sample] {
         let stats = self.stats
         let label = ["processor": self.name]
-        let age = stats.oldestQueuedAge.components
         var samples = [
             Sample(name: "processor_queue_depth", labels: label, kind: .gauge, value: Double(stats.queueDepth)),
             Sample(name: "processor_in_flight", labels: label, kind: .gauge, value: Double(stats.inFlight)),
@@ -100,7 +99,7 @@ extension AsyncProcessor: SampleSource {
                 name: "processor_oldest_queued_seconds",
                 labels: label,
                 kind: .gauge,
-                value: Double(age.seconds) + Double(age.attoseconds) / 1e18
+                value: stats.oldestQueuedAge.seconds
             )
         )
         return samples

@@ -1,3 +1,4 @@
+import PerfKit
 import Synchronization
 
 /// Runs `operation` and returns its result, or throws ``FeedError`` `timeout after …` once `timeout` has passed.
@@ -82,11 +83,6 @@ private final class DeadlineRace<Result: Sendable>: Sendable {
 }
 
 extension Duration {
-    /// The duration in seconds, as a floating-point number.
-    var seconds: Double {
-        Double(self.components.seconds) + Double(self.components.attoseconds) * 1e-18
-    }
-
     /// The duration in seconds with one decimal, e.g. `1.0` or `0.3`, as shown in timeout reasons.
     var formattedSeconds: String {
         let tenths = (self.seconds * 10).rounded()
