@@ -48,6 +48,16 @@ struct DashboardModelTests {
         #expect(cache.hitRateHistory == [0.9])
     }
 
+    @Test("a cache bounded only by weight has no entry capacity to show")
+    func weightOnlyCapacity() throws {
+        var samples = self.cacheSamples(hits: 1, misses: 1)
+        samples.removeAll { $0.name == "cache_capacity" }
+        samples.append(Sample(name: "cache_capacity", labels: ["cache": "users"], kind: .gauge, value: Double(Int.max)))
+        let cache = try #require(self.model([(0, samples)]).caches.first)
+        #expect(cache.capacity == nil)
+        #expect(cache.entries == 80)
+    }
+
     @Test("a cache without traffic in the interval has no interval hit rate")
     func idleCache() throws {
         let model = self.model([

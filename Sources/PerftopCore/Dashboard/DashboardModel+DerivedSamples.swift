@@ -12,8 +12,8 @@ extension DashboardModel {
                 derived.append((source, Sample(name: name, labels: labels, kind: .gauge, value: value)))
             }
         }
-        add("proc", "perftop_cpu_busy_percent", [:], self.memory.systemCPUBusyPercent)
-        add("proc", "perftop_memory_available_bytes", [:], self.memory.systemAvailableBytes)
+        add(SystemFeed.sourceName, "perftop_cpu_busy_percent", [:], self.memory.systemCPUBusyPercent)
+        add(SystemFeed.sourceName, "perftop_memory_available_bytes", [:], self.memory.systemAvailableBytes)
         for cache in self.caches {
             let labels = ["cache": cache.name]
             add(cache.source, "perftop_cache_hit_ratio", labels, cache.hitRate)

@@ -88,7 +88,10 @@ private struct SourceView {
             }
             view.evictionsPerSecond = self.sumOfRates(self.series("cache_evictions_total", "cache", cache))
             view.entries = self.series("cache_entries", "cache", cache).first?.latest
-            view.capacity = self.series("cache_capacity", "cache", cache).first?.latest
+            // A cache bounded only by weight reports Int.max entries of capacity: no entry bound to show.
+            view.capacity = self.series("cache_capacity", "cache", cache).first?.latest.flatMap {
+                $0 < Double(Int.max) ? $0 : nil
+            }
             return view
         }
     }

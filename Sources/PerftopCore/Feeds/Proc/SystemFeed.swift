@@ -13,8 +13,10 @@ import PerfKit
 /// Each poll reads three small files (capped at 1 MiB each) on NIO's blocking-I/O thread pool, never on
 /// a cooperative thread, and gives up at the timeout.
 public struct SystemFeed: Feed {
-    /// Always `proc`.
-    public let name = "proc"
+    /// The name every system feed reports under; derived machine-wide series use it too.
+    public static let sourceName = "proc"
+    /// Always ``sourceName``.
+    public let name = Self.sourceName
     /// Where procfs is mounted.
     public let procRoot: String
 
