@@ -92,6 +92,87 @@ import Testing
         #expect(cache.loadStats.loads == 2)
     }
 
+    // MARK: - Refresh-ahead
+
+    @Test func aStaleHitServesTheOldValueWhileOneReloadRuns() async throws {
+        let clock = ManualClock()
+        let cache = LoadingCache(
+            cache: Cache<String, Int>(name: "users", capacity: 10, clock: clock),
+            refreshAfter: .seconds(60)
+        )
+        let loads = LoadCounter()
+        let gate = Gate()
+        defer { gate.open() }
+        let loader: @Sendable (String) async throws -> Int = { _ in
+            loads.increment()
+            if loads.value > 1 {
+                await gate.wait()
+            }
+            return loads.value
+        }
+        #expect(try await cache.value(forKey: "k", loader: loader) == 1)
+
+        clock.advance(by: .seconds(59))
+        #expect(try await cache.value(forKey: "k", loader: loader) == 1)
+        #expect(loads.value == 1)
+
+        clock.advance(by: .seconds(1))
+        for _ in 0..<100 {
+            #expect(try await cache.value(forKey: "k", loader: loader) == 1)
+        }
+        try await waitUntil { loads.value == 2 }
+        #expect(cache.loadStats.refreshes == 1)
+        gate.open()
+        try await waitUntil { cache.cache.value(forKey: "k") == 2 }
+
+        #expect(try await cache.value(forKey: "k", loader: loader) == 2)
+        #expect(loads.value == 2)
+        #expect(cache.loadStats.successes == 2)
+        #expect(cache.loadStats.refreshes == 1)
+    }
+
+    @Test func aFailedRefreshKeepsTheOldValueAndTheNextStaleHitRetries() async throws {
+        let clock = ManualClock()
+        let cache = LoadingCache(
+            cache: Cache<String, Int>(name: "users", capacity: 10, clock: clock),
+            refreshAfter: .seconds(1)
+        )
+        let loads = LoadCounter()
+        let loader: @Sendable (String) async throws -> Int = { _ in
+            loads.increment()
+            guard loads.value == 1 else {
+                throw LoadFailed()
+            }
+            return 7
+        }
+        #expect(try await cache.value(forKey: "k", loader: loader) == 7)
+        clock.advance(by: .seconds(5))
+
+        #expect(try await cache.value(forKey: "k", loader: loader) == 7)
+        try await waitUntil { cache.loadStats.failures == 1 }
+        // The failed reload's flight ends just after it is counted; stale hits retry once it has.
+        for _ in 0..<10_000 where cache.loadStats.refreshes < 2 {
+            #expect(try await cache.value(forKey: "k", loader: loader) == 7)
+            try await Task.sleep(for: .milliseconds(1))
+        }
+        try await waitUntil { cache.loadStats.failures == 2 }
+
+        #expect(cache.loadStats.refreshes == 2)
+        #expect(cache.cache.value(forKey: "k") == 7)
+    }
+
+    @Test func valuesWrittenBeforeRefreshAheadStartsCountAsWrittenAtCreation() async throws {
+        let clock = ManualClock()
+        let inner = Cache<String, Int>(name: "users", capacity: 10, clock: clock)
+        inner.setValue(1, forKey: "old")
+        clock.advance(by: .seconds(10))
+        let cache = LoadingCache(cache: inner, refreshAfter: .seconds(5))
+
+        #expect(try await cache.value(forKey: "old") { _ in 2 } == 1)
+        try await waitUntil { inner.value(forKey: "old") == 2 }
+        #expect(cache.loadStats.refreshes == 1)
+    }
+
     // MARK: - Samples
 
     @Test func reportsTheCacheSamplesAndTheLoadSamples() async throws {

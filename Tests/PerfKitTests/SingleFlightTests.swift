@@ -39,6 +39,31 @@ import Testing
         #expect(flights.inFlightCount == 0)
     }
 
+    @Test func startRunsInTheBackgroundOnlyWhenIdleAndRunJoinsIt() async throws {
+        let flights = SingleFlight<String, Int>()
+        let runs = LoadCounter()
+        let gate = Gate()
+        defer { gate.open() }
+        let operation: @Sendable () async throws -> Int = {
+            runs.increment()
+            await gate.wait()
+            return 5
+        }
+
+        #expect(flights.start(forKey: "k", operation: operation))
+        #expect(!flights.start(forKey: "k", operation: operation))
+        #expect(flights.inFlightCount == 1)
+        async let joined = flights.run(forKey: "k") { 99 }
+        try await waitUntil { flights.callerCount(forKey: "k") == 1 }
+        gate.open()
+
+        #expect(try await joined == 5)
+        try await waitUntil { flights.inFlightCount == 0 }
+        #expect(runs.value == 1)
+        #expect(flights.start(forKey: "k", operation: operation))
+        try await waitUntil { runs.value == 2 && flights.inFlightCount == 0 }
+    }
+
     @Test func differentKeysRunSeparately() async throws {
         let flights = SingleFlight<Int, Int>()
         let runs = LoadCounter()

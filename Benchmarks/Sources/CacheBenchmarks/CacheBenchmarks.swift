@@ -1,10 +1,12 @@
+import Foundation
 import PerfKit
 
 /// Measures PerfKit's ``Cache``: hit ratios on a Zipf trace against Belady's optimum, scan
 /// resistance, and get/put cost against a plain locked dictionary.
 ///
-/// Run with `swift run -c release --package-path Benchmarks CacheBenchmarks`. Traces are seeded and
-/// deterministic; throughput figures depend on the machine.
+/// Run with `swift run -c release --package-path Benchmarks CacheBenchmarks [SECTION…]`, where a
+/// section is `hit-ratio`, `scan` or `throughput`; all three run when none is named. Traces are
+/// seeded and deterministic; throughput figures depend on the machine.
 @main
 struct CacheBenchmarks {
     static let keyCount = 100_000
@@ -18,41 +20,70 @@ struct CacheBenchmarks {
         (label: "0.1%", capacity: Self.keyCount / 1_000),
     ]
 
+    /// The parts of the benchmark, selectable by name on the command line.
+    enum Section: String, CaseIterable {
+        case hitRatio = "hit-ratio"
+        case scan
+        case throughput
+    }
+
     static func main() async {
+        let arguments = CommandLine.arguments.dropFirst()
+        let sections = arguments.isEmpty ? Section.allCases : arguments.compactMap(Section.init(rawValue:))
+        guard sections.count == arguments.count || arguments.isEmpty else {
+            let known = Section.allCases.map(\.rawValue).joined(separator: ", ")
+            print("CacheBenchmarks: unknown section in \(arguments.joined(separator: " ")); known: \(known)")
+            exit(64)
+        }
         let clock = ContinuousClock()
         let start = clock.now
         let policies = BenchmarkedPolicy.all
         print("PerfKit Cache benchmarks; policies: \(policies.map(\.name).joined(separator: ", "))")
+        if sections.contains(.hitRatio) || sections.contains(.scan) {
+            self.printHitRatios(policies: policies, sections: sections)
+        }
+        if sections.contains(.throughput) {
+            await self.printThroughput(policies: policies)
+        }
+        print()
+        print("Total time: \(clock.now - start)")
+    }
 
+    private static func printHitRatios(policies: [BenchmarkedPolicy], sections: [Section]) {
         let trace = Trace.zipf(
             keyCount: self.keyCount,
             exponent: self.exponent,
             requestCount: self.requestCount,
             seed: self.traceSeed
         )
-        print()
-        print(
-            "1. Hit ratio: Zipf(\(self.exponent)) trace, \(self.keyCount) keys, \(self.requestCount) requests, "
-                + "seed \(self.traceSeed)"
-        )
-        print()
-        HitRatioBenchmark.printHitRatios(trace: trace, capacities: self.capacities, policies: policies)
+        if sections.contains(.hitRatio) {
+            print()
+            print(
+                "1. Hit ratio: Zipf(\(self.exponent)) trace, \(self.keyCount) keys, \(self.requestCount) requests, "
+                    + "seed \(self.traceSeed)"
+            )
+            print()
+            HitRatioBenchmark.printHitRatios(trace: trace, capacities: self.capacities, policies: policies)
+        }
+        if sections.contains(.scan) {
+            let scanned = trace.interleavingOneHitWonders(scanFraction: self.scanFraction, seed: self.scanSeed)
+            print()
+            print(
+                "2. Scan resistance: the same trace with \(scanned.keys.count - trace.keys.count) one-hit wonders "
+                    + "interleaved (\(formatted(100 * self.scanFraction, digits: 0)) % of \(scanned.keys.count) "
+                    + "requests); hit ratio on the Zipf requests only"
+            )
+            print()
+            HitRatioBenchmark.printScanResistance(
+                plain: trace,
+                scanned: scanned,
+                capacities: self.capacities,
+                policies: policies
+            )
+        }
+    }
 
-        let scanned = trace.interleavingOneHitWonders(scanFraction: self.scanFraction, seed: self.scanSeed)
-        print()
-        print(
-            "2. Scan resistance: the same trace with \(scanned.keys.count - trace.keys.count) one-hit wonders "
-                + "interleaved (\(formatted(100 * self.scanFraction, digits: 0)) % of \(scanned.keys.count) "
-                + "requests); hit ratio on the Zipf requests only"
-        )
-        print()
-        HitRatioBenchmark.printScanResistance(
-            plain: trace,
-            scanned: scanned,
-            capacities: self.capacities,
-            policies: policies
-        )
-
+    private static func printThroughput(policies: [BenchmarkedPolicy]) async {
         let throughput = ThroughputBenchmark(capacity: 10_000, operationsPerThread: 200_000, repetitions: 5)
         print()
         print(
@@ -66,6 +97,7 @@ struct CacheBenchmarks {
             (policy.name, { @Sendable capacity in policy.makeCache(capacity) })
         }
         stores.append(("Mutex<[Int: Int]> (floor)", { @Sendable _ in MutexDictionary() }))
+        stores.append(("floor + hit/miss counters", { @Sendable _ in CountingMutexDictionary() }))
         for store in stores {
             var cells = [store.name]
             for operation in [ThroughputBenchmark.Operation.getHit, .put] {
@@ -81,7 +113,8 @@ struct CacheBenchmarks {
             table.append(cells)
         }
         print(table.render())
+        let statsRead = throughput.nanosecondsPerStatsRead(of: policies[0].makeCache(throughput.capacity))
         print()
-        print("Total time: \(clock.now - start)")
+        print("Reading `stats` of a full \(policies[0].name) cache: \(formatted(statsRead, digits: 1)) ns")
     }
 }

@@ -30,6 +30,40 @@ final class MutexDictionary: BenchmarkedStore {
     }
 }
 
+/// The floor plus the statistics ``Cache`` keeps on every operation (hits, misses, replacements,
+/// counted under the same lock), so the difference between the two floors is the statistics' cost.
+final class CountingMutexDictionary: BenchmarkedStore {
+    private struct Counted {
+        var storage: [Int: Int] = [:]
+        var hits = 0
+        var misses = 0
+        var replacements = 0
+    }
+
+    private let state = Mutex(Counted())
+
+    func get(_ key: Int) -> Int? {
+        self.state.withLock { state in
+            let value = state.storage[key]
+            if value == nil {
+                state.misses += 1
+            } else {
+                state.hits += 1
+            }
+            return value
+        }
+    }
+
+    func put(_ key: Int, _ value: Int) {
+        self.state.withLock { state in
+            if state.storage.updateValue(value, forKey: key) != nil {
+                state.replacements += 1
+            }
+        }
+    }
+
+}
+
 /// Measures get-hit and put cost in ns/op, on one thread and on two threads at once.
 ///
 /// Keys come from precomputed pseudo-random arrays so that the loop measures the store, not the
@@ -118,6 +152,32 @@ struct ThroughputBenchmark: Sendable {
                 let (seconds, attoseconds) = elapsed.components
                 let nanoseconds = Double(seconds) * 1e9 + Double(attoseconds) / 1e9
                 samples.append(nanoseconds / Double(count * threads))
+            }
+        }
+        samples.sort()
+        return samples[samples.count / 2]
+    }
+
+    /// The median ns of one read of ``Cache/stats`` on a full cache of ``capacity`` entries, the cost a
+    /// dashboard poll adds.
+    func nanosecondsPerStatsRead(of cache: Cache<Int, Int>) -> Double {
+        for key in 0..<self.capacity {
+            cache.setValue(key, forKey: key)
+        }
+        var samples = [Double]()
+        for repetition in 0...self.repetitions {
+            let clock = ContinuousClock()
+            let start = clock.now
+            var checksum = 0
+            for _ in 0..<self.operationsPerThread {
+                checksum &+= cache.stats.hits
+            }
+            let elapsed = clock.now - start
+            blackHole(checksum)
+            if repetition > 0 {
+                let (seconds, attoseconds) = elapsed.components
+                let nanoseconds = Double(seconds) * 1e9 + Double(attoseconds) / 1e9
+                samples.append(nanoseconds / Double(self.operationsPerThread))
             }
         }
         samples.sort()

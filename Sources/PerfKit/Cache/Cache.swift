@@ -22,7 +22,7 @@ public final class Cache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     /// How the cache chooses the entry to evict when it is full.
     public let policy: CachePolicy
 
-    private let state: Mutex<CacheState<Key, Value>>
+    @usableFromInline let state: Mutex<CacheState<Key, Value>>
 
     /// Creates an empty cache that reads time from `ContinuousClock`.
     ///
@@ -111,18 +111,31 @@ public final class Cache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     ///
     /// Counts a hit when the key is present and a miss when it is not or its entry has expired.
     /// Cost: O(1) amortised, one lock.
+    @inlinable
     public func value(forKey key: Key) -> Value? {
         self.state.withLock { $0.value(forKey: key) }
     }
 
+    /// Returns the value stored for `key` and whether it was written at least `refreshAfter` ago,
+    /// counting a hit or a miss like ``value(forKey:)``; for ``LoadingCache``'s refresh-ahead.
+    ///
+    /// From the first call on, every write reads the cache's clock; entries written before that count
+    /// as written when the cache was created. Cost: that of ``value(forKey:)`` plus one clock read.
+    @inlinable
+    func value(forKey key: Key, refreshAfter: Duration) -> (value: Value, isStale: Bool)? {
+        self.state.withLock { $0.value(forKey: key, refreshAfter: refreshAfter) }
+    }
+
     /// The number of entries in the cache, from 0 to ``capacity``, expired entries excluded.
     /// Cost: O(1) amortised, one lock.
+    @inlinable
     public var count: Int {
         self.state.withLock { $0.count }
     }
 
     /// All counters and sizes of the cache, read together under one lock, expired entries excluded.
     /// Cost: O(1) amortised.
+    @inlinable
     public var stats: CacheStats {
         self.state.withLock { $0.stats }
     }
@@ -137,6 +150,7 @@ public final class Cache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     /// ``maximumWeight`` (which is not stored), counts one eviction with cause
     /// ``CacheEvictionCause/size``; with ``CachePolicy/windowTinyLFU`` that may be the new entry
     /// itself once it leaves the window. Cost: O(1) amortised, one lock, one call of the weigher.
+    @inlinable
     public func setValue(_ value: Value, forKey key: Key) {
         self.state.withLock { $0.setValue(value, forKey: key) }
     }
@@ -145,6 +159,7 @@ public final class Cache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     ///
     /// A removed entry counts one eviction with cause ``CacheEvictionCause/explicit``; removing a key
     /// that is not present, or whose entry has expired, counts nothing. Cost: O(1) amortised, one lock.
+    @inlinable
     @discardableResult
     public func removeValue(forKey key: Key) -> Value? {
         self.state.withLock { $0.removeValue(forKey: key) }
@@ -153,6 +168,7 @@ public final class Cache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     /// Removes every entry, counting each one as an eviction with cause ``CacheEvictionCause/explicit``.
     ///
     /// Hit and miss counters are kept. The slot storage is released. Cost: O(``count``), one lock.
+    @inlinable
     public func removeAll() {
         self.state.withLock { $0.removeAll() }
     }

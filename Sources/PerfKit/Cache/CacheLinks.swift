@@ -1,11 +1,14 @@
 // MARK: - Lists
 
 /// The ends and totals of one doubly linked list of cache slots whose links live in a ``CacheLinks``.
+@usableFromInline
 struct CacheList: Sendable {
-    var front = CacheLinks.none
-    var back = CacheLinks.none
-    var count = 0
-    var weight = 0
+    @usableFromInline var front = CacheLinks.none
+    @usableFromInline var back = CacheLinks.none
+    @usableFromInline var count = 0
+    @usableFromInline var weight = 0
+
+    @inlinable init() {}
 }
 
 // MARK: - Links
@@ -14,47 +17,55 @@ struct CacheList: Sendable {
 ///
 /// Slots are addressed by array index, so linking and unlinking allocate nothing once the array has
 /// grown; a slot is in at most one list of a family at a time. All operations are O(1).
+@usableFromInline
 struct CacheLinks: Sendable {
-    private struct Link: Sendable {
-        var previous = CacheLinks.none
-        var next = CacheLinks.none
+    @usableFromInline struct Link: Sendable {
+        @usableFromInline var previous = CacheLinks.none
+        @usableFromInline var next = CacheLinks.none
+
+        @inlinable init() {}
+
+        @inlinable init(previous: Int, next: Int) {
+            self.previous = previous
+            self.next = next
+        }
     }
 
     /// The index meaning "no slot".
-    static var none: Int { -1 }
+    @inlinable static var none: Int { -1 }
 
-    private var links: [Link] = []
+    @usableFromInline var links: [Link] = []
 
     /// The slot after `slot`, towards the back, or ``none``.
-    func next(_ slot: Int) -> Int {
+    @inlinable func next(_ slot: Int) -> Int {
         self.links[slot].next
     }
 
     /// The slot before `slot`, towards the front, or ``none``.
-    func previous(_ slot: Int) -> Int {
+    @inlinable func previous(_ slot: Int) -> Int {
         self.links[slot].previous
     }
 
     /// Links `slot` at the front of `list`.
-    mutating func pushFront(_ slot: Int, into list: inout CacheList) {
+    @inlinable mutating func pushFront(_ slot: Int, into list: inout CacheList) {
         self.reserve(slot)
         self.link(slot, previous: Self.none, next: list.front, in: &list)
     }
 
     /// Links `slot` at the back of `list`.
-    mutating func pushBack(_ slot: Int, into list: inout CacheList) {
+    @inlinable mutating func pushBack(_ slot: Int, into list: inout CacheList) {
         self.reserve(slot)
         self.link(slot, previous: list.back, next: Self.none, in: &list)
     }
 
     /// Links `slot` into `list` just before `other`, which must be in `list`.
-    mutating func insert(_ slot: Int, before other: Int, in list: inout CacheList) {
+    @inlinable mutating func insert(_ slot: Int, before other: Int, in list: inout CacheList) {
         self.reserve(slot)
         self.link(slot, previous: self.links[other].previous, next: other, in: &list)
     }
 
     /// Unlinks `slot` from `list`, which must contain it.
-    mutating func remove(_ slot: Int, from list: inout CacheList) {
+    @inlinable mutating func remove(_ slot: Int, from list: inout CacheList) {
         let previous = self.links[slot].previous
         let next = self.links[slot].next
         if previous != Self.none {
@@ -72,7 +83,7 @@ struct CacheLinks: Sendable {
     }
 
     /// Moves `slot`, which must be in `list`, to its front.
-    mutating func moveToFront(_ slot: Int, in list: inout CacheList) {
+    @inlinable mutating func moveToFront(_ slot: Int, in list: inout CacheList) {
         guard slot != list.front else {
             return
         }
@@ -81,17 +92,17 @@ struct CacheLinks: Sendable {
     }
 
     /// Forgets every link, keeping nothing allocated.
-    mutating func removeAll() {
+    @inlinable mutating func removeAll() {
         self.links = []
     }
 
-    private mutating func reserve(_ slot: Int) {
+    @inlinable mutating func reserve(_ slot: Int) {
         while self.links.count <= slot {
             self.links.append(Link())
         }
     }
 
-    private mutating func link(_ slot: Int, previous: Int, next: Int, in list: inout CacheList) {
+    @inlinable mutating func link(_ slot: Int, previous: Int, next: Int, in list: inout CacheList) {
         self.links[slot] = Link(previous: previous, next: next)
         if previous != Self.none {
             self.links[previous].next = slot

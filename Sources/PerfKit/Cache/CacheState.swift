@@ -1,20 +1,22 @@
 // MARK: - Configuration
 
 /// What a ``Cache`` was built with: its bounds, policy, weigher and expiry.
+@usableFromInline
 struct CacheConfiguration<Key: Hashable & Sendable, Value: Sendable>: Sendable {
-    var capacity: Int
-    var maximumWeight: Int
-    var weigher: (@Sendable (Key, Value) -> Int)?
-    var policy: CachePolicy
-    var timeToLive: Duration?
-    var timeToIdle: Duration?
-    var elapsed: @Sendable () -> Duration
+    @usableFromInline var capacity: Int
+    @usableFromInline var maximumWeight: Int
+    @usableFromInline var weigher: (@Sendable (Key, Value) -> Int)?
+    @usableFromInline var policy: CachePolicy
+    @usableFromInline var timeToLive: Duration?
+    @usableFromInline var timeToIdle: Duration?
+    @usableFromInline var elapsed: @Sendable () -> Duration
 }
 
 /// A bound on a list of slots, by entry count and by weight.
+@usableFromInline
 struct CacheBudget: Sendable {
-    var count: Int
-    var weight: Int
+    @usableFromInline var count: Int
+    @usableFromInline var weight: Int
 
     /// The budget that is `percent` of `total`, rounded down but at least 1 when `total` is bounded.
     init(percent: Int, of total: CacheBudget) {
@@ -28,7 +30,7 @@ struct CacheBudget: Sendable {
     }
 
     /// Whether `list` holds more entries or more weight than the budget allows.
-    func isExceeded(by list: CacheList) -> Bool {
+    @inlinable func isExceeded(by list: CacheList) -> Bool {
         list.count > self.count || list.weight > self.weight
     }
 
@@ -45,42 +47,70 @@ struct CacheBudget: Sendable {
 /// `policyLinks`: LRU, LFU and FIFO use the primary queue only (front = kept longest, back = next
 /// victim); W-TinyLFU uses the primary queue as its window plus the probation and protected queues.
 /// Expiry keeps separate write-order and access-order lists, so expired entries are found in O(1).
+@usableFromInline
 struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
-    private struct Entry: Sendable {
-        var key: Key
-        var value: Value
-        var weight: Int
-        var queue: Int
-        var frequency: Int
-        var writtenAt: Duration
-        var accessedAt: Duration
+    @usableFromInline struct Entry: Sendable {
+        @usableFromInline var key: Key
+        @usableFromInline var value: Value
+        @usableFromInline var weight: Int
+        @usableFromInline var queue: Int
+        @usableFromInline var frequency: Int
+        @usableFromInline var writtenAt: Duration
+        @usableFromInline var accessedAt: Duration
+        /// The key's ``FrequencySketch/hash(of:)`` under W-TinyLFU, zero under other policies.
+        @usableFromInline var sketchHash: UInt64
+
+        @inlinable
+        init(
+            key: Key,
+            value: Value,
+            weight: Int,
+            queue: Int,
+            frequency: Int,
+            writtenAt: Duration,
+            accessedAt: Duration,
+            sketchHash: UInt64
+        ) {
+            self.key = key
+            self.value = value
+            self.weight = weight
+            self.queue = queue
+            self.frequency = frequency
+            self.writtenAt = writtenAt
+            self.accessedAt = accessedAt
+            self.sketchHash = sketchHash
+        }
     }
 
-    private static var primary: Int { 0 }
-    private static var probation: Int { 1 }
-    private static var protected: Int { 2 }
+    @inlinable static var primary: Int { 0 }
+    @inlinable static var probation: Int { 1 }
+    @inlinable static var protected: Int { 2 }
 
-    private let configuration: CacheConfiguration<Key, Value>
-    private let total: CacheBudget
-    private let window: CacheBudget
-    private let protectedBudget: CacheBudget
+    @usableFromInline let configuration: CacheConfiguration<Key, Value>
+    @usableFromInline let total: CacheBudget
+    @usableFromInline let window: CacheBudget
+    @usableFromInline let protectedBudget: CacheBudget
 
-    private var index: [Key: Int] = [:]
-    private var entries: [Entry?] = []
-    private var freeSlots: [Int] = []
-    private var policyLinks = CacheLinks()
-    private var queues = [CacheList](repeating: CacheList(), count: 3)
-    private var writeLinks = CacheLinks()
-    private var writeOrder = CacheList()
-    private var accessLinks = CacheLinks()
-    private var accessOrder = CacheList()
-    private var frequencyFronts: [Int: Int] = [:]
-    private var sketch: FrequencySketch?
-    private var weight = 0
-    private var now = Duration.zero
-    private var hits = 0
-    private var misses = 0
-    private var evictions = CacheEvictionCounts()
+    @usableFromInline var index: [Key: Int] = [:]
+    @usableFromInline var entries: [Entry?] = []
+    @usableFromInline var freeSlots: [Int] = []
+    @usableFromInline var policyLinks = CacheLinks()
+    @usableFromInline var queues = [CacheList](repeating: CacheList(), count: 3)
+    @usableFromInline var writeLinks = CacheLinks()
+    @usableFromInline var writeOrder = CacheList()
+    @usableFromInline var accessLinks = CacheLinks()
+    @usableFromInline var accessOrder = CacheList()
+    @usableFromInline var frequencyFronts: [Int: Int] = [:]
+    @usableFromInline var sketch: FrequencySketch?
+    @usableFromInline var weight = 0
+    /// When the clock was last read, relative to the cache's creation; read once per operation when
+    /// expiry is configured, and on writes once write times are recorded for refresh-ahead.
+    @usableFromInline var now = Duration.zero
+    /// Whether writes read the clock even without expiry, set once a ``LoadingCache`` refreshes ahead.
+    @usableFromInline var recordsWriteTimes = false
+    @usableFromInline var hits = 0
+    @usableFromInline var misses = 0
+    @usableFromInline var evictions = CacheEvictionCounts()
 
     init(configuration: CacheConfiguration<Key, Value>) {
         self.configuration = configuration
@@ -97,14 +127,14 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         }
     }
 
-    var count: Int {
+    @inlinable var count: Int {
         mutating get {
             self.expireEntries()
             return self.index.count
         }
     }
 
-    var stats: CacheStats {
+    @inlinable var stats: CacheStats {
         mutating get {
             self.expireEntries()
             return CacheStats(
@@ -124,7 +154,26 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
 
     // MARK: - Operations
 
-    mutating func value(forKey key: Key) -> Value? {
+    @inlinable mutating func value(forKey key: Key) -> Value? {
+        self.lookUp(key).map { self.entries[$0]!.value }
+    }
+
+    /// The value for `key` and whether it was written at least `refreshAfter` ago; counts a hit or a
+    /// miss like ``value(forKey:)``. Write times are recorded from the first call on.
+    @inlinable mutating func value(forKey key: Key, refreshAfter: Duration) -> (value: Value, isStale: Bool)? {
+        if !self.recordsWriteTimes {
+            self.recordsWriteTimes = true
+            self.now = self.configuration.elapsed()
+        }
+        guard let slot = self.lookUp(key) else {
+            return nil
+        }
+        let entry = self.entries[slot]!
+        return (entry.value, self.configuration.elapsed() - entry.writtenAt >= refreshAfter)
+    }
+
+    /// Finds the slot of `key`, counting a hit and recording the access, or counting a miss.
+    @inlinable mutating func lookUp(_ key: Key) -> Int? {
         self.expireEntries()
         guard let slot = self.index[key] else {
             self.misses += 1
@@ -132,11 +181,14 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         }
         self.hits += 1
         self.recordAccess(slot)
-        return self.entries[slot]!.value
+        return slot
     }
 
-    mutating func setValue(_ value: Value, forKey key: Key) {
+    @inlinable mutating func setValue(_ value: Value, forKey key: Key) {
         self.expireEntries()
+        if self.recordsWriteTimes, self.configuration.timeToLive == nil, self.configuration.timeToIdle == nil {
+            self.now = self.configuration.elapsed()
+        }
         let weight = self.configuration.weigher?(key, value) ?? 1
         precondition(weight >= 0, "Cache weigher returned a negative weight, \(weight)")
         if let slot = self.index[key] {
@@ -166,7 +218,7 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         self.evictForSize()
     }
 
-    mutating func removeValue(forKey key: Key) -> Value? {
+    @inlinable mutating func removeValue(forKey key: Key) -> Value? {
         self.expireEntries()
         guard let slot = self.index[key] else {
             return nil
@@ -177,7 +229,7 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         return value
     }
 
-    mutating func removeAll() {
+    @inlinable mutating func removeAll() {
         self.expireEntries()
         self.evictions.explicit += self.index.count
         self.index = [:]
@@ -195,7 +247,7 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
 
     // MARK: - Slots
 
-    private mutating func insert(key: Key, value: Value, weight: Int) {
+    @inlinable mutating func insert(key: Key, value: Value, weight: Int) {
         let entry = Entry(
             key: key,
             value: value,
@@ -203,7 +255,8 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
             queue: Self.primary,
             frequency: 1,
             writtenAt: self.now,
-            accessedAt: self.now
+            accessedAt: self.now,
+            sketchHash: self.sketch == nil ? 0 : FrequencySketch.hash(of: key)
         )
         let slot: Int
         if let free = self.freeSlots.popLast() {
@@ -224,7 +277,7 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         }
         switch self.configuration.policy {
         case .lru, .fifo, .windowTinyLFU:
-            self.sketch?.increment(key)
+            self.sketch?.increment(hash: entry.sketchHash)
             self.policyLinks.pushFront(slot, into: &self.queues[Self.primary])
         case .lfu:
             if let front = self.frequencyFronts[1] {
@@ -237,7 +290,7 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     }
 
     /// Unlinks a slot from every list, releases its key and value and puts it on the free list.
-    private mutating func remove(_ slot: Int) {
+    @inlinable mutating func remove(_ slot: Int) {
         let entry = self.entries[slot]!
         if self.configuration.policy == .lfu {
             self.leaveFrequencyGroup(slot)
@@ -256,7 +309,7 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         self.freeSlots.append(slot)
     }
 
-    private mutating func reweigh(_ slot: Int, to weight: Int) {
+    @inlinable mutating func reweigh(_ slot: Int, to weight: Int) {
         let entry = self.entries[slot]!
         self.weight += weight - entry.weight
         self.queues[entry.queue].weight += weight - entry.weight
@@ -264,7 +317,7 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     }
 
     /// Moves a slot from its queue to the front of `queue`.
-    private mutating func move(_ slot: Int, toQueue queue: Int) {
+    @inlinable mutating func move(_ slot: Int, toQueue queue: Int) {
         let entry = self.entries[slot]!
         self.policyLinks.remove(slot, from: &self.queues[entry.queue])
         self.queues[entry.queue].weight -= entry.weight
@@ -276,7 +329,7 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     // MARK: - Policy
 
     /// Records a read or a replacement of a slot in the access-order list and the policy's order.
-    private mutating func recordAccess(_ slot: Int) {
+    @inlinable mutating func recordAccess(_ slot: Int) {
         if self.configuration.timeToIdle != nil {
             self.entries[slot]!.accessedAt = self.now
             self.accessLinks.moveToFront(slot, in: &self.accessOrder)
@@ -289,7 +342,7 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         case .lfu:
             self.incrementFrequency(slot)
         case .windowTinyLFU:
-            self.sketch?.increment(self.entries[slot]!.key)
+            self.sketch?.increment(hash: self.entries[slot]!.sketchHash)
             switch self.entries[slot]!.queue {
             case Self.probation:
                 self.move(slot, toQueue: Self.protected)
@@ -306,7 +359,7 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     ///
     /// The primary queue holds groups of equal frequency, highest at the front, each ordered from most
     /// to least recently used; `frequencyFronts` maps each frequency to its group's front slot.
-    private mutating func incrementFrequency(_ slot: Int) {
+    @inlinable mutating func incrementFrequency(_ slot: Int) {
         let frequency = self.entries[slot]!.frequency
         let target = self.frequencyFronts[frequency + 1] ?? self.frequencyFronts[frequency]!
         self.leaveFrequencyGroup(slot)
@@ -318,7 +371,7 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         self.frequencyFronts[frequency + 1] = slot
     }
 
-    private mutating func leaveFrequencyGroup(_ slot: Int) {
+    @inlinable mutating func leaveFrequencyGroup(_ slot: Int) {
         let frequency = self.entries[slot]!.frequency
         guard self.frequencyFronts[frequency] == slot else {
             return
@@ -333,12 +386,12 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
 
     // MARK: - Eviction
 
-    private var isOverBounds: Bool {
+    @inlinable var isOverBounds: Bool {
         self.index.count > self.total.count || self.weight > self.total.weight
     }
 
     /// Evicts entries with cause ``CacheEvictionCause/size`` until the cache is within its bounds.
-    private mutating func evictForSize() {
+    @inlinable mutating func evictForSize() {
         guard self.configuration.policy == .windowTinyLFU else {
             self.evictForSize(toAdmitWeight: nil)
             return
@@ -348,7 +401,7 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
 
     /// Evicts the back of the primary queue until the cache is within its bounds, also leaving room
     /// for one more entry of the given weight if any, so a new entry is never its own victim.
-    private mutating func evictForSize(toAdmitWeight incoming: Int?) {
+    @inlinable mutating func evictForSize(toAdmitWeight incoming: Int?) {
         let entries = incoming == nil ? 0 : 1
         while self.index.count + entries > self.total.count || self.weight + (incoming ?? 0) > self.total.weight {
             self.evict(self.queues[Self.primary].back, cause: .size)
@@ -357,7 +410,7 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
 
     /// W-TinyLFU eviction: window overflow becomes candidates at the front of probation; each
     /// candidate then meets the main area's victim and the one the sketch estimates rarer is evicted.
-    private mutating func evictWithAdmission() {
+    @inlinable mutating func evictWithAdmission() {
         var candidate = CacheLinks.none
         while self.window.isExceeded(by: self.queues[Self.primary]) {
             let slot = self.queues[Self.primary].back
@@ -394,14 +447,15 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
 
     /// Whether the sketch estimates `candidate` more frequent than `victim`; an unbounded cache, which
     /// has no sketch, never evicts and so never asks.
-    private func admits(_ candidate: Int, over victim: Int) -> Bool {
+    @inlinable func admits(_ candidate: Int, over victim: Int) -> Bool {
         guard let sketch = self.sketch else {
             return true
         }
-        return sketch.frequency(of: self.entries[candidate]!.key) > sketch.frequency(of: self.entries[victim]!.key)
+        return sketch.frequency(ofHash: self.entries[candidate]!.sketchHash)
+            > sketch.frequency(ofHash: self.entries[victim]!.sketchHash)
     }
 
-    private mutating func evict(_ slot: Int, cause: CacheEvictionCause) {
+    @inlinable mutating func evict(_ slot: Int, cause: CacheEvictionCause) {
         self.remove(slot)
         self.evictions.count(cause)
     }
@@ -412,7 +466,7 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     ///
     /// Entries expire in write order (time to live) and in access order (time to idle), so only the
     /// backs of those lists are checked: O(1) amortised, each entry expires once.
-    private mutating func expireEntries() {
+    @inlinable mutating func expireEntries() {
         let timeToLive = self.configuration.timeToLive
         let timeToIdle = self.configuration.timeToIdle
         guard timeToLive != nil || timeToIdle != nil else {
@@ -439,13 +493,14 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
 // MARK: - Eviction counts
 
 /// Eviction counters of a cache, one per ``CacheEvictionCause``.
+@usableFromInline
 struct CacheEvictionCounts: Sendable {
-    var size = 0
-    var replaced = 0
-    var explicit = 0
-    var expired = 0
+    @usableFromInline var size = 0
+    @usableFromInline var replaced = 0
+    @usableFromInline var explicit = 0
+    @usableFromInline var expired = 0
 
-    mutating func count(_ cause: CacheEvictionCause) {
+    @inlinable mutating func count(_ cause: CacheEvictionCause) {
         switch cause {
         case .size: self.size += 1
         case .replaced: self.replaced += 1

@@ -27,8 +27,8 @@ extension CacheStats {
 extension LoadStats {
     /// The change since an earlier snapshot of the same loading cache, so a dashboard can show rates.
     ///
-    /// Every field is a counter: successes, failures and total load time are the newer value minus the
-    /// earlier one. If any of them went down, the snapshots come from different caches and the result is
+    /// Every field is a counter: successes, failures, refreshes and total load time are the newer value
+    /// minus the earlier one. If any of them went down, the snapshots come from different caches and the result is
     /// `self`. Cost: O(1).
     ///
     /// - Parameter earlier: A snapshot taken before this one.
@@ -37,6 +37,7 @@ extension LoadStats {
         guard
             self.successes >= earlier.successes,
             self.failures >= earlier.failures,
+            self.refreshes >= earlier.refreshes,
             self.totalLoadTime >= earlier.totalLoadTime
         else {
             return self
@@ -44,6 +45,7 @@ extension LoadStats {
         var delta = self
         delta.successes -= earlier.successes
         delta.failures -= earlier.failures
+        delta.refreshes -= earlier.refreshes
         delta.totalLoadTime -= earlier.totalLoadTime
         return delta
     }

@@ -5,14 +5,15 @@
 /// key's smallest counters (conservative update), which keeps estimates of rare keys low. After twenty
 /// increments per unit of the bound the sketch ages: every counter is halved, so old popularity
 /// fades. Increment and estimate cost O(1); aging costs O(table), amortised O(1) per increment.
+@usableFromInline
 struct FrequencySketch: Sendable {
-    private static var maximumWords: Int { 1 << 20 }
-    private static var halvingMask: UInt64 { 0x7777_7777_7777_7777 }
+    @inlinable static var maximumWords: Int { 1 << 20 }
+    @inlinable static var halvingMask: UInt64 { 0x7777_7777_7777_7777 }
 
-    private var table: [UInt64]
-    private let mask: Int
-    private let sampleSize: Int
-    private var additions = 0
+    @usableFromInline var table: [UInt64]
+    @usableFromInline let mask: Int
+    @usableFromInline let sampleSize: Int
+    @usableFromInline var additions = 0
 
     /// Creates a sketch for a cache holding up to `bound` entries (or weight units).
     init(bound: Int) {
@@ -25,14 +26,27 @@ struct FrequencySketch: Sendable {
         self.sampleSize = 20 * max(1, min(bound, words))
     }
 
-    /// The estimated number of recent occurrences of `key`, from 0 to 15.
-    func frequency(of key: some Hashable) -> Int {
-        self.frequency(ofHash: Self.spread(key))
+    /// The hash the sketch counts `key` under; callers compute it once per entry and keep it.
+    @inlinable static func hash(of key: some Hashable) -> UInt64 {
+        var hash = UInt64(bitPattern: Int64(key.hashValue))
+        hash = (hash ^ (hash >> 33)) &* 0xFF51_AFD7_ED55_8CCD
+        return hash ^ (hash >> 33)
     }
 
-    /// Records one occurrence of `key`, aging the sketch once enough occurrences were recorded.
-    mutating func increment(_ key: some Hashable) {
-        let hash = Self.spread(key)
+    /// The estimated number of recent occurrences of the key with the given ``hash(of:)``, from 0 to 15:
+    /// the smallest of its four counters.
+    @inlinable func frequency(ofHash hash: UInt64) -> Int {
+        var minimum = 15
+        for row in 0..<4 {
+            let (word, shift) = self.position(of: hash, row: row)
+            minimum = min(minimum, Int((self.table[word] >> shift) & 0xF))
+        }
+        return minimum
+    }
+
+    /// Records one occurrence of the key with the given ``hash(of:)``, aging the sketch once enough
+    /// occurrences were recorded.
+    @inlinable mutating func increment(hash: UInt64) {
         let minimum = self.frequency(ofHash: hash)
         guard minimum < 15 else {
             return
@@ -49,36 +63,19 @@ struct FrequencySketch: Sendable {
         }
     }
 
-    /// The smallest of the four counters of a spread hash.
-    private func frequency(ofHash hash: UInt64) -> Int {
-        var minimum = 15
-        for row in 0..<4 {
-            let (word, shift) = self.position(of: hash, row: row)
-            minimum = min(minimum, Int((self.table[word] >> shift) & 0xF))
-        }
-        return minimum
-    }
-
     /// Halves every counter and the number of recorded additions.
-    private mutating func halve() {
+    @usableFromInline mutating func halve() {
         for word in self.table.indices {
             self.table[word] = (self.table[word] >> 1) & Self.halvingMask
         }
         self.additions /= 2
     }
 
-    /// The key's hash value, mixed so that its low and high bits are both well distributed.
-    private static func spread(_ key: some Hashable) -> UInt64 {
-        var hash = UInt64(bitPattern: Int64(key.hashValue))
-        hash = (hash ^ (hash >> 33)) &* 0xFF51_AFD7_ED55_8CCD
-        return hash ^ (hash >> 33)
-    }
-
     /// The word index and bit shift of the counter of a spread hash in one of the four rows.
     ///
     /// Each row remixes the hash with its own offset through a SplitMix64 finalizer, whose xor-shifts
     /// make the rows independent: two keys that share a counter in one row rarely share one in another.
-    private func position(of hash: UInt64, row: Int) -> (word: Int, shift: UInt64) {
+    @inlinable func position(of hash: UInt64, row: Int) -> (word: Int, shift: UInt64) {
         var mixed = hash &+ UInt64(row + 1) &* 0x9E37_79B9_7F4A_7C15
         mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
         mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB

@@ -8,6 +8,12 @@ import Synchronization
 /// loads again. Loads of one key never overlap; a caller whose lookup misses just before a load stores
 /// its value, but which arrives after that load has finished, runs the loader once more.
 ///
+/// With refresh-ahead (`refreshAfter`), a hit on a value written at least that long ago returns the
+/// value at once and starts one background reload of the key, which replaces the value when it
+/// succeeds; while it runs, further hits keep getting the old value, and a miss for the key joins it.
+/// A failed reload keeps the old value (until the cache's own expiry removes it) and the next stale
+/// hit tries again. Staleness is measured with the cache's clock.
+///
 /// Thread-safe. Load outcomes and the total time spent in loaders are counted exactly, once per load,
 /// not once per waiting caller; see ``loadStats``. As a ``SampleSource`` it reports the wrapped cache's
 /// samples followed by its load samples.
@@ -15,15 +21,23 @@ public final class LoadingCache<Key: Hashable & Sendable, Value: Sendable>: Send
     /// The in-memory cache that holds loaded values; reading or writing it directly is allowed.
     public let cache: Cache<Key, Value>
 
+    /// How old a value may get before a hit starts a background reload; `nil` without refresh-ahead.
+    public let refreshAfter: Duration?
+
     private let flights = SingleFlight<Key, Value>()
     private let counters = Mutex(LoadStats())
     private let clock = ContinuousClock()
 
     /// Creates a loading cache over an existing cache, whose name labels the load samples too.
     ///
-    /// - Parameter cache: The cache that stores loaded values.
-    public init(cache: Cache<Key, Value>) {
+    /// - Parameters:
+    ///   - cache: The cache that stores loaded values.
+    ///   - refreshAfter: How old a value may get before a hit reloads it in the background, greater
+    ///     than zero; no refresh-ahead by default. With it, every write to `cache` reads its clock.
+    public init(cache: Cache<Key, Value>, refreshAfter: Duration? = nil) {
+        precondition(refreshAfter.map { $0 > .zero } ?? true, "Refresh-ahead interval must be greater than zero")
         self.cache = cache
+        self.refreshAfter = refreshAfter
     }
 
     /// Creates a loading cache over a new, empty ``Cache``.
@@ -31,8 +45,10 @@ public final class LoadingCache<Key: Hashable & Sendable, Value: Sendable>: Send
     /// - Parameters:
     ///   - name: The cache's name, e.g. `users`; it labels the samples.
     ///   - capacity: The most entries the cache holds. Must be greater than zero.
-    public convenience init(name: String, capacity: Int) {
-        self.init(cache: Cache(name: name, capacity: capacity))
+    ///   - refreshAfter: How old a value may get before a hit reloads it in the background; none by
+    ///     default.
+    public convenience init(name: String, capacity: Int, refreshAfter: Duration? = nil) {
+        self.init(cache: Cache(name: name, capacity: capacity), refreshAfter: refreshAfter)
     }
 
     /// The cache's name, used as the `cache` label of its samples.
@@ -44,7 +60,8 @@ public final class LoadingCache<Key: Hashable & Sendable, Value: Sendable>: Send
 
     /// Returns the cached value for `key`, or loads it with `loader`, stores it and returns it.
     ///
-    /// Cost on a hit: one cache lookup. On a miss: one cache lookup, one ``SingleFlight`` join and, for
+    /// Cost on a hit: one cache lookup (plus a clock read and, for a stale value, the start of one
+    /// background reload, with refresh-ahead). On a miss: one cache lookup, one ``SingleFlight`` join and, for
     /// the caller that starts the load, the loader's own cost plus one store. Cancelling a waiting caller
     /// does not cancel a load other callers share.
     ///
@@ -57,11 +74,28 @@ public final class LoadingCache<Key: Hashable & Sendable, Value: Sendable>: Send
         forKey key: Key,
         loader: @escaping @Sendable (Key) async throws -> Value
     ) async throws -> Value {
-        if let value = self.cache.value(forKey: key) {
+        if let refreshAfter = self.refreshAfter {
+            if let (value, isStale) = self.cache.value(forKey: key, refreshAfter: refreshAfter) {
+                if isStale {
+                    self.refreshInBackground(key: key, loader: loader)
+                }
+                return value
+            }
+        } else if let value = self.cache.value(forKey: key) {
             return value
         }
         return try await self.flights.run(forKey: key) {
             try await self.load(key: key, loader: loader)
+        }
+    }
+
+    /// Starts one background reload of `key` unless a load of it is already in flight.
+    private func refreshInBackground(key: Key, loader: @escaping @Sendable (Key) async throws -> Value) {
+        let started = self.flights.start(forKey: key) {
+            try await self.load(key: key, loader: loader)
+        }
+        if started {
+            self.counters.withLock { $0.refreshes += 1 }
         }
     }
 
@@ -111,6 +145,8 @@ public struct LoadStats: Sendable, Hashable {
     public var failures: Int = 0
     /// The time spent in loaders, successful or not, measured with a monotonic clock.
     public var totalLoadTime: Duration = .zero
+    /// Background reloads started by refresh-ahead; each is also one success or one failure.
+    public var refreshes: Int = 0
 
     /// Creates stats with every counter at zero.
     public init() {}
@@ -137,8 +173,8 @@ extension LoadingCache: SampleSource {
     /// The wrapped cache's samples, then the load samples, all labelled `cache=<name>`.
     ///
     /// The load samples are `cache_loads_total` with `outcome="success"` and `outcome="failure"`
-    /// (counters) and `cache_load_seconds_total` (counter). Cost: that of ``Cache/collectSamples()`` plus
-    /// one lock and three samples.
+    /// (counters), `cache_load_seconds_total` (counter) and `cache_refreshes_total` (counter). Cost: that of ``Cache/collectSamples()`` plus
+    /// one lock and four samples.
     public func collectSamples() -> [Sample] {
         let stats = self.loadStats
         let seconds = stats.totalLoadTime.seconds
@@ -156,6 +192,12 @@ extension LoadingCache: SampleSource {
                 value: Double(stats.failures)
             ),
             Sample(name: "cache_load_seconds_total", labels: ["cache": self.name], kind: .counter, value: seconds),
+            Sample(
+                name: "cache_refreshes_total",
+                labels: ["cache": self.name],
+                kind: .counter,
+                value: Double(stats.refreshes)
+            ),
         ]
     }
 }

@@ -46,21 +46,58 @@ public final class SingleFlight<Key: Hashable & Sendable, Value: Sendable>: Send
         forKey key: Key,
         operation: @escaping @Sendable () async throws -> Value
     ) async throws -> Value {
-        let task = self.state.withLock { state in
+        try await self.join(forKey: key, operation: operation).value
+    }
+
+    /// Starts `operation` for `key` in the background unless a call for `key` is already in flight, and
+    /// returns without waiting; its outcome goes to callers of ``run(forKey:operation:)`` that join it.
+    ///
+    /// Cost: one lock, plus one task allocation when starting.
+    ///
+    /// - Returns: Whether this call started the operation.
+    @discardableResult
+    public func start(
+        forKey key: Key,
+        operation: @escaping @Sendable () async throws -> Value
+    ) -> Bool {
+        self.state.withLock { state in
+            guard state.flights[key] == nil else {
+                return false
+            }
+            _ = self.begin(forKey: key, in: &state, callers: 0, operation: operation)
+            return true
+        }
+    }
+
+    /// The task of the run in flight for `key`, joined as one more caller, or a new run's task.
+    private func join(
+        forKey key: Key,
+        operation: @escaping @Sendable () async throws -> Value
+    ) -> Task<Value, any Error> {
+        self.state.withLock { state in
             if let flight = state.flights[key] {
                 state.flights[key]?.callers += 1
                 return flight.task
             }
-            state.nextID += 1
-            let id = state.nextID
-            let task = Task {
-                defer { self.finish(key: key, id: id) }
-                return try await operation()
-            }
-            state.flights[key] = Flight(id: id, task: task, callers: 1)
-            return task
+            return self.begin(forKey: key, in: &state, callers: 1, operation: operation)
         }
-        return try await task.value
+    }
+
+    /// Starts a run for `key`, which has none in flight, and records it with its first callers.
+    private func begin(
+        forKey key: Key,
+        in state: inout State,
+        callers: Int,
+        operation: @escaping @Sendable () async throws -> Value
+    ) -> Task<Value, any Error> {
+        state.nextID += 1
+        let id = state.nextID
+        let task = Task {
+            defer { self.finish(key: key, id: id) }
+            return try await operation()
+        }
+        state.flights[key] = Flight(id: id, task: task, callers: callers)
+        return task
     }
 
     // MARK: - Inspecting
