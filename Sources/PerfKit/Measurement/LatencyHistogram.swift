@@ -231,9 +231,9 @@ struct LatencyWindow: Sendable {
 
 extension LatencySummary {
     /// The quantiles reported for a window, as `quantile` label values: p50, p95, p99 and the maximum.
-    public static let reportedQuantiles: [(label: String, keyPath: KeyPath<LatencySummary, Duration?>)] = [
-        ("0.5", \.p50), ("0.95", \.p95), ("0.99", \.p99), ("1", \.max),
-    ]
+    private var reportedQuantiles: [(label: String, value: Duration?)] {
+        [("0.5", self.p50), ("0.95", self.p95), ("0.99", self.p99), ("1", self.max)]
+    }
 
     /// The summary as one Prometheus summary in seconds: `name{quantile=…}` for p50, p95, p99 and the
     /// window's maximum (quantile 1, omitted while the window is empty), then `name_sum` and
@@ -244,8 +244,8 @@ extension LatencySummary {
     ///   - labels: The labels of every sample, e.g. `["processor": "jobs"]`.
     public func samples(name: String, labels: [String: String] = [:]) -> [Sample] {
         var samples: [Sample] = []
-        for quantile in Self.reportedQuantiles {
-            guard let value = self[keyPath: quantile.keyPath] else {
+        for quantile in self.reportedQuantiles {
+            guard let value = quantile.value else {
                 continue
             }
             var quantileLabels = labels
