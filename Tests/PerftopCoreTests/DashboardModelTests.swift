@@ -99,7 +99,7 @@ struct DashboardModelTests {
         #expect(processor.queueDepth == 7)
         #expect(processor.inFlight == 4)
         #expect(processor.concurrencyLimit == 4)
-        #expect(processor.completedPerSecond == 42)
+        #expect(processor.succeededPerSecond == 40)
         #expect(processor.failedPerSecond == 2)
         #expect(processor.depthHistory == [3, 7])
     }
@@ -126,9 +126,8 @@ struct DashboardModelTests {
         let faults = { (value: Double) in [Sample(name: "process_minor_faults_total", kind: .counter, value: value)] }
         let model = self.model([(0, faults(100)), (1, faults(150))])
         let churn = try #require(model.churn.first)
-        #expect(churn.measure == "minor faults")
-        #expect(churn.origin.contains("/proc"))
-        #expect(churn.perSecond == 50)
+        #expect(churn.origin == "/proc minor faults")
+        #expect(churn.readouts == [ChurnReadout(measure: "minor faults", value: 50, unit: .perSecond)])
     }
 
     @Test("summary quantiles become p50/p95/p99 per distribution")
@@ -143,7 +142,8 @@ struct DashboardModelTests {
         }
         let model = self.model([(0, samples)])
         let latency = try #require(model.latencies.first)
-        #expect(latency.name == "processor_service_seconds{processor=\"jobs\"}")
+        #expect(latency.name == "jobs service")
+        #expect(latency.distribution == "processor_service_seconds{processor=\"jobs\"}")
         #expect(latency.p50 == 0.05)
         #expect(latency.p95 == 0.095)
         #expect(latency.p99 == 0.099)

@@ -5,34 +5,51 @@ import Testing
 
 @Suite("LatencyPane")
 struct LatencyPaneTests {
-    @Test("each distribution shows p50, p95 and p99 in adaptive units")
+    @Test("at 80×24 each distribution shows p50, p95, p99, max, req/s and a p95 trend")
     func percentiles() {
-        let text = TestModels.render(LatencyPane(), TestModels.full, width: 66, height: 6).text
-        #expect(text.contains("p50     p95     p99"))
-        #expect(text.contains("processor_service_seconds"))
-        #expect(text.contains("12.3ms  45.2ms   101ms"))
-        #expect(text.contains("850ns       –       –"))
+        let grid = TestModels.render(LatencyPane(), TestModels.full, width: 80, height: 24)
+        #expect(grid.line(1).contains("measured                    p50    p95    p99    max   req/s             trend"))
+        #expect(grid.line(2).contains("jobs wait                1.20ms 3.40ms 5.10ms 9.00ms   252/s                ▇█"))
+        #expect(grid.line(3).contains("jobs service             12.3ms 45.2ms  101ms  250ms   250/s               ▄▆█"))
+        #expect(grid.line(4).contains("embed                     850ns      –      –      –     0/s"))
+    }
+
+    @Test("in the 80×24 dashboard the narrow pane keeps names whole, p95 and req/s")
+    func dashboard80x24() {
+        let text = DashboardRenderer().render(TestModels.full, size: TerminalSize(width: 80, height: 24)).text
+        #expect(text.contains("│measured          p95   req/s    trend│"))
+        #expect(text.contains("│jobs wait      3.40ms   252/s       ▇█│"))
+        #expect(text.contains("│jobs service   45.2ms   250/s      ▄▆█│"))
+    }
+
+    @Test("in the 200×50 dashboard every column shows")
+    func dashboard200x50() {
+        let text = DashboardRenderer().render(TestModels.full, size: TerminalSize(width: 200, height: 50)).text
+        #expect(text.contains("jobs wait         1.20ms 3.40ms 5.10ms 9.00ms   252/s"))
+        #expect(text.contains("jobs service      12.3ms 45.2ms  101ms  250ms   250/s"))
     }
 
     @Test("a long name is cut, the numbers stay")
     func longName() {
-        let text = TestModels.render(LatencyPane(), TestModels.full, width: 40, height: 6).text
-        #expect(text.contains("processor_ser…"))
+        var model = TestModels.full
+        model.latencies = [LatencyView(source: "a", name: "http_request_seconds{path=\"/v1/embeddings\"}", p95: 0.0452)]
+        let text = TestModels.render(LatencyPane(), model, width: 40, height: 6).text
+        #expect(text.contains("http_request_sec…"))
         #expect(text.contains("45.2ms"))
     }
 
     @Test("rows that do not fit are counted, not dropped silently")
     func overflow() {
         var model = TestModels.full
-        model.latencies = (0..<10).map { LatencyView(source: "a", name: "op\($0)_seconds", p95: 0.001) }
+        model.latencies = (0..<10).map { LatencyView(source: "a", name: "op\($0)", p95: 0.001) }
         let text = TestModels.render(LatencyPane(), model, width: 40, height: 6).text
-        #expect(text.contains("op0_seconds"))
+        #expect(text.contains("op0"))
         #expect(text.contains("… 8 more"))
     }
 
     @Test("no distributions: the pane says why")
     func noData() {
-        let text = TestModels.render(LatencyPane(), TestModels.empty, width: 80, height: 4).text
-        #expect(text.contains("no data: no source reports *_seconds summaries or histograms"))
+        let text = TestModels.render(LatencyPane(), TestModels.empty, width: 80, height: 24).text
+        #expect(text.contains("no data: no source reports *_seconds summaries"))
     }
 }

@@ -14,12 +14,32 @@ struct MemoryPaneTests {
         #expect(grid.line(2).contains("23.1%"))
     }
 
-    @Test("processes show their resident memory and trend")
+    @Test("processes show their resident memory, heap in use and trend")
     func processes() {
         let text = TestModels.render(MemoryPane(), TestModels.full, width: 66, height: 8).text
-        #expect(text.contains("process"))
-        #expect(text.contains("agent    512MiB"))
+        #expect(text.contains("process     rss    heap"))
+        #expect(text.contains("agent    512MiB  120MiB"))
         #expect(text.contains("▆█"))
+    }
+
+    @Test("the heap column shows at 80×24 and 200×50 when a process reports a heap")
+    func heapInDashboard() {
+        for (width, height) in [(80, 24), (200, 50)] {
+            let text = DashboardRenderer().render(TestModels.full, size: TerminalSize(width: width, height: height))
+                .text
+            #expect(text.contains("agent    512MiB  120MiB"), "no heap at \(width)×\(height)")
+        }
+    }
+
+    @Test("without any heap the column is left out; a process without one shows a dash")
+    func heapMissing() {
+        var model = TestModels.full
+        model.memory.processes = [ProcessMemoryView(source: "proc", residentBytes: 1_048_576)]
+        #expect(!TestModels.render(MemoryPane(), model, width: 66, height: 8).text.contains("heap"))
+        model.memory.processes.append(ProcessMemoryView(source: "agent", heapInUseBytes: 2048))
+        let text = TestModels.render(MemoryPane(), model, width: 66, height: 8).text
+        #expect(text.contains("proc    1.00MiB       –"))
+        #expect(text.contains("agent         – 2.00KiB"))
     }
 
     @Test("a narrow pane keeps the used share, then drops the meter")

@@ -5,34 +5,66 @@ import Testing
 
 @Suite("QueuePane")
 struct QueuePaneTests {
-    @Test("a processor row shows depth, running/limit, rates and the depth trend")
-    func row() {
-        let grid = TestModels.render(QueuePane(), TestModels.full, width: 66, height: 5)
+    @Test("at 200×50 a processor row shows every column with units and the depth trend")
+    func wide() {
+        let grid = TestModels.render(QueuePane(), TestModels.full, width: 200, height: 50)
         #expect(grid.line(0).contains("Queue depth"))
-        #expect(grid.line(1).contains("processor depth running  done/s  fail/s"))
-        #expect(grid.line(2).contains("jobs         12     8/8   250/s  0.50/s"))
+        #expect(grid.line(1).contains("processor   depth   run   ok/s fail/s  rej/s retry/s oldest  wait/svc p95"))
+        #expect(grid.line(2).contains("jobs       12/100   8/8  250/s 0.50/s 2.00/s  0.25/s  1.50s 3.40ms/45.2ms"))
         #expect(grid.line(2).hasSuffix("▁▅█│"))
     }
 
-    @Test("failures are drawn as critical")
-    func failuresCritical() {
-        let grid = TestModels.render(QueuePane(), TestModels.full, width: 66, height: 5)
-        let failColumn = grid.line(2).distance(of: "0.50/s")
-        #expect(failColumn != nil)
-        if let failColumn {
-            #expect(grid[2, failColumn].style == .critical)
+    @Test("in the 80×24 dashboard the narrow pane keeps depth, throughput, failures and the trend")
+    func dashboard80x24() {
+        let grid = DashboardRenderer().render(TestModels.full, size: TerminalSize(width: 80, height: 24))
+        #expect(grid.line(2).hasSuffix("│processor   depth   ok/s fail/s  trend│"))
+        #expect(grid.line(3).hasSuffix("│jobs       12/100  250/s 0.50/s    ▁▅█│"))
+    }
+
+    @Test("in the 200×50 dashboard wait and service p95 sit next to each other")
+    func dashboard200x50() {
+        let text = DashboardRenderer().render(TestModels.full, size: TerminalSize(width: 200, height: 50)).text
+        #expect(text.contains("processor   depth   run   ok/s fail/s  rej/s  wait/svc p95  trend"))
+        #expect(text.contains("jobs       12/100   8/8  250/s 0.50/s 2.00/s 3.40ms/45.2ms    ▁▅█"))
+    }
+
+    @Test("failures are critical and rejections a warning")
+    func alarmStyles() {
+        let grid = TestModels.render(QueuePane(), TestModels.full, width: 80, height: 24)
+        let line = grid.line(2)
+        let fail = line.distance(of: "0.50/s")
+        let rejected = line.distance(of: "2.00/s")
+        #expect(fail != nil && rejected != nil)
+        if let fail, let rejected {
+            #expect(grid[2, fail].style == .critical)
+            #expect(grid[2, rejected].style == .warning)
         }
     }
 
-    @Test("without a limit only the running count shows")
-    func noLimit() {
-        #expect(QueuePane.running(ProcessorView(source: "a", name: "b", inFlight: 3)) == "3")
-        #expect(QueuePane.running(ProcessorView(source: "a", name: "b")) == "–")
+    @Test("wait and service p95 share a column; a dash alone when neither is known")
+    func waitVersusService() {
+        #expect(QueuePane.waitVersusService(ProcessorView(source: "a", name: "b", serviceP95: 0.5)) == "–/500ms")
+        #expect(QueuePane.waitVersusService(ProcessorView(source: "a", name: "b")) == "–")
+    }
+
+    @Test("without a bound only the value shows; without any, a dash")
+    func fill() {
+        #expect(QueuePane.fill(3, of: nil) == "3")
+        #expect(QueuePane.fill(3, of: 8) == "3/8")
+        #expect(QueuePane.fill(nil, of: nil) == "–")
+    }
+
+    @Test("values a processor does not report are dashes, not zeros")
+    func missingValues() {
+        var model = TestModels.full
+        model.processors = [ProcessorView(source: "agent", name: "bare", queueDepth: 0)]
+        let line = TestModels.render(QueuePane(), model, width: 200, height: 50).line(2)
+        #expect(line.contains("bare            0     –      –      –      –       –      –             –"))
     }
 
     @Test("no processors: the pane says why")
     func noData() {
-        let text = TestModels.render(QueuePane(), TestModels.empty, width: 80, height: 4).text
+        let text = TestModels.render(QueuePane(), TestModels.empty, width: 80, height: 24).text
         #expect(text.contains("no data: no source reports processor_* metrics"))
     }
 }

@@ -32,16 +32,49 @@ enum TestModels {
                 source: "agent",
                 name: "jobs",
                 queueDepth: 12,
+                queueCapacity: 100,
                 inFlight: 8,
                 concurrencyLimit: 8,
-                completedPerSecond: 250,
+                succeededPerSecond: 250,
                 failedPerSecond: 0.5,
+                rejectedPerSecond: 2,
+                retriesPerSecond: 0.25,
+                oldestQueuedSeconds: 1.5,
+                waitP95: 0.0034,
+                serviceP95: 0.0452,
                 depthHistory: [0, 6, 12]
             )
         ],
         latencies: [
-            LatencyView(source: "agent", name: "processor_service_seconds", p50: 0.0123, p95: 0.0452, p99: 0.101),
-            LatencyView(source: "agent", name: "operation_seconds", p50: 850e-9, p95: nil, p99: nil),
+            LatencyView(
+                source: "agent",
+                name: "jobs wait",
+                distribution: "processor_wait_seconds{processor=\"jobs\"}",
+                p50: 0.0012,
+                p95: 0.0034,
+                p99: 0.0051,
+                max: 0.009,
+                requestsPerSecond: 252,
+                p95History: [0.003, 0.0034]
+            ),
+            LatencyView(
+                source: "agent",
+                name: "jobs service",
+                distribution: "processor_service_seconds{processor=\"jobs\"}",
+                p50: 0.0123,
+                p95: 0.0452,
+                p99: 0.101,
+                max: 0.25,
+                requestsPerSecond: 250,
+                p95History: [0.02, 0.03, 0.0452]
+            ),
+            LatencyView(
+                source: "agent",
+                name: "embed",
+                distribution: "operation_seconds{op=\"embed\"}",
+                p50: 850e-9,
+                requestsPerSecond: 0
+            ),
         ],
         memory: MemoryView(
             systemTotalBytes: 16 * 1_073_741_824,
@@ -51,16 +84,20 @@ enum TestModels {
                 ProcessMemoryView(
                     source: "agent",
                     residentBytes: 512 * 1_048_576,
+                    heapInUseBytes: 120 * 1_048_576,
                     residentHistory: [500 * 1_048_576, 512 * 1_048_576]
                 )
             ]
         ),
         churn: [
             ChurnView(
-                source: "proc",
-                measure: "minor faults",
-                origin: "/proc minor faults (no allocator counters)",
-                perSecond: 1200
+                source: "agent",
+                origin: "glibc mallinfo2 + /proc minor faults",
+                readouts: [
+                    ChurnReadout(measure: "minor faults", value: 1200, unit: .perSecond),
+                    ChurnReadout(measure: "heap in use", value: 120 * 1_048_576, unit: .bytes),
+                    ChurnReadout(measure: "heap growth", value: 1_572_864, unit: .bytesPerSecond),
+                ]
             )
         ],
         tracker: [
@@ -68,6 +105,30 @@ enum TestModels {
             TrackerTargetView(name: "embeddings hits", goal: ">= 95%", current: nil, status: "no data"),
         ],
         selfCost: SelfCost(collectSeconds: 0.0012, drawSeconds: 0.00035, cpuPercent: 0.8)
+    )
+
+    /// Exact allocator counters from one agent, and /proc minor faults from perftop itself.
+    static let exactChurn = DashboardModel(
+        timestamp: 1_700_000_000,
+        interval: 1,
+        sources: [SourceStatus(name: "proc", state: .ok), SourceStatus(name: "agent", state: .ok)],
+        churn: [
+            ChurnView(
+                source: "agent",
+                origin: "exact: malloc interposer",
+                readouts: [
+                    ChurnReadout(measure: "allocations", value: 12_300, unit: .perSecond),
+                    ChurnReadout(measure: "frees", value: 12_100, unit: .perSecond),
+                    ChurnReadout(measure: "allocated", value: 47_815_475, unit: .bytesPerSecond),
+                    ChurnReadout(measure: "freed", value: 46_137_344, unit: .bytesPerSecond),
+                ]
+            ),
+            ChurnView(
+                source: "proc",
+                origin: "/proc minor faults",
+                readouts: [ChurnReadout(measure: "minor faults", value: 40, unit: .perSecond)]
+            ),
+        ]
     )
 
     /// One source that answers but reports nothing the panes know.

@@ -4,7 +4,8 @@ extension DashboardModel {
     /// The values perftop derives for its panes, as samples named `perftop_*`, each with its source.
     ///
     /// Exporters write these next to the raw samples so a spreadsheet gets the same hit rates,
-    /// rates and CPU share the screen shows. Values a pane shows as "no data" are left out.
+    /// rates, percentiles and CPU share the screen shows. Values a pane shows as "no data" are left
+    /// out, and so are values the raw samples already hold as they are (gauges such as the heap in use).
     public func derivedSamples() -> [(source: String, sample: Sample)] {
         var derived: [(String, Sample)] = []
         func add(_ source: String, _ name: String, _ labels: [String: String], _ value: Double?) {
@@ -22,11 +23,26 @@ extension DashboardModel {
         }
         for processor in self.processors {
             let labels = ["processor": processor.name]
-            add(processor.source, "perftop_processor_completed_per_second", labels, processor.completedPerSecond)
+            add(processor.source, "perftop_processor_succeeded_per_second", labels, processor.succeededPerSecond)
             add(processor.source, "perftop_processor_failed_per_second", labels, processor.failedPerSecond)
+            add(processor.source, "perftop_processor_rejected_per_second", labels, processor.rejectedPerSecond)
+            add(processor.source, "perftop_processor_retries_per_second", labels, processor.retriesPerSecond)
+        }
+        for latency in self.latencies {
+            let labels = ["distribution": latency.distribution]
+            add(latency.source, "perftop_latency_p95_seconds", labels, latency.p95)
+            add(latency.source, "perftop_latency_p99_seconds", labels, latency.p99)
+            add(latency.source, "perftop_latency_requests_per_second", labels, latency.requestsPerSecond)
         }
         for churn in self.churn {
-            add(churn.source, "perftop_churn_per_second", ["measure": churn.measure], churn.perSecond)
+            for readout in churn.readouts {
+                let labels = ["measure": readout.measure]
+                switch readout.unit {
+                case .perSecond: add(churn.source, "perftop_churn_per_second", labels, readout.value)
+                case .bytesPerSecond: add(churn.source, "perftop_churn_bytes_per_second", labels, readout.value)
+                case .bytes: break
+                }
+            }
         }
         return derived
     }

@@ -1,7 +1,8 @@
 import PerfKit
 
 /// Builds the dashboard's view model from the series store: the one place that derives hit rates,
-/// throughput, CPU busy share and churn from raw samples, by the well-known names of docs/metrics.md.
+/// throughput, percentiles, CPU busy share and churn from raw samples, by the well-known names of
+/// docs/metrics.md.
 extension DashboardModel {
     /// Derives a model from what `store` holds now.
     ///
@@ -20,14 +21,17 @@ extension DashboardModel {
         var churn: [ChurnView] = []
         for source in store.sources {
             let view = SourceView(store: store, source: source)
+            let distributions = view.latencies()
             caches += view.caches()
-            processors += view.processors()
-            latencies += view.latencies()
+            processors += view.processors(latencies: distributions)
+            latencies += distributions.map(\.view)
             view.addSystemMemory(to: &memory)
             if let process = view.processMemory() {
                 memory.processes.append(process)
             }
-            churn += view.churn()
+            if let readouts = view.churn() {
+                churn.append(readouts)
+            }
         }
         self.init(
             timestamp: timestamp,
@@ -115,18 +119,40 @@ private struct SourceView {
 
     // MARK: - Processors
 
-    func processors() -> [ProcessorView] {
-        self.names(of: "processor_queue_depth", label: "processor").map { processor in
+    /// The series whose `processor` labels name the processors a source has.
+    private static let processorNames = [
+        "processor_queue_depth", "processor_in_flight", "processor_concurrency_limit", "processor_tasks_total",
+        "processor_submitted_total",
+    ]
+
+    func processors(latencies: [Distribution]) -> [ProcessorView] {
+        let names = Set(Self.processorNames.flatMap { self.names(of: $0, label: "processor") })
+        let p95ByDistribution = Dictionary(
+            latencies.map { ($0.id, $0.view.p95) },
+            uniquingKeysWith: { first, _ in first }
+        )
+        return names.sorted().map { processor in
+            let gauge = { (name: String) in self.series(name, "processor", processor).first?.latest }
             let depth = self.series("processor_queue_depth", "processor", processor).first
             let tasks = self.series("processor_tasks_total", "processor", processor)
+            let outcomes = { (outcomes: Set<String>) in
+                self.sumOfRates(tasks.filter { $0.id.label("outcome").map(outcomes.contains) ?? false })
+            }
+            let labels = ["processor": processor]
             return ProcessorView(
                 source: self.source,
                 name: processor,
                 queueDepth: depth?.latest,
-                inFlight: self.series("processor_in_flight", "processor", processor).first?.latest,
-                concurrencyLimit: self.series("processor_concurrency_limit", "processor", processor).first?.latest,
-                completedPerSecond: self.sumOfRates(tasks),
-                failedPerSecond: self.sumOfRates(tasks.filter { $0.id.label("outcome") == "failed" }),
+                queueCapacity: gauge("processor_queue_capacity"),
+                inFlight: gauge("processor_in_flight"),
+                concurrencyLimit: gauge("processor_concurrency_limit"),
+                succeededPerSecond: outcomes(["succeeded"]),
+                failedPerSecond: outcomes(["failed", "timed_out"]),
+                rejectedPerSecond: outcomes(["rejected", "dropped"]),
+                retriesPerSecond: self.sumOfRates(self.series("processor_retries_total", "processor", processor)),
+                oldestQueuedSeconds: gauge("processor_oldest_queued_seconds"),
+                waitP95: p95ByDistribution[SeriesID(name: "processor_wait_seconds", labels: labels)] ?? nil,
+                serviceP95: p95ByDistribution[SeriesID(name: "processor_service_seconds", labels: labels)] ?? nil,
                 depthHistory: depth.map { $0.points.map(\.value) } ?? []
             )
         }
@@ -134,26 +160,75 @@ private struct SourceView {
 
     // MARK: - Latency
 
-    func latencies() -> [LatencyView] {
-        var byDistribution: [SeriesID: LatencyView] = [:]
-        for series in self.store.series(source: self.source)
-        where series.kind == .summary && series.id.name.hasSuffix("_seconds") {
-            guard let quantile = series.id.label("quantile").flatMap(Double.init), let value = series.latest else {
-                continue
+    /// One latency distribution: its identity (the summary's name and labels without `quantile`)
+    /// and its view.
+    struct Distribution {
+        let id: SeriesID
+        let view: LatencyView
+    }
+
+    /// Every `*_seconds` summary the source reported last, by its quantile samples or its `_count`:
+    /// processors first (wait before service), then operations, then the rest, each by name.
+    func latencies() -> [Distribution] {
+        let current = self.store.series(source: self.source)
+        var quantilesByID: [SeriesID: [(quantile: Double, series: SeriesStore.Series)]] = [:]
+        var countsByID: [SeriesID: SeriesStore.Series] = [:]
+        for series in current where series.kind == .summary {
+            if series.id.name.hasSuffix("_seconds"), let quantile = series.id.label("quantile").flatMap(Double.init) {
+                var labels = series.id.labelDictionary
+                labels["quantile"] = nil
+                quantilesByID[SeriesID(name: series.id.name, labels: labels), default: []].append((quantile, series))
+            } else if series.id.name.hasSuffix("_seconds_count") {
+                let name = String(series.id.name.dropLast("_count".count))
+                countsByID[SeriesID(name: name, labels: series.id.labelDictionary)] = series
             }
-            var labels = series.id.labelDictionary
-            labels["quantile"] = nil
-            let distribution = SeriesID(name: series.id.name, labels: labels)
-            var view = byDistribution[distribution] ?? LatencyView(source: self.source, name: distribution.description)
-            switch quantile {
-            case 0.5: view.p50 = value
-            case 0.95: view.p95 = value
-            case 0.99: view.p99 = value
+        }
+        let ids = Set(quantilesByID.keys).union(countsByID.keys)
+        let distributions = ids.map { id in
+            let quantiles = quantilesByID[id] ?? []
+            let value = { (quantile: Double) in quantiles.first { $0.quantile == quantile }?.series.latest }
+            var p95Labels = id.labelDictionary
+            p95Labels["quantile"] = "0.95"
+            let p95Series =
+                quantiles.first { $0.quantile == 0.95 }?.series
+                ?? self.store.series(source: self.source, id: SeriesID(name: id.name, labels: p95Labels))
+            let title = Self.latencyTitle(id)
+            let view = LatencyView(
+                source: self.source,
+                name: title.name,
+                distribution: id.description,
+                p50: value(0.5),
+                p95: value(0.95),
+                p99: value(0.99),
+                max: value(1),
+                requestsPerSecond: countsByID[id]?.rate,
+                p95History: p95Series.map { $0.points.map(\.value) } ?? []
+            )
+            return (order: title.order, distribution: Distribution(id: id, view: view))
+        }
+        return distributions.sorted {
+            ($0.order.group, $0.order.subject, $0.order.phase, $0.distribution.id)
+                < ($1.order.group, $1.order.subject, $1.order.phase, $1.distribution.id)
+        }
+        .map(\.distribution)
+    }
+
+    /// The short name a distribution is shown by and where it sorts: `jobs wait` and `jobs service`
+    /// (group 0) for a processor's summaries, the `op` label for `operation_seconds` (group 1),
+    /// otherwise the identity (group 2).
+    static func latencyTitle(_ id: SeriesID) -> (name: String, order: (group: Int, subject: String, phase: Int)) {
+        let labels = id.labelDictionary
+        if labels.count == 1, let processor = labels["processor"] {
+            switch id.name {
+            case "processor_wait_seconds": return (processor + " wait", (0, processor, 0))
+            case "processor_service_seconds": return (processor + " service", (0, processor, 1))
             default: break
             }
-            byDistribution[distribution] = view
         }
-        return byDistribution.sorted { $0.key < $1.key }.map(\.value)
+        if id.name == "operation_seconds", labels.count == 1, let operation = labels["op"] {
+            return (operation, (1, operation, 0))
+        }
+        return (id.description, (2, id.description, 0))
     }
 
     // MARK: - Memory
@@ -175,39 +250,69 @@ private struct SourceView {
     }
 
     func processMemory() -> ProcessMemoryView? {
-        guard let resident = self.series("process_resident_memory_bytes").first else {
+        let resident = self.series("process_resident_memory_bytes").first
+        let heap = self.series("process_heap_in_use_bytes").first?.latest
+        guard resident != nil || heap != nil else {
             return nil
         }
         return ProcessMemoryView(
             source: self.source,
-            residentBytes: resident.latest,
-            residentHistory: resident.points.map(\.value)
+            residentBytes: resident?.latest,
+            heapInUseBytes: heap,
+            residentHistory: resident.map { $0.points.map(\.value) } ?? []
         )
     }
 
     // MARK: - Allocation churn
 
-    func churn() -> [ChurnView] {
-        if let allocations = self.series("allocs_total").first {
-            return [
-                ChurnView(
-                    source: self.source,
-                    measure: "allocations",
-                    origin: "allocator counters (allocs_total)",
-                    perSecond: allocations.rate
-                )
+    /// The best churn measure the source has: exact allocator counters, else minor faults; plus the
+    /// heap in use and its growth where reported. Nil when the source reports none of them.
+    func churn() -> ChurnView? {
+        let info = self.series("perftop_allocation_counters_info").filter { $0.latest == 1 }
+        let counterSources = Set(info.compactMap { $0.id.label("source") })
+        let rate = { (name: String) in self.series(name).first?.rate }
+        let allocations = self.series("allocs_total").first
+        let faults = self.series("process_minor_faults_total").first
+        let heap = self.series("process_heap_in_use_bytes").first
+        let exact = counterSources.contains("interposer") || allocations != nil
+        var origins: [String] = []
+        var readouts: [ChurnReadout] = []
+        if exact {
+            origins.append(counterSources.contains("interposer") ? "exact: malloc interposer" : "allocator counters")
+            readouts += [
+                ChurnReadout(measure: "allocations", value: allocations?.rate, unit: .perSecond),
+                ChurnReadout(measure: "frees", value: rate("frees_total"), unit: .perSecond),
+                ChurnReadout(measure: "allocated", value: rate("alloc_bytes_total"), unit: .bytesPerSecond),
+                ChurnReadout(measure: "freed", value: rate("freed_bytes_total"), unit: .bytesPerSecond),
             ]
         }
-        if let faults = self.series("process_minor_faults_total").first {
-            return [
-                ChurnView(
-                    source: self.source,
-                    measure: "minor faults",
-                    origin: "/proc minor faults (no allocator counters)",
-                    perSecond: faults.rate
-                )
+        if heap != nil {
+            origins.append(counterSources.contains("mallinfo2") ? "glibc mallinfo2" : "heap gauge")
+        }
+        if !exact, let faults {
+            origins.append("/proc minor faults")
+            readouts.append(ChurnReadout(measure: "minor faults", value: faults.rate, unit: .perSecond))
+        }
+        if let heap {
+            readouts += [
+                ChurnReadout(measure: "heap in use", value: heap.latest, unit: .bytes),
+                ChurnReadout(measure: "heap growth", value: Self.change(of: heap), unit: .bytesPerSecond),
             ]
         }
-        return []
+        guard !readouts.isEmpty else {
+            return nil
+        }
+        return ChurnView(source: self.source, origin: origins.joined(separator: " + "), readouts: readouts)
+    }
+
+    /// The per-second change of a gauge between its last two points (negative when it shrank).
+    static func change(of gauge: SeriesStore.Series) -> Double? {
+        guard gauge.points.count >= 2 else {
+            return nil
+        }
+        let earlier = gauge.points[gauge.points.count - 2]
+        let later = gauge.points[gauge.points.count - 1]
+        let elapsed = later.time - earlier.time
+        return elapsed > 0 ? (later.value - earlier.value) / elapsed : nil
     }
 }

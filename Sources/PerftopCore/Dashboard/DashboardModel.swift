@@ -126,7 +126,7 @@ public struct CacheView: Sendable, Equatable {
     }
 }
 
-/// One processor's queue and throughput.
+/// One processor's queue, outcomes and latency.
 public struct ProcessorView: Sendable, Equatable {
     /// The source the processor belongs to.
     public var source: String
@@ -134,14 +134,26 @@ public struct ProcessorView: Sendable, Equatable {
     public var name: String
     /// Tasks waiting to start.
     public var queueDepth: Double?
+    /// The most tasks that may wait; nil for an unbounded queue.
+    public var queueCapacity: Double?
     /// Tasks running now.
     public var inFlight: Double?
     /// The concurrency limit.
     public var concurrencyLimit: Double?
-    /// Tasks completed per second over the last interval (any outcome).
-    public var completedPerSecond: Double?
-    /// Failed tasks per second over the last interval.
+    /// Tasks that succeeded per second over the last interval: the throughput.
+    public var succeededPerSecond: Double?
+    /// Tasks that failed or timed out per second over the last interval.
     public var failedPerSecond: Double?
+    /// Tasks rejected (queue full) or dropped per second over the last interval.
+    public var rejectedPerSecond: Double?
+    /// Retries started per second over the last interval.
+    public var retriesPerSecond: Double?
+    /// The age of the oldest waiting task, in seconds.
+    public var oldestQueuedSeconds: Double?
+    /// The 95th percentile of the time tasks waited for a slot, in seconds.
+    public var waitP95: Double?
+    /// The 95th percentile of the time tasks ran, in seconds.
+    public var serviceP95: Double?
     /// Recent queue depths, oldest first, for a trend graph.
     public var depthHistory: [Double]
 
@@ -150,43 +162,81 @@ public struct ProcessorView: Sendable, Equatable {
         source: String,
         name: String,
         queueDepth: Double? = nil,
+        queueCapacity: Double? = nil,
         inFlight: Double? = nil,
         concurrencyLimit: Double? = nil,
-        completedPerSecond: Double? = nil,
+        succeededPerSecond: Double? = nil,
         failedPerSecond: Double? = nil,
+        rejectedPerSecond: Double? = nil,
+        retriesPerSecond: Double? = nil,
+        oldestQueuedSeconds: Double? = nil,
+        waitP95: Double? = nil,
+        serviceP95: Double? = nil,
         depthHistory: [Double] = []
     ) {
         self.source = source
         self.name = name
         self.queueDepth = queueDepth
+        self.queueCapacity = queueCapacity
         self.inFlight = inFlight
         self.concurrencyLimit = concurrencyLimit
-        self.completedPerSecond = completedPerSecond
+        self.succeededPerSecond = succeededPerSecond
         self.failedPerSecond = failedPerSecond
+        self.rejectedPerSecond = rejectedPerSecond
+        self.retriesPerSecond = retriesPerSecond
+        self.oldestQueuedSeconds = oldestQueuedSeconds
+        self.waitP95 = waitP95
+        self.serviceP95 = serviceP95
         self.depthHistory = depthHistory
     }
 }
 
-/// One latency distribution's percentiles, in seconds.
+/// One latency distribution: its percentiles and maximum over the source's window, its request
+/// rate, and a p95 trend; all durations in seconds.
 public struct LatencyView: Sendable, Equatable {
     /// The source the distribution belongs to.
     public var source: String
-    /// What is measured, e.g. `processor_service_seconds{processor="jobs"}`.
+    /// The short name shown on screen, e.g. `jobs wait`, `jobs service` or `embed`.
     public var name: String
+    /// The distribution's identity in Prometheus form, e.g. `processor_wait_seconds{processor="jobs"}`.
+    public var distribution: String
     /// The median.
     public var p50: Double?
     /// The 95th percentile.
     public var p95: Double?
     /// The 99th percentile.
     public var p99: Double?
+    /// The largest value in the window (quantile 1).
+    public var max: Double?
+    /// Measurements per second over the last interval, from the `_count` counter.
+    public var requestsPerSecond: Double?
+    /// Recent p95 values, oldest first, for a trend graph.
+    public var p95History: [Double]
 
     /// Creates a latency view.
-    public init(source: String, name: String, p50: Double? = nil, p95: Double? = nil, p99: Double? = nil) {
+    ///
+    /// - Parameters:
+    ///   - distribution: The Prometheus identity; `name` when nil.
+    public init(
+        source: String,
+        name: String,
+        distribution: String? = nil,
+        p50: Double? = nil,
+        p95: Double? = nil,
+        p99: Double? = nil,
+        max: Double? = nil,
+        requestsPerSecond: Double? = nil,
+        p95History: [Double] = []
+    ) {
         self.source = source
         self.name = name
+        self.distribution = distribution ?? name
         self.p50 = p50
         self.p95 = p95
         self.p99 = p99
+        self.max = max
+        self.requestsPerSecond = requestsPerSecond
+        self.p95History = p95History
     }
 }
 
@@ -215,40 +265,72 @@ public struct MemoryView: Sendable, Equatable {
     }
 }
 
-/// The resident memory of one process.
+/// The resident memory and heap of one process.
 public struct ProcessMemoryView: Sendable, Equatable {
     /// The source that reported it.
     public var source: String
     /// The resident set size, in bytes.
     public var residentBytes: Double?
+    /// The allocator's bytes in use (`process_heap_in_use_bytes`); nil when the process does not report it.
+    public var heapInUseBytes: Double?
     /// Recent resident sizes, oldest first, for a trend graph.
     public var residentHistory: [Double]
 
     /// Creates a process memory view.
-    public init(source: String, residentBytes: Double? = nil, residentHistory: [Double] = []) {
+    public init(
+        source: String,
+        residentBytes: Double? = nil,
+        heapInUseBytes: Double? = nil,
+        residentHistory: [Double] = []
+    ) {
         self.source = source
         self.residentBytes = residentBytes
+        self.heapInUseBytes = heapInUseBytes
         self.residentHistory = residentHistory
     }
 }
 
-/// One allocation-churn readout of one source, with what it is measured from.
+/// The allocation churn of one source: what it is measured from and one readout per measure.
 public struct ChurnView: Sendable, Equatable {
     /// The source that reported it.
     public var source: String
-    /// What the value counts, e.g. `minor faults` or `allocations`.
-    public var measure: String
-    /// Where the number comes from, e.g. `/proc minor faults (no allocator counters)`.
+    /// Where the numbers come from, e.g. `exact: malloc interposer` or `/proc minor faults`.
     public var origin: String
-    /// Events per second over the last interval.
-    public var perSecond: Double?
+    /// The readouts, most telling first.
+    public var readouts: [ChurnReadout]
 
     /// Creates a churn view.
-    public init(source: String, measure: String, origin: String, perSecond: Double? = nil) {
+    public init(source: String, origin: String, readouts: [ChurnReadout]) {
         self.source = source
-        self.measure = measure
         self.origin = origin
-        self.perSecond = perSecond
+        self.readouts = readouts
+    }
+}
+
+/// One measured churn value, e.g. allocations per second or the heap in use.
+public struct ChurnReadout: Sendable, Equatable {
+    /// What a readout's value counts.
+    public enum Unit: Sendable, Equatable {
+        /// Events per second, e.g. allocations.
+        case perSecond
+        /// Bytes per second, e.g. bytes allocated; may be negative for a shrinking amount.
+        case bytesPerSecond
+        /// Bytes, e.g. the heap in use.
+        case bytes
+    }
+
+    /// What is counted, e.g. `allocations`, `allocated`, `minor faults` or `heap in use`.
+    public var measure: String
+    /// The value, over the last interval for rates; nil without enough points.
+    public var value: Double?
+    /// The unit of ``value``.
+    public var unit: Unit
+
+    /// Creates a readout.
+    public init(measure: String, value: Double?, unit: Unit) {
+        self.measure = measure
+        self.value = value
+        self.unit = unit
     }
 }
 

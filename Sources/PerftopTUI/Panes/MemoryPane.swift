@@ -1,7 +1,8 @@
 import PerftopCore
 
 /// Memory and CPU of the machine (MemAvailable of MemTotal with a meter, CPU busy share) and the
-/// resident memory of every watched process, with a trend.
+/// resident memory of every watched process, with a trend, and its heap in use where the process
+/// reports one.
 public struct MemoryPane: Pane {
     /// The pane's title.
     public let title = "Memory"
@@ -19,17 +20,25 @@ public struct MemoryPane: Pane {
                 NoData.draw(NoData.reason(model, missing: "process_resident_memory_bytes"), into: &region)
                 return
             }
-            let columns: [Table.Column] = [
+            let showHeap = memory.processes.contains { $0.heapInUseBytes != nil }
+            var columns: [Table.Column] = [
                 Table.Column(title: "process", minWidth: 7, alignment: .left, priority: 0),
                 Table.Column(title: "rss", minWidth: 7, priority: 0),
                 Table.Column(title: "trend", minWidth: 5, isFlexible: true, priority: 1),
             ]
+            if showHeap {
+                columns.insert(Table.Column(title: "heap", minWidth: 7, priority: 0), at: 2)
+            }
             let rows: [[Table.Content]] = memory.processes.prefix(region.height).map { process in
-                [
+                var row: [Table.Content] = [
                     .text(process.source, .normal),
                     .text(UnitFormat.bytes(process.residentBytes), .value),
                     .sparkline(process.residentHistory, Self.residentScale(process.residentHistory)),
                 ]
+                if showHeap {
+                    row.insert(.text(UnitFormat.bytes(process.heapInUseBytes), .normal), at: 2)
+                }
+                return row
             }
             Table(columns: columns, rows: rows, totalRows: memory.processes.count).draw(into: &region)
         }

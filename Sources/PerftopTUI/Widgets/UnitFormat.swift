@@ -38,6 +38,15 @@ public enum UnitFormat {
         )
     }
 
+    /// A byte rate per second: `0B/s`, `512B/s`, `12.3MiB/s`, `-1.50KiB/s` for a shrinking amount.
+    public static func byteRate(_ value: Double?) -> String {
+        let text = self.bytes(value)
+        guard text != self.missing && text != self.notANumber else {
+            return text
+        }
+        return text + "/s"
+    }
+
     // MARK: - Counts and rates
 
     /// A count: integers below 1000 as they are (`812`), others with three digits and an SI

@@ -1,0 +1,211 @@
+import PerfKit
+import Testing
+
+@testable import PerftopCore
+
+/// The processor, latency-summary and allocation names PerfKit agents report, pushed through a real store.
+@Suite("DashboardModel from PerfKit processor, latency and allocation samples")
+struct DashboardModelPerfKitTests {
+    private func model(_ rounds: [(Double, [Sample])], source: String = "agent") -> DashboardModel {
+        var store = SeriesStore(retention: 10)
+        for (time, samples) in rounds {
+            store.record(source: source, samples: samples, at: time)
+        }
+        return DashboardModel(store: store, sources: [], timestamp: rounds.last?.0 ?? 0, interval: 1)
+    }
+
+    private func summary(_ name: String, _ labels: [String: String], p95: Double?, count: Double) -> [Sample] {
+        var samples: [Sample] = []
+        if let p95 {
+            for (quantile, value) in [("0.5", p95 / 2), ("0.95", p95), ("0.99", p95 * 2), ("1", p95 * 4)] {
+                var quantileLabels = labels
+                quantileLabels["quantile"] = quantile
+                samples.append(Sample(name: name, labels: quantileLabels, kind: .summary, value: value))
+            }
+        }
+        samples.append(Sample(name: name + "_sum", labels: labels, kind: .summary, value: count * 0.01))
+        samples.append(Sample(name: name + "_count", labels: labels, kind: .summary, value: count))
+        return samples
+    }
+
+    private func processorSamples(tasks: Double, p95: Double?) -> [Sample] {
+        let labels = ["processor": "jobs"]
+        func outcome(_ outcome: String, _ value: Double) -> Sample {
+            Sample(
+                name: "processor_tasks_total",
+                labels: ["processor": "jobs", "outcome": outcome],
+                kind: .counter,
+                value: value
+            )
+        }
+        return [
+            Sample(name: "processor_queue_depth", labels: labels, kind: .gauge, value: tasks / 10),
+            Sample(name: "processor_in_flight", labels: labels, kind: .gauge, value: 4),
+            Sample(name: "processor_concurrency_limit", labels: labels, kind: .gauge, value: 4),
+            Sample(name: "processor_queue_capacity", labels: labels, kind: .gauge, value: 64),
+            Sample(name: "processor_oldest_queued_seconds", labels: labels, kind: .gauge, value: 0.25),
+            Sample(name: "processor_submitted_total", labels: labels, kind: .counter, value: tasks * 2),
+            Sample(name: "processor_retries_total", labels: labels, kind: .counter, value: tasks / 20),
+            outcome("succeeded", tasks), outcome("failed", tasks / 10), outcome("timed_out", tasks / 20),
+            outcome("cancelled", tasks / 5), outcome("rejected", tasks / 4), outcome("dropped", tasks / 4),
+        ]
+            + self.summary("processor_wait_seconds", labels, p95: p95.map { $0 / 10 }, count: tasks)
+            + self.summary("processor_service_seconds", labels, p95: p95, count: tasks)
+    }
+
+    @Test("a processor: depth against capacity, throughput, failures with timeouts, rejections with drops, retries")
+    func processor() throws {
+        let model = self.model([
+            (0, self.processorSamples(tasks: 100, p95: 0.2)), (2, self.processorSamples(tasks: 300, p95: 0.4)),
+        ])
+        let processor = try #require(model.processors.first)
+        #expect(model.processors.count == 1)
+        #expect(processor.queueDepth == 30)
+        #expect(processor.queueCapacity == 64)
+        #expect(processor.inFlight == 4)
+        #expect(processor.concurrencyLimit == 4)
+        #expect(processor.succeededPerSecond == 100)
+        #expect(processor.failedPerSecond == 15)
+        #expect(processor.rejectedPerSecond == 50)
+        #expect(processor.retriesPerSecond == 5)
+        #expect(processor.oldestQueuedSeconds == 0.25)
+        #expect(processor.waitP95 == 0.04)
+        #expect(processor.serviceP95 == 0.4)
+        #expect(processor.depthHistory == [10, 30])
+    }
+
+    @Test("a processor seen once has gauges but no rates yet, and no p95 without summaries")
+    func firstPoll() throws {
+        let samples = self.processorSamples(tasks: 100, p95: nil).filter { !$0.name.hasPrefix("processor_wait") }
+        let processor = try #require(self.model([(0, samples)]).processors.first)
+        #expect(processor.queueDepth == 10)
+        #expect(processor.succeededPerSecond == nil)
+        #expect(processor.failedPerSecond == nil)
+        #expect(processor.waitP95 == nil)
+        #expect(processor.serviceP95 == nil)
+    }
+
+    @Test("latency rows: processors first with wait before service, then operations, then the rest")
+    func latencyOrder() {
+        let samples =
+            self.summary("zeta_seconds", [:], p95: 1, count: 1)
+            + self.summary("operation_seconds", ["op": "search"], p95: 1, count: 1)
+            + self.summary("operation_seconds", ["op": "embed"], p95: 1, count: 1)
+            + self.processorSamples(tasks: 1, p95: 1)
+        let names = self.model([(0, samples)]).latencies.map(\.name)
+        #expect(names == ["jobs wait", "jobs service", "embed", "search", "zeta_seconds"])
+    }
+
+    @Test("a distribution: p50/p95/p99, the window max, requests/s from _count and the p95 history")
+    func latency() throws {
+        let labels = ["op": "embed"]
+        let model = self.model([
+            (0, self.summary("operation_seconds", labels, p95: 0.1, count: 10)),
+            (1, self.summary("operation_seconds", labels, p95: 0.2, count: 30)),
+            (2, self.summary("operation_seconds", labels, p95: 0.3, count: 70)),
+        ])
+        let latency = try #require(model.latencies.first)
+        #expect(model.latencies.count == 1)
+        #expect(latency.name == "embed")
+        #expect(latency.distribution == "operation_seconds{op=\"embed\"}")
+        #expect(latency.p50 == 0.15)
+        #expect(latency.p95 == 0.3)
+        #expect(latency.p99 == 0.6)
+        #expect(latency.max == 1.2)
+        #expect(latency.requestsPerSecond == 40)
+        #expect(latency.p95History == [0.1, 0.2, 0.3])
+    }
+
+    @Test("an idle window has no percentiles but still its request rate and its p95 history")
+    func idleWindow() throws {
+        let labels = ["op": "embed"]
+        let model = self.model([
+            (0, self.summary("operation_seconds", labels, p95: 0.1, count: 10)),
+            (1, self.summary("operation_seconds", labels, p95: nil, count: 10)),
+        ])
+        let latency = try #require(model.latencies.first)
+        #expect(latency.p95 == nil)
+        #expect(latency.max == nil)
+        #expect(latency.requestsPerSecond == 0)
+        #expect(latency.p95History == [0.1])
+    }
+
+    private func allocationSamples(exact: Bool, scale: Double) -> [Sample] {
+        var samples = [
+            Sample(name: "process_minor_faults_total", kind: .counter, value: 1000 * scale),
+            Sample(name: "process_heap_in_use_bytes", kind: .gauge, value: 4096 * scale),
+            Sample(name: "process_heap_arena_bytes", kind: .gauge, value: 8192),
+            Sample(
+                name: "perftop_allocation_counters_info",
+                labels: ["source": exact ? "interposer" : "mallinfo2"],
+                kind: .gauge,
+                value: 1
+            ),
+        ]
+        if exact {
+            samples += [
+                Sample(name: "allocs_total", kind: .counter, value: 500 * scale),
+                Sample(name: "frees_total", kind: .counter, value: 400 * scale),
+                Sample(name: "alloc_bytes_total", kind: .counter, value: 65536 * scale),
+                Sample(name: "freed_bytes_total", kind: .counter, value: 32768 * scale),
+            ]
+        }
+        return samples
+    }
+
+    @Test("mallinfo2: minor faults, heap in use and its growth, with the source named")
+    func mallinfo2() throws {
+        let model = self.model([
+            (0, self.allocationSamples(exact: false, scale: 1)), (2, self.allocationSamples(exact: false, scale: 3)),
+        ])
+        let churn = try #require(model.churn.first)
+        #expect(churn.origin == "glibc mallinfo2 + /proc minor faults")
+        #expect(
+            churn.readouts == [
+                ChurnReadout(measure: "minor faults", value: 1000, unit: .perSecond),
+                ChurnReadout(measure: "heap in use", value: 12288, unit: .bytes),
+                ChurnReadout(measure: "heap growth", value: 4096, unit: .bytesPerSecond),
+            ]
+        )
+        #expect(model.memory.processes.first?.heapInUseBytes == 12288)
+    }
+
+    @Test("exact counters: allocations, frees and bytes per second replace minor faults")
+    func exact() throws {
+        let model = self.model([
+            (0, self.allocationSamples(exact: true, scale: 1)), (1, self.allocationSamples(exact: true, scale: 2)),
+        ])
+        let churn = try #require(model.churn.first)
+        #expect(churn.origin == "exact: malloc interposer + heap gauge")
+        #expect(
+            churn.readouts.prefix(4) == [
+                ChurnReadout(measure: "allocations", value: 500, unit: .perSecond),
+                ChurnReadout(measure: "frees", value: 400, unit: .perSecond),
+                ChurnReadout(measure: "allocated", value: 65536, unit: .bytesPerSecond),
+                ChurnReadout(measure: "freed", value: 32768, unit: .bytesPerSecond),
+            ]
+        )
+        #expect(!churn.readouts.contains { $0.measure == "minor faults" })
+    }
+
+    @Test("derived samples carry processor rates, latency p95 and churn for exports")
+    func derivedSamples() {
+        let model = self.model([
+            (0, self.processorSamples(tasks: 100, p95: 0.2) + self.allocationSamples(exact: true, scale: 1)),
+            (1, self.processorSamples(tasks: 200, p95: 0.4) + self.allocationSamples(exact: true, scale: 2)),
+        ])
+        let derived = Dictionary(
+            model.derivedSamples().map { ($0.sample.seriesID.description, $0.sample.value) },
+            uniquingKeysWith: { first, _ in first }
+        )
+        #expect(derived["perftop_processor_succeeded_per_second{processor=\"jobs\"}"] == 100)
+        #expect(derived["perftop_processor_failed_per_second{processor=\"jobs\"}"] == 15)
+        #expect(derived["perftop_processor_rejected_per_second{processor=\"jobs\"}"] == 50)
+        #expect(derived["perftop_processor_retries_per_second{processor=\"jobs\"}"] == 5)
+        let service = #"distribution="processor_service_seconds{processor=\"jobs\"}""#
+        #expect(derived["perftop_latency_p95_seconds{\(service)}"] == 0.4)
+        #expect(derived["perftop_latency_requests_per_second{\(service)}"] == 100)
+        #expect(derived["perftop_churn_per_second{measure=\"allocations\"}"] == 500)
+        #expect(derived["perftop_churn_bytes_per_second{measure=\"allocated\"}"] == 65536)
+    }
+}
