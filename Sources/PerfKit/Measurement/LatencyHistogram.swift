@@ -89,6 +89,12 @@ public final class LatencyHistogram: Sendable {
         let index = self.now() / self.subWindowLength.nanoseconds
         return self.state.withLock { $0.summary(subWindowIndex: index) }
     }
+
+    /// An estimate of the memory the histogram holds, in bytes: its dense histograms plus the finished
+    /// sub-windows it keeps. Cost: O(sub-windows), one lock.
+    public var estimatedFootprint: Int {
+        self.state.withLock { $0.estimatedFootprint }
+    }
 }
 
 // MARK: - Summary
@@ -182,6 +188,14 @@ struct LatencyWindow: Sendable {
         self.totalCount += 1
         self.totalNanoseconds &+= nanoseconds
         self.lifetimeMax = max(self.lifetimeMax, nanoseconds)
+    }
+
+    var estimatedFootprint: Int {
+        let sparse = self.finished.reduce(0) { total, subWindow in
+            total + MemoryLayout<FinishedSubWindow>.stride
+                + subWindow.buckets.capacity * MemoryLayout<(value: UInt64, count: UInt32)>.stride
+        }
+        return self.current.estimatedFootprintInBytes + self.finishedSum.estimatedFootprintInBytes + sparse
     }
 
     mutating func summary(subWindowIndex: Int64) -> LatencySummary {
