@@ -16,9 +16,11 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
+        .target(name: "CPerfKitSystem"),
         .target(
             name: "PerfKit",
             dependencies: [
+                "CPerfKitSystem",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "DequeModule", package: "swift-collections"),
@@ -54,7 +56,10 @@ let package = Package(
         ),
         .testTarget(
             name: "PerfKitTests",
-            dependencies: ["PerfKit"],
+            dependencies: [
+                "PerfKit",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+            ],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

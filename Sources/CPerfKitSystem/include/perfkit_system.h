@@ -1,0 +1,18 @@
+#ifndef PERFKIT_SYSTEM_H
+#define PERFKIT_SYSTEM_H
+
+#include <stddef.h>
+
+/// The heap figures of glibc's mallinfo2(), in bytes.
+typedef struct {
+    size_t arena;     ///< bytes obtained from the system by the arenas (sbrk and arena mmaps)
+    size_t free;      ///< bytes free inside the arenas (fordblks)
+    size_t in_use;    ///< bytes allocated from the arenas (uordblks)
+    size_t mmapped;   ///< bytes of blocks allocated with their own mmap (hblkhd)
+} perfkit_heap_statistics;
+
+/// Fills `statistics` from mallinfo2() and returns 1, or returns 0 where the C library has no
+/// mallinfo2 (not glibc, or glibc older than 2.33).
+int perfkit_read_heap_statistics(perfkit_heap_statistics *statistics);
+
+#endif

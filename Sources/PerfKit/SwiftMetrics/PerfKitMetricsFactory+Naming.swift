@@ -1,0 +1,98 @@
+extension PerfKitMetricsFactory {
+    /// The Prometheus metric name for a swift-metrics label.
+    ///
+    /// Every character other than an ASCII letter, digit, `_` or `:` becomes one `_` (so `http.requests`
+    /// becomes `http_requests` and `café` becomes `caf_`), a leading digit gets a `_` in front, and an
+    /// empty label becomes `_`. Case is kept, and nothing is appended: a counter is reported under its
+    /// label as is, `_total` or not. Labels that differ only in replaced characters name the same series.
+    /// Cost: one pass over the label; no allocation when it is already a valid name.
+    public static func metricName(forLabel label: String) -> String {
+        PrometheusName.sanitized(label, allowsColon: true)
+    }
+
+    /// The Prometheus metric name of a swift-metrics timer: ``metricName(forLabel:)`` with `_seconds`
+    /// appended unless it already ends in `_seconds`, because timers are always reported in seconds.
+    ///
+    /// `http_request_duration_seconds` stays as it is; `hb_request_duration` becomes
+    /// `hb_request_duration_seconds`, and `latency_ms` becomes `latency_ms_seconds`.
+    public static func timerName(forLabel label: String) -> String {
+        let name = Self.metricName(forLabel: label)
+        return name.hasSuffix("_seconds") ? name : name + "_seconds"
+    }
+
+    /// The Prometheus label name for a swift-metrics dimension name.
+    ///
+    /// As ``metricName(forLabel:)`` but `:` is replaced too, and a leading `__` (reserved by
+    /// Prometheus) is shortened to one `_`. Dimension values are kept as they are; they are escaped
+    /// when written as Prometheus text. When two dimensions map to the same label name, the last wins.
+    public static func labelName(forDimension name: String) -> String {
+        let sanitized = PrometheusName.sanitized(name, allowsColon: false)
+        guard sanitized.hasPrefix("__") else {
+            return sanitized
+        }
+        return "_" + sanitized.drop { $0 == "_" }
+    }
+
+    /// The labels of a series made with `dimensions`; for a timer, a `quantile` dimension is renamed
+    /// `exported_quantile` so it cannot clash with the summary's own `quantile` label.
+    static func labels(forDimensions dimensions: [(String, String)], isTimer: Bool) -> [String: String] {
+        var labels: [String: String] = [:]
+        labels.reserveCapacity(dimensions.count)
+        for (name, value) in dimensions {
+            var labelName = Self.labelName(forDimension: name)
+            if isTimer, labelName == "quantile" {
+                labelName = "exported_quantile"
+            }
+            labels[labelName] = value
+        }
+        return labels
+    }
+}
+
+/// Turns arbitrary strings into Prometheus metric and label names.
+enum PrometheusName {
+    /// `name` with every character that is not allowed replaced by `_`, and a `_` in front of a
+    /// leading digit; `_` for an empty name.
+    static func sanitized(_ name: String, allowsColon: Bool) -> String {
+        if Self.isValid(name, allowsColon: allowsColon) {
+            return name
+        }
+        var result = ""
+        result.reserveCapacity(name.utf8.count)
+        if name.utf8.first.map(Self.isDigit) ?? true {
+            result.append("_")
+        }
+        for scalar in name.unicodeScalars {
+            if scalar.isASCII, Self.isAllowed(UInt8(scalar.value), allowsColon: allowsColon) {
+                result.unicodeScalars.append(scalar)
+            } else {
+                result.append("_")
+            }
+        }
+        return result
+    }
+
+    private static func isValid(_ name: String, allowsColon: Bool) -> Bool {
+        guard let first = name.utf8.first, !Self.isDigit(first) else {
+            return false
+        }
+        return name.utf8.allSatisfy { Self.isAllowed($0, allowsColon: allowsColon) }
+    }
+
+    private static func isAllowed(_ byte: UInt8, allowsColon: Bool) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "_"):
+            return true
+        case UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return true
+        case UInt8(ascii: ":"):
+            return allowsColon
+        default:
+            return false
+        }
+    }
+
+    private static func isDigit(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+    }
+}

@@ -1,0 +1,38 @@
+import Testing
+
+import PerfKit
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+@Suite struct AllocationStatisticsTests {
+    private static let mebibyte: UInt64 = 1 << 20
+
+    @Test func heapInUseIsArenaMinusFreePlusMmapped() {
+        let statistics = AllocationStatistics(arenaBytes: 1_000, freeBytes: 300, mmappedBytes: 5_000)
+        #expect(statistics.heapInUseBytes == 5_700)
+        #expect(AllocationStatistics(arenaBytes: 10, freeBytes: 20, mmappedBytes: 0).heapInUseBytes == 0)
+    }
+
+    #if canImport(Glibc)
+        /// Allocates 64 MiB with `malloc` and checks that the heap in use grows and shrinks by at least that.
+        /// Other tests allocate and free concurrently in the same process, so a disturbed attempt is retried.
+        @Test func heapInUseFollowsAMallocAndItsFree() throws {
+            let size = 64 * Self.mebibyte
+            var grew = false
+            var shrank = false
+            for _ in 0..<5 where !(grew && shrank) {
+                let before = try #require(AllocationStatistics.read())
+                let block = try #require(malloc(Int(size)))
+                let during = try #require(AllocationStatistics.read())
+                free(block)
+                let after = try #require(AllocationStatistics.read())
+                grew = during.heapInUseBytes >= before.heapInUseBytes + size
+                shrank = during.heapInUseBytes >= after.heapInUseBytes + size
+            }
+            #expect(grew)
+            #expect(shrank)
+        }
+    #endif
+}
