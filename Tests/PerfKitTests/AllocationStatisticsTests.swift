@@ -1,6 +1,5 @@
-import Testing
-
 import PerfKit
+import Testing
 
 #if canImport(Glibc)
     import Glibc
