@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "PerfKit", targets: ["PerfKit"]),
+        .library(name: "PerfKitAllocationCounting", targets: ["PerfKitAllocationCounting"]),
         .executable(name: "perftop", targets: ["perftop"]),
     ],
     dependencies: [
@@ -14,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/ordo-one/malloc-interposer", from: "1.6.1"),
     ],
     targets: [
         .target(name: "CPerfKitSystem"),
@@ -26,6 +28,15 @@ let package = Package(
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
+        // Opt-in: linking it replaces malloc process-wide, so nothing else here depends on it except
+        // the example agent, never a test target (all test targets share one process).
+        .target(
+            name: "PerfKitAllocationCounting",
+            dependencies: [
+                "PerfKit",
+                .product(name: "MallocInterposerSwift", package: "malloc-interposer"),
             ]
         ),
         .target(
@@ -54,6 +65,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(
+            name: "perfkit-allocation-agent",
+            dependencies: ["PerfKit", "PerfKitAllocationCounting", "PerftopCore"]
+        ),
         .testTarget(
             name: "PerfKitTests",
             dependencies: [
@@ -74,7 +89,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PerftopEndToEndTests",
-            dependencies: ["perftop"]
+            dependencies: ["perftop", "perfkit-allocation-agent"]
         ),
     ]
 )

@@ -46,6 +46,15 @@ struct DashboardTests {
         }
         let screenAfterWait = try await tmux.screen()
         #expect(hitRate, "no numeric hit rate for cache users in:\n\(screenAfterWait)")
+        let latency = try await PerftopProcess.eventually {
+            try await tmux.screen().range(of: #"jobs service\s+\d"#, options: .regularExpression) != nil
+        }
+        let screenWithLatency = try await tmux.screen()
+        #expect(latency, "no service-time percentiles for processor jobs in:\n\(screenWithLatency)")
+        #expect(
+            screenWithLatency.contains("mallinfo2"),
+            "the churn pane does not name its source in:\n\(screenWithLatency)"
+        )
         #expect(try await tmux.isAlternateScreenOn())
         try await tmux.send("q")
         #expect(try await tmux.waitFor("EXIT=0"))

@@ -64,7 +64,7 @@ struct ExportTests {
         #expect(result.standardOutput.contains(",\"{mode=\"\"idle\"\"}\","), "labels are RFC 4180 quoted")
     }
 
-    @Test("exports an attached agent's cache and queue metrics; the socket is mode 0600")
+    @Test("exports an attached agent's cache, queue, latency and heap metrics; the socket is mode 0600")
     func exportsAttachedAgent() async throws {
         let directory = try PerftopProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -85,7 +85,38 @@ struct ExportTests {
         #expect(!misses.isEmpty)
         #expect(agentRows.contains { $0[2] == "processor_queue_depth" && $0[3] == "{processor=\"jobs\"}" })
         #expect(agentRows.contains { $0[2] == "perftop_cache_hit_ratio" })
+        for distribution in ["processor_wait_seconds", "processor_service_seconds"] {
+            let p95 = agentRows.filter { $0[2] == distribution && $0[3] == "{processor=\"jobs\",quantile=\"0.95\"}" }
+            #expect(p95.contains { (Double($0[4]) ?? -1) > 0 }, "no \(distribution) p95 for jobs")
+        }
+        #expect(agentRows.contains { $0[2] == "operation_seconds" && $0[3].contains("op=\"embeddings.compute\"") })
+        let heap = agentRows.filter { $0[2] == "process_heap_in_use_bytes" }.compactMap { Double($0[4]) }
+        #expect(heap.contains { $0 > 0 })
+        #expect(agentRows.contains { $0[2] == "perftop_latency_p95_seconds" })
         await PerftopProcess.stop(agent)
+    }
+
+    @Test("an agent linking PerfKitAllocationCounting exports exact allocation counts that grow")
+    func exportsExactAllocationCounts() async throws {
+        let directory = try PerftopProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let socket = directory + "/counting.sock"
+        let agent = try PerftopProcess.start(
+            [socket],
+            executable: PerftopProcess.builtProductPath("perfkit-allocation-agent")
+        )
+        #expect(await PerftopProcess.eventually { FileManager.default.fileExists(atPath: socket) })
+
+        let result = try await PerftopProcess.run(["--attach", socket, "--export", "csv", "--count", "3"])
+        #expect(result.status == 0, "stderr: \(result.standardError)")
+        let rows = result.standardOutput.split(separator: "\n").dropFirst().map(Self.fields)
+        let allocations = rows.filter { $0[2] == "allocs_total" }.compactMap { Double($0[4]) }
+        #expect(allocations.count == 3)
+        #expect(zip(allocations, allocations.dropFirst()).allSatisfy { $0 < $1 }, "allocs_total: \(allocations)")
+        #expect(rows.contains { $0[2] == "alloc_bytes_total" && (Double($0[4]) ?? 0) > 0 })
+        #expect(rows.contains { $0[2] == "perftop_churn_per_second" && $0[3] == "{measure=\"allocations\"}" })
+        #expect(await PerftopProcess.stop(agent) == 0)
+        #expect(!FileManager.default.fileExists(atPath: socket))
     }
 
     @Test("stops the served agent on SIGTERM and removes its socket")

@@ -9,9 +9,14 @@ import Foundation
 enum PerftopProcess {
     /// The executable next to the test bundle in the build folder (SwiftPM builds it for this target).
     static var executablePath: String {
+        self.builtProductPath("perftop")
+    }
+
+    /// The path of an executable built next to the test bundle, e.g. `perfkit-allocation-agent`.
+    static func builtProductPath(_ name: String) -> String {
         URL(fileURLWithPath: CommandLine.arguments[0])
             .deletingLastPathComponent()
-            .appendingPathComponent("perftop")
+            .appendingPathComponent(name)
             .path
     }
 
@@ -59,8 +64,8 @@ enum PerftopProcess {
     }
 
     /// Starts perftop in the background with its output discarded; stop it with ``stop(_:)``.
-    static func start(_ arguments: [String]) throws -> pid_t {
-        try self.spawn([self.executablePath] + arguments, outputPath: "/dev/null", errorPath: "/dev/null")
+    static func start(_ arguments: [String], executable: String? = nil) throws -> pid_t {
+        try self.spawn([executable ?? self.executablePath] + arguments, outputPath: "/dev/null", errorPath: "/dev/null")
     }
 
     /// Sends SIGTERM to a process started with ``start(_:)`` and waits for it to exit; returns its status.

@@ -1,7 +1,7 @@
 import PerfKit
 
-/// A synthetic agent with real PerfKit caches and a real processor under changing load, so every
-/// pane has something true to show on first run.
+/// A synthetic agent with real PerfKit caches, a real processor, real operation timings and the real
+/// heap under changing load, so every pane has something true to show on first run.
 ///
 /// Nothing here is simulated at the metric level: the caches really are looked up with a skewed
 /// key distribution and filled on misses, and the processor really runs jobs with a concurrency
@@ -14,6 +14,7 @@ public final class DemoAgent: Sendable {
     private let users: Cache<Int, String>
     private let embeddings: Cache<Int, [Float]>
     private let jobs: AsyncProcessor
+    private let timings: OperationTimings
 
     /// Creates the agent and registers its sources; call ``run()`` to start traffic.
     public init() {
@@ -21,10 +22,13 @@ public final class DemoAgent: Sendable {
         self.users = Cache(name: "users", capacity: 600)
         self.embeddings = Cache(name: "embeddings", capacity: 120)
         self.jobs = AsyncProcessor(name: "jobs", maxConcurrency: 4)
+        self.timings = OperationTimings()
         self.registry.register(self.users)
         self.registry.register(self.embeddings)
         self.registry.register(self.jobs)
+        self.registry.register(self.timings)
         self.registry.register(ProcessSampleSource())
+        self.registry.register(AllocationSampleSource())
     }
 
     /// Generates cache and processor traffic until the calling task is cancelled.
@@ -52,12 +56,15 @@ public final class DemoAgent: Sendable {
         while !Task.isCancelled {
             for _ in 0..<200 {
                 let user = random.skewedKey(upTo: 2_000)
-                if self.users.value(forKey: user) == nil {
-                    self.users.setValue("user-\(user)", forKey: user)
+                self.timings.measure("users.lookup") {
+                    if self.users.value(forKey: user) == nil {
+                        self.users.setValue("user-\(user)", forKey: user)
+                    }
                 }
                 let document = random.skewedKey(upTo: 1_000)
                 if self.embeddings.value(forKey: document) == nil {
-                    self.embeddings.setValue([Float](repeating: Float(document), count: 16), forKey: document)
+                    let embedding = self.timings.measure("embeddings.compute") { Self.embed(document) }
+                    self.embeddings.setValue(embedding, forKey: document)
                 }
             }
             try? await Task.sleep(for: .milliseconds(20))
@@ -89,6 +96,15 @@ public final class DemoAgent: Sendable {
             }
             group.cancelAll()
         }
+    }
+}
+
+extension DemoAgent {
+    /// A stand-in for a model call: a 256-dimension vector derived from the document (a few
+    /// microseconds of real work and one allocation), so the cache misses it measures cost something.
+    static func embed(_ document: Int) -> [Float] {
+        var generator = SplitMix64(seed: UInt64(document))
+        return (0..<256).map { _ in Float(generator.nextUnitDouble()) }
     }
 }
 
