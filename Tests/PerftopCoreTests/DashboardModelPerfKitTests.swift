@@ -136,7 +136,7 @@ struct DashboardModelPerfKitTests {
             Sample(name: "process_heap_in_use_bytes", kind: .gauge, value: 4096 * scale),
             Sample(name: "process_heap_arena_bytes", kind: .gauge, value: 8192),
             Sample(
-                name: "perftop_allocation_counters_info",
+                name: "perfkit_allocation_counters_info",
                 labels: ["source": exact ? "interposer" : "mallinfo2"],
                 kind: .gauge,
                 value: 1

@@ -268,7 +268,7 @@ private struct SourceView {
     /// The best churn measure the source has: exact allocator counters, else minor faults; plus the
     /// heap in use and its growth where reported. Nil when the source reports none of them.
     func churn() -> ChurnView? {
-        let info = self.series("perftop_allocation_counters_info").filter { $0.latest == 1 }
+        let info = self.series("perfkit_allocation_counters_info").filter { $0.latest == 1 }
         let counterSources = Set(info.compactMap { $0.id.label("source") })
         let rate = { (name: String) in self.series(name).first?.rate }
         let allocations = self.series("allocs_total").first
