@@ -10,11 +10,27 @@ let package = Package(
         .package(name: "perftop", path: "..")
     ],
     targets: [
+        .target(name: "BenchmarkSupport"),
         .executableTarget(
             name: "CacheBenchmarks",
             dependencies: [
-                .product(name: "PerfKit", package: "perftop")
+                "BenchmarkSupport",
+                .product(name: "PerfKit", package: "perftop"),
             ]
-        )
+        ),
+        .executableTarget(
+            name: "MeasurementBenchmarks",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "PerfKit", package: "perftop"),
+            ]
+        ),
+        .executableTarget(
+            name: "ProcessorBenchmarks",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "PerfKit", package: "perftop"),
+            ]
+        ),
     ]
 )

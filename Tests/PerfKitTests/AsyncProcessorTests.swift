@@ -275,31 +275,133 @@ import Testing
         _ = try? await processor.submit { () throws -> Int in throw Failure() }
 
         let label = ["processor": "jobs"]
+        func outcome(_ name: String, _ value: Double) -> Sample {
+            Sample(
+                name: "processor_tasks_total",
+                labels: ["processor": "jobs", "outcome": name],
+                kind: .counter,
+                value: value
+            )
+        }
         let expected = [
             Sample(name: "processor_queue_depth", labels: label, kind: .gauge, value: 0),
             Sample(name: "processor_in_flight", labels: label, kind: .gauge, value: 0),
             Sample(name: "processor_concurrency_limit", labels: label, kind: .gauge, value: 4),
-            Sample(
-                name: "processor_tasks_total",
-                labels: ["processor": "jobs", "outcome": "succeeded"],
-                kind: .counter,
-                value: 1
-            ),
-            Sample(
-                name: "processor_tasks_total",
-                labels: ["processor": "jobs", "outcome": "failed"],
-                kind: .counter,
-                value: 1
-            ),
-            Sample(
-                name: "processor_tasks_total",
-                labels: ["processor": "jobs", "outcome": "cancelled"],
-                kind: .counter,
-                value: 0
-            ),
+            Sample(name: "processor_blocked_submitters", labels: label, kind: .gauge, value: 0),
             Sample(name: "processor_oldest_queued_seconds", labels: label, kind: .gauge, value: 0),
+            Sample(name: "processor_submitted_total", labels: label, kind: .counter, value: 2),
+            outcome("succeeded", 1),
+            outcome("failed", 1),
+            outcome("cancelled", 0),
+            outcome("rejected", 0),
+            outcome("dropped", 0),
+            outcome("timed_out", 0),
+            Sample(name: "processor_retries_total", labels: label, kind: .counter, value: 0),
         ]
-        #expect(processor.collectSamples() == expected)
+        let collected = processor.collectSamples()
+        #expect(Array(collected.prefix(expected.count)) == expected)
+        let summaries = collected.dropFirst(expected.count)
+        #expect(summaries.allSatisfy { $0.kind == .summary && $0.labels["processor"] == "jobs" })
+        #expect(summaries.contains { $0.name == "processor_wait_seconds_count" && $0.value == 2 })
+        #expect(summaries.contains { $0.name == "processor_service_seconds_count" && $0.value == 2 })
+        #expect(summaries.contains { $0.name == "processor_wait_seconds" && $0.labels["quantile"] == "0.95" })
+        #expect(!collected.contains { $0.name == "processor_queue_capacity" })
+    }
+
+    @Test func reportsTheQueueCapacityOnlyWhenBounded() {
+        let processor = AsyncProcessor(name: "bounded", maxConcurrency: 1, queueCapacity: 16)
+        let capacity = samples(named: "processor_queue_capacity", in: processor.collectSamples())
+        #expect(capacity[["processor": "bounded"]]?.value == 16)
+        #expect(processor.stats.queueCapacity == 16)
+    }
+
+    // MARK: - Latency
+
+    @Test func recordsOneWaitAndOneServiceTimePerStartedOperation() async throws {
+        let clock = ManualClock()
+        let processor = AsyncProcessor(name: "latency", maxConcurrency: 1, clock: clock)
+        let gate = Gate()
+        defer { gate.open() }
+        let holder = await occupySlot(of: processor, until: gate)
+        let waiter = Task { try await processor.submit { 2 } }
+        let cancelled = Task { try await processor.submit { 3 } }
+        try await waitUntil { processor.stats.queueDepth == 2 }
+        cancelled.cancel()
+        try await waitUntil { processor.stats.queueDepth == 1 }
+        clock.advance(by: .milliseconds(40))
+        gate.open()
+        try await holder.value
+        #expect(try await waiter.value == 2)
+        _ = await cancelled.result
+
+        let wait = processor.waitTimes.summary
+        let service = processor.serviceTimes.summary
+        #expect(wait.totalCount == 2)
+        #expect(service.totalCount == 2)
+        // The holder started at once and served 40 ms; the waiter waited those 40 ms, then took none.
+        #expect(wait.totalDuration == .milliseconds(40))
+        #expect(service.totalDuration == .milliseconds(40))
+    }
+
+    // MARK: - Exact counts
+
+    @Test func countsStayExactUnderHeavyConcurrency() async throws {
+        let processor = AsyncProcessor(name: "heavy", maxConcurrency: 4, queueCapacity: 8, whenFull: .dropOldest)
+        let probe = RunningProbe()
+        let observing = Shared(true)
+        let observer = Task {
+            var inconsistentReads = 0
+            while observing.value {
+                let stats = processor.stats
+                if !countsAddUp(stats) || stats.inFlight > 4 || stats.queueDepth > 8 {
+                    inconsistentReads += 1
+                }
+                await Task.yield()
+            }
+            return inconsistentReads
+        }
+        let retry = RetryPolicy(maxAttempts: 2, initialBackoff: .zero, maxBackoff: .zero) { $0 is Failure }
+        var generator = SplitMix64(seed: 7)
+        for _ in 0..<50 {
+            var tasks: [Task<Void, any Error>] = []
+            for index in 0..<40 {
+                let priority = AsyncProcessor.Priority.allCases[Int(generator.next() % 3)]
+                let fails = index % 5 == 0
+                tasks.append(
+                    Task {
+                        try await processor.submit(priority: priority, retry: retry) {
+                            try await probe.run {
+                                await Task.yield()
+                                if fails {
+                                    throw Failure()
+                                }
+                            }
+                        }
+                    }
+                )
+            }
+            for task in tasks where generator.next() % 4 == 0 {
+                task.cancel()
+            }
+            for task in tasks {
+                _ = await task.result
+            }
+        }
+        observing.update { $0 = false }
+
+        #expect(await observer.value == 0)
+        let stats = processor.stats
+        #expect(stats.submitted == 2_000)
+        #expect(stats.queueDepth == 0)
+        #expect(stats.inFlight == 0)
+        #expect(stats.terminated == 2_000)
+        #expect(countsAddUp(stats))
+        #expect(stats.dropped > 0)
+        #expect(probe.running == 0)
+        // Each started submission records once, whatever number of attempts it made.
+        let started = processor.serviceTimes.summary.totalCount
+        #expect(processor.waitTimes.summary.totalCount == started)
+        #expect(probe.startedCount == started + stats.retried)
     }
 
     @Test func reportsTheAgeOfTheOldestWaiterFromTheInjectedClock() async throws {

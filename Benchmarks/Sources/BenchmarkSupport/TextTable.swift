@@ -1,20 +1,22 @@
 /// A plain-text table with aligned columns: the first column left-aligned, the others right-aligned.
-struct TextTable {
+public struct TextTable {
     /// The column titles.
-    let header: [String]
+    public let header: [String]
     private var rows: [[String]] = []
 
-    init(_ header: [String]) {
+    /// Creates an empty table with the given column titles.
+    public init(_ header: [String]) {
         self.header = header
     }
 
-    mutating func append(_ row: [String]) {
+    /// Adds a row, one cell per column.
+    public mutating func append(_ row: [String]) {
         precondition(row.count == self.header.count, "A row needs one cell per column")
         self.rows.append(row)
     }
 
     /// The table as lines of text, with a rule under the header.
-    func render() -> String {
+    public func render() -> String {
         let all = [self.header] + self.rows
         let widths = self.header.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
         func line(_ cells: [String]) -> String {
@@ -31,7 +33,7 @@ struct TextTable {
 }
 
 /// Formats `value` with `digits` digits after the decimal point.
-func formatted(_ value: Double, digits: Int) -> String {
+public func formatted(_ value: Double, digits: Int) -> String {
     var scale = 1.0
     for _ in 0..<digits {
         scale *= 10
@@ -45,4 +47,10 @@ func formatted(_ value: Double, digits: Int) -> String {
     }
     let fractionText = String(fraction)
     return "\(sign)\(whole)." + String(repeating: "0", count: digits - fractionText.count) + fractionText
+}
+
+/// Keeps `value` alive so that the optimizer cannot drop the work that produced it.
+@inline(never)
+public func blackHole(_ value: Int) {
+    withExtendedLifetime(value) {}
 }

@@ -1,4 +1,5 @@
 import Foundation
+import BenchmarkSupport
 import PerfKit
 
 /// Measures PerfKit's ``Cache``: hit ratios on a Zipf trace against Belady's optimum, scan

@@ -1,3 +1,4 @@
+import BenchmarkSupport
 import PerfKit
 
 /// Replays traces through each policy's ``Cache`` and prints hit ratios next to Belady's optimum.

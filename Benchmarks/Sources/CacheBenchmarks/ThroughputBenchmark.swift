@@ -1,3 +1,4 @@
+import BenchmarkSupport
 import PerfKit
 import Synchronization
 
@@ -183,10 +184,4 @@ struct ThroughputBenchmark: Sendable {
         samples.sort()
         return samples[samples.count / 2]
     }
-}
-
-/// Keeps `value` alive so that the optimizer cannot drop the work that produced it.
-@inline(never)
-func blackHole(_ value: Int) {
-    withExtendedLifetime(value) {}
 }
