@@ -16,7 +16,7 @@ import Testing
     /// Submits `operation` with ``policy`` and advances the clock through every backoff it sleeps.
     private func submitAdvancingBackoff<T: Sendable>(
         _ processor: AsyncProcessor,
-        clock: SleepingManualClock,
+        clock: ManualClock,
         _ operation: @escaping @Sendable () async throws -> T
     ) async -> Result<T, any Error> {
         let submission = Task { try await processor.submit(retry: Self.policy, operation) }
@@ -32,7 +32,7 @@ import Testing
     }
 
     @Test func retriesRetryableErrorsUpToTheLimitWithExponentialCappedBackoff() async throws {
-        let clock = SleepingManualClock()
+        let clock = ManualClock()
         let processor = AsyncProcessor(name: "retry", maxConcurrency: 1, clock: clock)
         let attempts = Shared(0)
 
@@ -56,7 +56,7 @@ import Testing
     }
 
     @Test func stopsRetryingOnceAnAttemptSucceeds() async throws {
-        let clock = SleepingManualClock()
+        let clock = ManualClock()
         let processor = AsyncProcessor(name: "recover", maxConcurrency: 1, clock: clock)
         let attempts = Shared(0)
 
@@ -74,7 +74,7 @@ import Testing
     }
 
     @Test func neverRetriesErrorsThePolicyRejects() async throws {
-        let clock = SleepingManualClock()
+        let clock = ManualClock()
         let processor = AsyncProcessor(name: "permanent", maxConcurrency: 1, clock: clock)
         let attempts = Shared(0)
 
@@ -92,7 +92,7 @@ import Testing
     }
 
     @Test func aTimeoutCutsBackoffShortAndCountsAsTimedOut() async throws {
-        let clock = SleepingManualClock()
+        let clock = ManualClock()
         let processor = AsyncProcessor(name: "retry-timeout", maxConcurrency: 1, clock: clock)
         let attempts = Shared(0)
         let submission = Task {

@@ -3,7 +3,7 @@ import Testing
 
 @Suite(.timeLimit(.minutes(1))) struct AsyncProcessorTimeoutTests {
     @Test func anOperationPastItsTimeoutIsCancelledAndNothingKeepsRunning() async throws {
-        let clock = SleepingManualClock()
+        let clock = ManualClock()
         let processor = AsyncProcessor(name: "timeout", maxConcurrency: 2, clock: clock)
         let probe = RunningProbe()
         let submission = Task {
@@ -26,7 +26,7 @@ import Testing
     }
 
     @Test func anOperationWithinItsTimeoutSucceedsAndStopsTheTimer() async throws {
-        let clock = SleepingManualClock()
+        let clock = ManualClock()
         let processor = AsyncProcessor(name: "in-time", maxConcurrency: 1, clock: clock)
         #expect(try await processor.submit(timeout: .seconds(5)) { 42 } == 42)
         #expect(clock.sleeperCount == 0)
@@ -35,7 +35,7 @@ import Testing
     }
 
     @Test func anOperationThatIgnoresCancellationDelaysTheTimeoutUntilItReturns() async throws {
-        let clock = SleepingManualClock()
+        let clock = ManualClock()
         let processor = AsyncProcessor(name: "stubborn", maxConcurrency: 1, clock: clock)
         let gate = Gate()
         defer { gate.open() }
@@ -96,7 +96,7 @@ import Testing
     }
 
     @Test func manyTimeoutsAndCancellationsLeaveNothingRunning() async throws {
-        let clock = SleepingManualClock()
+        let clock = ManualClock()
         let processor = AsyncProcessor(name: "storm", maxConcurrency: 4, clock: clock)
         let probe = RunningProbe()
         var tasks: [Task<Void, any Error>] = []

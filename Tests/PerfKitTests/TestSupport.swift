@@ -70,7 +70,10 @@ final class ConcurrencyProbe: Sendable {
     }
 }
 
-/// A clock that only moves when told to.
+/// A clock that only moves when told to, and whose sleepers wake when it is moved past their deadline.
+///
+/// Sleeping is cancellable (the sleeper throws `CancellationError` at once), and every requested sleep
+/// is logged, so tests check backoff and timeouts without ever waiting for real time.
 final class ManualClock: Clock, Sendable {
     struct Instant: InstantProtocol {
         var offset: Duration
@@ -88,24 +91,84 @@ final class ManualClock: Clock, Sendable {
         }
     }
 
-    struct SleepUnsupported: Error {}
+    private struct Sleeper {
+        var id: UInt64
+        var deadline: Instant
+        var continuation: CheckedContinuation<Void, any Error>
+    }
 
-    private let offset = Mutex(Duration.zero)
+    private struct State {
+        var now = Instant(offset: .zero)
+        var sleepers: [Sleeper] = []
+        var requested: [Duration] = []
+        var nextID: UInt64 = 0
+    }
+
+    private let state = Mutex(State())
 
     var now: Instant {
-        Instant(offset: self.offset.withLock { $0 })
+        self.state.withLock { $0.now }
     }
 
     var minimumResolution: Duration {
         .nanoseconds(1)
     }
 
+    /// Tasks sleeping on this clock now.
+    var sleeperCount: Int {
+        self.state.withLock { $0.sleepers.count }
+    }
+
+    /// Every sleep asked for so far, as a duration from the time it was asked, in order.
+    var requestedSleeps: [Duration] {
+        self.state.withLock { $0.requested }
+    }
+
+    /// Moves the clock forward and wakes every sleeper whose deadline it reached.
     func advance(by duration: Duration) {
-        self.offset.withLock { $0 += duration }
+        let woken = self.state.withLock { state -> [Sleeper] in
+            state.now = state.now.advanced(by: duration)
+            let now = state.now
+            let woken = state.sleepers.filter { $0.deadline <= now }
+            state.sleepers.removeAll { $0.deadline <= now }
+            return woken
+        }
+        for sleeper in woken {
+            sleeper.continuation.resume()
+        }
     }
 
     func sleep(until deadline: Instant, tolerance: Duration?) async throws {
-        throw SleepUnsupported()
+        let id = self.state.withLock { state in
+            defer { state.nextID += 1 }
+            return state.nextID
+        }
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                let outcome = self.state.withLock { state -> Result<Void, any Error>? in
+                    state.requested.append(state.now.duration(to: deadline))
+                    if Task.isCancelled {
+                        return .failure(CancellationError())
+                    }
+                    if deadline <= state.now {
+                        return .success(())
+                    }
+                    state.sleepers.append(Sleeper(id: id, deadline: deadline, continuation: continuation))
+                    return nil
+                }
+                if let outcome {
+                    continuation.resume(with: outcome)
+                }
+            }
+        } onCancel: {
+            let sleeper = self.state.withLock { state -> Sleeper? in
+                guard let index = state.sleepers.firstIndex(where: { $0.id == id }) else {
+                    return nil
+                }
+                return state.sleepers.remove(at: index)
+            }
+            sleeper?.continuation.resume(throwing: CancellationError())
+        }
     }
 }
 

@@ -1,4 +1,3 @@
-import Foundation
 import BenchmarkSupport
 import PerfKit
 
@@ -29,13 +28,7 @@ struct CacheBenchmarks {
     }
 
     static func main() async {
-        let arguments = CommandLine.arguments.dropFirst()
-        let sections = arguments.isEmpty ? Section.allCases : arguments.compactMap(Section.init(rawValue:))
-        guard sections.count == arguments.count || arguments.isEmpty else {
-            let known = Section.allCases.map(\.rawValue).joined(separator: ", ")
-            print("CacheBenchmarks: unknown section in \(arguments.joined(separator: " ")); known: \(known)")
-            exit(64)
-        }
+        let sections = selectedSections(of: "CacheBenchmarks", Section.self)
         let clock = ContinuousClock()
         let start = clock.now
         let policies = BenchmarkedPolicy.all

@@ -19,13 +19,7 @@ struct ProcessorBenchmarks {
     }
 
     static func main() async {
-        let arguments = CommandLine.arguments.dropFirst()
-        let sections = arguments.isEmpty ? Section.allCases : arguments.compactMap(Section.init(rawValue:))
-        guard sections.count == arguments.count || arguments.isEmpty else {
-            let known = Section.allCases.map(\.rawValue).joined(separator: ", ")
-            print("ProcessorBenchmarks: unknown section in \(arguments.joined(separator: " ")); known: \(known)")
-            exit(64)
-        }
+        let sections = selectedSections(of: "ProcessorBenchmarks", Section.self)
         let clock = ContinuousClock()
         let start = clock.now
         print("PerfKit AsyncProcessor benchmarks; \(ProcessInfo.processInfo.activeProcessorCount) cores")
