@@ -10,7 +10,8 @@ struct Demo: AsyncParsableCommand {
         discussion: """
             The demo agent uses real PerfKit caches and a real processor under changing load. \
             With --serve it draws nothing and answers perftop --attach on the given Unix socket \
-            until interrupted.
+            until interrupted; with --http-port too, it also serves /metrics (Prometheus text) and \
+            /perftop.json over HTTP on 127.0.0.1.
             """
     )
 
@@ -20,10 +21,27 @@ struct Demo: AsyncParsableCommand {
     )
     var servePath: String?
 
+    @Option(
+        name: .customLong("http-port"),
+        help: ArgumentHelp(
+            "With --serve, also serve HTTP on 127.0.0.1 at this port (0: any free port).",
+            valueName: "port"
+        )
+    )
+    var httpPort: Int?
+
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
         try self.output.check()
+        if let httpPort = self.httpPort {
+            guard self.servePath != nil else {
+                throw ValidationError("--http-port needs --serve")
+            }
+            guard (0...65_535).contains(httpPort) else {
+                throw ValidationError("--http-port \(httpPort): ports are 0 to 65535")
+            }
+        }
     }
 
     func run() async throws {
@@ -50,8 +68,19 @@ struct Demo: AsyncParsableCommand {
         } catch {
             throw CommandFailure("--serve \(path): \(error)")
         }
-        FileHandle.standardError.write(Data("perftop demo: serving on \(path) (Ctrl-C to stop)\n".utf8))
+        var http: AgentHTTPServer?
+        if let httpPort = self.httpPort {
+            do {
+                http = try await AgentHTTPServer.start(registry: agent.registry, agentName: "demo", port: httpPort)
+            } catch {
+                try await server.shutdown()
+                throw CommandFailure("--http-port \(httpPort): \(error)")
+            }
+        }
+        let endpoints = http.map { "\(path) and http://127.0.0.1:\($0.port)/metrics" } ?? path
+        FileHandle.standardError.write(Data("perftop demo: serving on \(endpoints) (Ctrl-C to stop)\n".utf8))
         _ = await signals.next()
+        await http?.shutdown()
         try await server.shutdown()
     }
 }

@@ -1,6 +1,10 @@
 import PerfKit
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 @Suite(.timeLimit(.minutes(1))) struct CPUWorkerPoolTests {
     struct Broken: Error {}
 
@@ -49,7 +53,7 @@ import Testing
         let blocker = Task {
             try await pool.run {
                 started.update { $0 = true }
-                while !release.value {}
+                while !release.value { usleep(200) }
             }
         }
         try await waitUntil { started.value }
@@ -90,10 +94,11 @@ import Testing
         let pool = CPUWorkerPool(name: "starve", threadCount: 2)
         let release = Shared(false)
         let busy = (0..<2).map { _ in
-            Task { try await pool.run { while !release.value {} } }
+            Task { try await pool.run { while !release.value { usleep(200) } } }
         }
         try await waitUntil { pool.stats.busyThreads == 2 }
-        // Both worker threads spin, yet ordinary tasks still run on the cooperative pool.
+        // Both worker threads are held (sleeping, so the test does not starve a 2-core machine), yet
+        // ordinary tasks still run on the cooperative pool.
         let answers = await withTaskGroup(of: Int.self) { group in
             for value in 0..<50 {
                 group.addTask { value }

@@ -1,0 +1,163 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// Answers the HTTP requests of one ``AgentHTTPServer`` connection, one response per request.
+///
+/// Runs on the connection's event loop, behind SwiftNIO's HTTP/1 server pipeline (which orders the
+/// responses of pipelined requests). A request is answered at its end; its body, which no endpoint
+/// reads, is counted and dropped, and a body over ``AgentHTTPServer/maxRequestBodyBytes`` gets a 413
+/// and the connection is closed. A connection is also closed after a response to a request that did
+/// not ask to be kept alive, and when it stays silent past its read timeout.
+final class AgentHTTPRequestHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private enum State {
+        /// Between requests.
+        case idle
+        /// Reading the body of the request with this head.
+        case reading(HTTPRequestHead, bodyBytes: Int)
+        /// The last response was sent and the connection is closing; the rest of the input is dropped.
+        case closing
+    }
+
+    private let responder: AgentHTTPResponder
+    private var state = State.idle
+
+    init(responder: AgentHTTPResponder) {
+        self.responder = responder
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch (self.unwrapInboundIn(data), self.state) {
+        case (.head(let head), .idle):
+            self.state = .reading(head, bodyBytes: 0)
+        case (.body(let body), .reading(let head, let bodyBytes)):
+            let total = bodyBytes + body.readableBytes
+            guard total <= AgentHTTPServer.maxRequestBodyBytes else {
+                self.state = .closing
+                self.write(
+                    self.responder.requestBodyTooLarge(),
+                    version: head.version,
+                    keepAlive: false,
+                    context: context
+                )
+                return
+            }
+            self.state = .reading(head, bodyBytes: total)
+        case (.end, .reading(let head, _)):
+            self.state = head.isKeepAlive ? .idle : .closing
+            let response = self.responder.response(method: head.method, uri: head.uri)
+            self.write(response, version: head.version, keepAlive: head.isKeepAlive, context: context)
+        case (_, .closing):
+            break
+        case (.head, .reading), (.body, .idle), (.end, .idle):
+            // The HTTP decoder never produces these sequences.
+            context.close(promise: nil)
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
+            context.close(promise: nil)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+
+    private func write(
+        _ response: AgentHTTPResponse,
+        version: HTTPVersion,
+        keepAlive: Bool,
+        context: ChannelHandlerContext
+    ) {
+        let body = context.channel.allocator.buffer(bytes: response.body)
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: response.contentType)
+        headers.add(name: "Content-Length", value: String(body.readableBytes))
+        headers.add(contentsOf: response.headers)
+        if !keepAlive {
+            headers.add(name: "Connection", value: "close")
+        } else if version.major == 1, version.minor == 0 {
+            headers.add(name: "Connection", value: "keep-alive")
+        }
+        let head = HTTPResponseHead(version: version, status: response.status, headers: headers)
+        context.write(self.wrapOutboundOut(.head(head)), promise: nil)
+        context.write(self.wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+        let written = context.writeAndFlush(self.wrapOutboundOut(.end(nil)))
+        if !keepAlive {
+            written.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        }
+    }
+}
+
+@available(*, unavailable)
+extension AgentHTTPRequestHandler: Sendable {}
+
+// MARK: - Responder
+
+/// One HTTP response, before it is framed.
+struct AgentHTTPResponse: Sendable {
+    var status: HTTPResponseStatus
+    var contentType: String
+    var headers: [(String, String)] = []
+    var body: [UInt8]
+}
+
+/// Turns a request's method and target into a response; independent of any socket.
+struct AgentHTTPResponder: Sendable {
+    private static let plainText = "text/plain; charset=utf-8"
+
+    let registry: MetricsRegistry
+    let agentName: String
+
+    /// The response to a request: the metrics or the snapshot for `GET` and `HEAD` of a known path
+    /// (the query is ignored), 404 for another path, 405 for another method.
+    func response(method: HTTPMethod, uri: String) -> AgentHTTPResponse {
+        let path = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        guard path == AgentHTTPServer.metricsPath || path == AgentHTTPServer.snapshotPath else {
+            return AgentHTTPResponse(status: .notFound, contentType: Self.plainText, body: Array("not found\n".utf8))
+        }
+        guard method == .GET || method == .HEAD else {
+            return AgentHTTPResponse(
+                status: .methodNotAllowed,
+                contentType: Self.plainText,
+                headers: [("Allow", "GET, HEAD")],
+                body: Array("method not allowed\n".utf8)
+            )
+        }
+        if path == AgentHTTPServer.metricsPath {
+            let text = PrometheusTextEncoder().encode(self.registry.collectSamples())
+            return AgentHTTPResponse(
+                status: .ok,
+                contentType: PrometheusTextEncoder.contentType,
+                body: Array(text.utf8)
+            )
+        }
+        do {
+            var body = [UInt8](try self.registry.snapshot(agent: self.agentName).jsonLine())
+            body.append(UInt8(ascii: "\n"))
+            return AgentHTTPResponse(status: .ok, contentType: "application/json", body: body)
+        } catch {
+            return AgentHTTPResponse(
+                status: .internalServerError,
+                contentType: Self.plainText,
+                body: Array("cannot encode snapshot: \(error)\n".utf8)
+            )
+        }
+    }
+
+    /// The response to a request whose body is over the limit.
+    func requestBodyTooLarge() -> AgentHTTPResponse {
+        AgentHTTPResponse(
+            status: .payloadTooLarge,
+            contentType: Self.plainText,
+            body: Array("request body longer than \(AgentHTTPServer.maxRequestBodyBytes) bytes\n".utf8)
+        )
+    }
+}
