@@ -155,6 +155,44 @@ import Testing
         try await server.shutdown()
     }
 
+    #if os(Linux)
+        @Test func marksItsSocketsCloseOnExec() async throws {
+            let directory = try TemporaryDirectory()
+            let (registry, _) = self.makeRegistry()
+            let server = try await AgentServer.start(path: directory.socketPath, registry: registry, agentName: "test")
+            let client = try LineClient(path: directory.socketPath)
+            _ = try client.requestSnapshot()
+
+            let descriptors = try Self.socketDescriptors(boundUnder: directory.path)
+            #expect(descriptors.count == 2, "the listening socket and the accepted connection")
+            for descriptor in descriptors {
+                #expect(fcntl(descriptor, F_GETFD) & FD_CLOEXEC != 0)
+            }
+            try await server.shutdown()
+        }
+
+        /// This process's Unix sockets whose bound path (as /proc/net/unix shows it: where the socket was
+        /// bound, before any rename) is under `directory`; accepted connections share their listener's path.
+        static func socketDescriptors(boundUnder directory: String) throws -> [Int32] {
+            let table = try ProcFile.read("/proc/net/unix")
+            let inodes = Set(
+                table.split(separator: "\n").dropFirst().compactMap { row -> Substring? in
+                    let fields = row.split(separator: " ")
+                    return fields.count > 7 && fields[7].hasPrefix(directory + "/") ? fields[6] : nil
+                }
+            )
+            return try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").compactMap { entry in
+                guard let link = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/" + entry),
+                    link.hasPrefix("socket:["),
+                    inodes.contains(link.dropFirst("socket:[".count).dropLast())
+                else {
+                    return nil
+                }
+                return Int32(entry)
+            }
+        }
+    #endif
+
     @Test func acceptsRequestsSplitAcrossWritesAndCRLF() async throws {
         let directory = try TemporaryDirectory()
         let (registry, _) = self.makeRegistry()

@@ -124,7 +124,12 @@ public final class AgentHTTPServer: Sendable {
         guard address.isLoopback || exposingMetricsBeyondLoopback else {
             throw AgentHTTPServerError.notLoopback(host: host)
         }
-        let descriptor = try AgentHTTPListeningSocket.bound(to: address, host: host, port: port)
+        let descriptor: CInt
+        do {
+            descriptor = try CloseOnExecSocket.bound(to: address)
+        } catch {
+            throw AgentHTTPServerError.bindFailed(host: host, port: port, reason: error.description)
+        }
         let idleTimeout = TimeAmount(idleTimeout)
         let connections = AgentConnections(limit: Self.maxConnections)
         let responder = AgentHTTPResponder(registry: registry, agentName: agentName)
@@ -138,7 +143,7 @@ public final class AgentHTTPServer: Sendable {
                         return child.close()
                     }
                     return child.eventLoop.makeCompletedFuture {
-                        try AgentHTTPListeningSocket.markCloseOnExec(child)
+                        try CloseOnExecSocket.markCloseOnExec(child)
                         let pipeline = child.pipeline.syncOperations
                         try pipeline.addHandler(BackPressureHandler())
                         try pipeline.configureHTTPServerPipeline(

@@ -79,8 +79,17 @@ public final class AgentServer: Sendable {
         defer { staging.remove() }
         let connections = AgentConnections(limit: AgentProtocol.maxConnections)
         let responder = AgentResponder(registry: registry, agentName: agentName)
+        let descriptor: CInt
+        do {
+            descriptor = try CloseOnExecSocket.bound(to: SocketAddress(unixDomainSocketPath: staging.socketPath))
+        } catch let failure as CloseOnExecSocket.Failure {
+            throw AgentServerError.systemCallFailed(path: path, operation: failure.operation, reason: failure.reason)
+        } catch {
+            throw AgentServerError.systemCallFailed(path: path, operation: "bind", reason: "\(error)")
+        }
         let channel: any Channel
         do {
+            // On success the channel owns the descriptor and closes it with itself.
             channel = try await ServerBootstrap(group: group)
                 .serverChannelOption(.backlog, value: 64)
                 .childChannelInitializer { child in
@@ -88,6 +97,7 @@ public final class AgentServer: Sendable {
                         return child.close()
                     }
                     return child.eventLoop.makeCompletedFuture {
+                        try CloseOnExecSocket.markCloseOnExec(child)
                         try child.pipeline.syncOperations.addHandlers(
                             BackPressureHandler(),
                             IdleStateHandler(readTimeout: idleTimeout),
@@ -96,7 +106,7 @@ public final class AgentServer: Sendable {
                         )
                     }
                 }
-                .bind(unixDomainSocketPath: staging.socketPath)
+                .withBoundSocket(descriptor)
                 .get()
         } catch {
             throw AgentServerError.systemCallFailed(path: path, operation: "bind", reason: "\(error)")

@@ -8,18 +8,30 @@ import NIOCore
     import Musl
 #endif
 
-/// The POSIX side of an ``AgentHTTPServer``: a listening socket that is close-on-exec from the start.
+/// Listening sockets that are close-on-exec from the start, for ``AgentServer`` and ``AgentHTTPServer``.
 ///
-/// SwiftNIO creates its sockets without `SOCK_CLOEXEC`, so a child process started with `exec` would
-/// inherit them. The server therefore creates and binds its listening socket here and hands it to
-/// `ServerBootstrap.withBoundSocket(_:)`, and marks every accepted socket with `FD_CLOEXEC` as soon as
-/// its channel is initialised.
-enum AgentHTTPListeningSocket {
-    /// Creates a TCP socket for `address` with close-on-exec and `SO_REUSEADDR` set, and binds it.
+/// SwiftNIO creates its sockets without `SOCK_CLOEXEC`, so a child process an agent starts with `exec`
+/// would inherit them (and keep the agent's address busy after the agent exits). The servers therefore
+/// create and bind their listening sockets here and hand them to `ServerBootstrap.withBoundSocket(_:)`,
+/// and mark every accepted socket with `FD_CLOEXEC` as soon as its channel is initialised.
+enum CloseOnExecSocket {
+    /// A system call that failed while creating the socket.
+    struct Failure: Error, CustomStringConvertible {
+        /// The call, e.g. `bind`.
+        var operation: String
+        /// `strerror` of its `errno`.
+        var reason: String
+
+        var description: String {
+            "\(self.operation): \(self.reason)"
+        }
+    }
+
+    /// Creates a stream socket for `address` with close-on-exec set (and `SO_REUSEADDR` for TCP), and
+    /// binds it.
     ///
     /// - Returns: The descriptor; the caller owns it.
-    /// - Throws: ``AgentHTTPServerError/bindFailed(host:port:reason:)``.
-    static func bound(to address: SocketAddress, host: String, port: Int) throws -> CInt {
+    static func bound(to address: SocketAddress) throws(Failure) -> CInt {
         #if canImport(Glibc)
             let descriptor = socket(
                 address.protocol.rawValue,
@@ -30,21 +42,20 @@ enum AgentHTTPListeningSocket {
             let descriptor = socket(address.protocol.rawValue, SOCK_STREAM, 0)
         #endif
         guard descriptor >= 0 else {
-            throw AgentHTTPServerError.bindFailed(host: host, port: port, reason: "socket: \(Self.lastError())")
+            throw Failure(operation: "socket", reason: Self.lastError())
         }
         do {
             #if !canImport(Glibc)
-                try Self.check(fcntl(descriptor, F_SETFD, FD_CLOEXEC), "fcntl", host: host, port: port)
+                try Self.check(fcntl(descriptor, F_SETFD, FD_CLOEXEC), "fcntl")
             #endif
-            var one: CInt = 1
-            try Self.check(
-                setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<CInt>.size)),
-                "setsockopt",
-                host: host,
-                port: port
-            )
-            let result = address.withSockAddr { bind(descriptor, $0, socklen_t($1)) }
-            try Self.check(result, "bind", host: host, port: port)
+            if address.protocol != .unix {
+                var one: CInt = 1
+                try Self.check(
+                    setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<CInt>.size)),
+                    "setsockopt"
+                )
+            }
+            try Self.check(address.withSockAddr { bind(descriptor, $0, socklen_t($1)) }, "bind")
             return descriptor
         } catch {
             close(descriptor)
@@ -62,9 +73,9 @@ enum AgentHTTPListeningSocket {
         }
     }
 
-    private static func check(_ result: CInt, _ operation: String, host: String, port: Int) throws {
+    private static func check(_ result: CInt, _ operation: String) throws(Failure) {
         guard result == 0 else {
-            throw AgentHTTPServerError.bindFailed(host: host, port: port, reason: "\(operation): \(Self.lastError())")
+            throw Failure(operation: operation, reason: Self.lastError())
         }
     }
 
