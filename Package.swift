@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .library(name: "PerfKit", targets: ["PerfKit"]),
         .library(name: "PerfKitAllocationCounting", targets: ["PerfKitAllocationCounting"]),
+        // For the Benchmarks package only: perftop's collector layer, with no API stability promise.
+        .library(name: "PerftopCore", targets: ["PerftopCore"]),
         .executable(name: "perftop", targets: ["perftop"]),
     ],
     dependencies: [

@@ -6,9 +6,19 @@ import PerftopTUI
 /// The export formats `--export` takes.
 enum ExportFormat: String, ExpressibleByArgument, CaseIterable {
     case csv
+    case jsonl
+
+    /// The exporter that writes this format.
+    var exporter: any Exporter {
+        switch self {
+        case .csv: CSVExporter()
+        case .jsonl: JSONLinesExporter()
+        }
+    }
 }
 
-/// How perftop presents what it collects: the dashboard, or an export; shared by `perftop` and `perftop demo`.
+/// How perftop presents what it collects: the dashboard, an export, or one snapshot; shared by
+/// `perftop` and `perftop demo`.
 struct OutputOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Seconds between two collections (0 < s ≤ 3600).", valueName: "seconds"))
     var interval: Double = 1
@@ -21,8 +31,32 @@ struct OutputOptions: ParsableArguments {
     )
     var count: Int?
 
-    @Option(help: ArgumentHelp("With --export: write to this file instead of standard output.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "With --export: stop after this many seconds (with --count, whichever comes first).",
+            valueName: "seconds"
+        )
+    )
+    var duration: Double?
+
+    @Option(
+        help: ArgumentHelp(
+            "With --export or --once: write to this file, replaced when done, instead of standard output.",
+            valueName: "file"
+        )
+    )
     var output: String?
+
+    @Flag(
+        help: """
+            Print one snapshot (the dashboard as text, or one --export round) and exit: \
+            status 1 when a source is down.
+            """
+    )
+    var once = false
+
+    /// The size of the text dashboard `--once` prints without `--export`.
+    static let snapshotSize = TerminalSize(width: 120, height: 40)
 
     /// Checks the values together; messages name the flag and the value.
     func check() throws {
@@ -32,11 +66,29 @@ struct OutputOptions: ParsableArguments {
         if let count = self.count, count < 1 {
             throw ValidationError("--count must be at least 1, got \(count)")
         }
-        if self.export == nil, self.count != nil {
-            throw ValidationError("--count needs --export")
+        if let duration = self.duration {
+            guard duration.isFinite, duration > 0, duration <= 1e9 else {
+                throw ValidationError("--duration must be greater than 0 and at most 1e9 seconds, got \(duration)")
+            }
+            guard duration >= self.interval else {
+                throw ValidationError(
+                    "--duration \(duration) is shorter than --interval \(self.interval): no round would be written"
+                )
+            }
         }
-        if self.export == nil, self.output != nil {
-            throw ValidationError("--output needs --export")
+        if self.once, self.count != nil || self.duration != nil {
+            throw ValidationError("--once takes one round; it cannot be combined with --count or --duration")
+        }
+        if self.export == nil, !self.once {
+            if self.count != nil {
+                throw ValidationError("--count needs --export")
+            }
+            if self.duration != nil {
+                throw ValidationError("--duration needs --export")
+            }
+            if self.output != nil {
+                throw ValidationError("--output needs --export or --once")
+            }
         }
     }
 
@@ -44,32 +96,104 @@ struct OutputOptions: ParsableArguments {
         Collector.Configuration(interval: .milliseconds(Int64((self.interval * 1000).rounded())))
     }
 
-    /// Runs the dashboard or the export over `collector` until the user quits or the count is reached.
+    /// Runs the dashboard, the export or the snapshot over `collector` until the user quits, the
+    /// count or duration is reached, or a termination signal arrives.
+    ///
+    /// - Throws: `ExitCode.failure` after naming each source that is not ok, with `--once`.
     func present(_ collector: Collector) async throws {
-        if let export = self.export {
-            try await self.runExport(export, collector)
-        } else {
+        if self.export == nil, !self.once {
             try await self.runDashboard(collector)
+            return
+        }
+        let exporter = self.export?.exporter ?? DashboardSnapshot(size: Self.snapshotSize)
+        let last = try await self.runExport(exporter, collector)
+        if self.once {
+            try Self.checkSources(last)
         }
     }
 
-    private func runExport(_ format: ExportFormat, _ collector: Collector) async throws {
+    // MARK: - Export
+
+    /// Writes rounds until the count or duration is reached or a termination signal arrives, and
+    /// returns the last round written.
+    ///
+    /// A signal stops the export between two rounds, never inside a write; what was written is
+    /// then finished (a file renamed into place) as if the count had been reached.
+    private func runExport(_ exporter: any Exporter, _ collector: Collector) async throws -> Collector.Round? {
+        // Observe the signals before the output file exists, so a signal never finds it unowned.
+        let signals = TerminationSignals.shared
         let sink = try self.output.map(ExportSink.file(atPath:)) ?? ExportSink.standardOutput()
-        let exporter = CSVExporter()
-        try sink.write(CSVExporter.header + "\n")
+        let rounds = self.once ? 1 : self.count
+        let duration = self.duration
+        let work = Task {
+            try await Self.writeRounds(exporter, collector, into: sink, rounds: rounds, duration: duration)
+        }
+        let watcher = Task {
+            _ = await signals.next()
+            work.cancel()
+        }
+        defer { watcher.cancel() }
+        let last = try await work.value
+        try sink.finish()
+        return last
+    }
+
+    /// Primes the collector, then writes `rounds` rounds (or until cancelled), one every interval,
+    /// none starting later than `duration` seconds after the start; returns the last one written.
+    private static func writeRounds(
+        _ exporter: any Exporter,
+        _ collector: Collector,
+        into sink: ExportSink,
+        rounds: Int?,
+        duration: Double?
+    ) async throws -> Collector.Round? {
+        let clock = ContinuousClock()
+        let interval = collector.configuration.interval
+        let start = clock.now
+        let deadline = duration.map { start.advanced(by: .milliseconds(Int64(($0 * 1000).rounded()))) }
+        try sink.write(exporter.header)
         // The first round only primes the counters: a rate needs two readings.
         await collector.collectOnce()
-        let clock = ContinuousClock()
-        var next = clock.now
+        var next = start
         var written = 0
-        while self.count.map({ written < $0 }) ?? true {
-            next = next.advanced(by: collector.configuration.interval)
-            try await Task.sleep(until: next, clock: clock)
+        var last: Collector.Round?
+        while rounds.map({ written < $0 }) ?? true {
+            next = max(next.advanced(by: interval), clock.now)
+            if let deadline, next > deadline {
+                break
+            }
+            do {
+                try await Task.sleep(until: next, clock: clock)
+            } catch {
+                break
+            }
             let round = await collector.collectOnce()
+            // Interrupted during the round: its polls may have been cut short, so it is not written.
+            if Task.isCancelled {
+                break
+            }
             try sink.write(exporter.rows(for: round))
             written += 1
+            last = round
+        }
+        return last
+    }
+
+    /// Names every source of `round` that is not ok on standard error, one line each, and fails if there is one.
+    private static func checkSources(_ round: Collector.Round?) throws {
+        guard let round else {
+            throw CommandFailure("interrupted before the snapshot was taken")
+        }
+        let failing = round.model.sources.filter { $0.state != .ok }
+        for source in failing {
+            FileHandle.standardError.write(Data("perftop: \(source.name): \(source)\n".utf8))
+        }
+        if !failing.isEmpty {
+            throw ExitCode.failure
         }
     }
+
+    // MARK: - Dashboard
 
     private func runDashboard(_ collector: Collector) async throws {
         let collecting = Task { await collector.run() }
@@ -78,5 +202,15 @@ struct OutputOptions: ParsableArguments {
         try await MainActor.run {
             _ = try app.run()
         }
+    }
+}
+
+/// `--once` without `--export`: the dashboard drawn as plain text, as it would fill a terminal of `size`.
+private struct DashboardSnapshot: Exporter {
+    let size: TerminalSize
+    let header = ""
+
+    func rows(for round: Collector.Round) -> String {
+        DashboardRenderer().render(round.model, size: self.size).text + "\n"
     }
 }

@@ -10,7 +10,8 @@ struct Perftop: AsyncParsableCommand {
         abstract: "A terminal performance dashboard for services and agents.",
         discussion: """
             Without options, perftop shows this machine (/proc) and its own collector. \
-            --attach watches a PerfKit agent through its Unix socket. \
+            --attach watches PerfKit agents through their Unix sockets; --pid watches a process. \
+            --endpoint polls HTTP metric endpoints (Prometheus text, OpenMetrics, JSON). \
             --export csv writes the same data as CSV instead of drawing.
             """,
         version: "perftop 0.1.0",
@@ -19,22 +20,67 @@ struct Perftop: AsyncParsableCommand {
 
     @Option(
         name: .customLong("attach"),
-        help: ArgumentHelp("Watch the PerfKit agent listening on this Unix socket (repeatable).", valueName: "path")
+        help: ArgumentHelp(
+            "Watch the PerfKit agent on this Unix socket, or every socket in a directory or glob (repeatable).",
+            valueName: "path"
+        )
     )
     var attachPaths: [String] = []
+
+    @Option(
+        name: .customLong("pid"),
+        help: ArgumentHelp("Watch this process through /proc (repeatable).", valueName: "pid")
+    )
+    var pids: [Int32] = []
+
+    @Option(
+        name: .customLong("endpoint"),
+        help: ArgumentHelp(
+            "Poll this http(s) metrics URL: Prometheus text, OpenMetrics or JSON (repeatable).",
+            valueName: "url"
+        )
+    )
+    var endpoints: [String] = []
+
+    @Option(
+        name: .customLong("header-file"),
+        help: ArgumentHelp(
+            "Send the 'Name: value' lines of this file to every --endpoint (repeatable).",
+            valueName: "path"
+        )
+    )
+    var headerFiles: [String] = []
+
+    @Option(
+        name: .customLong("header-env"),
+        help: ArgumentHelp(
+            "Send the 'Name: value' held by this environment variable to every --endpoint (repeatable).",
+            valueName: "name"
+        )
+    )
+    var headerVariables: [String] = []
 
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
         try self.output.check()
+        try self.checkEndpoints()
     }
 
     func run() async throws {
-        for path in self.attachPaths {
+        var socketPaths: [String] = []
+        for pattern in self.attachPaths {
             do {
-                try AgentFeed.validate(path: path)
+                socketPaths += try AgentFeed.socketPaths(matching: pattern).filter { !socketPaths.contains($0) }
             } catch {
-                throw CommandFailure("--attach \(path): \(error)")
+                throw CommandFailure("--attach \(pattern): \(error)")
+            }
+        }
+        for pid in self.pids {
+            do {
+                _ = try ProcessStatistics.read(pid: pid)
+            } catch {
+                throw CommandFailure("--pid \(pid): \(error)")
             }
         }
         var feeds: [any Feed] = [SystemFeed()]
@@ -43,10 +89,67 @@ struct Perftop: AsyncParsableCommand {
             selfRegistry.register(ProcessSampleSource())
             feeds.append(RegistryFeed(name: "self", registry: selfRegistry))
         }
-        feeds += self.attachPaths.map { AgentFeed(path: $0) }
+        var watchedPids: [Int32] = []
+        for pid in self.pids where !watchedPids.contains(pid) {
+            watchedPids.append(pid)
+        }
+        feeds += watchedPids.map { ProcessFeed(pid: $0) }
+        feeds += socketPaths.map { AgentFeed(path: $0) }
+        let endpointHeaders = try self.endpointHeaders()
+        let httpClient = self.endpoints.isEmpty ? nil : HTTPFeed.makeClient()
+        if let httpClient {
+            feeds += self.endpoints.map { HTTPFeed(url: $0, headers: endpointHeaders, client: httpClient) }
+        }
         let collector = Collector(feeds: feeds, configuration: self.output.collectorConfiguration)
         selfRegistry.register(collector.processor)
-        try await self.output.present(collector)
+        do {
+            try await self.output.present(collector)
+        } catch {
+            try? await httpClient?.shutdown()
+            throw error
+        }
+        try await httpClient?.shutdown()
+    }
+}
+
+// MARK: - HTTP endpoints
+
+extension Perftop {
+    /// Checks every --endpoint URL, and that header flags come with an endpoint.
+    private func checkEndpoints() throws {
+        for url in self.endpoints {
+            do {
+                try HTTPFeed.validate(url: url)
+            } catch {
+                throw ValidationError("--endpoint \(url): \(error)")
+            }
+        }
+        if self.endpoints.isEmpty, !self.headerFiles.isEmpty {
+            throw ValidationError("--header-file needs --endpoint")
+        }
+        if self.endpoints.isEmpty, !self.headerVariables.isEmpty {
+            throw ValidationError("--header-env needs --endpoint")
+        }
+    }
+
+    /// The headers of every --header-file, then of every --header-env, in order.
+    private func endpointHeaders() throws -> HTTPFeed.Headers {
+        var headers = HTTPFeed.Headers()
+        for path in self.headerFiles {
+            do {
+                headers.add(contentsOf: try HTTPFeed.headers(fromFile: path))
+            } catch {
+                throw CommandFailure("--header-file: \(error)")
+            }
+        }
+        for name in self.headerVariables {
+            do {
+                headers.add(contentsOf: try HTTPFeed.headers(fromEnvironmentVariable: name))
+            } catch {
+                throw CommandFailure("--header-env: \(error)")
+            }
+        }
+        return headers
     }
 }
 

@@ -17,6 +17,9 @@ do {
     } else {
         try command.run()
     }
+} catch let exitCode as ExitCode {
+    // Thrown after the reason was written, e.g. by --once naming each source that is down.
+    exit(exitCode.rawValue)
 } catch {
     let exitCode = Perftop.exitCode(for: error)
     if exitCode == .success {

@@ -25,18 +25,9 @@ import Testing
         return String(decoding: try snapshot.jsonLine(), as: UTF8.self) + "\n"
     }
 
-    private static func reason(
-        polling feed: AgentFeed,
-        timeout: Duration = .seconds(5)
-    ) async -> String? {
-        do {
-            _ = try await feed.poll(timeout: timeout)
-            return nil
-        } catch let error as FeedError {
-            return error.reason
-        } catch {
-            return "unexpected \(type(of: error)): \(error)"
-        }
+    /// Polls once and returns the failure reason, or `nil` when the poll succeeded.
+    private static func reason(polling feed: some Feed, timeout: Duration = .seconds(5)) async -> String? {
+        await failureReason(polling: feed, timeout: timeout)
     }
 
     // MARK: - Answers
@@ -68,7 +59,7 @@ import Testing
         defer { listener.stop() }
         #expect(
             await Self.reason(polling: AgentFeed(path: listener.path))
-                == "unsupported snapshot version 2 (this perftop reads version 1)"
+                == "schema perftop.snapshot v2 not supported (this perftop reads v1)"
         )
     }
 
@@ -207,22 +198,120 @@ import Testing
         try await server.shutdown()
     }
 
-    @Test func picksUpARestartedAgentAtTheNextPoll() async throws {
+    @Test func reusesOneConnectionAcrossPolls() async throws {
+        let directory = try TestListener.makeTemporaryDirectory()
+        defer { rmdir(directory) }
+        let path = directory + "/a.sock"
+        let server = try await AgentServer.start(path: path, registry: MetricsRegistry(), agentName: "test")
+        let feed = AgentFeed(path: path)
+        for _ in 0..<3 {
+            _ = try await feed.poll(timeout: .seconds(5))
+        }
+        #expect(feed.connectAttempts.load(ordering: .relaxed) == 1)
+        feed.disconnect()
+        try await server.shutdown()
+    }
+
+    @Test func reconnectsToARestartedAgentWithBackoff() async throws {
         let directory = try TestListener.makeTemporaryDirectory()
         defer { rmdir(directory) }
         let path = directory + "/a.sock"
         let registry = MetricsRegistry()
         registry.register(ProcessSampleSource())
-        let feed = AgentFeed(path: path)
+        let clock = Mutex<Double>(0)
+        let feed = AgentFeed(
+            path: path,
+            reconnectBackoff: Backoff(initial: .seconds(1), maximum: .seconds(2)),
+            now: { clock.withLock { $0 } }
+        )
+        func attempts() -> Int { feed.connectAttempts.load(ordering: .relaxed) }
+        func advance(_ seconds: Double) { clock.withLock { $0 += seconds } }
 
         let first = try await AgentServer.start(path: path, registry: registry, agentName: "test")
         #expect(try await !feed.poll(timeout: .seconds(5)).isEmpty)
         try await first.shutdown()
-        #expect(await Self.reason(polling: feed) == "no such socket: \(path)")
 
+        // The agent is gone: one attempt, then polls fail at once until the backoff has passed.
+        #expect(await Self.reason(polling: feed) == "no such socket: \(path)")
+        let afterFirstFailure = attempts()
+        #expect(await Self.reason(polling: feed) == "no such socket: \(path)")
+        #expect(attempts() == afterFirstFailure)
+        advance(1)
+        #expect(await Self.reason(polling: feed) == "no such socket: \(path)")
+        #expect(attempts() == afterFirstFailure + 1)
+        advance(1)
+        #expect(await Self.reason(polling: feed) == "no such socket: \(path)")
+        #expect(attempts() == afterFirstFailure + 1)
+
+        // The agent is back: the next attempt the backoff allows reconnects, and the connection stays.
         let second = try await AgentServer.start(path: path, registry: registry, agentName: "test")
+        advance(1)
         #expect(try await !feed.poll(timeout: .seconds(5)).isEmpty)
+        #expect(try await !feed.poll(timeout: .seconds(5)).isEmpty)
+        #expect(attempts() == afterFirstFailure + 2)
+        feed.disconnect()
         try await second.shutdown()
+    }
+
+    @Test func replacesABrokenConnectionWithinThePoll() async throws {
+        let directory = try TestListener.makeTemporaryDirectory()
+        defer { rmdir(directory) }
+        let path = directory + "/a.sock"
+        let feed = AgentFeed(path: path)
+        let first = try await AgentServer.start(path: path, registry: MetricsRegistry(), agentName: "test")
+        _ = try await feed.poll(timeout: .seconds(5))
+        try await first.shutdown()
+        let second = try await AgentServer.start(path: path, registry: MetricsRegistry(), agentName: "test")
+        _ = try await feed.poll(timeout: .seconds(5))
+        #expect(feed.connectAttempts.load(ordering: .relaxed) == 2)
+        feed.disconnect()
+        try await second.shutdown()
+    }
+
+    // MARK: - Attach patterns
+
+    @Test func expandsADirectoryAndAGlobToTheirSockets() async throws {
+        let directory = try TestListener.makeTemporaryDirectory()
+        let other = directory + "/notes.txt"
+        #expect(FileManager.default.createFile(atPath: other, contents: Data("x".utf8)))
+        let servers = [
+            try await AgentServer.start(path: directory + "/b.sock", registry: MetricsRegistry(), agentName: "b"),
+            try await AgentServer.start(path: directory + "/a.sock", registry: MetricsRegistry(), agentName: "a"),
+        ]
+        let sockets = [directory + "/a.sock", directory + "/b.sock"]
+        #expect(try AgentFeed.socketPaths(matching: directory) == sockets)
+        #expect(try AgentFeed.socketPaths(matching: directory + "/") == sockets)
+        #expect(try AgentFeed.socketPaths(matching: directory + "/*.sock") == sockets)
+        #expect(try AgentFeed.socketPaths(matching: directory + "/a.sock") == [directory + "/a.sock"])
+        #expect(throws: FeedError("no sockets match \(directory)/*.json")) {
+            try AgentFeed.socketPaths(matching: directory + "/*.json")
+        }
+        for server in servers {
+            try await server.shutdown()
+        }
+        #expect(throws: FeedError("no sockets in \(directory)")) { try AgentFeed.socketPaths(matching: directory) }
+        unlink(other)
+        rmdir(directory)
+    }
+
+    @Test func attachesToEverySocketOfADirectoryThroughTheCollector() async throws {
+        let directory = try TestListener.makeTemporaryDirectory()
+        defer { rmdir(directory) }
+        let registry = MetricsRegistry()
+        registry.register(ProcessSampleSource())
+        let servers = [
+            try await AgentServer.start(path: directory + "/a.sock", registry: registry, agentName: "a"),
+            try await AgentServer.start(path: directory + "/b.sock", registry: registry, agentName: "b"),
+        ]
+        let feeds = try AgentFeed.socketPaths(matching: directory).map { AgentFeed(path: $0) }
+        let collector = Collector(feeds: feeds, configuration: Collector.Configuration(timeout: .seconds(1)))
+        await collector.collectOnce()
+        #expect(collector.model.sources.map(\.name) == ["agent:\(directory)/a.sock", "agent:\(directory)/b.sock"])
+        #expect(collector.model.sources.map(\.state) == [.ok, .ok])
+        feeds.forEach { $0.disconnect() }
+        for server in servers {
+            try await server.shutdown()
+        }
     }
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import PerfKit
 import Testing
 
@@ -21,18 +22,18 @@ struct CSVExporterTests {
 
     @Test("numbers: integers without a fraction, Prometheus spellings for NaN and infinities")
     func numbers() {
-        #expect(CSVExporter.number(42) == "42")
-        #expect(CSVExporter.number(-3) == "-3")
-        #expect(CSVExporter.number(0.25) == "0.25")
-        #expect(CSVExporter.number(.nan) == "NaN")
-        #expect(CSVExporter.number(.infinity) == "+Inf")
-        #expect(CSVExporter.number(-.infinity) == "-Inf")
+        #expect(ExportText.number(42) == "42")
+        #expect(ExportText.number(-3) == "-3")
+        #expect(ExportText.number(0.25) == "0.25")
+        #expect(ExportText.number(.nan) == "NaN")
+        #expect(ExportText.number(.infinity) == "+Inf")
+        #expect(ExportText.number(-.infinity) == "-Inf")
     }
 
     @Test("timestamps are ISO 8601 UTC with milliseconds")
     func timestamps() {
-        #expect(CSVExporter.timestamp(0) == "1970-01-01T00:00:00.000Z")
-        #expect(CSVExporter.timestamp(1_795_000_000.5) == "2026-11-18T11:06:40.500Z")
+        #expect(ExportText.timestamp(0) == "1970-01-01T00:00:00.000Z")
+        #expect(ExportText.timestamp(1_795_000_000.5) == "2026-11-18T11:06:40.500Z")
     }
 
     @Test("a round writes raw samples, then derived series, one row each")
@@ -59,5 +60,54 @@ struct CSVExporterTests {
                 #"1970-01-01T00:00:00.000Z,agent,perftop_cache_hit_ratio,"{cache=""a,b""}",0.75"#,
             ]
         )
+    }
+}
+
+@Suite("ExportSink")
+struct ExportSinkTests {
+    private func temporaryDirectory() throws -> String {
+        let path = FileManager.default.temporaryDirectory.path + "/perftop-sink-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
+        return path
+    }
+
+    @Test("a file is replaced only when the export finishes; until then it keeps its old content")
+    func atomicReplace() throws {
+        let directory = try self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/out.csv"
+        try "old\n".write(toFile: path, atomically: false, encoding: .utf8)
+        let sink = try ExportSink.file(atPath: path)
+        try sink.write("a,b\n")
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "old\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).count == 2)
+        try sink.finish()
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "a,b\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["out.csv"])
+    }
+
+    @Test("an export that never finishes leaves the destination untouched and no temporary file")
+    func abandoned() throws {
+        let directory = try self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/out.csv"
+        do {
+            let sink = try ExportSink.file(atPath: path)
+            try sink.write("a,b\n")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).isEmpty)
+    }
+
+    @Test("a missing directory or a directory as the destination is refused up front, naming the path")
+    func refused() throws {
+        let directory = try self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        #expect(throws: ExportError.self) { try ExportSink.file(atPath: directory) }
+        do {
+            _ = try ExportSink.file(atPath: directory + "/missing/out.csv")
+            Issue.record("no error")
+        } catch {
+            #expect("\(error)".hasPrefix("cannot write \(directory)/missing/out.csv: "))
+        }
     }
 }

@@ -24,6 +24,11 @@ private final class HungFeed: Feed {
         return []
     }
 
+    /// Polls started and not released.
+    var waitingCount: Int {
+        self.waiting.withLock { $0.count }
+    }
+
     func release() {
         self.waiting.withLock { waiting in
             waiting.forEach { $0.resume() }
@@ -32,12 +37,24 @@ private final class HungFeed: Feed {
     }
 }
 
-/// Succeeds or fails as the test says.
+/// Returns what its closure returns.
+private struct ClosureFeed: Feed {
+    let name: String
+    let body: @Sendable () -> [Sample]
+
+    func poll(timeout: Duration) async throws -> [Sample] {
+        self.body()
+    }
+}
+
+/// Succeeds or fails as the test says, and counts its polls.
 private final class SwitchFeed: Feed {
     let name = "switch"
     let failing = Atomic<Bool>(false)
+    let polls = Atomic<Int>(0)
 
     func poll(timeout: Duration) async throws -> [Sample] {
+        self.polls.add(1, ordering: .relaxed)
         if self.failing.load(ordering: .relaxed) {
             throw FeedError("connection refused")
         }
@@ -69,12 +86,7 @@ struct CollectorTests {
         #expect(round.results.map(\.source) == ["hung", "good"])
         #expect(round.results[0].failure == "timeout after 0.2s")
         #expect(round.results[1].samples?.first?.value == 7)
-        #expect(
-            round.model.sources == [
-                SourceStatus(name: "hung", state: .down(reason: "timeout after 0.2s")),
-                SourceStatus(name: "good", state: .ok),
-            ]
-        )
+        #expect(round.model.sources.map(\.state) == [.down(reason: "timeout after 0.2s"), .ok])
         let value = collector.withStore { $0.series(source: "good", named: "x").first?.latest }
         #expect(value == 7)
     }
@@ -99,9 +111,119 @@ struct CollectorTests {
         await collector.collectOnce()
         #expect(collector.model.sources[0].state == .down(reason: "connection refused"))
         feed.failing.store(false, ordering: .relaxed)
-        clock.advance(by: 1)
+        clock.advance(by: 2)
         await collector.collectOnce()
         #expect(collector.model.sources[0].state == .ok)
+    }
+
+    @Test("a hung source holds one poll at most while another source keeps updating every round")
+    func hungSourceWhileAnotherUpdates() async throws {
+        let clock = ManualClock()
+        let hung = HungFeed()
+        defer { hung.release() }
+        let ticks = Mutex<Double>(0)
+        let ticking = ClosureFeed(name: "ticking") {
+            [
+                Sample(
+                    name: "ticks",
+                    kind: .gauge,
+                    value: ticks.withLock {
+                        $0 += 1; return $0
+                    }
+                )
+            ]
+        }
+        let collector = Collector(
+            feeds: [hung, ticking],
+            configuration: Collector.Configuration(interval: .seconds(5), timeout: .milliseconds(100)),
+            now: { clock.seconds.withLock { $0 } }
+        )
+        for round in 1...4 {
+            let result = await collector.collectOnce()
+            #expect(collector.withStore { $0.series(source: "ticking", named: "ticks").first?.latest } == Double(round))
+            #expect(result.model.sources[1].state == .ok)
+            #expect(result.model.sources[0].state == .down(reason: "timeout after 0.1s"))
+            #expect(result.results[0].skipped == (round > 1))
+            clock.advance(by: 5)
+        }
+        #expect(hung.waitingCount == 1)
+    }
+
+    @Test("a failing source is polled less and less often, up to the cap, and recovers on success")
+    func backoffAndRecovery() async throws {
+        let feed = SwitchFeed()
+        let clock = ManualClock()
+        let collector = Collector(
+            feeds: [feed],
+            configuration: Collector.Configuration(interval: .seconds(1), maximumBackoff: .seconds(4)),
+            now: { clock.seconds.withLock { $0 } }
+        )
+        feed.failing.store(true, ordering: .relaxed)
+        var polled: [Bool] = []
+        for _ in 0..<14 {
+            polled.append(!(await collector.collectOnce()).results[0].skipped)
+            clock.advance(by: 1)
+        }
+        // Waits of 1, 2, 4, 4, 4 s after failures 1 to 5.
+        let expected = [true, true, false, true, false, false, false, true, false, false, false, true, false, false]
+        #expect(polled == expected)
+        #expect(feed.polls.load(ordering: .relaxed) == 5)
+        let status = collector.model.sources[0]
+        #expect(status.state == .down(reason: "connection refused"))
+        #expect(status.retryIn == 2)
+        #expect(status.description == "down: connection refused, retry in 2s")
+
+        feed.failing.store(false, ordering: .relaxed)
+        clock.advance(by: 2)
+        #expect(await collector.collectOnce().results[0].samples?.count == 1)
+        #expect(collector.model.sources[0].state == .ok)
+        #expect(collector.model.sources[0].retryIn == nil)
+        clock.advance(by: 1)
+        #expect(!(await collector.collectOnce()).results[0].skipped)
+    }
+
+    @Test("a source over its series cap is truncated and its state says so")
+    func truncatedSource() async throws {
+        let labels = ClosureFeed(name: "labels") {
+            (0..<50).map { Sample(name: "requests_total", labels: ["id": "\($0)"], kind: .counter, value: 1) }
+        }
+        let collector = Collector(
+            feeds: [labels],
+            configuration: Collector.Configuration(maximumSeriesPerSource: 20)
+        )
+        await collector.collectOnce()
+        let status = collector.model.sources[0]
+        #expect(status.state == .ok)
+        #expect(status.truncatedToSeries == 20)
+        #expect(status.description == "ok, truncated to 20 series")
+        #expect(collector.withStore { $0.series(source: "labels").count } == 20)
+    }
+
+    @Test("a poll over the parse budget fails and stores nothing")
+    func parseBudget() async throws {
+        let flood = ClosureFeed(name: "flood") {
+            (0..<11).map { Sample(name: "x", labels: ["i": "\($0)"], kind: .gauge, value: 1) }
+        }
+        let collector = Collector(feeds: [flood], configuration: Collector.Configuration(maximumSamplesPerPoll: 10))
+        let round = await collector.collectOnce()
+        #expect(round.results[0].failure == "too many samples: 11 (budget 10)")
+        #expect(collector.model.sources[0].state == .down(reason: "too many samples: 11 (budget 10)"))
+        #expect(collector.withStore { $0.series(source: "flood").isEmpty })
+    }
+
+    @Test("stale shows the last good sample's time and age")
+    func staleKeepsLastSuccess() async throws {
+        let feed = SwitchFeed()
+        let clock = ManualClock()
+        let collector = Collector(feeds: [feed], now: { clock.seconds.withLock { $0 } })
+        await collector.collectOnce()
+        feed.failing.store(true, ordering: .relaxed)
+        clock.advance(by: 2)
+        await collector.collectOnce()
+        let status = collector.model.sources[0]
+        #expect(status.lastSuccess == 1_000)
+        #expect(status.description == "stale 2s: connection refused")
+        #expect(collector.withStore { $0.series(source: "switch", named: "up").first?.latest } == 1)
     }
 
     @Test("rounds feed the store, and rates appear from the second round on")

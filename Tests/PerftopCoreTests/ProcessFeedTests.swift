@@ -30,7 +30,34 @@ import Testing
         let error = await #expect(throws: FeedError.self) {
             try await feed.poll(timeout: .seconds(5))
         }
-        #expect(error == FeedError("no process 123"))
+        #expect(error == FeedError("process 123 exited"))
+    }
+
+    @Test func readsAProcessNameWithSpacesAndParentheses() async throws {
+        let root = try self.fixtureRoot
+        let statistics = try ProcessStatistics.read(pid: 4243, procRoot: root)
+        #expect(statistics.command == "my (weird) name")
+        #expect(statistics.state == "R")
+        #expect(statistics.minorFaults == 777)
+        #expect(statistics.openFileDescriptors == nil)
+        let samples = try await ProcessFeed(pid: 4243, procRoot: root).poll(timeout: .seconds(5))
+        #expect(samples.first { $0.name == "process_minor_faults_total" }?.value == 777)
+        #expect(samples.first { $0.name == "process_major_faults_total" }?.value == 0)
+        #expect(!samples.contains { $0.name == "process_open_fds" })
+    }
+
+    @Test func reportsAZombieAsExited() async throws {
+        let feed = ProcessFeed(pid: 4244, procRoot: try self.fixtureRoot)
+        let error = await #expect(throws: FeedError.self) {
+            try await feed.poll(timeout: .seconds(5))
+        }
+        #expect(error == FeedError("process 4244 exited"))
+    }
+
+    @Test func aVanishedProcessTakesItsSourceDown() async throws {
+        let collector = Collector(feeds: [ProcessFeed(pid: 123, procRoot: try self.fixtureRoot)])
+        await collector.collectOnce()
+        #expect(collector.model.sources[0].state == .down(reason: "process 123 exited"))
     }
 
     @Test func readsItselfFromTheRealProc() async throws {

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `perftop --export csv`, run as a script would run it.
-@Suite("perftop --export csv", .timeLimit(.minutes(2)))
+@Suite("perftop --export and --once", .timeLimit(.minutes(2)))
 struct ExportTests {
     /// Splits one CSV line into fields per RFC 4180 (quoted fields, doubled quotes).
     static func fields(_ line: Substring) -> [String] {
@@ -128,5 +128,155 @@ struct ExportTests {
         #expect(await PerftopProcess.eventually { FileManager.default.fileExists(atPath: socket) })
         #expect(await PerftopProcess.stop(agent) == 0)
         #expect(!FileManager.default.fileExists(atPath: socket))
+    }
+
+    // MARK: - JSON lines, duration, once, output
+
+    @Test("--export jsonl: one object per line, keys in a fixed order, labels as an object")
+    func exportsJSONLines() async throws {
+        let result = try await PerftopProcess.run(["--export", "jsonl", "--count", "2", "--interval", "0.3"])
+        #expect(result.status == 0, "stderr: \(result.standardError)")
+        let lines = result.standardOutput.split(separator: "\n")
+        #expect(!lines.isEmpty)
+        var timestamps: Set<String> = []
+        for line in lines {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            #expect(object["labels"] is [String: Any])
+            timestamps.insert(try #require(object["timestamp"] as? String))
+            let keys = ["\"timestamp\":", ",\"source\":", ",\"metric\":", ",\"labels\":{", ",\"value\":"]
+            let offsets = keys.compactMap { line.range(of: $0)?.lowerBound }
+            #expect(offsets.count == keys.count && offsets == offsets.sorted(), "key order: \(line)")
+        }
+        #expect(timestamps.count == 2)
+        #expect(lines.contains { $0.contains(#""metric":"node_cpu_seconds_total","labels":{"mode":"idle"}"#) })
+        #expect(lines.contains { $0.contains(#""metric":"perftop_cpu_busy_percent""#) })
+    }
+
+    /// The distinct timestamps (rounds) of a CSV export.
+    private static func rounds(_ output: String) -> Int {
+        Set(output.split(separator: "\n").dropFirst().map { Self.fields($0)[0] }).count
+    }
+
+    @Test("--duration with --count: whichever comes first ends the export")
+    func duration() async throws {
+        let counted = try await PerftopProcess.run(
+            ["--export", "csv", "--duration", "30", "--count", "2", "--interval", "0.2"]
+        )
+        #expect(counted.status == 0, "stderr: \(counted.standardError)")
+        #expect(Self.rounds(counted.standardOutput) == 2)
+        let timed = try await PerftopProcess.run(
+            ["--export", "csv", "--duration", "0.6", "--count", "1000", "--interval", "0.2"]
+        )
+        #expect(timed.status == 0, "stderr: \(timed.standardError)")
+        #expect((1...3).contains(Self.rounds(timed.standardOutput)))
+    }
+
+    @Test("--duration shorter than --interval, or --once with --count, is a usage error")
+    func durationUsage() async throws {
+        let short = try await PerftopProcess.run(["--export", "csv", "--duration", "0.5", "--interval", "1"])
+        #expect(short.status == 64)
+        #expect(short.standardError.hasPrefix("perftop: --duration 0.5 is shorter than --interval 1.0"))
+        let once = try await PerftopProcess.run(["--once", "--count", "2"])
+        #expect(once.status == 64)
+        #expect(once.standardError.split(separator: "\n").count == 1)
+    }
+
+    @Test("--once with /proc: one round, exit 0; without --export the dashboard as text")
+    func onceWithProc() async throws {
+        let csv = try await PerftopProcess.run(["--once", "--export", "csv", "--interval", "0.2"])
+        #expect(csv.status == 0, "stderr: \(csv.standardError)")
+        #expect(Self.rounds(csv.standardOutput) == 1)
+        #expect(csv.standardError.isEmpty)
+        let text = try await PerftopProcess.run(["--once", "--interval", "0.2"])
+        #expect(text.status == 0, "stderr: \(text.standardError)")
+        #expect(text.standardOutput.contains("Memory"))
+        #expect(text.standardOutput.contains("Allocation churn"))
+        #expect(!text.standardOutput.contains("\u{1B}"), "no escape sequences in the text snapshot")
+    }
+
+    @Test("--once with a missing --attach socket: exit 1, one line naming it")
+    func onceWithMissingSocket() async throws {
+        let result = try await PerftopProcess.run(["--once", "--attach", "/tmp/perftop-e2e-missing.sock"])
+        #expect(result.status == 1)
+        #expect(result.standardError.split(separator: "\n").count == 1)
+        #expect(result.standardError.contains("/tmp/perftop-e2e-missing.sock"))
+    }
+
+    @Test("--once with an agent that is down: the other sources are written, the down one named, exit 1")
+    func onceWithDownAgent() async throws {
+        let directory = try PerftopProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let socket = directory + "/gone.sock"
+        try Self.leaveStaleSocket(at: socket)
+        let result = try await PerftopProcess.run(
+            ["--once", "--export", "csv", "--attach", socket, "--interval", "0.2"]
+        )
+        #expect(result.status == 1)
+        let errors = result.standardError.split(separator: "\n")
+        #expect(errors.count == 1)
+        #expect(errors.first?.hasPrefix("perftop: agent:\(socket): ") == true, "stderr: \(result.standardError)")
+        #expect(result.standardOutput.contains(",proc,node_memory_MemAvailable_bytes,"))
+    }
+
+    /// A socket file nobody listens on, as a crashed agent leaves it: connecting is refused.
+    private static func leaveStaleSocket(at path: String) throws {
+        let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        #expect(descriptor >= 0)
+        defer { close(descriptor) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            buffer.copyBytes(from: path.utf8)
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        #expect(bound == 0)
+    }
+
+    @Test("--output: the file appears only complete; SIGTERM mid-run ends it with whole rounds, exit 0")
+    func outputIsAtomic() async throws {
+        let directory = try PerftopProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/trend.csv"
+        let exporter = try PerftopProcess.start(["--export", "csv", "--interval", "0.2", "--output", path])
+        let partial = { () -> String? in
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+            return names.first { $0.hasSuffix(".partial") }.map { directory + "/" + $0 }
+        }
+        #expect(
+            await PerftopProcess.eventually {
+                guard let temporary = partial() else {
+                    return false
+                }
+                let text = (try? String(contentsOfFile: temporary, encoding: .utf8)) ?? ""
+                return Set(text.split(separator: "\n").dropFirst().map { Self.fields($0)[0] }).count >= 2
+            }
+        )
+        #expect(!FileManager.default.fileExists(atPath: path), "the destination appears only when done")
+        #expect(await PerftopProcess.stop(exporter) == 0)
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.hasPrefix("timestamp,source,metric,labels,value\n"))
+        #expect(text.hasSuffix("\n"))
+        #expect(text.split(separator: "\n").allSatisfy { Self.fields($0).count == 5 })
+        #expect(Self.rounds(text) >= 2)
+        #expect(partial() == nil, "no temporary file left")
+    }
+
+    @Test("--output with --count writes the file and nothing to standard output")
+    func outputWithCount() async throws {
+        let directory = try PerftopProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/trend.jsonl"
+        let result = try await PerftopProcess.run(
+            ["--export", "jsonl", "--count", "1", "--interval", "0.2", "--output", path]
+        )
+        #expect(result.status == 0, "stderr: \(result.standardError)")
+        #expect(result.standardOutput.isEmpty)
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        #expect(!lines.isEmpty && lines.allSatisfy { $0.hasPrefix("{\"timestamp\":") })
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory) == ["trend.jsonl"])
     }
 }

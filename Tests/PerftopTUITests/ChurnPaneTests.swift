@@ -51,6 +51,44 @@ struct ChurnPaneTests {
         #expect(ChurnPane.format(ChurnReadout(measure: "heap growth", value: -512, unit: .bytesPerSecond)) == "-512B/s")
     }
 
+    /// A Go service and a JVM service, as DashboardModel derives them from their runtimes' names.
+    static let runtimes = DashboardModel(
+        timestamp: 1_700_000_000,
+        interval: 1,
+        sources: [SourceStatus(name: "go", state: .ok), SourceStatus(name: "jvm", state: .ok)],
+        churn: [
+            ChurnView(
+                source: "go",
+                origin: "Go runtime (go_memstats)",
+                readouts: [
+                    ChurnReadout(measure: "GC collections", value: 2, unit: .perSecond),
+                    ChurnReadout(measure: "GC pause p95", value: 0.00125, unit: .seconds),
+                    ChurnReadout(measure: "allocated", value: 128_000, unit: .bytesPerSecond),
+                ]
+            ),
+            ChurnView(
+                source: "jvm",
+                origin: "JVM (Micrometer jvm_gc)",
+                readouts: [
+                    ChurnReadout(measure: "GC collections", value: 20, unit: .perSecond),
+                    ChurnReadout(measure: "GC pause mean", value: nil, unit: .seconds),
+                ]
+            ),
+        ]
+    )
+
+    @Test("GC runtimes: the runtime named, collections per second and pauses in seconds, a dash without a value")
+    func runtimes() {
+        let grid = TestModels.render(ChurnPane(), Self.runtimes, width: 80, height: 24)
+        #expect(grid.line(1).contains("go from Go runtime (go_memstats)"))
+        #expect(grid.line(2).contains("  GC collections          2.00/s"))
+        #expect(grid.line(3).contains("  GC pause p95            1.25ms"))
+        #expect(grid.line(4).contains("  allocated             125KiB/s"))
+        #expect(grid.line(5).contains("jvm from JVM (Micrometer jvm_gc)"))
+        #expect(grid.line(6).contains("  GC collections          20.0/s"))
+        #expect(grid.line(7).contains("  GC pause mean                –"))
+    }
+
     @Test("no churn readouts: the pane says why")
     func noData() {
         let text = TestModels.render(ChurnPane(), TestModels.empty, width: 80, height: 24).text

@@ -21,20 +21,40 @@ public final class Collector: Sendable {
         public var maximumSeriesPerSource: Int
         /// A failing source whose last good poll is older than this is shown as down rather than stale.
         public var staleLimit: Duration
+        /// The longest a failing source waits between polls; the wait starts at ``interval`` and
+        /// doubles with each failure in a row (see ``Backoff``).
+        public var maximumBackoff: Duration
+        /// The parse budget: the most samples one poll may return. A poll over it fails with
+        /// `too many samples: N (budget M)` and its samples are not stored. Parsing itself runs inside
+        /// the poll, so it also counts against ``timeout``.
+        public var maximumSamplesPerPoll: Int
 
-        /// Creates a configuration; the timeout is clamped to the interval.
+        /// Creates a configuration; the timeout is clamped to the interval, the backoff cap to at least the interval.
+        ///
+        /// - Parameters:
+        ///   - interval: time between the starts of two rounds.
+        ///   - timeout: the longest one poll may take; the interval by default.
+        ///   - retention: points kept per series.
+        ///   - maximumSeriesPerSource: series kept per source.
+        ///   - staleLimit: how long a failing source is stale before it is down; ten intervals by default.
+        ///   - maximumBackoff: the cap on the wait between polls of a failing source; 30 s by default.
+        ///   - maximumSamplesPerPoll: the parse budget in samples per poll; 1,000,000 by default.
         public init(
             interval: Duration = .seconds(1),
             timeout: Duration? = nil,
             retention: Int = 300,
             maximumSeriesPerSource: Int = 10_000,
-            staleLimit: Duration? = nil
+            staleLimit: Duration? = nil,
+            maximumBackoff: Duration = .seconds(30),
+            maximumSamplesPerPoll: Int = 1_000_000
         ) {
             self.interval = interval
             self.timeout = min(timeout ?? interval, interval)
             self.retention = retention
             self.maximumSeriesPerSource = maximumSeriesPerSource
             self.staleLimit = staleLimit ?? interval * 10
+            self.maximumBackoff = max(maximumBackoff, interval)
+            self.maximumSamplesPerPoll = maximumSamplesPerPoll
         }
     }
 
@@ -44,8 +64,11 @@ public final class Collector: Sendable {
         public var source: String
         /// The samples read, or nil when the poll failed.
         public var samples: [Sample]?
-        /// Why the poll failed, or nil when it succeeded.
+        /// Why the poll failed, or nil when it succeeded. A skipped source repeats its last reason.
         public var failure: String?
+        /// True when the source was not polled this round: it is backing off after failures, or its
+        /// previous poll has not returned yet.
+        public var skipped = false
     }
 
     /// What one round produced: the time it read at, each feed's result and the model built from them.
@@ -62,11 +85,15 @@ public final class Collector: Sendable {
         var lastSuccess: Double?
         var lastFailure: String?
         var polled = false
+        var backoff: Backoff
+        var truncated = false
+        /// A poll was started and has not returned (it may have been abandoned at its deadline).
+        var running = false
     }
 
     private struct State {
         var store: SeriesStore
-        var health: [String: FeedHealth] = [:]
+        var health: [String: FeedHealth]
         var model: DashboardModel
         var lastSelfCPU: (time: Double, seconds: Double)?
     }
@@ -107,6 +134,20 @@ public final class Collector: Sendable {
                     retention: configuration.retention,
                     maximumSeriesPerSource: configuration.maximumSeriesPerSource
                 ),
+                health: Dictionary(
+                    feeds.map {
+                        (
+                            $0.name,
+                            FeedHealth(
+                                backoff: Backoff(
+                                    initial: configuration.interval,
+                                    maximum: configuration.maximumBackoff
+                                )
+                            )
+                        )
+                    },
+                    uniquingKeysWith: { first, _ in first }
+                ),
                 model: initialModel
             )
         )
@@ -126,50 +167,57 @@ public final class Collector: Sendable {
 
     // MARK: - Collecting
 
-    /// Polls every feed once, concurrently, records what they returned and rebuilds the model.
+    /// Polls every due feed once, concurrently, records what they returned and rebuilds the model.
     ///
-    /// Returns after every feed has answered or reached its deadline, so at most about
-    /// ``Configuration/timeout`` after it started.
+    /// A feed is not polled (its result is ``FeedResult/skipped``) while it backs off after failures,
+    /// or while its previous poll is still running past its deadline, so a hung source holds at most
+    /// one task. Returns after every polled feed has answered or reached its deadline, so at most
+    /// about ``Configuration/timeout`` after it started.
     @discardableResult
     public func collectOnce() async -> Round {
         let clock = ContinuousClock()
         let started = clock.now
         let time = self.now()
-        let timeout = self.configuration.timeout
-        let processor = self.processor
+        let configuration = self.configuration
+        let due = self.startPolls(at: time)
         let results = await withTaskGroup(of: (Int, FeedResult).self) { group in
             for (index, feed) in self.feeds.enumerated() {
+                guard due[index] else {
+                    continue
+                }
                 group.addTask {
-                    do {
-                        let samples = try await processor.submit {
-                            try await withDeadline(timeout) { try await feed.poll(timeout: timeout) }
-                        }
-                        return (index, FeedResult(source: feed.name, samples: samples, failure: nil))
-                    } catch {
-                        return (index, FeedResult(source: feed.name, samples: nil, failure: Self.reason(for: error)))
-                    }
+                    (index, await self.poll(feed, configuration: configuration))
                 }
             }
             var ordered = [FeedResult?](repeating: nil, count: self.feeds.count)
             for await (index, result) in group {
                 ordered[index] = result
             }
-            return ordered.compactMap { $0 }
+            return ordered
         }
         let collectSeconds = (clock.now - started).seconds
         let selfCPU = try? ProcessStatistics.read()
-        let model = self.state.withLock { state -> DashboardModel in
-            for result in results {
-                var health = state.health[result.source, default: FeedHealth()]
+        let (model, all) = self.state.withLock { state -> (DashboardModel, [FeedResult]) in
+            var all: [FeedResult] = []
+            for (index, feed) in self.feeds.enumerated() {
+                var health = state.health[feed.name] ?? self.freshHealth()
+                guard let result = results[index] else {
+                    all.append(FeedResult(source: feed.name, samples: nil, failure: health.lastFailure, skipped: true))
+                    continue
+                }
+                all.append(result)
                 health.polled = true
                 if let samples = result.samples {
                     state.store.record(source: result.source, samples: samples, at: time)
                     health.lastSuccess = time
                     health.lastFailure = nil
+                    health.truncated = state.store.droppedSeries(source: result.source) > 0
+                    health.backoff.recordSuccess()
                 } else {
                     health.lastFailure = result.failure
+                    health.backoff.recordFailure(at: time)
                 }
-                state.health[result.source] = health
+                state.health[feed.name] = health
             }
             var cpuPercent: Double?
             if let selfCPU {
@@ -181,16 +229,14 @@ public final class Collector: Sendable {
             }
             state.model = DashboardModel(
                 store: state.store,
-                sources: self.feeds.map {
-                    SourceStatus(name: $0.name, state: self.sourceState(state.health[$0.name], at: time))
-                },
+                sources: self.feeds.map { self.status(of: $0.name, health: state.health[$0.name], at: time) },
                 timestamp: time,
-                interval: self.configuration.interval.seconds,
+                interval: configuration.interval.seconds,
                 selfCost: SelfCost(collectSeconds: collectSeconds, cpuPercent: cpuPercent)
             )
-            return state.model
+            return (state.model, all)
         }
-        return Round(time: time, results: results, model: model)
+        return Round(time: time, results: all, model: model)
     }
 
     /// Collects a round every ``Configuration/interval`` until the calling task is cancelled.
@@ -210,19 +256,81 @@ public final class Collector: Sendable {
         }
     }
 
+    // MARK: - Scheduling
+
+    /// Marks the feeds due at `time` as running and returns, per feed, whether to poll it this round.
+    private func startPolls(at time: Double) -> [Bool] {
+        let tolerance = self.configuration.interval.seconds / 2
+        return self.state.withLock { state in
+            self.feeds.map { feed in
+                var health = state.health[feed.name] ?? self.freshHealth()
+                guard !health.running, health.backoff.allows(at: time, tolerance: tolerance) else {
+                    return false
+                }
+                health.running = true
+                state.health[feed.name] = health
+                return true
+            }
+        }
+    }
+
+    /// Polls one feed on the processor under its deadline and checks the result against the parse budget.
+    private func poll(_ feed: any Feed, configuration: Configuration) async -> FeedResult {
+        let start = PollStart()
+        do {
+            let samples = try await self.processor.submit {
+                start.started.store(true, ordering: .relaxed)
+                return try await withDeadline(configuration.timeout) {
+                    defer { self.finishPoll(of: feed.name) }
+                    return try await feed.poll(timeout: configuration.timeout)
+                }
+            }
+            guard samples.count <= configuration.maximumSamplesPerPoll else {
+                let reason = "too many samples: \(samples.count) (budget \(configuration.maximumSamplesPerPoll))"
+                return FeedResult(source: feed.name, samples: nil, failure: reason)
+            }
+            return FeedResult(source: feed.name, samples: samples, failure: nil)
+        } catch {
+            if !start.started.load(ordering: .relaxed) {
+                self.finishPoll(of: feed.name)
+            }
+            return FeedResult(source: feed.name, samples: nil, failure: Self.reason(for: error))
+        }
+    }
+
+    /// Records that a poll of `source` returned, even one abandoned at its deadline long ago.
+    private func finishPoll(of source: String) {
+        self.state.withLock { $0.health[source]?.running = false }
+    }
+
+    private func freshHealth() -> FeedHealth {
+        FeedHealth(backoff: Backoff(initial: self.configuration.interval, maximum: self.configuration.maximumBackoff))
+    }
+
     // MARK: - Source states
 
-    private func sourceState(_ health: FeedHealth?, at time: Double) -> SourceState {
+    private func status(of name: String, health: FeedHealth?, at time: Double) -> SourceStatus {
         guard let health, health.polled else {
-            return .pending
+            return SourceStatus(name: name, state: .pending)
         }
-        guard let failure = health.lastFailure else {
-            return .ok
+        let state: SourceState
+        if let failure = health.lastFailure {
+            if let lastSuccess = health.lastSuccess, time - lastSuccess <= self.configuration.staleLimit.seconds {
+                state = .stale(age: time - lastSuccess, reason: failure)
+            } else {
+                state = .down(reason: failure)
+            }
+        } else {
+            state = .ok
         }
-        if let lastSuccess = health.lastSuccess, time - lastSuccess <= self.configuration.staleLimit.seconds {
-            return .stale(age: time - lastSuccess, reason: failure)
-        }
-        return .down(reason: failure)
+        let retryIn = health.backoff.remaining(at: time)
+        return SourceStatus(
+            name: name,
+            state: state,
+            lastSuccess: health.lastSuccess,
+            truncatedToSeries: health.truncated ? self.configuration.maximumSeriesPerSource : nil,
+            retryIn: health.lastFailure != nil && retryIn > self.configuration.interval.seconds ? retryIn : nil
+        )
     }
 
     private static func reason(for error: any Error) -> String {
@@ -235,4 +343,10 @@ public final class Collector: Sendable {
             return String(describing: error).split(separator: "\n").first.map(String.init) ?? "error"
         }
     }
+}
+
+/// Whether a poll's job started on the processor: if it never did (rejected or cancelled while queued),
+/// nothing else will clear the source's running mark.
+private final class PollStart: Sendable {
+    let started = Atomic<Bool>(false)
 }

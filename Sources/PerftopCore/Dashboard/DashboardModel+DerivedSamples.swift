@@ -40,6 +40,7 @@ extension DashboardModel {
                 switch readout.unit {
                 case .perSecond: add(churn.source, "perftop_churn_per_second", labels, readout.value)
                 case .bytesPerSecond: add(churn.source, "perftop_churn_bytes_per_second", labels, readout.value)
+                case .seconds: add(churn.source, "perftop_churn_seconds", labels, readout.value)
                 case .bytes: break
                 }
             }

@@ -48,16 +48,16 @@ extension DashboardModel {
 }
 
 /// The series of one source, grouped by the label that names a cache, processor or distribution.
-private struct SourceView {
+struct SourceView {
     let store: SeriesStore
     let source: String
 
-    private func series(_ name: String) -> [SeriesStore.Series] {
+    func series(_ name: String) -> [SeriesStore.Series] {
         self.store.series(source: self.source, named: name)
     }
 
     /// The series called `name` whose label `label` is `value`.
-    private func series(_ name: String, _ label: String, _ value: String) -> [SeriesStore.Series] {
+    func series(_ name: String, _ label: String, _ value: String) -> [SeriesStore.Series] {
         self.series(name).filter { $0.id.label(label) == value }
     }
 
@@ -65,7 +65,7 @@ private struct SourceView {
         Array(Set(self.series(name).compactMap { $0.id.label(label) })).sorted()
     }
 
-    private func sumOfRates(_ series: [SeriesStore.Series]) -> Double? {
+    func sumOfRates(_ series: [SeriesStore.Series]) -> Double? {
         let rates = series.compactMap(\.rate)
         return rates.isEmpty ? nil : rates.reduce(0, +)
     }
@@ -247,72 +247,5 @@ private struct SourceView {
             let idle = rates.filter { $0.0 == "idle" || $0.0 == "iowait" }.reduce(0) { $0 + $1.1 }
             memory.systemCPUBusyPercent = (total - idle) / total * 100
         }
-    }
-
-    func processMemory() -> ProcessMemoryView? {
-        let resident = self.series("process_resident_memory_bytes").first
-        let heap = self.series("process_heap_in_use_bytes").first?.latest
-        guard resident != nil || heap != nil else {
-            return nil
-        }
-        return ProcessMemoryView(
-            source: self.source,
-            residentBytes: resident?.latest,
-            heapInUseBytes: heap,
-            residentHistory: resident.map { $0.points.map(\.value) } ?? []
-        )
-    }
-
-    // MARK: - Allocation churn
-
-    /// The best churn measure the source has: exact allocator counters, else minor faults; plus the
-    /// heap in use and its growth where reported. Nil when the source reports none of them.
-    func churn() -> ChurnView? {
-        let info = self.series("perfkit_allocation_counters_info").filter { $0.latest == 1 }
-        let counterSources = Set(info.compactMap { $0.id.label("source") })
-        let rate = { (name: String) in self.series(name).first?.rate }
-        let allocations = self.series("allocs_total").first
-        let faults = self.series("process_minor_faults_total").first
-        let heap = self.series("process_heap_in_use_bytes").first
-        let exact = counterSources.contains("interposer") || allocations != nil
-        var origins: [String] = []
-        var readouts: [ChurnReadout] = []
-        if exact {
-            origins.append(counterSources.contains("interposer") ? "exact: malloc interposer" : "allocator counters")
-            readouts += [
-                ChurnReadout(measure: "allocations", value: allocations?.rate, unit: .perSecond),
-                ChurnReadout(measure: "frees", value: rate("frees_total"), unit: .perSecond),
-                ChurnReadout(measure: "allocated", value: rate("alloc_bytes_total"), unit: .bytesPerSecond),
-                ChurnReadout(measure: "freed", value: rate("freed_bytes_total"), unit: .bytesPerSecond),
-            ]
-        }
-        if heap != nil {
-            origins.append(counterSources.contains("mallinfo2") ? "glibc mallinfo2" : "heap gauge")
-        }
-        if !exact, let faults {
-            origins.append("/proc minor faults")
-            readouts.append(ChurnReadout(measure: "minor faults", value: faults.rate, unit: .perSecond))
-        }
-        if let heap {
-            readouts += [
-                ChurnReadout(measure: "heap in use", value: heap.latest, unit: .bytes),
-                ChurnReadout(measure: "heap growth", value: Self.change(of: heap), unit: .bytesPerSecond),
-            ]
-        }
-        guard !readouts.isEmpty else {
-            return nil
-        }
-        return ChurnView(source: self.source, origin: origins.joined(separator: " + "), readouts: readouts)
-    }
-
-    /// The per-second change of a gauge between its last two points (negative when it shrank).
-    static func change(of gauge: SeriesStore.Series) -> Double? {
-        guard gauge.points.count >= 2 else {
-            return nil
-        }
-        let earlier = gauge.points[gauge.points.count - 2]
-        let later = gauge.points[gauge.points.count - 1]
-        let elapsed = later.time - earlier.time
-        return elapsed > 0 ? (later.value - earlier.value) / elapsed : nil
     }
 }

@@ -51,34 +51,6 @@ public struct DashboardModel: Sendable, Equatable {
     }
 }
 
-// MARK: - Sources
-
-/// A source's name and whether its last poll worked.
-public struct SourceStatus: Sendable, Equatable {
-    /// The source's name as shown on screen, e.g. `proc` or `agent:/tmp/a.sock`.
-    public var name: String
-    /// The source's state.
-    public var state: SourceState
-
-    /// Creates a source status.
-    public init(name: String, state: SourceState) {
-        self.name = name
-        self.state = state
-    }
-}
-
-/// Whether a source is delivering data.
-public enum SourceState: Sendable, Equatable {
-    /// Not polled yet.
-    case pending
-    /// The last poll succeeded.
-    case ok
-    /// Recent polls failed, but data from `age` seconds ago is still shown; `reason` says why.
-    case stale(age: Double, reason: String)
-    /// The source delivers nothing; `reason` says why (e.g. `connection refused`).
-    case down(reason: String)
-}
-
 // MARK: - Panes
 
 /// One cache's hit rate and traffic.
@@ -294,7 +266,7 @@ public struct ProcessMemoryView: Sendable, Equatable {
 public struct ChurnView: Sendable, Equatable {
     /// The source that reported it.
     public var source: String
-    /// Where the numbers come from, e.g. `exact: malloc interposer` or `/proc minor faults`.
+    /// Where the numbers come from, e.g. `exact: malloc interposer`, `Go runtime (go_memstats)` or `/proc minor faults`.
     public var origin: String
     /// The readouts, most telling first.
     public var readouts: [ChurnReadout]
@@ -317,9 +289,11 @@ public struct ChurnReadout: Sendable, Equatable {
         case bytesPerSecond
         /// Bytes, e.g. the heap in use.
         case bytes
+        /// Seconds, e.g. a GC pause.
+        case seconds
     }
 
-    /// What is counted, e.g. `allocations`, `allocated`, `minor faults` or `heap in use`.
+    /// What is counted, e.g. `allocations`, `allocated`, `minor faults`, `heap in use`, `GC collections` or `GC pause p95`.
     public var measure: String
     /// The value, over the last interval for rates; nil without enough points.
     public var value: Double?

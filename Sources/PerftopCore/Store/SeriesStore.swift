@@ -102,17 +102,42 @@ public struct SeriesStore: Sendable {
 
     /// Appends one poll's samples from `source`, all read at `time`.
     ///
-    /// Cost: O(samples) amortised; the oldest point of a full series is dropped.
+    /// A counter value that is negative, NaN or infinite is a lying source, not a count: it is not
+    /// recorded, so it can never turn into a negative or endless rate. When the source is at its
+    /// series cap and reports new series, series it no longer reports make room first (those read
+    /// longest ago go first); what still does not fit is dropped and counted in
+    /// ``droppedSeries(source:)``.
+    ///
+    /// Cost: O(samples) amortised; the oldest point of a full series is dropped. Making room costs
+    /// O(series log series) for the source, and only when it is over its cap.
     public mutating func record(source: String, samples: [Sample], at time: Double) {
         var series = self.seriesBySource[source, default: [:]]
-        var dropped = 0
+        var fresh: [Sample] = []
         for sample in samples {
+            guard sample.kind != .counter || (sample.value.isFinite && sample.value >= 0) else {
+                continue
+            }
+            let id = sample.seriesID
+            guard var existing = series[id] else {
+                fresh.append(sample)
+                continue
+            }
+            existing.kind = sample.kind
+            if existing.points.count >= self.retention {
+                existing.points.removeFirst()
+            }
+            existing.points.append(Point(time: time, value: sample.value))
+            series[id] = existing
+        }
+        let freshCount = Set(fresh.lazy.map(\.seriesID)).count
+        if series.count + freshCount > self.maximumSeriesPerSource {
+            let excess = series.count + freshCount - self.maximumSeriesPerSource
+            Self.evictUnreported(from: &series, count: excess, at: time)
+        }
+        var dropped = 0
+        for sample in fresh {
             let id = sample.seriesID
             if var existing = series[id] {
-                existing.kind = sample.kind
-                if existing.points.count >= self.retention {
-                    existing.points.removeFirst()
-                }
                 existing.points.append(Point(time: time, value: sample.value))
                 series[id] = existing
             } else if series.count < self.maximumSeriesPerSource {
@@ -126,6 +151,16 @@ public struct SeriesStore: Sendable {
         self.lastRecordBySource[source] = time
     }
 
+    /// Removes up to `count` series that were not reported at `time`, those read longest ago first.
+    private static func evictUnreported(from series: inout [SeriesID: Series], count: Int, at time: Double) {
+        let unreported = series.values
+            .compactMap { entry in entry.points.last.flatMap { $0.time < time ? (entry.id, $0.time) : nil } }
+            .sorted { $0.1 < $1.1 }
+        for (id, _) in unreported.prefix(count) {
+            series[id] = nil
+        }
+    }
+
     // MARK: - Reading
 
     /// The sources that have reported at least once, sorted by name.
@@ -133,7 +168,8 @@ public struct SeriesStore: Sendable {
         self.seriesBySource.keys.sorted()
     }
 
-    /// How many series of `source`'s last poll were dropped because it was over its series cap.
+    /// How many series of `source`'s last poll were dropped because it was over its series cap; the
+    /// collector shows a non-zero count as `truncated to N series`.
     public func droppedSeries(source: String) -> Int {
         self.droppedBySource[source] ?? 0
     }

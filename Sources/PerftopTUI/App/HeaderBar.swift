@@ -16,7 +16,7 @@ enum HeaderBar {
         }
         for source in model.sources {
             let state = self.state(source.state)
-            left += [(separator, .border), (source.name, .normal), (" ", .normal), state]
+            left += [(separator, .border), (source.name, .normal), (" ", .normal), state] + self.notes(source)
         }
         left += [(separator, .border), ("every " + self.interval(model.interval), .dim)]
         let cost = model.selfCost
@@ -56,6 +56,18 @@ enum HeaderBar {
         case .down(let reason):
             ("down: " + reason, .critical)
         }
+    }
+
+    /// What follows a source's state: `, truncated to N series` and `, retry in Ns` when they apply.
+    static func notes(_ source: SourceStatus) -> [Segment] {
+        var notes: [Segment] = []
+        if let series = source.truncatedToSeries {
+            notes.append((", truncated to \(series) series", .warning))
+        }
+        if let retryIn = source.retryIn, retryIn.isFinite {
+            notes.append((", retry in \(Int(retryIn.rounded(.up)))s", .dim))
+        }
+        return notes
     }
 
     /// `1s`, `2s`, `500ms`, `1.50s`.

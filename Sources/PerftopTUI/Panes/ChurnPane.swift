@@ -1,7 +1,8 @@
 import PerftopCore
 
-/// Allocation churn of every source: a line (wrapped when narrow) naming where the numbers come from (exact allocator
-/// counters, glibc mallinfo2, or /proc minor faults as a stand-in), then one line per readout:
+/// Allocation churn of every source: a line (wrapped when narrow) naming where the numbers come from (a GC
+/// runtime such as `Go runtime (go_memstats)`, exact allocator counters, glibc mallinfo2, or /proc minor
+/// faults as a stand-in), then one line per readout: GC collections per second and pauses,
 /// allocations, frees and bytes per second, or minor faults per second, and the heap in use with
 /// its growth.
 public struct ChurnPane: Pane {
@@ -64,6 +65,7 @@ public struct ChurnPane: Pane {
         case .perSecond: UnitFormat.rate(readout.value)
         case .bytesPerSecond: UnitFormat.byteRate(readout.value)
         case .bytes: UnitFormat.bytes(readout.value)
+        case .seconds: UnitFormat.seconds(readout.value)
         }
     }
 }

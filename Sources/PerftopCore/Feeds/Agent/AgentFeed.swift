@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOPosix
 import PerfKit
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -13,15 +14,19 @@ import PerfKit
 
 /// A running PerfKit agent, read through its Unix domain socket (`perftop --attach PATH`).
 ///
-/// Each poll opens a fresh connection, sends `{"request":"snapshot"}` and a newline, reads one line back
-/// and decodes it with ``Snapshot/decode(jsonLine:)`` (see docs/protocol.md). Because no connection
-/// outlives a poll, an agent that restarts is picked up at the next poll with no reconnection logic.
-/// The agent's samples are returned as they are; the collector labels them by source.
+/// Each poll sends `{"request":"snapshot"}` and a newline, reads one line back and decodes it with
+/// ``Snapshot/decode(jsonLine:)`` (see docs/protocol.md). The connection is opened at the first poll
+/// and reused by the next ones. When it breaks (the agent restarted), the poll that notices opens a
+/// new one at once; when connecting fails, further attempts wait with capped exponential backoff
+/// (``reconnectBackoff``), and polls in between fail at once with the last reason. A snapshot of
+/// another schema version is refused: `schema perftop.snapshot v2 not supported (this perftop reads v1)`.
 ///
 /// Bounds: the whole poll (connect, write, read) finishes within its timeout, and the answer is limited
-/// to ``maximumResponseBytes``. The I/O runs on a SwiftNIO event loop, never on a cooperative thread;
-/// decoding the line (linear in its length) runs on the caller's task.
-public struct AgentFeed: Feed {
+/// to ``maximumResponseBytes``; after a timeout or an over-long answer the connection is closed, so a
+/// late answer is never read as the next one. The I/O runs on a SwiftNIO event loop, never on a
+/// cooperative thread; decoding the line (linear in its length) runs on the caller's task. One poll
+/// runs at a time; a second concurrent one fails with `previous poll still running`.
+public final class AgentFeed: Feed {
     /// `agent:PATH`.
     public let name: String
     /// The socket's path.
@@ -29,38 +34,80 @@ public struct AgentFeed: Feed {
     /// The longest answer line accepted, without its newline; a longer one fails the poll.
     public let maximumResponseBytes: Int
     private let eventLoopGroup: any EventLoopGroup
+    private let now: @Sendable () -> Double
+    private let connection: Mutex<ConnectionState>
+    /// Connection attempts made so far; tests read it to see reuse and backoff.
+    let connectAttempts = Atomic<Int>(0)
 
     /// The request line every poll sends, newline included.
     static let request = AgentProtocol.snapshotRequest + "\n"
     /// The longest agent-supplied error reason shown; longer ones are cut.
     static let maximumReasonLength = 200
 
+    /// The open connection, if any, and the backoff between failed connection attempts.
+    private struct ConnectionState {
+        var channel: (any Channel)?
+        var reader: NIOLoopBound<LineReader>?
+        var backoff: Backoff
+        var lastConnectFailure: FeedError?
+    }
+
     /// Creates a feed for the agent listening at `path`. Nothing is opened until the first poll.
     ///
     /// - Parameters:
     ///   - path: the agent's Unix domain socket.
     ///   - maximumResponseBytes: the longest answer line accepted; 8 MiB by default.
+    ///   - reconnectBackoff: the wait after a failed connection attempt, doubling per failure up to its
+    ///     cap; 0.5 s to 10 s by default.
     ///   - eventLoopGroup: where the connection's I/O runs; NIO's shared group by default.
+    ///   - now: a monotonic clock in seconds for the backoff; injected by tests.
     public init(
         path: String,
         maximumResponseBytes: Int = 8 << 20,
-        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        reconnectBackoff: Backoff = Backoff(initial: .milliseconds(500), maximum: .seconds(10)),
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        now: @escaping @Sendable () -> Double = AgentFeed.monotonicSeconds
     ) {
         self.name = "agent:" + path
         self.path = path
         self.maximumResponseBytes = maximumResponseBytes
         self.eventLoopGroup = eventLoopGroup
+        self.now = now
+        self.connection = Mutex(ConnectionState(backoff: reconnectBackoff))
     }
+
+    deinit {
+        self.connection.withLock { $0.channel?.close(promise: nil) }
+    }
+
+    /// Seconds on a monotonic clock since an arbitrary origin: the default clock of the reconnect backoff.
+    public static let monotonicSeconds: @Sendable () -> Double = {
+        let origin = ContinuousClock.now
+        return { (ContinuousClock.now - origin).seconds }
+    }()
 
     /// Asks the agent for a snapshot and returns its samples.
     ///
     /// - Throws: ``FeedError`` with a short reason: `no such socket: PATH`, `not a socket: PATH`,
     ///   `connection refused`, `permission denied`, `timeout after 1.0s`, `response larger than N bytes`,
-    ///   `connection closed before a full line`, a ``SnapshotDecodingError`` description, or the reason
-    ///   of the agent's own error answer.
+    ///   `connection closed before a full line`, `schema perftop.snapshot v2 not supported (this perftop
+    ///   reads v1)`, another ``SnapshotDecodingError`` description, or the reason of the agent's own
+    ///   error answer.
     public func poll(timeout: Duration) async throws -> [Sample] {
-        let line = try await self.fetchLine(timeout: timeout)
+        let line = try await self.exchange(timeout: timeout)
         return try Self.decode(line: line).samples
+    }
+
+    /// Closes the connection, if one is open; the next poll opens a new one.
+    public func disconnect() {
+        let channel = self.connection.withLock { state in
+            defer {
+                state.channel = nil
+                state.reader = nil
+            }
+            return state.channel
+        }
+        channel?.close(promise: nil)
     }
 
     /// Checks that `path` names an existing Unix domain socket, as the CLI does before starting.
@@ -90,36 +137,130 @@ public struct AgentFeed: Feed {
 // MARK: - Connection
 
 extension AgentFeed {
-    /// Connects, sends the request and returns the first answer line without its newline.
-    private func fetchLine(timeout: Duration) async throws -> [UInt8] {
-        let eventLoop = self.eventLoopGroup.next()
-        let promise = eventLoop.makePromise(of: [UInt8].self)
-        let timer = eventLoop.scheduleTask(in: TimeAmount(timeout)) {
-            promise.fail(FeedError.timeout(after: timeout))
+    /// Sends the request on the open connection (or a new one) and returns the answer line without its
+    /// newline. A reused connection found broken is replaced once, within the same poll.
+    private func exchange(timeout: Duration) async throws -> [UInt8] {
+        let deadline = ContinuousClock.now + timeout
+        var (channel, reader, reused) = try await self.openConnection(timeout: timeout)
+        while true {
+            do {
+                return try await self.request(
+                    on: channel,
+                    reader: reader,
+                    timeout: deadline - ContinuousClock.now,
+                    reportedAs: timeout
+                )
+            } catch let error as FeedError where error.isConnectionLoss && reused {
+                self.drop(channel)
+                (channel, reader, reused) = try await self.openConnection(timeout: deadline - ContinuousClock.now)
+            } catch let error as FeedError where error.isBusy {
+                throw error
+            } catch {
+                self.drop(channel)
+                throw error
+            }
         }
-        promise.futureResult.whenComplete { _ in timer.cancel() }
+    }
 
+    /// The open connection, or a new one when there is none and the backoff allows an attempt.
+    private func openConnection(
+        timeout: Duration
+    ) async throws -> (channel: any Channel, reader: NIOLoopBound<LineReader>, reused: Bool) {
+        let time = self.now()
+        let existing = try self.connection.withLock {
+            state throws(FeedError) -> (any Channel, NIOLoopBound<LineReader>)? in
+            if let channel = state.channel, let reader = state.reader, channel.isActive {
+                return (channel, reader)
+            }
+            state.channel = nil
+            state.reader = nil
+            if !state.backoff.allows(at: time), let failure = state.lastConnectFailure {
+                throw failure
+            }
+            return nil
+        }
+        if let (channel, reader) = existing {
+            return (channel, reader, true)
+        }
+        self.connectAttempts.add(1, ordering: .relaxed)
+        do {
+            let (channel, reader) = try await self.connect(timeout: max(timeout, .zero))
+            self.connection.withLock { state in
+                state.channel = channel
+                state.reader = reader
+                state.backoff.recordSuccess()
+                state.lastConnectFailure = nil
+            }
+            return (channel, reader, false)
+        } catch {
+            let failure = error as? FeedError ?? FeedError("\(error)")
+            self.connection.withLock { state in
+                state.backoff.recordFailure(at: time)
+                state.lastConnectFailure = failure
+            }
+            throw failure
+        }
+    }
+
+    private func connect(timeout: Duration) async throws -> (any Channel, NIOLoopBound<LineReader>) {
         let path = self.path
         let limit = self.maximumResponseBytes
-        let connection = ClientBootstrap(group: eventLoop)
-            .connectTimeout(TimeAmount(timeout))
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(LineReader(promise: promise, limit: limit))
+        let eventLoop = self.eventLoopGroup.next()
+        do {
+            let channel = try await ClientBootstrap(group: eventLoop)
+                .connectTimeout(TimeAmount(timeout))
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(LineReader(limit: limit))
+                    }
                 }
-            }
-            .connect(unixDomainSocketPath: path)
-        connection.whenFailure { error in
-            promise.fail(Self.connectFailure(error, path: path, timeout: timeout))
+                .connect(unixDomainSocketPath: path)
+                .get()
+            let reader = try await channel.eventLoop.submit {
+                NIOLoopBound(
+                    try channel.pipeline.syncOperations.handler(type: LineReader.self),
+                    eventLoop: channel.eventLoop
+                )
+            }.get()
+            return (channel, reader)
+        } catch {
+            throw Self.connectFailure(error, path: path, timeout: timeout)
         }
-        promise.futureResult.whenComplete { _ in
-            connection.whenSuccess { channel in channel.close(promise: nil) }
+    }
+
+    /// Sends one request on `channel` and waits for its answer line, at most `timeout`; a timeout is
+    /// reported with the poll's whole timeout, `pollTimeout`.
+    private func request(
+        on channel: any Channel,
+        reader: NIOLoopBound<LineReader>,
+        timeout: Duration,
+        reportedAs pollTimeout: Duration
+    ) async throws -> [UInt8] {
+        let eventLoop = channel.eventLoop
+        let promise = eventLoop.makePromise(of: [UInt8].self)
+        let timer = eventLoop.scheduleTask(in: TimeAmount(max(timeout, .zero))) {
+            promise.fail(FeedError.timeout(after: pollTimeout))
+        }
+        promise.futureResult.whenComplete { _ in timer.cancel() }
+        eventLoop.execute {
+            reader.value.send(promise: promise, on: channel)
         }
         return try await withTaskCancellationHandler {
             try await promise.futureResult.get()
         } onCancel: {
             promise.fail(CancellationError())
         }
+    }
+
+    /// Forgets `channel` if it is the open connection, and closes it.
+    private func drop(_ channel: any Channel) {
+        self.connection.withLock { state in
+            if state.channel === channel {
+                state.channel = nil
+                state.reader = nil
+            }
+        }
+        channel.close(promise: nil)
     }
 
     /// The reason to show for a failed connect.
@@ -145,6 +286,8 @@ extension AgentFeed {
             return FeedError.timeout(after: timeout)
         case SocketAddressError.unixDomainSocketPathTooLong:
             return FeedError("socket path too long: \(path)")
+        case let error as FeedError:
+            return error
         default:
             return FeedError("\(error)")
         }
@@ -159,6 +302,10 @@ extension AgentFeed {
         let data = Data(line)
         do {
             return try Snapshot.decode(jsonLine: data)
+        } catch SnapshotDecodingError.unsupportedVersion(let version) {
+            throw FeedError(
+                "schema \(Snapshot.schemaName) v\(version) not supported (this perftop reads v\(Snapshot.currentVersion))"
+            )
         } catch SnapshotDecodingError.wrongSchema(AgentErrorResponse.schemaName) {
             guard let answer = try? JSONDecoder().decode(AgentErrorResponse.self, from: data) else {
                 throw FeedError("malformed error answer")
@@ -181,79 +328,175 @@ extension AgentFeed {
     }
 }
 
-// MARK: - Timeout reason
+// MARK: - Reasons
 
 extension FeedError {
     /// `timeout after 1.0s`.
     static func timeout(after timeout: Duration) -> FeedError {
         FeedError("timeout after \(timeout.formattedSeconds)s")
     }
+
+    /// The connection went away under a request: the agent restarted or closed it.
+    static let connectionClosed = FeedError("connection closed before a full line")
+    /// The agent reset the connection.
+    static let connectionReset = FeedError("connection reset")
+    /// A second poll started while one was waiting for its answer.
+    static let busy = FeedError("previous poll still running")
+
+    /// Whether the connection was lost, so a fresh one may succeed at once.
+    var isConnectionLoss: Bool {
+        self == .connectionClosed || self == .connectionReset
+    }
+
+    /// Whether the poll was refused because another one is waiting on the connection.
+    var isBusy: Bool {
+        self == .busy
+    }
 }
 
 // MARK: - Line reader
 
-/// Sends the snapshot request when the connection opens, then collects bytes up to the first newline
-/// and completes `promise` with them; fails it when the line outgrows `limit` or the connection closes
-/// first. Lives on one event loop, like every channel handler.
-private final class LineReader: ChannelInboundHandler {
+/// Reads the answer lines of one agent connection: ``send(promise:on:)`` writes a request and
+/// completes `promise` with the next line, without its newline; it fails the promise when the line
+/// outgrows `limit` or the connection closes first. Lives on the connection's event loop, like every
+/// channel handler; the feed reaches it through a `NIOLoopBound`.
+final class LineReader: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
-    private let promise: EventLoopPromise<[UInt8]>
     private let limit: Int
+    private var pending: EventLoopPromise<[UInt8]>?
     private var line: [UInt8] = []
-    private var finished = false
+    private var closed = false
 
-    init(promise: EventLoopPromise<[UInt8]>, limit: Int) {
-        self.promise = promise
+    init(limit: Int) {
         self.limit = limit
     }
 
-    func channelActive(context: ChannelHandlerContext) {
-        let request = context.channel.allocator.buffer(string: AgentFeed.request)
-        context.writeAndFlush(self.wrapOutboundOut(request), promise: nil)
-        context.fireChannelActive()
+    /// Writes the snapshot request and waits for its answer in `promise`.
+    func send(promise: EventLoopPromise<[UInt8]>, on channel: any Channel) {
+        guard !self.closed else {
+            promise.fail(FeedError.connectionClosed)
+            return
+        }
+        guard self.pending == nil else {
+            promise.fail(FeedError.busy)
+            return
+        }
+        self.pending = promise
+        self.line = []
+        promise.futureResult.whenFailure { _ in
+            // A poll that gave up (timeout, cancellation) leaves the stream mid-answer: close it so a
+            // late answer is never read as the next one.
+            channel.close(promise: nil)
+        }
+        let request = channel.allocator.buffer(string: AgentFeed.request)
+        channel.writeAndFlush(request, promise: nil)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard !self.finished else {
+        guard let promise = self.pending else {
+            // An answer nobody asked for: the stream is out of step.
+            context.close(promise: nil)
             return
         }
         let chunk = self.unwrapInboundIn(data).readableBytesView
         if let newline = chunk.firstIndex(of: UInt8(ascii: "\n")) {
             let length = self.line.count + chunk.distance(from: chunk.startIndex, to: newline)
             guard length <= self.limit else {
-                self.finish(context: context, .failure(FeedError("response larger than \(self.limit) bytes")))
+                self.fail(context: context, promise, FeedError("response larger than \(self.limit) bytes"))
                 return
             }
             self.line.append(contentsOf: chunk[..<newline])
-            self.finish(context: context, .success(self.line))
+            let answer = self.line
+            self.pending = nil
+            self.line = []
+            if chunk.index(after: newline) != chunk.endIndex {
+                context.close(promise: nil)
+            }
+            promise.succeed(answer)
         } else if self.line.count + chunk.count > self.limit {
-            self.finish(context: context, .failure(FeedError("response larger than \(self.limit) bytes")))
+            self.fail(context: context, promise, FeedError("response larger than \(self.limit) bytes"))
         } else {
             self.line.append(contentsOf: chunk)
         }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        self.promise.fail(FeedError("connection closed before a full line"))
+        self.closed = true
+        self.pending?.fail(FeedError.connectionClosed)
+        self.pending = nil
+        self.line = []
         context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        let reason: String
-        if let error = error as? IOError, error.errnoCode == ECONNRESET {
-            reason = "connection reset"
+        let failure: FeedError
+        if let error = error as? IOError, error.errnoCode == ECONNRESET || error.errnoCode == EPIPE {
+            failure = .connectionReset
         } else {
-            reason = "\(error)"
+            failure = FeedError("\(error)")
         }
-        self.finish(context: context, .failure(FeedError(reason)))
+        if let promise = self.pending {
+            self.fail(context: context, promise, failure)
+        } else {
+            context.close(promise: nil)
+        }
     }
 
-    private func finish(context: ChannelHandlerContext, _ result: Result<[UInt8], any Error>) {
-        self.finished = true
+    private func fail(context: ChannelHandlerContext, _ promise: EventLoopPromise<[UInt8]>, _ error: FeedError) {
+        self.pending = nil
         self.line = []
-        self.promise.completeWith(result)
+        promise.fail(error)
         context.close(promise: nil)
+    }
+}
+
+// MARK: - Attach patterns
+
+extension AgentFeed {
+    /// The sockets an `--attach` argument names: a socket path as it is, every socket in a directory,
+    /// or every socket a glob pattern (`*`, `?`, `[…]`) matches; sorted, without duplicates.
+    ///
+    /// The pattern is expanded once, when perftop starts: agents whose sockets appear later are not
+    /// picked up until perftop is restarted, while an agent that restarts on a path already matched is
+    /// (see ``AgentFeed``). Cost: one directory listing or one `glob(3)`, and a `stat` per entry.
+    ///
+    /// - Throws: ``FeedError`` from ``validate(path:)`` for a plain path, or `no sockets in DIR` /
+    ///   `no sockets match PATTERN` when a directory or pattern names none.
+    public static func socketPaths(matching pattern: String) throws(FeedError) -> [String] {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: pattern, isDirectory: &isDirectory), isDirectory.boolValue {
+            let directory = pattern.hasSuffix("/") ? String(pattern.dropLast()) : pattern
+            let entries = (try? FileManager.default.contentsOfDirectory(atPath: pattern)) ?? []
+            let sockets = entries.map { directory + "/" + $0 }.filter(Self.isSocket).sorted()
+            guard !sockets.isEmpty else {
+                throw FeedError("no sockets in \(pattern)")
+            }
+            return sockets
+        }
+        guard pattern.contains(where: { "*?[".contains($0) }) else {
+            try Self.validate(path: pattern)
+            return [pattern]
+        }
+        var matches = glob_t()
+        defer { globfree(&matches) }
+        var sockets: [String] = []
+        if glob(pattern, 0, nil, &matches) == 0 {
+            for index in 0..<Int(matches.gl_pathc) {
+                if let match = matches.gl_pathv[index].map({ String(cString: $0) }), Self.isSocket(match) {
+                    sockets.append(match)
+                }
+            }
+        }
+        guard !sockets.isEmpty else {
+            throw FeedError("no sockets match \(pattern)")
+        }
+        return Array(Set(sockets)).sorted()
+    }
+
+    private static func isSocket(_ path: String) -> Bool {
+        var status = stat()
+        return stat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFSOCK
     }
 }

@@ -28,18 +28,25 @@ public struct ProcessFeed: Feed {
 
     /// Reads the process's statistics and returns their samples.
     ///
-    /// - Throws: ``FeedError``: `no process N` once the process has exited, a file and its problem
+    /// - Throws: ``FeedError``: `process N exited` once the process is gone or a zombie, a file and its problem
     ///   (e.g. `/proc/1/status: permission denied`), or `timeout after …`.
     public func poll(timeout: Duration) async throws -> [Sample] {
         let pid = self.pid
         let procRoot = self.procRoot
         let statistics = try await withDeadline(timeout) {
             try await NIOThreadPool.singleton.runIfActive {
+                let statistics: ProcessStatistics
                 do {
-                    return try ProcessStatistics.read(pid: pid, procRoot: procRoot)
+                    statistics = try ProcessStatistics.read(pid: pid, procRoot: procRoot)
+                } catch ProcessStatisticsError.noSuchProcess(let pid) {
+                    throw FeedError("process \(pid) exited")
                 } catch {
                     throw FeedError("\(error)")
                 }
+                guard statistics.state != "Z" && statistics.state != "X" else {
+                    throw FeedError("process \(statistics.pid) exited")
+                }
+                return statistics
             }
         }
         return ProcessSampleSource.samples(from: statistics)

@@ -1,0 +1,195 @@
+import PerfKit
+
+/// Allocation churn, GC activity and heap of one source, by the conventions of the runtimes that
+/// report them (docs/metrics.md, "Allocation churn and heap"): the Go client's `go_memstats_*` and
+/// `go_gc_duration_seconds`, Python prometheus_client's `python_gc_*`, JVM Micrometer's `jvm_gc_*` and
+/// `jvm_memory_used_bytes`, and PerfKit's own names; /proc minor faults stand in when none of them is there.
+extension SourceView {
+    // MARK: - Memory
+
+    /// The process's resident memory and heap: PerfKit's heap gauge, else Go's heap, else the JVM's heap pools.
+    func processMemory() -> ProcessMemoryView? {
+        let resident = self.series("process_resident_memory_bytes").first
+        let heap = self.heapSeries().flatMap(Self.latestSum)
+        guard resident != nil || heap != nil else {
+            return nil
+        }
+        return ProcessMemoryView(
+            source: self.source,
+            residentBytes: resident?.latest,
+            heapInUseBytes: heap,
+            residentHistory: resident.map { $0.points.map(\.value) } ?? []
+        )
+    }
+
+    /// The series whose sum is the heap in use, by the first convention the source reports.
+    private func heapSeries() -> [SeriesStore.Series]? {
+        let candidates = [
+            self.series("process_heap_in_use_bytes"),
+            self.series("go_memstats_heap_alloc_bytes"),
+            self.series("jvm_memory_used_bytes", "area", "heap"),
+        ]
+        return candidates.first { !$0.isEmpty }
+    }
+
+    // MARK: - Churn
+
+    /// Every convention the source speaks, each with its origin and readouts, in one view; nil when
+    /// it speaks none and reports no minor faults either.
+    func churn() -> ChurnView? {
+        var parts = [self.goChurn(), self.jvmChurn(), self.pythonChurn(), self.perfKitChurn()].compactMap { $0 }
+        if parts.isEmpty, let faults = self.series("process_minor_faults_total").first {
+            let readout = ChurnReadout(measure: "minor faults", value: faults.rate, unit: .perSecond)
+            parts.append(("/proc minor faults", [readout]))
+        }
+        guard !parts.isEmpty else {
+            return nil
+        }
+        return ChurnView(
+            source: self.source,
+            origin: parts.map(\.origin).joined(separator: " + "),
+            readouts: parts.flatMap(\.readouts)
+        )
+    }
+
+    /// Go's client_golang: GC collections/s and pauses from `go_gc_duration_seconds`, then
+    /// allocations, frees and bytes allocated per second, then the heap (`go_memstats_heap_alloc_bytes`).
+    private func goChurn() -> (origin: String, readouts: [ChurnReadout])? {
+        var readouts = self.gcReadouts(pauses: "go_gc_duration_seconds")
+        readouts += self.rateReadouts([
+            ("allocated", "go_memstats_alloc_bytes_total", .bytesPerSecond),
+            ("allocations", "go_memstats_mallocs_total", .perSecond),
+            ("frees", "go_memstats_frees_total", .perSecond),
+        ])
+        readouts += self.heapReadouts(self.series("go_memstats_heap_alloc_bytes"))
+        return readouts.isEmpty ? nil : ("Go runtime (go_memstats)", readouts)
+    }
+
+    /// Micrometer's JVM binders: GC collections/s and pauses from `jvm_gc_pause_seconds` (every `gc`,
+    /// `action` and `cause` together), bytes allocated per second, and the heap pools' use.
+    private func jvmChurn() -> (origin: String, readouts: [ChurnReadout])? {
+        var readouts = self.gcReadouts(pauses: "jvm_gc_pause_seconds")
+        readouts += self.rateReadouts([("allocated", "jvm_gc_memory_allocated_bytes_total", .bytesPerSecond)])
+        readouts += self.heapReadouts(self.series("jvm_memory_used_bytes", "area", "heap"))
+        return readouts.isEmpty ? nil : ("JVM (Micrometer jvm_gc)", readouts)
+    }
+
+    /// Python's prometheus_client: collections and collected objects per second, all generations together.
+    private func pythonChurn() -> (origin: String, readouts: [ChurnReadout])? {
+        let readouts = self.rateReadouts([
+            ("GC collections", "python_gc_collections_total", .perSecond),
+            ("GC objects collected", "python_gc_objects_collected_total", .perSecond),
+        ])
+        return readouts.isEmpty ? nil : ("Python runtime (python_gc)", readouts)
+    }
+
+    /// PerfKit: exact allocator counters (`allocs_total`, or an interposer named by
+    /// `perfkit_allocation_counters_info`), the heap gauge (`process_heap_in_use_bytes`), and minor
+    /// faults as the stand-in when there are no exact counters.
+    private func perfKitChurn() -> (origin: String, readouts: [ChurnReadout])? {
+        let info = self.series("perfkit_allocation_counters_info").filter { $0.latest == 1 }
+        let counterSources = Set(info.compactMap { $0.id.label("source") })
+        let allocations = self.series("allocs_total").first
+        let faults = self.series("process_minor_faults_total").first
+        let heap = self.series("process_heap_in_use_bytes")
+        let exact = counterSources.contains("interposer") || allocations != nil
+        var origins: [String] = []
+        var readouts: [ChurnReadout] = []
+        if exact {
+            origins.append(counterSources.contains("interposer") ? "exact: malloc interposer" : "allocator counters")
+            let rate = { (name: String) in self.series(name).first?.rate }
+            readouts += [
+                ChurnReadout(measure: "allocations", value: allocations?.rate, unit: .perSecond),
+                ChurnReadout(measure: "frees", value: rate("frees_total"), unit: .perSecond),
+                ChurnReadout(measure: "allocated", value: rate("alloc_bytes_total"), unit: .bytesPerSecond),
+                ChurnReadout(measure: "freed", value: rate("freed_bytes_total"), unit: .bytesPerSecond),
+            ]
+        }
+        if !heap.isEmpty {
+            origins.append(counterSources.contains("mallinfo2") ? "glibc mallinfo2" : "heap gauge")
+        }
+        if !exact, !heap.isEmpty, let faults {
+            origins.append("/proc minor faults")
+            readouts.append(ChurnReadout(measure: "minor faults", value: faults.rate, unit: .perSecond))
+        }
+        readouts += self.heapReadouts(heap)
+        return readouts.isEmpty ? nil : (origins.joined(separator: " + "), readouts)
+    }
+
+    // MARK: - Readouts
+
+    /// One per-second readout per counter the source reports (every label set summed); none for a
+    /// counter it does not report.
+    private func rateReadouts(
+        _ counters: [(measure: String, name: String, unit: ChurnReadout.Unit)]
+    ) -> [ChurnReadout] {
+        counters.compactMap { counter in
+            let series = self.series(counter.name)
+            return series.isEmpty
+                ? nil : ChurnReadout(measure: counter.measure, value: self.sumOfRates(series), unit: counter.unit)
+        }
+    }
+
+    /// `heap in use` and `heap growth` (per second over the last interval) of the summed `series`;
+    /// none when it is empty.
+    private func heapReadouts(_ series: [SeriesStore.Series]) -> [ChurnReadout] {
+        guard let inUse = Self.latestSum(series) else {
+            return []
+        }
+        let changes = series.map(Self.change(of:))
+        let growth = changes.contains { $0 == nil } ? nil : changes.compactMap { $0 }.reduce(0, +)
+        return [
+            ChurnReadout(measure: "heap in use", value: inUse, unit: .bytes),
+            ChurnReadout(measure: "heap growth", value: growth, unit: .bytesPerSecond),
+        ]
+    }
+
+    /// GC collections per second (the rate of `name_count`) and the pause: p95 when the summary has
+    /// a `0.95` quantile (the worst label set), else the mean pause over the last interval
+    /// (Δ`name_sum` / Δ`name_count`, no value when no GC ran in it); then the largest recent pause
+    /// (quantile `1`, or Micrometer's `name_max`). None when the source has no such summary.
+    private func gcReadouts(pauses name: String) -> [ChurnReadout] {
+        let counts = self.series(name + "_count")
+        guard !counts.isEmpty else {
+            return []
+        }
+        var readouts = [ChurnReadout(measure: "GC collections", value: self.sumOfRates(counts), unit: .perSecond)]
+        let quantiles = self.series(name)
+        let p95 = quantiles.filter { $0.id.label("quantile") == "0.95" }.compactMap(\.latest)
+        if !p95.isEmpty {
+            readouts.append(ChurnReadout(measure: "GC pause p95", value: p95.max(), unit: .seconds))
+        } else {
+            let collections = counts.compactMap(\.lastIncrease)
+            let seconds = self.series(name + "_sum").compactMap(\.lastIncrease)
+            let count = collections.reduce(0, +)
+            let mean =
+                collections.count == counts.count && !seconds.isEmpty && count > 0
+                ? seconds.reduce(0, +) / count : nil
+            readouts.append(ChurnReadout(measure: "GC pause mean", value: mean, unit: .seconds))
+        }
+        let maxima =
+            quantiles.filter { $0.id.label("quantile") == "1" }.compactMap(\.latest)
+            + self.series(name + "_max").compactMap(\.latest)
+        if let largest = maxima.max() {
+            readouts.append(ChurnReadout(measure: "GC pause max", value: largest, unit: .seconds))
+        }
+        return readouts
+    }
+
+    /// The sum of the newest values of `series`, or nil when it is empty.
+    private static func latestSum(_ series: [SeriesStore.Series]) -> Double? {
+        let values = series.compactMap(\.latest)
+        return values.isEmpty ? nil : values.reduce(0, +)
+    }
+
+    /// The per-second change of a gauge between its last two points (negative when it shrank).
+    static func change(of gauge: SeriesStore.Series) -> Double? {
+        guard gauge.points.count >= 2 else {
+            return nil
+        }
+        let earlier = gauge.points[gauge.points.count - 2]
+        let later = gauge.points[gauge.points.count - 1]
+        let elapsed = later.time - earlier.time
+        return elapsed > 0 ? (later.value - earlier.value) / elapsed : nil
+    }
+}

@@ -1,0 +1,61 @@
+import PerfKit
+
+/// Writes collection rounds as JSON lines: one object per sample and time, for `jq` and log pipelines.
+///
+/// Each line is one object with its keys always in this order:
+/// `{"timestamp":"2026-11-23T16:02:11.512Z","source":"proc","metric":"node_cpu_seconds_total","labels":{"mode":"idle"},"value":812345.12}`.
+/// `labels` is an object with its keys sorted (empty, `{}`, for a series without labels); `value`
+/// is a JSON number, or the string `"NaN"`, `"+Inf"` or `"-Inf"`, which JSON numbers cannot spell.
+/// Rows come in the same order as ``CSVExporter``'s: raw samples, then the derived `perftop_*` series.
+/// There is no header.
+public struct JSONLinesExporter: Exporter {
+    /// Nothing: every line stands alone.
+    public let header = ""
+
+    /// Creates an exporter.
+    public init() {}
+
+    /// The lines for one round, each ending in a line feed.
+    ///
+    /// Cost: linear in the number of samples in the round.
+    public func rows(for round: Collector.Round) -> String {
+        let timestamp = Self.string(ExportText.timestamp(round.time))
+        var text = ""
+        for (source, sample) in round.exportedSamples {
+            let id = sample.seriesID
+            let labels = id.labels.map { Self.string($0.name) + ":" + Self.string($0.value) }
+            text += "{\"timestamp\":" + timestamp
+            text += ",\"source\":" + Self.string(source)
+            text += ",\"metric\":" + Self.string(id.name)
+            text += ",\"labels\":{" + labels.joined(separator: ",") + "}"
+            text += ",\"value\":" + Self.value(sample.value) + "}\n"
+        }
+        return text
+    }
+
+    // MARK: - JSON text
+
+    /// A number as JSON: finite values as numbers, the others as the strings Prometheus uses.
+    static func value(_ value: Double) -> String {
+        value.isFinite ? ExportText.number(value) : Self.string(ExportText.number(value))
+    }
+
+    /// A JSON string literal: quotes, backslashes and control characters escaped; the rest as UTF-8.
+    static func string(_ text: String) -> String {
+        var escaped = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": escaped += "\\\""
+            case "\\": escaped += "\\\\"
+            case "\n": escaped += "\\n"
+            case "\r": escaped += "\\r"
+            case "\t": escaped += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                escaped += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: escaped.unicodeScalars.append(scalar)
+            }
+        }
+        return escaped + "\""
+    }
+}

@@ -1,0 +1,240 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import PerfKit
+
+/// A metrics endpoint read over HTTP or HTTPS (`perftop --endpoint URL`).
+///
+/// Each poll sends one `GET` with an `Accept` header that prefers OpenMetrics, then Prometheus text
+/// 0.0.4, then JSON (``acceptHeader``), and reads the answer by its `Content-Type`, or by sniffing the
+/// body when the type says nothing useful (see docs/sources.md):
+/// - a perftop snapshot (JSON with the schema `perftop.snapshot`, what a PerfKit agent serves at
+///   `/perftop.json`) is decoded with ``Snapshot/decode(jsonLine:)``;
+/// - Prometheus or OpenMetrics text goes through ``PrometheusTextParser``, and every histogram gets
+///   quantile estimates from ``HistogramQuantiles`` (marked `estimate="buckets"`);
+/// - any other JSON goes through ``JSONMetricsFlattener``.
+///
+/// Bounds: the whole poll (connect, TLS, request, body) finishes within its timeout; the body is read
+/// as it streams and the poll fails as soon as it would exceed ``maximumResponseBytes``, so no more
+/// than that is ever held; parsing is bounded by the parser's and flattener's budgets.
+///
+/// Every feed of a perftop run shares one `HTTPClient` (``makeClient(eventLoopGroup:)``), whose
+/// connection pool keeps connections alive between polls; the owner shuts it down once, after the
+/// last poll.
+public struct HTTPFeed: Feed {
+    /// Request headers: NIOHTTP1's `HTTPHeaders`, named here so that callers need not import NIOHTTP1.
+    public typealias Headers = HTTPHeaders
+
+    /// The endpoint's URL, as given.
+    public let name: String
+    /// The endpoint's URL.
+    public let url: String
+    /// Extra request headers, e.g. `Authorization`, sent with every poll.
+    public let headers: HTTPHeaders
+    /// The largest body accepted; a larger one fails the poll.
+    public let maximumResponseBytes: Int
+    /// Bounds the Prometheus text parse.
+    public let parser: PrometheusTextParser
+    /// Bounds the flattening of plain JSON.
+    public let flattener: JSONMetricsFlattener
+    private let client: HTTPClient
+
+    /// The `Accept` header sent with every poll.
+    public static let acceptHeader =
+        "application/openmetrics-text;version=1.0.0;q=0.9,text/plain;version=0.0.4;q=0.8,application/json;q=0.7,*/*;q=0.1"
+
+    /// Creates a feed for `url`. Nothing is sent until the first poll.
+    ///
+    /// - Parameters:
+    ///   - url: an `http` or `https` URL (see ``validate(url:)``).
+    ///   - headers: extra request headers, e.g. read by ``headers(fromFile:)``.
+    ///   - maximumResponseBytes: the largest body accepted; 16 MiB by default.
+    ///   - parser: the Prometheus text parser and its budget.
+    ///   - flattener: the JSON flattener and its bounds.
+    ///   - client: the shared client, from ``makeClient(eventLoopGroup:)``; the caller shuts it down.
+    public init(
+        url: String,
+        headers: HTTPHeaders = [:],
+        maximumResponseBytes: Int = 16 << 20,
+        parser: PrometheusTextParser = PrometheusTextParser(),
+        flattener: JSONMetricsFlattener = JSONMetricsFlattener(),
+        client: HTTPClient
+    ) {
+        self.name = url
+        self.url = url
+        self.headers = headers
+        self.maximumResponseBytes = maximumResponseBytes
+        self.parser = parser
+        self.flattener = flattener
+        self.client = client
+    }
+
+    /// A client for all HTTP feeds of one run: HTTP/1.1 and HTTP/2, TLS with the system's trust roots,
+    /// at most 2 connections per host kept for 60 s when idle, at most 3 redirects.
+    ///
+    /// The caller must call `shutdown()` on it once no feed polls any more.
+    public static func makeClient(
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) -> HTTPClient {
+        var configuration = HTTPClient.Configuration(
+            redirectConfiguration: .follow(max: 3, allowCycles: false),
+            connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 2)
+        )
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroup: eventLoopGroup, configuration: configuration)
+    }
+
+    /// Checks that `url` is an absolute `http` or `https` URL with a host, as the CLI does before starting.
+    ///
+    /// - Throws: ``FeedError`` `not a URL`, `unsupported scheme X (use http or https)`, `no host`, or a
+    ///   refusal of credentials in the URL (`http://user:password@host/`).
+    public static func validate(url: String) throws(FeedError) {
+        guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased() else {
+            throw FeedError("not a URL")
+        }
+        guard scheme == "http" || scheme == "https" else {
+            throw FeedError("unsupported scheme \(scheme) (use http or https)")
+        }
+        guard let host = parsed.host, !host.isEmpty else {
+            throw FeedError("no host")
+        }
+        guard parsed.user == nil, parsed.password == nil else {
+            throw FeedError("credentials in the URL show in ps and on screen; use --header-file or --header-env")
+        }
+    }
+
+    /// Fetches the endpoint once and returns its samples.
+    ///
+    /// - Throws: ``FeedError`` with a short reason: `connection refused`, `connection reset`,
+    ///   `timeout after 1.0s`, `HTTP 503 Service Unavailable`, `response larger than N bytes`,
+    ///   `connection closed mid-response after N bytes`, `parse error at line N: …`, `invalid JSON`, a
+    ///   ``SnapshotDecodingError`` description, `TLS: …`, `cannot resolve HOST`.
+    public func poll(timeout: Duration) async throws -> [Sample] {
+        let (contentType, body) = try await self.fetch(timeout: timeout)
+        return try self.decode(body, contentType: contentType)
+    }
+}
+
+// MARK: - Fetching
+
+extension HTTPFeed {
+    /// Sends the request and reads the body within `timeout`; returns the `Content-Type` and the body.
+    private func fetch(timeout: Duration) async throws -> (contentType: String?, body: [UInt8]) {
+        var request = HTTPClientRequest(url: self.url)
+        request.method = .GET
+        request.headers.add(name: "User-Agent", value: "perftop")
+        request.headers.add(name: "Accept", value: Self.acceptHeader)
+        request.headers.add(contentsOf: self.headers)
+        let deadline = NIODeadline.now() + TimeAmount(timeout)
+        var received = 0
+        do {
+            let response = try await self.client.execute(request, deadline: deadline)
+            guard (200..<300).contains(response.status.code) else {
+                throw FeedError("HTTP \(response.status.code) \(response.status.reasonPhrase)")
+            }
+            let length = response.headers.first(name: "Content-Length").flatMap(Int.init)
+            if let length, length > self.maximumResponseBytes {
+                throw FeedError.tooLarge(self.maximumResponseBytes)
+            }
+            var body: [UInt8] = []
+            body.reserveCapacity(length ?? 0)
+            for try await chunk in response.body {
+                guard received + chunk.readableBytes <= self.maximumResponseBytes else {
+                    throw FeedError.tooLarge(self.maximumResponseBytes)
+                }
+                received += chunk.readableBytes
+                body.append(contentsOf: chunk.readableBytesView)
+            }
+            return (response.headers.first(name: "Content-Type"), body)
+        } catch let error as FeedError {
+            throw error
+        } catch {
+            throw Self.failure(error, timeout: timeout, received: received)
+        }
+    }
+}
+
+// MARK: - Decoding
+
+extension HTTPFeed {
+    /// What a body holds.
+    enum BodyFormat: Equatable {
+        case prometheusText
+        case json
+    }
+
+    /// The format of a body with this `Content-Type`: OpenMetrics and versioned `text/plain` are text,
+    /// `application/json` and `+json` types are JSON; anything else is sniffed: JSON when the first
+    /// byte other than white space is `{` or `[`, text otherwise.
+    static func format(contentType: String?, body: [UInt8]) -> BodyFormat {
+        let parameters = (contentType ?? "").lowercased().split(separator: ";").map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
+        let mediaType = parameters.first ?? ""
+        if mediaType == "application/openmetrics-text"
+            || (mediaType == "text/plain" && parameters.contains("version=0.0.4"))
+        {
+            return .prometheusText
+        }
+        if mediaType == "application/json" || mediaType.hasSuffix("+json") {
+            return .json
+        }
+        let first = body.first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }
+        return first == UInt8(ascii: "{") || first == UInt8(ascii: "[") ? .json : .prometheusText
+    }
+
+    /// The samples of a body.
+    func decode(_ body: [UInt8], contentType: String?) throws(FeedError) -> [Sample] {
+        switch Self.format(contentType: contentType, body: body) {
+        case .prometheusText:
+            let samples: [Sample]
+            do {
+                samples = try self.parser.parse(body)
+            } catch {
+                throw FeedError("parse error at line \(error.line): \(error.reason)")
+            }
+            return samples + HistogramQuantiles.estimates(from: samples)
+        case .json:
+            let data = Data(body)
+            if Self.mentionsSnapshotSchema(body) {
+                do {
+                    return try Snapshot.decode(jsonLine: data).samples
+                } catch {
+                    throw FeedError("\(error)")
+                }
+            }
+            do {
+                return try self.flattener.flatten(data)
+            } catch {
+                throw FeedError(error.reason)
+            }
+        }
+    }
+
+    /// Whether `body` contains the snapshot schema name, the cheap test that picks the snapshot decoder.
+    private static func mentionsSnapshotSchema(_ body: [UInt8]) -> Bool {
+        let needle = Array(("\"" + Snapshot.schemaName + "\"").utf8)
+        guard body.count >= needle.count, let first = needle.first else {
+            return false
+        }
+        var index = 0
+        while index <= body.count - needle.count {
+            if body[index] == first, body[index..<index + needle.count].elementsEqual(needle) {
+                return true
+            }
+            index += 1
+        }
+        return false
+    }
+}
+
+// MARK: - Reasons
+
+extension FeedError {
+    /// `response larger than N bytes`.
+    static func tooLarge(_ limit: Int) -> FeedError {
+        FeedError("response larger than \(limit) bytes")
+    }
+}

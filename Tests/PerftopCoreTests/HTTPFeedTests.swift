@@ -1,0 +1,293 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import PerfKit
+import Testing
+
+@testable import PerftopCore
+
+/// The HTTP feed against real NIO HTTP/1.1 servers on 127.0.0.1; no assertion depends on elapsed time.
+@Suite struct HTTPFeedTests {
+    /// Runs `body` with a fresh client, shutting it down afterwards.
+    private static func withClient<Result>(_ body: (HTTPClient) async throws -> Result) async throws -> Result {
+        let client = HTTPFeed.makeClient()
+        do {
+            let result = try await body(client)
+            try await client.shutdown()
+            return result
+        } catch {
+            try await client.shutdown()
+            throw error
+        }
+    }
+
+    /// Polls once and returns the failure reason, or `nil` when the poll succeeded.
+    private static func reason(polling feed: some Feed, timeout: Duration = .seconds(10)) async -> String? {
+        await failureReason(polling: feed, timeout: timeout)
+    }
+
+    // MARK: - Formats
+
+    @Test func readsAPrometheusTextEndpoint() async throws {
+        let text = try PrometheusTextParserTests.fixture("go_client.prom")
+        let server = try await HTTPTestServer(.ok(text, contentType: "text/plain; version=0.0.4; charset=utf-8"))
+        let samples = try await Self.withClient { client in
+            try await HTTPFeed(url: server.url(), client: client).poll(timeout: .seconds(10))
+        }
+        await server.stop()
+        #expect(samples.contains(Sample(name: "go_goroutines", kind: .gauge, value: 143)))
+        let estimates = samples.filter { $0.labels["estimate"] == "buckets" }
+        #expect(estimates.map { $0.labels["quantile"] } == ["0.5", "0.95", "0.99"])
+        #expect(estimates.allSatisfy { $0.name == "http_request_duration_seconds" && $0.kind == .summary })
+    }
+
+    @Test func readsOpenMetricsByContentType() async throws {
+        let text = try PrometheusTextParserTests.fixture("openmetrics.txt")
+        let server = try await HTTPTestServer(
+            .ok(text, contentType: "application/openmetrics-text; version=1.0.0; charset=utf-8")
+        )
+        let samples = try await Self.withClient { client in
+            try await HTTPFeed(url: server.url(), client: client).poll(timeout: .seconds(10))
+        }
+        await server.stop()
+        #expect(samples.contains(Sample(name: "jobs_total", labels: ["queue": "emails"], kind: .counter, value: 1027)))
+    }
+
+    @Test func flattensAJSONEndpoint() async throws {
+        let json =
+            #"{"cmdline":["/srv/app"],"memstats":{"Mallocs":120,"Frees":100,"NumGC":3,"PauseTotalNs":1500000},"ready":true}"#
+        let server = try await HTTPTestServer(.ok(json, contentType: "application/json"))
+        let samples = try await Self.withClient { client in
+            try await HTTPFeed(url: server.url("/debug/vars"), client: client).poll(timeout: .seconds(10))
+        }
+        await server.stop()
+        #expect(samples.contains(Sample(name: "memstats_Mallocs", kind: .untyped, value: 120)))
+        #expect(samples.contains(Sample(name: "ready", kind: .untyped, value: 1)))
+        #expect(samples.contains(Sample(name: "allocs_total", kind: .counter, value: 120)))
+        #expect(samples.contains(Sample(name: "gc_pause_seconds_total", kind: .counter, value: 0.0015)))
+    }
+
+    @Test func readsAPerftopSnapshotEndpoint() async throws {
+        let sample = Sample(name: "cache_hits_total", labels: ["cache": "users"], kind: .counter, value: 42)
+        let line = try Snapshot(agent: "test", pid: 7, timestamp: 1_700_000_000, samples: [sample]).jsonLine()
+        let server = try await HTTPTestServer(.respond(status: .ok, contentType: "application/json", body: Array(line)))
+        let samples = try await Self.withClient { client in
+            try await HTTPFeed(url: server.url("/perftop.json"), client: client).poll(timeout: .seconds(10))
+        }
+        await server.stop()
+        #expect(samples == [sample])
+    }
+
+    @Test func refusesASnapshotOfAnUnknownVersion() async throws {
+        var snapshot = Snapshot(agent: "test", pid: 7, timestamp: 1_700_000_000, samples: [])
+        snapshot.version = 99
+        let server = try await HTTPTestServer(
+            .respond(status: .ok, contentType: nil, body: Array(try snapshot.jsonLine()))
+        )
+        let reason = try await Self.withClient { client in
+            await Self.reason(polling: HTTPFeed(url: server.url("/perftop.json"), client: client))
+        }
+        await server.stop()
+        #expect(reason == "unsupported snapshot version 99 (this perftop reads version 1)")
+    }
+
+    @Test(arguments: [
+        ("application/openmetrics-text; version=1.0.0", "{", HTTPFeed.BodyFormat.prometheusText),
+        ("text/plain; version=0.0.4", "[", .prometheusText),
+        ("application/json; charset=utf-8", "m 1", .json),
+        ("application/vnd.acme+json", "m 1", .json),
+        ("text/plain", "  \n{\"a\":1}", .json),
+        ("text/html", "m 1", .prometheusText),
+        ("", "[1,2]", .json),
+    ])
+    func decidesTheFormatByContentTypeThenBySniffing(contentType: String, body: String, expected: HTTPFeed.BodyFormat) {
+        #expect(HTTPFeed.format(contentType: contentType, body: Array(body.utf8)) == expected)
+    }
+
+    // MARK: - Requests
+
+    @Test func sendsAcceptAndTheConfiguredHeaders() async throws {
+        let server = try await HTTPTestServer(.ok("m 1\n", contentType: "text/plain; version=0.0.4"))
+        let headers = try HTTPFeed.parseHeaders("Authorization: Bearer s3cr3t\nX-Tenant: blue", origin: "test")
+        _ = try await Self.withClient { client in
+            try await HTTPFeed(url: server.url(), headers: headers, client: client).poll(timeout: .seconds(10))
+        }
+        await server.stop()
+        let request = try #require(server.requests.first)
+        #expect(request.first(name: "Accept") == HTTPFeed.acceptHeader)
+        #expect(request.first(name: "Authorization") == "Bearer s3cr3t")
+        #expect(request.first(name: "X-Tenant") == "blue")
+    }
+
+    // MARK: - Failures
+
+    @Test func namesTheHTTPStatus() async throws {
+        let server = try await HTTPTestServer(
+            .respond(status: .serviceUnavailable, contentType: "text/plain", body: Array("down".utf8))
+        )
+        let reason = try await Self.withClient { client in
+            await Self.reason(polling: HTTPFeed(url: server.url(), client: client))
+        }
+        await server.stop()
+        #expect(reason == "HTTP 503 Service Unavailable")
+    }
+
+    @Test func recoversWhenTheEndpointComesBack() async throws {
+        let server = try await HTTPTestServer(.respond(status: .serviceUnavailable, contentType: nil, body: []))
+        let reasons = try await Self.withClient { client in
+            let feed = HTTPFeed(url: server.url(), client: client)
+            let down = await Self.reason(polling: feed)
+            server.setBehavior(.ok("up 1\n", contentType: "text/plain; version=0.0.4"))
+            let up = await Self.reason(polling: feed)
+            server.setBehavior(.respond(status: .internalServerError, contentType: nil, body: []))
+            return [down, up, await Self.reason(polling: feed)]
+        }
+        await server.stop()
+        #expect(reasons == ["HTTP 503 Service Unavailable", nil, "HTTP 500 Internal Server Error"])
+    }
+
+    @Test func timesOutOnAnEndpointThatHangs() async throws {
+        let server = try await HTTPTestServer(.hang)
+        let reason = try await Self.withClient { client in
+            await Self.reason(polling: HTTPFeed(url: server.url(), client: client), timeout: .milliseconds(200))
+        }
+        await server.stop()
+        #expect(reason == "timeout after 0.2s")
+    }
+
+    @Test func namesTheLineOfGarbage() async throws {
+        let text = "# TYPE up gauge\nup 1\n<html><body>It works!</body></html>\n"
+        let server = try await HTTPTestServer(.ok(text, contentType: "text/html"))
+        let reason = try await Self.withClient { client in
+            await Self.reason(polling: HTTPFeed(url: server.url(), client: client))
+        }
+        await server.stop()
+        #expect(reason == "parse error at line 3: expected a metric name")
+    }
+
+    @Test func namesInvalidJSON() async throws {
+        let server = try await HTTPTestServer(.ok("{\"a\": 1,", contentType: "application/json"))
+        let reason = try await Self.withClient { client in
+            await Self.reason(polling: HTTPFeed(url: server.url(), client: client))
+        }
+        await server.stop()
+        #expect(reason == "invalid JSON")
+    }
+
+    @Test(arguments: [false, true])
+    func abortsATooLargeBodyEarly(declareLength: Bool) async throws {
+        let size = 50 << 20
+        let server = try await HTTPTestServer(.huge(bytes: size, declareLength: declareLength))
+        let reason = try await Self.withClient { client in
+            await Self.reason(polling: HTTPFeed(url: server.url(), maximumResponseBytes: 1 << 20, client: client))
+        }
+        await server.connectionsClosed()
+        await server.stop()
+        #expect(reason == "response larger than 1048576 bytes")
+        #expect(server.bytesWritten < size / 2, "the client hung up long before the end")
+    }
+
+    @Test func namesAConnectionClosedMidResponse() async throws {
+        let server = try await HTTPTestServer(.closeMidResponse(declaredLength: 10_000, sentBytes: 100))
+        let reason = try await Self.withClient { client in
+            await Self.reason(polling: HTTPFeed(url: server.url(), client: client))
+        }
+        await server.stop()
+        #expect(reason?.hasPrefix("connection closed mid-response") == true, "\(reason ?? "no error")")
+    }
+
+    @Test func namesARefusedConnection() async throws {
+        let server = try await HTTPTestServer(.hang)
+        let url = server.url()
+        await server.stop()
+        let reason = try await Self.withClient { client in
+            await Self.reason(polling: HTTPFeed(url: url, client: client))
+        }
+        #expect(reason == "connection refused")
+    }
+
+    // MARK: - TLS
+
+    /// perftop trusts the system's roots only, so a self-signed server shows that TLS is spoken and its
+    /// failure is named; a trusted server cannot be made without touching the system's trust store.
+    @Test(.enabled(if: OpenSSLTestServer.isAvailable))
+    func speaksTLSAndNamesAnUntrustedCertificate() async throws {
+        let server = try await OpenSSLTestServer(files: ["metrics": "up 1\n"])
+        defer { server.stop() }
+        let reason = try await Self.withClient { client in
+            await Self.reason(polling: HTTPFeed(url: "https://127.0.0.1:\(server.port)/metrics", client: client))
+        }
+        #expect(reason == "TLS: certificate verification failed")
+    }
+
+    // MARK: - Configuration
+
+    @Test(arguments: [
+        ("http://127.0.0.1:9100/metrics", nil),
+        ("https://metrics.example.com/debug/vars", nil),
+        ("ftp://example.com/metrics", "unsupported scheme ftp (use http or https)"),
+        ("localhost:9100", "unsupported scheme localhost (use http or https)"),
+        ("http:///metrics", "no host"),
+        ("not a url", "not a URL"),
+        (
+            "https://scraper:hunter2@example.com/metrics",
+            "credentials in the URL show in ps and on screen; use --header-file or --header-env"
+        ),
+    ])
+    func validatesURLs(url: String, expected: String?) {
+        var reason: String?
+        do {
+            try HTTPFeed.validate(url: url)
+        } catch {
+            reason = error.reason
+        }
+        #expect(reason == expected)
+    }
+
+    @Test func readsHeadersFromAFile() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "perftop-headers-\(UInt64.random(in: 0...UInt64.max))"
+        ).path
+        try "# token for the staging gateway\nAuthorization: Bearer abc.def\r\n\nX-Scope-OrgID:  team-7  \n".write(
+            toFile: path,
+            atomically: true,
+            encoding: .utf8
+        )
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let headers = try HTTPFeed.headers(fromFile: path)
+        #expect(
+            headers.map { [$0.name, $0.value] } == [["Authorization", "Bearer abc.def"], ["X-Scope-OrgID", "team-7"]]
+        )
+    }
+
+    @Test func readsHeadersFromTheEnvironment() throws {
+        let headers = try HTTPFeed.headers(
+            fromEnvironmentVariable: "TOKEN",
+            environment: ["TOKEN": "Authorization: Basic dTpw"]
+        )
+        #expect(headers.first(name: "Authorization") == "Basic dTpw")
+        #expect(throws: FeedError("$MISSING is not set")) {
+            try HTTPFeed.headers(fromEnvironmentVariable: "MISSING", environment: [:])
+        }
+    }
+
+    @Test(arguments: [
+        ("Authorization Bearer x", "f line 1: expected 'Name: value'"),
+        ("\nBad Name: x", "f line 2: invalid header name 'Bad Name'"),
+        ("Host: evil.example", "f line 1: header 'Host' is set by perftop"),
+        ("X-A: a\u{7}b", "f line 1: control character in the value of 'X-A'"),
+        ("# nothing\n", "f holds no header"),
+    ])
+    func rejectsBadHeaderLines(text: String, expected: String) {
+        #expect(throws: FeedError(expected)) {
+            try HTTPFeed.parseHeaders(text, origin: "f")
+        }
+    }
+
+    @Test func namesAMissingHeaderFile() {
+        #expect(throws: FeedError("cannot read /nonexistent/perftop-headers")) {
+            try HTTPFeed.headers(fromFile: "/nonexistent/perftop-headers")
+        }
+    }
+}

@@ -1,0 +1,339 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A real HTTP/1.1 server on 127.0.0.1 and an ephemeral port, for the HTTP feed's tests.
+///
+/// Every request gets the answer of the current ``Behavior``, which a test may change between polls.
+/// The server records each request's headers and counts the body bytes it managed to write, and
+/// ``connectionsClosed()`` lets a test wait, without a clock, until the client has hung up.
+final class HTTPTestServer: Sendable {
+    /// How the server answers.
+    enum Behavior: Sendable {
+        /// A complete response.
+        case respond(status: HTTPResponseStatus, contentType: String?, body: [UInt8])
+        /// Reads the request and never answers.
+        case hang
+        /// `bytes` bytes of `x` in 64 KiB chunks, chunked or with a `Content-Length`.
+        case huge(bytes: Int, declareLength: Bool)
+        /// A head announcing `declaredLength` bytes, then `sentBytes` of them, then a close.
+        case closeMidResponse(declaredLength: Int, sentBytes: Int)
+
+        /// A 200 response with `text` as its body.
+        static func ok(_ text: String, contentType: String?) -> Behavior {
+            .respond(status: .ok, contentType: contentType, body: Array(text.utf8))
+        }
+    }
+
+    private let channel: any Channel
+    private let shared: Shared
+
+    /// The port the server listens on.
+    let port: Int
+
+    /// `http://127.0.0.1:PORT` followed by `path`.
+    func url(_ path: String = "/metrics") -> String {
+        "http://127.0.0.1:\(self.port)\(path)"
+    }
+
+    init(_ behavior: Behavior) async throws {
+        let shared = Shared(behavior: behavior)
+        self.shared = shared
+        self.channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                    try channel.pipeline.syncOperations.addHandler(Handler(shared: shared))
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0)
+            .get()
+        self.port = self.channel.localAddress?.port ?? 0
+    }
+
+    /// Changes how later requests are answered.
+    func setBehavior(_ behavior: Behavior) {
+        self.shared.state.withLock { $0.behavior = behavior }
+    }
+
+    /// The headers of every request received so far.
+    var requests: [HTTPHeaders] {
+        self.shared.state.withLock { $0.requests }
+    }
+
+    /// Body bytes whose write completed, over all connections.
+    var bytesWritten: Int {
+        self.shared.bytesWritten.load(ordering: .relaxed)
+    }
+
+    /// Returns once no connection is open.
+    func connectionsClosed() async {
+        await withCheckedContinuation { continuation in
+            self.shared.state.withLock { state in
+                if state.openConnections == 0 {
+                    continuation.resume()
+                } else {
+                    state.closeWaiters.append(continuation)
+                }
+            }
+        }
+    }
+
+    /// Stops listening; open connections are closed by their clients.
+    func stop() async {
+        try? await self.channel.close()
+    }
+}
+
+// MARK: - Shared state
+
+/// What the server and its connections' handlers share, under a lock.
+private final class Shared: Sendable {
+    struct State {
+        var behavior: HTTPTestServer.Behavior
+        var requests: [HTTPHeaders] = []
+        var openConnections = 0
+        var closeWaiters: [CheckedContinuation<Void, Never>] = []
+    }
+
+    let state: Mutex<State>
+    let bytesWritten = Atomic<Int>(0)
+
+    init(behavior: HTTPTestServer.Behavior) {
+        self.state = Mutex(State(behavior: behavior))
+    }
+
+    func connectionOpened() {
+        self.state.withLock { $0.openConnections += 1 }
+    }
+
+    func connectionClosed() {
+        let waiters = self.state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.openConnections -= 1
+            guard state.openConnections == 0 else {
+                return []
+            }
+            defer { state.closeWaiters = [] }
+            return state.closeWaiters
+        }
+        waiters.forEach { $0.resume() }
+    }
+
+    func received(_ headers: HTTPHeaders) -> HTTPTestServer.Behavior {
+        self.state.withLock { state in
+            state.requests.append(headers)
+            return state.behavior
+        }
+    }
+}
+
+// MARK: - Handler
+
+/// Answers requests on one connection with the server's behavior.
+private final class Handler: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private static let chunkSize = 64 << 10
+
+    private let shared: Shared
+    private var behavior: HTTPTestServer.Behavior?
+
+    init(shared: Shared) {
+        self.shared = shared
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        self.shared.connectionOpened()
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        self.shared.connectionClosed()
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch self.unwrapInboundIn(data) {
+        case .head(let head):
+            self.behavior = self.shared.received(head.headers)
+        case .body:
+            break
+        case .end:
+            guard let behavior = self.behavior else {
+                return
+            }
+            self.answer(behavior, context: context)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+
+    private func answer(_ behavior: HTTPTestServer.Behavior, context: ChannelHandlerContext) {
+        switch behavior {
+        case .respond(let status, let contentType, let body):
+            var headers = HTTPHeaders([("Content-Length", String(body.count))])
+            if let contentType {
+                headers.add(name: "Content-Type", value: contentType)
+            }
+            context.write(
+                self.wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))),
+                promise: nil
+            )
+            context.write(
+                self.wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))),
+                promise: nil
+            )
+            context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: nil)
+            self.shared.bytesWritten.add(body.count, ordering: .relaxed)
+        case .hang:
+            break
+        case .huge(let bytes, let declareLength):
+            let headers = HTTPHeaders(
+                declareLength
+                    ? [("Content-Type", "text/plain; version=0.0.4"), ("Content-Length", String(bytes))]
+                    : [("Content-Type", "text/plain; version=0.0.4"), ("Transfer-Encoding", "chunked")]
+            )
+            context.writeAndFlush(
+                self.wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))),
+                promise: nil
+            )
+            let chunk = context.channel.allocator.buffer(repeating: UInt8(ascii: "x"), count: Self.chunkSize)
+            self.writeChunks(of: chunk, remaining: bytes, context: context)
+        case .closeMidResponse(let declaredLength, let sentBytes):
+            let headers = HTTPHeaders([
+                ("Content-Type", "text/plain; version=0.0.4"), ("Content-Length", String(declaredLength)),
+            ])
+            context.write(
+                self.wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))),
+                promise: nil
+            )
+            let body = context.channel.allocator.buffer(repeating: UInt8(ascii: "#"), count: sentBytes)
+            context.writeAndFlush(self.wrapOutboundOut(.body(.byteBuffer(body))))
+                .assumeIsolated()
+                .whenComplete { _ in context.close(promise: nil) }
+        }
+    }
+
+    /// Writes `remaining` bytes a chunk at a time, each once the previous write completed; stops when a
+    /// write fails (the client went away).
+    private func writeChunks(of chunk: ByteBuffer, remaining: Int, context: ChannelHandlerContext) {
+        guard remaining > 0 else {
+            context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: nil)
+            return
+        }
+        let size = min(remaining, chunk.readableBytes)
+        context.writeAndFlush(
+            self.wrapOutboundOut(.body(.byteBuffer(chunk.getSlice(at: chunk.readerIndex, length: size)!)))
+        )
+        .assumeIsolated()
+        .whenComplete { result in
+            guard case .success = result else {
+                context.close(promise: nil)
+                return
+            }
+            self.shared.bytesWritten.add(size, ordering: .relaxed)
+            self.writeChunks(of: chunk, remaining: remaining - size, context: context)
+        }
+    }
+}
+
+// MARK: - TLS
+
+/// `openssl s_server -WWW` on 127.0.0.1 with a self-signed certificate made for the test, serving the
+/// files of a temporary directory over HTTPS.
+final class OpenSSLTestServer {
+    /// Whether the `openssl` command is installed.
+    static let isAvailable = FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl")
+
+    private let process = Process()
+    private let directory: URL
+    /// The port the server listens on.
+    let port: Int
+
+    /// Starts the server with `files` (name → contents) in its directory; returns once it accepts.
+    init(files: [String: String]) async throws {
+        self.directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("perftop-tls-\(UInt64.random(in: 0...UInt64.max))")
+        try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
+        for (name, contents) in files {
+            try contents.write(to: self.directory.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        try Self.run(
+            [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem", "-out", "cert.pem", "-days", "1",
+                "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+            ],
+            in: self.directory
+        )
+        // Borrow a free port from the kernel; the race with another process taking it is acceptable in a test.
+        let probe = try await HTTPTestServer(.hang)
+        self.port = probe.port
+        await probe.stop()
+
+        self.process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        self.process.arguments = [
+            "s_server", "-accept", "127.0.0.1:\(self.port)", "-cert", "cert.pem", "-key", "key.pem", "-WWW",
+        ]
+        self.process.currentDirectoryURL = self.directory
+        self.process.standardOutput = FileHandle.nullDevice
+        self.process.standardError = FileHandle.nullDevice
+        try self.process.run()
+        do {
+            try await Self.waitUntilListening(port: self.port)
+        } catch {
+            self.stop()
+            throw error
+        }
+    }
+
+    /// Tries to connect every 50 ms, at most 100 times: s_server says nothing on a pipe until it exits.
+    private static func waitUntilListening(port: Int) async throws {
+        var attempts = 0
+        while true {
+            do {
+                let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                    .connect(host: "127.0.0.1", port: port)
+                    .get()
+                try await channel.close()
+                return
+            } catch {
+                attempts += 1
+                guard attempts < 100 else {
+                    throw error
+                }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+    }
+
+    /// Stops the server and removes its directory.
+    func stop() {
+        // SIGKILL: the child inherits the test process's blocked signals, SIGTERM among them.
+        kill(self.process.processIdentifier, SIGKILL)
+        self.process.waitUntilExit()
+        try? FileManager.default.removeItem(at: self.directory)
+    }
+
+    private static func run(_ arguments: [String], in directory: URL) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+    }
+}
