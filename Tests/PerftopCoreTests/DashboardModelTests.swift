@@ -121,6 +121,25 @@ struct DashboardModelTests {
         #expect(model.memory.systemAvailableBytes == 6_000)
     }
 
+    @Test("CPU busy share per core, ordered by core number, and exported per core")
+    func perCoreCPU() {
+        func samples(_ busy: [String: Double], idle: Double) -> [Sample] {
+            busy.flatMap { core, user in
+                [
+                    Sample(name: "node_cpu_seconds_total", labels: ["cpu": core, "mode": "user"], kind: .counter, value: user),
+                    Sample(name: "node_cpu_seconds_total", labels: ["cpu": core, "mode": "idle"], kind: .counter, value: idle),
+                ]
+            }
+        }
+        let model = self.model(
+            [(0, samples(["0": 0, "1": 0, "10": 0], idle: 0)), (1, samples(["0": 1, "1": 3, "10": 0], idle: 1))],
+            source: "proc"
+        )
+        #expect(model.memory.perCoreBusyPercent == [50, 75, 0])
+        let derived = model.derivedSamples().filter { $0.sample.name == "perftop_cpu_busy_percent" }
+        #expect(derived.contains { $0.sample.labels == ["cpu": "1"] && $0.sample.value == 75 })
+    }
+
     @Test("churn falls back to minor faults and says so")
     func churnFallback() throws {
         let faults = { (value: Double) in [Sample(name: "process_minor_faults_total", kind: .counter, value: value)] }

@@ -14,6 +14,17 @@ struct MemoryPaneTests {
         #expect(grid.line(2).contains("23.1%"))
     }
 
+    @Test("the cpu row adds one bar per core when cores are reported and room allows")
+    func perCoreBars() {
+        var model = TestModels.full
+        model.memory.perCoreBusyPercent = [0, 100, 50]
+        let wide = TestModels.render(MemoryPane(), model, width: 66, height: 8)
+        #expect(wide.line(2).contains("23.1% ▁█▅"))
+        let narrow = TestModels.render(MemoryPane(), model, width: 20, height: 8)
+        #expect(narrow.line(2).contains("23.1%"))
+        #expect(!narrow.line(2).contains("▁█"))
+    }
+
     @Test("processes show their resident memory, heap in use and trend")
     func processes() {
         let text = TestModels.render(MemoryPane(), TestModels.full, width: 66, height: 8).text

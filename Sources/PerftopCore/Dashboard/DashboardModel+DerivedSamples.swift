@@ -14,6 +14,9 @@ extension DashboardModel {
             }
         }
         add(SystemFeed.sourceName, "perftop_cpu_busy_percent", [:], self.memory.systemCPUBusyPercent)
+        for (core, busy) in self.memory.perCoreBusyPercent.enumerated() {
+            add(SystemFeed.sourceName, "perftop_cpu_busy_percent", ["cpu": String(core)], busy)
+        }
         add(SystemFeed.sourceName, "perftop_memory_available_bytes", [:], self.memory.systemAvailableBytes)
         for cache in self.caches {
             let labels = ["cache": cache.name]

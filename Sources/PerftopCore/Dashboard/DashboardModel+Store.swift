@@ -240,12 +240,38 @@ struct SourceView {
         if let available = self.series("node_memory_MemAvailable_bytes").first?.latest {
             memory.systemAvailableBytes = available
         }
-        let machineCPU = self.series("node_cpu_seconds_total").filter { $0.id.label("cpu") == nil }
-        let rates = machineCPU.compactMap { series in series.rate.map { (series.id.label("mode") ?? "", $0) } }
-        let total = rates.reduce(0) { $0 + $1.1 }
-        if total > 0 {
-            let idle = rates.filter { $0.0 == "idle" || $0.0 == "iowait" }.reduce(0) { $0 + $1.1 }
-            memory.systemCPUBusyPercent = (total - idle) / total * 100
+        var machine: [SeriesStore.Series] = []
+        var cores: [Int: [SeriesStore.Series]] = [:]
+        for series in self.series("node_cpu_seconds_total") {
+            if let label = series.id.label("cpu") {
+                if let core = Int(label) {
+                    cores[core, default: []].append(series)
+                }
+            } else {
+                machine.append(series)
+            }
         }
+        memory.systemCPUBusyPercent = Self.busyPercent(machine)
+        let perCore = cores.keys.sorted().compactMap { Self.busyPercent(cores[$0] ?? []) }
+        if perCore.count == cores.count {
+            memory.perCoreBusyPercent = perCore
+        }
+    }
+
+    /// The busy share, 0 to 100, of CPU time split by `mode` over the last interval: everything but
+    /// `idle` and `iowait`; `nil` before two readings.
+    private static func busyPercent(_ modes: [SeriesStore.Series]) -> Double? {
+        var total = 0.0
+        var idle = 0.0
+        for series in modes {
+            guard let rate = series.rate else {
+                continue
+            }
+            total += rate
+            if let mode = series.id.label("mode"), mode == "idle" || mode == "iowait" {
+                idle += rate
+            }
+        }
+        return total > 0 ? (total - idle) / total * 100 : nil
     }
 }

@@ -220,6 +220,9 @@ public struct MemoryView: Sendable, Equatable {
     public var systemAvailableBytes: Double?
     /// CPU busy share of the whole machine over the last interval, from 0 to 100.
     public var systemCPUBusyPercent: Double?
+    /// CPU busy share of each core over the last interval, from 0 to 100, by core number; empty when
+    /// no source reports per-core CPU time.
+    public var perCoreBusyPercent: [Double]
     /// One row per watched process.
     public var processes: [ProcessMemoryView]
 
@@ -228,11 +231,13 @@ public struct MemoryView: Sendable, Equatable {
         systemTotalBytes: Double? = nil,
         systemAvailableBytes: Double? = nil,
         systemCPUBusyPercent: Double? = nil,
+        perCoreBusyPercent: [Double] = [],
         processes: [ProcessMemoryView] = []
     ) {
         self.systemTotalBytes = systemTotalBytes
         self.systemAvailableBytes = systemAvailableBytes
         self.systemCPUBusyPercent = systemCPUBusyPercent
+        self.perCoreBusyPercent = perCoreBusyPercent
         self.processes = processes
     }
 }

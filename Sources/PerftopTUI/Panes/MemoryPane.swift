@@ -73,7 +73,7 @@ public struct MemoryPane: Pane {
         )
     }
 
-    /// `cpu ██░░░ 23.1%`.
+    /// `cpu ██░░░ 23.1%`, then one bar per core (`▂█▁▃`, each 0–100%) when cores are reported and fit.
     private func drawCPU(_ memory: MemoryView, model: DashboardModel, into canvas: inout Canvas) {
         canvas.put(row: 1, column: 0, text: "cpu", style: .label)
         guard let busy = memory.systemCPUBusyPercent else {
@@ -81,11 +81,18 @@ public struct MemoryPane: Pane {
             return
         }
         let style = Meter.style(forUsedFraction: busy / 100)
+        let percent = UnitFormat.percent(busy)
+        let cores = Sparkline.render(
+            memory.perCoreBusyPercent,
+            width: memory.perCoreBusyPercent.count,
+            scale: .fixed(0...100),
+            glyphs: canvas.glyphs
+        )
         self.putMeter(
             row: 1,
             fraction: busy / 100,
             style: style,
-            texts: [(UnitFormat.percent(busy), style)],
+            texts: cores.isEmpty ? [(percent, style)] : [(percent + " " + cores, style), (percent, style)],
             into: &canvas
         )
     }
