@@ -125,10 +125,14 @@ struct DashboardModelTests {
     func perCoreCPU() {
         func samples(_ busy: [String: Double], idle: Double) -> [Sample] {
             busy.flatMap { core, user in
-                [
-                    Sample(name: "node_cpu_seconds_total", labels: ["cpu": core, "mode": "user"], kind: .counter, value: user),
-                    Sample(name: "node_cpu_seconds_total", labels: ["cpu": core, "mode": "idle"], kind: .counter, value: idle),
-                ]
+                [("user", user), ("idle", idle)].map { mode, seconds in
+                    Sample(
+                        name: "node_cpu_seconds_total",
+                        labels: ["cpu": core, "mode": mode],
+                        kind: .counter,
+                        value: seconds
+                    )
+                }
             }
         }
         let model = self.model(
