@@ -60,6 +60,15 @@ struct Perftop: AsyncParsableCommand {
     )
     var headerVariables: [String] = []
 
+    @Option(
+        name: .customLong("ca-file"),
+        help: ArgumentHelp(
+            "Verify every https --endpoint against the PEM certificates of this file instead of the system's roots.",
+            valueName: "path"
+        )
+    )
+    var caFile: String?
+
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
@@ -96,7 +105,8 @@ struct Perftop: AsyncParsableCommand {
         feeds += watchedPids.map { ProcessFeed(pid: $0) }
         feeds += socketPaths.map { AgentFeed(path: $0) }
         let endpointHeaders = try self.endpointHeaders()
-        let httpClient = self.endpoints.isEmpty ? nil : HTTPFeed.makeClient()
+        let trustRoots = try self.endpointTrustRoots()
+        let httpClient = self.endpoints.isEmpty ? nil : HTTPFeed.makeClient(trustRoots: trustRoots)
         if let httpClient {
             feeds += self.endpoints.map { HTTPFeed(url: $0, headers: endpointHeaders, client: httpClient) }
         }
@@ -115,7 +125,7 @@ struct Perftop: AsyncParsableCommand {
 // MARK: - HTTP endpoints
 
 extension Perftop {
-    /// Checks every --endpoint URL, and that header flags come with an endpoint.
+    /// Checks every --endpoint URL, and that header and CA flags come with an endpoint.
     private func checkEndpoints() throws {
         for url in self.endpoints {
             do {
@@ -129,6 +139,9 @@ extension Perftop {
         }
         if self.endpoints.isEmpty, !self.headerVariables.isEmpty {
             throw ValidationError("--header-env needs --endpoint")
+        }
+        if self.endpoints.isEmpty, self.caFile != nil {
+            throw ValidationError("--ca-file needs --endpoint")
         }
     }
 
@@ -150,6 +163,18 @@ extension Perftop {
             }
         }
         return headers
+    }
+
+    /// The certificates of --ca-file, or `nil` (the system's trust roots) without it.
+    private func endpointTrustRoots() throws -> HTTPFeed.TrustRoots? {
+        guard let path = self.caFile else {
+            return nil
+        }
+        do {
+            return try HTTPFeed.TrustRoots(pemFile: path)
+        } catch {
+            throw CommandFailure("--ca-file \(path): \(error)")
+        }
     }
 }
 

@@ -144,6 +144,30 @@ struct DashboardModelTests {
         #expect(derived.contains { $0.sample.labels == ["cpu": "1"] && $0.sample.value == 75 })
     }
 
+    @Test("a source without CPU time leaves the machine's CPU figures from another source alone")
+    func cpuFromOneSourceAmongSeveral() {
+        var store = SeriesStore(retention: 10)
+        for (time, idle) in [(0.0, 0.0), (1.0, 3.0)] {
+            let modes = [("user", time), ("idle", idle)]
+            let cpu = modes.flatMap { mode, seconds in
+                [
+                    Sample(name: "node_cpu_seconds_total", labels: ["mode": mode], kind: .counter, value: seconds),
+                    Sample(
+                        name: "node_cpu_seconds_total",
+                        labels: ["cpu": "0", "mode": mode],
+                        kind: .counter,
+                        value: seconds
+                    ),
+                ]
+            }
+            store.record(source: "proc", samples: cpu, at: time)
+            store.record(source: "zzz-agent", samples: self.cacheSamples(hits: time, misses: 0), at: time)
+        }
+        let model = DashboardModel(store: store, sources: [], timestamp: 1, interval: 1)
+        #expect(model.memory.systemCPUBusyPercent == 25)
+        #expect(model.memory.perCoreBusyPercent == [25])
+    }
+
     @Test("churn falls back to minor faults and says so")
     func churnFallback() throws {
         let faults = { (value: Double) in [Sample(name: "process_minor_faults_total", kind: .counter, value: value)] }

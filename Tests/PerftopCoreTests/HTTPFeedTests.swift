@@ -9,9 +9,13 @@ import Testing
 
 /// The HTTP feed against real NIO HTTP/1.1 servers on 127.0.0.1; no assertion depends on elapsed time.
 @Suite struct HTTPFeedTests {
-    /// Runs `body` with a fresh client, shutting it down afterwards.
-    private static func withClient<Result>(_ body: (HTTPClient) async throws -> Result) async throws -> Result {
-        let client = HTTPFeed.makeClient()
+    /// Runs `body` with a fresh client trusting `trustRoots` (the system's roots by default), shutting it
+    /// down afterwards.
+    private static func withClient<Result>(
+        trustRoots: HTTPFeed.TrustRoots? = nil,
+        _ body: (HTTPClient) async throws -> Result
+    ) async throws -> Result {
+        let client = HTTPFeed.makeClient(trustRoots: trustRoots)
         do {
             let result = try await body(client)
             try await client.shutdown()
@@ -209,8 +213,7 @@ import Testing
 
     // MARK: - TLS
 
-    /// perftop trusts the system's roots only, so a self-signed server shows that TLS is spoken and its
-    /// failure is named; a trusted server cannot be made without touching the system's trust store.
+    /// A self-signed server is refused with the system's roots, which the test does not touch.
     @Test(.enabled(if: OpenSSLTestServer.isAvailable))
     func speaksTLSAndNamesAnUntrustedCertificate() async throws {
         let server = try await OpenSSLTestServer(files: ["metrics": "up 1\n"])
@@ -219,6 +222,59 @@ import Testing
             await Self.reason(polling: HTTPFeed(url: "https://127.0.0.1:\(server.port)/metrics", client: client))
         }
         #expect(reason == "TLS: certificate verification failed")
+    }
+
+    /// HTTPS end to end: the server's own certificate as the trust root (`--ca-file`). s_server sends a
+    /// bare `text/plain`, so the body is recognised as Prometheus text by sniffing.
+    @Test(.enabled(if: OpenSSLTestServer.isAvailable))
+    func readsAnHTTPSEndpointTrustedThroughACAFile() async throws {
+        let text = try PrometheusTextParserTests.fixture("go_client.prom")
+        let server = try await OpenSSLTestServer(files: ["metrics.prom": text])
+        defer { server.stop() }
+        let trustRoots = try HTTPFeed.TrustRoots(pemFile: server.certificatePath)
+        let samples = try await Self.withClient(trustRoots: trustRoots) { client in
+            try await HTTPFeed(url: "https://127.0.0.1:\(server.port)/metrics.prom", client: client)
+                .poll(timeout: .seconds(10))
+        }
+        #expect(samples.contains(Sample(name: "go_goroutines", kind: .gauge, value: 143)))
+        let estimates = samples.filter { $0.labels["estimate"] == "buckets" }
+        #expect(estimates.map { $0.labels["quantile"] } == ["0.5", "0.95", "0.99"])
+    }
+
+    /// A trusted certificate for another name is still refused: the CA file changes the roots only, the
+    /// host name is checked as before.
+    @Test(.enabled(if: OpenSSLTestServer.isAvailable))
+    func refusesATrustedCertificateForAnotherHost() async throws {
+        let server = try await OpenSSLTestServer(files: ["metrics": "up 1\n"], subjectAltName: "DNS:other.invalid")
+        defer { server.stop() }
+        let trustRoots = try HTTPFeed.TrustRoots(pemFile: server.certificatePath)
+        let reason = try await Self.withClient(trustRoots: trustRoots) { client in
+            await Self.reason(polling: HTTPFeed(url: "https://127.0.0.1:\(server.port)/metrics", client: client))
+        }
+        // The reason is NIOSSL's own text: `TLS: NIOSSLExtraError.failedToValidateHostname: …`.
+        #expect(reason?.hasPrefix("TLS: ") == true && reason?.contains("Hostname") == true, "\(reason ?? "no error")")
+    }
+
+    @Test(arguments: [
+        "up 1\n",
+        "",
+        "-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n",
+    ])
+    func refusesACAFileWithoutCertificates(text: String) throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "perftop-ca-\(UInt64.random(in: 0...UInt64.max)).pem"
+        ).path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(throws: FeedError("no PEM certificate in it (expected -----BEGIN CERTIFICATE-----)")) {
+            try HTTPFeed.TrustRoots(pemFile: path)
+        }
+    }
+
+    @Test func namesAMissingCAFile() {
+        #expect(throws: FeedError("no such file or directory")) {
+            try HTTPFeed.TrustRoots(pemFile: "/nonexistent/perftop-ca.pem")
+        }
     }
 
     // MARK: - Configuration

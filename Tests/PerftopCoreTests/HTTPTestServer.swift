@@ -253,6 +253,9 @@ private final class Handler: ChannelInboundHandler {
 
 /// `openssl s_server -WWW` on 127.0.0.1 with a self-signed certificate made for the test, serving the
 /// files of a temporary directory over HTTPS.
+///
+/// s_server answers `HTTP/1.0 200 ok` with `Content-type: text/plain` (`text/html` for `.html` names),
+/// no `Content-Length`, and closes the connection after the file.
 final class OpenSSLTestServer {
     /// Whether the `openssl` command is installed.
     static let isAvailable = FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl")
@@ -262,8 +265,16 @@ final class OpenSSLTestServer {
     /// The port the server listens on.
     let port: Int
 
+    /// The server's certificate, PEM; a client that trusts it verifies the server.
+    var certificatePath: String {
+        self.directory.appendingPathComponent("cert.pem").path
+    }
+
     /// Starts the server with `files` (name → contents) in its directory; returns once it accepts.
-    init(files: [String: String]) async throws {
+    ///
+    /// - Parameter subjectAltName: the certificate's one name, also its common name; `DNS:other.invalid`
+    ///   makes a certificate that is not for 127.0.0.1.
+    init(files: [String: String], subjectAltName: String = "IP:127.0.0.1") async throws {
         self.directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("perftop-tls-\(UInt64.random(in: 0...UInt64.max))")
         try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
@@ -273,7 +284,8 @@ final class OpenSSLTestServer {
         try Self.run(
             [
                 "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem", "-out", "cert.pem", "-days", "1",
-                "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                "-subj", "/CN=" + subjectAltName.drop { $0 != ":" }.dropFirst(), "-addext",
+                "subjectAltName=" + subjectAltName,
             ],
             in: self.directory
         )

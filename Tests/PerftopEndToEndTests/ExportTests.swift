@@ -50,9 +50,12 @@ struct ExportTests {
         let available = rows.filter { $0[2] == "node_memory_MemAvailable_bytes" }.compactMap { Double($0[4]) }
         #expect(available.count == 3)
         #expect(available.allSatisfy { $0 > 0 })
-        let busy = rows.filter { $0[2] == "perftop_cpu_busy_percent" }.compactMap { Double($0[4]) }
+        let busyRows = rows.filter { $0[2] == "perftop_cpu_busy_percent" }
+        let busy = busyRows.filter { $0[3].isEmpty }.compactMap { Double($0[4]) }
         #expect(busy.count == 3)
-        #expect(busy.allSatisfy { (0...100).contains($0) })
+        #expect(busyRows.compactMap { Double($0[4]) }.allSatisfy { (0...100).contains($0) })
+        let cores = Set(busyRows.compactMap { $0[3].isEmpty ? nil : $0[3] })
+        #expect(!cores.isEmpty, "no per-core busy rows")
         // The machine's CPU seconds (all modes) grow with time whatever the load, so they must change.
         var cpuSecondsByRound: [String: Double] = [:]
         for row in rows where row[2] == "node_cpu_seconds_total" && !row[3].contains("cpu=") {

@@ -251,9 +251,12 @@ struct SourceView {
                 machine.append(series)
             }
         }
-        memory.systemCPUBusyPercent = Self.busyPercent(machine)
+        // Every source's view runs this; only the one reporting CPU time may set the figures.
+        if let busy = Self.busyPercent(machine) {
+            memory.systemCPUBusyPercent = busy
+        }
         let perCore = cores.keys.sorted().compactMap { Self.busyPercent(cores[$0] ?? []) }
-        if perCore.count == cores.count {
+        if !perCore.isEmpty, perCore.count == cores.count {
             memory.perCoreBusyPercent = perCore
         }
     }

@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import PerfKit
 
 /// A metrics endpoint read over HTTP or HTTPS (`perftop --endpoint URL`).
@@ -20,7 +21,7 @@ import PerfKit
 /// as it streams and the poll fails as soon as it would exceed ``maximumResponseBytes``, so no more
 /// than that is ever held; parsing is bounded by the parser's and flattener's budgets.
 ///
-/// Every feed of a perftop run shares one `HTTPClient` (``makeClient(eventLoopGroup:)``), whose
+/// Every feed of a perftop run shares one `HTTPClient` (``makeClient(eventLoopGroup:trustRoots:)``), whose
 /// connection pool keeps connections alive between polls; the owner shuts it down once, after the
 /// last poll.
 public struct HTTPFeed: Feed {
@@ -53,7 +54,8 @@ public struct HTTPFeed: Feed {
     ///   - maximumResponseBytes: the largest body accepted; 16 MiB by default.
     ///   - parser: the Prometheus text parser and its budget.
     ///   - flattener: the JSON flattener and its bounds.
-    ///   - client: the shared client, from ``makeClient(eventLoopGroup:)``; the caller shuts it down.
+    ///   - client: the shared client, from ``makeClient(eventLoopGroup:trustRoots:)``; the caller shuts it
+    ///     down.
     public init(
         url: String,
         headers: HTTPHeaders = [:],
@@ -71,18 +73,30 @@ public struct HTTPFeed: Feed {
         self.client = client
     }
 
-    /// A client for all HTTP feeds of one run: HTTP/1.1 and HTTP/2, TLS with the system's trust roots,
-    /// at most 2 connections per host kept for 60 s when idle, at most 3 redirects.
+    /// A client for all HTTP feeds of one run: HTTP/1.1 and HTTP/2, TLS with full verification (chain
+    /// and host name), at most 2 connections per host kept for 60 s when idle, at most 3 redirects.
     ///
     /// The caller must call `shutdown()` on it once no feed polls any more.
+    ///
+    /// - Parameters:
+    ///   - eventLoopGroup: the loops the client runs on.
+    ///   - trustRoots: the only certificates a server's chain may lead to (`--ca-file`); `nil`, the
+    ///     default, trusts the system's roots.
     public static func makeClient(
-        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        trustRoots: TrustRoots? = nil
     ) -> HTTPClient {
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .follow(max: 3, allowCycles: false),
             connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 2)
         )
         configuration.connectionPool.retryConnectionEstablishment = false
+        if let trustRoots {
+            // The client configuration verifies the chain and the host name; only the roots change.
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.trustRoots = .certificates(trustRoots.certificates)
+            configuration.tlsConfiguration = tls
+        }
         return HTTPClient(eventLoopGroup: eventLoopGroup, configuration: configuration)
     }
 
@@ -114,6 +128,51 @@ public struct HTTPFeed: Feed {
     public func poll(timeout: Duration) async throws -> [Sample] {
         let (contentType, body) = try await self.fetch(timeout: timeout)
         return try self.decode(body, contentType: contentType)
+    }
+}
+
+// MARK: - Trust roots
+
+extension HTTPFeed {
+    /// Certificates read from a PEM file, trusted instead of the system's roots (`perftop --ca-file PATH`),
+    /// for endpoints signed by a private CA or with a self-signed certificate.
+    ///
+    /// They replace the system's roots for every endpoint of the client, as `curl --cacert` does: a
+    /// public endpoint polled by the same client verifies only if the file holds its root too.
+    public struct TrustRoots: Sendable {
+        /// The largest file read: 4 MiB, many times a system's whole CA bundle.
+        public static let maximumFileBytes = 4 << 20
+
+        /// The certificates, in file order; never empty.
+        let certificates: [NIOSSLCertificate]
+
+        /// Reads every `-----BEGIN CERTIFICATE-----` block of the PEM file at `path`.
+        ///
+        /// Cost: one read of at most ``maximumFileBytes``, blocking; call it once, at startup.
+        ///
+        /// - Throws: ``FeedError`` with a reason that does not repeat the path (the caller names it):
+        ///   `no such file or directory`, `permission denied`, `is a directory`, `larger than N bytes`,
+        ///   or `no PEM certificate in it (expected -----BEGIN CERTIFICATE-----)` for a file that is
+        ///   empty, not PEM, or holds a malformed certificate.
+        public init(pemFile path: String) throws(FeedError) {
+            let text: String
+            do {
+                text = try ProcFile.read(path, limit: Self.maximumFileBytes)
+            } catch {
+                switch error {
+                case .system(_, let code):
+                    throw FeedError(ProcFile.describe(errno: code))
+                case .tooLarge(_, let limit):
+                    throw FeedError("larger than \(limit) bytes")
+                }
+            }
+            // PEM blocks of other types, such as a private key, are skipped; a malformed certificate fails.
+            guard let certificates = try? NIOSSLCertificate.fromPEMBytes(Array(text.utf8)), !certificates.isEmpty
+            else {
+                throw FeedError("no PEM certificate in it (expected -----BEGIN CERTIFICATE-----)")
+            }
+            self.certificates = certificates
+        }
     }
 }
 
