@@ -7,7 +7,8 @@ let package = Package(
     name: "perftop-benchmarks",
     platforms: [.macOS(.v15)],
     dependencies: [
-        .package(name: "perftop", path: "..")
+        .package(name: "perftop", path: ".."),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         .target(name: "BenchmarkSupport"),
@@ -30,6 +31,15 @@ let package = Package(
             dependencies: [
                 "BenchmarkSupport",
                 .product(name: "PerfKit", package: "perftop"),
+            ]
+        ),
+        .executableTarget(
+            name: "FeedBenchmarks",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "PerfKit", package: "perftop"),
+                .product(name: "PerftopCore", package: "perftop"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
     ]

@@ -29,22 +29,10 @@ struct MeasurementBenchmarks {
 
 // MARK: - Timing
 
-/// The median, over `repetitions` timed runs after one warm-up, of the nanoseconds per operation of
-/// `run`, which performs `operations` operations and returns a checksum.
-func medianNanoseconds(operations: Int, repetitions: Int = 5, _ run: () async -> Int) async -> Double {
-    let clock = ContinuousClock()
-    var samples: [Double] = []
-    for repetition in 0...repetitions {
-        let start = clock.now
-        blackHole(await run())
-        let elapsed = start.duration(to: clock.now)
-        if repetition > 0 {
-            let (seconds, attoseconds) = elapsed.components
-            samples.append((Double(seconds) * 1e9 + Double(attoseconds) / 1e9) / Double(operations))
-        }
-    }
-    samples.sort()
-    return samples[samples.count / 2]
+/// The median nanoseconds per operation of `run`, which performs `operations` operations and
+/// returns a checksum; see `medianSeconds`.
+func medianNanoseconds(operations: Int, _ run: () async -> Int) async -> Double {
+    await medianSeconds(run) * 1e9 / Double(operations)
 }
 
 // MARK: - Simulated time

@@ -89,17 +89,6 @@ enum OverheadBenchmark {
 
     /// The median over ``repetitions`` timed runs, after one warm-up, of nanoseconds per task.
     private static func medianNanoseconds(_ run: () async -> Int) async -> Double {
-        let clock = ContinuousClock()
-        var samples: [Double] = []
-        for repetition in 0...self.repetitions {
-            let start = clock.now
-            blackHole(await run())
-            let elapsed = start.duration(to: clock.now)
-            if repetition > 0 {
-                let (seconds, attoseconds) = elapsed.components
-                samples.append((Double(seconds) * 1e9 + Double(attoseconds) * 1e-9) / Double(self.taskCount))
-            }
-        }
-        return samples.sorted()[samples.count / 2]
+        await medianSeconds(repetitions: self.repetitions, run) * 1e9 / Double(self.taskCount)
     }
 }

@@ -1,0 +1,40 @@
+import BenchmarkSupport
+import Foundation
+import PerftopCore
+
+/// Measures what sources cost perftop: parsing Prometheus text (per 1,000 lines) with histogram
+/// estimates, flattening a Go expvar document, and a full collector round over 10 live sources.
+///
+/// Run with `swift run -c release --package-path Benchmarks FeedBenchmarks [SECTION…]`, where a
+/// section is `prometheus`, `json` or `poll-cycle`; all run when none is named. The inputs are generated with a
+/// fixed shape, so only the timings depend on the machine.
+@main
+struct FeedBenchmarks {
+    /// The parts of the benchmark, selectable by name on the command line.
+    enum Section: String, CaseIterable {
+        case prometheus
+        case json
+        case pollCycle = "poll-cycle"
+    }
+
+    static func main() async throws {
+        let sections = selectedSections(of: "FeedBenchmarks", Section.self)
+        let clock = ContinuousClock()
+        let start = clock.now
+        print("perftop feed benchmarks")
+        if sections.contains(.prometheus) {
+            print()
+            await ParseBenchmark.runPrometheus()
+        }
+        if sections.contains(.json) {
+            print()
+            await ParseBenchmark.runJSON()
+        }
+        if sections.contains(.pollCycle) {
+            print()
+            try await PollCycleBenchmark.run()
+        }
+        print()
+        print("Total time: \(clock.now - start)")
+    }
+}
