@@ -22,7 +22,9 @@ enum PollCycleBenchmark {
             let registry = Self.registry(index)
             if index < 5 {
                 let path = "\(directory)/agent-\(index).sock"
-                socketServers.append(try await AgentServer.start(path: path, registry: registry, agentName: "a\(index)"))
+                socketServers.append(
+                    try await AgentServer.start(path: path, registry: registry, agentName: "a\(index)")
+                )
                 feeds.append(AgentFeed(path: path))
             } else {
                 let server = try await AgentHTTPServer.start(registry: registry, agentName: "h\(index)")
