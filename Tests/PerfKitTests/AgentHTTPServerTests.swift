@@ -311,7 +311,7 @@ import Testing
 
         await server.shutdown()
         #expect(try client.readResponse() == nil)
-        #expect(throws: HTTPTestClient.SocketError.self) {
+        #expect(throws: BlockingSocket.SocketError.self) {
             _ = try HTTPTestClient(port: port)
         }
         await server.shutdown()
@@ -359,19 +359,9 @@ import Testing
 
 // MARK: - A raw HTTP/1.1 client
 
-/// A blocking TCP client on 127.0.0.1 that writes requests as given and reads responses framed by
-/// `Content-Length`; independent of NIO. Reads give up after 10 s so a broken server fails the test
-/// instead of hanging it.
+/// An HTTP/1.1 client on a ``BlockingSocket`` to 127.0.0.1 that writes requests as given and reads
+/// responses framed by `Content-Length`; independent of NIO.
 final class HTTPTestClient {
-    struct SocketError: Error, CustomStringConvertible {
-        var operation: String
-        var code: Int32
-
-        var description: String {
-            "\(self.operation): \(String(cString: strerror(self.code)))"
-        }
-    }
-
     struct Response: Equatable {
         var version: String
         var status: Int
@@ -380,48 +370,14 @@ final class HTTPTestClient {
         var body: String
     }
 
-    private let descriptor: Int32
-    private var pending: [UInt8] = []
+    private let socket: BlockingSocket
 
     init(port: Int) throws {
-        #if canImport(Glibc)
-            self.descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        #else
-            self.descriptor = socket(AF_INET, SOCK_STREAM, 0)
-        #endif
-        guard self.descriptor >= 0 else {
-            throw SocketError(operation: "socket", code: errno)
-        }
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
-        setsockopt(self.descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = in_addr_t(0x7F00_0001).bigEndian
-        let result = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(self.descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard result == 0 else {
-            // deinit closes the descriptor: the object is fully initialised.
-            throw SocketError(operation: "connect", code: errno)
-        }
-    }
-
-    deinit {
-        close(self.descriptor)
+        self.socket = try BlockingSocket(loopbackPort: port)
     }
 
     func send(_ text: String) throws {
-        var bytes = Array(text.utf8)[...]
-        while !bytes.isEmpty {
-            let written = bytes.withUnsafeBytes { write(self.descriptor, $0.baseAddress, $0.count) }
-            guard written > 0 else {
-                throw SocketError(operation: "write", code: errno)
-            }
-            bytes = bytes.dropFirst(written)
-        }
+        try self.socket.send(text)
     }
 
     /// The next response, or `nil` when the server closed the connection before sending one.
@@ -432,13 +388,14 @@ final class HTTPTestClient {
         let separator = Array("\r\n\r\n".utf8)
         var headEnd: Int?
         while headEnd == nil {
-            headEnd = self.pending.indices.dropLast(3).first { self.pending[$0..<$0 + 4].elementsEqual(separator) }
-            if headEnd == nil, try !self.fill() {
+            let pending = self.socket.pending
+            headEnd = pending.indices.dropLast(3).first { pending[$0..<$0 + 4].elementsEqual(separator) }
+            if headEnd == nil, try !self.socket.fill() {
                 return nil
             }
         }
-        let head = String(decoding: self.pending[..<headEnd!], as: UTF8.self)
-        self.pending.removeSubrange(..<(headEnd! + 4))
+        let head = String(decoding: self.socket.pending[..<headEnd!], as: UTF8.self)
+        self.socket.pending.removeSubrange(..<(headEnd! + 4))
         var lines = head.components(separatedBy: "\r\n")
         let statusLine = lines.removeFirst().split(separator: " ", maxSplits: 2)
         var headers: [String: String] = [:]
@@ -447,28 +404,14 @@ final class HTTPTestClient {
             headers[parts[0].lowercased()] = parts[1].trimmingCharacters(in: .whitespaces)
         }
         let length = hasBody ? Int(headers["content-length"] ?? "0") ?? 0 : 0
-        while self.pending.count < length {
-            guard try self.fill() else {
-                throw SocketError(operation: "read body", code: 0)
+        while self.socket.pending.count < length {
+            guard try self.socket.fill() else {
+                throw BlockingSocket.SocketError(operation: "read body", code: 0)
             }
         }
-        let body = String(decoding: self.pending[..<length], as: UTF8.self)
-        self.pending.removeSubrange(..<length)
+        let body = String(decoding: self.socket.pending[..<length], as: UTF8.self)
+        self.socket.pending.removeSubrange(..<length)
         return Response(version: String(statusLine[0]), status: Int(statusLine[1]) ?? 0, headers: headers, body: body)
-    }
-
-    /// Reads more bytes; `false` at the end of the stream.
-    private func fill() throws -> Bool {
-        var chunk = [UInt8](repeating: 0, count: 65_536)
-        let count = chunk.withUnsafeMutableBytes { read(self.descriptor, $0.baseAddress, $0.count) }
-        if count == 0 || (count < 0 && errno == ECONNRESET) {
-            return false
-        }
-        guard count > 0 else {
-            throw SocketError(operation: "read", code: errno)
-        }
-        self.pending += chunk[..<count]
-        return true
     }
 }
 

@@ -32,65 +32,29 @@ import Testing
         }
     }
 
-    struct SocketError: Error, CustomStringConvertible {
-        var operation: String
-        var code: Int32
-
-        var description: String {
-            "\(self.operation): \(String(cString: strerror(self.code)))"
-        }
-    }
-
-    /// A blocking Unix socket client, independent of NIO. Reads give up after 10 s so a broken server
-    /// fails the test instead of hanging it; no test asserts how long anything took.
+    /// A client of the agent's line protocol on a ``BlockingSocket``.
     final class LineClient {
-        private let descriptor: Int32
-        private var pending: [UInt8] = []
+        private let socket: BlockingSocket
 
         init(path: String) throws {
-            self.descriptor = try makeSocket()
-            var timeout = timeval(tv_sec: 10, tv_usec: 0)
-            setsockopt(self.descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-            let result = withSocketAddress(path) { connect(self.descriptor, $0, $1) }
-            guard result == 0 else {
-                // No close here: the object is fully initialised, so deinit closes the descriptor,
-                // and a second close could hit a number another test has been given since.
-                throw SocketError(operation: "connect", code: errno)
-            }
-        }
-
-        deinit {
-            close(self.descriptor)
+            self.socket = try BlockingSocket(unixPath: path)
         }
 
         func send(_ text: String) throws {
-            var bytes = Array(text.utf8)[...]
-            while !bytes.isEmpty {
-                let written = bytes.withUnsafeBytes { write(self.descriptor, $0.baseAddress, $0.count) }
-                guard written > 0 else {
-                    throw SocketError(operation: "write", code: errno)
-                }
-                bytes = bytes.dropFirst(written)
-            }
+            try self.socket.send(text)
         }
 
         /// The next line without its newline, or `nil` when the server closed the connection.
         func readLine() throws -> String? {
             while true {
-                if let newline = self.pending.firstIndex(of: UInt8(ascii: "\n")) {
-                    let line = String(decoding: self.pending[..<newline], as: UTF8.self)
-                    self.pending.removeSubrange(...newline)
+                if let newline = self.socket.pending.firstIndex(of: UInt8(ascii: "\n")) {
+                    let line = String(decoding: self.socket.pending[..<newline], as: UTF8.self)
+                    self.socket.pending.removeSubrange(...newline)
                     return line
                 }
-                var chunk = [UInt8](repeating: 0, count: 65_536)
-                let count = chunk.withUnsafeMutableBytes { read(self.descriptor, $0.baseAddress, $0.count) }
-                if count == 0 || (count < 0 && errno == ECONNRESET) {
+                guard try self.socket.fill() else {
                     return nil
                 }
-                guard count > 0 else {
-                    throw SocketError(operation: "read", code: errno)
-                }
-                self.pending += chunk[..<count]
             }
         }
 
@@ -119,7 +83,7 @@ import Testing
     private func fileStatus(_ path: String) throws -> stat {
         var status = stat()
         guard lstat(path, &status) == 0 else {
-            throw SocketError(operation: "lstat", code: errno)
+            throw BlockingSocket.SocketError(operation: "lstat", code: errno)
         }
         return status
     }
@@ -265,7 +229,7 @@ import Testing
 
     @Test func replacesAStaleSocket() async throws {
         let directory = try TemporaryDirectory()
-        let stale = try makeSocket()
+        let stale = try BlockingSocket.makeSocket(family: AF_UNIX)
         #expect(withSocketAddress(directory.socketPath) { bind(stale, $0, $1) } == 0)
         close(stale)
         let staleInode = try self.fileStatus(directory.socketPath).st_ino
@@ -368,18 +332,6 @@ import Testing
 }
 
 // MARK: - POSIX helpers
-
-private func makeSocket() throws -> Int32 {
-    #if canImport(Glibc)
-        let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-    #else
-        let descriptor = socket(AF_UNIX, SOCK_STREAM, 0)
-    #endif
-    guard descriptor >= 0 else {
-        throw AgentServerTests.SocketError(operation: "socket", code: errno)
-    }
-    return descriptor
-}
 
 private func withSocketAddress(
     _ path: String,
