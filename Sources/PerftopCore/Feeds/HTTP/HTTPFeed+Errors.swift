@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import PerfKit
 
 #if canImport(Glibc)
@@ -40,8 +41,7 @@ extension HTTPFeed {
         if error is ChannelError {
             return received > 0 ? FeedError.closedMidResponse(after: received) : FeedError("connection closed")
         }
-        // TLS errors come from NIOSSL, which PerftopCore does not import; they are told apart by module.
-        if String(reflecting: type(of: error)).hasPrefix("NIOSSL.") {
+        if error is NIOSSLError || error is NIOSSLExtraError {
             return Self.tlsReason(error)
         }
         return FeedError("\(error)")
@@ -67,8 +67,12 @@ extension HTTPFeed {
         }
     }
 
-    /// `TLS: certificate verification failed`, `TLS: handshake failed`, or the error's own text, cut.
+    /// `TLS: certificate verification failed`, `TLS: certificate is not for this host`,
+    /// `TLS: handshake failed`, or the error's own text, cut.
     private static func tlsReason(_ error: any Error) -> FeedError {
+        if let error = error as? NIOSSLExtraError, error == .failedToValidateHostname {
+            return FeedError("TLS: certificate is not for this host")
+        }
         let text = "\(error)"
         if text.contains("CERTIFICATE_VERIFY_FAILED") {
             return FeedError("TLS: certificate verification failed")
