@@ -31,6 +31,7 @@ import Testing
             (#"back\slash"#, #"back\\slash"#),
             (#"say "hi""#, #"say \"hi\""#),
             ("two\nlines", #"two\nlines"#),
+            ("crlf\r\nlines", "crlf\r" + #"\nlines"#),
             ("ünïcode ✓", "ünïcode ✓"),
         ]
     )

@@ -33,7 +33,7 @@ import Testing
 
     @Test(arguments: [
         (["a", "b"], "a_b"), (["memstats", "PauseNs", "3"], "memstats_PauseNs_3"), (["0"], "_0"), ([], "value"),
-        (["é-x", "y:z"], "__x_y:z"), ([""], ""),
+        (["é-x", "y:z"], "__x_y:z"), ([""], "_"),
     ])
     func namesPaths(path: [String], expected: String) {
         #expect(JSONMetricsFlattener.metricName(path: path) == expected)

@@ -134,26 +134,8 @@ extension PrometheusTextEncoder {
         if labels.isEmpty {
             return ""
         }
-        let pairs = labels.sorted { $0.key < $1.key }.map { "\($0.key)=\"\(Self.escape($0.value))\"" }
+        let pairs = labels.sorted { $0.key < $1.key }.map { "\($0.key)=\"\(SeriesID.escape($0.value))\"" }
         return "{" + pairs.joined(separator: ",") + "}"
-    }
-
-    /// A label value with backslash, double quote and line feed escaped.
-    ///
-    /// Works on Unicode scalars, not characters, so that the line feed of a `\r\n` pair (one
-    /// `Character`) is escaped too.
-    static func escape(_ value: String) -> String {
-        var escaped = ""
-        escaped.reserveCapacity(value.utf8.count)
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\\": escaped += "\\\\"
-            case "\"": escaped += "\\\""
-            case "\n": escaped += "\\n"
-            default: escaped.unicodeScalars.append(scalar)
-            }
-        }
-        return escaped
     }
 
     /// The largest magnitude below which every whole `Double` is exact, so it is written as an integer.

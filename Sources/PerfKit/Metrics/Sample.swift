@@ -106,15 +106,18 @@ public struct SeriesID: Sendable, Hashable, Comparable, CustomStringConvertible 
     }
 
     /// Escapes a label value as the Prometheus text format requires (backslash, quote, newline).
+    ///
+    /// Works on Unicode scalars, not characters, so that the line feed of a `\r\n` pair (one
+    /// `Character`) is escaped too.
     public static func escape(_ value: String) -> String {
         var escaped = ""
         escaped.reserveCapacity(value.utf8.count)
-        for character in value {
-            switch character {
+        for scalar in value.unicodeScalars {
+            switch scalar {
             case "\\": escaped += "\\\\"
             case "\"": escaped += "\\\""
             case "\n": escaped += "\\n"
-            default: escaped.append(character)
+            default: escaped.unicodeScalars.append(scalar)
             }
         }
         return escaped

@@ -56,22 +56,10 @@ public struct JSONMetricsFlattener: Sendable {
     }
 
     /// `path` as a metric name: dots between the parts, then every character outside `[A-Za-z0-9_:]`
-    /// replaced with `_`, and `_` in front of a leading digit.
+    /// replaced with `_`, and `_` in front of a leading digit (`_` for an empty key, `value` for the
+    /// document's root); the rule of the swift-metrics backend's names.
     public static func metricName(path: [String]) -> String {
-        guard !path.isEmpty else {
-            return "value"
-        }
-        var name = String.UnicodeScalarView()
-        for scalar in path.joined(separator: ".").unicodeScalars {
-            switch scalar {
-            case "a"..."z", "A"..."Z", "0"..."9", "_", ":": name.append(scalar)
-            default: name.append("_")
-            }
-        }
-        if let first = name.first, ("0"..."9").contains(first) {
-            name.insert("_", at: name.startIndex)
-        }
-        return String(name)
+        path.isEmpty ? "value" : PrometheusName.sanitized(path.joined(separator: "."), allowsColon: true)
     }
 }
 
