@@ -152,7 +152,8 @@ public final class AgentHTTPServer: Sendable {
                         )
                         try pipeline.addHandlers(
                             IdleStateHandler(readTimeout: idleTimeout),
-                            AgentHTTPRequestHandler(responder: responder)
+                            AgentHTTPRequestHandler(responder: responder),
+                            AgentConnectionCloser()
                         )
                     }
                 }

@@ -5,7 +5,7 @@ import NIOCore
 ///
 /// Runs on the connection's event loop. A snapshot request takes a fresh snapshot of the registry;
 /// anything else gets an ``AgentErrorResponse``. An over-long line gets an error line and the
-/// connection is closed, and so is a connection that stays idle past its read timeout.
+/// connection is closed; idle and failed connections are closed by ``AgentConnectionCloser``.
 final class AgentRequestHandler: ChannelInboundHandler {
     typealias InboundIn = AgentRequestLine
     typealias OutboundOut = ByteBuffer
@@ -29,18 +29,6 @@ final class AgentRequestHandler: ChannelInboundHandler {
                 .assumeIsolated()
                 .whenComplete { _ in context.close(promise: nil) }
         }
-    }
-
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
-            context.close(promise: nil)
-        } else {
-            context.fireUserInboundEventTriggered(event)
-        }
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        context.close(promise: nil)
     }
 }
 

@@ -102,7 +102,8 @@ public final class AgentServer: Sendable {
                             BackPressureHandler(),
                             IdleStateHandler(readTimeout: idleTimeout),
                             ByteToMessageHandler(AgentLineDecoder(maxLength: AgentProtocol.maxRequestLineBytes)),
-                            AgentRequestHandler(responder: responder)
+                            AgentRequestHandler(responder: responder),
+                            AgentConnectionCloser()
                         )
                     }
                 }
