@@ -14,6 +14,8 @@ public struct RegistryFeed: Feed {
         self.registry = registry
     }
 
+    /// The registry's samples now; in-process, so it never times out. Cost: one collection of every
+    /// registered source.
     public func poll(timeout: Duration) async throws -> [Sample] {
         self.registry.collectSamples()
     }
