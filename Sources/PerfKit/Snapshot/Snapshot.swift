@@ -53,7 +53,8 @@ public enum SnapshotDecodingError: Error, Equatable, CustomStringConvertible {
         case .wrongSchema(let schema):
             return "not a perftop snapshot (schema \"\(schema)\")"
         case .unsupportedVersion(let version):
-            return "unsupported snapshot version \(version) (this perftop reads version \(Snapshot.currentVersion))"
+            return "schema \(Snapshot.schemaName) v\(version) not supported "
+                + "(this perftop reads v\(Snapshot.currentVersion))"
         }
     }
 }

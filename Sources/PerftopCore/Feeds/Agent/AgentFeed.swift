@@ -302,10 +302,6 @@ extension AgentFeed {
         let data = Data(line)
         do {
             return try Snapshot.decode(jsonLine: data)
-        } catch SnapshotDecodingError.unsupportedVersion(let version) {
-            throw FeedError(
-                "schema \(Snapshot.schemaName) v\(version) not supported (this perftop reads v\(Snapshot.currentVersion))"
-            )
         } catch SnapshotDecodingError.wrongSchema(AgentErrorResponse.schemaName) {
             guard let answer = try? JSONDecoder().decode(AgentErrorResponse.self, from: data) else {
                 throw FeedError("malformed error answer")
