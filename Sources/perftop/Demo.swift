@@ -34,6 +34,11 @@ struct Demo: AsyncParsableCommand {
 
     func validate() throws {
         try self.output.check()
+        if self.servePath != nil, self.output.choosesOutput {
+            throw ValidationError(
+                "--serve runs the agent headless; --export, --count, --duration, --output and --once need it shown"
+            )
+        }
         if let httpPort = self.httpPort {
             guard self.servePath != nil else {
                 throw ValidationError("--http-port needs --serve")

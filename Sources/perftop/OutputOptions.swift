@@ -50,10 +50,15 @@ struct OutputOptions: ParsableArguments {
     @Flag(
         help: """
             Print one snapshot (the dashboard as text, or one --export round) and exit: \
-            status 1 when a source is down.
+            status 1 when a source is not ok (stale or down).
             """
     )
     var once = false
+
+    /// Whether any option that chooses what to print (rather than how often) was given.
+    var choosesOutput: Bool {
+        self.export != nil || self.count != nil || self.duration != nil || self.output != nil || self.once
+    }
 
     /// The size of the text dashboard `--once` prints without `--export`.
     static let snapshotSize = TerminalSize(width: 120, height: 40)

@@ -236,4 +236,12 @@ import Testing
         ]
         #expect(cache.collectSamples() == expected)
     }
+
+    @Test func aCacheBoundedOnlyByWeightReportsNoCapacity() {
+        let cache = Cache<String, String>(name: "blobs", maximumWeight: 100, weigher: { _, value in value.count })
+        cache.setValue("abc", forKey: "a")
+        let names = cache.collectSamples().map(\.name)
+        #expect(!names.contains("cache_capacity"))
+        #expect(names.contains("cache_weight"))
+    }
 }

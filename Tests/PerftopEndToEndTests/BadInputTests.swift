@@ -11,6 +11,7 @@ struct BadInputTests {
         (["--interval", "0"], "--interval"),
         (["--interval", "abc"], "abc"),
         (["--count", "0", "--export", "csv"], "--count"),
+        (["demo", "--serve", "/tmp/perftop-never.sock", "--export", "csv"], "--serve runs the agent headless"),
     ]
 
     @Test("each bad input gives one line and a non-zero exit", arguments: Self.cases)

@@ -5,7 +5,9 @@ extension Cache: SampleSource {
     ///
     /// In this order: `cache_hits_total`, `cache_misses_total` (counters), `cache_evictions_total`
     /// once per ``CacheEvictionCause`` with a `cause` label, even when zero (counters),
-    /// `cache_entries`, `cache_capacity` and `cache_weight` (gauges). Cost: one lock and nine samples.
+    /// `cache_entries`, `cache_capacity` (only when the entry count is bounded, so a cache bounded by
+    /// weight alone exports no invented capacity) and `cache_weight` (gauges). Cost: one lock and up to
+    /// nine samples.
     public func collectSamples() -> [Sample] {
         let stats = self.stats
         let cacheLabel = ["cache": self.name]
@@ -24,9 +26,11 @@ extension Cache: SampleSource {
             )
         }
         samples.append(Sample(name: "cache_entries", labels: cacheLabel, kind: .gauge, value: Double(stats.entries)))
-        samples.append(
-            Sample(name: "cache_capacity", labels: cacheLabel, kind: .gauge, value: Double(stats.capacity))
-        )
+        if stats.capacity != .max {
+            samples.append(
+                Sample(name: "cache_capacity", labels: cacheLabel, kind: .gauge, value: Double(stats.capacity))
+            )
+        }
         samples.append(Sample(name: "cache_weight", labels: cacheLabel, kind: .gauge, value: Double(stats.weight)))
         return samples
     }

@@ -11,7 +11,7 @@ import Synchronization
 /// follow a change of latency within one window, and an idle histogram empties.
 ///
 /// Memory is bounded whatever the rate: two dense histograms (the sub-window being filled and the sum
-/// of the finished ones, about 10 KiB each) plus, per finished sub-window, one (value, count) pair per
+/// of the finished ones, about 11 KiB each) plus, per finished sub-window, one (value, count) pair per
 /// distinct bucket it touched. Recording costs one coarse clock read, one lock and one array
 /// increment; once per sub-window the recording that crosses its end folds the finished sub-window in,
 /// in O(buckets). Reading percentiles costs O(buckets).

@@ -72,7 +72,8 @@ extension SourceState: CustomStringConvertible {
 
 extension SourceStatus: CustomStringConvertible {
     /// The state and its notes in one line, e.g. `ok, truncated to 10000 series` or
-    /// `down: connection refused, retry in 8s`; what exports write for a source.
+    /// `down: connection refused, retry in 8s`; what `--once` prints on standard error for a source
+    /// that is not ok.
     public var description: String {
         var parts = [self.state.description]
         if let series = self.truncatedToSeries {
