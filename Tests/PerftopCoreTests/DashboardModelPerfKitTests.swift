@@ -6,14 +6,6 @@ import Testing
 /// The processor, latency-summary and allocation names PerfKit agents report, pushed through a real store.
 @Suite("DashboardModel from PerfKit processor, latency and allocation samples")
 struct DashboardModelPerfKitTests {
-    private func model(_ rounds: [(Double, [Sample])], source: String = "agent") -> DashboardModel {
-        var store = SeriesStore(retention: 10)
-        for (time, samples) in rounds {
-            store.record(source: source, samples: samples, at: time)
-        }
-        return DashboardModel(store: store, sources: [], timestamp: rounds.last?.0 ?? 0, interval: 1)
-    }
-
     private func summary(_ name: String, _ labels: [String: String], p95: Double?, count: Double) -> [Sample] {
         var samples: [Sample] = []
         if let p95 {
@@ -31,21 +23,16 @@ struct DashboardModelPerfKitTests {
     private func processorSamples(tasks: Double, p95: Double?) -> [Sample] {
         let labels = ["processor": "jobs"]
         func outcome(_ outcome: String, _ value: Double) -> Sample {
-            Sample(
-                name: "processor_tasks_total",
-                labels: ["processor": "jobs", "outcome": outcome],
-                kind: .counter,
-                value: value
-            )
+            .counter("processor_tasks_total", value, ["processor": "jobs", "outcome": outcome])
         }
         return [
-            Sample(name: "processor_queue_depth", labels: labels, kind: .gauge, value: tasks / 10),
-            Sample(name: "processor_in_flight", labels: labels, kind: .gauge, value: 4),
-            Sample(name: "processor_concurrency_limit", labels: labels, kind: .gauge, value: 4),
-            Sample(name: "processor_queue_capacity", labels: labels, kind: .gauge, value: 64),
-            Sample(name: "processor_oldest_queued_seconds", labels: labels, kind: .gauge, value: 0.25),
-            Sample(name: "processor_submitted_total", labels: labels, kind: .counter, value: tasks * 2),
-            Sample(name: "processor_retries_total", labels: labels, kind: .counter, value: tasks / 20),
+            .gauge("processor_queue_depth", tasks / 10, labels),
+            .gauge("processor_in_flight", 4, labels),
+            .gauge("processor_concurrency_limit", 4, labels),
+            .gauge("processor_queue_capacity", 64, labels),
+            .gauge("processor_oldest_queued_seconds", 0.25, labels),
+            .counter("processor_submitted_total", tasks * 2, labels),
+            .counter("processor_retries_total", tasks / 20, labels),
             outcome("succeeded", tasks), outcome("failed", tasks / 10), outcome("timed_out", tasks / 20),
             outcome("cancelled", tasks / 5), outcome("rejected", tasks / 4), outcome("dropped", tasks / 4),
         ]
@@ -55,7 +42,7 @@ struct DashboardModelPerfKitTests {
 
     @Test("a processor: depth against capacity, throughput, failures with timeouts, rejections with drops, retries")
     func processor() throws {
-        let model = self.model([
+        let model = DashboardModel.recorded([
             (0, self.processorSamples(tasks: 100, p95: 0.2)), (2, self.processorSamples(tasks: 300, p95: 0.4)),
         ])
         let processor = try #require(model.processors.first)
@@ -77,7 +64,7 @@ struct DashboardModelPerfKitTests {
     @Test("a processor seen once has gauges but no rates yet, and no p95 without summaries")
     func firstPoll() throws {
         let samples = self.processorSamples(tasks: 100, p95: nil).filter { !$0.name.hasPrefix("processor_wait") }
-        let processor = try #require(self.model([(0, samples)]).processors.first)
+        let processor = try #require(DashboardModel.recorded([(0, samples)]).processors.first)
         #expect(processor.queueDepth == 10)
         #expect(processor.succeededPerSecond == nil)
         #expect(processor.failedPerSecond == nil)
@@ -92,14 +79,14 @@ struct DashboardModelPerfKitTests {
             + self.summary("operation_seconds", ["op": "search"], p95: 1, count: 1)
             + self.summary("operation_seconds", ["op": "embed"], p95: 1, count: 1)
             + self.processorSamples(tasks: 1, p95: 1)
-        let names = self.model([(0, samples)]).latencies.map(\.name)
+        let names = DashboardModel.recorded([(0, samples)]).latencies.map(\.name)
         #expect(names == ["jobs wait", "jobs service", "embed", "search", "zeta_seconds"])
     }
 
     @Test("a distribution: p50/p95/p99, the window max, requests/s from _count and the p95 history")
     func latency() throws {
         let labels = ["op": "embed"]
-        let model = self.model([
+        let model = DashboardModel.recorded([
             (0, self.summary("operation_seconds", labels, p95: 0.1, count: 10)),
             (1, self.summary("operation_seconds", labels, p95: 0.2, count: 30)),
             (2, self.summary("operation_seconds", labels, p95: 0.3, count: 70)),
@@ -119,7 +106,7 @@ struct DashboardModelPerfKitTests {
     @Test("an idle window has no percentiles but still its request rate and its p95 history")
     func idleWindow() throws {
         let labels = ["op": "embed"]
-        let model = self.model([
+        let model = DashboardModel.recorded([
             (0, self.summary("operation_seconds", labels, p95: 0.1, count: 10)),
             (1, self.summary("operation_seconds", labels, p95: nil, count: 10)),
         ])
@@ -131,23 +118,18 @@ struct DashboardModelPerfKitTests {
     }
 
     private func allocationSamples(exact: Bool, scale: Double) -> [Sample] {
-        var samples = [
-            Sample(name: "process_minor_faults_total", kind: .counter, value: 1000 * scale),
-            Sample(name: "process_heap_in_use_bytes", kind: .gauge, value: 4096 * scale),
-            Sample(name: "process_heap_arena_bytes", kind: .gauge, value: 8192),
-            Sample(
-                name: "perfkit_allocation_counters_info",
-                labels: ["source": exact ? "interposer" : "mallinfo2"],
-                kind: .gauge,
-                value: 1
-            ),
+        var samples: [Sample] = [
+            .counter("process_minor_faults_total", 1000 * scale),
+            .gauge("process_heap_in_use_bytes", 4096 * scale),
+            .gauge("process_heap_arena_bytes", 8192),
+            .gauge("perfkit_allocation_counters_info", 1, ["source": exact ? "interposer" : "mallinfo2"]),
         ]
         if exact {
             samples += [
-                Sample(name: "allocs_total", kind: .counter, value: 500 * scale),
-                Sample(name: "frees_total", kind: .counter, value: 400 * scale),
-                Sample(name: "alloc_bytes_total", kind: .counter, value: 65536 * scale),
-                Sample(name: "freed_bytes_total", kind: .counter, value: 32768 * scale),
+                .counter("allocs_total", 500 * scale),
+                .counter("frees_total", 400 * scale),
+                .counter("alloc_bytes_total", 65536 * scale),
+                .counter("freed_bytes_total", 32768 * scale),
             ]
         }
         return samples
@@ -155,7 +137,7 @@ struct DashboardModelPerfKitTests {
 
     @Test("mallinfo2: minor faults, heap in use and its growth, with the source named")
     func mallinfo2() throws {
-        let model = self.model([
+        let model = DashboardModel.recorded([
             (0, self.allocationSamples(exact: false, scale: 1)), (2, self.allocationSamples(exact: false, scale: 3)),
         ])
         let churn = try #require(model.churn.first)
@@ -172,7 +154,7 @@ struct DashboardModelPerfKitTests {
 
     @Test("exact counters: allocations, frees and bytes per second replace minor faults")
     func exact() throws {
-        let model = self.model([
+        let model = DashboardModel.recorded([
             (0, self.allocationSamples(exact: true, scale: 1)), (1, self.allocationSamples(exact: true, scale: 2)),
         ])
         let churn = try #require(model.churn.first)
@@ -190,14 +172,11 @@ struct DashboardModelPerfKitTests {
 
     @Test("derived samples carry processor rates, latency p95 and churn for exports")
     func derivedSamples() {
-        let model = self.model([
+        let model = DashboardModel.recorded([
             (0, self.processorSamples(tasks: 100, p95: 0.2) + self.allocationSamples(exact: true, scale: 1)),
             (1, self.processorSamples(tasks: 200, p95: 0.4) + self.allocationSamples(exact: true, scale: 2)),
         ])
-        let derived = Dictionary(
-            model.derivedSamples().map { ($0.sample.seriesID.description, $0.sample.value) },
-            uniquingKeysWith: { first, _ in first }
-        )
+        let derived = model.derivedValues
         #expect(derived["perftop_processor_succeeded_per_second{processor=\"jobs\"}"] == 100)
         #expect(derived["perftop_processor_failed_per_second{processor=\"jobs\"}"] == 15)
         #expect(derived["perftop_processor_rejected_per_second{processor=\"jobs\"}"] == 50)

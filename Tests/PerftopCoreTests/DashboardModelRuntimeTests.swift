@@ -6,30 +6,14 @@ import Testing
 /// The GC and allocation names of Go, Python and JVM runtimes, pushed through a real store.
 @Suite("DashboardModel from Go, Python and JVM runtime samples")
 struct DashboardModelRuntimeTests {
-    private func model(_ rounds: [(Double, [Sample])], source: String = "endpoint") -> DashboardModel {
-        var store = SeriesStore(retention: 10)
-        for (time, samples) in rounds {
-            store.record(source: source, samples: samples, at: time)
-        }
-        return DashboardModel(store: store, sources: [], timestamp: rounds.last?.0 ?? 0, interval: 1)
-    }
-
-    private func counter(_ name: String, _ value: Double, _ labels: [String: String] = [:]) -> Sample {
-        Sample(name: name, labels: labels, kind: .counter, value: value)
-    }
-
-    private func gauge(_ name: String, _ value: Double, _ labels: [String: String] = [:]) -> Sample {
-        Sample(name: name, labels: labels, kind: .gauge, value: value)
-    }
-
     /// What client_golang's Go collector reports; `go_gc_duration_seconds` has quantiles 0 to 1 but no 0.95.
     private func goSamples(gcs: Double, pauseSeconds: Double, mallocs: Double, heap: Double) -> [Sample] {
-        var samples = [
-            self.counter("go_memstats_mallocs_total", mallocs),
-            self.counter("go_memstats_frees_total", mallocs / 2),
-            self.counter("go_memstats_alloc_bytes_total", mallocs * 64),
-            self.gauge("go_memstats_heap_alloc_bytes", heap),
-            self.gauge("process_resident_memory_bytes", heap * 2),
+        var samples: [Sample] = [
+            .counter("go_memstats_mallocs_total", mallocs),
+            .counter("go_memstats_frees_total", mallocs / 2),
+            .counter("go_memstats_alloc_bytes_total", mallocs * 64),
+            .gauge("go_memstats_heap_alloc_bytes", heap),
+            .gauge("process_resident_memory_bytes", heap * 2),
             Sample(name: "go_gc_duration_seconds_sum", kind: .summary, value: pauseSeconds),
             Sample(name: "go_gc_duration_seconds_count", kind: .summary, value: gcs),
         ]
@@ -43,7 +27,7 @@ struct DashboardModelRuntimeTests {
 
     @Test("Go: GC collections/s, mean pause from _sum/_count, max pause, allocation rates and the heap")
     func go() throws {
-        let model = self.model([
+        let model = DashboardModel.recorded([
             (0, self.goSamples(gcs: 10, pauseSeconds: 0.5, mallocs: 1000, heap: 4096)),
             (2, self.goSamples(gcs: 14, pauseSeconds: 0.75, mallocs: 5000, heap: 8192)),
         ])
@@ -71,31 +55,31 @@ struct DashboardModelRuntimeTests {
     func goP95AndIdle() throws {
         var first = self.goSamples(gcs: 10, pauseSeconds: 0.01, mallocs: 1, heap: 1)
         var second = self.goSamples(gcs: 10, pauseSeconds: 0.01, mallocs: 1, heap: 1)
-        let idle = try #require(self.model([(0, first), (1, second)]).churn.first)
+        let idle = try #require(DashboardModel.recorded([(0, first), (1, second)]).churn.first)
         #expect(idle.readouts.contains(ChurnReadout(measure: "GC collections", value: 0, unit: .perSecond)))
         #expect(idle.readouts.contains(ChurnReadout(measure: "GC pause mean", value: nil, unit: .seconds)))
         let p95 = Sample(name: "go_gc_duration_seconds", labels: ["quantile": "0.95"], kind: .summary, value: 0.002)
         first.append(p95)
         second.append(p95)
-        let churn = try #require(self.model([(0, first), (1, second)]).churn.first)
+        let churn = try #require(DashboardModel.recorded([(0, first), (1, second)]).churn.first)
         #expect(churn.readouts.contains(ChurnReadout(measure: "GC pause p95", value: 0.002, unit: .seconds)))
         #expect(!churn.readouts.contains { $0.measure == "GC pause mean" })
     }
 
     private func pythonSamples(scale: Double) -> [Sample] {
-        (0..<3).flatMap { generation in
+        (0..<3).flatMap { generation -> [Sample] in
             let labels = ["generation": String(generation)]
             return [
-                self.counter("python_gc_collections_total", scale * Double(10 - 3 * generation), labels),
-                self.counter("python_gc_objects_collected_total", scale * 100, labels),
-                self.counter("python_gc_objects_uncollectable_total", 0, labels),
+                .counter("python_gc_collections_total", scale * Double(10 - 3 * generation), labels),
+                .counter("python_gc_objects_collected_total", scale * 100, labels),
+                .counter("python_gc_objects_uncollectable_total", 0, labels),
             ]
-        } + [self.gauge("process_resident_memory_bytes", 50_000_000 * scale)]
+        } + [.gauge("process_resident_memory_bytes", 50_000_000 * scale)]
     }
 
     @Test("Python: collections and collected objects per second over all generations; RSS in the memory pane")
     func python() throws {
-        let model = self.model([(0, self.pythonSamples(scale: 1)), (1, self.pythonSamples(scale: 2))])
+        let model = DashboardModel.recorded([(0, self.pythonSamples(scale: 1)), (1, self.pythonSamples(scale: 2))])
         let churn = try #require(model.churn.first)
         #expect(churn.origin == "Python runtime (python_gc)")
         #expect(
@@ -116,20 +100,20 @@ struct DashboardModelRuntimeTests {
         return [
             Sample(name: "jvm_gc_pause_seconds_count", labels: young, kind: .summary, value: 20 * scale),
             Sample(name: "jvm_gc_pause_seconds_sum", labels: young, kind: .summary, value: 0.25 * scale),
-            self.gauge("jvm_gc_pause_seconds_max", 0.02, young),
+            .gauge("jvm_gc_pause_seconds_max", 0.02, young),
             Sample(name: "jvm_gc_pause_seconds_count", labels: old, kind: .summary, value: 1),
             Sample(name: "jvm_gc_pause_seconds_sum", labels: old, kind: .summary, value: 0.5),
-            self.gauge("jvm_gc_pause_seconds_max", 0, old),
-            self.counter("jvm_gc_memory_allocated_bytes_total", 1_000_000 * scale),
-            self.gauge("jvm_memory_used_bytes", heap, ["area": "heap", "id": "G1 Eden Space"]),
-            self.gauge("jvm_memory_used_bytes", heap / 2, ["area": "heap", "id": "G1 Old Gen"]),
-            self.gauge("jvm_memory_used_bytes", 7_000_000, ["area": "nonheap", "id": "Metaspace"]),
+            .gauge("jvm_gc_pause_seconds_max", 0, old),
+            .counter("jvm_gc_memory_allocated_bytes_total", 1_000_000 * scale),
+            .gauge("jvm_memory_used_bytes", heap, ["area": "heap", "id": "G1 Eden Space"]),
+            .gauge("jvm_memory_used_bytes", heap / 2, ["area": "heap", "id": "G1 Old Gen"]),
+            .gauge("jvm_memory_used_bytes", 7_000_000, ["area": "nonheap", "id": "Metaspace"]),
         ]
     }
 
     @Test("JVM: collections/s and mean pause over every collector, the largest recent pause, allocation and heap pools")
     func jvm() throws {
-        let model = self.model([
+        let model = DashboardModel.recorded([
             (0, self.jvmSamples(scale: 1, heap: 2000)), (1, self.jvmSamples(scale: 2, heap: 4000)),
         ])
         let churn = try #require(model.churn.first)
@@ -150,17 +134,14 @@ struct DashboardModelRuntimeTests {
     @Test("a runtime seen once has its gauges but no rates; derived export series include the pauses")
     func firstPollAndDerived() throws {
         let once = try #require(
-            self.model([(0, self.goSamples(gcs: 1, pauseSeconds: 0.001, mallocs: 1, heap: 1))]).churn.first
+            DashboardModel.recorded([(0, self.goSamples(gcs: 1, pauseSeconds: 0.001, mallocs: 1, heap: 1))]).churn.first
         )
         #expect(once.readouts.first == ChurnReadout(measure: "GC collections", value: nil, unit: .perSecond))
         #expect(once.readouts.contains(ChurnReadout(measure: "heap in use", value: 1, unit: .bytes)))
-        let model = self.model([
+        let model = DashboardModel.recorded([
             (0, self.jvmSamples(scale: 1, heap: 2000)), (1, self.jvmSamples(scale: 2, heap: 4000)),
         ])
-        let derived = Dictionary(
-            model.derivedSamples().map { ($0.sample.seriesID.description, $0.sample.value) },
-            uniquingKeysWith: { first, _ in first }
-        )
+        let derived = model.derivedValues
         #expect(derived["perftop_churn_per_second{measure=\"GC collections\"}"] == 20)
         #expect(derived["perftop_churn_seconds{measure=\"GC pause mean\"}"] == 0.0125)
         #expect(derived["perftop_churn_bytes_per_second{measure=\"allocated\"}"] == 1_000_000)

@@ -5,33 +5,20 @@ import Testing
 
 @Suite("DashboardModel derived from the store")
 struct DashboardModelTests {
-    private func model(_ rounds: [(Double, [Sample])], source: String = "agent") -> DashboardModel {
-        var store = SeriesStore(retention: 10)
-        for (time, samples) in rounds {
-            store.record(source: source, samples: samples, at: time)
-        }
-        return DashboardModel(store: store, sources: [], timestamp: rounds.last?.0 ?? 0, interval: 1)
-    }
-
     private func cacheSamples(hits: Double, misses: Double, evictions: Double = 0) -> [Sample] {
         let labels = ["cache": "users"]
         return [
-            Sample(name: "cache_hits_total", labels: labels, kind: .counter, value: hits),
-            Sample(name: "cache_misses_total", labels: labels, kind: .counter, value: misses),
-            Sample(
-                name: "cache_evictions_total",
-                labels: ["cache": "users", "cause": "size"],
-                kind: .counter,
-                value: evictions
-            ),
-            Sample(name: "cache_entries", labels: labels, kind: .gauge, value: 80),
-            Sample(name: "cache_capacity", labels: labels, kind: .gauge, value: 100),
+            .counter("cache_hits_total", hits, labels),
+            .counter("cache_misses_total", misses, labels),
+            .counter("cache_evictions_total", evictions, ["cache": "users", "cause": "size"]),
+            .gauge("cache_entries", 80, labels),
+            .gauge("cache_capacity", 100, labels),
         ]
     }
 
     @Test("a cache's hit rate is over the last interval; the lifetime rate over all requests")
     func cacheHitRate() throws {
-        let model = self.model([
+        let model = DashboardModel.recorded([
             (0, self.cacheSamples(hits: 100, misses: 100)),
             (2, self.cacheSamples(hits: 190, misses: 110, evictions: 4)),
         ])
@@ -52,15 +39,15 @@ struct DashboardModelTests {
     func weightOnlyCapacity() throws {
         var samples = self.cacheSamples(hits: 1, misses: 1)
         samples.removeAll { $0.name == "cache_capacity" }
-        samples.append(Sample(name: "cache_capacity", labels: ["cache": "users"], kind: .gauge, value: Double(Int.max)))
-        let cache = try #require(self.model([(0, samples)]).caches.first)
+        samples.append(.gauge("cache_capacity", Double(Int.max), ["cache": "users"]))
+        let cache = try #require(DashboardModel.recorded([(0, samples)]).caches.first)
         #expect(cache.capacity == nil)
         #expect(cache.entries == 80)
     }
 
     @Test("a cache without traffic in the interval has no interval hit rate")
     func idleCache() throws {
-        let model = self.model([
+        let model = DashboardModel.recorded([
             (0, self.cacheSamples(hits: 10, misses: 10)),
             (1, self.cacheSamples(hits: 10, misses: 10)),
         ])
@@ -75,24 +62,14 @@ struct DashboardModelTests {
         func samples(succeeded: Double, failed: Double, depth: Double) -> [Sample] {
             let labels = ["processor": "jobs"]
             return [
-                Sample(name: "processor_queue_depth", labels: labels, kind: .gauge, value: depth),
-                Sample(name: "processor_in_flight", labels: labels, kind: .gauge, value: 4),
-                Sample(name: "processor_concurrency_limit", labels: labels, kind: .gauge, value: 4),
-                Sample(
-                    name: "processor_tasks_total",
-                    labels: ["processor": "jobs", "outcome": "succeeded"],
-                    kind: .counter,
-                    value: succeeded
-                ),
-                Sample(
-                    name: "processor_tasks_total",
-                    labels: ["processor": "jobs", "outcome": "failed"],
-                    kind: .counter,
-                    value: failed
-                ),
+                .gauge("processor_queue_depth", depth, labels),
+                .gauge("processor_in_flight", 4, labels),
+                .gauge("processor_concurrency_limit", 4, labels),
+                .counter("processor_tasks_total", succeeded, ["processor": "jobs", "outcome": "succeeded"]),
+                .counter("processor_tasks_total", failed, ["processor": "jobs", "outcome": "failed"]),
             ]
         }
-        let model = self.model([
+        let model = DashboardModel.recorded([
             (0, samples(succeeded: 0, failed: 0, depth: 3)), (1, samples(succeeded: 40, failed: 2, depth: 7)),
         ])
         let processor = try #require(model.processors.first)
@@ -108,14 +85,17 @@ struct DashboardModelTests {
     func systemMemoryAndCPU() {
         func samples(user: Double, idle: Double) -> [Sample] {
             [
-                Sample(name: "node_cpu_seconds_total", labels: ["mode": "user"], kind: .counter, value: user),
-                Sample(name: "node_cpu_seconds_total", labels: ["mode": "idle"], kind: .counter, value: idle),
-                Sample(name: "node_cpu_seconds_total", labels: ["cpu": "0", "mode": "idle"], kind: .counter, value: 0),
-                Sample(name: "node_memory_MemTotal_bytes", kind: .gauge, value: 8_000),
-                Sample(name: "node_memory_MemAvailable_bytes", kind: .gauge, value: 6_000),
+                .counter("node_cpu_seconds_total", user, ["mode": "user"]),
+                .counter("node_cpu_seconds_total", idle, ["mode": "idle"]),
+                .counter("node_cpu_seconds_total", 0, ["cpu": "0", "mode": "idle"]),
+                .gauge("node_memory_MemTotal_bytes", 8_000),
+                .gauge("node_memory_MemAvailable_bytes", 6_000),
             ]
         }
-        let model = self.model([(0, samples(user: 10, idle: 10)), (1, samples(user: 11, idle: 13))], source: "proc")
+        let model = DashboardModel.recorded(
+            [(0, samples(user: 10, idle: 10)), (1, samples(user: 11, idle: 13))],
+            source: "proc"
+        )
         #expect(model.memory.systemCPUBusyPercent == 25)
         #expect(model.memory.systemTotalBytes == 8_000)
         #expect(model.memory.systemAvailableBytes == 6_000)
@@ -126,16 +106,11 @@ struct DashboardModelTests {
         func samples(_ busy: [String: Double], idle: Double) -> [Sample] {
             busy.flatMap { core, user in
                 [("user", user), ("idle", idle)].map { mode, seconds in
-                    Sample(
-                        name: "node_cpu_seconds_total",
-                        labels: ["cpu": core, "mode": mode],
-                        kind: .counter,
-                        value: seconds
-                    )
+                    .counter("node_cpu_seconds_total", seconds, ["cpu": core, "mode": mode])
                 }
             }
         }
-        let model = self.model(
+        let model = DashboardModel.recorded(
             [(0, samples(["0": 0, "1": 0, "10": 0], idle: 0)), (1, samples(["0": 1, "1": 3, "10": 0], idle: 1))],
             source: "proc"
         )
@@ -149,15 +124,10 @@ struct DashboardModelTests {
         var store = SeriesStore(retention: 10)
         for (time, idle) in [(0.0, 0.0), (1.0, 3.0)] {
             let modes = [("user", time), ("idle", idle)]
-            let cpu = modes.flatMap { mode, seconds in
+            let cpu = modes.flatMap { mode, seconds -> [Sample] in
                 [
-                    Sample(name: "node_cpu_seconds_total", labels: ["mode": mode], kind: .counter, value: seconds),
-                    Sample(
-                        name: "node_cpu_seconds_total",
-                        labels: ["cpu": "0", "mode": mode],
-                        kind: .counter,
-                        value: seconds
-                    ),
+                    .counter("node_cpu_seconds_total", seconds, ["mode": mode]),
+                    .counter("node_cpu_seconds_total", seconds, ["cpu": "0", "mode": mode]),
                 ]
             }
             store.record(source: "proc", samples: cpu, at: time)
@@ -170,8 +140,8 @@ struct DashboardModelTests {
 
     @Test("churn falls back to minor faults and says so")
     func churnFallback() throws {
-        let faults = { (value: Double) in [Sample(name: "process_minor_faults_total", kind: .counter, value: value)] }
-        let model = self.model([(0, faults(100)), (1, faults(150))])
+        let faults = { (value: Double) -> [Sample] in [.counter("process_minor_faults_total", value)] }
+        let model = DashboardModel.recorded([(0, faults(100)), (1, faults(150))])
         let churn = try #require(model.churn.first)
         #expect(churn.origin == "/proc minor faults")
         #expect(churn.readouts == [ChurnReadout(measure: "minor faults", value: 50, unit: .perSecond)])
@@ -187,7 +157,7 @@ struct DashboardModelTests {
                 value: quantile / 10
             )
         }
-        let model = self.model([(0, samples)])
+        let model = DashboardModel.recorded([(0, samples)])
         let latency = try #require(model.latencies.first)
         #expect(latency.name == "jobs service")
         #expect(latency.distribution == "processor_service_seconds{processor=\"jobs\"}")
@@ -198,7 +168,7 @@ struct DashboardModelTests {
 
     @Test("nothing reported means empty panes, not invented values")
     func empty() {
-        let model = self.model([(0, [])])
+        let model = DashboardModel.recorded([(0, [])])
         #expect(model.caches.isEmpty)
         #expect(model.processors.isEmpty)
         #expect(model.latencies.isEmpty)

@@ -5,53 +5,49 @@ import Testing
 
 @Suite("SeriesStore")
 struct SeriesStoreTests {
-    private func counter(_ name: String, _ value: Double, labels: [String: String] = [:]) -> Sample {
-        Sample(name: name, labels: labels, kind: .counter, value: value)
+    /// The counter `x_total` of source `a` after recording its value at each time, oldest first.
+    private func counterSeries(_ points: [(time: Double, value: Double)]) throws -> SeriesStore.Series {
+        var store = SeriesStore(retention: 10)
+        for (time, value) in points {
+            store.record(source: "a", samples: [.counter("x_total", value)], at: time)
+        }
+        return try #require(store.series(source: "a", named: "x_total").first)
     }
 
     @Test("keeps at most `retention` points per series, newest last")
-    func retention() {
+    func retention() throws {
         var store = SeriesStore(retention: 3)
         for time in 0..<10 {
-            store.record(source: "a", samples: [self.counter("x_total", Double(time))], at: Double(time))
+            store.record(source: "a", samples: [.counter("x_total", Double(time))], at: Double(time))
         }
         let series = store.series(source: "a", named: "x_total")
         #expect(series.count == 1)
-        #expect(series[0].points.map(\.value) == [7, 8, 9])
+        #expect(try #require(series.first).points.map(\.value) == [7, 8, 9])
         #expect(store.pointCount == 3)
     }
 
     @Test("rate is the increase per second between the last two points")
-    func rate() {
-        var store = SeriesStore(retention: 10)
-        store.record(source: "a", samples: [self.counter("x_total", 100)], at: 10)
-        #expect(store.series(source: "a", named: "x_total")[0].rate == nil)
-        store.record(source: "a", samples: [self.counter("x_total", 130)], at: 12)
-        #expect(store.series(source: "a", named: "x_total")[0].rate == 15)
+    func rate() throws {
+        #expect(try self.counterSeries([(10, 100)]).rate == nil)
+        #expect(try self.counterSeries([(10, 100), (12, 130)]).rate == 15)
     }
 
     @Test("a counter reset never gives a negative rate")
-    func counterReset() {
-        var store = SeriesStore(retention: 10)
-        store.record(source: "a", samples: [self.counter("x_total", 1_000_000)], at: 0)
-        store.record(source: "a", samples: [self.counter("x_total", 5)], at: 1)
-        let series = store.series(source: "a", named: "x_total")[0]
+    func counterReset() throws {
+        let series = try self.counterSeries([(0, 1_000_000), (1, 5)])
         #expect(series.rate == 5)
         #expect(series.lastIncrease == 5)
     }
 
     @Test("no time between two points gives no rate")
-    func zeroElapsed() {
-        var store = SeriesStore(retention: 10)
-        store.record(source: "a", samples: [self.counter("x_total", 1)], at: 5)
-        store.record(source: "a", samples: [self.counter("x_total", 2)], at: 5)
-        #expect(store.series(source: "a", named: "x_total")[0].rate == nil)
+    func zeroElapsed() throws {
+        #expect(try self.counterSeries([(5, 1), (5, 2)]).rate == nil)
     }
 
     @Test("a source over its series cap is truncated and the drop is counted")
     func seriesCap() {
         var store = SeriesStore(retention: 2, maximumSeriesPerSource: 5)
-        let samples = (0..<8).map { self.counter("x_total", 1, labels: ["id": "\($0)"]) }
+        let samples: [Sample] = (0..<8).map { .counter("x_total", 1, ["id": "\($0)"]) }
         store.record(source: "a", samples: samples, at: 0)
         #expect(store.series(source: "a").count == 5)
         #expect(store.droppedSeries(source: "a") == 3)
@@ -61,45 +57,42 @@ struct SeriesStoreTests {
     @Test("series a source stopped reporting are left out of its current series")
     func vanishedSeries() {
         var store = SeriesStore(retention: 4)
-        store.record(source: "a", samples: [self.counter("x_total", 1), self.counter("y_total", 1)], at: 0)
-        store.record(source: "a", samples: [self.counter("x_total", 2)], at: 1)
+        store.record(source: "a", samples: [.counter("x_total", 1), .counter("y_total", 1)], at: 0)
+        store.record(source: "a", samples: [.counter("x_total", 2)], at: 1)
         #expect(store.series(source: "a").map(\.id.name) == ["x_total"])
         #expect(store.lastRecordTime(source: "a") == 1)
     }
 
     @Test("sources are kept apart")
-    func sourcesApart() {
+    func sourcesApart() throws {
         var store = SeriesStore(retention: 4)
-        store.record(source: "a", samples: [self.counter("x_total", 1)], at: 0)
-        store.record(source: "b", samples: [self.counter("x_total", 9)], at: 0)
+        store.record(source: "a", samples: [.counter("x_total", 1)], at: 0)
+        store.record(source: "b", samples: [.counter("x_total", 9)], at: 0)
         #expect(store.sources == ["a", "b"])
-        #expect(store.series(source: "b", named: "x_total")[0].latest == 9)
+        let series = try #require(store.series(source: "b", named: "x_total").first)
+        #expect(series.latest == 9)
     }
 
     @Test("a restarted agent's counters never give a negative or huge rate")
-    func restartedAgentThroughTheStore() {
+    func restartedAgentThroughTheStore() throws {
         var store = SeriesStore(retention: 10)
-        let before = [self.counter("cache_hits_total", 9_000_000, labels: ["cache": "c"])]
+        let before: [Sample] = [.counter("cache_hits_total", 9_000_000, ["cache": "c"])]
         store.record(source: "agent", samples: before, at: 0)
         store.record(
             source: "agent",
-            samples: [self.counter("cache_hits_total", 9_000_100, labels: ["cache": "c"])],
+            samples: [.counter("cache_hits_total", 9_000_100, ["cache": "c"])],
             at: 1
         )
-        store.record(source: "agent", samples: [self.counter("cache_hits_total", 30, labels: ["cache": "c"])], at: 2)
-        store.record(source: "agent", samples: [self.counter("cache_hits_total", 50, labels: ["cache": "c"])], at: 3)
-        let series = store.series(source: "agent", named: "cache_hits_total")[0]
+        store.record(source: "agent", samples: [.counter("cache_hits_total", 30, ["cache": "c"])], at: 2)
+        store.record(source: "agent", samples: [.counter("cache_hits_total", 50, ["cache": "c"])], at: 3)
+        let series = try #require(store.series(source: "agent", named: "cache_hits_total").first)
         #expect(series.rateHistory == [100, 30, 20])
         #expect(series.rateHistory.allSatisfy { $0 >= 0 && $0 <= 100 })
     }
 
     @Test("negative, NaN and infinite counter values are not recorded", arguments: [-5.0, .nan, .infinity])
-    func lyingCounters(value: Double) {
-        var store = SeriesStore(retention: 10)
-        store.record(source: "a", samples: [self.counter("x_total", 10)], at: 0)
-        store.record(source: "a", samples: [self.counter("x_total", value)], at: 1)
-        store.record(source: "a", samples: [self.counter("x_total", 14)], at: 2)
-        let series = store.series(source: "a", named: "x_total")[0]
+    func lyingCounters(value: Double) throws {
+        let series = try self.counterSeries([(0, 10), (1, value), (2, 14)])
         #expect(series.points.map(\.value) == [10, 14])
         #expect(series.rate == 2)
     }
@@ -108,7 +101,7 @@ struct SeriesStoreTests {
     func churningLabels() {
         var store = SeriesStore(retention: 5, maximumSeriesPerSource: 10)
         for poll in 0..<100 {
-            let samples = (0..<4).map { self.counter("requests_total", 1, labels: ["request": "\(poll)-\($0)"]) }
+            let samples: [Sample] = (0..<4).map { .counter("requests_total", 1, ["request": "\(poll)-\($0)"]) }
             store.record(source: "a", samples: samples, at: Double(poll))
             #expect(store.droppedSeries(source: "a") == 0)
         }
@@ -120,7 +113,7 @@ struct SeriesStoreTests {
     func memoryBound() {
         var store = SeriesStore(retention: 3, maximumSeriesPerSource: 4)
         for poll in 0..<200 {
-            let samples = (0..<9).map { self.counter("x_total", Double(poll), labels: ["id": "\($0)"]) }
+            let samples: [Sample] = (0..<9).map { .counter("x_total", Double(poll), ["id": "\($0)"]) }
             store.record(source: "a", samples: samples, at: Double(poll))
         }
         #expect(store.pointCount == 3 * 4)

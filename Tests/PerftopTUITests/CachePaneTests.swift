@@ -9,6 +9,7 @@ struct CachePaneTests {
     func wide() {
         let text = TestModels.render(CachePane(), TestModels.full, width: 66, height: 6).text
         #expect(text.contains("Cache hit rate"))
+        #expect(text.contains("evict/s"))
         #expect(text.contains("embeddings  93.4%  91.0% 1.23k/s  3.20/s 812/1.02k"))
         #expect(text.contains("▁▅█"))
     }

@@ -28,11 +28,11 @@ struct ChurnPaneTests {
 
     @Test("in the 80×24 dashboard the origin wraps and what does not fit is counted")
     func dashboard80x24() {
-        let full = DashboardRenderer().render(TestModels.full, size: TerminalSize(width: 80, height: 24)).text
+        let full = TestModels.dashboard(TestModels.full, width: 80, height: 24).text
         #expect(full.contains("│from glibc mallinfo2 + /proc minor    │"))
         #expect(full.contains("│faults                                │"))
         #expect(full.contains("│  minor faults           1.20k/s      │"))
-        let exact = DashboardRenderer().render(TestModels.exactChurn, size: TerminalSize(width: 80, height: 24)).text
+        let exact = TestModels.dashboard(TestModels.exactChurn, width: 80, height: 24).text
         #expect(exact.contains("│agent from exact: malloc interposer   │"))
         #expect(exact.contains("│  allocated            45.6MiB/s      │"))
         #expect(exact.contains("│… 3 more                              │"))
@@ -40,7 +40,7 @@ struct ChurnPaneTests {
 
     @Test("in the 200×50 dashboard every readout shows")
     func dashboard200x50() {
-        let text = DashboardRenderer().render(TestModels.exactChurn, size: TerminalSize(width: 200, height: 50)).text
+        let text = TestModels.dashboard(TestModels.exactChurn, width: 200, height: 50).text
         #expect(text.contains("proc from /proc minor faults"))
         #expect(text.contains("  freed                44.0MiB/s"))
     }
@@ -52,11 +52,9 @@ struct ChurnPaneTests {
     }
 
     /// A Go service and a JVM service, as DashboardModel derives them from their runtimes' names.
-    static let runtimes = DashboardModel(
-        timestamp: 1_700_000_000,
-        interval: 1,
-        sources: [SourceStatus(name: "go", state: .ok), SourceStatus(name: "jvm", state: .ok)],
-        churn: [
+    static let runtimes = TestModels.churn(
+        sources: ["go", "jvm"],
+        [
             ChurnView(
                 source: "go",
                 origin: "Go runtime (go_memstats)",

@@ -24,7 +24,7 @@ private final class FakeScreen: Screen, Sendable {
 
     let state: Mutex<State>
 
-    init(size: TerminalSize, keys: [Key?]) {
+    init(size: TerminalSize = TerminalSize(width: 80, height: 24), keys: [Key?]) {
         self.state = Mutex(State(size: size, keys: keys))
     }
 
@@ -74,25 +74,27 @@ private final class ManualUptime: Sendable {
 
 @Suite("DashboardApp", .serialized)
 struct DashboardAppTests {
+    /// The app on a scripted screen and a manual clock.
     private func app(
         screen: FakeScreen,
         uptime: ManualUptime = ManualUptime(),
         model: @escaping @Sendable () -> DashboardModel = { TestModels.full }
     ) -> DashboardApp {
-        DashboardApp(
-            modelProvider: model,
-            renderer: DashboardRenderer(),
-            makeScreen: { screen },
-            uptime: { uptime.now }
-        )
+        self.app(makeScreen: { screen }, clock: { uptime.now }, model: model)
+    }
+
+    /// The app on any screen factory and clock.
+    private func app(
+        makeScreen: @escaping @Sendable () throws -> any Screen,
+        clock: @escaping @Sendable () -> Duration,
+        model: @escaping @Sendable () -> DashboardModel = { TestModels.full }
+    ) -> DashboardApp {
+        DashboardApp(modelProvider: model, renderer: DashboardRenderer(), makeScreen: makeScreen, uptime: clock)
     }
 
     @Test("q quits, after drawing, and restores the screen")
     func quitKey() throws {
-        let screen = FakeScreen(
-            size: TerminalSize(width: 80, height: 24),
-            keys: [nil, .character("x"), .character("q")]
-        )
+        let screen = FakeScreen(keys: [nil, .character("x"), .character("q")])
         let reason = try self.app(screen: screen).run()
         #expect(reason == .quitKey)
         let state = screen.state.withLock { ($0.frames, $0.restores) }
@@ -103,7 +105,7 @@ struct DashboardAppTests {
 
     @Test("Q quits too")
     func capitalQ() throws {
-        let screen = FakeScreen(size: TerminalSize(width: 80, height: 24), keys: [.character("Q")])
+        let screen = FakeScreen(keys: [.character("Q")])
         #expect(try self.app(screen: screen).run() == .quitKey)
     }
 
@@ -120,10 +122,7 @@ struct DashboardAppTests {
     func redrawPolicy() throws {
         let uptime = ManualUptime()
         let timestamp = Atomic<Int64>(1)
-        let screen = FakeScreen(
-            size: TerminalSize(width: 80, height: 24),
-            keys: [nil, nil, nil, nil, nil, .character("q")]
-        )
+        let screen = FakeScreen(keys: [nil, nil, nil, nil, nil, .character("q")])
         screen.state.withLock { state in
             state.onRead[2] = { _ in timestamp.store(2, ordering: .relaxed) }
             state.onRead[4] = { _ in uptime.advance(byMilliseconds: 1000) }
@@ -139,14 +138,13 @@ struct DashboardAppTests {
     func drawTime() throws {
         let uptime = ManualUptime()
         let screen = FakeScreen(size: TerminalSize(width: 120, height: 24), keys: [.resize, .character("q")])
-        let app = DashboardApp(
-            modelProvider: { TestModels.empty },
-            renderer: DashboardRenderer(),
+        let app = self.app(
             makeScreen: { screen },
-            uptime: {
+            clock: {
                 uptime.advance(byMilliseconds: 2)
                 return uptime.now
-            }
+            },
+            model: { TestModels.empty }
         )
         try app.run()
         let headers = screen.state.withLock { $0.frames.map { $0.line(0) } }
@@ -157,7 +155,7 @@ struct DashboardAppTests {
 
     @Test("SIGINT, SIGTERM and SIGHUP end the loop cleanly, run after run", arguments: [SIGHUP, SIGTERM, SIGINT])
     func stopSignal(number: Int32) throws {
-        let screen = FakeScreen(size: TerminalSize(width: 80, height: 24), keys: [])
+        let screen = FakeScreen(keys: [])
         // The first signal of a process can be lost while libdispatch installs its handler;
         // resend only after the loop had ample time (300 reads of 1 ms) to see the previous one.
         screen.state.withLock { state in
@@ -172,21 +170,16 @@ struct DashboardAppTests {
 
     @Test("a signal from before the run does not end it")
     func staleSignal() throws {
-        let first = FakeScreen(size: TerminalSize(width: 80, height: 24), keys: [])
+        let first = FakeScreen(keys: [])
         first.state.withLock { $0.onRead[2] = { _ in kill(getpid(), SIGTERM) } }
         #expect(try self.app(screen: first).run() == .signal(SIGTERM))
-        let second = FakeScreen(size: TerminalSize(width: 80, height: 24), keys: [nil, nil, .character("q")])
+        let second = FakeScreen(keys: [nil, nil, .character("q")])
         #expect(try self.app(screen: second).run() == .quitKey)
     }
 
     @Test("a screen that cannot start is reported")
     func screenFails() {
-        let app = DashboardApp(
-            modelProvider: { TestModels.full },
-            renderer: DashboardRenderer(),
-            makeScreen: { throw TerminalError.notATerminal },
-            uptime: { .zero }
-        )
+        let app = self.app(makeScreen: { throw TerminalError.notATerminal }, clock: { .zero })
         #expect(throws: TerminalError.notATerminal) { try app.run() }
     }
 }

@@ -5,6 +5,13 @@ import Testing
 
 @Suite("HeaderBar")
 struct HeaderBarTests {
+    /// The header bar of `model` drawn alone into one row of `width` columns.
+    private func header(_ model: DashboardModel, width: Int) -> String {
+        var grid = CellGrid(rows: 1, columns: width)
+        grid.withCanvas(grid.bounds) { HeaderBar.draw(model: model, into: &$0) }
+        return grid.line(0)
+    }
+
     @Test("source states read ok, stale Ns, down: reason, pending")
     func states() {
         #expect(HeaderBar.state(.ok) == ("ok", .good))
@@ -20,9 +27,7 @@ struct HeaderBarTests {
 
     @Test("a short row keeps the cost and cuts the sources with an ellipsis")
     func shortRow() {
-        var grid = CellGrid(rows: 1, columns: 80)
-        grid.withCanvas(grid.bounds) { HeaderBar.draw(model: TestModels.full, into: &$0) }
-        let line = grid.line(0)
+        let line = self.header(TestModels.full, width: 80)
         #expect(line.hasPrefix("perftop │ proc ok │ agent:/tmp/a.sock"))
         #expect(line.contains("…"))
         #expect(line.hasSuffix("collect 1.20ms draw 350µs cpu 0.8%"))
@@ -30,10 +35,7 @@ struct HeaderBarTests {
 
     @Test("no sources configured is said, not hidden")
     func noSources() {
-        var grid = CellGrid(rows: 1, columns: 120)
-        grid.withCanvas(grid.bounds) {
-            HeaderBar.draw(model: DashboardModel(timestamp: 0, interval: 2), into: &$0)
-        }
-        #expect(grid.line(0).hasPrefix("perftop │ no sources │ every 2s"))
+        let line = self.header(DashboardModel(timestamp: 0, interval: 2), width: 120)
+        #expect(line.hasPrefix("perftop │ no sources │ every 2s"))
     }
 }

@@ -16,7 +16,7 @@ struct LatencyPaneTests {
 
     @Test("in the 80×24 dashboard the narrow pane keeps names whole, p95 and req/s")
     func dashboard80x24() {
-        let text = DashboardRenderer().render(TestModels.full, size: TerminalSize(width: 80, height: 24)).text
+        let text = TestModels.dashboard(TestModels.full, width: 80, height: 24).text
         #expect(text.contains("│measured          p95   req/s    trend│"))
         #expect(text.contains("│jobs wait      3.40ms   252/s       ▇█│"))
         #expect(text.contains("│jobs service   45.2ms   250/s      ▄▆█│"))
@@ -24,7 +24,7 @@ struct LatencyPaneTests {
 
     @Test("in the 200×50 dashboard every column shows")
     func dashboard200x50() {
-        let text = DashboardRenderer().render(TestModels.full, size: TerminalSize(width: 200, height: 50)).text
+        let text = TestModels.dashboard(TestModels.full, width: 200, height: 50).text
         #expect(text.contains("jobs wait         1.20ms 3.40ms 5.10ms 9.00ms   252/s"))
         #expect(text.contains("jobs service      12.3ms 45.2ms  101ms  250ms   250/s"))
     }

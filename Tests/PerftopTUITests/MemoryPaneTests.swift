@@ -5,9 +5,16 @@ import Testing
 
 @Suite("MemoryPane")
 struct MemoryPaneTests {
+    /// The memory pane of ``TestModels/full`` at `width`×8, its memory view first changed by `change`.
+    private func render(width: Int = 66, _ change: (inout MemoryView) -> Void = { _ in }) -> CellGrid {
+        var model = TestModels.full
+        change(&model.memory)
+        return TestModels.render(MemoryPane(), model, width: width, height: 8)
+    }
+
     @Test("system memory shows a meter, the used share and MemAvailable of MemTotal")
     func systemMemory() {
-        let grid = TestModels.render(MemoryPane(), TestModels.full, width: 66, height: 8)
+        let grid = self.render()
         #expect(grid.line(1).hasPrefix("│mem █"))
         #expect(grid.line(1).contains("62.5% avail 6.00GiB/16.0GiB"))
         #expect(grid.line(2).contains("cpu █"))
@@ -16,18 +23,17 @@ struct MemoryPaneTests {
 
     @Test("the cpu row adds one bar per core when cores are reported and room allows")
     func perCoreBars() {
-        var model = TestModels.full
-        model.memory.perCoreBusyPercent = [0, 100, 50]
-        let wide = TestModels.render(MemoryPane(), model, width: 66, height: 8)
+        let perCore = { (memory: inout MemoryView) in memory.perCoreBusyPercent = [0, 100, 50] }
+        let wide = self.render(perCore)
         #expect(wide.line(2).contains("23.1% ▁█▅"))
-        let narrow = TestModels.render(MemoryPane(), model, width: 20, height: 8)
+        let narrow = self.render(width: 20, perCore)
         #expect(narrow.line(2).contains("23.1%"))
         #expect(!narrow.line(2).contains("▁█"))
     }
 
     @Test("processes show their resident memory, heap in use and trend")
     func processes() {
-        let text = TestModels.render(MemoryPane(), TestModels.full, width: 66, height: 8).text
+        let text = self.render().text
         #expect(text.contains("process     rss    heap"))
         #expect(text.contains("agent    512MiB  120MiB"))
         #expect(text.contains("▆█"))
@@ -36,7 +42,7 @@ struct MemoryPaneTests {
     @Test("the heap column shows at 80×24 and 200×50 when a process reports a heap")
     func heapInDashboard() {
         for (width, height) in [(80, 24), (200, 50)] {
-            let text = DashboardRenderer().render(TestModels.full, size: TerminalSize(width: width, height: height))
+            let text = TestModels.dashboard(TestModels.full, width: width, height: height)
                 .text
             #expect(text.contains("agent    512MiB  120MiB"), "no heap at \(width)×\(height)")
         }
@@ -44,31 +50,28 @@ struct MemoryPaneTests {
 
     @Test("without any heap the column is left out; a process without one shows a dash")
     func heapMissing() {
-        var model = TestModels.full
-        model.memory.processes = [ProcessMemoryView(source: "proc", residentBytes: 1_048_576)]
-        #expect(!TestModels.render(MemoryPane(), model, width: 66, height: 8).text.contains("heap"))
-        model.memory.processes.append(ProcessMemoryView(source: "agent", heapInUseBytes: 2048))
-        let text = TestModels.render(MemoryPane(), model, width: 66, height: 8).text
+        let proc = ProcessMemoryView(source: "proc", residentBytes: 1_048_576)
+        #expect(!self.render { $0.processes = [proc] }.text.contains("heap"))
+        let agent = ProcessMemoryView(source: "agent", heapInUseBytes: 2048)
+        let text = self.render { $0.processes = [proc, agent] }.text
         #expect(text.contains("proc    1.00MiB       –"))
         #expect(text.contains("agent         – 2.00KiB"))
     }
 
     @Test("a narrow pane keeps the used share, then drops the meter")
     func narrow() {
-        let narrow = TestModels.render(MemoryPane(), TestModels.full, width: 30, height: 8)
+        let narrow = self.render(width: 30)
         #expect(narrow.line(1).contains("█"))
         #expect(narrow.line(1).contains("62.5%"))
         #expect(!narrow.line(1).contains("avail"))
-        let tiny = TestModels.render(MemoryPane(), TestModels.full, width: 14, height: 8)
+        let tiny = self.render(width: 14)
         #expect(tiny.line(1).contains("mem 62.5%"))
         #expect(!tiny.line(1).contains("█"))
     }
 
     @Test("only MemTotal known: no meter, the missing value is a dash")
     func partial() {
-        var model = TestModels.full
-        model.memory.systemAvailableBytes = nil
-        let grid = TestModels.render(MemoryPane(), model, width: 66, height: 8)
+        let grid = self.render { $0.systemAvailableBytes = nil }
         #expect(grid.line(1).contains("avail –/16.0GiB"))
         #expect(!grid.line(1).contains("%"))
     }

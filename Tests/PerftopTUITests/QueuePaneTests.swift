@@ -16,29 +16,26 @@ struct QueuePaneTests {
 
     @Test("in the 80×24 dashboard the narrow pane keeps depth, throughput, failures and the trend")
     func dashboard80x24() {
-        let grid = DashboardRenderer().render(TestModels.full, size: TerminalSize(width: 80, height: 24))
+        let grid = TestModels.dashboard(TestModels.full, width: 80, height: 24)
         #expect(grid.line(2).hasSuffix("│processor   depth   ok/s fail/s  trend│"))
         #expect(grid.line(3).hasSuffix("│jobs       12/100  250/s 0.50/s    ▁▅█│"))
     }
 
     @Test("in the 200×50 dashboard wait and service p95 sit next to each other")
     func dashboard200x50() {
-        let text = DashboardRenderer().render(TestModels.full, size: TerminalSize(width: 200, height: 50)).text
+        let text = TestModels.dashboard(TestModels.full, width: 200, height: 50).text
         #expect(text.contains("processor   depth   run   ok/s fail/s  rej/s  wait/svc p95  trend"))
         #expect(text.contains("jobs       12/100   8/8  250/s 0.50/s 2.00/s 3.40ms/45.2ms    ▁▅█"))
     }
 
     @Test("failures are critical and rejections a warning")
-    func alarmStyles() {
+    func alarmStyles() throws {
         let grid = TestModels.render(QueuePane(), TestModels.full, width: 80, height: 24)
         let line = grid.line(2)
-        let fail = line.distance(of: "0.50/s")
-        let rejected = line.distance(of: "2.00/s")
-        #expect(fail != nil && rejected != nil)
-        if let fail, let rejected {
-            #expect(grid[2, fail].style == .critical)
-            #expect(grid[2, rejected].style == .warning)
-        }
+        let fail = try #require(line.distance(of: "0.50/s"))
+        let rejected = try #require(line.distance(of: "2.00/s"))
+        #expect(grid[2, fail].style == .critical)
+        #expect(grid[2, rejected].style == .warning)
     }
 
     @Test("wait and service p95 share a column; a dash alone when neither is known")

@@ -108,11 +108,9 @@ enum TestModels {
     )
 
     /// Exact allocator counters from one agent, and /proc minor faults from perftop itself.
-    static let exactChurn = DashboardModel(
-        timestamp: 1_700_000_000,
-        interval: 1,
-        sources: [SourceStatus(name: "proc", state: .ok), SourceStatus(name: "agent", state: .ok)],
-        churn: [
+    static let exactChurn = Self.churn(
+        sources: ["proc", "agent"],
+        [
             ChurnView(
                 source: "agent",
                 origin: "exact: malloc interposer",
@@ -138,6 +136,21 @@ enum TestModels {
         sources: [SourceStatus(name: "proc", state: .ok)]
     )
 
+    /// A model with only churn readouts, from sources that all answer.
+    /// - Parameters:
+    ///   - sources: The sources' names, in header order; each is ``SourceState/ok``.
+    ///   - churn: The churn views, in pane order.
+    static func churn(sources: [String], _ churn: [ChurnView]) -> DashboardModel {
+        DashboardModel(
+            timestamp: 1_700_000_000,
+            interval: 1,
+            sources: sources.map { SourceStatus(name: $0, state: .ok) },
+            churn: churn
+        )
+    }
+
+    // MARK: - Rendering
+
     /// Renders a pane with its frame into a grid of the given size.
     static func render(
         _ pane: some Pane,
@@ -149,5 +162,10 @@ enum TestModels {
         var grid = CellGrid(rows: height, columns: width)
         grid.withCanvas(grid.bounds, glyphs: glyphs) { pane.drawFramed(model: model, into: &$0) }
         return grid
+    }
+
+    /// Renders the whole dashboard, header, panes and footer, at the given size.
+    static func dashboard(_ model: DashboardModel, width: Int, height: Int, glyphs: Glyphs = .unicode) -> CellGrid {
+        DashboardRenderer().render(model, size: TerminalSize(width: width, height: height), glyphs: glyphs)
     }
 }

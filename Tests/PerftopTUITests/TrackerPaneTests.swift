@@ -6,16 +6,13 @@ import Testing
 @Suite("TrackerPane")
 struct TrackerPaneTests {
     @Test("targets show goal, current value and a styled status")
-    func targets() {
+    func targets() throws {
         let grid = TestModels.render(TrackerPane(), TestModels.full, width: 60, height: 6)
         #expect(grid.line(1).contains("target"))
         #expect(grid.line(2).contains("jobs p95        p95 < 50ms  45.2ms met"))
         #expect(grid.line(3).contains("embeddings hits >= 95%           – no data"))
-        let status = grid.line(2).distance(of: "met")
-        #expect(status != nil)
-        if let status {
-            #expect(grid[2, status].style == .good)
-        }
+        let status = try #require(grid.line(2).distance(of: "met"))
+        #expect(grid[2, status].style == .good)
     }
 
     @Test(
