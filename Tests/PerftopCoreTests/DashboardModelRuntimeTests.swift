@@ -66,6 +66,21 @@ struct DashboardModelRuntimeTests {
         #expect(!churn.readouts.contains { $0.measure == "GC pause mean" })
     }
 
+    @Test("Go: a pause p95 the HTTP feed estimated from histogram buckets is marked as an estimate")
+    func goEstimatedP95() throws {
+        let estimate = Sample(
+            name: "go_gc_duration_seconds",
+            labels: ["quantile": "0.95", "estimate": "buckets"],
+            kind: .summary,
+            value: 0.004
+        )
+        let first = self.goSamples(gcs: 10, pauseSeconds: 0.01, mallocs: 1, heap: 1) + [estimate]
+        let second = self.goSamples(gcs: 12, pauseSeconds: 0.02, mallocs: 1, heap: 1) + [estimate]
+        let churn = try #require(DashboardModel.recorded([(0, first), (1, second)]).churn.first)
+        #expect(churn.readouts.contains(ChurnReadout(measure: "GC pause p95 (est.)", value: 0.004, unit: .seconds)))
+        #expect(!churn.readouts.contains { $0.measure == "GC pause p95" })
+    }
+
     private func pythonSamples(scale: Double) -> [Sample] {
         (0..<3).flatMap { generation -> [Sample] in
             let labels = ["generation": String(generation)]

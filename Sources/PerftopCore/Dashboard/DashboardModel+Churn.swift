@@ -155,9 +155,13 @@ extension SourceView {
         }
         var readouts = [ChurnReadout(measure: "GC collections", value: self.sumOfRates(counts), unit: .perSecond)]
         let quantiles = self.series(name)
-        let p95 = quantiles.filter { $0.id.label("quantile") == "0.95" }.compactMap(\.latest)
+        let p95Series = quantiles.filter { $0.id.label("quantile") == "0.95" }
+        let p95 = p95Series.compactMap(\.latest)
         if !p95.isEmpty {
-            readouts.append(ChurnReadout(measure: "GC pause p95", value: p95.max(), unit: .seconds))
+            // A p95 the HTTP feed estimated from histogram buckets is labelled so, never shown as measured.
+            let estimated = p95Series.contains { $0.id.label("estimate") != nil }
+            let measure = estimated ? "GC pause p95 (est.)" : "GC pause p95"
+            readouts.append(ChurnReadout(measure: measure, value: p95.max(), unit: .seconds))
         } else {
             let collections = counts.compactMap(\.lastIncrease)
             let seconds = self.series(name + "_sum").compactMap(\.lastIncrease)
