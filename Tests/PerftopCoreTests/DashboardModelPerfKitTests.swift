@@ -187,4 +187,21 @@ struct DashboardModelPerfKitTests {
         #expect(derived["perftop_churn_per_second{measure=\"allocations\"}"] == 500)
         #expect(derived["perftop_churn_bytes_per_second{measure=\"allocated\"}"] == 65536)
     }
+
+    @Test("a source whose last poll failed gets no derived samples; its last good values are not repeated")
+    func noDerivedSamplesForAFailingSource() {
+        var store = SeriesStore(retention: 10)
+        for (time, tasks) in [(0.0, 100.0), (1.0, 200.0)] {
+            store.record(source: "up", samples: self.processorSamples(tasks: tasks, p95: 0.2), at: time)
+            store.record(source: "gone", samples: self.processorSamples(tasks: tasks, p95: 0.2), at: time)
+        }
+        let sources = [
+            SourceStatus(name: "up", state: .ok),
+            SourceStatus(name: "gone", state: .down(reason: "connection refused")),
+        ]
+        let model = DashboardModel(store: store, sources: sources, timestamp: 1, interval: 1)
+        let derivedSources = Set(model.derivedSamples().map(\.source))
+        #expect(derivedSources == ["up"])
+        #expect(model.processors.contains { $0.source == "gone" }, "the screen still shows the last good values")
+    }
 }

@@ -6,6 +6,8 @@ extension DashboardModel {
     /// Exporters write these next to the raw samples so a spreadsheet gets the same hit rates,
     /// rates, percentiles and CPU share the screen shows. Values a pane shows as "no data" are left
     /// out, and so are values the raw samples already hold as they are (gauges such as the heap in use).
+    /// A source whose last poll failed (stale or down) gets none: its values would be the last good
+    /// ones repeated, which a trend must not mistake for fresh readings.
     public func derivedSamples() -> [(source: String, sample: Sample)] {
         var derived: [(String, Sample)] = []
         func add(_ source: String, _ name: String, _ labels: [String: String], _ value: Double?) {
@@ -48,6 +50,7 @@ extension DashboardModel {
                 }
             }
         }
-        return derived
+        let failing = Set(self.sources.filter { $0.state != .ok && $0.state != .pending }.map(\.name))
+        return derived.filter { !failing.contains($0.0) }
     }
 }
