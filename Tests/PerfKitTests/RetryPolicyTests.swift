@@ -33,6 +33,18 @@ import Testing
         #expect(delay == .nanoseconds(Int64((1 - 0.2 * unitRandom) * 1e9)))
     }
 
+    @Test func anAbsurdCapIsClampedRatherThanTrapping() {
+        let policy = RetryPolicy(
+            maxAttempts: 100,
+            initialBackoff: .seconds(1),
+            maxBackoff: .seconds(Int64.max / 2),
+            jitter: 0
+        ) { _ in true }
+        let longest = policy.backoff(beforeRetry: 99, unitRandom: 0)
+        #expect(longest > .seconds(9_000_000_000))
+        #expect(longest <= .nanoseconds(Int64.max))
+    }
+
     @Test func zeroInitialBackoffNeverWaits() {
         let policy = RetryPolicy(maxAttempts: 3, initialBackoff: .zero, maxBackoff: .seconds(1)) { _ in true }
         #expect(policy.backoff(beforeRetry: 60, unitRandom: 0) == .zero)

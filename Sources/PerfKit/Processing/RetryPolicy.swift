@@ -68,7 +68,8 @@ public struct RetryPolicy: Sendable {
         let uncapped = self.initialBackoff.seconds * Self.power(self.multiplier, retry - 1)
         let capped = min(self.maxBackoff.seconds, uncapped)
         let jittered = capped * (1 - self.jitter * min(max(unitRandom, 0), 1))
-        return .nanoseconds(Int64((jittered * 1e9).rounded(.down)))
+        // Whole nanoseconds, at most Int64.max of them (292 years), so an absurd maxBackoff cannot trap.
+        return .nanoseconds(Int64(min((jittered * 1e9).rounded(.down), 9.2e18)))
     }
 
     /// Whether a failed attempt should be followed by another one.
