@@ -13,16 +13,32 @@ import Testing
         jitter: 0
     ) { $0 is Transient }
 
+    // Swift Testing makes one suite instance per test, so every test has its own clock and counter.
+    let clock = ManualClock()
+    let attempts = Shared(0)
+
+    /// A processor with one slot on the suite's manual clock.
+    private func processor(named name: String) -> AsyncProcessor {
+        AsyncProcessor(name: name, maxConcurrency: 1, clock: self.clock)
+    }
+
+    /// An operation that counts its attempt in ``attempts``, then throws `error`.
+    private func failing(with error: some Error) -> @Sendable () throws -> Int {
+        { [attempts = self.attempts] in
+            attempts.update { $0 += 1 }
+            throw error
+        }
+    }
+
     /// Submits `operation` with ``policy`` and advances the clock through every backoff it sleeps.
     private func submitAdvancingBackoff<T: Sendable>(
         _ processor: AsyncProcessor,
-        clock: ManualClock,
         _ operation: @escaping @Sendable () async throws -> T
     ) async -> Result<T, any Error> {
         let submission = Task { try await processor.submit(retry: Self.policy, operation) }
         while true {
-            if clock.sleeperCount > 0 {
-                clock.advance(by: .seconds(1))
+            if self.clock.sleeperCount > 0 {
+                self.clock.advance(by: .seconds(1))
             }
             if processor.stats.terminated == 1 {
                 return await submission.result
@@ -32,18 +48,13 @@ import Testing
     }
 
     @Test func retriesRetryableErrorsUpToTheLimitWithExponentialCappedBackoff() async throws {
-        let clock = ManualClock()
-        let processor = AsyncProcessor(name: "retry", maxConcurrency: 1, clock: clock)
-        let attempts = Shared(0)
+        let processor = self.processor(named: "retry")
 
-        let result = await self.submitAdvancingBackoff(processor, clock: clock) { () throws -> Int in
-            attempts.update { $0 += 1 }
-            throw Transient()
-        }
+        let result = await self.submitAdvancingBackoff(processor, self.failing(with: Transient()))
 
         #expect(throws: Transient.self) { try result.get() }
-        #expect(attempts.value == 4)
-        #expect(clock.requestedSleeps == [.milliseconds(100), .milliseconds(200), .milliseconds(250)])
+        #expect(self.attempts.value == 4)
+        #expect(self.clock.requestedSleeps == [.milliseconds(100), .milliseconds(200), .milliseconds(250)])
         let stats = processor.stats
         #expect(stats.retried == 3)
         #expect(stats.failed == 1)
@@ -56,16 +67,14 @@ import Testing
     }
 
     @Test func stopsRetryingOnceAnAttemptSucceeds() async throws {
-        let clock = ManualClock()
-        let processor = AsyncProcessor(name: "recover", maxConcurrency: 1, clock: clock)
-        let attempts = Shared(0)
+        let processor = self.processor(named: "recover")
 
-        let result = await self.submitAdvancingBackoff(processor, clock: clock) { () throws -> Int in
-            attempts.update { $0 += 1 }
-            if attempts.value < 3 {
+        let result = await self.submitAdvancingBackoff(processor) { () throws -> Int in
+            self.attempts.update { $0 += 1 }
+            if self.attempts.value < 3 {
                 throw Transient()
             }
-            return attempts.value
+            return self.attempts.value
         }
 
         #expect(try result.get() == 3)
@@ -74,44 +83,34 @@ import Testing
     }
 
     @Test func neverRetriesErrorsThePolicyRejects() async throws {
-        let clock = ManualClock()
-        let processor = AsyncProcessor(name: "permanent", maxConcurrency: 1, clock: clock)
-        let attempts = Shared(0)
+        let processor = self.processor(named: "permanent")
 
         await #expect(throws: Permanent.self) {
-            try await processor.submit(retry: Self.policy) { () throws -> Int in
-                attempts.update { $0 += 1 }
-                throw Permanent()
-            }
+            try await processor.submit(retry: Self.policy, self.failing(with: Permanent()))
         }
 
-        #expect(attempts.value == 1)
-        #expect(clock.requestedSleeps.isEmpty)
+        #expect(self.attempts.value == 1)
+        #expect(self.clock.requestedSleeps.isEmpty)
         #expect(processor.stats.retried == 0)
         #expect(processor.stats.failed == 1)
     }
 
     @Test func aTimeoutCutsBackoffShortAndCountsAsTimedOut() async throws {
-        let clock = ManualClock()
-        let processor = AsyncProcessor(name: "retry-timeout", maxConcurrency: 1, clock: clock)
-        let attempts = Shared(0)
+        let processor = self.processor(named: "retry-timeout")
         let submission = Task {
-            try await processor.submit(timeout: .milliseconds(150), retry: Self.policy) { () throws -> Int in
-                attempts.update { $0 += 1 }
-                throw Transient()
-            }
+            try await processor.submit(timeout: .milliseconds(150), retry: Self.policy, self.failing(with: Transient()))
         }
         // The timer and the first backoff sleep.
-        try await waitUntil { clock.sleeperCount == 2 }
-        clock.advance(by: .milliseconds(100))
-        try await waitUntil { attempts.value == 2 && clock.sleeperCount == 2 }
-        clock.advance(by: .milliseconds(50))
+        try await waitUntil { self.clock.sleeperCount == 2 }
+        self.clock.advance(by: .milliseconds(100))
+        try await waitUntil { self.attempts.value == 2 && self.clock.sleeperCount == 2 }
+        self.clock.advance(by: .milliseconds(50))
 
         await #expect(throws: AsyncProcessorError.timedOut(.milliseconds(150))) { try await submission.value }
-        #expect(attempts.value == 2)
+        #expect(self.attempts.value == 2)
         let stats = processor.stats
         #expect(stats.timedOut == 1)
         #expect(stats.retried == 1)
-        #expect(clock.sleeperCount == 0)
+        #expect(self.clock.sleeperCount == 0)
     }
 }

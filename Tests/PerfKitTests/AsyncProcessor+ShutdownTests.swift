@@ -30,9 +30,7 @@ import Testing
     @Test func cancelCancelsRunningWorkAndFailsQueuedWork() async throws {
         let processor = AsyncProcessor(name: "cancel", maxConcurrency: 2)
         let probe = RunningProbe()
-        let running = (0..<2).map { _ in
-            Task { try await processor.submit { try await probe.run { try await suspendUntilCancelled() } } }
-        }
+        let running = (0..<2).map { _ in submitRunningUntilCancelled(to: processor, probe: probe) }
         try await waitUntil { probe.running == 2 }
         let queued = (0..<3).map { _ in Task { try await processor.submit { await probe.run {} } } }
         try await waitUntil { processor.stats.queueDepth == 3 }
@@ -58,7 +56,7 @@ import Testing
     @Test func cancelAfterDrainCancelsWhatTheDrainWaitsFor() async throws {
         let processor = AsyncProcessor(name: "escalate", maxConcurrency: 1)
         let probe = RunningProbe()
-        let running = Task { try await processor.submit { try await probe.run { try await suspendUntilCancelled() } } }
+        let running = submitRunningUntilCancelled(to: processor, probe: probe)
         try await waitUntil { probe.running == 1 }
         let drain = Task { await processor.shutdown(mode: .drain) }
         try await waitUntil { processor.isShutDown }

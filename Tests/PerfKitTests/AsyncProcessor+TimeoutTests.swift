@@ -6,11 +6,7 @@ import Testing
         let clock = ManualClock()
         let processor = AsyncProcessor(name: "timeout", maxConcurrency: 2, clock: clock)
         let probe = RunningProbe()
-        let submission = Task {
-            try await processor.submit(timeout: .seconds(5)) {
-                try await probe.run { try await suspendUntilCancelled() }
-            }
-        }
+        let submission = submitRunningUntilCancelled(to: processor, probe: probe, timeout: .seconds(5))
         try await waitUntil { probe.running == 1 && clock.sleeperCount == 1 }
 
         clock.advance(by: .seconds(5))
@@ -62,9 +58,7 @@ import Testing
     @Test func cancellingARunningSubmitterCancelsItsOperation() async throws {
         let processor = AsyncProcessor(name: "cancel-running", maxConcurrency: 1)
         let probe = RunningProbe()
-        let submission = Task {
-            try await processor.submit { try await probe.run { try await suspendUntilCancelled() } }
-        }
+        let submission = submitRunningUntilCancelled(to: processor, probe: probe)
         try await waitUntil { probe.running == 1 }
 
         submission.cancel()

@@ -51,6 +51,47 @@ func occupySlot(of processor: AsyncProcessor, until gate: Gate) async -> Task<Vo
     return task
 }
 
+/// Starts a submission whose operation, counted by `probe`, runs until it is cancelled.
+func submitRunningUntilCancelled(
+    to processor: AsyncProcessor,
+    probe: RunningProbe,
+    timeout: Duration? = nil
+) -> Task<Void, any Error> {
+    Task {
+        try await processor.submit(timeout: timeout) {
+            try await probe.run { try await suspendUntilCancelled() }
+        }
+    }
+}
+
+/// Reads a processor's stats over and over on a task of its own, counting the reads that break a rule.
+final class StatsWatcher: Sendable {
+    private let watching: Shared<Bool>
+    private let task: Task<Int, Never>
+
+    /// Starts watching `processor`; `holds` says whether one read of its stats is consistent.
+    init(_ processor: AsyncProcessor, holds: @escaping @Sendable (AsyncProcessorStats) -> Bool) {
+        let watching = Shared(true)
+        self.watching = watching
+        self.task = Task {
+            var brokenReads = 0
+            while watching.value {
+                if !holds(processor.stats) {
+                    brokenReads += 1
+                }
+                await Task.yield()
+            }
+            return brokenReads
+        }
+    }
+
+    /// Stops watching and returns how many reads broke the rule.
+    func stop() async -> Int {
+        self.watching.update { $0 = false }
+        return await self.task.value
+    }
+}
+
 /// Whether the processor's counts add up: submitted == queued + in flight + every terminal outcome.
 func countsAddUp(_ stats: AsyncProcessorStats) -> Bool {
     let outcomes: [Int] = [

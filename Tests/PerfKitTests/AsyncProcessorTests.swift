@@ -94,15 +94,7 @@ import Testing
         let gate = Gate()
         defer { gate.open() }
         let order = Shared<[Int]>([])
-        let (started, startedContinuation) = AsyncStream.makeStream(of: Void.self)
-        let holder = Task {
-            try await processor.submit {
-                startedContinuation.yield()
-                await gate.wait()
-            }
-        }
-        var startedIterator = started.makeAsyncIterator()
-        _ = await startedIterator.next()
+        let holder = await occupySlot(of: processor, until: gate)
         var waiters: [Task<Void, any Error>] = []
         for index in 1...5 {
             waiters.append(Task { try await processor.submit { order.update { $0.append(index) } } })
@@ -164,15 +156,7 @@ import Testing
         let gate = Gate()
         defer { gate.open() }
         let ran = Shared(false)
-        let (started, startedContinuation) = AsyncStream.makeStream(of: Void.self)
-        let holder = Task {
-            try await processor.submit {
-                startedContinuation.yield()
-                await gate.wait()
-            }
-        }
-        var startedIterator = started.makeAsyncIterator()
-        _ = await startedIterator.next()
+        let holder = await occupySlot(of: processor, until: gate)
         let waiter = Task { try await processor.submit { ran.update { $0 = true } } }
         try await waitUntil { processor.stats.queueDepth == 1 }
 
@@ -194,15 +178,7 @@ import Testing
         // The single slot is still there, exactly once: one operation runs and the next one waits.
         let secondGate = Gate()
         defer { secondGate.open() }
-        let (secondStarted, secondContinuation) = AsyncStream.makeStream(of: Void.self)
-        let secondHolder = Task {
-            try await processor.submit {
-                secondContinuation.yield()
-                await secondGate.wait()
-            }
-        }
-        var secondIterator = secondStarted.makeAsyncIterator()
-        _ = await secondIterator.next()
+        let secondHolder = await occupySlot(of: processor, until: secondGate)
         let queued = Task { try await processor.submit { 42 } }
         try await waitUntil { processor.stats.queueDepth == 1 }
         #expect(processor.stats.inFlight == 1)
@@ -221,18 +197,9 @@ import Testing
     @Test func cancellationRacingHandOffsNeverLeaksASlot() async throws {
         let processor = AsyncProcessor(name: "race", maxConcurrency: 2)
         let probe = ConcurrencyProbe()
-        let observing = Shared(true)
-        let observer = Task {
-            var inconsistentReads = 0
-            while observing.value {
-                let stats = processor.stats
-                let accounted = stats.queueDepth + stats.inFlight + stats.succeeded + stats.failed + stats.cancelled
-                if stats.submitted != accounted || stats.inFlight > stats.concurrencyLimit {
-                    inconsistentReads += 1
-                }
-                await Task.yield()
-            }
-            return inconsistentReads
+        let watcher = StatsWatcher(processor) { stats in
+            let accounted = stats.queueDepth + stats.inFlight + stats.succeeded + stats.failed + stats.cancelled
+            return stats.submitted == accounted && stats.inFlight <= stats.concurrencyLimit
         }
         var generator = SplitMix64(seed: 42)
         for _ in 0..<100 {
@@ -256,8 +223,7 @@ import Testing
             }
         }
 
-        observing.update { $0 = false }
-        #expect(await observer.value == 0)
+        #expect(await watcher.stop() == 0)
         let stats = processor.stats
         #expect(probe.maximum <= 2)
         #expect(stats.inFlight == 0)
@@ -348,17 +314,8 @@ import Testing
     @Test func countsStayExactUnderHeavyConcurrency() async throws {
         let processor = AsyncProcessor(name: "heavy", maxConcurrency: 4, queueCapacity: 8, whenFull: .dropOldest)
         let probe = RunningProbe()
-        let observing = Shared(true)
-        let observer = Task {
-            var inconsistentReads = 0
-            while observing.value {
-                let stats = processor.stats
-                if !countsAddUp(stats) || stats.inFlight > 4 || stats.queueDepth > 8 {
-                    inconsistentReads += 1
-                }
-                await Task.yield()
-            }
-            return inconsistentReads
+        let watcher = StatsWatcher(processor) { stats in
+            countsAddUp(stats) && stats.inFlight <= 4 && stats.queueDepth <= 8
         }
         let retry = RetryPolicy(maxAttempts: 2, initialBackoff: .zero, maxBackoff: .zero) { $0 is Failure }
         var generator = SplitMix64(seed: 7)
@@ -387,9 +344,7 @@ import Testing
                 _ = await task.result
             }
         }
-        observing.update { $0 = false }
-
-        #expect(await observer.value == 0)
+        #expect(await watcher.stop() == 0)
         let stats = processor.stats
         #expect(stats.submitted == 2_000)
         #expect(stats.queueDepth == 0)
@@ -409,15 +364,7 @@ import Testing
         let processor = AsyncProcessor(name: "age", maxConcurrency: 1, clock: clock)
         let gate = Gate()
         defer { gate.open() }
-        let (started, startedContinuation) = AsyncStream.makeStream(of: Void.self)
-        let holder = Task {
-            try await processor.submit {
-                startedContinuation.yield()
-                await gate.wait()
-            }
-        }
-        var startedIterator = started.makeAsyncIterator()
-        _ = await startedIterator.next()
+        let holder = await occupySlot(of: processor, until: gate)
         clock.advance(by: .seconds(3))
         let waiter = Task { try await processor.submit { 1 } }
         try await waitUntil { processor.stats.queueDepth == 1 }

@@ -8,6 +8,12 @@ import Testing
 @Suite(.timeLimit(.minutes(1))) struct CPUWorkerPoolTests {
     struct Broken: Error {}
 
+    /// Starts a job that holds one worker thread, sleeping rather than spinning so that it does not
+    /// starve a 2-core machine, until `release` is set.
+    private func holdThread(of pool: CPUWorkerPool, until release: Shared<Bool>) -> Task<Void, any Error> {
+        Task { try await pool.run { while !release.value { usleep(200) } } }
+    }
+
     @Test func runsWorkOnItsThreadsAndReturnsResultsAndErrors() async throws {
         let pool = CPUWorkerPool(name: "results", threadCount: 2)
         let sums = try await withThrowingTaskGroup(of: Int.self) { group in
@@ -49,14 +55,8 @@ import Testing
     @Test func aFullQueueRejectsAndACancelledQueuedJobNeverRuns() async throws {
         let pool = CPUWorkerPool(name: "full", threadCount: 1, queueCapacity: 1)
         let release = Shared(false)
-        let started = Shared(false)
-        let blocker = Task {
-            try await pool.run {
-                started.update { $0 = true }
-                while !release.value { usleep(200) }
-            }
-        }
-        try await waitUntil { started.value }
+        let blocker = self.holdThread(of: pool, until: release)
+        try await waitUntil { pool.stats.busyThreads == 1 }
         let ran = Shared(false)
         let queued = Task { try await pool.run { ran.update { $0 = true } } }
         try await waitUntil { pool.stats.queueDepth == 1 }
@@ -93,12 +93,9 @@ import Testing
     @Test func keepsTheCooperativeExecutorFreeWhileThreadsAreBusy() async throws {
         let pool = CPUWorkerPool(name: "starve", threadCount: 2)
         let release = Shared(false)
-        let busy = (0..<2).map { _ in
-            Task { try await pool.run { while !release.value { usleep(200) } } }
-        }
+        let busy = (0..<2).map { _ in self.holdThread(of: pool, until: release) }
         try await waitUntil { pool.stats.busyThreads == 2 }
-        // Both worker threads are held (sleeping, so the test does not starve a 2-core machine), yet
-        // ordinary tasks still run on the cooperative pool.
+        // Both worker threads are held, yet ordinary tasks still run on the cooperative pool.
         let answers = await withTaskGroup(of: Int.self) { group in
             for value in 0..<50 {
                 group.addTask { value }

@@ -14,6 +14,7 @@ extension AsyncProcessor {
         /// Served before every queued ``normal`` and ``low`` submission.
         case high = 2
 
+        /// Whether `lhs` is served after `rhs`.
         public static func < (lhs: Priority, rhs: Priority) -> Bool {
             lhs.rawValue < rhs.rawValue
         }

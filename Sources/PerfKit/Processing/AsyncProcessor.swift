@@ -293,15 +293,11 @@ public final class AsyncProcessor: Sendable {
                 }
             }
             let reason = await signal.wait()
-            if reason != .finished {
-                group.cancelAll()
-            }
+            // Stops the timer; and the operation too, unless it already returned.
+            group.cancelAll()
             var result: Result<T, any Error> = .failure(CancellationError())
-            for await child in group {
-                if let child {
-                    result = child
-                    group.cancelAll()
-                }
+            for await case let child? in group {
+                result = child
             }
             return (result, reason)
         }

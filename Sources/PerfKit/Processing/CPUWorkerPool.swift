@@ -138,7 +138,7 @@ public struct CPUWorkerPoolStats: Sendable, Hashable {
     public var completed: Int
     /// Jobs refused because the queue was full or the pool shut down.
     public var rejected: Int
-    /// Queued jobs removed because their caller was cancelled.
+    /// Jobs that never ran because their caller was cancelled before a thread took them.
     public var cancelled: Int
 }
 

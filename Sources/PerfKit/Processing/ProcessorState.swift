@@ -24,7 +24,7 @@ struct WaiterLanes: Sendable {
 
     /// The enqueue time of the oldest waiter of any priority, or `nil` when empty. O(priorities).
     var oldestEnqueuedAt: Duration? {
-        self.lanes.compactMap { $0.first?.enqueuedAt }.min()
+        self.lanes.lazy.compactMap { $0.first?.enqueuedAt }.min()
     }
 
     /// The lowest priority that has a waiter, or `nil` when empty.
@@ -66,11 +66,9 @@ struct WaiterLanes: Sendable {
 
     /// Removes and returns every waiter.
     mutating func removeAll() -> [ProcessorWaiter] {
-        defer {
-            self.lanes = self.lanes.map { _ in [] }
-            self.count = 0
-        }
-        return self.lanes.flatMap { $0 }
+        let all = self.lanes.flatMap { $0 }
+        self = WaiterLanes()
+        return all
     }
 }
 
