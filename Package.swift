@@ -9,6 +9,8 @@ let package = Package(
         .library(name: "PerfKitAllocationCounting", targets: ["PerfKitAllocationCounting"]),
         // For the Benchmarks package only: perftop's collector layer, with no API stability promise.
         .library(name: "PerftopCore", targets: ["PerftopCore"]),
+        // For the Benchmarks package only: the headless dashboard renderer, with no API stability promise.
+        .library(name: "PerftopTUI", targets: ["PerftopTUI"]),
         .executable(name: "perftop", targets: ["perftop"]),
     ],
     dependencies: [
@@ -20,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/malloc-interposer", from: "1.6.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         .target(name: "CPerfKitSystem"),
@@ -54,6 +57,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
         .systemLibrary(
@@ -62,7 +66,11 @@ let package = Package(
         ),
         .target(
             name: "PerftopTUI",
-            dependencies: ["PerftopCore", "CNCursesW"]
+            dependencies: [
+                "PerftopCore",
+                "CNCursesW",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
         ),
         .executableTarget(
             name: "perftop",

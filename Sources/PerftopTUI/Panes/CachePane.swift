@@ -10,7 +10,7 @@ public struct CachePane: Pane {
     public init() {}
 
     /// Draws one row per cache, or why there are none.
-    public func draw(model: DashboardModel, into canvas: inout Canvas) {
+    public func draw(model: DashboardModel, context: PaneContext, into canvas: inout Canvas) {
         guard !model.caches.isEmpty else {
             NoData.draw(NoData.reason(model, missing: "cache_* metrics"), into: &canvas)
             return

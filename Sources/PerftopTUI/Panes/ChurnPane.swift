@@ -16,7 +16,7 @@ public struct ChurnPane: Pane {
     public init() {}
 
     /// Draws each source's origin and readouts, as many lines as fit; or why there is nothing.
-    public func draw(model: DashboardModel, into canvas: inout Canvas) {
+    public func draw(model: DashboardModel, context: PaneContext, into canvas: inout Canvas) {
         guard !model.churn.isEmpty else {
             NoData.draw(NoData.reason(model, missing: "allocation, heap or page-fault counters"), into: &canvas)
             return

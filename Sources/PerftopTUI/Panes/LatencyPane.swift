@@ -11,7 +11,7 @@ public struct LatencyPane: Pane {
     public init() {}
 
     /// Draws one row per distribution, or why there are none.
-    public func draw(model: DashboardModel, into canvas: inout Canvas) {
+    public func draw(model: DashboardModel, context: PaneContext, into canvas: inout Canvas) {
         guard !model.latencies.isEmpty else {
             NoData.draw(NoData.reason(model, missing: "*_seconds summaries"), into: &canvas)
             return

@@ -11,7 +11,7 @@ public struct MemoryPane: Pane {
     public init() {}
 
     /// Draws the system lines, then one row per process or why there are none.
-    public func draw(model: DashboardModel, into canvas: inout Canvas) {
+    public func draw(model: DashboardModel, context: PaneContext, into canvas: inout Canvas) {
         let memory = model.memory
         self.drawSystemMemory(memory, model: model, into: &canvas)
         self.drawCPU(memory, model: model, into: &canvas)

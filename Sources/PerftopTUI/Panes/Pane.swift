@@ -11,17 +11,22 @@ public protocol Pane: Sendable {
     /// Draws the pane's content (without its frame) into the whole canvas.
     ///
     /// Called once per frame on the UI thread; should cost O(rows shown).
-    func draw(model: DashboardModel, into canvas: inout Canvas)
+    func draw(model: DashboardModel, context: PaneContext, into canvas: inout Canvas)
 }
 
 extension Pane {
     /// Draws the frame with the title and then the content inside it.
-    public func drawFramed(model: DashboardModel, into canvas: inout Canvas, frame: PaneFrame.Kind = .box) {
+    public func drawFramed(
+        model: DashboardModel,
+        context: PaneContext = PaneContext(),
+        into canvas: inout Canvas,
+        frame: PaneFrame.Kind = .box
+    ) {
         let content = PaneFrame.draw(title: self.title, kind: frame, into: &canvas)
         guard !content.isEmpty else {
             return
         }
-        canvas.withRegion(content) { self.draw(model: model, into: &$0) }
+        canvas.withRegion(content) { self.draw(model: model, context: context, into: &$0) }
     }
 }
 

@@ -14,7 +14,7 @@ public struct QueuePane: Pane {
     public init() {}
 
     /// Draws one row per processor, or why there are none.
-    public func draw(model: DashboardModel, into canvas: inout Canvas) {
+    public func draw(model: DashboardModel, context: PaneContext, into canvas: inout Canvas) {
         guard !model.processors.isEmpty else {
             NoData.draw(NoData.reason(model, missing: "processor_* metrics"), into: &canvas)
             return

@@ -12,7 +12,7 @@ public struct TrackerPane: Pane {
     public init() {}
 
     /// Draws one row per target, or that no tracker is loaded.
-    public func draw(model: DashboardModel, into canvas: inout Canvas) {
+    public func draw(model: DashboardModel, context: PaneContext, into canvas: inout Canvas) {
         guard !model.tracker.isEmpty else {
             NoData.draw(Self.notLoaded, into: &canvas)
             return

@@ -177,7 +177,12 @@ public final class CursesTerminal: Screen {
             .critical: (perftop_a_bold() | perftop_a_underline(), 0),
             .header: (perftop_a_reverse(), 0),
             .border: (perftop_a_dim(), 0),
+            .focusedBorder: (perftop_a_bold(), 0),
+            .selected: (perftop_a_reverse(), 0),
             .graph: (0, 0),
+            .graphLow: (0, 0),
+            .graphMedium: (0, 0),
+            .graphHigh: (perftop_a_bold(), 0),
         ]
     }
 
@@ -207,7 +212,12 @@ public final class CursesTerminal: Screen {
             .critical: (perftop_a_bold(), red),
             .header: (0, headerBar),
             .border: (0, blue),
+            .focusedBorder: (perftop_a_bold(), cyan),
+            .selected: (0, headerBar),
             .graph: (0, green),
+            .graphLow: (0, green),
+            .graphMedium: (0, yellow),
+            .graphHigh: (0, red),
         ]
     }
 }

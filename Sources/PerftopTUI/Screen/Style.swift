@@ -23,6 +23,16 @@ public enum Style: Sendable, Hashable, CaseIterable {
     case header
     /// Pane borders.
     case border
+    /// The border and title of the pane that has the keyboard focus.
+    case focusedBorder
+    /// A selected table row or an overlay's background.
+    case selected
     /// Sparklines and meters.
     case graph
+    /// The low third of a graph's gradient (e.g. a nearly empty gauge).
+    case graphLow
+    /// The middle third of a graph's gradient.
+    case graphMedium
+    /// The high third of a graph's gradient (e.g. a nearly full gauge).
+    case graphHigh
 }

@@ -1,0 +1,31 @@
+/// The dashboard settings a user changes while it runs and that outlive it: the refresh interval,
+/// the theme and which panes are shown. The config file stores them; keys change them.
+public struct DashboardSettings: Sendable, Equatable {
+    /// The six panes, in layout order; the raw value is the name used in the config file.
+    public enum PaneKind: String, Sendable, Hashable, CaseIterable {
+        case caches, queues, latency, memory, churn, tracker
+
+        /// The digit key that toggles the pane: `1` for caches through `6` for the tracker.
+        public var toggleKey: Character {
+            Character(String(Self.allCases.firstIndex(of: self)! + 1))
+        }
+    }
+
+    /// How often sources are polled.
+    public var interval: Duration
+    /// The name of the theme in use (a built-in name or a file path).
+    public var theme: String
+    /// The panes shown, in layout order.
+    public var visiblePanes: [PaneKind]
+
+    /// Creates settings; the default polls every second with the default theme and every pane.
+    public init(
+        interval: Duration = .seconds(1),
+        theme: String = "default",
+        visiblePanes: [PaneKind] = PaneKind.allCases
+    ) {
+        self.interval = interval
+        self.theme = theme
+        self.visiblePanes = visiblePanes
+    }
+}
