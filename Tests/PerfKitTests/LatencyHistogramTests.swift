@@ -121,6 +121,43 @@ import Testing
         #expect(summary.windowCount == 80_000)
     }
 
+    @Test func recordsRacingWithSubWindowChangesAreAllCounted() async {
+        let clock = ManualClock()
+        let histogram = LatencyHistogram(window: .seconds(10), subWindowCount: 10, clock: clock)
+        await withTaskGroup(of: Void.self) { group in
+            for task in 0..<4 {
+                group.addTask {
+                    for index in 0..<20_000 {
+                        if task == 0 && index % 500 == 0 {
+                            clock.advance(by: .milliseconds(50))
+                        }
+                        histogram.record(.microseconds(100 + index % 900))
+                    }
+                }
+            }
+        }
+        let summary = histogram.summary
+        #expect(summary.totalCount == 80_000)
+        #expect(summary.windowCount == 80_000, "2 s of sub-windows, all still inside the 10 s window")
+        let expectedSum = (0..<20_000).reduce(Duration.zero) { $0 + .microseconds(100 + $1 % 900) } * 4
+        #expect(summary.totalDuration == expectedSum)
+        #expect(summary.lifetimeMax == .microseconds(999))
+    }
+
+    @Test func aWindowOfFinishedSubWindowsStaysSmall() {
+        let clock = ManualClock()
+        let histogram = LatencyHistogram(window: .seconds(10), subWindowCount: 10, clock: clock)
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<10 {
+            for _ in 0..<5_000 {
+                histogram.recordNanoseconds(Int64.random(in: 50_000...5_000_000, using: &generator))
+            }
+            clock.advance(by: .seconds(1))
+        }
+        #expect(histogram.summary.windowCount == 45_000)
+        #expect(histogram.estimatedFootprint <= 32 * 1_024)
+    }
+
     // MARK: - Samples
 
     @Test func summarySamplesFollowThePrometheusSummaryConvention() throws {

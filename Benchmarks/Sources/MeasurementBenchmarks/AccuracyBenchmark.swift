@@ -23,6 +23,7 @@ enum AccuracyBenchmark {
         var perSecond: [[Int64]] = []
         var steadyErrors: [Double] = []
         var stepErrors: [Double] = []
+        var largestFootprint = 0
         for second in 0..<(self.steadySeconds + self.stepSeconds) {
             let factor: Int64 = second >= self.steadySeconds ? 3 : 1
             var values: [Int64] = []
@@ -37,6 +38,7 @@ enum AccuracyBenchmark {
             let exact = Double(window[Int((0.95 * Double(window.count)).rounded(.up)) - 1])
             let estimate = Double(histogram.summary.p95.map { $0 / .nanoseconds(1) } ?? 0)
             let error = abs(estimate - exact) / exact
+            largestFootprint = max(largestFootprint, histogram.estimatedFootprint)
             if second >= self.subWindowCount && second < self.steadySeconds {
                 steadyErrors.append(error)
             } else if second >= self.steadySeconds {
@@ -67,7 +69,7 @@ enum AccuracyBenchmark {
         print()
         print(
             "After the run: window count \(summary.windowCount), lifetime count \(summary.totalCount), "
-                + "footprint \(histogram.estimatedFootprint) bytes"
+                + "footprint \(histogram.estimatedFootprint) bytes, largest during the run \(largestFootprint) bytes"
         )
     }
 }

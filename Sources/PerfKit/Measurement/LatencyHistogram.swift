@@ -1,20 +1,24 @@
+import DequeModule
 import Histogram
 import Synchronization
 
 /// A thread-safe latency distribution over a sliding window, plus lifetime totals.
 ///
-/// Durations are recorded into an HdrHistogram with two significant digits (every percentile is
-/// within 1% of the recorded value it stands for) from 1 µs to ``maximumTrackable`` (100 s);
-/// shorter durations count in the lowest bucket, longer ones in the highest. The window is made of
-/// ``subWindowCount`` sub-windows of ``subWindowLength`` each (10 × 1 s by default): percentiles
-/// describe the sub-window being filled plus the ones that finished less than one window ago, so they
-/// follow a change of latency within one window, and an idle histogram empties.
+/// Durations are counted in HdrHistogram's log-linear buckets with two significant digits (every
+/// percentile is within 1% of the recorded value it stands for) from 1 µs to ``maximumTrackable``
+/// (100 s); shorter durations count in the lowest bucket, longer ones in the highest. The window is
+/// made of ``subWindowCount`` sub-windows of ``subWindowLength`` each (10 × 1 s by default):
+/// percentiles describe the sub-window being filled plus the ones that finished less than one window
+/// ago, so they follow a change of latency within one window, and an idle histogram empties.
 ///
-/// Memory is bounded whatever the rate: two dense histograms (the sub-window being filled and the sum
-/// of the finished ones, about 11 KiB each) plus, per finished sub-window, one (value, count) pair per
-/// distinct bucket it touched. Recording costs one coarse clock read, one lock and one array
-/// increment; once per sub-window the recording that crosses its end folds the finished sub-window in,
-/// in O(buckets). Reading percentiles costs O(buckets).
+/// Recording takes no lock: one coarse clock read, one atomic increment of the duration's bucket,
+/// one atomic add to the lifetime sum and a compare with the lifetime maximum. Once per sub-window
+/// the recording (or read) that crosses its end takes a lock and moves the finished sub-window's
+/// counts out, in O(buckets). Reading percentiles costs O(buckets) and one lock.
+///
+/// Memory is bounded whatever the rate: the sub-window being filled is one dense array of atomic
+/// counts (about 11 KiB); each finished sub-window keeps only the buckets it touched, encoded in 2–3
+/// bytes each (at most about 14 KiB, typically a few hundred bytes).
 public final class LatencyHistogram: Sendable {
     /// The longest duration told apart from longer ones: 100 s.
     public static let maximumTrackable = Duration.seconds(100)
@@ -24,7 +28,17 @@ public final class LatencyHistogram: Sendable {
     /// The number of sub-windows in the window.
     public let subWindowCount: Int
 
-    private let state: Mutex<LatencyWindow>
+    /// The counts of the sub-window being filled.
+    private let current = AtomicBucketCounts()
+    /// The index (time / sub-window length) of the sub-window being filled; changed under `finished`.
+    private let currentIndex: Atomic<Int64>
+    /// The sum of every duration recorded, in nanoseconds.
+    private let lifetimeNanoseconds = Atomic<Int64>(0)
+    /// The longest duration recorded, in nanoseconds.
+    private let lifetimeMaximum = Atomic<Int64>(0)
+    /// The finished sub-windows still inside the window; its lock also serialises moving the current
+    /// sub-window's counts out.
+    private let finished: Mutex<FinishedSubWindows>
     /// The injected clock's reading in nanoseconds, or `nil` to read ``CoarseMonotonicClock`` directly
     /// (a direct call is cheaper than a closure on the recording path).
     private let injectedNow: (@Sendable () -> Int64)?
@@ -66,10 +80,11 @@ public final class LatencyHistogram: Sendable {
         self.subWindowCount = subWindowCount
         self.injectedNow = nanosecondsNow
         let now = nanosecondsNow?() ?? CoarseMonotonicClock.nanoseconds()
-        self.state = Mutex(LatencyWindow(subWindowCount: subWindowCount, subWindowIndex: now / length))
+        self.currentIndex = Atomic(now / length)
+        self.finished = Mutex(FinishedSubWindows())
     }
 
-    private var currentSubWindowIndex: Int64 {
+    private var nowSubWindowIndex: Int64 {
         (self.injectedNow?() ?? CoarseMonotonicClock.nanoseconds()) / self.subWindowNanoseconds
     }
 
@@ -80,29 +95,94 @@ public final class LatencyHistogram: Sendable {
 
     // MARK: - Recording
 
-    /// Records one duration. Negative durations count as zero. Cost: one clock read and one lock.
+    /// Records one duration. Negative durations count as zero. Cost: one clock read, no lock.
     public func record(_ duration: Duration) {
         self.recordNanoseconds(duration.nanoseconds)
     }
 
     /// Records one duration given in nanoseconds. Negative values count as zero.
     public func recordNanoseconds(_ nanoseconds: Int64) {
-        let index = self.currentSubWindowIndex
-        self.state.withLock { $0.record(max(0, nanoseconds), subWindowIndex: index) }
+        let index = self.nowSubWindowIndex
+        if index > self.currentIndex.load(ordering: .relaxed) {
+            self.finished.withLock { self.advance(&$0, to: index) }
+        }
+        let value = max(0, nanoseconds)
+        self.current.increment(LatencyBuckets.index(ofNanoseconds: value))
+        self.lifetimeNanoseconds.wrappingAdd(value, ordering: .relaxed)
+        var maximum = self.lifetimeMaximum.load(ordering: .relaxed)
+        while value > maximum {
+            let (exchanged, original) = self.lifetimeMaximum.compareExchange(
+                expected: maximum,
+                desired: value,
+                ordering: .relaxed
+            )
+            if exchanged {
+                break
+            }
+            maximum = original
+        }
+    }
+
+    /// Moves the current sub-window's counts into the finished ones when time has passed its end, and
+    /// drops the finished sub-windows no longer inside the window. Called under the lock.
+    ///
+    /// A recording racing with this lands in the old or the new sub-window, never nowhere: the
+    /// counts are taken out bucket by bucket with atomic exchanges.
+    private func advance(_ state: inout FinishedSubWindows, to index: Int64) {
+        let currentIndex = self.currentIndex.load(ordering: .relaxed)
+        guard index > currentIndex else {
+            return
+        }
+        state.append(self.current.drain(), index: currentIndex)
+        self.currentIndex.store(index, ordering: .relaxed)
+        state.drop(before: index - Int64(self.subWindowCount) + 1)
     }
 
     // MARK: - Reading
 
     /// The percentiles of the window and the lifetime totals, read together. Cost: O(buckets), one lock.
+    ///
+    /// Recordings made while it runs may or may not be included.
     public var summary: LatencySummary {
-        let index = self.currentSubWindowIndex
-        return self.state.withLock { $0.summary(subWindowIndex: index) }
+        let index = self.nowSubWindowIndex
+        return self.finished.withLock { state in
+            self.advance(&state, to: index)
+            var window = Histogram<UInt64>(
+                lowestDiscernibleValue: LatencyBuckets.lowestDiscernible,
+                highestTrackableValue: LatencyBuckets.highestTrackable,
+                numberOfSignificantValueDigits: .two
+            )
+            state.forEachCount { window.record(LatencyBuckets.lowestValue(at: $0), count: UInt64($1)) }
+            var currentCount = 0
+            for bucket in 0..<LatencyBuckets.count {
+                let count = self.current.load(bucket)
+                if count != 0 {
+                    window.record(LatencyBuckets.lowestValue(at: bucket), count: UInt64(count))
+                    currentCount += Int(count)
+                }
+            }
+            let count = Int(window.totalCount)
+            func percentile(_ percent: Double) -> Duration? {
+                count == 0 ? nil : .nanoseconds(Int64(window.valueAtPercentile(percent)))
+            }
+            return LatencySummary(
+                windowCount: count,
+                p50: percentile(50),
+                p95: percentile(95),
+                p99: percentile(99),
+                max: count == 0 ? nil : .nanoseconds(Int64(window.max)),
+                totalCount: state.drainedCount + currentCount,
+                totalDuration: .nanoseconds(self.lifetimeNanoseconds.load(ordering: .relaxed)),
+                lifetimeMax: .nanoseconds(self.lifetimeMaximum.load(ordering: .relaxed))
+            )
+        }
     }
 
-    /// An estimate of the memory the histogram holds, in bytes: its dense histograms plus the finished
-    /// sub-windows it keeps. Cost: O(sub-windows), one lock.
+    /// An estimate of the memory the histogram holds, in bytes: the dense counts of the current
+    /// sub-window plus the finished sub-windows it keeps. Cost: O(sub-windows), one lock.
     public var estimatedFootprint: Int {
-        self.state.withLock { $0.estimatedFootprint }
+        MemoryLayout<LatencyHistogram>.size + AtomicBucketCounts.footprint
+            + self.finished.withLock { $0.footprint }
     }
 }
 
@@ -154,98 +234,41 @@ public struct LatencySummary: Sendable, Hashable {
     }
 }
 
-// MARK: - Window
+// MARK: - Finished sub-windows
 
-/// The mutable part of a ``LatencyHistogram``; only ever accessed under its lock.
-struct LatencyWindow: Sendable {
-    /// A finished sub-window, kept sparse: one (bucket value, count) pair per bucket it touched.
-    private struct FinishedSubWindow: Sendable {
-        var index: Int64
-        var buckets: [(value: UInt64, count: UInt32)]
-    }
+/// The finished sub-windows of a ``LatencyHistogram`` still inside its window, oldest first, and
+/// the count of every duration moved out of the current sub-window so far. Only used under its lock.
+struct FinishedSubWindows: Sendable {
+    private var subWindows: Deque<(index: Int64, counts: SparseBucketCounts)> = []
+    /// Durations moved out of the current sub-window since the histogram was created.
+    private(set) var drainedCount = 0
 
-    private static let lowestDiscernible: UInt64 = 1_000
-    private static let highestTrackable = UInt64(LatencyHistogram.maximumTrackable.nanoseconds)
-
-    private let subWindowCount: Int
-    private var current: Histogram<UInt32>
-    private var currentIndex: Int64
-    private var finished: [FinishedSubWindow] = []
-    private var finishedSum: Histogram<UInt32>
-    private var totalCount = 0
-    private var totalNanoseconds: Int64 = 0
-    private var lifetimeMax: Int64 = 0
-
-    init(subWindowCount: Int, subWindowIndex: Int64) {
-        self.subWindowCount = subWindowCount
-        self.currentIndex = subWindowIndex
-        self.current = Self.emptyHistogram()
-        self.finishedSum = Self.emptyHistogram()
-    }
-
-    private static func emptyHistogram() -> Histogram<UInt32> {
-        Histogram(
-            lowestDiscernibleValue: Self.lowestDiscernible,
-            highestTrackableValue: Self.highestTrackable,
-            numberOfSignificantValueDigits: .two
-        )
-    }
-
-    mutating func record(_ nanoseconds: Int64, subWindowIndex: Int64) {
-        self.advance(to: subWindowIndex)
-        self.current.record(min(UInt64(nanoseconds), Self.highestTrackable))
-        self.totalCount += 1
-        self.totalNanoseconds &+= nanoseconds
-        self.lifetimeMax = max(self.lifetimeMax, nanoseconds)
-    }
-
-    var estimatedFootprint: Int {
-        let sparse = self.finished.reduce(0) { total, subWindow in
-            total + MemoryLayout<FinishedSubWindow>.stride
-                + subWindow.buckets.capacity * MemoryLayout<(value: UInt64, count: UInt32)>.stride
+    /// Keeps `counts` as the finished sub-window `index` (nothing when it is empty).
+    mutating func append(_ counts: SparseBucketCounts, index: Int64) {
+        self.drainedCount += counts.totalCount
+        if counts.totalCount > 0 {
+            self.subWindows.append((index, counts))
         }
-        return self.current.estimatedFootprintInBytes + self.finishedSum.estimatedFootprintInBytes + sparse
     }
 
-    mutating func summary(subWindowIndex: Int64) -> LatencySummary {
-        self.advance(to: subWindowIndex)
-        var window = self.finishedSum
-        window.add(self.current)
-        let count = Int(window.totalCount)
-        func percentile(_ percent: Double) -> Duration? {
-            count == 0 ? nil : .nanoseconds(Int64(window.valueAtPercentile(percent)))
+    /// Drops the sub-windows older than `oldest`.
+    mutating func drop(before oldest: Int64) {
+        while let first = self.subWindows.first, first.index < oldest {
+            self.subWindows.removeFirst()
         }
-        return LatencySummary(
-            windowCount: count,
-            p50: percentile(50),
-            p95: percentile(95),
-            p99: percentile(99),
-            max: count == 0 ? nil : .nanoseconds(Int64(window.max)),
-            totalCount: self.totalCount,
-            totalDuration: .nanoseconds(self.totalNanoseconds),
-            lifetimeMax: .nanoseconds(self.lifetimeMax)
-        )
     }
 
-    /// Finishes the current sub-window if time has moved past it, and drops the finished sub-windows
-    /// that are no longer inside the window.
-    private mutating func advance(to index: Int64) {
-        guard index > self.currentIndex else {
-            return
+    /// Calls `body` with every (bucket, count) pair of every sub-window kept.
+    func forEachCount(_ body: (_ index: Int, _ count: UInt32) -> Void) {
+        for subWindow in self.subWindows {
+            subWindow.counts.forEach(body)
         }
-        if self.current.totalCount > 0 {
-            let buckets = self.current.recordedValues().map { (value: $0.value, count: $0.count) }
-            self.finished.append(FinishedSubWindow(index: self.currentIndex, buckets: buckets))
-            self.current.reset()
-        }
-        self.currentIndex = index
-        let oldest = index - Int64(self.subWindowCount) + 1
-        self.finished.removeAll { $0.index < oldest }
-        self.finishedSum.reset()
-        for subWindow in self.finished {
-            for bucket in subWindow.buckets {
-                self.finishedSum.record(bucket.value, count: bucket.count)
-            }
+    }
+
+    /// The bytes the kept sub-windows occupy.
+    var footprint: Int {
+        self.subWindows.reduce(MemoryLayout<Self>.size) { total, subWindow in
+            total + MemoryLayout<(index: Int64, counts: SparseBucketCounts)>.stride + subWindow.counts.footprint
         }
     }
 }
