@@ -1,0 +1,502 @@
+import Foundation
+import PerfKit
+
+/// A target's live status (docs/tracker.md, "Status").
+public enum TrackerStatus: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+    /// The goal holds, with room to spare (more than the margin from the threshold).
+    case met
+    /// The goal holds, but the value is within the margin of the threshold.
+    case atRisk = "at risk"
+    /// The goal does not hold.
+    case missed
+    /// The target is bound, but no series matches, or the statistic needs more points than there are.
+    case noData = "no data"
+    /// The goal is relative and the target has no baseline to compare with.
+    case noBaseline = "no baseline"
+    /// The target is bound and has a value, but no goal to judge it by.
+    case noGoal = "no goal"
+    /// The target names no metric.
+    case unbound
+    /// The row is kept for the record only (``TrackerTarget/tracked`` is false).
+    case untracked
+
+    /// The word shown, e.g. `at risk`.
+    public var description: String {
+        self.rawValue
+    }
+
+    /// The order the tracker pane sorts by: missed first, then at risk, no data, no baseline, met, no goal,
+    /// unbound, untracked.
+    public var rank: Int {
+        switch self {
+        case .missed: 0
+        case .atRisk: 1
+        case .noData: 2
+        case .noBaseline: 3
+        case .met: 4
+        case .noGoal: 5
+        case .unbound: 6
+        case .untracked: 7
+        }
+    }
+}
+
+/// Which way a target's value moved over the window, judged against its goal.
+public enum TrackerTrendDirection: String, Sendable, Hashable {
+    /// Towards the goal (down for a `<` goal, up for a `>` goal).
+    case improving
+    /// Away from the goal.
+    case worsening
+    /// Changed by less than 1% of its first value.
+    case flat
+}
+
+/// What the evaluator read for one target.
+public struct TrackerReading: Sendable, Equatable {
+    /// The statistic's value, in base units.
+    public var value: Double
+    /// The statistic over the window, oldest first, for the trend (one point per poll, or per interval
+    /// between polls for rates, ratios and summary means).
+    public var history: [SeriesStore.Point]
+    /// The source the value came from.
+    public var source: String
+    /// The series the value came from (for a hit ratio, the hits counter; for a summary, its base name).
+    public var series: SeriesID
+    /// How many candidate values the selector matched (over all sources); the worst was taken.
+    public var candidates: Int
+
+    /// Creates a reading.
+    public init(value: Double, history: [SeriesStore.Point], source: String, series: SeriesID, candidates: Int = 1) {
+        self.value = value
+        self.history = history
+        self.source = source
+        self.series = series
+        self.candidates = candidates
+    }
+}
+
+/// One target's live result.
+public struct TrackerResult: Sendable, Equatable {
+    /// The target as written in the tracker.
+    public var target: TrackerTarget
+    /// The live status.
+    public var status: TrackerStatus
+    /// What was read; nil without data.
+    public var reading: TrackerReading?
+    /// The threshold in base units the value is compared with (for a relative goal, from the baseline).
+    public var threshold: Double?
+    /// The comparison used with ``threshold``.
+    public var comparison: TrackerGoal.Comparison?
+    /// (value − baseline) / |baseline|: −0.3 is 30% below the baseline. Nil without a value or a non-zero baseline.
+    public var changeFromBaseline: Double?
+    /// The last value of the window's history minus the first, in base units; nil with fewer than two.
+    public var trend: Double?
+    /// The trend judged against the goal; nil without a trend or a goal.
+    public var trendDirection: TrackerTrendDirection?
+    /// Why there is no value, for ``TrackerStatus/noData``, e.g. `no series matches cache_hits_total{cache="x"}`.
+    public var reason: String?
+
+    /// Creates a result.
+    public init(
+        target: TrackerTarget,
+        status: TrackerStatus,
+        reading: TrackerReading? = nil,
+        threshold: Double? = nil,
+        comparison: TrackerGoal.Comparison? = nil,
+        changeFromBaseline: Double? = nil,
+        trend: Double? = nil,
+        trendDirection: TrackerTrendDirection? = nil,
+        reason: String? = nil
+    ) {
+        self.target = target
+        self.status = status
+        self.reading = reading
+        self.threshold = threshold
+        self.comparison = comparison
+        self.changeFromBaseline = changeFromBaseline
+        self.trend = trend
+        self.trendDirection = trendDirection
+        self.reason = reason
+    }
+
+    /// The value in base units, if there is one.
+    public var value: Double? {
+        self.reading?.value
+    }
+
+    /// Whether the result counts against the CI gate: a tracked, bound target with a goal that is not met or
+    /// at risk (missed, no data or no baseline).
+    public var failsGate: Bool {
+        self.target.tracked && self.target.isBound && self.target.goal != nil
+            && self.status != .met && self.status != .atRisk
+    }
+}
+
+/// Every target's result at one moment.
+public struct TrackerEvaluation: Sendable, Equatable {
+    /// The tracker's title.
+    public var title: String?
+    /// One result per target, in the tracker's order (untracked rows included).
+    public var results: [TrackerResult]
+
+    /// Creates an evaluation.
+    public init(title: String? = nil, results: [TrackerResult]) {
+        self.title = title
+        self.results = results
+    }
+
+    /// The results that fail the CI gate (``TrackerResult/failsGate``).
+    public var failures: [TrackerResult] {
+        self.results.filter(\.failsGate)
+    }
+
+    /// Whether every tracked, bound target with a goal is met or at risk: `perftop tracker check` exits 0.
+    public var passed: Bool {
+        !self.results.contains(where: \.failsGate)
+    }
+}
+
+/// Computes targets' live values and statuses from a ``SeriesStore`` (docs/tracker.md, "Status").
+///
+/// Stateless and cheap to create; ``evaluate(_:store:)`` costs O(targets × series of every source).
+public struct TrackerEvaluator: Sendable {
+    /// The window the statistics and trends look back over, in seconds before each series' newest point.
+    public var window: Double
+
+    /// Creates an evaluator looking back `window` seconds (the dashboard's visible window, or `--duration`).
+    public init(window: Double) {
+        self.window = max(0, window)
+    }
+
+    /// Every target's result, in the tracker's order.
+    public func evaluate(_ tracker: Tracker, store: SeriesStore) -> TrackerEvaluation {
+        TrackerEvaluation(
+            title: tracker.title,
+            results: tracker.targets.map { self.evaluate($0, store: store, margin: tracker.effectiveMargin) }
+        )
+    }
+
+    /// One target's result; `margin` is the at-risk margin as a fraction of the threshold.
+    public func evaluate(_ target: TrackerTarget, store: SeriesStore, margin: Double = Tracker.defaultMargin)
+        -> TrackerResult
+    {
+        guard target.tracked else {
+            return TrackerResult(target: target, status: .untracked)
+        }
+        guard let metric = target.metric else {
+            return TrackerResult(target: target, status: .unbound)
+        }
+        let statistic = target.statistic ?? .current
+        let wantsLower = target.goal?.wantsLower ?? true
+        let reading: TrackerReading
+        switch self.read(metric, statistic: statistic, store: store, wantsLower: wantsLower) {
+        case .success(let value): reading = value
+        case .failure(let error): return TrackerResult(target: target, status: .noData, reason: error.message)
+        }
+        var result = TrackerResult(target: target, status: .noGoal, reading: reading)
+        if let baseline = target.baseline?.value, baseline != 0 {
+            result.changeFromBaseline = (reading.value - baseline) / abs(baseline)
+        }
+        if let first = reading.history.first, let last = reading.history.last, reading.history.count >= 2 {
+            let trend = last.value - first.value
+            result.trend = trend
+            if let goal = target.goal {
+                let flat = trend == 0 || abs(trend) < 0.01 * abs(first.value)
+                result.trendDirection = flat ? .flat : (trend < 0) == goal.wantsLower ? .improving : .worsening
+            }
+        }
+        guard let goal = target.goal else {
+            return result
+        }
+        guard let bound = goal.bound(baseline: target.baseline?.value) else {
+            result.status = .noBaseline
+            return result
+        }
+        result.threshold = bound.threshold
+        result.comparison = bound.comparison
+        result.status = Self.status(
+            value: reading.value,
+            comparison: bound.comparison,
+            threshold: bound.threshold,
+            margin: margin
+        )
+        return result
+    }
+
+    /// The status rule: ``TrackerStatus/missed`` when the comparison fails; ``TrackerStatus/atRisk`` when it
+    /// holds but |value − threshold| < margin × |threshold|; ``TrackerStatus/met`` otherwise.
+    public static func status(
+        value: Double,
+        comparison: TrackerGoal.Comparison,
+        threshold: Double,
+        margin: Double
+    ) -> TrackerStatus {
+        guard comparison.holds(value, threshold) else {
+            return .missed
+        }
+        return abs(value - threshold) < margin * abs(threshold) ? .atRisk : .met
+    }
+
+    // MARK: - Baselines
+
+    /// The outcome of ``captureBaselines(_:store:at:)``.
+    public struct BaselineCapture: Sendable, Equatable {
+        /// The tracker with the new baselines.
+        public var tracker: Tracker
+        /// The names of the targets whose baseline was set.
+        public var captured: [String]
+        /// The names of the bound targets that had no data; their baselines are unchanged.
+        public var missing: [String]
+    }
+
+    /// Sets the baseline of every tracked, bound target with data to its current value, captured at `time`
+    /// (seconds since 1970); other targets keep theirs. For `perftop tracker baseline FILE`.
+    public func captureBaselines(_ tracker: Tracker, store: SeriesStore, at time: Double) -> BaselineCapture {
+        var capture = BaselineCapture(tracker: tracker, captured: [], missing: [])
+        for index in tracker.targets.indices {
+            let target = tracker.targets[index]
+            guard target.tracked, let metric = target.metric else {
+                continue
+            }
+            let wantsLower = target.goal?.wantsLower ?? true
+            if case .success(let reading) = self.read(
+                metric,
+                statistic: target.statistic ?? .current,
+                store: store,
+                wantsLower: wantsLower
+            ) {
+                capture.tracker.targets[index].baseline = TrackerBaseline(value: reading.value, captured: time)
+                capture.captured.append(target.name)
+            } else {
+                capture.missing.append(target.name)
+            }
+        }
+        return capture
+    }
+
+    // MARK: - Reading
+
+    /// Reads `statistic` of the series `selector` matches in every source, and keeps the worst candidate:
+    /// the largest when `wantsLower`, else the smallest (ties: the first source and series in sorted order).
+    public func read(
+        _ selector: MetricSelector,
+        statistic: TrackerStatistic,
+        store: SeriesStore,
+        wantsLower: Bool = true
+    ) -> Result<TrackerReading, TrackerError> {
+        var candidates: [TrackerReading] = []
+        for source in store.sources {
+            let series = store.series(source: source)
+            candidates += self.candidates(selector, statistic: statistic, source: source, series: series, store: store)
+        }
+        guard var worst = candidates.first else {
+            return .failure(TrackerError(self.missingReason(selector, statistic: statistic, store: store)))
+        }
+        for candidate in candidates.dropFirst()
+        where wantsLower ? candidate.value > worst.value : candidate.value < worst.value {
+            worst = candidate
+        }
+        worst.candidates = candidates.count
+        return .success(worst)
+    }
+
+    private func missingReason(_ selector: MetricSelector, statistic: TrackerStatistic, store: SeriesStore) -> String {
+        let matching = store.sources.contains { source in
+            store.series(source: source).contains {
+                selector.matches($0.id, source: source)
+                    || (statistic == .mean && $0.id.name == selector.name + "_count"
+                        && selector.matchesLabels(of: $0.id, source: source))
+            }
+        }
+        guard matching || statistic == .mean else {
+            return "no series matches \(selector)"
+        }
+        switch statistic {
+        case .p50, .p90, .p95, .p99, .max:
+            return "no quantile=\"\(TrackerUnit.number(statistic.quantile ?? 1))\" series of \(selector)"
+        case .rate: return "a rate needs two polls"
+        case .hitRatio:
+            guard let range = selector.name.range(of: "hits", options: .backwards) else {
+                return "hit ratio reads a hits counter, e.g. cache_hits_total{cache=\"users\"}"
+            }
+            let misses = selector.name.replacingCharacters(in: range, with: "misses")
+            return "no requests in the window, or no \(misses) with the same labels"
+        case .mean: return matching ? "no observations in the window" : "no series or summary matches \(selector)"
+        case .current: return "no value"
+        }
+    }
+
+    private func candidates(
+        _ selector: MetricSelector,
+        statistic: TrackerStatistic,
+        source: String,
+        series: [SeriesStore.Series],
+        store: SeriesStore
+    ) -> [TrackerReading] {
+        let matching = series.filter { selector.matches($0.id, source: source) }
+        switch statistic {
+        case .p50, .p90, .p95, .p99, .max:
+            let quantile = statistic.quantile ?? 1
+            let quantiles = matching.filter { $0.id.label("quantile").flatMap(Double.init) == quantile }
+            if statistic == .max, !matching.contains(where: { $0.id.label("quantile") != nil }) {
+                return matching.compactMap { one in
+                    let points = self.windowPoints(one)
+                    return points.map(\.value).max().map { self.reading($0, points, source, one.id) }
+                }
+            }
+            return quantiles.compactMap { one in
+                one.latest.map { self.reading($0, self.windowPoints(one), source, one.id) }
+            }
+        case .current:
+            return matching.compactMap { one in
+                one.latest.map { self.reading($0, self.windowPoints(one), source, one.id) }
+            }
+        case .rate:
+            return self.rate(matching, source: source).map { [$0] } ?? []
+        case .hitRatio:
+            return matching.compactMap { self.hitRatio($0, source: source, store: store) }
+        case .mean:
+            if let summaries = self.summaryMeans(selector, source: source, series: series, store: store) {
+                return summaries
+            }
+            return matching.compactMap { one in
+                let points = self.windowPoints(one)
+                guard !points.isEmpty else {
+                    return nil
+                }
+                return self.reading(points.map(\.value).reduce(0, +) / Double(points.count), points, source, one.id)
+            }
+        }
+    }
+
+    private func reading(_ value: Double, _ history: [SeriesStore.Point], _ source: String, _ id: SeriesID)
+        -> TrackerReading
+    {
+        TrackerReading(value: value, history: history, source: source, series: id)
+    }
+
+    /// The points of `series` no older than ``window`` before its newest point.
+    private func windowPoints(_ series: SeriesStore.Series) -> [SeriesStore.Point] {
+        guard let last = series.points.last else {
+            return []
+        }
+        return series.points.filter { $0.time >= last.time - self.window }
+    }
+
+    /// The points of `series` in the window, or its last two when the window holds fewer than two.
+    private func intervalPoints(_ series: SeriesStore.Series) -> [SeriesStore.Point] {
+        let points = self.windowPoints(series)
+        return points.count >= 2 ? points : Array(series.points.suffix(2))
+    }
+
+    /// The per-interval values `value(earlier, later)` between consecutive points, keyed by the later time.
+    private func intervals(
+        _ points: [SeriesStore.Point],
+        _ value: (SeriesStore.Point, SeriesStore.Point) -> Double?
+    ) -> [Double: Double] {
+        var result: [Double: Double] = [:]
+        for (earlier, later) in zip(points.dropLast(), points.dropFirst()) {
+            result[later.time] = value(earlier, later)
+        }
+        return result
+    }
+
+    /// The summed average rate of the counters `matching` over the window (one reading for the source).
+    private func rate(_ matching: [SeriesStore.Series], source: String) -> TrackerReading? {
+        var total = 0.0
+        var history: [Double: Double] = [:]
+        var counted = false
+        for one in matching {
+            let points = self.intervalPoints(one)
+            guard let first = points.first, let last = points.last, last.time > first.time else {
+                continue
+            }
+            let increase = zip(points.dropLast(), points.dropFirst()).reduce(0) {
+                $0 + SeriesStore.Series.increase(from: $1.0, to: $1.1)
+            }
+            total += increase / (last.time - first.time)
+            counted = true
+            history.merge(self.intervals(points) { SeriesStore.Series.rate(from: $0, to: $1) }, uniquingKeysWith: +)
+        }
+        guard counted, let first = matching.first else {
+            return nil
+        }
+        let points = history.sorted { $0.key < $1.key }.map { SeriesStore.Point(time: $0.key, value: $0.value) }
+        let id = matching.count == 1 ? first.id : SeriesID(name: first.id.name)
+        return self.reading(total, points, source, id)
+    }
+
+    /// Δhits / (Δhits + Δmisses) over the window, with the misses counter named like `hits` with `misses`.
+    private func hitRatio(_ hits: SeriesStore.Series, source: String, store: SeriesStore) -> TrackerReading? {
+        guard let range = hits.id.name.range(of: "hits", options: .backwards) else {
+            return nil
+        }
+        let missesName = hits.id.name.replacingCharacters(in: range, with: "misses")
+        guard let misses = store.series(source: source, id: SeriesID(name: missesName, labels: hits.id.labelDictionary))
+        else {
+            return nil
+        }
+        let hitPoints = self.intervalPoints(hits)
+        let missesByTime = Dictionary(self.intervalPoints(misses).map { ($0.time, $0) }) { first, _ in first }
+        let paired = hitPoints.compactMap { hit in missesByTime[hit.time].map { (hit, $0) } }
+        var hitTotal = 0.0
+        var missTotal = 0.0
+        var history: [SeriesStore.Point] = []
+        for (earlier, later) in zip(paired.dropLast(), paired.dropFirst()) {
+            let hitIncrease = SeriesStore.Series.increase(from: earlier.0, to: later.0)
+            let missIncrease = SeriesStore.Series.increase(from: earlier.1, to: later.1)
+            hitTotal += hitIncrease
+            missTotal += missIncrease
+            if hitIncrease + missIncrease > 0 {
+                history.append(SeriesStore.Point(time: later.0.time, value: hitIncrease / (hitIncrease + missIncrease)))
+            }
+        }
+        guard hitTotal + missTotal > 0 else {
+            return nil
+        }
+        return self.reading(hitTotal / (hitTotal + missTotal), history, source, hits.id)
+    }
+
+    /// Δ`_sum` / Δ`_count` over the window for each summary `selector` names (by its `_sum` and `_count`
+    /// series); with a single point, the lifetime mean sum / count. Nil when the source has no such `_count`.
+    private func summaryMeans(
+        _ selector: MetricSelector,
+        source: String,
+        series: [SeriesStore.Series],
+        store: SeriesStore
+    ) -> [TrackerReading]? {
+        let counts = series.filter {
+            $0.id.name == selector.name + "_count" && selector.matchesLabels(of: $0.id, source: source)
+        }
+        guard !counts.isEmpty else {
+            return nil
+        }
+        return counts.compactMap { count in
+            let labels = count.id.labelDictionary
+            guard let sum = store.series(source: source, id: SeriesID(name: selector.name + "_sum", labels: labels))
+            else {
+                return nil
+            }
+            let id = SeriesID(name: selector.name, labels: labels)
+            let countPoints = self.windowPoints(count)
+            let sumsByTime = Dictionary(self.windowPoints(sum).map { ($0.time, $0) }) { first, _ in first }
+            let paired = countPoints.compactMap { point in sumsByTime[point.time].map { (point, $0) } }
+            if paired.count == 1, let only = paired.first, only.0.value > 0 {
+                return self.reading(only.1.value / only.0.value, [], source, id)
+            }
+            var countTotal = 0.0
+            var sumTotal = 0.0
+            var history: [SeriesStore.Point] = []
+            for (earlier, later) in zip(paired.dropLast(), paired.dropFirst()) {
+                let countIncrease = SeriesStore.Series.increase(from: earlier.0, to: later.0)
+                let sumIncrease = SeriesStore.Series.increase(from: earlier.1, to: later.1)
+                countTotal += countIncrease
+                sumTotal += sumIncrease
+                if countIncrease > 0 {
+                    history.append(SeriesStore.Point(time: later.0.time, value: sumIncrease / countIncrease))
+                }
+            }
+            return countTotal > 0 ? self.reading(sumTotal / countTotal, history, source, id) : nil
+        }
+    }
+}
