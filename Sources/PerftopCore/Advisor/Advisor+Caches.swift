@@ -1,0 +1,79 @@
+/// The cache rules: `cache-capacity` and `cache-expiry`.
+extension Advisor {
+    // MARK: - Caches
+
+    /// Advice for every cache of one source whose hit ratio over the window is under its target:
+    /// `cache-capacity` when it evicts by size at or above the threshold, else `cache-expiry` when
+    /// its entries expire at or above the threshold; nothing when the ratio meets the target.
+    func cacheAdvice(_ view: SourceView) -> [Advice] {
+        guard self.runs(.cacheCapacity) || self.runs(.cacheExpiry) else {
+            return []
+        }
+        let thresholds = self.thresholds
+        return view.caches().compactMap { cache in
+            let series = { (name: String) in view.series(name, "cache", cache.name) }
+            guard let hits = series("cache_hits_total").first, let misses = series("cache_misses_total").first,
+                hits.points.count >= thresholds.cacheMinimumPoints,
+                misses.points.count >= thresholds.cacheMinimumPoints
+            else {
+                return nil
+            }
+            let requests = hits.windowIncrease + misses.windowIncrease
+            let target = thresholds.hitRatioTarget(cache: cache.name)
+            guard requests > 0, hits.windowDuration > 0, hits.windowIncrease / requests < target else {
+                return nil
+            }
+            let evictions = series("cache_evictions_total")
+            let evictionRate = { (cause: String) in
+                SeriesStore.Series.sumOfWindowRates(evictions.filter { $0.id.label("cause") == cause }) ?? 0
+            }
+            let bySize = evictionRate("size")
+            let byExpiry = evictionRate("expired")
+            var evidence = [
+                AdviceEvidence(label: "hit rate", value: hits.windowIncrease / requests, unit: .fraction),
+                AdviceEvidence(label: "target", value: target, unit: .fraction),
+                AdviceEvidence(label: "requests", value: requests / hits.windowDuration, unit: .perSecond),
+            ]
+            let subject = AdviceSubject(source: view.source, kind: .cache, name: cache.name)
+            if self.runs(.cacheCapacity), bySize >= thresholds.cacheSizeEvictionsPerSecond {
+                evidence.append(AdviceEvidence(label: "size evictions", value: bySize, unit: .perSecond))
+                if let entries = cache.entries {
+                    if let capacity = cache.capacity, capacity > 0 {
+                        evidence.append(AdviceEvidence(label: "fill", value: entries / capacity, unit: .fraction))
+                        evidence.append(AdviceEvidence(label: "entries", value: entries, unit: .count))
+                        evidence.append(AdviceEvidence(label: "capacity", value: capacity, unit: .count))
+                    } else {
+                        evidence.append(AdviceEvidence(label: "entries", value: entries, unit: .count))
+                    }
+                }
+                evidence.append(AdviceEvidence(label: "window", value: hits.windowDuration, unit: .seconds))
+                return Advice(
+                    rule: .cacheCapacity,
+                    severity: AdvisorRule.cacheCapacity.severity,
+                    subject: subject,
+                    finding: "hit rate under target while evicting by size",
+                    action: "raise capacity",
+                    evidence: evidence
+                )
+            }
+            if self.runs(.cacheExpiry), bySize < thresholds.cacheSizeEvictionsPerSecond,
+                byExpiry >= thresholds.cacheExpiredEvictionsPerSecond
+            {
+                evidence += [
+                    AdviceEvidence(label: "expiry evictions", value: byExpiry, unit: .perSecond),
+                    AdviceEvidence(label: "size evictions", value: bySize, unit: .perSecond),
+                    AdviceEvidence(label: "window", value: hits.windowDuration, unit: .seconds),
+                ]
+                return Advice(
+                    rule: .cacheExpiry,
+                    severity: AdvisorRule.cacheExpiry.severity,
+                    subject: subject,
+                    finding: "hit rate under target while entries expire before reuse",
+                    action: "lengthen the TTL if the data may be that stale",
+                    evidence: evidence
+                )
+            }
+            return nil
+        }
+    }
+}

@@ -1,0 +1,120 @@
+/// The processor rules: `processor-saturated` and `processor-rejecting`.
+extension Advisor {
+    // MARK: - Processors
+
+    /// Advice for every processor of one source that is saturated or rejecting work.
+    func processorAdvice(_ view: SourceView) -> [Advice] {
+        guard self.runs(.processorSaturated) || self.runs(.processorRejecting) else {
+            return []
+        }
+        return view.processors(latencies: view.latencies()).flatMap { processor in
+            [self.saturation(processor, view), self.rejection(processor, view)].compactMap { $0 }
+        }
+    }
+
+    /// `processor-saturated`: the oldest queued task's age grows (least-squares slope and R² at or
+    /// above the thresholds, over at least the minimum points), the queue is not empty at the last
+    /// poll, and in-flight is at the concurrency limit in at least the threshold share of the polls.
+    /// Silent without a `processor_concurrency_limit`: a limit cannot be reached if it is unknown.
+    private func saturation(_ processor: ProcessorView, _ view: SourceView) -> Advice? {
+        let thresholds = self.thresholds
+        let series = { (name: String) in view.series(name, "processor", processor.name) }
+        guard self.runs(.processorSaturated),
+            let oldest = series("processor_oldest_queued_seconds").first,
+            oldest.points.count >= thresholds.processorMinimumPoints,
+            let age = oldest.latest, age > 0,
+            let fit = LinearFit(oldest.points),
+            fit.slope >= thresholds.processorAgeGrowth, fit.rSquared >= thresholds.processorAgeGrowthRSquared,
+            let inFlight = series("processor_in_flight").first,
+            let limit = series("processor_concurrency_limit").first,
+            let share = Self.atLimitShare(inFlight: inFlight, limit: limit),
+            share >= thresholds.processorAtLimitShare
+        else {
+            return nil
+        }
+        var evidence = [
+            AdviceEvidence(label: "oldest age growth", value: fit.slope, unit: .secondsPerSecond),
+            AdviceEvidence(label: "R²", value: fit.rSquared, unit: .number),
+            AdviceEvidence(label: "oldest queued", value: age, unit: .seconds),
+            AdviceEvidence(label: "at limit", value: share, unit: .fraction),
+        ]
+        if let running = processor.inFlight, let slots = processor.concurrencyLimit {
+            evidence.append(AdviceEvidence(label: "in flight", value: running, unit: .count))
+            evidence.append(AdviceEvidence(label: "limit", value: slots, unit: .count))
+        }
+        if let depth = processor.queueDepth {
+            evidence.append(AdviceEvidence(label: "queue depth", value: depth, unit: .count))
+        }
+        let succeeded = series("processor_tasks_total").filter { $0.id.label("outcome") == "succeeded" }
+        if let throughput = SeriesStore.Series.sumOfWindowRates(succeeded) {
+            evidence.append(AdviceEvidence(label: "throughput", value: throughput, unit: .perSecond))
+        }
+        if let wait = processor.waitP95 {
+            evidence.append(AdviceEvidence(label: "wait p95", value: wait, unit: .seconds))
+        }
+        evidence.append(AdviceEvidence(label: "window", value: fit.duration, unit: .seconds))
+        return Advice(
+            rule: .processorSaturated,
+            severity: AdvisorRule.processorSaturated.severity,
+            subject: AdviceSubject(source: view.source, kind: .processor, name: processor.name),
+            finding: "saturated: the oldest queued task keeps aging while every slot is busy",
+            action: "add concurrency or shed load",
+            evidence: evidence
+        )
+    }
+
+    /// The share of the polls that read both `inFlight` and a positive `limit` in which the first
+    /// was at or above the second; nil when no poll read both.
+    static func atLimitShare(inFlight: SeriesStore.Series, limit: SeriesStore.Series) -> Double? {
+        let limits = Dictionary(limit.points.map { ($0.time, $0.value) }, uniquingKeysWith: { _, last in last })
+        var polls = 0
+        var atLimit = 0
+        for point in inFlight.points {
+            guard let slots = limits[point.time], slots > 0 else {
+                continue
+            }
+            polls += 1
+            atLimit += point.value >= slots ? 1 : 0
+        }
+        return polls > 0 ? Double(atLimit) / Double(polls) : nil
+    }
+
+    /// `processor-rejecting`: tasks rejected (queue full) or dropped (pushed out of a full queue) at or
+    /// above the threshold rate over the window, with at least the minimum points.
+    private func rejection(_ processor: ProcessorView, _ view: SourceView) -> Advice? {
+        let thresholds = self.thresholds
+        let tasks = view.series("processor_tasks_total", "processor", processor.name)
+        let refused = tasks.filter { ["rejected", "dropped"].contains($0.id.label("outcome") ?? "") }
+        guard self.runs(.processorRejecting),
+            refused.contains(where: { $0.points.count >= thresholds.processorRejectionMinimumPoints }),
+            let rate = SeriesStore.Series.sumOfWindowRates(refused),
+            rate >= thresholds.processorRejectionsPerSecond
+        else {
+            return nil
+        }
+        var evidence = [AdviceEvidence(label: "rejected", value: rate, unit: .perSecond)]
+        if let finished = SeriesStore.Series.sumOfWindowRates(tasks), finished > 0 {
+            evidence.append(AdviceEvidence(label: "share of finished", value: rate / finished, unit: .fraction))
+        }
+        if let depth = processor.queueDepth {
+            evidence.append(AdviceEvidence(label: "queue depth", value: depth, unit: .count))
+        }
+        if let capacity = processor.queueCapacity {
+            evidence.append(AdviceEvidence(label: "queue capacity", value: capacity, unit: .count))
+        }
+        if let running = processor.inFlight, let slots = processor.concurrencyLimit {
+            evidence.append(AdviceEvidence(label: "in flight", value: running, unit: .count))
+            evidence.append(AdviceEvidence(label: "limit", value: slots, unit: .count))
+        }
+        let window = refused.map(\.windowDuration).max() ?? 0
+        evidence.append(AdviceEvidence(label: "window", value: window, unit: .seconds))
+        return Advice(
+            rule: .processorRejecting,
+            severity: AdvisorRule.processorRejecting.severity,
+            subject: AdviceSubject(source: view.source, kind: .processor, name: processor.name),
+            finding: "tasks rejected or dropped: the queue is full",
+            action: "add concurrency, raise the queue capacity or slow the producers",
+            evidence: evidence
+        )
+    }
+}

@@ -1,0 +1,49 @@
+/// Reads the series store for known bottlenecks and says what to do about each: the rules of
+/// ``AdvisorRule`` with the numbers of ``AdvisorThresholds``.
+///
+/// Every rule works over the window the store retains and reuses the dashboard's derivations (the
+/// same cache, processor and churn views the panes show), so advice never contradicts the screen.
+/// Each ``Advice`` cites the numbers it was derived from. A plain value; ``advise(store:sources:)``
+/// costs O(points) of the series the rules read.
+public struct Advisor: Sendable, Equatable {
+    /// What the rules compare against, and which rules run.
+    public var thresholds: AdvisorThresholds
+
+    /// Creates an advisor.
+    ///
+    /// - Parameters:
+    ///   - thresholds: the rules' thresholds; the documented defaults when omitted.
+    public init(thresholds: AdvisorThresholds = AdvisorThresholds()) {
+        self.thresholds = thresholds
+    }
+
+    /// The advice for what `store` holds now: most severe first, then by rule (declaration order),
+    /// then by subject (source, kind, name).
+    ///
+    /// A source listed in `sources` as stale or down gets no advice: its series end at its last good
+    /// poll, and advice must be about the present. Sources not listed are read as they are.
+    ///
+    /// - Parameters:
+    ///   - store: the collected series.
+    ///   - sources: the collector's source states, if known.
+    public func advise(store: SeriesStore, sources: [SourceStatus] = []) -> [Advice] {
+        let failing = Set(sources.filter { $0.state != .ok && $0.state != .pending }.map(\.name))
+        var advice: [Advice] = []
+        for source in store.sources where !failing.contains(source) {
+            let view = SourceView(store: store, source: source)
+            advice += self.cacheAdvice(view)
+            advice += self.processorAdvice(view)
+            advice += self.memoryAdvice(view)
+            advice += self.churnAdvice(view)
+        }
+        return advice.sorted { lhs, rhs in
+            lhs.severity != rhs.severity
+                ? lhs.severity > rhs.severity : (lhs.rule, lhs.subject) < (rhs.rule, rhs.subject)
+        }
+    }
+
+    /// Whether `rule` runs.
+    func runs(_ rule: AdvisorRule) -> Bool {
+        self.thresholds.enabledRules.contains(rule)
+    }
+}
