@@ -68,20 +68,25 @@ public enum TrackerReport {
             "change_from_baseline", "trend", "trend_direction", "priority", "owner", "due", "metric", "statistic",
             "source", "series", "reason",
         ]
-        var text = header.joined(separator: ",") + "\n"
-        for result in evaluation.results where result.target.tracked {
-            let target = result.target
-            let fields: [String?] = [
-                target.section, target.name, result.status.rawValue, result.value.map(ExportText.number),
-                result.comparison?.rawValue, result.threshold.map(ExportText.number), target.goal?.description,
-                target.baseline.map { ExportText.number($0.value) }, result.changeFromBaseline.map(ExportText.number),
-                result.trend.map(ExportText.number), result.trendDirection?.rawValue, target.priority?.description,
-                target.owner, target.due?.description, target.metric?.description, target.statistic?.rawValue,
-                result.reading?.source, result.reading?.series.description, result.reason,
-            ]
-            text += fields.map { CSVExporter.quoted($0 ?? "") }.joined(separator: ",") + "\n"
+        let rows = evaluation.results.filter(\.target.tracked).map(Self.csvRow)
+        return ([header.joined(separator: ",")] + rows).map { $0 + "\n" }.joined()
+    }
+
+    /// One CSV row: the fields of ``csv(_:)``'s header, quoted.
+    private static func csvRow(_ result: TrackerResult) -> String {
+        let target = result.target
+        func number(_ value: Double?) -> String {
+            value.map { ExportText.number($0) } ?? ""
         }
-        return text
+        let fields: [String] = [
+            target.section ?? "", target.name, result.status.rawValue, number(result.value),
+            result.comparison?.rawValue ?? "", number(result.threshold), target.goal?.description ?? "",
+            number(target.baseline?.value), number(result.changeFromBaseline), number(result.trend),
+            result.trendDirection?.rawValue ?? "", target.priority?.description ?? "", target.owner ?? "",
+            target.due?.description ?? "", target.metric?.description ?? "", target.statistic?.rawValue ?? "",
+            result.reading?.source ?? "", result.reading?.series.description ?? "", result.reason ?? "",
+        ]
+        return fields.map { CSVExporter.quoted($0) }.joined(separator: ",")
     }
 
     // MARK: - JSON
@@ -183,22 +188,24 @@ public enum TrackerReport {
                 headers.append(column.name)
             }
         }
-        var lines = [Self.row(headers), Self.row(headers.map { _ in "---" })]
-        for result in results {
-            let columns = Self.columns(of: result)
-            lines.append(
-                Self.row(
-                    headers.map { header in
-                        let cell = columns.first { $0.name == header }?.value ?? ""
-                        if header.lowercased().hasPrefix("current"), let value = result.formattedValue {
-                            return value
-                        }
-                        return cell
-                    }
-                )
-            )
+        let body = results.map { Self.row(Self.cells(of: $0, under: headers)) }
+        return [Self.row(headers), Self.row(headers.map { _ in "---" })] + body
+    }
+
+    /// The cells of `result` under `headers`: its own cell for each header (empty when it has none),
+    /// with the live value in every column whose header starts with "Current".
+    private static func cells(of result: TrackerResult, under headers: [String]) -> [String] {
+        let current = result.formattedValue
+        let columns = Self.columns(of: result)
+        var cells: [String] = []
+        for header in headers {
+            if header.lowercased().hasPrefix("current"), let current {
+                cells.append(current)
+            } else {
+                cells.append(columns.first { $0.name == header }?.value ?? "")
+            }
         }
-        return lines
+        return cells
     }
 
     private static func columns(of result: TrackerResult) -> [TrackerColumn] {
