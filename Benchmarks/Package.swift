@@ -42,5 +42,15 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
+        .executableTarget(
+            name: "DashboardBenchmarks",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "PerfKit", package: "perftop"),
+                .product(name: "PerftopCore", package: "perftop"),
+                .product(name: "PerftopTUI", package: "perftop"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
     ]
 )

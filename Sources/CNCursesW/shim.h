@@ -17,6 +17,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -40,6 +41,112 @@ static inline int perftop_key_code_yes(void) { return KEY_CODE_YES; }
 static inline int perftop_get_wch(wint_t *out) { return get_wch(out); }
 static inline int perftop_attr_set(unsigned int attributes, short pair) { return attr_set((attr_t)attributes, pair, NULL); }
 static inline int perftop_mvaddstr(int row, int column, const char *text) { return mvaddstr(row, column, text); }
+
+// MARK: - Mouse
+
+// Asks for left-button presses and wheel turns, reported at once (no click-interval wait).
+static inline void perftop_enable_mouse(void) {
+    mouseinterval(0);
+    mousemask(BUTTON1_PRESSED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+}
+
+// Reads the pending mouse event after KEY_MOUSE: 1 left press, 2 wheel up, 3 wheel down, 0 other
+// or none; the pointer's row and column go to `row` and `column`.
+static inline int perftop_read_mouse(int *row, int *column) {
+    MEVENT event;
+    if (getmouse(&event) != OK) {
+        return 0;
+    }
+    *row = event.y;
+    *column = event.x;
+    if (event.bstate & BUTTON4_PRESSED) {
+        return 2;
+    }
+    if (event.bstate & BUTTON5_PRESSED) {
+        return 3;
+    }
+    return (event.bstate & BUTTON1_PRESSED) ? 1 : 0;
+}
+
+// MARK: - Suspend and resume (SIGTSTP, SIGCONT)
+
+// Set by the SIGTSTP handler: the user pressed Ctrl-Z; the UI thread suspends at its next tick.
+static inline volatile sig_atomic_t *perftop_suspend_requested(void) {
+    static volatile sig_atomic_t requested = 0;
+    return &requested;
+}
+
+// Set by the SIGCONT handler: the process was continued; the UI thread redraws everything.
+static inline volatile sig_atomic_t *perftop_continued(void) {
+    static volatile sig_atomic_t continued = 0;
+    return &continued;
+}
+
+static inline void perftop_on_sigtstp(int signal_number) {
+    (void)signal_number;
+    *perftop_suspend_requested() = 1;
+}
+
+static inline void perftop_on_sigcont(int signal_number) {
+    (void)signal_number;
+    *perftop_continued() = 1;
+}
+
+// Replaces ncurses' SIGTSTP handler (which calls endwin from the signal handler, on whichever
+// thread gets the signal) with flags the UI thread polls, so only that thread touches curses.
+static inline void perftop_install_suspend_handlers(void) {
+    struct sigaction action;
+    memset(&action, 0, sizeof(action));
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    action.sa_handler = perftop_on_sigtstp;
+    sigaction(SIGTSTP, &action, NULL);
+    action.sa_handler = perftop_on_sigcont;
+    sigaction(SIGCONT, &action, NULL);
+}
+
+// Gives SIGTSTP and SIGCONT their default actions back (when the dashboard ends).
+static inline void perftop_remove_suspend_handlers(void) {
+    signal(SIGTSTP, SIG_DFL);
+    signal(SIGCONT, SIG_DFL);
+}
+
+// Returns the flag's value and clears it.
+static inline int perftop_take_flag(volatile sig_atomic_t *flag) {
+    int value = *flag;
+    *flag = 0;
+    return value;
+}
+
+// Stops the process as SIGTSTP's default action would (call after endwin); returns once the
+// process is continued, with the handler back in place.
+static inline void perftop_stop_process(void) {
+    struct sigaction stop;
+    struct sigaction previous;
+    memset(&stop, 0, sizeof(stop));
+    sigemptyset(&stop.sa_mask);
+    stop.sa_handler = SIG_DFL;
+    sigaction(SIGTSTP, &stop, &previous);
+    kill(getpid(), SIGTSTP);
+    sigaction(SIGTSTP, &previous, NULL);
+}
+
+// Marks the whole screen for repainting at the next refresh (e.g. after fg).
+static inline void perftop_invalidate_screen(void) { clearok(curscr, TRUE); }
+
+// Tells curses the terminal's size when it changed while curses was not watching (while stopped).
+// Returns 1 when it changed.
+static inline int perftop_sync_size(void) {
+    struct winsize size;
+    if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &size) != 0 || size.ws_row == 0 || size.ws_col == 0) {
+        return 0;
+    }
+    if (size.ws_row == LINES && size.ws_col == COLS) {
+        return 0;
+    }
+    resize_term(size.ws_row, size.ws_col);
+    return 1;
+}
 
 // True when the current LC_CTYPE encodes text as UTF-8 (call after setlocale).
 static inline int perftop_locale_is_utf8(void) {

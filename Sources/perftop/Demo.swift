@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PerfKit
 import PerftopCore
+import PerftopTUI
 
 /// `perftop demo`: a synthetic agent with live cache and processor traffic, shown or served.
 struct Demo: AsyncParsableCommand {
@@ -56,11 +57,13 @@ struct Demo: AsyncParsableCommand {
         if let servePath = self.servePath {
             try await self.serve(agent, at: servePath)
         } else {
+            // The demo watches its own agent: the config's [sources] are not used.
+            let run = try self.output.resolve(commandLineSources: PerftopConfig.Sources())
             let collector = Collector(
                 feeds: [SystemFeed(), RegistryFeed(name: "demo", registry: agent.registry)],
-                configuration: self.output.collectorConfiguration
+                configuration: run.collectorConfiguration
             )
-            try await self.output.present(collector)
+            try await self.output.present(collector, run: run)
         }
     }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PerftopCore
 import PerftopTUI
+import Synchronization
 
 /// The export formats `--export` takes.
 enum ExportFormat: String, ExpressibleByArgument, CaseIterable {
@@ -20,8 +21,34 @@ enum ExportFormat: String, ExpressibleByArgument, CaseIterable {
 /// How perftop presents what it collects: the dashboard, an export, or one snapshot; shared by
 /// `perftop` and `perftop demo`.
 struct OutputOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Seconds between two collections (0 < s ≤ 3600).", valueName: "seconds"))
-    var interval: Double = 1
+    @Option(
+        help: ArgumentHelp(
+            "Seconds between two collections (0 < s ≤ 3600; default: the config file's, else 1).",
+            valueName: "seconds"
+        )
+    )
+    var interval: Double?
+
+    @Option(
+        help: ArgumentHelp(
+            "The color theme: \(Theme.builtInNames.joined(separator: ", ")), a NAME.theme in "
+                + "~/.config/perftop/themes, or a theme file (btop's format).",
+            valueName: "name|path"
+        )
+    )
+    var theme: String?
+
+    @Option(
+        name: .customLong("config"),
+        help: ArgumentHelp(
+            "Read (and save changes to) this config file instead of $XDG_CONFIG_HOME/perftop/config.toml.",
+            valueName: "path"
+        )
+    )
+    var configPath: String?
+
+    @Flag(name: .customLong("no-config"), help: "Neither read nor save a config file.")
+    var noConfig = false
 
     @Option(help: ArgumentHelp("Write samples in this format instead of drawing the dashboard.", valueName: "format"))
     var export: ExportFormat?
@@ -65,8 +92,13 @@ struct OutputOptions: ParsableArguments {
 
     /// Checks the values together; messages name the flag and the value.
     func check() throws {
-        guard self.interval.isFinite, self.interval > 0, self.interval <= 3600 else {
-            throw ValidationError("--interval must be greater than 0 and at most 3600 seconds, got \(self.interval)")
+        if let interval = self.interval {
+            guard interval.isFinite, interval > 0, interval <= PerftopConfig.maximumIntervalSeconds else {
+                throw ValidationError("--interval must be greater than 0 and at most 3600 seconds, got \(interval)")
+            }
+        }
+        if self.noConfig, self.configPath != nil {
+            throw ValidationError("--no-config and --config cannot be combined")
         }
         if let count = self.count, count < 1 {
             throw ValidationError("--count must be at least 1, got \(count)")
@@ -75,9 +107,9 @@ struct OutputOptions: ParsableArguments {
             guard duration.isFinite, duration > 0, duration <= 1e9 else {
                 throw ValidationError("--duration must be greater than 0 and at most 1e9 seconds, got \(duration)")
             }
-            guard duration >= self.interval else {
+            if let interval = self.interval, duration < interval {
                 throw ValidationError(
-                    "--duration \(duration) is shorter than --interval \(self.interval): no round would be written"
+                    "--duration \(duration) is shorter than --interval \(interval): no round would be written"
                 )
             }
         }
@@ -97,17 +129,66 @@ struct OutputOptions: ParsableArguments {
         }
     }
 
-    var collectorConfiguration: Collector.Configuration {
-        Collector.Configuration(interval: .milliseconds(Int64((self.interval * 1000).rounded())))
+    // MARK: - Settings
+
+    /// What a run uses: the command line over the config file over the defaults.
+    struct RunSettings {
+        /// The interval, theme name and panes at the start.
+        var settings: DashboardSettings
+        /// The sources to watch (the command line's when it names any, else the config's).
+        var sources: PerftopConfig.Sources
+        /// The config file, where changes are saved; nil with `--no-config`.
+        var configPath: String?
+
+        /// The collector's configuration for ``settings``' interval.
+        var collectorConfiguration: Collector.Configuration {
+            Collector.Configuration(interval: self.settings.interval)
+        }
+    }
+
+    /// Reads the config file (`--config`, else the default location; none with `--no-config`)
+    /// and applies the command line over it (docs/configuration.md). A missing file is an empty
+    /// config.
+    ///
+    /// - Parameter sources: the sources named on the command line.
+    /// - Throws: `CommandFailure` naming the file and line of a bad config.
+    func resolve(commandLineSources sources: PerftopConfig.Sources) throws -> RunSettings {
+        let environment = ProcessInfo.processInfo.environment
+        let path = self.noConfig ? nil : self.configPath ?? ConfigLocation.configFile(environment: environment)
+        let config: PerftopConfig
+        do {
+            config = try path.flatMap { try PerftopConfig.load(path: $0) } ?? PerftopConfig()
+        } catch {
+            throw CommandFailure("\(error)")
+        }
+        let commandLine = CommandLineSettings(
+            interval: self.interval.map { .milliseconds(Int64(($0 * 1000).rounded())) },
+            theme: self.theme,
+            sources: sources
+        )
+        let resolved = config.resolved(with: commandLine)
+        let interval = Self.seconds(resolved.settings.interval)
+        if let duration = self.duration, duration < interval {
+            throw CommandFailure(
+                "--duration \(duration) is shorter than the interval, \(interval) s (from \(path ?? "the config")): "
+                    + "no round would be written"
+            )
+        }
+        return RunSettings(settings: resolved.settings, sources: resolved.sources, configPath: path)
+    }
+
+    /// `interval` in seconds.
+    private static func seconds(_ interval: Duration) -> Double {
+        Double(interval.components.seconds) + Double(interval.components.attoseconds) / 1e18
     }
 
     /// Runs the dashboard, the export or the snapshot over `collector` until the user quits, the
     /// count or duration is reached, or a termination signal arrives.
     ///
     /// - Throws: `ExitCode.failure` after naming each source that is not ok, with `--once`.
-    func present(_ collector: Collector) async throws {
+    func present(_ collector: Collector, run: RunSettings) async throws {
         if self.export == nil, !self.once {
-            try await self.runDashboard(collector)
+            try await self.runDashboard(collector, run: run)
             return
         }
         let exporter = self.export?.exporter ?? DashboardSnapshot(size: Self.snapshotSize)
@@ -200,12 +281,49 @@ struct OutputOptions: ParsableArguments {
 
     // MARK: - Dashboard
 
-    private func runDashboard(_ collector: Collector) async throws {
+    /// Runs the dashboard with the run's theme first in the `t` cycle; each change of the
+    /// settings sets the collector's interval and is saved to the config file (a failed save is
+    /// reported on standard error when the dashboard ends, the first one only).
+    private func runDashboard(_ collector: Collector, run: RunSettings) async throws {
+        let theme: Theme
+        do {
+            theme = try Theme.named(run.settings.theme, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            let origin = self.theme != nil ? "--theme" : "\(run.configPath ?? "config"): theme"
+            throw CommandFailure("\(origin): \(error)")
+        }
+        let saved = Mutex(run.settings)
+        let saveFailure = Mutex<String?>(nil)
+        let configPath = run.configPath
         let collecting = Task { await collector.run() }
         defer { collecting.cancel() }
-        let app = DashboardApp(modelProvider: { collector.model })
+        let app = DashboardApp(
+            modelProvider: { collector.model },
+            settings: run.settings,
+            themes: Theme.cycle(startingWith: theme),
+            onSettingsChange: { settings in
+                let previous = saved.withLock { previous in
+                    defer { previous = settings }
+                    return previous
+                }
+                if previous.interval != settings.interval {
+                    collector.setInterval(settings.interval)
+                }
+                guard let configPath else {
+                    return
+                }
+                do {
+                    try PerftopConfig.save(settingsChangedFrom: previous, to: settings, path: configPath)
+                } catch {
+                    saveFailure.withLock { $0 = $0 ?? "\(error)" }
+                }
+            }
+        )
         try await MainActor.run {
             _ = try app.run()
+        }
+        if let failure = saveFailure.withLock({ $0 }) {
+            FileHandle.standardError.write(Data("perftop: settings not saved: \(failure)\n".utf8))
         }
     }
 }

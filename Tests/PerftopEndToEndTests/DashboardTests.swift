@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// The dashboard in a real terminal (tmux), attached to a demo agent.
-@Suite("dashboard in tmux", .timeLimit(.minutes(2)))
+@Suite("dashboard in tmux", .serialized, .timeLimit(.minutes(2)))
 struct DashboardTests {
     static let paneTitles = [
         "Cache hit rate", "Queue depth", "p95 latency", "Memory", "Allocation churn", "Optimization tracker",
@@ -21,16 +21,43 @@ struct DashboardTests {
         }
     }
 
-    private func startAttached() async throws -> Attached {
+    /// Starts a demo agent and perftop attached to it in a tmux window of `columns` × `rows`, with
+    /// its config directory in a fresh temporary directory; the shell runs `then` after perftop
+    /// (by default, printing its exit status as `EXIT=N`).
+    private func startAttached(
+        columns: Int = 160,
+        rows: Int = 48,
+        then: String = "; echo EXIT=$?"
+    ) async throws -> Attached {
         let directory = try PerftopProcess.temporaryDirectory()
         let socket = directory + "/a.sock"
         let agent = try PerftopProcess.start(["demo", "--serve", socket])
         #expect(await PerftopProcess.eventually { FileManager.default.fileExists(atPath: socket) })
-        let tmux = try await TmuxSession.start(columns: 160, rows: 48)
+        let tmux = try await TmuxSession.start(
+            columns: columns,
+            rows: rows,
+            environment: ["XDG_CONFIG_HOME": directory]
+        )
         let attached = Attached(tmux: tmux, agent: agent, directory: directory)
-        try await tmux.type("\(PerftopProcess.executablePath) --attach \(socket) --interval 0.5; echo EXIT=$?")
+        try await tmux.type("\(PerftopProcess.executablePath) --attach \(socket) --interval 0.5" + then)
         #expect(try await tmux.waitFor("Optimization tracker"))
         return attached
+    }
+
+    /// The screen without its first (header) and last (footer) rows: the panes.
+    private static func body(_ screen: String) -> [Substring] {
+        let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
+        return Array(lines.dropFirst().dropLast(2))
+    }
+
+    /// The footer: the last non-empty row.
+    private static func footer(_ screen: String) -> Substring {
+        screen.split(separator: "\n").last ?? ""
+    }
+
+    /// True when one row of `screen` holds all of `titles`, i.e. the panes sit side by side.
+    private static func sideBySide(_ titles: [String], in screen: String) -> Bool {
+        screen.split(separator: "\n").contains { line in titles.allSatisfy { line.contains($0) } }
     }
 
     @Test("shows all six panes and a numeric hit rate; q exits 0 and restores the screen")
@@ -71,6 +98,103 @@ struct DashboardTests {
         #expect(pkill.status == 0)
         #expect(try await attached.tmux.waitFor("EXIT=0"))
         #expect(try await !attached.tmux.isAlternateScreenOn())
+        await attached.close()
+    }
+
+    @Test("resizing 200×50 to 60×20 stacks the panes, under 60 columns is too small, back to 200×50; Ctrl-C exits 0")
+    func resize() async throws {
+        let attached = try await self.startAttached(columns: 200, rows: 50)
+        let tmux = attached.tmux
+        let threeColumns = Array(Self.paneTitles.prefix(3))
+        #expect(try await tmux.waitUntil { Self.sideBySide(threeColumns, in: $0) })
+        try await tmux.resize(columns: 60, rows: 20)
+        let stacked = try await tmux.waitUntil { screen in
+            Self.paneTitles.allSatisfy { screen.contains($0) }
+                && !Self.sideBySide(Array(Self.paneTitles.prefix(2)), in: screen)
+                && screen.split(separator: "\n").allSatisfy { $0.count <= 60 }
+        }
+        let small = try await tmux.screen()
+        #expect(stacked, "not one column of six panes at 60×20:\n\(small)")
+        #expect(!small.contains("terminal too small"))
+        try await tmux.resize(columns: 59, rows: 20)
+        #expect(try await tmux.waitFor("need 60×16, have 59×20"))
+        try await tmux.resize(columns: 200, rows: 50)
+        let restored = try await tmux.waitUntil { Self.sideBySide(threeColumns, in: $0) }
+        let large = try await tmux.screen()
+        #expect(restored, "not three columns again at 200×50:\n\(large)")
+        for title in Self.paneTitles {
+            #expect(large.contains(title), "missing pane \(title) in:\n\(large)")
+        }
+        try await tmux.send("C-c")
+        #expect(try await tmux.waitFor("EXIT=0"))
+        #expect(try await !tmux.isAlternateScreenOn())
+        await attached.close()
+    }
+
+    @Test("2 hides and shows a pane, f freezes and unfreezes, t changes the theme, ? shows every key")
+    func keys() async throws {
+        let attached = try await self.startAttached(columns: 200, rows: 50)
+        let tmux = attached.tmux
+        try await tmux.send("2")
+        #expect(try await tmux.waitForAbsence(of: "Queue depth"))
+        #expect(try await tmux.screen().contains("Cache hit rate"))
+        try await tmux.send("2")
+        #expect(try await tmux.waitFor("Queue depth"))
+
+        let first = try await Self.body(tmux.screen())
+        let moving = try await tmux.waitUntil { Self.body($0) != first }
+        #expect(moving, "the panes do not change while live")
+        try await tmux.send("f")
+        #expect(try await tmux.waitUntil { $0.hasPrefix("perftop │ FROZEN │") })
+        let frozen = try await Self.body(tmux.screen())
+        // Three intervals of 0.5 s: a live screen would have changed by now.
+        try await Task.sleep(for: .milliseconds(1500))
+        let later = try await tmux.screen()
+        #expect(Self.body(later) == frozen, "the panes changed while frozen:\n\(later)")
+        #expect(later.hasPrefix("perftop │ FROZEN │"))
+        #expect(Self.footer(later).contains("space resume"))
+        try await tmux.send("f")
+        #expect(try await tmux.waitForAbsence(of: "FROZEN"))
+        #expect(try await tmux.waitUntil { Self.body($0) != frozen })
+
+        try await tmux.send("t")
+        let themed = try await tmux.waitUntil(limit: .seconds(10)) { screen in
+            Self.footer(screen).range(of: #"theme [^ ]+$"#, options: .regularExpression) != nil
+        }
+        let afterTheme = try await tmux.screen()
+        #expect(themed, "no theme named in the footer after t:\n\(afterTheme)")
+        let config = try String(contentsOfFile: attached.directory + "/perftop/config.toml", encoding: .utf8)
+        #expect(config.contains("theme = "), "t did not save the theme:\n\(config)")
+
+        try await tmux.send("?")
+        #expect(try await tmux.waitFor("Keys (any key closes)"))
+        let help = try await tmux.screen()
+        for key in ["q  Ctrl-C", "space  f", "Shift-Tab", "PgUp", "Esc"] {
+            #expect(help.contains(key), "the help does not list \(key):\n\(help)")
+        }
+        try await tmux.send("x")
+        #expect(try await tmux.waitForAbsence(of: "Keys (any key closes)"))
+        try await tmux.send("q")
+        #expect(try await tmux.waitFor("EXIT=0"))
+        await attached.close()
+    }
+
+    @Test("Ctrl-Z gives the shell back with the terminal restored; fg redraws the dashboard; q exits 0")
+    func suspendAndResume() async throws {
+        let attached = try await self.startAttached(columns: 120, rows: 40, then: "")
+        let tmux = attached.tmux
+        try await tmux.send("C-z")
+        #expect(try await tmux.waitFor("Stopped"))
+        #expect(try await !tmux.isAlternateScreenOn())
+        try await tmux.type("fg; echo FG=$?")
+        #expect(try await PerftopProcess.eventually { try await tmux.isAlternateScreenOn() })
+        let redrawn = try await tmux.waitUntil { screen in Self.paneTitles.allSatisfy { screen.contains($0) } }
+        let screen = try await tmux.screen()
+        #expect(redrawn, "the dashboard is not redrawn after fg:\n\(screen)")
+        #expect(screen.hasPrefix("perftop │"))
+        try await tmux.send("q")
+        #expect(try await tmux.waitFor("FG=0"))
+        #expect(try await !tmux.isAlternateScreenOn())
         await attached.close()
     }
 }

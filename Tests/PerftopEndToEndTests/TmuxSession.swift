@@ -7,20 +7,18 @@ import Foundation
 struct TmuxSession {
     let server = "perftop-test-\(UInt32.random(in: 0...UInt32.max))"
 
-    /// Starts a shell in a detached window of `columns` × `rows`.
-    static func start(columns: Int = 120, rows: Int = 40) async throws -> TmuxSession {
+    /// Starts a shell in a detached window of `columns` × `rows`, with `environment` added to its
+    /// environment (e.g. `XDG_CONFIG_HOME`, so that a test never writes the user's config).
+    static func start(
+        columns: Int = 120,
+        rows: Int = 40,
+        environment: [String: String] = [:]
+    ) async throws -> TmuxSession {
         let session = TmuxSession()
+        let variables =
+            ["LANG=C.UTF-8", "PS1=$ "] + environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         try await session.tmux(
-            "new-session",
-            "-d",
-            "-x",
-            "\(columns)",
-            "-y",
-            "\(rows)",
-            "env",
-            "LANG=C.UTF-8",
-            "PS1=$ ",
-            "sh"
+            ["new-session", "-d", "-x", "\(columns)", "-y", "\(rows)", "env"] + variables + ["sh"]
         )
         return session
     }
@@ -55,6 +53,28 @@ struct TmuxSession {
     /// Waits until the screen contains `text`; returns whether it did.
     func waitFor(_ text: String, limit: Duration = .seconds(30)) async throws -> Bool {
         try await PerftopProcess.eventually(limit: limit) { try await self.screen().contains(text) }
+    }
+
+    /// Waits until the screen no longer contains `text`; returns whether it went.
+    func waitForAbsence(of text: String, limit: Duration = .seconds(30)) async throws -> Bool {
+        try await PerftopProcess.eventually(limit: limit) { try await !self.screen().contains(text) }
+    }
+
+    /// Waits until `condition` holds for the screen; returns whether it did.
+    func waitUntil(limit: Duration = .seconds(30), _ condition: (String) -> Bool) async throws -> Bool {
+        try await PerftopProcess.eventually(limit: limit) { try await condition(self.screen()) }
+    }
+
+    /// Resizes the window, as a terminal emulator's window being resized would.
+    func resize(columns: Int, rows: Int) async throws {
+        try await self.tmux("resize-window", "-t", "0", "-x", "\(columns)", "-y", "\(rows)")
+    }
+
+    /// The window's size now, as `columns` × `rows`.
+    func size() async throws -> (columns: Int, rows: Int) {
+        let value = try await self.tmux("display-message", "-p", "-t", "0", "#{pane_width} #{pane_height}")
+        let numbers = value.split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
+        return (numbers.first ?? 0, numbers.last ?? 0)
     }
 
     @discardableResult

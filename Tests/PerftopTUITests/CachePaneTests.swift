@@ -72,4 +72,36 @@ struct CachePaneTests {
         let text = TestModels.render(CachePane(), model, width: 80, height: 4).text
         #expect(text.contains(reason))
     }
+
+    @Test("evictions by cause show busiest first, in a column when wide and over the graph when tall")
+    func evictionsByCause() {
+        #expect(
+            CachePane.causes([
+                EvictionRate(cause: "expired", perSecond: 0.7), EvictionRate(cause: "size", perSecond: 2.5),
+            ])
+                == "size 2.50/s expired 0.70/s"
+        )
+        #expect(CachePane.causes([]) == "–")
+        let wide = TestModels.render(CachePane(), TestModels.golden, width: 120, height: 5).text
+        #expect(wide.contains("by cause"))
+        #expect(wide.contains("size 2.50/s expired 0.70/s"))
+        let tall = TestModels.render(CachePane(), TestModels.golden, width: 80, height: 24).text
+        #expect(tall.contains("embeddings hit rate"))
+        #expect(tall.contains("evict size 2.50/s expired 0.70/s  93.4%"))
+    }
+
+    @Test("a tall pane graphs each cache's hit rate under a fill gauge, 0–100 % with a time axis")
+    func graphs() {
+        let grid = TestModels.render(CachePane(), TestModels.golden, width: 80, height: 24)
+        let text = grid.text
+        #expect(text.contains("fill █"))
+        #expect(text.contains("79.3% 812/1.02k"))
+        #expect(text.contains("│100% "))
+        #expect(text.contains("│0.0% "))
+        #expect(text.contains("now│"))
+        #expect(text.unicodeScalars.contains { (0x2801...0x28FF).contains($0.value) })
+        // A short pane keeps only the table.
+        let short = TestModels.render(CachePane(), TestModels.golden, width: 80, height: 8).text
+        #expect(!short.contains("embeddings hit rate"))
+    }
 }

@@ -35,7 +35,7 @@ struct ChurnPaneTests {
         let exact = TestModels.dashboard(TestModels.exactChurn, width: 80, height: 24).text
         #expect(exact.contains("│agent from exact: malloc interposer   │"))
         #expect(exact.contains("│  allocated            45.6MiB/s      │"))
-        #expect(exact.contains("│… 3 more                              │"))
+        #expect(exact.contains("│↓ 3 more                              │"))
     }
 
     @Test("in the 200×50 dashboard every readout shows")
@@ -91,5 +91,27 @@ struct ChurnPaneTests {
     func noData() {
         let text = TestModels.render(ChurnPane(), TestModels.empty, width: 80, height: 24).text
         #expect(text.contains("no data: no source reports allocation, heap or page-fault counters"))
+    }
+
+    @Test("the lines scroll by the context's offset, clamped so the last page is full")
+    func scrolling() {
+        let scrolled = TestModels.render(
+            ChurnPane(),
+            TestModels.exactChurn,
+            context: PaneContext(scrollOffset: 2),
+            width: 40,
+            height: 7
+        )
+        #expect(scrolled.line(1).contains("  frees"))
+        #expect(scrolled.line(5).contains("↓ 1 more, lines 3-6 of 7"))
+        let end = TestModels.render(
+            ChurnPane(),
+            TestModels.exactChurn,
+            context: PaneContext(scrollOffset: 50),
+            width: 40,
+            height: 7
+        )
+        #expect(end.line(4).contains("  minor faults"))
+        #expect(end.line(5).contains("↑ 3 above, lines 4-7 of 7"))
     }
 }

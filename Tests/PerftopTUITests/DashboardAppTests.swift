@@ -19,6 +19,7 @@ private final class FakeScreen: Screen, Sendable {
         var frames: [CellGrid] = []
         var reads = 0
         var restores = 0
+        var themes: [String] = []
         var onRead: [Int: @Sendable (FakeScreen) -> Void] = [:]
     }
 
@@ -54,6 +55,10 @@ private final class FakeScreen: Screen, Sendable {
 
     func restore() {
         self.state.withLock { $0.restores += 1 }
+    }
+
+    func apply(_ theme: Theme) {
+        self.state.withLock { $0.themes.append(theme.name) }
     }
 
     func setSize(_ size: TerminalSize) {
@@ -92,15 +97,69 @@ struct DashboardAppTests {
         DashboardApp(modelProvider: model, renderer: DashboardRenderer(), makeScreen: makeScreen, uptime: clock)
     }
 
-    @Test("q quits, after drawing, and restores the screen")
+    @Test("q quits, after drawing, and restores the screen; an unbound key draws nothing new")
     func quitKey() throws {
         let screen = FakeScreen(keys: [nil, .character("x"), .character("q")])
         let reason = try self.app(screen: screen).run()
         #expect(reason == .quitKey)
         let state = screen.state.withLock { ($0.frames, $0.restores) }
         #expect(state.1 == 1)
-        #expect(state.0.count == 2)
+        #expect(state.0.count == 1)
         #expect(state.0.first?.text.contains("Cache hit rate") == true)
+    }
+
+    @Test("keys change the next frame: freeze shows FROZEN, a hidden pane is gone, help overlays the panes")
+    func keysRedraw() throws {
+        let screen = FakeScreen(
+            size: TerminalSize(width: 200, height: 50),
+            keys: [.character("f"), .character("1"), .character("?"), .character("x"), .character("q")]
+        )
+        try self.app(screen: screen).run()
+        let frames = screen.state.withLock { $0.frames }
+        #expect(frames.count == 5)
+        #expect(!frames[0].line(0).contains("FROZEN"))
+        #expect(frames[1].line(0).hasPrefix("perftop │ FROZEN │"))
+        #expect(frames[1].text.contains("Cache hit rate"))
+        #expect(!frames[2].text.contains("Cache hit rate"))
+        #expect(frames[3].text.contains(HelpOverlay.title))
+        #expect(!frames[4].text.contains(HelpOverlay.title))
+    }
+
+    @Test("a frozen screen keeps its model while newer ones arrive")
+    func frozenModel() throws {
+        let timestamp = Atomic<Int64>(1)
+        let screen = FakeScreen(keys: [.character(" "), nil, nil, .character(" "), nil, .character("q")])
+        screen.state.withLock { state in
+            state.onRead[2] = { _ in timestamp.store(2, ordering: .relaxed) }
+        }
+        let app = self.app(screen: screen) {
+            DashboardModel(timestamp: Double(timestamp.load(ordering: .relaxed)), interval: 1)
+        }
+        try app.run()
+        #expect(screen.state.withLock { $0.frames.count } == 3)
+    }
+
+    @Test("+ and 1 report the new settings; t applies the next theme and reports its name")
+    func settingsChange() throws {
+        let reported = Mutex<[DashboardSettings]>([])
+        let screen = FakeScreen(keys: [.character("+"), .character("1"), .character("t"), .character("q")])
+        let app = DashboardApp(
+            modelProvider: { TestModels.full },
+            themeNames: ["default", "nord"],
+            applyTheme: { index, screen in screen.apply(Theme(name: ["default", "nord"][index])) },
+            onSettingsChange: { settings in reported.withLock { $0.append(settings) } },
+            renderer: DashboardRenderer(),
+            makeScreen: { screen },
+            uptime: { .zero }
+        )
+        try app.run()
+        let settings = reported.withLock { $0 }
+        #expect(settings.map(\.interval) == [.seconds(2), .seconds(2), .seconds(2)])
+        #expect(settings.last?.visiblePanes == [.queues, .latency, .memory, .churn, .tracker])
+        #expect(settings.last?.theme == "nord")
+        #expect(screen.state.withLock { $0.themes } == ["default", "nord"])
+        let footer = screen.state.withLock { $0.frames.last?.line(23) } ?? ""
+        #expect(footer.hasSuffix("theme nord"))
     }
 
     @Test("Q quits too")

@@ -56,4 +56,44 @@ struct DashboardLayoutTests {
         #expect(layout.panes.map(\.width) == [40, 40, 40, 40, 40, 40])
         #expect(layout.panes.map(\.height) == [8, 8, 7, 7, 7, 7])
     }
+
+    @Test("fewer panes re-flow: a short last row shares the whole width", arguments: [1, 2, 3, 4, 5])
+    func fewerPanes(count: Int) {
+        let layout = DashboardLayout(width: 200, height: 50, paneCount: count)
+        #expect(layout.panes.count == count)
+        var covered = Array(repeating: 0, count: 200 * 50)
+        for rect in layout.panes + [layout.header, layout.footer] {
+            for row in rect.row..<rect.maxRow {
+                for column in rect.column..<rect.maxColumn {
+                    covered[row * 200 + column] += 1
+                }
+            }
+        }
+        #expect(covered.allSatisfy { $0 == 1 })
+    }
+
+    @Test("one pane (a zoom) fills the body, boxed where the width allows")
+    func zoomed() {
+        let layout = DashboardLayout(width: 120, height: 30, paneCount: 1)
+        #expect(layout.panes == [layout.body])
+        #expect(layout.body == Rect(row: 1, column: 0, height: 28, width: 120))
+        #expect(layout.frame == .box)
+        #expect(DashboardLayout(width: 70, height: 30, paneCount: 1).frame == .rule)
+    }
+
+    @Test("no pane keeps header, footer and an empty body")
+    func noPanes() {
+        let layout = DashboardLayout(width: 80, height: 24, paneCount: 0)
+        #expect(layout.arrangement == .noPanes)
+        #expect(layout.panes.isEmpty)
+        #expect(layout.footer == Rect(row: 23, column: 0, height: 1, width: 80))
+        #expect(DashboardLayout(width: 50, height: 24, paneCount: 0).arrangement == .tooSmall)
+    }
+
+    @Test("60×20 fits, in one column of title rules")
+    func sixtyByTwenty() {
+        let layout = DashboardLayout(width: 60, height: 20)
+        #expect(layout.arrangement == .grid(columns: 1, rows: 6))
+        #expect(layout.frame == .rule)
+    }
 }

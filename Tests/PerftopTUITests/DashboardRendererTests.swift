@@ -47,6 +47,64 @@ struct DashboardRendererTests {
         #expect(!grid.text.contains("│"))
     }
 
+    @Test("a view state hides panes, zooms, freezes, focuses and shows the interval in force")
+    func viewState() {
+        let size = TerminalSize(width: 200, height: 50)
+        var state = DashboardViewState()
+        state.receive(TestModels.full)
+        _ = state.handle(.character("2"))
+        var grid = DashboardRenderer().render(TestModels.full, size: size, state: state)
+        #expect(!grid.text.contains("Queue depth"))
+        #expect(grid.text.contains("[Cache hit rate]"))
+        _ = state.handle(.character("+"))
+        _ = state.handle(.character("f"))
+        grid = DashboardRenderer().render(TestModels.full, size: size, state: state)
+        #expect(grid.line(0).hasPrefix("perftop │ FROZEN │ proc ok"))
+        #expect(grid.line(0).contains("every 2s"))
+        #expect(grid.line(49).hasPrefix("q quit  space resume  +/- interval"))
+        #expect(grid.line(49).hasSuffix("interval 2s"))
+        _ = state.handle(.tab)
+        _ = state.handle(.character("z"))
+        grid = DashboardRenderer().render(TestModels.full, size: size, state: state)
+        #expect(grid.text.contains("[p95 latency]"))
+        #expect(!grid.text.contains("Cache hit rate"))
+        #expect(grid.line(1).hasPrefix("┌─[p95 latency]"))
+        #expect(grid.line(48).hasSuffix("┘"))
+        #expect(grid.line(48).count == 200)
+    }
+
+    @Test("with every pane hidden the body says how to show one")
+    func allHidden() {
+        var state = DashboardViewState()
+        for digit in "123456" {
+            _ = state.handle(.character(digit))
+        }
+        let grid = DashboardRenderer().render(TestModels.full, size: TerminalSize(width: 80, height: 24), state: state)
+        #expect(grid.text.contains(DashboardRenderer.allHiddenHint))
+        #expect(grid.line(0).hasPrefix("perftop"))
+        #expect(grid.line(23).hasPrefix("q quit"))
+    }
+
+    @Test("the help overlay sits over the panes and names every key")
+    func helpOverlay() {
+        var state = DashboardViewState()
+        _ = state.handle(.character("?"))
+        let grid = DashboardRenderer().render(TestModels.full, size: TerminalSize(width: 200, height: 50), state: state)
+        for binding in KeyBindings.all {
+            #expect(grid.text.contains(binding.summary))
+        }
+        #expect(grid.line(0).hasPrefix("perftop"))
+    }
+
+    @Test("the footer drops hints that do not fit but keeps q quit and ? help")
+    func narrowFooter() {
+        let grid = TestModels.dashboard(TestModels.full, width: 60, height: 16)
+        let footer = grid.line(15)
+        #expect(footer.hasPrefix("q quit"))
+        #expect(footer.hasSuffix("? help"))
+        #expect(footer.count <= 60)
+    }
+
     @Test("a nameless model still draws, with every pane saying why it is empty")
     func emptyModel() {
         let text = TestModels.dashboard(TestModels.empty, width: 200, height: 50).text

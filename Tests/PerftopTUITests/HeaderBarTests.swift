@@ -33,6 +33,21 @@ struct HeaderBarTests {
         #expect(line.hasSuffix("collect 1.20ms draw 350µs cpu 0.8%"))
     }
 
+    @Test("frozen shows FROZEN after perftop, kept even when the row is short")
+    func frozen() {
+        var grid = CellGrid(rows: 1, columns: 60)
+        grid.withCanvas(grid.bounds) { HeaderBar.draw(model: TestModels.full, isFrozen: true, into: &$0) }
+        #expect(grid.line(0).hasPrefix("perftop │ FROZEN │ proc"))
+    }
+
+    @Test("the interval in force replaces the model's")
+    func intervalInForce() {
+        var grid = CellGrid(rows: 1, columns: 120)
+        let model = DashboardModel(timestamp: 0, interval: 1)
+        grid.withCanvas(grid.bounds) { HeaderBar.draw(model: model, interval: .milliseconds(250), into: &$0) }
+        #expect(grid.line(0).hasPrefix("perftop │ no sources │ every 250ms"))
+    }
+
     @Test("no sources configured is said, not hidden")
     func noSources() {
         let line = self.header(DashboardModel(timestamp: 0, interval: 2), width: 120)

@@ -44,12 +44,36 @@ struct LatencyPaneTests {
         model.latencies = (0..<10).map { LatencyView(source: "a", name: "op\($0)", p95: 0.001) }
         let text = TestModels.render(LatencyPane(), model, width: 40, height: 6).text
         #expect(text.contains("op0"))
-        #expect(text.contains("… 8 more"))
+        #expect(text.contains("↓ 8 more"))
     }
 
     @Test("no distributions: the pane says why")
     func noData() {
         let text = TestModels.render(LatencyPane(), TestModels.empty, width: 80, height: 24).text
         #expect(text.contains("no data: no source reports *_seconds summaries"))
+    }
+
+    @Test("wait against service: a gauge of the waiting share of a processor's p95 time")
+    func waitVersusService() {
+        let text = TestModels.render(LatencyPane(), TestModels.golden, width: 80, height: 12).text
+        #expect(text.contains("│jobs █"))
+        #expect(text.contains("wait 3.40ms (7.0%) service 45.2ms│"))
+    }
+
+    @Test("the peak p95 shows once known, in the table and over each p95 graph")
+    func peaks() {
+        let grid = TestModels.render(
+            LatencyPane(),
+            TestModels.golden,
+            context: TestModels.goldenContext,
+            width: 80,
+            height: 24
+        )
+        #expect(grid.line(1).contains("max   peak"))
+        #expect(grid.line(3).contains("45.2ms  101ms  250ms 70.2ms"))
+        #expect(grid.text.contains("jobs service p95"))
+        #expect(grid.text.contains("45.2ms peak 70.2ms"))
+        // Distributions without a p95 history get no graph.
+        #expect(!grid.text.contains("embed p95"))
     }
 }

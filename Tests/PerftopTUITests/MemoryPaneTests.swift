@@ -90,4 +90,36 @@ struct MemoryPaneTests {
         #expect(MemoryPane.residentScale([10, 100]) == .fixed(10...100))
         #expect(MemoryPane.residentScale([]) == .fromZero)
     }
+
+    @Test("growth reads in bytes per minute with its sign; a mebibyte a minute or more is a warning")
+    func growth() {
+        #expect(
+            MemoryPane.growth(ProcessMemoryView(source: "a", residentGrowthBytesPerSecond: 0.2 * 1_048_576))
+                == "+12.0MiB/min"
+        )
+        #expect(
+            MemoryPane.growth(ProcessMemoryView(source: "a", residentGrowthBytesPerSecond: -512 / 60)) == "-512B/min"
+        )
+        #expect(MemoryPane.growth(ProcessMemoryView(source: "a")) == "–")
+        #expect(MemoryPane.growthStyle(1_048_576 / 60) == .warning)
+        #expect(MemoryPane.growthStyle(1_000) == .normal)
+        let text = TestModels.render(MemoryPane(), TestModels.golden, width: 80, height: 8).text
+        #expect(text.contains("growth"))
+        #expect(text.contains("+12.0MiB/min"))
+    }
+
+    @Test("a tall pane graphs resident memory with the peak, growth and value labels")
+    func graph() {
+        let text = TestModels.render(
+            MemoryPane(),
+            TestModels.golden,
+            context: TestModels.goldenContext,
+            width: 80,
+            height: 24
+        ).text
+        #expect(text.contains("agent rss"))
+        #expect(text.contains("512MiB +12.0MiB/min peak 530MiB│"))
+        #expect(text.contains("│461MiB "))
+        #expect(text.contains("now│"))
+    }
 }

@@ -74,4 +74,31 @@ extension String {
         }
         return self.distance(from: self.startIndex, to: range.lowerBound)
     }
+
+    @Test("the peak depth shows once a peak is known, in the table and over the depth graph")
+    func peak() {
+        let plain = TestModels.render(QueuePane(), TestModels.golden, width: 120, height: 5).text
+        #expect(!plain.contains("peak"))
+        let grid = TestModels.render(
+            QueuePane(),
+            TestModels.golden,
+            context: TestModels.goldenContext,
+            width: 120,
+            height: 30
+        )
+        #expect(grid.line(1).contains("depth  peak"))
+        #expect(grid.line(2).contains("12/100    40"))
+        #expect(grid.text.contains("12/100 peak 40"))
+    }
+
+    @Test("a tall pane graphs depth and running tasks, side by side when wide")
+    func graphs() {
+        let wide = TestModels.render(QueuePane(), TestModels.golden, width: 120, height: 30)
+        let titles = wide.line(4)
+        #expect(titles.contains("jobs queued"))
+        #expect(titles.contains("jobs running"))
+        let narrow = TestModels.render(QueuePane(), TestModels.golden, width: 80, height: 30).text
+        #expect(narrow.contains("jobs queued"))
+        #expect(narrow.contains("jobs running"))
+    }
 }

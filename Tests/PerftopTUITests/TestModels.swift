@@ -1,3 +1,4 @@
+import Foundation
 import PerftopCore
 
 @testable import PerftopTUI
@@ -107,6 +108,103 @@ enum TestModels {
         selfCost: SelfCost(collectSeconds: 0.0012, drawSeconds: 0.00035, cpuPercent: 0.8)
     )
 
+    /// Tracker targets with the optional fields, in tracker order: p95 (met, high, due 2026-12-01),
+    /// hits (met, low, no due date), rss (missed, no priority, due 2026-11-30), alloc (at risk,
+    /// medium, due 2026-12-15).
+    static let tracker = DashboardModel(
+        timestamp: 1_700_000_000,
+        interval: 1,
+        sources: [SourceStatus(name: "agent", state: .ok)],
+        tracker: [
+            TrackerTargetView(
+                name: "p95",
+                goal: "p95 < 50ms",
+                current: "45.2ms",
+                status: "met",
+                priority: "high",
+                priorityRank: 0,
+                owner: "ana",
+                due: "2026-12-01",
+                change: "-32%",
+                trend: .improving
+            ),
+            TrackerTargetView(
+                name: "hits",
+                goal: ">= 95%",
+                current: "93.4%",
+                status: "met",
+                priority: "low",
+                priorityRank: 2
+            ),
+            TrackerTargetView(
+                name: "rss",
+                goal: "< 400MiB",
+                current: "512MiB",
+                status: "missed",
+                due: "2026-11-30",
+                trend: .worsening
+            ),
+            TrackerTargetView(
+                name: "alloc",
+                goal: "< 10k/s",
+                current: "9.80k/s",
+                status: "at risk",
+                priority: "medium",
+                priorityRank: 1,
+                due: "2026-12-15",
+                trend: .flat
+            ),
+        ]
+    )
+
+    /// The golden-screen model: ``full`` with a minute of history in every graph (fixed, smooth
+    /// shapes), evictions by cause, running tasks, memory growth, a scrolled-free tracker with
+    /// every column, and a second cache.
+    static let golden: DashboardModel = {
+        var model = Self.full
+        let wave = { (count: Int, base: Double, amplitude: Double, period: Double) in
+            (0..<count).map { base + amplitude * sin(Double($0) * 2 * Double.pi / period) }
+        }
+        model.caches[0].hitRateHistory = wave(60, 0.85, 0.1, 20)
+        model.caches[0].evictionsByCause = [
+            EvictionRate(cause: "expired", perSecond: 0.7),
+            EvictionRate(cause: "size", perSecond: 2.5),
+        ]
+        model.caches[1] = CacheView(
+            source: "agent",
+            name: "sessions",
+            hitRate: 0.42,
+            lifetimeHitRate: 0.5,
+            requestsPerSecond: 80,
+            evictionsPerSecond: 0,
+            evictionsByCause: [EvictionRate(cause: "size", perSecond: 0)],
+            entries: 100,
+            capacity: 100,
+            hitRateHistory: wave(60, 0.45, 0.2, 30)
+        )
+        model.processors[0].depthHistory = (0..<60).map { Double(($0 * 7) % 40) }
+        model.processors[0].inFlightHistory = (0..<60).map { Double(min(8, ($0 * 3) % 11)) }
+        model.latencies[0].p95History = wave(60, 0.0034, 0.001, 15)
+        model.latencies[1].p95History = wave(60, 0.0452, 0.02, 40)
+        model.memory.processes[0].residentHistory = (0..<60).map { (500 + Double($0) * 0.2) * 1_048_576 }
+        model.memory.processes[0].residentGrowthBytesPerSecond = 0.2 * 1_048_576
+        model.tracker = Self.tracker.tracker
+        return model
+    }()
+
+    /// Peaks for the golden model, as the app would have them after seeing a higher value of each.
+    static let goldenContext: PaneContext = {
+        var peaks = Peaks()
+        var high = Self.golden
+        high.processors[0].queueDepth = 40
+        high.latencies[0].p95 = 0.0051
+        high.latencies[1].p95 = 0.0702
+        high.memory.processes[0].residentBytes = 530 * 1_048_576
+        peaks.observe(high)
+        peaks.observe(Self.golden)
+        return PaneContext(peaks: peaks)
+    }()
+
     /// Exact allocator counters from one agent, and /proc minor faults from perftop itself.
     static let exactChurn = Self.churn(
         sources: ["proc", "agent"],
@@ -159,8 +257,20 @@ enum TestModels {
         height: Int,
         glyphs: Glyphs = .unicode
     ) -> CellGrid {
+        Self.render(pane, model, context: PaneContext(), width: width, height: height, glyphs: glyphs)
+    }
+
+    /// Renders a pane with its frame and a context (scroll offset, peaks, tracker order).
+    static func render(
+        _ pane: some Pane,
+        _ model: DashboardModel,
+        context: PaneContext,
+        width: Int,
+        height: Int,
+        glyphs: Glyphs = .unicode
+    ) -> CellGrid {
         var grid = CellGrid(rows: height, columns: width)
-        grid.withCanvas(grid.bounds, glyphs: glyphs) { pane.drawFramed(model: model, into: &$0) }
+        grid.withCanvas(grid.bounds, glyphs: glyphs) { pane.drawFramed(model: model, context: context, into: &$0) }
         return grid
     }
 

@@ -98,7 +98,7 @@ public final class Collector: Sendable {
         var lastSelfCPU: (time: Double, seconds: Double)?
     }
 
-    /// The configuration in force.
+    /// The configuration the collector started with; ``interval`` is the interval in force now.
     public let configuration: Configuration
     /// The feeds, polled in this order (concurrently).
     public let feeds: [any Feed]
@@ -107,6 +107,8 @@ public final class Collector: Sendable {
 
     private let state: Mutex<State>
     private let now: @Sendable () -> Double
+    /// The interval in force; starts as the configuration's, changed by ``setInterval(_:)``.
+    private let currentInterval: Mutex<Duration>
 
     /// Creates a collector.
     ///
@@ -122,6 +124,7 @@ public final class Collector: Sendable {
         self.feeds = feeds
         self.configuration = configuration
         self.now = now
+        self.currentInterval = Mutex(configuration.interval)
         self.processor = AsyncProcessor(name: "collector", maxConcurrency: max(1, min(feeds.count, 8)))
         let initialModel = DashboardModel(
             timestamp: now(),
@@ -165,6 +168,20 @@ public final class Collector: Sendable {
         self.state.withLock { body($0.store) }
     }
 
+    /// The time between the starts of two rounds now: the configuration's interval until
+    /// ``setInterval(_:)`` changes it. Cheap: one lock.
+    public var interval: Duration {
+        self.currentInterval.withLock { $0 }
+    }
+
+    /// Changes the time between rounds; ``run(onRound:)`` waits the new interval after the round in
+    /// progress, and models built from then on report it. Thread-safe; the poll timeout stays the
+    /// configuration's, clamped to the new interval.
+    /// - Parameter interval: The new interval; values below one millisecond are raised to it.
+    public func setInterval(_ interval: Duration) {
+        self.currentInterval.withLock { $0 = max(interval, .milliseconds(1)) }
+    }
+
     // MARK: - Collecting
 
     /// Polls every due feed once, concurrently, records what they returned and rebuilds the model.
@@ -178,8 +195,13 @@ public final class Collector: Sendable {
         let clock = ContinuousClock()
         let started = clock.now
         let time = self.now()
-        let configuration = self.configuration
-        let due = self.startPolls(at: time)
+        let interval = self.interval
+        let configuration = {
+            var configuration = self.configuration
+            configuration.timeout = min(configuration.timeout, interval)
+            return configuration
+        }()
+        let due = self.startPolls(at: time, interval: interval)
         let results = await withTaskGroup(of: (Int, FeedResult).self) { group in
             for (index, feed) in self.feeds.enumerated() {
                 guard due[index] else {
@@ -231,7 +253,7 @@ public final class Collector: Sendable {
                 store: state.store,
                 sources: self.feeds.map { self.status(of: $0.name, health: state.health[$0.name], at: time) },
                 timestamp: time,
-                interval: configuration.interval.seconds,
+                interval: interval.seconds,
                 selfCost: SelfCost(collectSeconds: collectSeconds, cpuPercent: cpuPercent)
             )
             return (state.model, all)
@@ -239,7 +261,8 @@ public final class Collector: Sendable {
         return Round(time: time, results: all, model: model)
     }
 
-    /// Collects a round every ``Configuration/interval`` until the calling task is cancelled.
+    /// Collects a round every ``interval`` until the calling task is cancelled; a change of the
+    /// interval applies from the wait after the round in progress.
     ///
     /// `onRound` runs after each round, e.g. to write an export row.
     public func run(onRound: @Sendable (Round) async -> Void = { _ in }) async {
@@ -248,7 +271,7 @@ public final class Collector: Sendable {
         while !Task.isCancelled {
             let round = await self.collectOnce()
             await onRound(round)
-            next = next.advanced(by: self.configuration.interval)
+            next = next.advanced(by: self.interval)
             if next < clock.now {
                 next = clock.now
             }
@@ -259,8 +282,8 @@ public final class Collector: Sendable {
     // MARK: - Scheduling
 
     /// Marks the feeds due at `time` as running and returns, per feed, whether to poll it this round.
-    private func startPolls(at time: Double) -> [Bool] {
-        let tolerance = self.configuration.interval.seconds / 2
+    private func startPolls(at time: Double, interval: Duration) -> [Bool] {
+        let tolerance = interval.seconds / 2
         return self.state.withLock { state in
             self.feeds.map { feed in
                 var health = state.health[feed.name] ?? self.freshHealth()
@@ -329,7 +352,7 @@ public final class Collector: Sendable {
             state: state,
             lastSuccess: health.lastSuccess,
             truncatedToSeries: health.truncated ? self.configuration.maximumSeriesPerSource : nil,
-            retryIn: health.lastFailure != nil && retryIn > self.configuration.interval.seconds ? retryIn : nil
+            retryIn: health.lastFailure != nil && retryIn > self.interval.seconds ? retryIn : nil
         )
     }
 

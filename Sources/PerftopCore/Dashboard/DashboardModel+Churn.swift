@@ -18,8 +18,30 @@ extension SourceView {
             source: self.source,
             residentBytes: resident?.latest,
             heapInUseBytes: heap,
-            residentHistory: resident.map { $0.points.map(\.value) } ?? []
+            residentHistory: resident.map { $0.points.map(\.value) } ?? [],
+            residentGrowthBytesPerSecond: resident.flatMap { Self.slope(Array($0.points)) }
         )
+    }
+
+    /// The slope, in value per second, of the least-squares line through `points`; nil with fewer
+    /// than two points or when they were all read at the same time. Times are taken relative to the
+    /// first point so large epoch seconds lose no precision. Cost: O(points).
+    static func slope(_ points: [SeriesStore.Point]) -> Double? {
+        let finite = points.filter { $0.value.isFinite && $0.time.isFinite }
+        guard finite.count >= 2, let origin = finite.first?.time else {
+            return nil
+        }
+        let count = Double(finite.count)
+        let meanTime = finite.reduce(0) { $0 + ($1.time - origin) } / count
+        let meanValue = finite.reduce(0) { $0 + $1.value } / count
+        var covariance = 0.0
+        var variance = 0.0
+        for point in finite {
+            let time = point.time - origin - meanTime
+            covariance += time * (point.value - meanValue)
+            variance += time * time
+        }
+        return variance > 0 ? covariance / variance : nil
     }
 
     /// The series whose sum is the heap in use, by the first convention the source reports.

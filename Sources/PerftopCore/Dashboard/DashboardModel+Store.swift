@@ -90,13 +90,23 @@ struct SourceView {
                 }
                 view.hitRateHistory = Self.ratioHistory(hits: hits, misses: misses)
             }
-            view.evictionsPerSecond = self.sumOfRates(self.series("cache_evictions_total", "cache", cache))
+            let evictions = self.series("cache_evictions_total", "cache", cache)
+            view.evictionsPerSecond = self.sumOfRates(evictions)
+            view.evictionsByCause = self.ratesByCause(evictions)
             view.entries = self.series("cache_entries", "cache", cache).first?.latest
             // A cache bounded only by weight reports Int.max entries of capacity: no entry bound to show.
             view.capacity = self.series("cache_capacity", "cache", cache).first?.latest.flatMap {
                 $0 < Double(Int.max) ? $0 : nil
             }
             return view
+        }
+    }
+
+    /// The eviction rate of each `cause` label, by cause; series without the label are left out
+    /// (they still count in the total). Cost: O(series × causes).
+    func ratesByCause(_ evictions: [SeriesStore.Series]) -> [EvictionRate] {
+        Set(evictions.compactMap { $0.id.label("cause") }).sorted().map { cause in
+            EvictionRate(cause: cause, perSecond: self.sumOfRates(evictions.filter { $0.id.label("cause") == cause }))
         }
     }
 
@@ -134,6 +144,7 @@ struct SourceView {
         return names.sorted().map { processor in
             let gauge = { (name: String) in self.series(name, "processor", processor).first?.latest }
             let depth = self.series("processor_queue_depth", "processor", processor).first
+            let running = self.series("processor_in_flight", "processor", processor).first
             let tasks = self.series("processor_tasks_total", "processor", processor)
             let outcomes = { (outcomes: Set<String>) in
                 self.sumOfRates(tasks.filter { $0.id.label("outcome").map(outcomes.contains) ?? false })
@@ -144,7 +155,7 @@ struct SourceView {
                 name: processor,
                 queueDepth: depth?.latest,
                 queueCapacity: gauge("processor_queue_capacity"),
-                inFlight: gauge("processor_in_flight"),
+                inFlight: running?.latest,
                 concurrencyLimit: gauge("processor_concurrency_limit"),
                 succeededPerSecond: outcomes(["succeeded"]),
                 failedPerSecond: outcomes(["failed", "timed_out"]),
@@ -153,7 +164,8 @@ struct SourceView {
                 oldestQueuedSeconds: gauge("processor_oldest_queued_seconds"),
                 waitP95: p95ByDistribution[SeriesID(name: "processor_wait_seconds", labels: labels)] ?? nil,
                 serviceP95: p95ByDistribution[SeriesID(name: "processor_service_seconds", labels: labels)] ?? nil,
-                depthHistory: depth.map { $0.points.map(\.value) } ?? []
+                depthHistory: depth.map { $0.points.map(\.value) } ?? [],
+                inFlightHistory: running.map { $0.points.map(\.value) } ?? []
             )
         }
     }

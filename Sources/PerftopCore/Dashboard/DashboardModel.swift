@@ -67,6 +67,9 @@ public struct CacheView: Sendable, Equatable {
     public var requestsPerSecond: Double?
     /// Evictions per second over the last interval, all causes.
     public var evictionsPerSecond: Double?
+    /// Evictions per second over the last interval by their `cause` label (e.g. `size`, `expired`),
+    /// sorted by cause; empty when the source labels no cause.
+    public var evictionsByCause: [EvictionRate]
     /// Entries held now.
     public var entries: Double?
     /// The entry capacity.
@@ -82,6 +85,7 @@ public struct CacheView: Sendable, Equatable {
         lifetimeHitRate: Double? = nil,
         requestsPerSecond: Double? = nil,
         evictionsPerSecond: Double? = nil,
+        evictionsByCause: [EvictionRate] = [],
         entries: Double? = nil,
         capacity: Double? = nil,
         hitRateHistory: [Double] = []
@@ -92,9 +96,24 @@ public struct CacheView: Sendable, Equatable {
         self.lifetimeHitRate = lifetimeHitRate
         self.requestsPerSecond = requestsPerSecond
         self.evictionsPerSecond = evictionsPerSecond
+        self.evictionsByCause = evictionsByCause
         self.entries = entries
         self.capacity = capacity
         self.hitRateHistory = hitRateHistory
+    }
+}
+
+/// The eviction rate of one cause of one cache.
+public struct EvictionRate: Sendable, Equatable {
+    /// The cause, as the `cause` label says it: `size`, `expired`, `weight`, `explicit`, …
+    public var cause: String
+    /// Evictions of this cause per second over the last interval; nil before the second poll.
+    public var perSecond: Double?
+
+    /// Creates an eviction rate.
+    public init(cause: String, perSecond: Double?) {
+        self.cause = cause
+        self.perSecond = perSecond
     }
 }
 
@@ -128,6 +147,8 @@ public struct ProcessorView: Sendable, Equatable {
     public var serviceP95: Double?
     /// Recent queue depths, oldest first, for a trend graph.
     public var depthHistory: [Double]
+    /// Recent numbers of running tasks, oldest first, for a trend graph.
+    public var inFlightHistory: [Double]
 
     /// Creates a processor view.
     public init(
@@ -144,7 +165,8 @@ public struct ProcessorView: Sendable, Equatable {
         oldestQueuedSeconds: Double? = nil,
         waitP95: Double? = nil,
         serviceP95: Double? = nil,
-        depthHistory: [Double] = []
+        depthHistory: [Double] = [],
+        inFlightHistory: [Double] = []
     ) {
         self.source = source
         self.name = name
@@ -160,6 +182,7 @@ public struct ProcessorView: Sendable, Equatable {
         self.waitP95 = waitP95
         self.serviceP95 = serviceP95
         self.depthHistory = depthHistory
+        self.inFlightHistory = inFlightHistory
     }
 }
 
@@ -252,18 +275,25 @@ public struct ProcessMemoryView: Sendable, Equatable {
     public var heapInUseBytes: Double?
     /// Recent resident sizes, oldest first, for a trend graph.
     public var residentHistory: [Double]
+    /// How fast the resident size grows, in bytes per second (negative when it shrinks): the slope
+    /// of the least-squares line through every retained point of the resident series (the window
+    /// the trend graph shows), so one spike moves it less than a first-to-last difference would.
+    /// Nil with fewer than two points.
+    public var residentGrowthBytesPerSecond: Double?
 
     /// Creates a process memory view.
     public init(
         source: String,
         residentBytes: Double? = nil,
         heapInUseBytes: Double? = nil,
-        residentHistory: [Double] = []
+        residentHistory: [Double] = [],
+        residentGrowthBytesPerSecond: Double? = nil
     ) {
         self.source = source
         self.residentBytes = residentBytes
         self.heapInUseBytes = heapInUseBytes
         self.residentHistory = residentHistory
+        self.residentGrowthBytesPerSecond = residentGrowthBytesPerSecond
     }
 }
 

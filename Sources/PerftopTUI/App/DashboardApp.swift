@@ -14,7 +14,7 @@ import PerftopCore
 public struct DashboardApp: Sendable {
     /// Why ``run()`` returned.
     public enum ExitReason: Sendable, Hashable {
-        /// The user pressed `q` or `Q`.
+        /// The user pressed `q`, `Q` or a Ctrl-C that reached the dashboard as a key.
         case quitKey
         /// The process received `SIGINT`, `SIGTERM` or `SIGHUP` (the number is given).
         case signal(Int32)
@@ -25,6 +25,14 @@ public struct DashboardApp: Sendable {
 
     /// Returns the newest model; called every loop tick (about ten times a second).
     private let modelProvider: @Sendable () -> DashboardModel
+    /// The settings at the start.
+    private let settings: DashboardSettings
+    /// The names of the themes `t` cycles through, the one in use first.
+    private let themeNames: [String]
+    /// Applies the theme at an index of ``themeNames`` to the screen.
+    private let applyTheme: @Sendable (Int, any Screen) -> Void
+    /// Told about every change of the settings (interval, theme, panes).
+    private let onSettingsChange: @Sendable (DashboardSettings) -> Void
     /// Draws frames.
     private let renderer: DashboardRenderer
     /// Creates the terminal when ``run()`` starts.
@@ -34,14 +42,32 @@ public struct DashboardApp: Sendable {
 
     /// Creates a dashboard that shows the models `modelProvider` returns.
     ///
-    /// - Parameter modelProvider: Returns the newest model. It is called on the UI thread about ten
-    ///   times a second and must return quickly without blocking (e.g. read a value behind a
-    ///   `Mutex`); a frame is drawn when the model's timestamp changes. The UI fills in
-    ///   `selfCost.drawSeconds` itself.
-    public init(modelProvider: @escaping @Sendable () -> DashboardModel) {
+    /// - Parameters:
+    ///   - modelProvider: Returns the newest model. It is called on the UI thread about ten
+    ///     times a second and must return quickly without blocking (e.g. read a value behind a
+    ///     `Mutex`); a frame is drawn when the model's timestamp changes. The UI fills in
+    ///     `selfCost.drawSeconds` itself.
+    ///   - settings: The interval shown in the header, the theme's name and the panes shown at
+    ///     the start.
+    ///   - themes: The themes `t` cycles through, the one to start with first; the first is applied
+    ///     to the screen before the first frame. Empty keeps the screen's default colours; fewer
+    ///     than two disables `t`.
+    ///   - onSettingsChange: Called on the UI thread with the new settings each time a key
+    ///     changes them (`+`, `-`, `t`, `1`–`6`): set the collector's interval and save the
+    ///     config there. It must return quickly.
+    public init(
+        modelProvider: @escaping @Sendable () -> DashboardModel,
+        settings: DashboardSettings = DashboardSettings(),
+        themes: [Theme] = [],
+        onSettingsChange: @escaping @Sendable (DashboardSettings) -> Void = { _ in }
+    ) {
         let origin = ContinuousClock.now
         self.init(
             modelProvider: modelProvider,
+            settings: settings,
+            themeNames: themes.map(\.name),
+            applyTheme: { index, screen in screen.apply(themes[index]) },
+            onSettingsChange: onSettingsChange,
             renderer: DashboardRenderer(),
             makeScreen: { try CursesTerminal() },
             uptime: { ContinuousClock.now - origin }
@@ -51,11 +77,19 @@ public struct DashboardApp: Sendable {
     /// Creates a dashboard on any screen and clock; for tests.
     init(
         modelProvider: @escaping @Sendable () -> DashboardModel,
+        settings: DashboardSettings = DashboardSettings(),
+        themeNames: [String] = [],
+        applyTheme: @escaping @Sendable (Int, any Screen) -> Void = { _, _ in },
+        onSettingsChange: @escaping @Sendable (DashboardSettings) -> Void = { _ in },
         renderer: DashboardRenderer,
         makeScreen: @escaping @Sendable () throws -> any Screen,
         uptime: @escaping @Sendable () -> Duration
     ) {
         self.modelProvider = modelProvider
+        self.settings = settings
+        self.themeNames = themeNames
+        self.applyTheme = applyTheme
+        self.onSettingsChange = onSettingsChange
         self.renderer = renderer
         self.makeScreen = makeScreen
         self.uptime = uptime
@@ -63,15 +97,16 @@ public struct DashboardApp: Sendable {
 
     // MARK: - Loop
 
-    /// Runs the dashboard until the user presses `q` or a stop signal arrives, then restores the
+    /// Runs the dashboard until the user quits or a stop signal arrives, then restores the
     /// terminal and returns.
     ///
-    /// Each tick waits up to 100 ms for a key, then redraws when the model's timestamp changed, a
-    /// key was pressed, the terminal was resized, or the frame is older than
+    /// Each tick waits up to 100 ms for a key, handles it (see ``KeyBindings``), then redraws
+    /// when the model on screen changed (a new model, unless frozen), a key changed the view, the
+    /// terminal was resized or continued, a notice expired, or the frame is older than
     /// ``maximumFrameAge``. The terminal is restored on every path out, including errors.
     ///
-    /// SIGINT, SIGTERM and SIGHUP end the dashboard; from the first call on they are observed
-    /// through ``TerminationSignals/shared`` and no longer terminate the process.
+    /// SIGINT (Ctrl-C), SIGTERM and SIGHUP end the dashboard; from the first call on they are
+    /// observed through ``TerminationSignals/shared`` and no longer terminate the process.
     /// - Returns: Why the dashboard ended; both reasons are a normal end.
     /// - Throws: ``TerminalError`` when the terminal cannot be set up.
     @discardableResult
@@ -80,51 +115,68 @@ public struct DashboardApp: Sendable {
         signals.reset()
         let screen = try self.makeScreen()
         defer { screen.restore() }
+        if !self.themeNames.isEmpty {
+            self.applyTheme(0, screen)
+        }
+        var state = DashboardViewState(settings: self.settings, themeNames: self.themeNames)
         var frame = FrameState()
         while true {
             if let number = signals.receivedSignal {
                 return .signal(number)
             }
-            self.drawIfNeeded(on: screen, frame: &frame)
-            switch screen.readKey() {
-            case .character("q"), .character("Q"):
-                return .quitKey
-            case .some:
+            if state.receive(self.modelProvider()) || state.expireNotice(now: self.uptime()) {
                 frame.isInvalid = true
+            }
+            self.drawIfNeeded(on: screen, state: &state, frame: &frame)
+            guard let key = screen.readKey() else {
+                continue
+            }
+            let placed = self.renderer.placement(size: screen.size, state: state).panes
+            switch state.handle(key, panes: placed, now: self.uptime()) {
             case .none:
                 break
+            case .redraw:
+                frame.isInvalid = true
+            case .quit:
+                return .quitKey
+            case .settingsChanged:
+                self.onSettingsChange(state.settings)
+                frame.isInvalid = true
+            case .themeChanged(let index):
+                self.applyTheme(index, screen)
+                self.onSettingsChange(state.settings)
+                frame.isInvalid = true
             }
         }
     }
 
     /// What the loop remembers between frames.
     private struct FrameState {
-        /// True when the next tick must redraw whatever the model says.
+        /// True when the next tick must redraw.
         var isInvalid = true
-        /// The timestamp of the model last drawn.
-        var modelTimestamp: Double?
         /// When the last frame was drawn.
         var drawnAt: Duration?
         /// How long the last frame took to render and present, in seconds.
         var drawSeconds: Double?
     }
 
-    /// Draws a frame when it is invalid, the model changed, or the frame is too old; measures it.
-    private func drawIfNeeded(on screen: any Screen, frame: inout FrameState) {
-        var model = self.modelProvider()
+    /// Draws a frame when it is invalid or too old, after updating the panes' scroll limits for
+    /// the model and size; measures it.
+    private func drawIfNeeded(on screen: any Screen, state: inout DashboardViewState, frame: inout FrameState) {
         let now = self.uptime()
         let isOld = frame.drawnAt.map { now - $0 >= Self.maximumFrameAge } ?? true
-        guard frame.isInvalid || isOld || model.timestamp != frame.modelTimestamp else {
+        guard frame.isInvalid || isOld, var model = state.model else {
             return
         }
         model.selfCost.drawSeconds = frame.drawSeconds
-        let grid = self.renderer.render(model, size: screen.size, glyphs: screen.glyphs)
+        let size = screen.size
+        state.setScrollLimits(self.renderer.scrollLimits(model, size: size, state: state))
+        let grid = self.renderer.render(model, size: size, glyphs: screen.glyphs, state: state)
         screen.present(grid)
         let end = self.uptime()
         let elapsed = (end - now).components
         frame.drawSeconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
         frame.drawnAt = end
-        frame.modelTimestamp = model.timestamp
         frame.isInvalid = false
     }
 }

@@ -1,12 +1,13 @@
 import PerftopCore
 
-/// Draws a whole dashboard frame — header, panes, footer — for a model at a terminal size,
-/// headless, into a ``CellGrid``.
+/// Draws a whole dashboard frame — header, panes, footer, help overlay — for a model at a
+/// terminal size, headless, into a ``CellGrid``.
 ///
 /// This is everything ``DashboardApp`` shows, without the terminal: tests and snapshot tools use
 /// it directly. Cost: O(width × height) per frame, no I/O.
 public struct DashboardRenderer: Sendable {
-    /// The panes, in layout order (left to right, top to bottom).
+    /// The panes, in layout order (left to right, top to bottom), one per
+    /// ``DashboardSettings/PaneKind`` in the order of `allCases`.
     public let panes: [any Pane]
 
     /// The six standard panes: caches, queues, latency, memory, allocation churn, tracker.
@@ -14,29 +15,112 @@ public struct DashboardRenderer: Sendable {
         CachePane(), QueuePane(), LatencyPane(), MemoryPane(), ChurnPane(), TrackerPane(),
     ]
 
+    /// The line shown in the body when every pane is hidden.
+    public static let allHiddenHint = "every pane is hidden: press 1-6 to show one"
+
     /// Creates a renderer for the given panes.
     public init(panes: [any Pane] = DashboardRenderer.standardPanes) {
         self.panes = panes
     }
 
+    /// Where the shown panes go at `size`: each pane kind with its rectangle, in layout order;
+    /// empty when the terminal is too small or every pane is hidden.
+    /// - Parameters:
+    ///   - size: The terminal size.
+    ///   - state: The view state: visible panes and zoom; every pane when nil.
+    public func placement(
+        size: TerminalSize,
+        state: DashboardViewState? = nil
+    ) -> (layout: DashboardLayout, panes: [(kind: DashboardSettings.PaneKind, rect: Rect)]) {
+        let kinds = (state?.shownPanes ?? DashboardSettings.PaneKind.allCases).filter { kind in
+            DashboardSettings.PaneKind.allCases.firstIndex(of: kind)! < self.panes.count
+        }
+        let layout = DashboardLayout(width: size.width, height: size.height, paneCount: kinds.count)
+        return (layout, Array(zip(kinds, layout.panes)).map { (kind: $0.0, rect: $0.1) })
+    }
+
+    /// How far each shown pane can scroll at `size`: the pane's own
+    /// ``Pane/scrollLimit(model:contentHeight:)``, or the model's row count less one when the
+    /// pane has none. Cost: one call per shown pane.
+    /// - Parameters:
+    ///   - model: The model on screen.
+    ///   - size: The terminal size.
+    ///   - state: The view state: visible panes and zoom.
+    public func scrollLimits(
+        _ model: DashboardModel,
+        size: TerminalSize,
+        state: DashboardViewState
+    ) -> [DashboardSettings.PaneKind: Int] {
+        let (layout, placed) = self.placement(size: size, state: state)
+        var limits: [DashboardSettings.PaneKind: Int] = [:]
+        for (kind, rect) in placed {
+            let pane = self.panes[DashboardSettings.PaneKind.allCases.firstIndex(of: kind)!]
+            let contentHeight = rect.height - (layout.frame == .box ? 2 : 1)
+            let rows = DashboardViewState.rowCount(of: kind, in: model)
+            let limit = pane.scrollLimit(model: model, contentHeight: contentHeight) ?? (rows - 1)
+            limits[kind] = max(0, limit)
+        }
+        return limits
+    }
+
     /// Renders one frame.
     /// - Parameters:
-    ///   - model: What to show.
+    ///   - model: What to show (the app passes the frozen model while frozen).
     ///   - size: The terminal size; the grid has exactly this size.
     ///   - glyphs: Unicode, or ASCII for terminals without a UTF-8 locale.
+    ///   - state: The interactive state — visible panes, zoom, focus, scrolling, peaks, frozen,
+    ///     interval, notice, help overlay; nil draws every pane unfocused, as a snapshot.
     /// - Returns: The frame.
-    public func render(_ model: DashboardModel, size: TerminalSize, glyphs: Glyphs = .unicode) -> CellGrid {
+    public func render(
+        _ model: DashboardModel,
+        size: TerminalSize,
+        glyphs: Glyphs = .unicode,
+        state: DashboardViewState? = nil
+    ) -> CellGrid {
         var grid = CellGrid(rows: size.height, columns: size.width)
-        let layout = DashboardLayout(width: size.width, height: size.height, paneCount: self.panes.count)
+        let (layout, placed) = self.placement(size: size, state: state)
         guard layout.arrangement != .tooSmall else {
             grid.withCanvas(grid.bounds, glyphs: glyphs) { Self.drawTooSmall(into: &$0) }
             return grid
         }
-        grid.withCanvas(layout.header, glyphs: glyphs) { HeaderBar.draw(model: model, into: &$0) }
-        for (pane, rect) in zip(self.panes, layout.panes) {
-            grid.withCanvas(rect, glyphs: glyphs) { pane.drawFramed(model: model, into: &$0, frame: layout.frame) }
+        grid.withCanvas(layout.header, glyphs: glyphs) { canvas in
+            HeaderBar.draw(
+                model: model,
+                interval: state?.settings.interval,
+                isFrozen: state?.isFrozen ?? false,
+                into: &canvas
+            )
         }
-        grid.withCanvas(layout.footer, glyphs: glyphs) { FooterBar.draw(into: &$0) }
+        for (kind, rect) in placed {
+            let pane = self.panes[DashboardSettings.PaneKind.allCases.firstIndex(of: kind)!]
+            let context = state?.context(for: kind) ?? PaneContext()
+            grid.withCanvas(rect, glyphs: glyphs) { canvas in
+                pane.drawFramed(
+                    model: model,
+                    context: context,
+                    into: &canvas,
+                    frame: layout.frame,
+                    border: Style.border(for: kind)
+                )
+            }
+        }
+        if layout.arrangement == .noPanes {
+            grid.withCanvas(layout.body, glyphs: glyphs) { canvas in
+                let hint = Self.allHiddenHint.truncated(toWidth: canvas.width, ellipsis: canvas.glyphs.ellipsis)
+                canvas.put(
+                    row: canvas.height / 2,
+                    column: max(0, (canvas.width - hint.displayWidth) / 2),
+                    text: hint,
+                    style: .dim
+                )
+            }
+        }
+        grid.withCanvas(layout.footer, glyphs: glyphs) { canvas in
+            FooterBar.draw(isFrozen: state?.isFrozen ?? false, notice: state?.notice?.text, into: &canvas)
+        }
+        if state?.isHelpShown == true {
+            grid.withCanvas(layout.body, glyphs: glyphs) { HelpOverlay.draw(into: &$0) }
+        }
         return grid
     }
 

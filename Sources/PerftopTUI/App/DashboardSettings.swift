@@ -9,6 +9,18 @@ public struct DashboardSettings: Sendable, Equatable {
         public var toggleKey: Character {
             Character(String(Self.allCases.firstIndex(of: self)! + 1))
         }
+
+        /// What the pane shows, in a word or two, e.g. `allocation churn`; the help overlay uses it.
+        public var displayName: String {
+            switch self {
+            case .caches: "cache"
+            case .queues: "queue"
+            case .latency: "latency"
+            case .memory: "memory"
+            case .churn: "allocation churn"
+            case .tracker: "tracker"
+            }
+        }
     }
 
     /// How often sources are polled.

@@ -1,16 +1,32 @@
 import PerftopCore
 
-/// The top row: `perftop`, every source with its state, the interval, and what perftop itself
-/// costs (collect time, draw time, CPU).
+/// The top row: `perftop`, `FROZEN` while frozen, every source with its state, the interval, and
+/// what perftop itself costs (collect time, draw time, CPU).
 enum HeaderBar {
     /// A piece of text in one style.
     typealias Segment = (text: String, style: Style)
 
+    /// The frozen indicator, shown right after `perftop` so a short row never cuts it.
+    static let frozenIndicator = "FROZEN"
+
     /// Draws the header into the first row of the canvas; the cost part is right-aligned and
     /// dropped first when the row is short.
-    static func draw(model: DashboardModel, into canvas: inout Canvas) {
+    /// - Parameters:
+    ///   - model: The model shown.
+    ///   - interval: The refresh interval in force; the model's own when nil.
+    ///   - isFrozen: Whether the screen is frozen on `model`.
+    ///   - canvas: Where to draw.
+    static func draw(
+        model: DashboardModel,
+        interval: Duration? = nil,
+        isFrozen: Bool = false,
+        into canvas: inout Canvas
+    ) {
         let separator = " \(canvas.glyphs.separator) "
         var left: [Segment] = [("perftop", .title)]
+        if isFrozen {
+            left += [(separator, .border), (self.frozenIndicator, .selected)]
+        }
         if model.sources.isEmpty {
             left += [(separator, .border), ("no sources", .dim)]
         }
@@ -18,7 +34,8 @@ enum HeaderBar {
             let state = self.state(source.state)
             left += [(separator, .border), (source.name, .normal), (" ", .normal), state] + self.notes(source)
         }
-        left += [(separator, .border), ("every " + self.interval(model.interval), .dim)]
+        let every = interval.map { self.interval($0) } ?? self.interval(model.interval)
+        left += [(separator, .border), ("every " + every, .dim)]
         let cost = model.selfCost
         let leftWidth = left.reduce(0) { $0 + $1.text.displayWidth }
         var right = self.cost(cost, gap: "  ")
@@ -76,6 +93,12 @@ enum HeaderBar {
             return String(Int(seconds)) + "s"
         }
         return UnitFormat.seconds(seconds)
+    }
+
+    /// `1s`, `250ms`: an interval as the header and the footer show it.
+    static func interval(_ duration: Duration) -> String {
+        let (seconds, attoseconds) = duration.components
+        return self.interval(Double(seconds) + Double(attoseconds) * 1e-18)
     }
 
     /// Draws segments left to right, ending in an ellipsis when they run past `limit`.

@@ -2,8 +2,10 @@
 ///
 /// Panes sit in a grid below a one-row header and above a one-row footer: three columns from
 /// ``wideWidth`` columns, two from ``mediumWidth``, one (stacked, with title rules instead of
-/// boxes) below that. Below ``minimumWidth`` × ``minimumHeight`` nothing fits and the dashboard
-/// shows ``tooSmallMessage(width:height:)`` instead.
+/// boxes) below that. The grid holds only the panes shown (hidden panes leave no hole; a last row
+/// with fewer panes shares the whole width), and a zoomed pane is a grid of one. Below
+/// ``minimumWidth`` × ``minimumHeight`` nothing fits and the dashboard shows
+/// ``tooSmallMessage(width:height:)`` instead.
 public struct DashboardLayout: Sendable, Hashable {
     /// The narrowest terminal the dashboard draws in.
     public static let minimumWidth = 60
@@ -20,6 +22,8 @@ public struct DashboardLayout: Sendable, Hashable {
         case tooSmall
         /// Panes fill a grid row by row.
         case grid(columns: Int, rows: Int)
+        /// Every pane is hidden: header, footer and an empty body.
+        case noPanes
     }
 
     /// The terminal width the layout is for.
@@ -37,11 +41,19 @@ public struct DashboardLayout: Sendable, Hashable {
     /// The frame every pane gets: boxes side by side, title rules when stacked.
     public let frame: PaneFrame.Kind
 
+    /// The rows between header and footer; empty when too small.
+    public var body: Rect {
+        guard self.arrangement != .tooSmall else {
+            return Rect(row: 0, column: 0, height: 0, width: 0)
+        }
+        return Rect(row: 1, column: 0, height: self.height - 2, width: self.width)
+    }
+
     /// Lays out `paneCount` panes in a terminal of `width` × `height`. Cost: O(paneCount).
     public init(width: Int, height: Int, paneCount: Int = 6) {
         self.width = max(0, width)
         self.height = max(0, height)
-        guard width >= Self.minimumWidth && height >= Self.minimumHeight && paneCount > 0 else {
+        guard width >= Self.minimumWidth && height >= Self.minimumHeight else {
             self.arrangement = .tooSmall
             self.header = Rect(row: 0, column: 0, height: 0, width: 0)
             self.footer = Rect(row: 0, column: 0, height: 0, width: 0)
@@ -49,17 +61,25 @@ public struct DashboardLayout: Sendable, Hashable {
             self.frame = .rule
             return
         }
+        self.header = Rect(row: 0, column: 0, height: 1, width: width)
+        self.footer = Rect(row: height - 1, column: 0, height: 1, width: width)
+        self.frame = width >= Self.mediumWidth ? .box : .rule
+        guard paneCount > 0 else {
+            self.arrangement = .noPanes
+            self.panes = []
+            return
+        }
         let columns = min(paneCount, width >= Self.wideWidth ? 3 : width >= Self.mediumWidth ? 2 : 1)
         let rows = (paneCount + columns - 1) / columns
         self.arrangement = .grid(columns: columns, rows: rows)
-        self.frame = columns == 1 ? .rule : .box
-        self.header = Rect(row: 0, column: 0, height: 1, width: width)
-        self.footer = Rect(row: height - 1, column: 0, height: 1, width: width)
         let rowSpans = Self.split(height - 2, into: rows, from: 1)
+        let lastRowCount = paneCount - (rows - 1) * columns
         let columnSpans = Self.split(width, into: columns, from: 0)
+        let lastRowSpans = Self.split(width, into: lastRowCount, from: 0)
         self.panes = (0..<paneCount).map { index in
-            let rowSpan = rowSpans[index / columns]
-            let columnSpan = columnSpans[index % columns]
+            let row = index / columns
+            let rowSpan = rowSpans[row]
+            let columnSpan = row == rows - 1 ? lastRowSpans[index % columns] : columnSpans[index % columns]
             return Rect(row: rowSpan.start, column: columnSpan.start, height: rowSpan.length, width: columnSpan.length)
         }
     }

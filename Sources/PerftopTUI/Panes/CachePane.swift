@@ -1,7 +1,10 @@
 import PerftopCore
 
 /// Hit rate and traffic of every cache: interval and lifetime hit rate, requests and evictions
-/// per second, fill, and a hit-rate trend.
+/// per second (and per cause, in a column shown when a source labels causes), fill, and a hit-rate trend.
+///
+/// In a tall pane the rows left below the table hold one graph per cache: its hit rate over time
+/// (0–100 %) under a gauge of its fill (entries of capacity).
 public struct CachePane: Pane {
     /// The pane's title.
     public let title = "Cache hit rate"
@@ -9,15 +12,20 @@ public struct CachePane: Pane {
     /// Creates the pane.
     public init() {}
 
-    /// Draws one row per cache, or why there are none.
+    /// Draws one row per cache from the scroll offset, then graphs where there is room; or why there
+    /// are no caches.
     public func draw(model: DashboardModel, context: PaneContext, into canvas: inout Canvas) {
         guard !model.caches.isEmpty else {
             NoData.draw(NoData.reason(model, missing: "cache_* metrics"), into: &canvas)
             return
         }
-        let showSource = SourceColumn.isNeeded(model.caches.map(\.source))
+        let caches = model.caches
+        let graphRows = GraphStack.graphRows(height: canvas.height, tableRows: caches.count + 1)
+        let tableHeight = canvas.height - (graphRows > 0 ? graphRows + 1 : 0)
+        let visible = Table.visibleRows(total: caches.count, offset: context.scrollOffset, height: tableHeight)
+        let showSource = SourceColumn.isNeeded(caches.map(\.source))
         var columns: [Table.Column] = [
-            Table.Column(title: "cache", minWidth: 6, alignment: .left, priority: 0),
+            Table.Column(title: "cache", minWidth: 10, alignment: .left, priority: 0),
             Table.Column(title: "hit", minWidth: 6, priority: 0),
             Table.Column(title: "life", minWidth: 6, priority: 3),
             Table.Column(title: "req/s", minWidth: 7, priority: 2),
@@ -25,10 +33,14 @@ public struct CachePane: Pane {
             Table.Column(title: "entries", minWidth: 8, priority: 5),
             Table.Column(title: "trend", minWidth: 5, isFlexible: true, priority: 1),
         ]
+        let showCauses = caches.contains { !$0.evictionsByCause.isEmpty }
+        if showCauses {
+            columns.insert(Table.Column(title: "by cause", minWidth: 16, alignment: .left, priority: 7), at: 6)
+        }
         if showSource {
             columns.insert(Table.Column(title: "source", minWidth: 6, alignment: .left, priority: 6), at: 0)
         }
-        let rows: [[Table.Content]] = model.caches.prefix(canvas.height).map { cache in
+        let rows: [[Table.Content]] = caches[visible].map { cache in
             var row: [Table.Content] = [
                 .text(cache.name, .normal),
                 .text(UnitFormat.percent(fraction: cache.hitRate), Self.hitRateStyle(cache.hitRate)),
@@ -38,12 +50,50 @@ public struct CachePane: Pane {
                 .text(Self.fill(entries: cache.entries, capacity: cache.capacity), .normal),
                 .sparkline(cache.hitRateHistory, .fixed(0...1)),
             ]
+            if showCauses {
+                row.insert(.text(Self.causes(cache.evictionsByCause), .dim), at: 6)
+            }
             if showSource {
                 row.insert(.text(cache.source, .dim), at: 0)
             }
             return row
         }
-        Table(columns: columns, rows: rows, totalRows: model.caches.count).draw(into: &canvas)
+        let table = Table(columns: columns, rows: rows, totalRows: caches.count, firstRow: visible.lowerBound)
+        canvas.withRegion(Rect(row: 0, column: 0, height: tableHeight, width: canvas.width)) { table.draw(into: &$0) }
+        guard graphRows > 0 else {
+            return
+        }
+        let graphs = GraphStack(
+            entries: caches.map { self.graphEntry($0, showSource: showSource, interval: model.interval) }
+        )
+        canvas.withRegion(Rect(row: tableHeight + 1, column: 0, height: graphRows, width: canvas.width)) {
+            graphs.draw(from: context.scrollOffset, into: &$0)
+        }
+    }
+
+    /// One cache's graph: `embeddings hit rate` with the current rate and evictions by cause, a
+    /// fill gauge, and the hit rate over time.
+    private func graphEntry(_ cache: CacheView, showSource: Bool, interval: Double) -> GraphStack.Entry {
+        let name = showSource ? cache.source + " " + cache.name : cache.name
+        var detail = UnitFormat.percent(fraction: cache.hitRate)
+        if !cache.evictionsByCause.isEmpty {
+            detail = "evict " + Self.causes(cache.evictionsByCause) + "  " + detail
+        }
+        let fraction = cache.entries.flatMap { entries in cache.capacity.map { $0 > 0 ? entries / $0 : 0 } }
+        let fillText =
+            (fraction.map { UnitFormat.percent(fraction: $0) + " " } ?? "")
+            + Self.fill(entries: cache.entries, capacity: cache.capacity)
+        return GraphStack.Entry(
+            title: name + " hit rate",
+            detail: detail,
+            gauge: GraphStack.GaugeLine(label: "fill", fraction: fraction, text: fillText),
+            graph: LineGraph(
+                values: cache.hitRateHistory,
+                interval: interval,
+                scale: .fixed(0...1),
+                format: { UnitFormat.percent(fraction: $0) }
+            )
+        )
     }
 
     /// Green from 80 %, yellow from 50 %, red below; plain without a value.
@@ -63,5 +113,16 @@ public struct CachePane: Pane {
             return UnitFormat.count(entries)
         }
         return UnitFormat.count(entries) + "/" + UnitFormat.count(capacity)
+    }
+
+    /// Evictions per second by cause, busiest first: `size 2.50/s expired 0.70/s`; a dash when the
+    /// source labels no cause.
+    static func causes(_ rates: [EvictionRate]) -> String {
+        guard !rates.isEmpty else {
+            return UnitFormat.missing
+        }
+        return rates.sorted { ($0.perSecond ?? -1, $1.cause) > ($1.perSecond ?? -1, $0.cause) }
+            .map { $0.cause + " " + UnitFormat.rate($0.perSecond) }
+            .joined(separator: " ")
     }
 }

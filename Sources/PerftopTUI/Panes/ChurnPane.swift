@@ -15,7 +15,8 @@ public struct ChurnPane: Pane {
     /// Creates the pane.
     public init() {}
 
-    /// Draws each source's origin and readouts, as many lines as fit; or why there is nothing.
+    /// Draws each source's origin and readouts from the scroll offset (clamped so the last page is
+    /// full), as many lines as fit with a note of what lies below or above; or why there is nothing.
     public func draw(model: DashboardModel, context: PaneContext, into canvas: inout Canvas) {
         guard !model.churn.isEmpty else {
             NoData.draw(NoData.reason(model, missing: "allocation, heap or page-fault counters"), into: &canvas)
@@ -28,11 +29,18 @@ public struct ChurnPane: Pane {
         }
         let fits = lines.count <= canvas.height
         let shown = fits ? lines.count : max(0, canvas.height - 1)
-        for (row, line) in lines.prefix(shown).enumerated() {
+        let first = fits ? 0 : min(max(0, context.scrollOffset), lines.count - shown)
+        for (row, line) in lines[first..<(first + shown)].enumerated() {
             self.draw(line, row: row, into: &canvas)
         }
         if !fits {
-            let note = "\(canvas.glyphs.ellipsis) \(lines.count - shown) more"
+            let below = lines.count - first - shown
+            var note =
+                below > 0
+                ? "\(canvas.glyphs.arrowDown) \(below) more" : "\(canvas.glyphs.arrowUp) \(first) above"
+            if first > 0 {
+                note += ", lines \(first + 1)-\(first + shown) of \(lines.count)"
+            }
             canvas.put(row: shown, column: 0, text: note.truncated(toWidth: canvas.width), style: .dim)
         }
     }

@@ -1,8 +1,13 @@
 import PerftopCore
 
 /// Memory and CPU of the machine (MemAvailable of MemTotal with a meter, CPU busy share) and the
-/// resident memory of every watched process, with a trend, and its heap in use where the process
-/// reports one.
+/// resident memory of every watched process: its size, heap in use where the process reports one,
+/// growth in bytes per minute, the peak since the last reset, and a trend.
+///
+/// The growth is the slope of the least-squares line through every retained resident-size point
+/// (``ProcessMemoryView/residentGrowthBytesPerSecond``), i.e. over the window the trend graph
+/// shows, shown per minute: a steady leak reads as a steady positive number while one spike barely
+/// moves it. In a tall pane the rows left hold one resident-size graph per process.
 public struct MemoryPane: Pane {
     /// The pane's title.
     public let title = "Memory"
@@ -20,28 +25,90 @@ public struct MemoryPane: Pane {
                 NoData.draw(NoData.reason(model, missing: "process_resident_memory_bytes"), into: &region)
                 return
             }
-            let showHeap = memory.processes.contains { $0.heapInUseBytes != nil }
-            var columns: [Table.Column] = [
-                Table.Column(title: "process", minWidth: 7, alignment: .left, priority: 0),
-                Table.Column(title: "rss", minWidth: 7, priority: 0),
-                Table.Column(title: "trend", minWidth: 5, isFlexible: true, priority: 1),
-            ]
-            if showHeap {
-                columns.insert(Table.Column(title: "heap", minWidth: 7, priority: 0), at: 2)
-            }
-            let rows: [[Table.Content]] = memory.processes.prefix(region.height).map { process in
-                var row: [Table.Content] = [
-                    .text(process.source, .normal),
-                    .text(UnitFormat.bytes(process.residentBytes), .value),
-                    .sparkline(process.residentHistory, Self.residentScale(process.residentHistory)),
-                ]
-                if showHeap {
-                    row.insert(.text(UnitFormat.bytes(process.heapInUseBytes), .normal), at: 2)
-                }
-                return row
-            }
-            Table(columns: columns, rows: rows, totalRows: memory.processes.count).draw(into: &region)
+            self.drawProcesses(memory.processes, model: model, context: context, into: &region)
         }
+    }
+
+    // MARK: - Processes
+
+    /// The process table from the scroll offset, then resident-size graphs where there is room.
+    private func drawProcesses(
+        _ processes: [ProcessMemoryView],
+        model: DashboardModel,
+        context: PaneContext,
+        into canvas: inout Canvas
+    ) {
+        let graphRows = GraphStack.graphRows(height: canvas.height, tableRows: processes.count + 1)
+        let tableHeight = canvas.height - (graphRows > 0 ? graphRows + 1 : 0)
+        let visible = Table.visibleRows(total: processes.count, offset: context.scrollOffset, height: tableHeight)
+        let showHeap = processes.contains { $0.heapInUseBytes != nil }
+        var columns: [Table.Column] = [
+            Table.Column(title: "process", minWidth: 7, alignment: .left, priority: 0),
+            Table.Column(title: "rss", minWidth: 7, priority: 0),
+            Table.Column(title: "growth", minWidth: 12, priority: 2),
+            Table.Column(title: "trend", minWidth: 5, isFlexible: true, priority: 1),
+        ]
+        let showPeak = processes.contains { Self.peak($0, context) != nil }
+        if showPeak {
+            columns.insert(Table.Column(title: "peak", minWidth: 7, priority: 4), at: 3)
+        }
+        if showHeap {
+            columns.insert(Table.Column(title: "heap", minWidth: 7, priority: 0), at: 2)
+        }
+        let rows: [[Table.Content]] = processes[visible].map { process in
+            var row: [Table.Content] = [
+                .text(process.source, .normal),
+                .text(UnitFormat.bytes(process.residentBytes), .value),
+                .text(Self.growth(process), Self.growthStyle(process.residentGrowthBytesPerSecond)),
+                .sparkline(process.residentHistory, Self.residentScale(process.residentHistory)),
+            ]
+            if showPeak {
+                row.insert(.text(UnitFormat.bytes(Self.peak(process, context)), .dim), at: 3)
+            }
+            if showHeap {
+                row.insert(.text(UnitFormat.bytes(process.heapInUseBytes), .normal), at: 2)
+            }
+            return row
+        }
+        let table = Table(columns: columns, rows: rows, totalRows: processes.count, firstRow: visible.lowerBound)
+        canvas.withRegion(Rect(row: 0, column: 0, height: tableHeight, width: canvas.width)) { table.draw(into: &$0) }
+        guard graphRows > 0 else {
+            return
+        }
+        let entries = processes.map { process in
+            var detail = UnitFormat.bytes(process.residentBytes) + " " + Self.growth(process)
+            if let peak = Self.peak(process, context) {
+                detail += " peak " + UnitFormat.bytes(peak)
+            }
+            return GraphStack.Entry(
+                title: process.source + " rss",
+                detail: detail,
+                graph: LineGraph(
+                    values: process.residentHistory,
+                    interval: model.interval,
+                    scale: Self.residentScale(process.residentHistory),
+                    format: { UnitFormat.bytes($0) }
+                )
+            )
+        }
+        canvas.withRegion(Rect(row: tableHeight + 1, column: 0, height: graphRows, width: canvas.width)) {
+            GraphStack(entries: entries).draw(from: context.scrollOffset, into: &$0)
+        }
+    }
+
+    /// The resident size's growth per minute, e.g. `+1.20MiB/min`.
+    static func growth(_ process: ProcessMemoryView) -> String {
+        UnitFormat.growthPerMinute(bytesPerSecond: process.residentGrowthBytesPerSecond)
+    }
+
+    /// Warning for growth of a mebibyte a minute or more, plain otherwise.
+    static func growthStyle(_ bytesPerSecond: Double?) -> Style {
+        (bytesPerSecond ?? 0) * 60 >= 1_048_576 ? .warning : .normal
+    }
+
+    /// The highest resident size since the peaks were last reset, or nil when none was seen.
+    static func peak(_ process: ProcessMemoryView, _ context: PaneContext) -> Double? {
+        context.peaks[.resident(source: process.source)]
     }
 
     // MARK: - System lines

@@ -12,17 +12,40 @@ public protocol Pane: Sendable {
     ///
     /// Called once per frame on the UI thread; should cost O(rows shown).
     func draw(model: DashboardModel, context: PaneContext, into canvas: inout Canvas)
+
+    /// The largest ``PaneContext/scrollOffset`` that still moves the pane's table when its
+    /// content area (inside the frame) has `contentHeight` rows: 0 when every row fits. Keys
+    /// and the wheel never scroll past it, so scrolling back up moves the table at once.
+    ///
+    /// The default, nil, lets the app clamp to the model's row count alone (one row per cache,
+    /// processor, …). Cost: O(1) or O(rows); called once per frame per shown pane.
+    func scrollLimit(model: DashboardModel, contentHeight: Int) -> Int?
 }
 
 extension Pane {
-    /// Draws the frame with the title and then the content inside it.
+    /// No limit of the pane's own: the app clamps to the model's row count.
+    public func scrollLimit(model: DashboardModel, contentHeight: Int) -> Int? {
+        nil
+    }
+}
+
+extension Pane {
+    /// Draws the frame with the title (highlighted when `context` says the pane has the focus,
+    /// else in `border`) and then the content inside it.
     public func drawFramed(
         model: DashboardModel,
         context: PaneContext = PaneContext(),
         into canvas: inout Canvas,
-        frame: PaneFrame.Kind = .box
+        frame: PaneFrame.Kind = .box,
+        border: Style = .border
     ) {
-        let content = PaneFrame.draw(title: self.title, kind: frame, into: &canvas)
+        let content = PaneFrame.draw(
+            title: self.title,
+            kind: frame,
+            isFocused: context.isFocused,
+            border: border,
+            into: &canvas
+        )
         guard !content.isEmpty else {
             return
         }

@@ -1,7 +1,7 @@
 import PerftopCore
 
 /// What a pane needs to know besides the model: whether it has the focus, how far its table is
-/// scrolled, and the peaks seen since the user last reset them.
+/// scrolled, the peaks seen since the user last reset them, and how the tracker is sorted.
 ///
 /// The app owns this state and hands a copy to each pane per frame; panes stay pure functions of
 /// model and context.
@@ -12,12 +12,37 @@ public struct PaneContext: Sendable, Equatable {
     public var scrollOffset: Int
     /// Peak values since the last reset (`r`).
     public var peaks: Peaks
+    /// The order of the tracker's rows (`s` cycles it); other panes ignore it.
+    public var trackerSort: TrackerSort
 
-    /// Creates a context; the default is an unfocused, unscrolled pane with no peaks.
-    public init(isFocused: Bool = false, scrollOffset: Int = 0, peaks: Peaks = Peaks()) {
+    /// Creates a context; the default is an unfocused, unscrolled pane with no peaks and the
+    /// tracker sorted by status.
+    public init(
+        isFocused: Bool = false,
+        scrollOffset: Int = 0,
+        peaks: Peaks = Peaks(),
+        trackerSort: TrackerSort = .status
+    ) {
         self.isFocused = isFocused
         self.scrollOffset = scrollOffset
         self.peaks = peaks
+        self.trackerSort = trackerSort
+    }
+}
+
+/// The orders the optimization tracker's rows can be sorted in; `s` moves to the next.
+public enum TrackerSort: String, Sendable, Hashable, CaseIterable {
+    /// By status: regressed and in-progress targets first.
+    case status
+    /// By priority, highest first.
+    case priority
+    /// By due date, soonest first.
+    case due
+
+    /// The order after this one, wrapping around.
+    public var next: TrackerSort {
+        let all = Self.allCases
+        return all[(all.firstIndex(of: self)! + 1) % all.count]
     }
 }
 

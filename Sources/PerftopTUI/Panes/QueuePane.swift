@@ -2,7 +2,11 @@ import PerftopCore
 
 /// Queue depth and outcomes of every processor: waiting tasks against the queue bound, running
 /// tasks against the concurrency limit, succeeded, failed and rejected tasks and retries per
-/// second, the oldest waiting task's age, wait p95 against service p95, and a depth trend.
+/// second, the oldest waiting task's age, wait p95 against service p95, the peak depth since the
+/// last reset (a column shown once a peak is known), and a depth trend.
+///
+/// In a tall pane the rows left below the table hold each processor's depth and running tasks over
+/// time, side by side when the pane is wide.
 ///
 /// Columns are dropped from the least important when the pane is narrow; a value no source
 /// reports (or a rate before the second poll) is a dash.
@@ -19,7 +23,11 @@ public struct QueuePane: Pane {
             NoData.draw(NoData.reason(model, missing: "processor_* metrics"), into: &canvas)
             return
         }
-        let showSource = SourceColumn.isNeeded(model.processors.map(\.source))
+        let processors = model.processors
+        let graphRows = GraphStack.graphRows(height: canvas.height, tableRows: processors.count + 1)
+        let tableHeight = canvas.height - (graphRows > 0 ? graphRows + 1 : 0)
+        let visible = Table.visibleRows(total: processors.count, offset: context.scrollOffset, height: tableHeight)
+        let showSource = SourceColumn.isNeeded(processors.map(\.source))
         var columns: [Table.Column] = [
             Table.Column(title: "processor", minWidth: 8, alignment: .left, priority: 0),
             Table.Column(title: "depth", minWidth: 7, priority: 0),
@@ -32,10 +40,14 @@ public struct QueuePane: Pane {
             Table.Column(title: "wait/svc p95", minWidth: 13, priority: 6),
             Table.Column(title: "trend", minWidth: 5, isFlexible: true, priority: 3),
         ]
-        if showSource {
-            columns.insert(Table.Column(title: "source", minWidth: 6, alignment: .left, priority: 9), at: 0)
+        let showPeak = processors.contains { Self.peak($0, context) != nil }
+        if showPeak {
+            columns.insert(Table.Column(title: "peak", minWidth: 5, priority: 9), at: 2)
         }
-        let rows: [[Table.Content]] = model.processors.prefix(canvas.height).map { processor in
+        if showSource {
+            columns.insert(Table.Column(title: "source", minWidth: 6, alignment: .left, priority: 10), at: 0)
+        }
+        let rows: [[Table.Content]] = processors[visible].map { processor in
             var row: [Table.Content] = [
                 .text(processor.name, .normal),
                 .text(Self.fill(processor.queueDepth, of: processor.queueCapacity), .value),
@@ -48,12 +60,57 @@ public struct QueuePane: Pane {
                 .text(Self.waitVersusService(processor), .normal),
                 .sparkline(processor.depthHistory, .fromZero),
             ]
+            if showPeak {
+                row.insert(.text(UnitFormat.count(Self.peak(processor, context)), .dim), at: 2)
+            }
             if showSource {
                 row.insert(.text(processor.source, .dim), at: 0)
             }
             return row
         }
-        Table(columns: columns, rows: rows, totalRows: model.processors.count).draw(into: &canvas)
+        let table = Table(columns: columns, rows: rows, totalRows: processors.count, firstRow: visible.lowerBound)
+        canvas.withRegion(Rect(row: 0, column: 0, height: tableHeight, width: canvas.width)) { table.draw(into: &$0) }
+        guard graphRows > 0 else {
+            return
+        }
+        let entries = processors.flatMap { processor in
+            self.graphEntries(processor, showSource: showSource, context: context, interval: model.interval)
+        }
+        canvas.withRegion(Rect(row: tableHeight + 1, column: 0, height: graphRows, width: canvas.width)) {
+            GraphStack(entries: entries).draw(from: context.scrollOffset * 2, into: &$0)
+        }
+    }
+
+    /// A processor's two graphs: its queue depth (with the peak) and its running tasks.
+    private func graphEntries(
+        _ processor: ProcessorView,
+        showSource: Bool,
+        context: PaneContext,
+        interval: Double
+    ) -> [GraphStack.Entry] {
+        let name = showSource ? processor.source + " " + processor.name : processor.name
+        let count = { (value: Double?) in UnitFormat.count(value) }
+        var depthDetail = Self.fill(processor.queueDepth, of: processor.queueCapacity)
+        if let peak = Self.peak(processor, context) {
+            depthDetail += " peak " + UnitFormat.count(peak)
+        }
+        return [
+            GraphStack.Entry(
+                title: name + " queued",
+                detail: depthDetail,
+                graph: LineGraph(values: processor.depthHistory, interval: interval, format: count)
+            ),
+            GraphStack.Entry(
+                title: name + " running",
+                detail: Self.fill(processor.inFlight, of: processor.concurrencyLimit),
+                graph: LineGraph(values: processor.inFlightHistory, interval: interval, format: count)
+            ),
+        ]
+    }
+
+    /// The highest queue depth since the peaks were last reset, or nil when none was seen.
+    static func peak(_ processor: ProcessorView, _ context: PaneContext) -> Double? {
+        context.peaks[.queueDepth(source: processor.source, name: processor.name)]
     }
 
     /// `value/bound`, or only the value when there is no bound.

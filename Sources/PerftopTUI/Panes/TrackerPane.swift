@@ -1,6 +1,13 @@
 import PerftopCore
 
-/// The optimization tracker: every target's goal, live value and status.
+/// The optimization tracker: one row per target with its goal and live value side by side, the
+/// change from its baseline and its trend, its status in colour, and its priority, owner and due
+/// date where the tracker gives them.
+///
+/// Rows are sorted by ``PaneContext/trackerSort`` (status: missed first; priority: high first; due
+/// date: soonest first, undated last), ties kept in tracker order, and scroll with
+/// ``PaneContext/scrollOffset``. The change, trend, priority, due and owner columns show only when
+/// some target has them, and narrow panes drop them again, owner first.
 public struct TrackerPane: Pane {
     /// The pane's title.
     public let title = "Optimization tracker"
@@ -11,27 +18,78 @@ public struct TrackerPane: Pane {
     /// Creates the pane.
     public init() {}
 
-    /// Draws one row per target, or that no tracker is loaded.
+    /// Draws one row per target from the scroll offset, or that no tracker is loaded.
     public func draw(model: DashboardModel, context: PaneContext, into canvas: inout Canvas) {
         guard !model.tracker.isEmpty else {
             NoData.draw(Self.notLoaded, into: &canvas)
             return
         }
-        let columns: [Table.Column] = [
-            Table.Column(title: "target", minWidth: 6, alignment: .left, priority: 0),
-            Table.Column(title: "goal", minWidth: 6, alignment: .left, priority: 1),
-            Table.Column(title: "now", minWidth: 7, priority: 0),
-            Table.Column(title: "status", minWidth: 8, isFlexible: true, alignment: .left, priority: 0),
+        let targets = Self.sorted(model.tracker, by: context.trackerSort)
+        let visible = Table.visibleRows(total: targets.count, offset: context.scrollOffset, height: canvas.height)
+        typealias Optional = (column: Table.Column, isShown: Bool, cell: (TrackerTargetView) -> Table.Content)
+        let optional: [Optional] = [
+            (
+                Table.Column(title: "change", minWidth: 6, priority: 3),
+                targets.contains { $0.change != nil },
+                { .text($0.change ?? UnitFormat.missing, .normal) }
+            ),
+            (
+                Table.Column(title: "trend", minWidth: 5, alignment: .left, priority: 4),
+                targets.contains { $0.trend != nil },
+                { .text(Self.trendText($0.trend), Self.trendStyle($0.trend)) }
+            ),
+            (
+                Table.Column(title: "prio", minWidth: 4, alignment: .left, priority: 5),
+                targets.contains { $0.priority != nil },
+                { .text($0.priority ?? UnitFormat.missing, .normal) }
+            ),
+            (
+                Table.Column(title: "due", minWidth: 10, alignment: .left, priority: 6),
+                targets.contains { $0.due != nil },
+                { .text($0.due ?? UnitFormat.missing, .normal) }
+            ),
+            (
+                Table.Column(title: "owner", minWidth: 5, alignment: .left, priority: 7),
+                targets.contains { $0.owner != nil },
+                { .text($0.owner ?? UnitFormat.missing, .dim) }
+            ),
         ]
-        let rows: [[Table.Content]] = model.tracker.prefix(canvas.height).map { target in
+        let extra = optional.filter(\.isShown)
+        let columns: [Table.Column] =
+            [
+                Table.Column(title: "target", minWidth: 6, isFlexible: true, alignment: .left, priority: 0),
+                Table.Column(title: "goal", minWidth: 10, alignment: .left, priority: 1),
+                Table.Column(title: "now", minWidth: 7, priority: 0),
+                Table.Column(title: "status", minWidth: 8, alignment: .left, priority: 0),
+            ] + extra.map(\.column)
+        let rows: [[Table.Content]] = targets[visible].map { target in
             [
                 .text(target.name, .normal),
                 .text(target.goal, .dim),
                 .text(target.current ?? UnitFormat.missing, .value),
                 .text(target.status, Self.statusStyle(target.status)),
-            ]
+            ] + extra.map { $0.cell(target) }
         }
-        Table(columns: columns, rows: rows, totalRows: model.tracker.count).draw(into: &canvas)
+        Table(columns: columns, rows: rows, totalRows: targets.count, firstRow: visible.lowerBound).draw(into: &canvas)
+    }
+
+    /// The targets in the order `sort` asks for; a stable sort, so equal targets keep tracker order.
+    static func sorted(_ targets: [TrackerTargetView], by sort: TrackerSort) -> [TrackerTargetView] {
+        let indexed = Array(targets.enumerated())
+        let ordered: [(offset: Int, element: TrackerTargetView)]
+        switch sort {
+        case .status:
+            ordered = indexed.sorted { ($0.element.statusRank, $0.offset) < ($1.element.statusRank, $1.offset) }
+        case .priority:
+            ordered = indexed.sorted { ($0.element.priorityRank, $0.offset) < ($1.element.priorityRank, $1.offset) }
+        case .due:
+            // `YYYY-MM-DD` sorts as text; undated targets go last.
+            ordered = indexed.sorted {
+                ($0.element.due == nil ? 1 : 0, $0.element.due ?? "", $0.offset)
+                    < ($1.element.due == nil ? 1 : 0, $1.element.due ?? "", $1.offset)
+            }
+        }
+        return ordered.map(\.element)
     }
 
     /// Green when met, yellow at risk, red when missed, dim otherwise.
@@ -41,6 +99,25 @@ public struct TrackerPane: Pane {
         case "at risk": .warning
         case "missed": .critical
         default: .dim
+        }
+    }
+
+    /// `better` (towards the goal), `worse` or `flat`; a dash without a trend.
+    static func trendText(_ trend: TrackerTrendDirection?) -> String {
+        switch trend {
+        case .improving: "better"
+        case .worsening: "worse"
+        case .flat: "flat"
+        case nil: UnitFormat.missing
+        }
+    }
+
+    /// Green improving, red worsening, dim otherwise.
+    static func trendStyle(_ trend: TrackerTrendDirection?) -> Style {
+        switch trend {
+        case .improving: .good
+        case .worsening: .critical
+        case .flat, nil: .dim
         }
     }
 }

@@ -27,16 +27,23 @@ public enum TerminalError: Error, Sendable, Hashable, CustomStringConvertible {
 /// The ncurses terminal — the only type in perftop that calls ncurses.
 ///
 /// Creating one takes over the terminal (alternate screen, no echo, no cursor, keys read one at
-/// a time with a 100 ms timeout) and installs crash-signal handlers that restore it;
-/// ``restore()`` (or deinit) gives it back. Use it from one thread only: it is not `Sendable`.
+/// a time with a 100 ms timeout, mouse presses and wheel) and installs crash-signal handlers that
+/// restore it; ``restore()`` (or deinit) gives it back. Ctrl-Z (SIGTSTP) gives the terminal back
+/// and stops the process at the next ``readKey()``; after `fg` (SIGCONT) the next frame repaints
+/// every cell. Use it from one thread only: it is not `Sendable`.
 public final class CursesTerminal: Screen {
     /// How long ``readKey()`` waits for a key, in milliseconds.
     public static let keyTimeoutMilliseconds: Int32 = 100
+    /// How long a lone Esc waits for the rest of an escape sequence before it counts as the Esc
+    /// key, in milliseconds (ncurses' default is a whole second).
+    public static let escapeDelayMilliseconds: Int32 = 25
 
     /// The ncurses screen, until ``restore()``.
     private var screen: OpaquePointer?
-    /// Color pair and attributes per style.
-    private var attributes: [Style: (attributes: UInt32, pair: Int16)] = [:]
+    /// Color pair and attributes per style, set by ``apply(_:)`` (CursesTerminal+Colors.swift).
+    var attributes: [Style: (attributes: UInt32, pair: Int16)] = [:]
+    /// How colors reach this terminal, decided once at start (CursesTerminal+Colors.swift).
+    var colorMode = ColorMode.monochrome
 
     /// The glyphs the terminal can show: Unicode when the locale is UTF-8, ASCII otherwise.
     public let glyphs: Glyphs
@@ -44,7 +51,8 @@ public final class CursesTerminal: Screen {
     /// Takes over the terminal.
     ///
     /// Sets the locale from the environment, starts ncurses on standard input and output, and
-    /// uses colors when the terminal has them and `NO_COLOR` is unset or empty.
+    /// uses colors when the terminal has them and `NO_COLOR` is unset or empty (the ``ColorMode``,
+    /// with the default theme until ``apply(_:)``).
     /// - Throws: ``TerminalError`` when standard input or output is not a terminal or ncurses
     ///   cannot start.
     public init() throws {
@@ -64,8 +72,11 @@ public final class CursesTerminal: Screen {
         keypad(perftop_stdscr(), true)
         curs_set(0)
         timeout(Self.keyTimeoutMilliseconds)
-        let noColor = getenv("NO_COLOR").map { $0.pointee != 0 } ?? false
-        self.attributes = has_colors() && !noColor ? Self.colorAttributes() : Self.monochromeAttributes()
+        set_escdelay(Self.escapeDelayMilliseconds)
+        perftop_enable_mouse()
+        perftop_install_suspend_handlers()
+        self.colorMode = Self.startColors()
+        self.apply(Theme.builtIn[0])
     }
 
     deinit {
@@ -126,9 +137,24 @@ public final class CursesTerminal: Screen {
     }
 
     /// Waits up to ``keyTimeoutMilliseconds`` for a key.
+    ///
+    /// Suspends first when Ctrl-Z was pressed (the terminal is restored, the process stops, and
+    /// on `fg` this returns ``Key/resize``); after any SIGCONT it returns ``Key/resize`` with the
+    /// whole screen marked for repainting.
     public func readKey() -> Key? {
         guard self.screen != nil else {
             return nil
+        }
+        var resumed = false
+        if perftop_take_flag(perftop_suspend_requested()) != 0 {
+            endwin()
+            perftop_stop_process()
+            resumed = true
+        }
+        if perftop_take_flag(perftop_continued()) != 0 || resumed {
+            perftop_sync_size()
+            perftop_invalidate_screen()
+            return .resize
         }
         var code: wint_t = 0
         let result = perftop_get_wch(&code)
@@ -136,10 +162,16 @@ public final class CursesTerminal: Screen {
             return nil
         }
         if result == perftop_key_code_yes() {
-            let key = Int32(truncatingIfNeeded: code)
-            return key == perftop_key_resize() ? .resize : .function(key)
+            return self.decodeFunctionKey(Int32(truncatingIfNeeded: code))
         }
-        return Unicode.Scalar(UInt32(code)).map { .character(Character($0)) }
+        switch code {
+        case 9:
+            return .tab
+        case 27:
+            return .escape
+        default:
+            return Unicode.Scalar(UInt32(code)).map { .character(Character($0)) }
+        }
     }
 
     /// Ends ncurses mode and frees the screen: the terminal is back to normal. Idempotent.
@@ -150,9 +182,35 @@ public final class CursesTerminal: Screen {
         self.screen = nil
         endwin()
         delscreen(screen)
+        perftop_remove_suspend_handlers()
     }
 
     // MARK: - Internals
+
+    /// The key for a curses key code; mouse events are read from curses here.
+    private func decodeFunctionKey(_ code: Int32) -> Key {
+        switch code {
+        case perftop_key_resize(): return .resize
+        case KEY_UP: return .up
+        case KEY_DOWN: return .down
+        case KEY_LEFT: return .left
+        case KEY_RIGHT: return .right
+        case KEY_PPAGE: return .pageUp
+        case KEY_NPAGE: return .pageDown
+        case KEY_HOME: return .home
+        case KEY_END: return .end
+        case KEY_BTAB: return .backTab
+        case KEY_MOUSE:
+            var row: Int32 = 0
+            var column: Int32 = 0
+            let actions: [Int32: MouseEvent.Action] = [1: .click, 2: .wheelUp, 3: .wheelDown]
+            guard let action = actions[perftop_read_mouse(&row, &column)] else {
+                return .function(code)
+            }
+            return .mouse(MouseEvent(action: action, row: Int(row), column: Int(column)))
+        default: return .function(code)
+        }
+    }
 
     /// Writes a string at a cell in a style; empty strings are skipped.
     private func write(_ text: String, row: Int, column: Int, style: Style) {
@@ -162,63 +220,6 @@ public final class CursesTerminal: Screen {
         let attributes = self.attributes[style] ?? (0, 0)
         perftop_attr_set(attributes.attributes, attributes.pair)
         perftop_mvaddstr(Int32(row), Int32(column), text)
-    }
-
-    /// Styles as attributes only, for monochrome terminals and `NO_COLOR`.
-    private static func monochromeAttributes() -> [Style: (attributes: UInt32, pair: Int16)] {
-        [
-            .normal: (0, 0),
-            .title: (perftop_a_bold(), 0),
-            .label: (0, 0),
-            .value: (perftop_a_bold(), 0),
-            .dim: (perftop_a_dim(), 0),
-            .good: (0, 0),
-            .warning: (perftop_a_bold(), 0),
-            .critical: (perftop_a_bold() | perftop_a_underline(), 0),
-            .header: (perftop_a_reverse(), 0),
-            .border: (perftop_a_dim(), 0),
-            .focusedBorder: (perftop_a_bold(), 0),
-            .selected: (perftop_a_reverse(), 0),
-            .graph: (0, 0),
-            .graphLow: (0, 0),
-            .graphMedium: (0, 0),
-            .graphHigh: (perftop_a_bold(), 0),
-        ]
-    }
-
-    /// Starts colors and maps styles to color pairs on the terminal's default background.
-    private static func colorAttributes() -> [Style: (attributes: UInt32, pair: Int16)] {
-        start_color()
-        let background: Int16 = use_default_colors() == perftop_err() ? Int16(COLOR_BLACK) : -1
-        let foregrounds: [Int32] = [COLOR_GREEN, COLOR_YELLOW, COLOR_RED, COLOR_CYAN, COLOR_BLUE]
-        for (index, foreground) in foregrounds.enumerated() {
-            init_pair(Int16(index + 1), Int16(foreground), background)
-        }
-        init_pair(7, Int16(COLOR_BLACK), Int16(COLOR_CYAN))
-        let green: Int16 = 1
-        let yellow: Int16 = 2
-        let red: Int16 = 3
-        let cyan: Int16 = 4
-        let blue: Int16 = 5
-        let headerBar: Int16 = 7
-        return [
-            .normal: (0, 0),
-            .title: (perftop_a_bold(), cyan),
-            .label: (0, cyan),
-            .value: (perftop_a_bold(), 0),
-            .dim: (perftop_a_dim(), 0),
-            .good: (0, green),
-            .warning: (0, yellow),
-            .critical: (perftop_a_bold(), red),
-            .header: (0, headerBar),
-            .border: (0, blue),
-            .focusedBorder: (perftop_a_bold(), cyan),
-            .selected: (0, headerBar),
-            .graph: (0, green),
-            .graphLow: (0, green),
-            .graphMedium: (0, yellow),
-            .graphHigh: (0, red),
-        ]
     }
 }
 

@@ -27,6 +27,12 @@ public struct Glyphs: Sendable, Hashable {
     public var ellipsis: Character
     /// The separator between header fields.
     public var separator: Character
+    /// True when line graphs use braille dots (2×4 per cell); false for block or ASCII bars.
+    public var brailleGraphs: Bool
+    /// The mark in front of "N more" rows below a table.
+    public var arrowDown: Character
+    /// The mark in front of rows scrolled off above a table.
+    public var arrowUp: Character
 
     /// Block elements and box drawing; needs a UTF-8 locale.
     public static let unicode = Glyphs(
@@ -42,8 +48,19 @@ public struct Glyphs: Sendable, Hashable {
         bottomLeft: "└",
         bottomRight: "┘",
         ellipsis: "…",
-        separator: "│"
+        separator: "│",
+        brailleGraphs: true,
+        arrowDown: "↓",
+        arrowUp: "↑"
     )
+
+    /// Block elements and box drawing, with line graphs drawn as bars of block elements instead of
+    /// braille: for fonts without braille patterns.
+    public static let unicodeBlocks: Glyphs = {
+        var glyphs = Glyphs.unicode
+        glyphs.brailleGraphs = false
+        return glyphs
+    }()
 
     /// Plain ASCII for terminals without a UTF-8 locale.
     public static let ascii = Glyphs(
@@ -59,7 +76,10 @@ public struct Glyphs: Sendable, Hashable {
         bottomLeft: "+",
         bottomRight: "+",
         ellipsis: "~",
-        separator: "|"
+        separator: "|",
+        brailleGraphs: false,
+        arrowDown: "v",
+        arrowUp: "^"
     )
 
     /// Creates a glyph set.
@@ -76,7 +96,10 @@ public struct Glyphs: Sendable, Hashable {
         bottomLeft: Character,
         bottomRight: Character,
         ellipsis: Character,
-        separator: Character
+        separator: Character,
+        brailleGraphs: Bool = false,
+        arrowDown: Character = "v",
+        arrowUp: Character = "^"
     ) {
         self.isUnicode = isUnicode
         self.sparkLevels = sparkLevels
@@ -91,12 +114,15 @@ public struct Glyphs: Sendable, Hashable {
         self.bottomRight = bottomRight
         self.ellipsis = ellipsis
         self.separator = separator
+        self.brailleGraphs = brailleGraphs
+        self.arrowDown = arrowDown
+        self.arrowUp = arrowUp
     }
 
     /// The ASCII character a terminal without UTF-8 shows for `character`.
     ///
     /// Units and marks the panes use have readable stand-ins (`µ` → `u`, `–` → `-`, `×` → `x`);
-    /// anything else that is not ASCII becomes `?`.
+    /// braille graph cells become `.`; anything else that is not ASCII becomes `?`.
     public static func asciiFallback(for character: Character) -> Character {
         if character.isASCII {
             return character
@@ -114,7 +140,11 @@ public struct Glyphs: Sendable, Hashable {
         case "▅", "▆": return "="
         case "▇", "█": return "#"
         case "░": return "."
-        default: return "?"
+        case "↓": return "v"
+        case "↑": return "^"
+        default:
+            let isBraille = character.unicodeScalars.first.map { (0x2800...0x28FF).contains($0.value) } ?? false
+            return isBraille ? "." : "?"
         }
     }
 }

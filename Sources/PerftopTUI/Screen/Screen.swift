@@ -18,4 +18,7 @@ public protocol Screen: AnyObject {
 
     /// Gives the terminal back in the state it had before; safe to call more than once.
     func restore()
+
+    /// Uses `theme`'s colors from the next frame on; a monochrome terminal ignores it.
+    func apply(_ theme: Theme)
 }

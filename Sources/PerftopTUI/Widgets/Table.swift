@@ -1,6 +1,7 @@
 /// A table that decides which columns fit: columns carry a priority, the least important ones
 /// are dropped when the canvas is narrow, and the space left over goes to flexible columns
-/// (names, sparklines).
+/// (names, sparklines). A table scrolls: it is built from the rows of ``visibleRows(total:offset:height:)``
+/// and its last line says how many rows lie below (`↓ 3 more`) and, when scrolled, which rows are shown.
 struct Table {
     /// Where text sits in its column.
     enum Alignment {
@@ -36,8 +37,35 @@ struct Table {
     /// The rows; each has one content per column. Only rows that can be shown need to be built.
     var rows: [[Content]]
     /// How many rows there are in all, when more exist than `rows` holds; drives the
-    /// "… N more" line.
+    /// "↓ N more" line.
     var totalRows: Int? = nil
+    /// The index, among all rows, of the first row in `rows`: how far the table is scrolled.
+    var firstRow: Int = 0
+
+    // MARK: - Scrolling
+
+    /// The rows a table of `total` rows shows in `height` canvas rows when scrolled to `offset`.
+    ///
+    /// The offset is clamped so that the last page is full: never below 0, never past the row that
+    /// puts the last row on the last line. When not every row fits, one line is kept for the note.
+    static func visibleRows(total: Int, offset: Int, height: Int) -> Range<Int> {
+        guard total > 0 && height > 0 else {
+            return 0..<0
+        }
+        let space = height - (Self.hasHeader(total: total, height: height) ? 1 : 0)
+        guard total > space else {
+            return 0..<total
+        }
+        let shown = max(0, space - 1)
+        let first = min(max(0, offset), total - shown)
+        return first..<(first + shown)
+    }
+
+    /// Whether a table of `total` rows in `height` canvas rows gets its header: when everything
+    /// fits with it, and always from four rows.
+    private static func hasHeader(total: Int, height: Int) -> Bool {
+        total + 1 <= height || height >= 4
+    }
 
     // MARK: - Layout
 
@@ -88,7 +116,8 @@ struct Table {
     // MARK: - Drawing
 
     /// Draws the header and as many rows as fit from the top of the canvas; when rows do not fit,
-    /// the last line says how many were left out. Below four rows the header gives way to data.
+    /// the last line says how many lie below and, when scrolled, which rows are shown (`↓ 3 more,
+    /// rows 4-6 of 9`). Below four rows the header gives way to data.
     /// Cost: O(rows built × columns).
     /// - Returns: The number of canvas rows used.
     @discardableResult
@@ -97,8 +126,8 @@ struct Table {
             return 0
         }
         let widths = self.columnWidths(forWidth: canvas.width)
-        let total = max(self.rows.count, self.totalRows ?? 0)
-        let hasHeader = total + 1 <= canvas.height || canvas.height >= 4
+        let total = max(self.firstRow + self.rows.count, self.totalRows ?? 0)
+        let hasHeader = Self.hasHeader(total: total, height: canvas.height)
         var line = 0
         if hasHeader {
             canvas.fill(Rect(row: 0, column: 0, height: 1, width: canvas.width), style: .header)
@@ -113,12 +142,25 @@ struct Table {
             line += 1
         }
         if !fits {
-            let hidden = total - shown
-            let note = shown > 0 ? "\(canvas.glyphs.ellipsis) \(hidden) more" : "\(hidden) rows: too little room"
+            let note = self.note(total: total, shown: shown, glyphs: canvas.glyphs)
             canvas.put(row: line, column: 0, text: note.truncated(toWidth: canvas.width), style: .dim)
             line += 1
         }
         return line
+    }
+
+    /// `↓ 3 more` below an unscrolled table; `↓ 3 more, rows 4-6 of 12` or `↑ 9 above, rows 10-12
+    /// of 12` when scrolled.
+    private func note(total: Int, shown: Int, glyphs: Glyphs) -> String {
+        guard shown > 0 else {
+            return "\(total) rows: too little room"
+        }
+        let below = total - self.firstRow - shown
+        let moved = below > 0 ? "\(glyphs.arrowDown) \(below) more" : "\(glyphs.arrowUp) \(self.firstRow) above"
+        guard self.firstRow > 0 else {
+            return moved
+        }
+        return moved + ", rows \(self.firstRow + 1)-\(self.firstRow + shown) of \(total)"
     }
 
     /// Draws one row's cells into their columns.

@@ -47,6 +47,16 @@ public enum UnitFormat {
         return text + "/s"
     }
 
+    /// A growth rate given in bytes per second, shown per minute with its sign: `+1.20MiB/min`,
+    /// `-512KiB/min`, `0B/min`.
+    public static func growthPerMinute(bytesPerSecond value: Double?) -> String {
+        let text = self.bytes(value.map { $0 * 60 })
+        guard text != self.missing && text != self.notANumber else {
+            return text
+        }
+        return (value ?? 0) > 0 ? "+" + text + "/min" : text + "/min"
+    }
+
     // MARK: - Counts and rates
 
     /// A count: integers below 1000 as they are (`812`), others with three digits and an SI

@@ -1,0 +1,352 @@
+import PerftopCore
+
+/// Everything the dashboard remembers between frames besides the terminal: the settings, which
+/// pane has the focus, how far each pane is scrolled, the zoom, the frozen model, the help
+/// overlay, the peaks, the tracker's order and a short notice.
+///
+/// A pure value: keys and models go in, what the app must do comes out, so every key is testable
+/// without a terminal. Times are the app's monotonic uptime, passed in.
+public struct DashboardViewState: Sendable {
+    /// What the app must do after a key.
+    public enum Outcome: Sendable, Hashable {
+        /// Nothing changed.
+        case none
+        /// Draw again.
+        case redraw
+        /// End the dashboard.
+        case quit
+        /// The settings changed (interval or panes): save them, then draw again.
+        case settingsChanged
+        /// The theme changed to the one at this index of the theme list: apply it, save the
+        /// settings, then draw again.
+        case themeChanged(Int)
+    }
+
+    /// The refresh intervals `+` and `-` step through.
+    public static let intervalSteps: [Duration] = [
+        .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(5), .seconds(10),
+    ]
+
+    /// How long a notice (e.g. `theme nord`) stays in the footer.
+    public static let noticeLifetime: Duration = .seconds(3)
+
+    /// The rows a mouse wheel notch scrolls.
+    public static let wheelRows = 3
+
+    /// The interval, theme and visible panes.
+    public private(set) var settings: DashboardSettings
+    /// The pane with the keyboard focus; nil when every pane is hidden.
+    public private(set) var focused: DashboardSettings.PaneKind?
+    /// The pane shown alone over the whole body, or nil.
+    public private(set) var zoomed: DashboardSettings.PaneKind?
+    /// True while the screen keeps showing the model it had when frozen.
+    public private(set) var isFrozen = false
+    /// True while the help overlay is shown.
+    public private(set) var isHelpShown = false
+    /// Peak values since the last reset.
+    public private(set) var peaks = Peaks()
+    /// The tracker's order.
+    public private(set) var trackerSort = TrackerSort.status
+    /// The model on screen: the newest, or the frozen one; nil before the first.
+    public private(set) var model: DashboardModel?
+    /// A short message for the footer and when it goes away, e.g. after `t`.
+    public private(set) var notice: (text: String, until: Duration)?
+    /// The names of the themes `t` cycles through; the first is the one in use at the start.
+    public let themeNames: [String]
+    /// The index in ``themeNames`` of the theme in use.
+    public private(set) var themeIndex = 0
+    /// The first table row shown per pane.
+    private var scrollOffsets: [DashboardSettings.PaneKind: Int] = [:]
+    /// The largest useful offset per pane at the current size, from ``setScrollLimits(_:)``.
+    private var scrollLimits: [DashboardSettings.PaneKind: Int] = [:]
+
+    /// Creates the state for a dashboard starting with `settings`.
+    /// - Parameters:
+    ///   - settings: The starting interval, theme and panes.
+    ///   - themeNames: The theme cycle for `t`, the one in use first; empty disables `t`.
+    public init(settings: DashboardSettings = DashboardSettings(), themeNames: [String] = []) {
+        var settings = settings
+        settings.visiblePanes = DashboardSettings.PaneKind.allCases.filter { settings.visiblePanes.contains($0) }
+        self.settings = settings
+        self.themeNames = themeNames
+        self.focused = settings.visiblePanes.first
+    }
+
+    // MARK: - Reading
+
+    /// The panes to lay out: the zoomed one alone, else every visible one in order.
+    public var shownPanes: [DashboardSettings.PaneKind] {
+        if let zoomed = self.zoomed {
+            return [zoomed]
+        }
+        return self.settings.visiblePanes
+    }
+
+    /// The first table row `pane` shows.
+    public func scrollOffset(of pane: DashboardSettings.PaneKind) -> Int {
+        self.scrollOffsets[pane] ?? 0
+    }
+
+    /// The context `pane` is drawn with.
+    public func context(for pane: DashboardSettings.PaneKind) -> PaneContext {
+        PaneContext(
+            isFocused: pane == self.focused,
+            scrollOffset: self.scrollOffset(of: pane),
+            peaks: self.peaks,
+            trackerSort: self.trackerSort
+        )
+    }
+
+    /// The number of rows `pane`'s table has in `model`: one per cache, processor, operation,
+    /// process, churn source or tracker target.
+    public static func rowCount(of pane: DashboardSettings.PaneKind, in model: DashboardModel) -> Int {
+        switch pane {
+        case .caches: model.caches.count
+        case .queues: model.processors.count
+        case .latency: model.latencies.count
+        case .memory: model.memory.processes.count
+        case .churn: model.churn.count
+        case .tracker: model.tracker.count
+        }
+    }
+
+    // MARK: - Models
+
+    /// Takes the newest model: shown and observed into the peaks unless frozen. Cost: a copy, and
+    /// the peaks' linear pass when the timestamp is new.
+    /// - Returns: True when the model on screen changed.
+    @discardableResult
+    public mutating func receive(_ latest: DashboardModel) -> Bool {
+        guard !self.isFrozen, latest.timestamp != self.model?.timestamp || self.model == nil else {
+            return false
+        }
+        self.model = latest
+        self.peaks.observe(latest)
+        return true
+    }
+
+    /// Takes how far each pane can scroll now (see ``DashboardRenderer/scrollLimits(_:size:state:)``)
+    /// and pulls back offsets beyond it, e.g. after the terminal grew. Panes without a limit here
+    /// are clamped to their row count in the model on screen.
+    /// - Returns: True when an offset changed.
+    @discardableResult
+    public mutating func setScrollLimits(_ limits: [DashboardSettings.PaneKind: Int]) -> Bool {
+        self.scrollLimits = limits
+        var changed = false
+        for (pane, offset) in self.scrollOffsets {
+            if let limit = limits[pane], offset > limit {
+                self.scrollOffsets[pane] = max(0, limit)
+                changed = true
+            }
+        }
+        return changed
+    }
+
+    /// Clears the notice when its time is up.
+    /// - Returns: True when a notice went away (the footer must be drawn again).
+    public mutating func expireNotice(now: Duration) -> Bool {
+        guard let notice = self.notice, now >= notice.until else {
+            return false
+        }
+        self.notice = nil
+        return true
+    }
+
+    // MARK: - Keys
+
+    /// Handles a key: closes the help overlay if it is open (any key does, but a resize only
+    /// redraws), else runs the key's binding from ``KeyBindings``; mouse events scroll or focus
+    /// the pane under the pointer.
+    /// - Parameters:
+    ///   - key: The key.
+    ///   - panes: Where each shown pane is on screen, for the mouse and page sizes.
+    ///   - now: The app's uptime, for the notice's lifetime.
+    /// - Returns: What the app must do.
+    public mutating func handle(
+        _ key: Key,
+        panes: [(kind: DashboardSettings.PaneKind, rect: Rect)] = [],
+        now: Duration = .zero
+    ) -> Outcome {
+        if key == .resize {
+            return .redraw
+        }
+        if self.isHelpShown {
+            self.isHelpShown = false
+            return .redraw
+        }
+        if case .mouse(let event) = key {
+            return self.handle(event, panes: panes)
+        }
+        guard let action = KeyBindings.action(for: key) else {
+            return .none
+        }
+        let page = panes.first { $0.kind == self.focused }.map { max(1, $0.rect.height - 3) } ?? 10
+        return self.perform(action, pageRows: page, now: now)
+    }
+
+    /// Runs one action.
+    /// - Parameters:
+    ///   - action: What to do.
+    ///   - pageRows: The rows PgUp and PgDn move.
+    ///   - now: The app's uptime, for the notice's lifetime.
+    /// - Returns: What the app must do.
+    public mutating func perform(_ action: DashboardAction, pageRows: Int = 10, now: Duration = .zero) -> Outcome {
+        switch action {
+        case .quit:
+            return .quit
+        case .toggleFreeze:
+            self.isFrozen.toggle()
+            return .redraw
+        case .longerInterval, .shorterInterval:
+            return self.stepInterval(longer: action == .longerInterval, now: now)
+        case .nextTheme:
+            guard self.themeNames.count > 1 else {
+                self.show(self.themeNames.isEmpty ? "no themes" : "only one theme", now: now)
+                return .redraw
+            }
+            self.themeIndex = (self.themeIndex + 1) % self.themeNames.count
+            self.settings.theme = self.themeNames[self.themeIndex]
+            self.show("theme " + self.settings.theme, now: now)
+            return .themeChanged(self.themeIndex)
+        case .togglePane(let kind):
+            self.toggle(kind)
+            return .settingsChanged
+        case .toggleZoom:
+            self.zoomed = self.zoomed == nil ? self.focused : nil
+            return .redraw
+        case .focusNext, .focusPrevious:
+            self.moveFocus(by: action == .focusNext ? 1 : -1)
+            return .redraw
+        case .scrollUp:
+            return self.scroll(by: -1)
+        case .scrollDown:
+            return self.scroll(by: 1)
+        case .pageUp:
+            return self.scroll(by: -pageRows)
+        case .pageDown:
+            return self.scroll(by: pageRows)
+        case .scrollToTop:
+            return self.scroll(by: Int.min / 2)
+        case .scrollToBottom:
+            return self.scroll(by: Int.max / 2)
+        case .cycleTrackerSort:
+            self.trackerSort = self.trackerSort.next
+            self.show("tracker sorted by " + self.trackerSort.rawValue, now: now)
+            return .redraw
+        case .resetPeaks:
+            self.peaks.reset()
+            if let model = self.model {
+                self.peaks.observe(model)
+            }
+            self.show("peaks reset", now: now)
+            return .redraw
+        case .toggleHelp:
+            self.isHelpShown = true
+            return .redraw
+        case .dismiss:
+            guard self.zoomed != nil else {
+                return .none
+            }
+            self.zoomed = nil
+            return .redraw
+        }
+    }
+
+    // MARK: - Internals
+
+    /// Scrolls or focuses the pane under the pointer.
+    private mutating func handle(
+        _ event: MouseEvent,
+        panes: [(kind: DashboardSettings.PaneKind, rect: Rect)]
+    ) -> Outcome {
+        let hit = panes.first { pane in
+            (pane.rect.row..<pane.rect.maxRow).contains(event.row)
+                && (pane.rect.column..<pane.rect.maxColumn).contains(event.column)
+        }
+        guard let kind = hit?.kind else {
+            return .none
+        }
+        switch event.action {
+        case .click:
+            self.focused = kind
+            return .redraw
+        case .wheelUp:
+            return self.scroll(kind, by: -Self.wheelRows)
+        case .wheelDown:
+            return self.scroll(kind, by: Self.wheelRows)
+        }
+    }
+
+    /// Moves the interval to the next step up or down, clamped to the ends of ``intervalSteps``.
+    private mutating func stepInterval(longer: Bool, now: Duration) -> Outcome {
+        let current = self.settings.interval
+        let next = longer ? Self.intervalSteps.first { $0 > current } : Self.intervalSteps.last { $0 < current }
+        guard let next else {
+            self.show("interval " + HeaderBar.interval(current) + " (limit)", now: now)
+            return .redraw
+        }
+        self.settings.interval = next
+        self.show("interval " + HeaderBar.interval(next), now: now)
+        return .settingsChanged
+    }
+
+    /// Shows or hides a pane; the focus and the zoom leave a pane that is hidden.
+    private mutating func toggle(_ kind: DashboardSettings.PaneKind) {
+        var visible = Set(self.settings.visiblePanes)
+        if visible.contains(kind) {
+            visible.remove(kind)
+        } else {
+            visible.insert(kind)
+        }
+        self.settings.visiblePanes = DashboardSettings.PaneKind.allCases.filter { visible.contains($0) }
+        if self.zoomed == kind {
+            self.zoomed = nil
+        }
+        if let focused = self.focused, visible.contains(focused) {
+            return
+        }
+        self.focused = visible.contains(kind) ? kind : self.settings.visiblePanes.first
+    }
+
+    /// Moves the focus `step` visible panes on, wrapping; a zoom follows the focus.
+    private mutating func moveFocus(by step: Int) {
+        let visible = self.settings.visiblePanes
+        guard !visible.isEmpty else {
+            self.focused = nil
+            return
+        }
+        let index = self.focused.flatMap { visible.firstIndex(of: $0) } ?? 0
+        let next = visible[((index + step) % visible.count + visible.count) % visible.count]
+        self.focused = next
+        if self.zoomed != nil {
+            self.zoomed = next
+        }
+    }
+
+    /// Scrolls the focused pane.
+    private mutating func scroll(by rows: Int) -> Outcome {
+        guard let focused = self.focused else {
+            return .none
+        }
+        return self.scroll(focused, by: rows)
+    }
+
+    /// Scrolls `pane` by `rows`, clamped to its scroll limit, or to its rows in the model on
+    /// screen when it has none.
+    private mutating func scroll(_ pane: DashboardSettings.PaneKind, by rows: Int) -> Outcome {
+        let count = self.model.map { Self.rowCount(of: pane, in: $0) } ?? 0
+        let limit = self.scrollLimits[pane] ?? (count - 1)
+        let current = self.scrollOffset(of: pane)
+        let next = min(max(0, current + rows), max(0, limit))
+        guard next != current else {
+            return .none
+        }
+        self.scrollOffsets[pane] = next
+        return .redraw
+    }
+
+    /// Shows `text` in the footer for ``noticeLifetime``.
+    private mutating func show(_ text: String, now: Duration) {
+        self.notice = (text, now + Self.noticeLifetime)
+    }
+}

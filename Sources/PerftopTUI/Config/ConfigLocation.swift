@@ -1,0 +1,63 @@
+import Foundation
+
+/// Where perftop keeps its files: `$XDG_CONFIG_HOME/perftop`, else `~/.config/perftop`.
+public enum ConfigLocation {
+    /// perftop's config directory for `environment`: `$XDG_CONFIG_HOME/perftop` when that is an
+    /// absolute path (the XDG rule), else `$HOME/.config/perftop`; nil without either.
+    public static func directory(environment: [String: String]) -> String? {
+        if let base = environment["XDG_CONFIG_HOME"], base.hasPrefix("/") {
+            return base + "/perftop"
+        }
+        if let home = environment["HOME"], !home.isEmpty {
+            return home + "/.config/perftop"
+        }
+        return nil
+    }
+
+    /// The config file for `environment`: `<directory>/config.toml`.
+    public static func configFile(environment: [String: String]) -> String? {
+        self.directory(environment: environment).map { $0 + "/config.toml" }
+    }
+
+    /// The directory of the user's own themes for `environment`: `<directory>/themes`.
+    public static func themeDirectory(environment: [String: String]) -> String? {
+        self.directory(environment: environment).map { $0 + "/themes" }
+    }
+}
+
+// MARK: - Command-line precedence
+
+/// The settings and sources given on the command line; nil or empty means "not given".
+public struct CommandLineSettings: Sendable, Equatable {
+    /// `--interval`.
+    public var interval: Duration?
+    /// `--theme`.
+    public var theme: String?
+    /// `--attach`, `--endpoint` and `--pid`.
+    public var sources: PerftopConfig.Sources
+
+    /// Creates command-line settings; nothing given by default.
+    public init(interval: Duration? = nil, theme: String? = nil, sources: PerftopConfig.Sources = .init()) {
+        self.interval = interval
+        self.theme = theme
+        self.sources = sources
+    }
+}
+
+extension PerftopConfig {
+    /// The settings and sources a run uses: each command-line value wins over the config's, which
+    /// wins over the default (``DashboardSettings/init(interval:theme:visiblePanes:)``).
+    ///
+    /// Sources are taken as a whole: when the command line names any source (`--attach`,
+    /// `--endpoint` or `--pid`), the config's `[sources]` table is not used at all, so
+    /// `perftop --pid 42` watches process 42 and nothing the config names.
+    public func resolved(with commandLine: CommandLineSettings) -> (settings: DashboardSettings, sources: Sources) {
+        let defaults = DashboardSettings()
+        let settings = DashboardSettings(
+            interval: commandLine.interval ?? self.interval ?? defaults.interval,
+            theme: commandLine.theme ?? self.theme ?? defaults.theme,
+            visiblePanes: self.panes ?? defaults.visiblePanes
+        )
+        return (settings, commandLine.sources.isEmpty ? self.sources : commandLine.sources)
+    }
+}

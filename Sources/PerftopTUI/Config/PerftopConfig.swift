@@ -1,0 +1,285 @@
+import Foundation
+import TOMLKit
+
+/// A config file that could not be read; the description is one line naming the file and line.
+public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The file as named to the user, e.g. `/home/me/.config/perftop/config.toml`.
+    public var file: String
+    /// The 1-based line of the problem, or nil when it concerns the whole file.
+    public var line: Int?
+    /// What is wrong, e.g. `interval must be a number of seconds, got "fast"`.
+    public var message: String
+
+    /// Creates an error for `file`, at `line` when known.
+    public init(_ message: String, file: String, line: Int? = nil) {
+        self.message = message
+        self.file = file
+        self.line = line
+    }
+
+    /// `file:line: message`, or `file: message` without a line.
+    public var description: String {
+        self.line.map { "\(self.file):\($0): \(self.message)" } ?? "\(self.file): \(self.message)"
+    }
+}
+
+/// perftop's config file, `config.toml` (docs/configuration.md): the dashboard settings that
+/// outlive a run and the sources to watch. Every key is optional; an absent key takes the
+/// command line's value or the default.
+public struct PerftopConfig: Sendable, Equatable {
+    /// The sources of the `[sources]` table.
+    public struct Sources: Sendable, Equatable {
+        /// Unix sockets, directories or globs of PerfKit agents (`--attach`).
+        public var attach: [String]
+        /// http(s) metric URLs (`--endpoint`).
+        public var endpoints: [String]
+        /// Process ids watched through /proc (`--pid`).
+        public var pids: [Int32]
+
+        /// Creates a sources table; empty by default.
+        public init(attach: [String] = [], endpoints: [String] = [], pids: [Int32] = []) {
+            self.attach = attach
+            self.endpoints = endpoints
+            self.pids = pids
+        }
+
+        /// Whether no source is named.
+        public var isEmpty: Bool {
+            self.attach.isEmpty && self.endpoints.isEmpty && self.pids.isEmpty
+        }
+    }
+
+    /// Seconds between two collections (`interval`), when set.
+    public var interval: Duration?
+    /// A built-in theme name or a theme file path (`theme`), when set.
+    public var theme: String?
+    /// The panes shown, in layout order (`panes`), when set.
+    public var panes: [DashboardSettings.PaneKind]?
+    /// The `[sources]` table.
+    public var sources: Sources
+
+    /// The longest interval accepted, in seconds, as for `--interval`.
+    public static let maximumIntervalSeconds = 3600.0
+
+    /// Creates a config; every key unset by default.
+    public init(
+        interval: Duration? = nil,
+        theme: String? = nil,
+        panes: [DashboardSettings.PaneKind]? = nil,
+        sources: Sources = Sources()
+    ) {
+        self.interval = interval
+        self.theme = theme
+        self.panes = panes
+        self.sources = sources
+    }
+}
+
+// MARK: - Reading
+
+extension PerftopConfig {
+    /// The top-level keys; any other is an error.
+    static let topLevelKeys = ["interval", "theme", "panes", "sources"]
+    /// The keys of `[sources]`.
+    static let sourceKeys = ["attach", "endpoints", "pids"]
+
+    /// Reads a config from TOML text.
+    ///
+    /// Unknown keys are errors (so a misspelt key never silently does nothing), as are values of
+    /// the wrong type or out of range. Cost: O(length of the text).
+    ///
+    /// - Parameters:
+    ///   - text: the file's contents.
+    ///   - fileName: the name errors start with, e.g. `config.toml`.
+    /// - Throws: ``ConfigError`` naming the line, e.g.
+    ///   `config.toml:3: interval must be a number of seconds, got "fast"`.
+    public init(toml text: String, fileName: String = "config.toml") throws(ConfigError) {
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ConfigError(error.description, file: fileName, line: error.source.begin.line)
+        } catch {
+            throw ConfigError("\(error)", file: fileName)
+        }
+        let reader = ConfigReader(text: text, fileName: fileName)
+        self = try reader.config(from: table)
+    }
+
+    /// Reads the config file at `path`, or returns nil when there is no file there.
+    ///
+    /// - Throws: ``ConfigError`` when the file exists but cannot be read or is not a valid config.
+    public static func load(path: String) throws(ConfigError) -> PerftopConfig? {
+        guard FileManager.default.fileExists(atPath: path) else {
+            return nil
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError("cannot read the file", file: path)
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError("not UTF-8 text", file: path)
+        }
+        return try PerftopConfig(toml: text, fileName: path)
+    }
+}
+
+/// Turns a parsed TOML table into a ``PerftopConfig``, finding each key's line in the text for errors.
+private struct ConfigReader {
+    let lines: [Substring]
+    let fileName: String
+
+    init(text: String, fileName: String) {
+        self.lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        self.fileName = fileName
+    }
+
+    func config(from table: TOMLTable) throws(ConfigError) -> PerftopConfig {
+        var config = PerftopConfig()
+        for key in table.keys where !PerftopConfig.topLevelKeys.contains(key) {
+            throw self.error(
+                "unknown key '\(key)' (known: \(PerftopConfig.topLevelKeys.joined(separator: ", ")))",
+                key: key,
+                table: nil
+            )
+        }
+        if let value = table["interval"] {
+            let seconds = value.double ?? value.int.map(Double.init)
+            guard let seconds else {
+                throw self.error("interval must be a number of seconds, got \(self.raw("interval"))", key: "interval")
+            }
+            guard seconds.isFinite, seconds > 0, seconds <= PerftopConfig.maximumIntervalSeconds else {
+                throw self.error(
+                    "interval must be greater than 0 and at most 3600 seconds, got \(self.raw("interval"))",
+                    key: "interval"
+                )
+            }
+            config.interval = .milliseconds(Int64((seconds * 1000).rounded()))
+        }
+        if let value = table["theme"] {
+            guard let theme = value.string, !theme.isEmpty else {
+                throw self.error("theme must be a theme name or file path, got \(self.raw("theme"))", key: "theme")
+            }
+            config.theme = theme
+        }
+        if let value = table["panes"] {
+            config.panes = try self.panes(value)
+        }
+        if let value = table["sources"] {
+            guard let sources = value.table else {
+                throw self.error("sources must be a table: [sources]", key: "sources")
+            }
+            config.sources = try self.sources(sources)
+        }
+        return config
+    }
+
+    private func panes(_ value: TOMLValueConvertible) throws(ConfigError) -> [DashboardSettings.PaneKind] {
+        let names = DashboardSettings.PaneKind.allCases.map(\.rawValue).joined(separator: ", ")
+        guard let array = value.array else {
+            throw self.error("panes must be an array of pane names (\(names))", key: "panes")
+        }
+        var panes: [DashboardSettings.PaneKind] = []
+        for element in array {
+            guard let name = element.string, let pane = DashboardSettings.PaneKind(rawValue: name) else {
+                throw self.error(
+                    "panes: unknown pane \(element.tomlValue.debugDescription) (known: \(names))",
+                    key: "panes"
+                )
+            }
+            if !panes.contains(pane) {
+                panes.append(pane)
+            }
+        }
+        return panes
+    }
+
+    private func sources(_ table: TOMLTable) throws(ConfigError) -> PerftopConfig.Sources {
+        for key in table.keys where !PerftopConfig.sourceKeys.contains(key) {
+            throw self.error(
+                "unknown key '\(key)' in [sources] (known: \(PerftopConfig.sourceKeys.joined(separator: ", ")))",
+                key: key,
+                table: "sources"
+            )
+        }
+        var sources = PerftopConfig.Sources()
+        sources.attach = try self.strings(table, "attach", what: "socket paths, directories or globs")
+        sources.endpoints = try self.strings(table, "endpoints", what: "http(s) URLs")
+        if let value = table["pids"] {
+            guard let array = value.array else {
+                throw self.error("sources.pids must be an array of process ids", key: "pids", table: "sources")
+            }
+            for element in array {
+                guard let pid = element.int, pid > 0, pid <= Int(Int32.max) else {
+                    throw self.error(
+                        "sources.pids: \(element.tomlValue.debugDescription) is not a process id",
+                        key: "pids",
+                        table: "sources"
+                    )
+                }
+                sources.pids.append(Int32(pid))
+            }
+        }
+        return sources
+    }
+
+    private func strings(_ table: TOMLTable, _ key: String, what: String) throws(ConfigError) -> [String] {
+        guard let value = table[key] else {
+            return []
+        }
+        guard let array = value.array else {
+            throw self.error("sources.\(key) must be an array of \(what)", key: key, table: "sources")
+        }
+        var strings: [String] = []
+        for element in array {
+            guard let string = element.string, !string.isEmpty else {
+                throw self.error(
+                    "sources.\(key): \(element.tomlValue.debugDescription) is not one of \(what)",
+                    key: key,
+                    table: "sources"
+                )
+            }
+            strings.append(string)
+        }
+        return strings
+    }
+
+    // MARK: Locating
+
+    /// An error at the line where `key` is set, in `[table]` or at the top level.
+    func error(_ message: String, key: String, table: String? = nil) -> ConfigError {
+        ConfigError(message, file: self.fileName, line: self.line(of: key, table: table))
+    }
+
+    /// The 1-based line where `key` is set, in `[table]` or at the top level (before any table
+    /// header); for a top-level `sources` the `[sources]` header's line; nil when not found.
+    func line(of key: String, table: String?) -> Int? {
+        var current: String?
+        for (index, rawLine) in self.lines.enumerated() {
+            let line = rawLine.trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("[") {
+                current = line.dropFirst().prefix { $0 != "]" }.trimmingCharacters(in: .whitespaces)
+                if table == nil, current == key {
+                    return index + 1
+                }
+                continue
+            }
+            guard current == table, ConfigText.key(of: line) == key else {
+                continue
+            }
+            return index + 1
+        }
+        return nil
+    }
+
+    /// The value text of a top-level `key` as written, for messages: `"fast"`, `true`.
+    func raw(_ key: String) -> String {
+        guard let number = self.line(of: key, table: nil) else {
+            return "?"
+        }
+        let line = self.lines[number - 1]
+        guard let equals = line.firstIndex(of: "=") else {
+            return "?"
+        }
+        return line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+    }
+}

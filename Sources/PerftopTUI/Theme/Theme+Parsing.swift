@@ -1,0 +1,132 @@
+import Foundation
+
+/// A theme file that could not be read; the description is one line naming the file and line.
+public struct ThemeError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The file as the user named it, e.g. `nord.theme` or `/home/me/my.theme`.
+    public var file: String
+    /// The 1-based line of the problem, or nil when it concerns the whole file.
+    public var line: Int?
+    /// What is wrong, e.g. `theme[title]: "#12345" is not a color`.
+    public var message: String
+
+    /// Creates an error for `file`, at `line` when known.
+    public init(_ message: String, file: String, line: Int? = nil) {
+        self.message = message
+        self.file = file
+        self.line = line
+    }
+
+    /// `file:line: message`, or `file: message` without a line.
+    public var description: String {
+        self.line.map { "\(self.file):\($0): \(self.message)" } ?? "\(self.file): \(self.message)"
+    }
+}
+
+// MARK: - Parsing
+
+extension Theme {
+    /// Reads a theme from the text of a file in btop's theme format.
+    ///
+    /// Each line is empty, a `#` comment, or `theme[key]="value"` where the value is `#RRGGBB`,
+    /// `#GG` (the grey `#GGGGGG`), `R G B` in decimal (0–255 each), or empty (the terminal's
+    /// default: the key is unset). For btop compatibility a value may also be six hex digits without
+    /// `#`, and the quotes may be left out. A later line for the same key wins; keys perftop does
+    /// not know are ignored. Cost: O(length of the text).
+    ///
+    /// - Parameters:
+    ///   - text: the file's contents.
+    ///   - name: the theme's name.
+    ///   - fileName: the name errors start with, e.g. `nord.theme`.
+    /// - Throws: ``ThemeError`` for the first malformed line, e.g.
+    ///   `nord.theme:12: theme[title]: "#12345" is not a color (use "#RRGGBB", "#GG" or "R G B")`.
+    public init(parsing text: String, name: String, fileName: String) throws(ThemeError) {
+        var values: [String: RGB] = [:]
+        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = rawLine.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.hasPrefix("#") {
+                continue
+            }
+            let (key, value) = try Self.entry(line, file: fileName, line: index + 1)
+            guard Self.knownKeys.contains(key) else {
+                continue
+            }
+            if value.isEmpty {
+                values[key] = nil
+                continue
+            }
+            guard let color = Self.color(value) else {
+                throw ThemeError(
+                    "theme[\(key)]: \"\(value)\" is not a color (use \"#RRGGBB\", \"#GG\" or \"R G B\")",
+                    file: fileName,
+                    line: index + 1
+                )
+            }
+            values[key] = color
+        }
+        self.init(name: name, values: values)
+    }
+
+    /// Reads the theme file at `path`; the theme is named after the file, without `.theme`.
+    ///
+    /// - Throws: ``ThemeError`` when the file cannot be read or has a malformed line.
+    public static func load(path: String) throws(ThemeError) -> Theme {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ThemeError("cannot read the theme file", file: path)
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ThemeError("not UTF-8 text", file: path)
+        }
+        let fileName = URL(fileURLWithPath: path).lastPathComponent
+        let name = fileName.hasSuffix(".theme") ? String(fileName.dropLast(".theme".count)) : fileName
+        return try Theme(parsing: text, name: name, fileName: path)
+    }
+
+    /// The key and the unquoted value of a `theme[key]="value"` line.
+    private static func entry(_ line: String, file: String, line number: Int) throws(ThemeError) -> (String, String) {
+        let expected = "expected theme[key]=\"color\", got: \(line)"
+        guard line.hasPrefix("theme["), let close = line.firstIndex(of: "]") else {
+            throw ThemeError(expected, file: file, line: number)
+        }
+        let key = String(line[line.index(line.startIndex, offsetBy: 6)..<close])
+        guard !key.isEmpty, key.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+            throw ThemeError("theme[\(key)]: a key is letters, digits and _", file: file, line: number)
+        }
+        let rest = line[line.index(after: close)...].drop { $0 == " " || $0 == "\t" }
+        guard rest.first == "=" else {
+            throw ThemeError(expected, file: file, line: number)
+        }
+        let value = rest.dropFirst().drop { $0 == " " || $0 == "\t" }
+        guard let quote = value.first, quote == "\"" || quote == "'" else {
+            let text = value.range(of: " #").map { value[..<$0.lowerBound] } ?? value
+            return (key, text.trimmingCharacters(in: .whitespaces))
+        }
+        let body = value.dropFirst()
+        guard let end = body.firstIndex(of: quote) else {
+            throw ThemeError("theme[\(key)]: the value has no closing \(quote)", file: file, line: number)
+        }
+        let after = body[body.index(after: end)...].trimmingCharacters(in: .whitespaces)
+        guard after.isEmpty || after.hasPrefix("#") else {
+            throw ThemeError("theme[\(key)]: unexpected text after the value: \(after)", file: file, line: number)
+        }
+        return (key, String(body[..<end]).trimmingCharacters(in: .whitespaces))
+    }
+
+    /// The color a value names: `#RRGGBB`, `RRGGBB`, `#GG` or `R G B`; nil otherwise.
+    static func color(_ value: String) -> RGB? {
+        let hex = value.hasPrefix("#") ? value.dropFirst() : Substring(value)
+        if hex.count == 6 || (hex.count == 2 && value.hasPrefix("#")), let number = UInt32(hex, radix: 16),
+            hex.allSatisfy(\.isHexDigit)
+        {
+            if hex.count == 2 {
+                return RGB(grey: UInt8(number))
+            }
+            return RGB(UInt8(number >> 16), UInt8((number >> 8) & 0xFF), UInt8(number & 0xFF))
+        }
+        let parts = value.split(whereSeparator: \.isWhitespace)
+        guard parts.count == 3, parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }) else {
+            return nil
+        }
+        let components = parts.compactMap { UInt8($0) }
+        return components.count == 3 ? RGB(components[0], components[1], components[2]) : nil
+    }
+}

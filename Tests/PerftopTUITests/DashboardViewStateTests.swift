@@ -1,0 +1,311 @@
+import PerftopCore
+import Testing
+
+@testable import PerftopTUI
+
+/// `state.handle(…)` as a free function, so `#expect` can evaluate it (it cannot call mutating members).
+private func press(
+    _ state: inout DashboardViewState,
+    _ key: Key,
+    panes: [(kind: DashboardSettings.PaneKind, rect: Rect)] = [],
+    now: Duration = .zero
+) -> DashboardViewState.Outcome {
+    state.handle(key, panes: panes, now: now)
+}
+
+/// `state.receive(…)` as a free function, for `#expect`.
+private func receive(_ state: inout DashboardViewState, _ model: DashboardModel) -> Bool {
+    state.receive(model)
+}
+
+/// `state.expireNotice(…)` as a free function, for `#expect`.
+private func expire(_ state: inout DashboardViewState, now: Duration) -> Bool {
+    state.expireNotice(now: now)
+}
+
+/// `state.setScrollLimits(…)` as a free function, for `#expect`.
+private func setLimits(_ state: inout DashboardViewState, _ limits: [DashboardSettings.PaneKind: Int]) -> Bool {
+    state.setScrollLimits(limits)
+}
+
+@Suite("DashboardViewState")
+struct DashboardViewStateTests {
+    typealias PaneKind = DashboardSettings.PaneKind
+
+    /// A model with `rows` caches, one process and one p95 of `p95` seconds, at `timestamp`.
+    private func model(timestamp: Double = 1, rows: Int = 20, p95: Double = 0.01) -> DashboardModel {
+        var model = DashboardModel(timestamp: timestamp, interval: 1)
+        model.caches = (0..<rows).map { CacheView(source: "a", name: "cache\($0)") }
+        model.latencies = [LatencyView(source: "a", name: "op", distribution: "service", p95: p95)]
+        return model
+    }
+
+    /// A state that has received `model`.
+    private func state(_ model: DashboardModel? = nil, themes: [String] = []) -> DashboardViewState {
+        var state = DashboardViewState(themeNames: themes)
+        state.receive(model ?? self.model())
+        return state
+    }
+
+    @Test("q, Q and the Ctrl-C byte quit")
+    func quit() {
+        for key in [Key.character("q"), .character("Q"), .character("\u{03}")] {
+            var state = self.state()
+            #expect(press(&state, key) == .quit)
+        }
+    }
+
+    @Test("unbound keys change nothing")
+    func unbound() {
+        var state = self.state()
+        #expect(press(&state, .character("x")) == .none)
+        #expect(press(&state, .function(999)) == .none)
+        #expect(press(&state, .resize) == .redraw)
+    }
+
+    @Test("space and f freeze: the model on screen stays while newer ones arrive; unfreezing jumps to the newest")
+    func freeze() {
+        for key in [Key.character(" "), .character("f")] {
+            var state = self.state(self.model(timestamp: 1))
+            #expect(press(&state, key) == .redraw)
+            #expect(state.isFrozen)
+            #expect(!receive(&state, self.model(timestamp: 2, p95: 5)))
+            #expect(state.model?.timestamp == 1)
+            #expect(state.peaks.values.values.max() == 0.01)
+            #expect(press(&state, key) == .redraw)
+            #expect(!state.isFrozen)
+            #expect(receive(&state, self.model(timestamp: 3)))
+            #expect(state.model?.timestamp == 3)
+        }
+    }
+
+    @Test("+ and - step the interval through the steps and stop at the ends")
+    func interval() {
+        var state = self.state()
+        #expect(state.settings.interval == .seconds(1))
+        #expect(press(&state, .character("+")) == .settingsChanged)
+        #expect(state.settings.interval == .seconds(2))
+        #expect(state.notice?.text == "interval 2s")
+        for _ in 0..<5 {
+            _ = state.handle(.character("+"))
+        }
+        #expect(state.settings.interval == .seconds(10))
+        #expect(press(&state, .character("+")) == .redraw)
+        for _ in 0..<10 {
+            _ = state.handle(.character("-"))
+        }
+        #expect(state.settings.interval == .milliseconds(250))
+        #expect(press(&state, .character("-")) == .redraw)
+        #expect(state.settings.interval == .milliseconds(250))
+    }
+
+    @Test("an interval between steps moves to the neighbouring step")
+    func intervalBetweenSteps() {
+        var state = DashboardViewState(settings: DashboardSettings(interval: .milliseconds(1500)))
+        #expect(press(&state, .character("-")) == .settingsChanged)
+        #expect(state.settings.interval == .seconds(1))
+        var longer = DashboardViewState(settings: DashboardSettings(interval: .milliseconds(1500)))
+        _ = longer.handle(.character("+"))
+        #expect(longer.settings.interval == .seconds(2))
+    }
+
+    @Test("t cycles the themes, names the theme in a notice that expires, and updates the settings")
+    func theme() {
+        var state = self.state(themes: ["default", "nord", "gruvbox"])
+        #expect(press(&state, .character("t"), now: .seconds(10)) == .themeChanged(1))
+        #expect(state.settings.theme == "nord")
+        #expect(state.notice?.text == "theme nord")
+        #expect(!expire(&state, now: .seconds(12)))
+        #expect(expire(&state, now: .seconds(13)))
+        #expect(state.notice == nil)
+        #expect(press(&state, .character("t")) == .themeChanged(2))
+        #expect(press(&state, .character("t")) == .themeChanged(0))
+        #expect(state.settings.theme == "default")
+    }
+
+    @Test("t without a theme list only says so")
+    func noThemes() {
+        var state = self.state()
+        #expect(press(&state, .character("t")) == .redraw)
+        #expect(state.notice?.text == "no themes")
+    }
+
+    @Test("1-6 hide and show panes in layout order; the focus leaves a hidden pane")
+    func togglePanes() {
+        var state = self.state()
+        #expect(state.focused == .caches)
+        #expect(press(&state, .character("1")) == .settingsChanged)
+        #expect(state.settings.visiblePanes == [.queues, .latency, .memory, .churn, .tracker])
+        #expect(state.focused == .queues)
+        for digit in "23456" {
+            _ = state.handle(.character(digit))
+        }
+        #expect(state.settings.visiblePanes.isEmpty)
+        #expect(state.shownPanes.isEmpty)
+        #expect(state.focused == nil)
+        _ = state.handle(.character("4"))
+        _ = state.handle(.character("1"))
+        #expect(state.settings.visiblePanes == [.caches, .memory])
+        #expect(state.focused == .memory)
+    }
+
+    @Test("the panes of the settings are put in layout order")
+    func settingsOrder() {
+        let state = DashboardViewState(settings: DashboardSettings(visiblePanes: [.tracker, .caches]))
+        #expect(state.shownPanes == [.caches, .tracker])
+        #expect(state.focused == .caches)
+    }
+
+    @Test("Tab and Shift-Tab move the focus over the visible panes, wrapping")
+    func focus() {
+        var state = self.state()
+        #expect(press(&state, .tab) == .redraw)
+        #expect(state.focused == .queues)
+        _ = state.handle(.backTab)
+        _ = state.handle(.backTab)
+        #expect(state.focused == .tracker)
+        _ = state.handle(.character("1"))
+        _ = state.handle(.tab)
+        #expect(state.focused == .queues)
+        #expect(state.context(for: .queues).isFocused)
+        #expect(!state.context(for: .tracker).isFocused)
+    }
+
+    @Test("z zooms the focused pane, Tab moves the zoom, z or Esc go back, hiding it ends the zoom")
+    func zoom() {
+        var state = self.state()
+        #expect(press(&state, .character("z")) == .redraw)
+        #expect(state.shownPanes == [.caches])
+        _ = state.handle(.tab)
+        #expect(state.shownPanes == [.queues])
+        _ = state.handle(.character("z"))
+        #expect(state.shownPanes == PaneKind.allCases)
+        _ = state.handle(.character("z"))
+        #expect(press(&state, .escape) == .redraw)
+        #expect(state.zoomed == nil)
+        #expect(press(&state, .escape) == .none)
+        _ = state.handle(.character("z"))
+        _ = state.handle(.character("2"))
+        #expect(state.zoomed == nil)
+        #expect(state.shownPanes == [.caches, .latency, .memory, .churn, .tracker])
+    }
+
+    @Test("arrows, j/k, PgUp/PgDn, Home and End scroll the focused pane, clamped to its rows")
+    func scroll() {
+        var state = self.state(self.model(rows: 20))
+        let panes = [(kind: PaneKind.caches, rect: Rect(row: 1, column: 0, height: 8, width: 40))]
+        #expect(press(&state, .up, panes: panes) == .none)
+        #expect(press(&state, .down, panes: panes) == .redraw)
+        _ = state.handle(.character("j"), panes: panes)
+        #expect(state.scrollOffset(of: .caches) == 2)
+        _ = state.handle(.character("k"), panes: panes)
+        #expect(state.scrollOffset(of: .caches) == 1)
+        _ = state.handle(.pageDown, panes: panes)
+        #expect(state.scrollOffset(of: .caches) == 6)
+        _ = state.handle(.pageUp, panes: panes)
+        #expect(state.scrollOffset(of: .caches) == 1)
+        _ = state.handle(.end, panes: panes)
+        #expect(state.scrollOffset(of: .caches) == 19)
+        #expect(press(&state, .down, panes: panes) == .none)
+        _ = state.handle(.home, panes: panes)
+        #expect(state.scrollOffset(of: .caches) == 0)
+        #expect(state.context(for: .caches).scrollOffset == 0)
+        _ = state.handle(.tab)
+        #expect(press(&state, .down) == .none)
+        #expect(state.scrollOffset(of: .queues) == 0)
+    }
+
+    @Test("a pane's scroll limit stops End and pulls back an offset beyond it")
+    func scrollLimits() {
+        var state = self.state(self.model(rows: 20))
+        _ = state.handle(.end)
+        #expect(state.scrollOffset(of: .caches) == 19)
+        #expect(setLimits(&state, [.caches: 14]))
+        #expect(state.scrollOffset(of: .caches) == 14)
+        #expect(!setLimits(&state, [.caches: 14]))
+        _ = state.handle(.home)
+        _ = state.handle(.end)
+        #expect(state.scrollOffset(of: .caches) == 14)
+        #expect(press(&state, .up) == .redraw)
+        #expect(state.scrollOffset(of: .caches) == 13)
+    }
+
+    @Test("the renderer asks each shown pane for its limit, else uses the row count")
+    func rendererLimits() {
+        struct Limited: Pane {
+            let title = "limited"
+            func draw(model: DashboardModel, context: PaneContext, into canvas: inout Canvas) {}
+            func scrollLimit(model: DashboardModel, contentHeight: Int) -> Int? { 100 - contentHeight }
+        }
+        var panes = DashboardRenderer.standardPanes
+        panes[0] = Limited()
+        let renderer = DashboardRenderer(panes: panes)
+        let state = self.state(self.model(rows: 20))
+        let limits = renderer.scrollLimits(
+            self.model(rows: 20),
+            size: TerminalSize(width: 80, height: 24),
+            state: state
+        )
+        #expect(limits[.caches] == 100 - 6)
+        #expect(limits[.latency] == 0)
+        #expect(limits.count == 6)
+    }
+
+    @Test("s cycles the tracker's order and passes it to the panes")
+    func trackerSort() {
+        var state = self.state()
+        #expect(state.trackerSort == .status)
+        #expect(press(&state, .character("s")) == .redraw)
+        #expect(state.context(for: .tracker).trackerSort == .priority)
+        _ = state.handle(.character("s"))
+        #expect(state.trackerSort == .due)
+        _ = state.handle(.character("s"))
+        #expect(state.trackerSort == .status)
+    }
+
+    @Test("peaks follow new models and r starts them afresh from the model on screen")
+    func peaks() {
+        var state = self.state(self.model(timestamp: 1, p95: 3))
+        state.receive(self.model(timestamp: 2, p95: 1))
+        let key = Peaks.Key.latencyP95(source: "a", name: "op", distribution: "service")
+        #expect(state.peaks[key] == 3)
+        #expect(press(&state, .character("r")) == .redraw)
+        #expect(state.peaks[key] == 1)
+        #expect(state.notice?.text == "peaks reset")
+        #expect(state.context(for: .latency).peaks[key] == 1)
+    }
+
+    @Test("? and h open the help; any key closes it without doing anything else")
+    func help() {
+        for opener in [Key.character("?"), .character("h")] {
+            var state = self.state()
+            #expect(press(&state, opener) == .redraw)
+            #expect(state.isHelpShown)
+            #expect(press(&state, .character("q")) == .redraw)
+            #expect(!state.isHelpShown)
+        }
+        var state = self.state()
+        _ = state.handle(.character("?"))
+        #expect(press(&state, .resize) == .redraw)
+        #expect(state.isHelpShown)
+        #expect(press(&state, .escape) == .redraw)
+        #expect(!state.isHelpShown)
+    }
+
+    @Test("the wheel scrolls the pane under the pointer and a click focuses it")
+    func mouse() {
+        var state = self.state(self.model(rows: 20))
+        let panes = [
+            (kind: PaneKind.caches, rect: Rect(row: 1, column: 0, height: 10, width: 40)),
+            (kind: PaneKind.queues, rect: Rect(row: 1, column: 40, height: 10, width: 40)),
+        ]
+        let wheel = MouseEvent(action: .wheelDown, row: 5, column: 10)
+        #expect(press(&state, .mouse(wheel), panes: panes) == .redraw)
+        #expect(state.scrollOffset(of: .caches) == DashboardViewState.wheelRows)
+        _ = state.handle(.mouse(MouseEvent(action: .wheelUp, row: 5, column: 10)), panes: panes)
+        #expect(state.scrollOffset(of: .caches) == 0)
+        #expect(press(&state, .mouse(MouseEvent(action: .click, row: 2, column: 50)), panes: panes) == .redraw)
+        #expect(state.focused == .queues)
+        #expect(press(&state, .mouse(MouseEvent(action: .click, row: 0, column: 50)), panes: panes) == .none)
+    }
+}

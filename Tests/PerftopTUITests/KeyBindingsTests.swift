@@ -1,0 +1,47 @@
+import Testing
+
+@testable import PerftopTUI
+
+@Suite("KeyBindings")
+struct KeyBindingsTests {
+    @Test("no key is bound twice")
+    func unique() {
+        let keys = KeyBindings.all.flatMap(\.keys)
+        #expect(Set(keys).count == keys.count)
+    }
+
+    @Test("every key finds its binding's action")
+    func lookup() {
+        for binding in KeyBindings.all {
+            for key in binding.keys {
+                #expect(KeyBindings.action(for: key) == binding.action)
+            }
+        }
+        #expect(KeyBindings.action(for: .character("x")) == nil)
+    }
+
+    @Test(
+        "every action of the issue has a key",
+        arguments: [
+            DashboardAction.quit, .toggleFreeze, .longerInterval, .shorterInterval, .nextTheme, .toggleZoom, .focusNext,
+            .focusPrevious, .scrollUp, .scrollDown, .pageUp, .pageDown, .scrollToTop, .scrollToBottom,
+            .cycleTrackerSort,
+            .resetPeaks, .toggleHelp, .dismiss,
+        ]
+    )
+    func actionBound(action: DashboardAction) {
+        #expect(KeyBindings.all.contains { $0.action == action && !$0.keys.isEmpty })
+    }
+
+    @Test("1 to 6 toggle the six panes in order")
+    func paneKeys() {
+        for (index, kind) in DashboardSettings.PaneKind.allCases.enumerated() {
+            #expect(KeyBindings.action(for: .character(Character(String(index + 1)))) == .togglePane(kind))
+        }
+    }
+
+    @Test("the footer hints come from the key map")
+    func footer() {
+        #expect(FooterBar.hints.map(\.key) == ["q", "space", "+/-", "t", "1-6", "z", "?"])
+    }
+}
