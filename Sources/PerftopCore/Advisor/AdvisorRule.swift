@@ -1,5 +1,5 @@
 /// The advisor's rules, by their stable ids (`cache-capacity`, …); what each one checks is set by
-/// ``AdvisorThresholds`` and documented in docs/advisor.md.
+/// ``AdvisorThresholds`` and documented in docs/tracker.md ("Advisor").
 ///
 /// The declaration order is the order advice of equal severity is listed in.
 public enum AdvisorRule: String, Sendable, Equatable, Hashable, Comparable, CaseIterable {

@@ -1,7 +1,7 @@
 /// Every number the advisor's rules compare against, with documented defaults, and which rules run.
 ///
 /// A plain value so it can be tuned in code or loaded from a tracker file; `AdvisorThresholds()`
-/// holds the defaults (docs/advisor.md lists them). Rates and ratios are taken over the whole window
+/// holds the defaults (docs/tracker.md, "Advisor", lists them). Rates and ratios are taken over the whole window
 /// the ``SeriesStore`` retains (its retention times the collection interval); a rule stays silent
 /// until a series holds its minimum number of points. A churn threshold of 0 or less turns that
 /// measure off.
