@@ -48,7 +48,7 @@ struct AdvisorCacheTests {
         #expect(capacity.value("fill") == 0.99)
         #expect(capacity.value("window") == 9)
         #expect(capacity.message.contains("hit rate 40.0%, target 70.0%, requests 100/s, size evictions 5.00/s"))
-        #expect(capacity.message.contains("fill 99.0%, entries 990, capacity 1000, window 9.00s"))
+        #expect(capacity.message.contains("fill 99.0%, entries 990, capacity 1.00k, window 9.00s"))
     }
 
     @Test("a cache bounded by weight alone cites its entries but no fill")

@@ -29,7 +29,7 @@ struct AdvisorMemoryTests {
         #expect(leak.subject == AdviceSubject(source: "agent", kind: .process))
         #expect(abs((leak.value("growth") ?? 0) - 2 * Self.mebibyte) < 1e-3)
         #expect(leak.value("window") == 190)
-        #expect(leak.message.contains("growth 2.00MiB/min, R² 1.00, resident 206MiB, window 190s"))
+        #expect(leak.message.contains("growth +2.00MiB/min, R² 1.00, resident 206MiB, window 190s"))
         #expect(leak.action.hasPrefix("suspected leak"))
     }
 

@@ -104,7 +104,7 @@ struct AdvisorTests {
             advice.line
                 == "warning cache-capacity cache users of demo: hit rate under target while evicting by size: "
                 + "raise capacity (hit rate 40.0%, target 70.0%, requests 100/s, size evictions 5.00/s, fill 100%, "
-                + "entries 1000, capacity 1000, window 190s)"
+                + "entries 1.00k, capacity 1.00k, window 190s)"
         )
         #expect(advice.value("size evictions") == 5)
         #expect(advice.value("no such number") == nil)

@@ -1,5 +1,7 @@
 /// Short, fixed-precision text for measured values: durations, byte sizes, rates, counts and
-/// percentages, about three significant digits each so columns stay narrow and steady.
+/// percentages, about three significant digits each so columns stay narrow and steady. The panes,
+/// the advisor's lines and the exports' readable values all use it, so a number reads the same
+/// everywhere.
 ///
 /// A `nil` value formats as ``missing``; NaN and infinities as `n/a`. Nothing here rounds a
 /// value to zero that is not zero: `0.004/s` prints as `0.00/s`, not `0/s`. Cost: O(1), no
@@ -148,7 +150,7 @@ public enum UnitFormat {
     }
 
     /// `value` rounded half away from zero to `decimals` places, without Foundation.
-    static func fixed(_ value: Double, decimals: Int) -> String {
+    public static func fixed(_ value: Double, decimals: Int) -> String {
         var factor = 1.0
         for _ in 0..<decimals {
             factor *= 10
