@@ -58,7 +58,10 @@ struct Demo: AsyncParsableCommand {
             try await self.serve(agent, at: servePath)
         } else {
             // The demo watches its own agent: the config's [sources] are not used.
-            let run = try self.output.resolve(commandLineSources: PerftopConfig.Sources())
+            let run = try self.output.resolve(
+                commandLineSources: PerftopConfig.Sources(),
+                defaultTracker: DemoTracker.tracker
+            )
             let collector = Collector(
                 feeds: [SystemFeed(), RegistryFeed(name: "demo", registry: agent.registry)],
                 configuration: run.collectorConfiguration

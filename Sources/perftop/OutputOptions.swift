@@ -50,6 +50,15 @@ struct OutputOptions: ParsableArguments {
     @Flag(name: .customLong("no-config"), help: "Neither read nor save a config file.")
     var noConfig = false
 
+    @Option(
+        name: .customLong("tracker"),
+        help: ArgumentHelp(
+            "Show this optimization tracker's targets with their live status (docs/tracker.md).",
+            valueName: "file"
+        )
+    )
+    var trackerPath: String?
+
     @Option(help: ArgumentHelp("Write samples in this format instead of drawing the dashboard.", valueName: "format"))
     var export: ExportFormat?
 
@@ -139,10 +148,20 @@ struct OutputOptions: ParsableArguments {
         var sources: PerftopConfig.Sources
         /// The config file, where changes are saved; nil with `--no-config`.
         var configPath: String?
+        /// The tracker to evaluate every round, if any.
+        var tracker: Tracker?
 
-        /// The collector's configuration for ``settings``' interval.
+        /// The collector's configuration: ``settings``' interval, the tracker, and the advisor with the
+        /// tracker's hit-ratio goals.
         var collectorConfiguration: Collector.Configuration {
-            Collector.Configuration(interval: self.settings.interval)
+            var configuration = Collector.Configuration(interval: self.settings.interval)
+            var thresholds = AdvisorThresholds()
+            if let tracker = self.tracker {
+                thresholds.adoptHitRatioGoals(of: tracker)
+            }
+            configuration.tracker = self.tracker
+            configuration.advisor = Advisor(thresholds: thresholds)
+            return configuration
         }
     }
 
@@ -150,9 +169,14 @@ struct OutputOptions: ParsableArguments {
     /// and applies the command line over it (docs/configuration.md). A missing file is an empty
     /// config.
     ///
-    /// - Parameter sources: the sources named on the command line.
-    /// - Throws: `CommandFailure` naming the file and line of a bad config.
-    func resolve(commandLineSources sources: PerftopConfig.Sources) throws -> RunSettings {
+    /// - Parameters:
+    ///   - sources: the sources named on the command line.
+    ///   - defaultTracker: the tracker to show without `--tracker`, e.g. the demo's.
+    /// - Throws: `CommandFailure` naming the file and line of a bad config or tracker.
+    func resolve(
+        commandLineSources sources: PerftopConfig.Sources,
+        defaultTracker: Tracker? = nil
+    ) throws -> RunSettings {
         let environment = ProcessInfo.processInfo.environment
         let path = self.noConfig ? nil : self.configPath ?? ConfigLocation.configFile(environment: environment)
         let config: PerftopConfig
@@ -174,7 +198,15 @@ struct OutputOptions: ParsableArguments {
                     + "no round would be written"
             )
         }
-        return RunSettings(settings: resolved.settings, sources: resolved.sources, configPath: path)
+        var tracker = defaultTracker
+        if let trackerPath = self.trackerPath {
+            do {
+                tracker = try Tracker.read(path: trackerPath)
+            } catch {
+                throw CommandFailure("\(error)")
+            }
+        }
+        return RunSettings(settings: resolved.settings, sources: resolved.sources, configPath: path, tracker: tracker)
     }
 
     /// `interval` in seconds.

@@ -73,6 +73,73 @@ struct TrackerPaneTests {
     @Test("no tracker loaded: the pane says so")
     func notLoaded() {
         let text = TestModels.render(TrackerPane(), TestModels.empty, width: 80, height: 4).text
-        #expect(text.contains("no tracker loaded: no optimization targets to show"))
+        #expect(text.contains("no tracker loaded (--tracker FILE): no optimization targets to show"))
+    }
+}
+
+@Suite("TrackerPane advice")
+struct TrackerPaneAdviceTests {
+    static let capacity = Advice(
+        rule: .cacheCapacity,
+        severity: .warning,
+        subject: AdviceSubject(source: "demo", kind: .cache, name: "embeddings"),
+        finding: "hit rate under target while evicting by size",
+        action: "raise capacity",
+        evidence: [AdviceEvidence(label: "hit rate", value: 0.469, unit: .fraction)]
+    )
+    static let saturated = Advice(
+        rule: .processorSaturated,
+        severity: .critical,
+        subject: AdviceSubject(source: "demo", kind: .processor, name: "jobs"),
+        finding: "saturated",
+        action: "add concurrency or shed load",
+        evidence: []
+    )
+
+    static func model(tracker: [TrackerTargetView], advice: [Advice]) -> DashboardModel {
+        var model = TestModels.tracker
+        model.tracker = tracker
+        model.advice = advice
+        return model
+    }
+
+    @Test("advice shows under the targets with its numbers and a severity mark")
+    func adviceBelowTargets() throws {
+        let model = Self.model(tracker: TestModels.tracker.tracker, advice: [Self.saturated, Self.capacity])
+        let grid = TestModels.render(TrackerPane(), model, width: 130, height: 12)
+        let text = grid.text
+        #expect(text.contains("advice"))
+        #expect(text.contains("! processor jobs of demo: saturated: add concurrency or shed load"))
+        #expect(
+            text.contains("! cache embeddings of demo: hit rate under target while evicting by size: raise capacity")
+        )
+        #expect(text.contains("(hit rate 46.9%)"))
+        let row = try #require((0..<12).first { grid.line($0).contains("processor jobs") })
+        #expect(grid[row, 1].style == .critical)
+        #expect(text.contains("rss"), "every target still shows")
+    }
+
+    @Test("without a tracker the advice still shows, under the not-loaded line")
+    func adviceWithoutTracker() {
+        let text = TestModels.render(
+            TrackerPane(),
+            Self.model(tracker: [], advice: [Self.capacity]),
+            width: 100,
+            height: 8
+        )
+        .text
+        #expect(text.contains("no tracker loaded"))
+        #expect(text.contains("raise capacity"))
+    }
+
+    @Test("when the advice does not fit, the table keeps three rows and the rest is counted")
+    func adviceOverflow() {
+        let advice = Array(repeating: Self.capacity, count: 6)
+        let model = Self.model(tracker: TestModels.tracker.tracker, advice: advice)
+        #expect(TrackerPane.tableHeight(model: model, contentHeight: 8) == 3)
+        let text = TestModels.render(TrackerPane(), model, width: 60, height: 10).text
+        #expect(text.contains("more"))
+        // Three rows: two targets and the "more" line, so the last two targets show from offset 2.
+        #expect(TrackerPane().scrollLimit(model: model, contentHeight: 8) == 2)
     }
 }

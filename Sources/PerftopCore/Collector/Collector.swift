@@ -28,6 +28,12 @@ public final class Collector: Sendable {
         /// `too many samples: N (budget M)` and its samples are not stored. Parsing itself runs inside
         /// the poll, so it also counts against ``timeout``.
         public var maximumSamplesPerPoll: Int
+        /// The optimization tracker evaluated after every round into ``DashboardModel/tracker``, over
+        /// the whole retained window; nil for none. Set it after creating the configuration.
+        public var tracker: Tracker?
+        /// The advisor run after every round into ``DashboardModel/advice``; nil for no advice. Set it
+        /// after creating the configuration. Costs about as much as building the model.
+        public var advisor: Advisor?
 
         /// Creates a configuration; the timeout is clamped to the interval, the backoff cap to at least the interval.
         ///
@@ -256,6 +262,13 @@ public final class Collector: Sendable {
                 interval: interval.seconds,
                 selfCost: SelfCost(collectSeconds: collectSeconds, cpuPercent: cpuPercent)
             )
+            if let tracker = configuration.tracker {
+                let window = Double(configuration.retention) * interval.seconds
+                state.model.tracker = TrackerEvaluator(window: window).evaluate(tracker, store: state.store).views
+            }
+            if let advisor = configuration.advisor {
+                state.model.advice = advisor.advise(store: state.store, sources: state.model.sources)
+            }
             return (state.model, all)
         }
         return Round(time: time, results: all, model: model)

@@ -22,6 +22,8 @@ public struct DashboardModel: Sendable, Equatable {
     public var churn: [ChurnView]
     /// The optimization tracker's targets; empty when no tracker is loaded.
     public var tracker: [TrackerTargetView]
+    /// The advisor's findings over the collected series, most severe first; empty when it has none.
+    public var advice: [Advice]
     /// What perftop itself costs.
     public var selfCost: SelfCost
 
@@ -36,6 +38,7 @@ public struct DashboardModel: Sendable, Equatable {
         memory: MemoryView = MemoryView(),
         churn: [ChurnView] = [],
         tracker: [TrackerTargetView] = [],
+        advice: [Advice] = [],
         selfCost: SelfCost = SelfCost()
     ) {
         self.timestamp = timestamp
@@ -47,6 +50,7 @@ public struct DashboardModel: Sendable, Equatable {
         self.memory = memory
         self.churn = churn
         self.tracker = tracker
+        self.advice = advice
         self.selfCost = selfCost
     }
 }

@@ -8,18 +8,87 @@ import PerftopCore
 /// date: soonest first, undated last), ties kept in tracker order, and scroll with
 /// ``PaneContext/scrollOffset``. The change, trend, priority, due and owner columns show only when
 /// some target has them, and narrow panes drop them again, owner first.
+///
+/// Below the table, the advisor's findings (``DashboardModel/advice``), most severe first, each with
+/// the numbers it was derived from, word-wrapped; they share the pane with the table, which keeps at
+/// least three rows.
 public struct TrackerPane: Pane {
     /// The pane's title.
     public let title = "Optimization tracker"
 
     /// The line shown when no tracker is loaded.
-    static let notLoaded = "no tracker loaded: no optimization targets to show"
+    static let notLoaded = "no tracker loaded (--tracker FILE): no optimization targets to show"
 
     /// Creates the pane.
     public init() {}
 
-    /// Draws one row per target from the scroll offset, or that no tracker is loaded.
+    /// Draws one row per target from the scroll offset (or that no tracker is loaded), then the advice.
     public func draw(model: DashboardModel, context: PaneContext, into canvas: inout Canvas) {
+        let tableHeight = Self.tableHeight(model: model, contentHeight: canvas.height)
+        let tableArea = Rect(row: 0, column: 0, height: tableHeight, width: canvas.width)
+        canvas.withRegion(tableArea) { self.drawTargets(model: model, context: context, into: &$0) }
+        let adviceArea = Rect(row: tableHeight, column: 0, height: canvas.height - tableHeight, width: canvas.width)
+        if !model.advice.isEmpty, !adviceArea.isEmpty {
+            canvas.withRegion(adviceArea) { Self.drawAdvice(model.advice, into: &$0) }
+        }
+    }
+
+    /// How far the table scrolls: to where its last row is at the bottom of its share of the pane.
+    public func scrollLimit(model: DashboardModel, contentHeight: Int) -> Int? {
+        let height = Self.tableHeight(model: model, contentHeight: contentHeight)
+        return Table.visibleRows(total: model.tracker.count, offset: .max, height: height).lowerBound
+    }
+
+    /// The rows the table (or the not-loaded line) gets: all it needs when the advice fits below
+    /// it, else what the advice leaves, but at least three rows.
+    static func tableHeight(model: DashboardModel, contentHeight: Int) -> Int {
+        guard !model.advice.isEmpty else {
+            return contentHeight
+        }
+        let wanted = model.tracker.isEmpty ? 2 : model.tracker.count + 1
+        let adviceWanted = 1 + 2 * model.advice.count
+        return max(0, min(contentHeight, max(min(wanted, 3), min(wanted, contentHeight - adviceWanted))))
+    }
+
+    /// The advice under an `advice` title: a severity mark, then the subject, finding, action and
+    /// numbers, wrapped; the last row says `… N more` when not every item fits whole.
+    static func drawAdvice(_ advice: [Advice], into canvas: inout Canvas) {
+        canvas.put(row: 0, column: 0, text: "advice", style: .title)
+        let space = canvas.height - 1
+        let items = advice.map { "\($0.subject): \($0.message)".wrapped(toWidth: max(1, canvas.width - 2)) }
+        let fitsWhole = items.reduce(0) { $0 + $1.count } <= space
+        var row = 1
+        for (index, (item, lines)) in zip(advice, items).enumerated() {
+            let last = fitsWhole ? space : space - 1
+            guard row + lines.count - 1 <= last || (index == 0 && row <= last) else {
+                let more = "\(canvas.glyphs.ellipsis) \(advice.count - index) more"
+                canvas.put(row: min(row, space), column: 0, text: more, style: .dim)
+                return
+            }
+            canvas.put(row: row, column: 0, text: Self.mark(item.severity), style: Self.severityStyle(item.severity))
+            for line in lines where row <= last {
+                canvas.put(row: row, column: 2, text: line, style: .normal)
+                row += 1
+            }
+        }
+    }
+
+    /// `!` for warnings and worse, `i` for information.
+    static func mark(_ severity: AdviceSeverity) -> String {
+        severity >= .warning ? "!" : "i"
+    }
+
+    /// Red for critical, yellow for warnings, dim for information.
+    static func severityStyle(_ severity: AdviceSeverity) -> Style {
+        switch severity {
+        case .critical: .critical
+        case .warning: .warning
+        case .info: .dim
+        }
+    }
+
+    /// The targets table, or the not-loaded line.
+    private func drawTargets(model: DashboardModel, context: PaneContext, into canvas: inout Canvas) {
         guard !model.tracker.isEmpty else {
             NoData.draw(Self.notLoaded, into: &canvas)
             return
@@ -39,7 +108,7 @@ public struct TrackerPane: Pane {
                 { .text(Self.trendText($0.trend), Self.trendStyle($0.trend)) }
             ),
             (
-                Table.Column(title: "prio", minWidth: 4, alignment: .left, priority: 5),
+                Table.Column(title: "prio", minWidth: 6, alignment: .left, priority: 5),
                 targets.contains { $0.priority != nil },
                 { .text($0.priority ?? UnitFormat.missing, .normal) }
             ),
@@ -57,7 +126,7 @@ public struct TrackerPane: Pane {
         let extra = optional.filter(\.isShown)
         let columns: [Table.Column] =
             [
-                Table.Column(title: "target", minWidth: 6, isFlexible: true, alignment: .left, priority: 0),
+                Table.Column(title: "target", minWidth: 14, isFlexible: true, alignment: .left, priority: 0),
                 Table.Column(title: "goal", minWidth: 10, alignment: .left, priority: 1),
                 Table.Column(title: "now", minWidth: 7, priority: 0),
                 Table.Column(title: "status", minWidth: 8, alignment: .left, priority: 0),

@@ -7,9 +7,11 @@ import Testing
         #expect(tracker == DemoTracker.tracker)
         #expect(tracker.targets.count == 8)
         #expect(tracker.targets.filter(\.isBound).count == 6)
-        #expect(tracker.targets.filter { !$0.isBound }.map(\.name) == [
-            "VectorSearchResolver p95", "Memory Usage Optimization",
-        ])
+        #expect(
+            tracker.targets.filter { !$0.isBound }.map(\.name) == [
+                "VectorSearchResolver p95", "Memory Usage Optimization",
+            ]
+        )
         #expect(tracker.targets.allSatisfy { $0.goal != nil })
     }
 
