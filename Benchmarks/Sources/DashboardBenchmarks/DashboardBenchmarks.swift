@@ -29,7 +29,10 @@ struct DashboardBenchmarks {
         let sources = try await LiveSources.start()
         // A clock one second per round, so rates and the time axis look as they do live.
         let fakeTime = Mutex(1_700_000_000.0)
-        let configuration = Collector.Configuration(interval: .seconds(1), timeout: .seconds(1))
+        // As the dashboard runs: the advisor and a tracker (the demo's eight targets) after every round.
+        var configuration = Collector.Configuration(interval: .seconds(1), timeout: .seconds(1))
+        configuration.advisor = Advisor()
+        configuration.tracker = DemoTracker.tracker
         let collector = Collector(feeds: sources.feeds, configuration: configuration) {
             fakeTime.withLock { time in
                 time += 1
@@ -42,6 +45,8 @@ struct DashboardBenchmarks {
         let renderer = DashboardRenderer()
         var collect: [Double] = []
         var build: [Double] = []
+        var advising: [Double] = []
+        var tracking: [Double] = []
         var draw: [Double] = []
         var total: [Double] = []
         var checksum = 0
@@ -59,13 +64,21 @@ struct DashboardBenchmarks {
                 )
             }
             let built = clock.now
+            checksum &+= collector.withStore { Advisor().advise(store: $0, sources: round.model.sources).count }
+            let advised = clock.now
+            checksum &+= collector.withStore {
+                TrackerEvaluator(window: 300).evaluate(DemoTracker.tracker, store: $0).views.count
+            }
+            let analysedAt = clock.now
             let grid = renderer.render(model, size: self.size)
             let drawn = clock.now
             checksum &+= grid.line(self.size.height / 2).count
             collect.append((collected - frameStart).seconds)
             build.append((built - collected).seconds)
-            draw.append((drawn - built).seconds)
-            total.append((collected - frameStart).seconds + (drawn - built).seconds)
+            advising.append((advised - built).seconds)
+            tracking.append((analysedAt - advised).seconds)
+            draw.append((drawn - analysedAt).seconds)
+            total.append((collected - frameStart).seconds + (drawn - analysedAt).seconds)
         }
         blackHole(checksum)
         let model = collector.model
@@ -78,8 +91,10 @@ struct DashboardBenchmarks {
         )
         print()
         var table = TextTable(["phase", "median", "p95"])
-        table.append(["collect (collector round, includes its model build)"] + self.summary(collect))
+        table.append(["collect (collector round: polls, model, tracker, advisor)"] + self.summary(collect))
         table.append(["model build alone (DashboardModel from the store)"] + self.summary(build))
+        table.append(["advisor alone (every rule over the store)"] + self.summary(advising))
+        table.append(["tracker alone (the demo's 8 targets)"] + self.summary(tracking))
         table.append(["layout + draw (DashboardRenderer.render)"] + self.summary(draw))
         table.append(["frame (collect + layout + draw)"] + self.summary(total))
         print(table.render())

@@ -286,7 +286,11 @@ public struct TrackerEvaluator: Sendable {
     ) -> Result<TrackerReading, TrackerError> {
         var candidates: [TrackerReading] = []
         for source in store.sources {
-            let series = store.series(source: source)
+            // Only the series the selector can match (and a summary's _sum and _count, for `mean`):
+            // copying every series of a source costs far more than the evaluation.
+            let series = [selector.name, selector.name + "_sum", selector.name + "_count"].flatMap {
+                store.series(source: source, named: $0)
+            }
             candidates += self.candidates(selector, statistic: statistic, source: source, series: series, store: store)
         }
         guard var worst = candidates.first else {
@@ -302,11 +306,11 @@ public struct TrackerEvaluator: Sendable {
 
     private func missingReason(_ selector: MetricSelector, statistic: TrackerStatistic, store: SeriesStore) -> String {
         let matching = store.sources.contains { source in
-            store.series(source: source).contains {
-                selector.matches($0.id, source: source)
-                    || (statistic == .mean && $0.id.name == selector.name + "_count"
-                        && selector.matchesLabels(of: $0.id, source: source))
-            }
+            store.series(source: source, named: selector.name).contains { selector.matches($0.id, source: source) }
+                || (statistic == .mean
+                    && store.series(source: source, named: selector.name + "_count").contains {
+                        selector.matchesLabels(of: $0.id, source: source)
+                    })
         }
         guard matching || statistic == .mean else {
             return "no series matches \(selector)"
