@@ -171,12 +171,13 @@ static inline volatile sig_atomic_t *perftop_saved_terminal_modes_valid(void) {
     return &valid;
 }
 
-// Leaves the alternate screen, shows the cursor and resets attributes with raw
-// escape sequences (write(2) is async-signal-safe; endwin() is not), then
+// Resets a palette redefined for truecolor themes (OSC 104), leaves the
+// alternate screen, shows the cursor and resets attributes with raw escape
+// sequences (write(2) is async-signal-safe; endwin() is not), then
 // re-raises the signal with its default action so the exit status and core
 // dump are the ones the crash would have had.
 static inline void perftop_crash_handler(int signal_number) {
-    static const char reset[] = "\033[?1049l\033[?25h\033[0m\r\n";
+    static const char reset[] = "\033]104\007\033[?1049l\033[?25h\033[0m\r\n";
     ssize_t ignored = write(STDOUT_FILENO, reset, sizeof(reset) - 1);
     (void)ignored;
     if (*perftop_saved_terminal_modes_valid()) {

@@ -197,4 +197,27 @@ struct DashboardTests {
         #expect(try await !tmux.isAlternateScreenOn())
         await attached.close()
     }
+
+    @Test(
+        "a crash signal restores the terminal (normal screen, echo and line mode) and keeps the crash's status",
+        arguments: [("SEGV", 139), ("ABRT", 134)]
+    )
+    func crashRestoresTheTerminal(signal: String, status: Int) async throws {
+        let attached = try await self.startAttached(columns: 120, rows: 40)
+        let tmux = attached.tmux
+        let killed = try await PerftopProcess.run(command: [
+            "pkill", "-\(signal)", "-f", "--", "--attach \(attached.directory)/a.sock",
+        ])
+        #expect(killed.status == 0, "pkill found no perftop: \(killed.standardError)")
+        #expect(try await tmux.waitFor("EXIT=\(status)"))
+        #expect(try await !tmux.isAlternateScreenOn())
+        try await tmux.type(
+            "stty -a | tr ' ' '\\n' | grep -x -e -icanon -e icanon -e -echo -e echo | tr '\\n' ' '; echo MODES"
+        )
+        // Restored modes print "icanon echo MODES"; raw ones "-icanon -echo MODES".
+        let restored = try await tmux.waitFor("icanon echo MODES", limit: .seconds(10))
+        let screen = try await tmux.screen()
+        #expect(restored, "terminal modes not restored:\n\(screen)")
+        await attached.close()
+    }
 }
