@@ -62,13 +62,20 @@ struct SourceOptions: ParsableArguments {
         PerftopConfig.Sources(attach: self.attachPaths, endpoints: self.endpoints, pids: self.pids)
     }
 
-    /// Builds the feeds for `sources`: this machine, perftop itself (when no agent is attached),
-    /// each process, each agent socket and each endpoint.
+    /// Builds the feeds for `sources`: this machine, perftop itself (when no agent is attached and
+    /// `includingSelf`), each process, each agent socket and each endpoint.
     ///
-    /// - Parameter origin: The config file the sources came from, to name it in errors; nil when
-    ///   they came from the command line.
+    /// - Parameters:
+    ///   - origin: The config file the sources came from, to name it in errors; nil when they came
+    ///     from the command line.
+    ///   - includingSelf: Whether perftop's own process is a source; `tracker check` leaves it out so
+    ///     that perftop's memory never counts against a target.
     /// - Throws: `CommandFailure` naming the flag (or config key) and the problem.
-    func makeFeeds(for sources: PerftopConfig.Sources, origin: String? = nil) throws -> SourceFeeds {
+    func makeFeeds(
+        for sources: PerftopConfig.Sources,
+        origin: String? = nil,
+        includingSelf: Bool = true
+    ) throws -> SourceFeeds {
         try self.checkEndpointOptions(sources.endpoints, origin: origin)
         var socketPaths: [String] = []
         for pattern in sources.attach {
@@ -87,7 +94,7 @@ struct SourceOptions: ParsableArguments {
         }
         var feeds: [any Feed] = [SystemFeed()]
         let selfRegistry = MetricsRegistry()
-        if sources.attach.isEmpty {
+        if sources.attach.isEmpty, includingSelf {
             selfRegistry.register(ProcessSampleSource())
             feeds.append(RegistryFeed(name: "self", registry: selfRegistry))
         }

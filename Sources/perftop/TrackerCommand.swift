@@ -37,10 +37,10 @@ struct SamplingOptions: ParsableArguments {
         }
     }
 
-    /// Polls `sources` every interval for the duration (at least two rounds, so rates exist) and
-    /// returns the collector holding what they reported.
+    /// Polls `sources` (and this machine, never perftop itself) every interval for the duration (at
+    /// least two rounds, so rates exist) and returns the collector holding what they reported.
     func sample(_ sources: SourceOptions) async throws -> Collector {
-        let feeds = try sources.makeFeeds(for: sources.commandLineSources)
+        let feeds = try sources.makeFeeds(for: sources.commandLineSources, includingSelf: false)
         let interval = Duration.milliseconds(Int64((self.interval * 1000).rounded()))
         let collector = Collector(feeds: feeds.feeds, configuration: Collector.Configuration(interval: interval))
         feeds.selfRegistry.register(collector.processor)

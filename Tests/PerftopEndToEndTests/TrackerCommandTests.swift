@@ -136,4 +136,16 @@ struct TrackerCommandTests {
         #expect(result.standardError.hasPrefix("perftop: \(file):3: goal: column 5: unknown unit 'parsecs'"))
         #expect(result.standardError.split(separator: "\n").count == 1)
     }
+
+    @Test("perftop's own process is never a source of the gate")
+    func selfIsNotASource() async throws {
+        let directory = try PerftopProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let file = directory + "/tracker.toml"
+        try "[[target]]\nname = \"memory\"\nmetric = 'process_resident_memory_bytes'\ngoal = \"< 64GiB\"\n"
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let result = try await PerftopProcess.run(["tracker", "check", file, "--duration", "0.2", "--interval", "0.1"])
+        #expect(result.status == 1, "only /proc was sampled, which reports no process memory: \(result.standardOutput)")
+        #expect(result.standardOutput.hasPrefix("STATUS") && result.standardOutput.contains("no data"))
+    }
 }
