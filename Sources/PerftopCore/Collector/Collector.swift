@@ -225,7 +225,9 @@ public final class Collector: Sendable {
         }
         let collectSeconds = (clock.now - started).seconds
         let selfCPU = try? ProcessStatistics.read()
-        let (model, all) = self.state.withLock { state -> (DashboardModel, [FeedResult]) in
+        // Under the lock only the recording; the model, the tracker and the advice are derived from a
+        // copy of the store (copy-on-write, so no copy is made) while the UI keeps reading the last model.
+        let recorded = self.state.withLock { state in
             var all: [FeedResult] = []
             for (index, feed) in self.feeds.enumerated() {
                 var health = state.health[feed.name] ?? self.freshHealth()
@@ -255,23 +257,29 @@ public final class Collector: Sendable {
                 }
                 state.lastSelfCPU = (time, seconds)
             }
-            state.model = DashboardModel(
-                store: state.store,
-                sources: self.feeds.map { self.status(of: $0.name, health: state.health[$0.name], at: time) },
-                timestamp: time,
-                interval: interval.seconds,
-                selfCost: SelfCost(collectSeconds: collectSeconds, cpuPercent: cpuPercent)
-            )
-            if let tracker = configuration.tracker {
-                let window = Double(configuration.retention) * interval.seconds
-                state.model.tracker = TrackerEvaluator(window: window).evaluate(tracker, store: state.store).views
-            }
-            if let advisor = configuration.advisor {
-                state.model.advice = advisor.advise(store: state.store, sources: state.model.sources)
-            }
-            return (state.model, all)
+            let sources = self.feeds.map { self.status(of: $0.name, health: state.health[$0.name], at: time) }
+            return (store: state.store, sources: sources, cpuPercent: cpuPercent, all: all)
         }
-        return Round(time: time, results: all, model: model)
+        var model = DashboardModel(
+            store: recorded.store,
+            sources: recorded.sources,
+            timestamp: time,
+            interval: interval.seconds,
+            selfCost: SelfCost(collectSeconds: collectSeconds, cpuPercent: recorded.cpuPercent)
+        )
+        if let tracker = configuration.tracker {
+            let window = Double(configuration.retention) * interval.seconds
+            model.tracker = TrackerEvaluator(window: window).evaluate(tracker, store: recorded.store).views
+        }
+        if let advisor = configuration.advisor {
+            model.advice = advisor.advise(store: recorded.store, sources: model.sources)
+        }
+        self.state.withLock { state in
+            if model.timestamp >= state.model.timestamp {
+                state.model = model
+            }
+        }
+        return Round(time: time, results: recorded.all, model: model)
     }
 
     /// Collects a round every ``interval`` until the calling task is cancelled; a change of the
