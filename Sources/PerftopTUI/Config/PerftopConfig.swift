@@ -2,26 +2,7 @@ import Foundation
 import TOMLKit
 
 /// A config file that could not be read; the description is one line naming the file and line.
-public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The file as named to the user, e.g. `/home/me/.config/perftop/config.toml`.
-    public var file: String
-    /// The 1-based line of the problem, or nil when it concerns the whole file.
-    public var line: Int?
-    /// What is wrong, e.g. `interval must be a number of seconds, got "fast"`.
-    public var message: String
-
-    /// Creates an error for `file`, at `line` when known.
-    public init(_ message: String, file: String, line: Int? = nil) {
-        self.message = message
-        self.file = file
-        self.line = line
-    }
-
-    /// `file:line: message`, or `file: message` without a line.
-    public var description: String {
-        self.line.map { "\(self.file):\($0): \(self.message)" } ?? "\(self.file): \(self.message)"
-    }
-}
+public typealias ConfigError = FileError
 
 /// perftop's config file, `config.toml` (docs/configuration.md): the dashboard settings that
 /// outlive a run and the sources to watch. Every key is optional; an absent key takes the

@@ -1,26 +1,7 @@
 import Foundation
 
 /// A theme file that could not be read; the description is one line naming the file and line.
-public struct ThemeError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// The file as the user named it, e.g. `nord.theme` or `/home/me/my.theme`.
-    public var file: String
-    /// The 1-based line of the problem, or nil when it concerns the whole file.
-    public var line: Int?
-    /// What is wrong, e.g. `theme[title]: "#12345" is not a color`.
-    public var message: String
-
-    /// Creates an error for `file`, at `line` when known.
-    public init(_ message: String, file: String, line: Int? = nil) {
-        self.message = message
-        self.file = file
-        self.line = line
-    }
-
-    /// `file:line: message`, or `file: message` without a line.
-    public var description: String {
-        self.line.map { "\(self.file):\($0): \(self.message)" } ?? "\(self.file): \(self.message)"
-    }
-}
+public typealias ThemeError = FileError
 
 // MARK: - Parsing
 
