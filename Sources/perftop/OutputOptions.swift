@@ -155,12 +155,8 @@ struct OutputOptions: ParsableArguments {
         /// tracker's hit-ratio goals.
         var collectorConfiguration: Collector.Configuration {
             var configuration = Collector.Configuration(interval: self.settings.interval)
-            var thresholds = AdvisorThresholds()
-            if let tracker = self.tracker {
-                thresholds.adoptHitRatioGoals(of: tracker)
-            }
             configuration.tracker = self.tracker
-            configuration.advisor = Advisor(thresholds: thresholds)
+            configuration.advisor = Advisor(adoptingGoalsOf: self.tracker)
             return configuration
         }
     }

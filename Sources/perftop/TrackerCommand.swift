@@ -106,9 +106,7 @@ struct TrackerCheck: AsyncParsableCommand {
         let collector = try await self.sampling.sample(self.sources)
         let window = self.sampling.duration
         let sources = collector.model.sources
-        var thresholds = AdvisorThresholds()
-        thresholds.adoptHitRatioGoals(of: tracker)
-        let advisor = Advisor(thresholds: thresholds)
+        let advisor = Advisor(adoptingGoalsOf: tracker)
         let (evaluation, advice) = collector.withStore { store in
             (
                 TrackerEvaluator(window: window).evaluate(tracker, store: store),

@@ -19,3 +19,16 @@ extension AdvisorThresholds {
         }
     }
 }
+
+extension Advisor {
+    /// An advisor with the default thresholds and, when a tracker is given, its hit-ratio goals as
+    /// the caches' targets (``AdvisorThresholds/adoptHitRatioGoals(of:)``): what the dashboard and
+    /// `perftop tracker check` run.
+    public init(adoptingGoalsOf tracker: Tracker?) {
+        var thresholds = AdvisorThresholds()
+        if let tracker {
+            thresholds.adoptHitRatioGoals(of: tracker)
+        }
+        self.init(thresholds: thresholds)
+    }
+}

@@ -21,6 +21,8 @@ import Testing
         #expect(thresholds.cacheHitRatioTargets == ["embeddings": 0.70, "users": 0.60])
         #expect(thresholds.hitRatioTarget(cache: "users") == 0.60)
         #expect(thresholds.hitRatioTarget(cache: "sessions") == thresholds.cacheHitRatio)
+        #expect(Advisor(adoptingGoalsOf: DemoTracker.tracker).thresholds == thresholds)
+        #expect(Advisor(adoptingGoalsOf: nil) == Advisor())
     }
 
     @Test func onlyLowerBoundsOnOneCacheAreAdopted() throws {
