@@ -67,4 +67,13 @@ struct UnitFormatTests {
         #expect(UnitFormat.rate(.infinity) == "n/a")
         #expect(UnitFormat.percent(fraction: .nan) == "n/a")
     }
+
+    @Test("a magnitude only a lying source reports stays short: three digits and an exponent")
+    func hugeValues() {
+        #expect(UnitFormat.bytes(1.7e308) == "1.51e+293PiB")
+        #expect(UnitFormat.bytes(-1.7e308) == "-1.51e+293PiB")
+        #expect(UnitFormat.rate(1e300) == "1.00e+288T/s")
+        #expect(UnitFormat.fixed(9.5e15, decimals: 0) == "9.50e+15")
+        #expect(UnitFormat.seconds(-0.0) == "0s")
+    }
 }

@@ -63,7 +63,7 @@ extension SourceState: CustomStringConvertible {
         case .ok:
             "ok"
         case .stale(let age, let reason):
-            "stale " + (age.isFinite ? String(Int(age.rounded())) : "?") + "s: " + reason
+            "stale " + (age.isFinite ? String(Int(saturating: age.rounded())) : "?") + "s: " + reason
         case .down(let reason):
             "down: " + reason
         }
@@ -80,7 +80,7 @@ extension SourceStatus: CustomStringConvertible {
             parts.append("truncated to \(series) series")
         }
         if let retryIn = self.retryIn, retryIn.isFinite {
-            parts.append("retry in \(Int(retryIn.rounded(.up)))s")
+            parts.append("retry in \(Int(saturating: retryIn.rounded(.up)))s")
         }
         return parts.joined(separator: ", ")
     }

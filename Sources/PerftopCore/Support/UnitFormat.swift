@@ -157,7 +157,7 @@ public enum UnitFormat {
         }
         let rounded = (abs(value) * factor).rounded(.toNearestOrAwayFromZero)
         guard rounded < 9e15 else {
-            return "\(value)"
+            return self.scientific(value)
         }
         let units = Int(rounded)
         let scale = Int(factor)
@@ -168,5 +168,20 @@ public enum UnitFormat {
         }
         let fraction = String(units % scale)
         return sign + String(whole) + "." + String(repeating: "0", count: decimals - fraction.count) + fraction
+    }
+
+    /// `1.51e+293`: three significant digits and a decimal exponent, for a magnitude too large for
+    /// ``fixed(_:decimals:)`` (9e15 and up, which only a lying source reports), so it stays short.
+    static func scientific(_ value: Double) -> String {
+        guard value.isFinite else {
+            return self.notANumber
+        }
+        var mantissa = abs(value)
+        var exponent = 0
+        while mantissa >= 9.995 {
+            mantissa /= 10
+            exponent += 1
+        }
+        return (value < 0 ? "-" : "") + self.fixed(mantissa, decimals: 2) + "e+" + String(exponent)
     }
 }

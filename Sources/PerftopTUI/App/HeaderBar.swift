@@ -69,7 +69,7 @@ enum HeaderBar {
         case .pending:
             ("pending", .dim)
         case .stale(let age, _):
-            ("stale " + (age.isFinite ? String(Int(age.rounded())) : "?") + "s", .warning)
+            ("stale " + (age.isFinite ? String(Int(saturating: age.rounded())) : "?") + "s", .warning)
         case .down(let reason):
             ("down: " + reason, .critical)
         }
@@ -82,7 +82,7 @@ enum HeaderBar {
             notes.append((", truncated to \(series) series", .warning))
         }
         if let retryIn = source.retryIn, retryIn.isFinite {
-            notes.append((", retry in \(Int(retryIn.rounded(.up)))s", .dim))
+            notes.append((", retry in \(Int(saturating: retryIn.rounded(.up)))s", .dim))
         }
         return notes
     }

@@ -56,7 +56,8 @@ public struct Canvas: Sendable {
     }
 
     /// Runs `body` with a canvas for a local rectangle of this one, clipped to this canvas.
-    /// - Returns: What `body` returns.
+    /// - Returns: What `body` returns; callers that draw only may ignore it.
+    @discardableResult
     public mutating func withRegion<Result>(_ rect: Rect, _ body: (inout Canvas) throws -> Result) rethrows -> Result {
         let area = rect.offsetBy(rows: self.bounds.row, columns: self.bounds.column).intersection(self.bounds)
         var region = Canvas(grid: self.grid, bounds: area, glyphs: self.glyphs)

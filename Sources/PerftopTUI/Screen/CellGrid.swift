@@ -79,7 +79,8 @@ public struct CellGrid: Sendable, Hashable {
     ///   - rect: The region, in grid coordinates.
     ///   - glyphs: The glyph set widgets in the canvas use.
     ///   - body: Draws into the canvas.
-    /// - Returns: What `body` returns.
+    /// - Returns: What `body` returns; callers that draw only may ignore it.
+    @discardableResult
     public mutating func withCanvas<Result>(
         _ rect: Rect,
         glyphs: Glyphs = .unicode,

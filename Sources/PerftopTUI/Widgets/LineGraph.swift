@@ -1,3 +1,5 @@
+import PerfKit
+
 /// A multi-row line graph of a series over time, with its top and bottom values labelled on the
 /// left and a time axis (`-2m … now`) below.
 ///
@@ -59,13 +61,13 @@ public struct LineGraph {
         let hasLabels = canvas.width >= Self.labelMinimumWidth
         var labelWidth = 0
         if hasLabels {
-            let widest = self.range(of: Array(self.values.suffix(canvas.width * perColumn)))
+            let widest = self.scale.range(of: Array(self.values.suffix(canvas.width * perColumn)))
             labelWidth =
                 max(self.format(widest.upperBound).displayWidth, self.format(widest.lowerBound).displayWidth) + 1
         }
         let plot = Rect(row: 0, column: labelWidth, height: plotHeight, width: canvas.width - labelWidth)
         let shown = Array(self.values.suffix(plot.width * perColumn))
-        let range = self.range(of: shown)
+        let range = self.scale.range(of: shown)
         if hasLabels {
             canvas.putRightAligned(row: 0, text: self.format(range.upperBound), style: .dim, endColumn: labelWidth - 1)
             if plotHeight >= 2 {
@@ -82,17 +84,6 @@ public struct LineGraph {
         }
         if hasAxis {
             self.drawAxis(row: plotHeight, from: plot.column, slots: plot.width * perColumn, into: &canvas)
-        }
-    }
-
-    /// The value range the graph spans for `shown`: the fixed range, or zero to the largest value.
-    func range(of shown: [Double]) -> ClosedRange<Double> {
-        switch self.scale {
-        case .fixed(let range):
-            return range
-        case .fromZero:
-            let top = shown.filter(\.isFinite).max() ?? 0
-            return min(0, top)...max(0, top)
         }
     }
 
@@ -131,9 +122,9 @@ public struct LineGraph {
     /// A value with at most one decimal, the decimal left out when it is zero or the value is 10 or more.
     private static func oneDecimal(_ value: Double) -> String {
         guard value < 10 else {
-            return String(Int(value.rounded()))
+            return String(Int(saturating: value.rounded()))
         }
-        let tenths = Int((value * 10).rounded())
+        let tenths = Int(saturating: (value * 10).rounded())
         return tenths % 10 == 0 ? String(tenths / 10) : "\(tenths / 10).\(tenths % 10)"
     }
 
@@ -154,7 +145,7 @@ public struct LineGraph {
         let start = width * 2 - shown.count
         var previous: Int?
         for (index, value) in shown.enumerated() {
-            guard let level = Self.level(value, range: range, steps: dotRows) else {
+            guard let level = Sparkline.Scale.step(of: value, in: range, steps: dotRows) else {
                 previous = nil
                 continue
             }
@@ -183,7 +174,7 @@ public struct LineGraph {
         }
         let start = canvas.width - shown.count
         for (index, value) in shown.enumerated() {
-            guard let level = Self.level(value, range: range, steps: canvas.height * levels.count) else {
+            guard let level = Sparkline.Scale.step(of: value, in: range, steps: canvas.height * levels.count) else {
                 continue
             }
             let units = level + 1
@@ -202,19 +193,6 @@ public struct LineGraph {
                 )
             }
         }
-    }
-
-    /// The step, from 0 to `steps - 1`, that `value` reaches in `range`; nil for a non-finite value.
-    static func level(_ value: Double, range: ClosedRange<Double>, steps: Int) -> Int? {
-        guard value.isFinite else {
-            return nil
-        }
-        let span = range.upperBound - range.lowerBound
-        guard span > 0 else {
-            return 0
-        }
-        let position = (min(max(value, range.lowerBound), range.upperBound) - range.lowerBound) / span
-        return Int((position * Double(steps - 1)).rounded())
     }
 
     /// The gradient third of a cell row: high at the top, low at the bottom; plain graph style for a

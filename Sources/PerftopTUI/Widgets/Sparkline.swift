@@ -12,7 +12,8 @@ public enum Sparkline {
     ///
     /// Returns at most `width` characters, fewer when there are fewer values (callers right-align
     /// it so the newest value sits at the same place). Non-finite values leave a space; a series
-    /// of zeros draws the lowest bar. Cost: O(width).
+    /// of zeros draws the lowest bar; any value a source sends, however large, draws a bar
+    /// (``Scale/step(of:in:steps:)``). Cost: O(width).
     /// - Parameters:
     ///   - values: The series, oldest first.
     ///   - width: The number of columns available.
@@ -23,29 +24,15 @@ public enum Sparkline {
             return ""
         }
         let shown = values.suffix(width)
-        let range: ClosedRange<Double>
-        switch scale {
-        case .fixed(let fixed):
-            range = fixed
-        case .fromZero:
-            let top = shown.filter(\.isFinite).max() ?? 0
-            range = min(0, top)...max(0, top)
-        }
+        let range = scale.range(of: shown)
         let levels = glyphs.sparkLevels
-        let span = range.upperBound - range.lowerBound
         var result = ""
         for value in shown {
-            guard value.isFinite else {
+            guard let step = Scale.step(of: value, in: range, steps: levels.count) else {
                 result.append(" ")
                 continue
             }
-            guard span > 0 else {
-                result.append(levels[0])
-                continue
-            }
-            let position = (min(max(value, range.lowerBound), range.upperBound) - range.lowerBound) / span
-            let index = Int((position * Double(levels.count - 1)).rounded())
-            result.append(levels[index])
+            result.append(levels[step])
         }
         return result
     }
