@@ -14,6 +14,7 @@
 #include <langinfo.h>
 #include <locale.h>
 #include <ncursesw/curses.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -92,8 +93,10 @@ static inline void perftop_on_sigcont(int signal_number) {
     *perftop_continued() = 1;
 }
 
-// Replaces ncurses' SIGTSTP handler (which calls endwin from the signal handler, on whichever
-// thread gets the signal) with flags the UI thread polls, so only that thread touches curses.
+// Handles SIGTSTP and SIGCONT with flags the UI thread polls, so only that thread touches curses.
+// Call before newterm: ncurses then never installs its own SIGTSTP handler (which calls endwin
+// from the signal handler, on whichever thread gets the signal) and never sets SIGTSTP to SIG_IGN
+// around its screen updates, which would discard a Ctrl-Z pressed during one.
 static inline void perftop_install_suspend_handlers(void) {
     struct sigaction action;
     memset(&action, 0, sizeof(action));
@@ -119,16 +122,26 @@ static inline int perftop_take_flag(volatile sig_atomic_t *flag) {
 }
 
 // Stops the process as SIGTSTP's default action would (call after endwin); returns once the
-// process is continued, with the handler back in place.
+// process is continued, with the handler back in place and any Ctrl-Z pressed meanwhile forgotten.
+// raise() sends the signal to the calling thread, with SIGTSTP unblocked there, so it is delivered
+// (and the whole process stopped) before raise returns, never later to another thread that would
+// find the handler restored and only set the flag again.
 static inline void perftop_stop_process(void) {
     struct sigaction stop;
     struct sigaction previous;
+    sigset_t tstp;
+    sigset_t mask;
     memset(&stop, 0, sizeof(stop));
     sigemptyset(&stop.sa_mask);
     stop.sa_handler = SIG_DFL;
+    sigemptyset(&tstp);
+    sigaddset(&tstp, SIGTSTP);
+    pthread_sigmask(SIG_UNBLOCK, &tstp, &mask);
     sigaction(SIGTSTP, &stop, &previous);
-    kill(getpid(), SIGTSTP);
+    raise(SIGTSTP);
     sigaction(SIGTSTP, &previous, NULL);
+    pthread_sigmask(SIG_SETMASK, &mask, NULL);
+    *perftop_suspend_requested() = 0;
 }
 
 // Marks the whole screen for repainting at the next refresh (e.g. after fg).

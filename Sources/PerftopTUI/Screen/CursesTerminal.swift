@@ -62,7 +62,12 @@ public final class CursesTerminal: Screen {
         perftop_setlocale_from_environment()
         self.glyphs = perftop_locale_is_utf8() != 0 ? .unicode : .ascii
         perftop_install_crash_handlers()
+        // Before newterm: ncurses leaves SIGTSTP alone when the program handles it already. Otherwise
+        // it installs its own handler and sets SIGTSTP to SIG_IGN during every screen update, so a
+        // Ctrl-Z pressed while a frame is written is lost.
+        perftop_install_suspend_handlers()
         guard let screen = perftop_newterm_stdio() else {
+            perftop_remove_suspend_handlers()
             throw TerminalError.cannotInitialize(term: getenv("TERM").map { String(cString: $0) } ?? "")
         }
         self.screen = screen
@@ -74,7 +79,6 @@ public final class CursesTerminal: Screen {
         timeout(Self.keyTimeoutMilliseconds)
         set_escdelay(Self.escapeDelayMilliseconds)
         perftop_enable_mouse()
-        perftop_install_suspend_handlers()
         self.colorMode = Self.startColors()
         self.apply(Theme.builtIn[0])
     }
