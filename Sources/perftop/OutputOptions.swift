@@ -300,7 +300,7 @@ struct OutputOptions: ParsableArguments {
         }
         let failing = round.model.sources.filter { $0.state != .ok }
         for source in failing {
-            FileHandle.standardError.write(Data("perftop: \(source.name): \(source)\n".utf8))
+            Console.error("\(source.name): \(source)")
         }
         if !failing.isEmpty {
             throw ExitCode.failure
@@ -351,7 +351,7 @@ struct OutputOptions: ParsableArguments {
             _ = try app.run()
         }
         if let failure = saveFailure.withLock({ $0 }) {
-            FileHandle.standardError.write(Data("perftop: settings not saved: \(failure)\n".utf8))
+            Console.error("settings not saved: \(failure)")
         }
     }
 }

@@ -117,10 +117,10 @@ struct TrackerCheck: AsyncParsableCommand {
         if self.format == .text, !self.noAdvice, !advice.isEmpty {
             output += "\nadvice:\n" + advice.map { "  " + $0.line + "\n" }.joined()
         }
-        FileHandle.standardOutput.write(Data(output.utf8))
+        Console.output(output)
         guard evaluation.passed else {
             let names = evaluation.failures.map { "'\($0.target.name)' \($0.status)" }.joined(separator: ", ")
-            FileHandle.standardError.write(Data("perftop: tracker check failed: \(names)\n".utf8))
+            Console.error("tracker check failed: \(names)")
             throw ExitCode(1)
         }
     }
@@ -167,10 +167,10 @@ struct TrackerBaseline: AsyncParsableCommand {
         } catch {
             throw CommandFailure("\(self.file): \(error)")
         }
-        print("baseline captured for \(capture.captured.count) target(s) in \(self.file)")
+        Console.output("baseline captured for \(capture.captured.count) target(s) in \(self.file)\n")
         if !capture.missing.isEmpty {
             let names = capture.missing.map { "'\($0)'" }.joined(separator: ", ")
-            FileHandle.standardError.write(Data("perftop: no data, baseline unchanged: \(names)\n".utf8))
+            Console.error("no data, baseline unchanged: \(names)")
         }
     }
 }
@@ -219,9 +219,9 @@ struct TrackerImport: AsyncParsableCommand {
         }
         let tracked = tracker.targets.filter(\.tracked)
         let bound = tracked.filter(\.isBound)
-        print(
+        Console.output(
             "imported \(tracker.targets.count) rows (\(tracked.count) targets, \(bound.count) bound to a metric) "
-                + "into \(output)"
+                + "into \(output)\n"
         )
     }
 

@@ -30,7 +30,7 @@ do {
             .split(separator: "\n", omittingEmptySubsequences: true)
             .first
             .map(String.init) ?? "failed"
-        FileHandle.standardError.write(Data("perftop: \(message)\n".utf8))
+        Console.error(message)
     }
     exit(exitCode.rawValue)
 }

@@ -20,6 +20,41 @@ struct CSVExporterTests {
         #expect(CSVExporter.quoted(field) == expected)
     }
 
+    @Test(
+        "text from outside never reaches a cell as a control sequence or a formula",
+        arguments: [
+            ("\u{1B}]52;c;cm0gLXJmIH4=\u{7}", "\\u{1B}]52;c;cm0gLXJmIH4=\\u{7}"),
+            ("=HYPERLINK(\"http://x\",\"y\")", "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\""),
+            ("+1", "'+1"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "\\u{9}x"),
+            ("a\u{9B}b\u{202E}c", "a\\u{9B}b\\u{202E}c"),
+            ("users", "users"),
+        ]
+    )
+    func textFields(field: String, expected: String) {
+        #expect(CSVExporter.text(field) == expected)
+    }
+
+    @Test("a round with a hostile label and metric name writes neither raw")
+    func hostileRound() {
+        let samples = [
+            Sample(name: "=HYPERLINK(\"x\")", kind: .gauge, value: -3),
+            Sample(name: "m", labels: ["l": "\u{1B}]52;c;eA==\u{7}\u{9B}"], kind: .gauge, value: 1),
+        ]
+        let round = Collector.Round(
+            time: 0,
+            results: [Collector.FeedResult(source: "@agent", samples: samples, failure: nil)],
+            model: DashboardModel(timestamp: 0, interval: 1)
+        )
+        let rows = CSVExporter().rows(for: round)
+        #expect(!rows.unicodeScalars.contains { $0 != "\n" && SafeText.isUnsafe($0) })
+        let lines = rows.split(separator: "\n")
+        #expect(lines.first?.hasSuffix(",'@agent,\"'=HYPERLINK(\"\"x\"\")\",,-3") == true, "\(lines)")
+        #expect(lines.dropFirst().first?.contains("\\u{1B}]52;c;eA==\\u{7}\\u{9B}") == true)
+    }
+
     @Test("numbers: integers without a fraction, Prometheus spellings for NaN and infinities")
     func numbers() {
         #expect(ExportText.number(42) == "42")

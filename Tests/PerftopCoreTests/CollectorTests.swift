@@ -47,6 +47,16 @@ private struct ClosureFeed: Feed {
     }
 }
 
+/// Always fails with the reason it is given, like a source whose error quotes what it sent.
+private struct FailingFeed: Feed {
+    let name = "failing"
+    let reason: String
+
+    func poll(timeout: Duration) async throws -> [Sample] {
+        throw FeedError(self.reason)
+    }
+}
+
 /// Succeeds or fails as the test says, and counts its polls.
 private final class SwitchFeed: Feed {
     let name = "switch"
@@ -89,6 +99,19 @@ struct CollectorTests {
         #expect(round.model.sources.map(\.state) == [.down(reason: "timeout after 0.2s"), .ok])
         let value = collector.withStore { $0.series(source: "good", named: "x").first?.latest }
         #expect(value == 7)
+    }
+
+    @Test("a reason quoting a source's bytes is escaped and cut to one short line")
+    func hostileReason() async throws {
+        let quoted =
+            "invalid value '\u{1B}]52;c;cm0gLXJmIH4=\u{7}\u{9B}2J\u{202E}" + String(repeating: "A", count: 100_000)
+        let collector = Collector(feeds: [FailingFeed(reason: quoted)])
+        let round = await collector.collectOnce()
+        let reason = try #require(round.results.first?.failure)
+        #expect(reason.hasPrefix("invalid value '\\u{1B}]52;c;cm0gLXJmIH4=\\u{7}\\u{9B}2J\\u{202E}AAA"))
+        #expect(reason.count == SafeText.maximumReasonLength)
+        #expect(reason.hasSuffix("…"))
+        #expect(collector.model.sources.first?.state == .down(reason: reason))
     }
 
     @Test("a source that fails after working is stale with its reason, then down past the stale limit")

@@ -73,4 +73,26 @@ struct JSONLinesExporterTests {
         #expect(JSONLinesExporter().header.isEmpty)
         #expect(JSONLinesExporter().rows(for: self.round([])).isEmpty)
     }
+
+    @Test("DEL, C1, bidi and format characters are escaped, and a JSON reader gets the text back exactly")
+    func unsafeScalars() throws {
+        let value = "a\u{7F}b\u{9B}c\u{202E}d\u{2066}e\u{E0001}f\u{1B}g🔴"
+        let literal = JSONLinesExporter.string(value)
+        #expect(literal == "\"a\\u007fb\\u009bc\\u202ed\\u2066e\\udb40\\udc01f\\u001bg🔴\"")
+        #expect(!literal.unicodeScalars.contains(where: SafeText.isUnsafe))
+        let decoded = try JSONSerialization.jsonObject(with: Data("[\(literal)]".utf8)) as? [String]
+        #expect(decoded == [value])
+    }
+
+    @Test("an encoder's pretty JSON keeps its layout and loses its unsafe scalars")
+    func encodedReports() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted]
+        let text = String(decoding: try encoder.encode(["name": "x\u{9B}y\u{202E}"]), as: UTF8.self)
+        let escaped = JSONLinesExporter.escapingUnsafeScalars(text)
+        #expect(escaped.contains("\n"))
+        #expect(!escaped.unicodeScalars.contains { $0.value >= 0x20 && SafeText.isUnsafe($0) })
+        let decoded = try JSONSerialization.jsonObject(with: Data(escaped.utf8)) as? [String: String]
+        #expect(decoded == ["name": "x\u{9B}y\u{202E}"])
+    }
 }

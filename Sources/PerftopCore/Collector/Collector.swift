@@ -377,15 +377,19 @@ public final class Collector: Sendable {
         )
     }
 
+    /// Why a poll failed, as one line that is safe to show anywhere: a reason often quotes what
+    /// the source sent, so it is escaped and cut to ``SafeText/maximumReasonLength`` characters.
     private static func reason(for error: any Error) -> String {
+        let reason: String
         switch error {
         case let error as FeedError:
-            return error.reason
+            reason = error.reason
         case is CancellationError:
-            return "cancelled"
+            reason = "cancelled"
         default:
-            return String(describing: error).split(separator: "\n").first.map(String.init) ?? "error"
+            reason = String(describing: error).split(separator: "\n").first.map(String.init) ?? "error"
         }
+        return SafeText.escaped(reason, limit: SafeText.maximumReasonLength)
     }
 }
 

@@ -7,7 +7,9 @@ import PerfKit
 /// (Prometheus form, `{cache="users"}`), `value`. Each round writes the raw samples of every
 /// source that answered, then the series perftop derives for its panes (``DashboardModel/derivedSamples()``),
 /// named `perftop_*`. Fields are quoted per RFC 4180 (a field with a comma, quote or line break
-/// is enclosed in quotes, and quotes are doubled); lines end with LF.
+/// is enclosed in quotes, and quotes are doubled); lines end with LF. Text from a source never
+/// reaches a cell raw: control and format characters are escaped (``SafeText``) and a cell that
+/// would start with `=`, `+`, `-` or `@` gets a `'` in front (``text(_:)``).
 public struct CSVExporter: Exporter {
     /// The header line, with its line ending.
     public let header = "timestamp,source,metric,labels,value\n"
@@ -23,10 +25,28 @@ public struct CSVExporter: Exporter {
         var text = ""
         for (source, sample) in round.exportedSamples {
             let id = sample.seriesID
-            let fields = [timestamp, source, id.name, id.labelText, ExportText.number(sample.value)]
-            text += fields.map(Self.quoted).joined(separator: ",") + "\n"
+            let fields = [
+                timestamp, Self.text(source), Self.text(id.name), Self.text(id.labelText),
+                ExportText.number(sample.value),
+            ]
+            text += fields.joined(separator: ",") + "\n"
         }
         return text
+    }
+
+    /// Characters that make a spreadsheet read a cell as a formula when they start it (OWASP's list).
+    static let formulaTriggers: Set<Character> = ["=", "+", "-", "@", "\t", "\r"]
+
+    /// A field of text from outside (a source's name, a metric, labels, a tracker's names): unsafe
+    /// scalars escaped (``SafeText``), a leading `=`, `+`, `-` or `@` neutralised with a `'` in
+    /// front so a spreadsheet shows it instead of running it, then quoted per RFC 4180 when needed.
+    /// Numbers and timestamps perftop writes itself go in as they are.
+    static func text(_ field: String) -> String {
+        var safe = SafeText.escaped(field)
+        if let first = safe.first, Self.formulaTriggers.contains(first) {
+            safe = "'" + safe
+        }
+        return Self.quoted(safe)
     }
 
     /// A field quoted per RFC 4180 when it needs to be.

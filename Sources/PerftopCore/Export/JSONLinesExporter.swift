@@ -40,7 +40,9 @@ public struct JSONLinesExporter: Exporter {
         value.isFinite ? ExportText.number(value) : Self.string(ExportText.number(value))
     }
 
-    /// A JSON string literal: quotes, backslashes and control characters escaped; the rest as UTF-8.
+    /// A JSON string literal: quotes, backslashes and every scalar ``SafeText`` calls unsafe
+    /// (controls, DEL, C1, bidi and other format characters) escaped as `\uXXXX` (a surrogate pair
+    /// above U+FFFF); the rest as UTF-8. Lossless: a JSON reader gets the text back exactly.
     static func string(_ text: String) -> String {
         var escaped = "\""
         for scalar in text.unicodeScalars {
@@ -50,12 +52,37 @@ public struct JSONLinesExporter: Exporter {
             case "\n": escaped += "\\n"
             case "\r": escaped += "\\r"
             case "\t": escaped += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                escaped += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            case _ where SafeText.isUnsafe(scalar): escaped += Self.unicodeEscape(scalar)
             default: escaped.unicodeScalars.append(scalar)
             }
         }
         return escaped + "\""
+    }
+
+    /// JSON text from `JSONEncoder` (which escapes only U+0000…U+001F inside strings) with every
+    /// other unsafe scalar spelled `\uXXXX`. Those can only stand inside the text's strings, so the
+    /// document means the same; the line feeds and spaces of pretty printing are kept.
+    static func escapingUnsafeScalars(_ json: String) -> String {
+        let needsEscape: (Unicode.Scalar) -> Bool = { $0.value >= 0x20 && SafeText.isUnsafe($0) }
+        guard json.unicodeScalars.contains(where: needsEscape) else {
+            return json
+        }
+        var escaped = String.UnicodeScalarView()
+        for scalar in json.unicodeScalars {
+            if needsEscape(scalar) {
+                escaped.append(contentsOf: Self.unicodeEscape(scalar).unicodeScalars)
+            } else {
+                escaped.append(scalar)
+            }
+        }
+        return String(escaped)
+    }
+
+    /// `\u001b`, or the UTF-16 surrogate pair's two escapes for a scalar above U+FFFF.
+    private static func unicodeEscape(_ scalar: Unicode.Scalar) -> String {
+        UTF16.encode(scalar)?.map { unit in
+            let hex = String(unit, radix: 16)
+            return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        }.joined() ?? ""
     }
 }

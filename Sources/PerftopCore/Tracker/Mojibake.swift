@@ -3,8 +3,8 @@
 ///
 /// Every run of non-ASCII characters that Windows-1252 (or, for its five undefined bytes and the C1
 /// controls, Latin-1) can encode is turned back into those bytes; wherever the bytes form a valid UTF-8
-/// sequence of two to four bytes, the sequence replaces the characters it came from. Everything else is
-/// kept as it is, so correct text, ASCII and characters outside Windows-1252 pass through unchanged.
+/// sequence of two to four bytes that encodes a character ``SafeText`` calls safe, the sequence replaces
+/// the characters it came from. Everything else is kept as it is, so correct text, ASCII and characters outside Windows-1252 pass through unchanged.
 public enum Mojibake {
     /// `text` with every mis-decoded UTF-8 sequence repaired. Cost: linear in the text's length.
     public static func repair(_ text: String) -> String {
@@ -66,7 +66,8 @@ public enum Mojibake {
             value = value << 6 | UInt32(byte & 0x3F)
         }
         let minimum: UInt32 = length == 2 ? 0x80 : length == 3 ? 0x800 : 0x10000
-        guard value >= minimum, let scalar = Unicode.Scalar(value) else {
+        // A repair never produces a control or format character ("Â›" would be the C1 control CSI).
+        guard value >= minimum, let scalar = Unicode.Scalar(value), !SafeText.isUnsafe(scalar) else {
             return nil
         }
         return (scalar, length)

@@ -43,7 +43,7 @@ public enum TrackerReport {
                 result.reason ?? "",
             ]
         }
-        let table = [header] + rows
+        let table = [header] + rows.map { $0.map { SafeText.escaped($0) } }
         let widths = header.indices.map { column in table.map { $0[column].count }.max() ?? 0 }
         var lines = table.map { row in
             zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ")
@@ -54,7 +54,7 @@ public enum TrackerReport {
         if failures.isEmpty {
             lines.append("gate: pass (\(bound.count) bound target\(bound.count == 1 ? "" : "s") met)")
         } else {
-            let names = failures.map { "\($0.target.name) (\($0.status))" }.joined(separator: ", ")
+            let names = failures.map { "\(SafeText.escaped($0.target.name)) (\($0.status))" }.joined(separator: ", ")
             lines.append("gate: fail (\(failures.count) of \(bound.count)): \(names)")
         }
         return lines.joined(separator: "\n") + "\n"
@@ -72,21 +72,25 @@ public enum TrackerReport {
         return ([header.joined(separator: ",")] + rows).map { $0 + "\n" }.joined()
     }
 
-    /// One CSV row: the fields of ``csv(_:)``'s header, quoted.
+    /// One CSV row: the fields of ``csv(_:)``'s header; numbers as perftop writes them, text (names,
+    /// goals, reasons: from the tracker file or a source) made safe by ``CSVExporter/text(_:)``.
     private static func csvRow(_ result: TrackerResult) -> String {
         let target = result.target
         func number(_ value: Double?) -> String {
             value.map { ExportText.number($0) } ?? ""
         }
+        func text(_ value: String?) -> String {
+            CSVExporter.text(value ?? "")
+        }
         let fields: [String] = [
-            target.section ?? "", target.name, result.status.rawValue, number(result.value),
-            result.comparison?.rawValue ?? "", number(result.threshold), target.goal?.description ?? "",
+            text(target.section), text(target.name), result.status.rawValue, number(result.value),
+            text(result.comparison?.rawValue), number(result.threshold), text(target.goal?.description),
             number(target.baseline?.value), number(result.changeFromBaseline), number(result.trend),
-            result.trendDirection?.rawValue ?? "", target.priority?.description ?? "", target.owner ?? "",
-            target.due?.description ?? "", target.metric?.description ?? "", target.statistic?.rawValue ?? "",
-            result.reading?.source ?? "", result.reading?.series.description ?? "", result.reason ?? "",
+            text(result.trendDirection?.rawValue), text(target.priority?.description), text(target.owner),
+            text(target.due?.description), text(target.metric?.description), text(target.statistic?.rawValue),
+            text(result.reading?.source), text(result.reading?.series.description), text(result.reason),
         ]
-        return fields.map { CSVExporter.quoted($0) }.joined(separator: ",")
+        return fields.joined(separator: ",")
     }
 
     // MARK: - JSON
@@ -152,7 +156,7 @@ public enum TrackerReport {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let report = JSONReport(title: evaluation.title, passed: evaluation.passed, targets: targets)
         let data = (try? encoder.encode(report)) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self) + "\n"
+        return JSONLinesExporter.escapingUnsafeScalars(String(decoding: data, as: UTF8.self)) + "\n"
     }
 
     // MARK: - Markdown
@@ -169,10 +173,10 @@ public enum TrackerReport {
         }
         var lines: [String] = []
         if let title = evaluation.title {
-            lines += ["# \(title)", ""]
+            lines += ["# \(SafeText.escaped(title))", ""]
         }
         for section in sections {
-            lines += ["## \(section.name)", ""]
+            lines += ["## \(SafeText.escaped(section.name))", ""]
             lines += Self.table(section.results)
             lines.append("")
         }
@@ -223,7 +227,7 @@ public enum TrackerReport {
 
     private static func row(_ cells: [String]) -> String {
         let escaped = cells.map {
-            $0.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
+            SafeText.escaped($0.replacingOccurrences(of: "\n", with: " ")).replacingOccurrences(of: "|", with: "\\|")
         }
         return "| " + escaped.joined(separator: " | ") + " |"
     }

@@ -132,6 +132,10 @@ struct TrackerImportTests {
     func mojibake() {
         #expect(Mojibake.repair("ðŸ”´ Not Started") == "🔴 Not Started")
         #expect(Mojibake.repair("âœ… done") == "✅ done")
+        // Repairs that would produce a control or format character are not made: "Â›" is the C1 CSI
+        // and "â€®" the right-to-left override, each as Windows-1252 would show its UTF-8 bytes.
+        #expect(Mojibake.repair("Â›31m") == "Â›31m")
+        #expect(Mojibake.repair("evil â€®txt") == "evil â€®txt")
         #expect(Mojibake.repair("cafÃ©") == "café")
         #expect(Mojibake.repair("café ✅ 🔴 naïve — ok") == "café ✅ 🔴 naïve — ok")
         #expect(Mojibake.repair("plain") == "plain")
