@@ -137,7 +137,8 @@ struct TrackerBaseline: AsyncParsableCommand {
         commandName: "baseline",
         abstract: "Sample the sources and store each bound target's current value as its baseline.",
         discussion: """
-            The file is rewritten atomically; targets without data keep their old baseline and are \
+            Each baseline is written in place, keeping the file's comments and layout, and the file is \
+            replaced atomically; targets without data keep their old baseline and are \
             named on standard error. Relative goals ('-30% vs baseline') are judged against it.
             """
     )
@@ -163,7 +164,7 @@ struct TrackerBaseline: AsyncParsableCommand {
             TrackerEvaluator(window: window).captureBaselines(tracker, store: store, at: now)
         }
         do {
-            try capture.tracker.write(path: self.file)
+            try tracker.writeBaselines(of: capture.tracker, toFile: self.file)
         } catch {
             throw CommandFailure("\(self.file): \(error)")
         }

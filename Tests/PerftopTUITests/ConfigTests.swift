@@ -240,12 +240,8 @@ struct ConfigTests {
         }
     }
 
-    @Test("quoting and line keys")
+    @Test("intervals are written as TOML numbers of seconds")
     func text() {
-        #expect(ConfigText.quoted("a\"b\\c") == "\"a\\\"b\\\\c\"")
-        #expect(ConfigText.key(of: "  \"theme\" = 'x'") == "theme")
-        #expect(ConfigText.key(of: "# theme = 1") == nil)
-        #expect(ConfigText.key(of: "[sources]") == nil)
         #expect(PerftopConfig.seconds(.milliseconds(250)) == "0.25")
         #expect(PerftopConfig.seconds(.seconds(3)) == "3")
     }

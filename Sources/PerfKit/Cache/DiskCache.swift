@@ -223,35 +223,12 @@ public final class DiskCache<Value: Codable & Sendable>: Sendable {
 
     /// Writes `data` to a temporary file next to `url`, flushes it to disk and renames it over `url`.
     private func writeAtomically(_ data: Data, to url: URL) throws {
-        let temporaryPath = url.path + "." + UUID().uuidString + "." + DiskCacheFormat.temporaryExtension
-        let descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-        guard descriptor >= 0 else {
-            throw DiskCacheError.writeFailed(path: temporaryPath, errno: errno)
-        }
-        var failure: Int32?
-        data.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count, failure == nil {
-                let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written > 0 {
-                    offset += written
-                } else if written < 0, errno != EINTR {
-                    failure = errno
-                }
-            }
-        }
-        if failure == nil, fsync(descriptor) != 0 {
-            failure = errno
-        }
-        if close(descriptor) != 0, failure == nil {
-            failure = errno
-        }
-        if failure == nil, rename(temporaryPath, url.path) != 0 {
-            failure = errno
-        }
-        if let failure {
-            unlink(temporaryPath)
-            throw DiskCacheError.writeFailed(path: url.path, errno: failure)
+        do {
+            let file = try AtomicFile(replacing: url.path, temporarySuffix: DiskCacheFormat.temporaryExtension)
+            try file.write(data)
+            try file.commit()
+        } catch {
+            throw DiskCacheError.writeFailed(path: url.path, errno: error.errno)
         }
     }
 }

@@ -307,8 +307,8 @@ extension Tracker {
     }
 }
 
-/// TOML spellings of the values a tracker writes.
-private enum TOMLWriting {
+/// TOML spellings of the values perftop writes: a tracker's targets, a config file's settings.
+package enum TOMLWriting {
     static func lines(for target: TrackerTarget) -> [String] {
         var lines = ["name = \(Self.string(target.name))"]
         func add(_ key: String, _ value: String?) {
@@ -340,7 +340,7 @@ private enum TOMLWriting {
 
     /// A literal string ('…') when the text has quotes or backslashes but no apostrophe or control
     /// character, else a basic string ("…") with escapes.
-    static func string(_ text: String) -> String {
+    package static func string(_ text: String) -> String {
         let hasControl = text.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }
         if !hasControl, !text.contains("'"), text.contains("\"") || text.contains("\\") {
             return "'\(text)'"
@@ -365,12 +365,12 @@ private enum TOMLWriting {
     }
 
     /// A TOML float that reads back to exactly `value` (Swift's shortest round-trip form).
-    static func number(_ value: Double) -> String {
+    package static func number(_ value: Double) -> String {
         "\(value)"
     }
 
     /// An offset date-time in UTC, e.g. `2026-11-23T21:05:51Z`, for whole seconds since 1970.
-    static func dateTime(_ seconds: Double) -> String {
+    package static func dateTime(_ seconds: Double) -> String {
         var time = time_t(seconds)
         var parts = tm()
         gmtime_r(&time, &parts)

@@ -39,7 +39,11 @@ extension PerftopConfig {
         } else {
             text = Self.newFileHeader
         }
-        try ConfigFile.write(ConfigText.setting(assignments, in: text), to: path)
+        var editor = TOMLLineEditor(text)
+        for (key, value) in assignments {
+            editor.set(key, to: value)
+        }
+        try ConfigFile.write(editor.text, to: path)
     }
 
     /// The `key = value` lines for the settings that differ between `old` and `new`.
@@ -49,10 +53,10 @@ extension PerftopConfig {
             assignments.append(("interval", Self.seconds(new.interval)))
         }
         if old.theme != new.theme {
-            assignments.append(("theme", ConfigText.quoted(new.theme)))
+            assignments.append(("theme", TOMLWriting.string(new.theme)))
         }
         if old.visiblePanes != new.visiblePanes {
-            let names = new.visiblePanes.map { ConfigText.quoted($0.rawValue) }
+            let names = new.visiblePanes.map { TOMLWriting.string($0.rawValue) }
             assignments.append(("panes", "[" + names.joined(separator: ", ") + "]"))
         }
         return assignments
@@ -101,82 +105,5 @@ public enum ConfigFile {
             let reason = "\(error)".replacingOccurrences(of: "cannot write \(path): ", with: "")
             throw ConfigError("cannot write the file: \(reason)", file: path)
         }
-    }
-}
-
-// MARK: - Editing TOML text by line
-
-/// Line-level edits of top-level TOML keys that keep every other line of the file as written.
-enum ConfigText {
-    /// The key a `key = value` line sets (quotes removed), or nil for other lines.
-    static func key(of line: String) -> String? {
-        let trimmed = line.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.hasPrefix("#"), !trimmed.hasPrefix("["), let equals = trimmed.firstIndex(of: "=") else {
-            return nil
-        }
-        var key = trimmed[..<equals].trimmingCharacters(in: .whitespaces)
-        if key.count >= 2, let first = key.first, first == "\"" || first == "'", key.last == first {
-            key = String(key.dropFirst().dropLast())
-        }
-        return key.isEmpty ? nil : key
-    }
-
-    /// `text` as a TOML basic string: quoted, with `\` and `"` escaped.
-    static func quoted(_ text: String) -> String {
-        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
-    }
-
-    /// `text` with each top-level `key` set to `value`: an existing `key = …` line (with the
-    /// continuation lines of a multi-line array) is replaced in place; a new key goes after the
-    /// last top-level line, before the first `[table]`. Every other line is kept.
-    static func setting(_ assignments: [(key: String, value: String)], in text: String) -> String {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        if lines.last == "" {
-            lines.removeLast()
-        }
-        for (key, value) in assignments {
-            let firstTable =
-                lines.firstIndex { $0.trimmingCharacters(in: .whitespaces).hasPrefix("[") } ?? lines.count
-            if let start = lines[..<firstTable].firstIndex(where: { self.key(of: $0) == key }) {
-                var end = start
-                var depth = self.bracketDepth(lines[start])
-                while depth > 0, end + 1 < firstTable {
-                    end += 1
-                    depth += self.bracketDepth(lines[end])
-                }
-                lines.replaceSubrange(start...end, with: ["\(key) = \(value)"])
-            } else {
-                var insertion = firstTable
-                while firstTable < lines.count, insertion > 0,
-                    lines[insertion - 1].trimmingCharacters(in: .whitespaces).isEmpty
-                {
-                    insertion -= 1
-                }
-                lines.insert("\(key) = \(value)", at: insertion)
-            }
-        }
-        return lines.joined(separator: "\n") + "\n"
-    }
-
-    /// Opening minus closing brackets on a line, outside strings and comments.
-    private static func bracketDepth(_ line: String) -> Int {
-        var depth = 0
-        var quote: Character?
-        for character in line {
-            if let open = quote {
-                if character == open {
-                    quote = nil
-                }
-                continue
-            }
-            switch character {
-            case "\"", "'": quote = character
-            case "[": depth += 1
-            case "]": depth -= 1
-            case "#": return depth
-            default: break
-            }
-        }
-        return depth
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PerftopCore
 import TOMLKit
 
 /// A config file that could not be read; the description is one line naming the file and line.
@@ -244,7 +245,7 @@ private struct ConfigReader {
                 }
                 continue
             }
-            guard current == table, ConfigText.key(of: line) == key else {
+            guard current == table, TOMLLineEditor.key(of: line) == key else {
                 continue
             }
             return index + 1
