@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import PerfKit
 import PerftopCore
 import PerftopTUI
@@ -108,7 +109,11 @@ struct SourceOptions: ParsableArguments {
         let trustRoots = try self.endpointTrustRoots()
         let httpClient = sources.endpoints.isEmpty ? nil : HTTPFeed.makeClient(trustRoots: trustRoots)
         if let httpClient {
-            feeds += sources.endpoints.map { HTTPFeed(url: $0, headers: endpointHeaders, client: httpClient) }
+            let httpFeeds = sources.endpoints.map { HTTPFeed(url: $0, headers: endpointHeaders, client: httpClient) }
+            for warning in httpFeeds.compactMap(\.cleartextWarning) {
+                Self.warn(warning)
+            }
+            feeds += httpFeeds
         }
         return SourceFeeds(feeds: feeds, selfRegistry: selfRegistry) { try? await httpClient?.shutdown() }
     }
@@ -161,7 +166,8 @@ extension SourceOptions {
         }
     }
 
-    /// The headers of every --header-file, then of every --header-env, in order.
+    /// The headers of every --header-file, then of every --header-env, in order; warns about a header
+    /// file that others can read.
     private func endpointHeaders() throws -> HTTPFeed.Headers {
         var headers = HTTPFeed.Headers()
         for path in self.headerFiles {
@@ -169,6 +175,9 @@ extension SourceOptions {
                 headers.add(contentsOf: try HTTPFeed.headers(fromFile: path))
             } catch {
                 throw CommandFailure("--header-file: \(error)")
+            }
+            if let warning = HTTPFeed.exposureWarning(headerFile: path) {
+                Self.warn(warning)
             }
         }
         for name in self.headerVariables {
@@ -179,6 +188,11 @@ extension SourceOptions {
             }
         }
         return headers
+    }
+
+    /// Prints `perftop: warning: MESSAGE` on standard error, before the dashboard or export starts.
+    private static func warn(_ message: String) {
+        FileHandle.standardError.write(Data("perftop: warning: \(message)\n".utf8))
     }
 
     /// The certificates of --ca-file, or `nil` (the system's trust roots) without it.

@@ -448,8 +448,61 @@ import Testing
         }
     }
 
+    /// A header file that does not end (a pipe, a device) is read up to its limit and no further.
+    @Test func readsAHeaderFileOnlyUpToItsLimit() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "perftop-fifo-\(UInt64.random(in: 0...UInt64.max))"
+        ).path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/headers"
+        #expect(mkfifo(path, 0o600) == 0)
+        // The writer offers 64 times the limit; it can only finish if the reader reads all of it.
+        let writer = Process()
+        writer.executableURL = URL(fileURLWithPath: "/bin/sh")
+        writer.arguments = ["-c", "exec head -c \(64 * HTTPFeed.maximumHeaderTextBytes) /dev/zero > \"$0\"", path]
+        try writer.run()
+        #expect(throws: FeedError("\(path): larger than \(HTTPFeed.maximumHeaderTextBytes) bytes")) {
+            try HTTPFeed.headers(fromFile: path)
+        }
+        writer.waitUntilExit()
+        let finished = writer.terminationReason == .exit && writer.terminationStatus == 0
+        #expect(!finished, "the whole stream was read")
+    }
+
+    @Test func warnsAboutAHeaderFileOthersCanRead() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "perftop-headers-\(UInt64.random(in: 0...UInt64.max))"
+        ).path
+        try "X-Api-Key: s3cr3t\n".write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let warning = "header file \(path) is readable by group or others (chmod 600 \(path))"
+        for (mode, expected) in [(0o644, warning), (0o640, warning), (0o604, warning), (0o600, nil), (0o400, nil)] {
+            #expect(chmod(path, mode_t(mode)) == 0)
+            #expect(HTTPFeed.exposureWarning(headerFile: path) == expected, "mode \(String(mode, radix: 8))")
+        }
+    }
+
+    @Test(arguments: [
+        ("http://metrics.example.com/metrics", true),
+        ("http://10.0.0.7:9100/metrics", true),
+        ("https://metrics.example.com/metrics", false),
+        ("http://localhost:9100/metrics", false),
+        ("http://127.0.0.9:9100/metrics", false),
+        ("http://[::1]:9100/metrics", false),
+    ])
+    func warnsAboutHeadersInClearText(url: String, warns: Bool) throws {
+        let client = HTTPFeed.makeClient()
+        defer { try? client.syncShutdown() }
+        let headers = try HTTPFeed.parseHeaders("X-Api-Key: s3cr3t", origin: "test")
+        let feed = HTTPFeed(url: url, headers: headers, client: client)
+        let warning = "headers for \(url) go over plain http to a non-loopback host; use https"
+        #expect(feed.cleartextWarning == (warns ? warning : nil))
+        #expect(HTTPFeed(url: url, client: client).cleartextWarning == nil, "no headers, nothing to warn about")
+    }
+
     @Test func namesAMissingHeaderFile() {
-        #expect(throws: FeedError("cannot read /nonexistent/perftop-headers")) {
+        #expect(throws: FeedError("/nonexistent/perftop-headers: no such file or directory")) {
             try HTTPFeed.headers(fromFile: "/nonexistent/perftop-headers")
         }
     }
