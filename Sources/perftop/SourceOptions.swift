@@ -17,6 +17,15 @@ struct SourceOptions: ParsableArguments {
     var attachPaths: [String] = []
 
     @Option(
+        name: .customLong("allow-socket-owner"),
+        help: ArgumentHelp(
+            "Also trust --attach sockets owned by, and agents running as, this uid besides yours and root (repeatable).",
+            valueName: "uid"
+        )
+    )
+    var allowedSocketOwners: [UInt32] = []
+
+    @Option(
         name: .customLong("pid"),
         help: ArgumentHelp("Watch this process through /proc (repeatable).", valueName: "pid")
     )
@@ -78,10 +87,15 @@ struct SourceOptions: ParsableArguments {
         includingSelf: Bool = true
     ) throws -> SourceFeeds {
         try self.checkEndpointOptions(sources.endpoints, origin: origin)
+        if sources.attach.isEmpty, !self.allowedSocketOwners.isEmpty {
+            throw CommandFailure("--allow-socket-owner needs --attach")
+        }
         var socketPaths: [String] = []
+        let trustedOwners = Set(self.allowedSocketOwners)
         for pattern in sources.attach {
             do {
-                socketPaths += try AgentFeed.socketPaths(matching: pattern).filter { !socketPaths.contains($0) }
+                socketPaths += try AgentFeed.socketPaths(matching: pattern, trustedOwners: trustedOwners)
+                    .filter { !socketPaths.contains($0) }
             } catch {
                 throw CommandFailure("--attach \(pattern): \(error)")
             }
@@ -104,7 +118,7 @@ struct SourceOptions: ParsableArguments {
             watchedPids.append(pid)
         }
         feeds += watchedPids.map { ProcessFeed(pid: $0) }
-        feeds += socketPaths.map { AgentFeed(path: $0) }
+        feeds += socketPaths.map { AgentFeed(path: $0, trustedOwners: trustedOwners) }
         let endpointHeaders = try self.endpointHeaders()
         let trustRoots = try self.endpointTrustRoots()
         let httpClient = sources.endpoints.isEmpty ? nil : HTTPFeed.makeClient(trustRoots: trustRoots)
