@@ -116,12 +116,12 @@ import Testing
         #expect(notFound.status == 404)
         #expect(notFound.headers["content-type"] == "text/plain; charset=utf-8")
 
-        try client.send("POST /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello")
+        try client.send("POST /metrics HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\n\r\nhello")
         let notAllowed = try #require(try client.readResponse())
         #expect(notAllowed.status == 405)
         #expect(notAllowed.headers["allow"] == "GET, HEAD")
 
-        try client.send("DELETE /perftop.json HTTP/1.1\r\nHost: x\r\n\r\n")
+        try client.send("DELETE /perftop.json HTTP/1.1\r\nHost: localhost\r\n\r\n")
         #expect(try client.readResponse()?.status == 405)
 
         try client.send(Self.get("/metrics"))
@@ -154,7 +154,7 @@ import Testing
         let server = try await self.start(self.makeRegistry())
         let client = try HTTPTestClient(port: server.port)
 
-        try client.send("HEAD /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+        try client.send("HEAD /metrics HTTP/1.1\r\nHost: localhost\r\n\r\n")
         let head = try #require(try client.readResponse(hasBody: false))
         #expect(head.status == 200)
         #expect(Int(head.headers["content-length"] ?? "") ?? 0 > 0)
@@ -236,6 +236,66 @@ import Testing
         try client.send(Self.get("/metrics"))
         #expect(try client.readResponse()?.status == 200)
         #expect(try client.readResponse() == nil)
+        await server.shutdown()
+    }
+
+    // MARK: - Host
+
+    @Test(arguments: ["localhost", "LOCALHOST", "127.0.0.1", "[::1]"])
+    func acceptsLoopbackHostsWithOrWithoutThePort(host: String) async throws {
+        let server = try await self.start(self.makeRegistry())
+        let client = try HTTPTestClient(port: server.port)
+        try client.send("GET /metrics HTTP/1.1\r\nHost: \(host)\r\n\r\n")
+        #expect(try client.readResponse()?.status == 200)
+        try client.send("GET /metrics HTTP/1.1\r\nHost: \(host):\(server.port)\r\n\r\n")
+        #expect(try client.readResponse()?.status == 200)
+        await server.shutdown()
+    }
+
+    /// DNS rebinding: a web page whose name now resolves to 127.0.0.1 sends its own name as the host.
+    @Test func refusesAnyOtherHostAndCloses() async throws {
+        let server = try await self.start(self.makeRegistry())
+        let others = [
+            "rebind.example", "rebind.example:\(server.port)", "127.0.0.1:\(server.port + 1)", "localhost.example",
+            "localhost:", "[::1]:\(server.port)x", "127.0.0.1.rebind.example",
+        ]
+        for host in others {
+            let client = try HTTPTestClient(port: server.port)
+            try client.send("GET /metrics HTTP/1.1\r\nHost: \(host)\r\n\r\n")
+            let response = try #require(try client.readResponse())
+            #expect(response.status == 421, "Host: \(host)")
+            #expect(response.headers["connection"] == "close")
+            #expect(!response.body.contains("cache_hits_total"))
+            #expect(try client.readResponse() == nil)
+        }
+        await server.shutdown()
+    }
+
+    /// A server exposed beyond loopback for a scraper elsewhere answers to the names the agent lists.
+    @Test func acceptsTheHostNamesTheAgentAllows() async throws {
+        let server = try await AgentHTTPServer.start(
+            registry: self.makeRegistry(),
+            agentName: "test",
+            allowedHostNames: ["Metrics.Example.Internal"]
+        )
+        let client = try HTTPTestClient(port: server.port)
+        try client.send("GET /metrics HTTP/1.1\r\nHost: metrics.example.internal:\(server.port)\r\n\r\n")
+        #expect(try client.readResponse()?.status == 200)
+        try client.send("GET /metrics HTTP/1.1\r\nHost: other.example.internal\r\n\r\n")
+        #expect(try client.readResponse()?.status == 421)
+        await server.shutdown()
+    }
+
+    @Test func requiresOneHostOnHTTP11() async throws {
+        let server = try await self.start(self.makeRegistry())
+        for request in [
+            "GET /metrics HTTP/1.1\r\n\r\n", "GET /metrics HTTP/1.1\r\nHost: localhost\r\nHost: rebind.example\r\n\r\n",
+        ] {
+            let client = try HTTPTestClient(port: server.port)
+            try client.send(request)
+            #expect(try client.readResponse()?.status == 400)
+            #expect(try client.readResponse() == nil)
+        }
         await server.shutdown()
     }
 

@@ -5,10 +5,12 @@ import NIOHTTP1
 /// Answers the HTTP requests of one ``AgentHTTPServer`` connection, one response per request.
 ///
 /// Runs on the connection's event loop, behind SwiftNIO's HTTP/1 server pipeline (which orders the
-/// responses of pipelined requests). A request is answered at its end; its body, which no endpoint
-/// reads, is counted and dropped, and a body over ``AgentHTTPServer/maxRequestBodyBytes`` gets a 413
-/// and the connection is closed. A connection is also closed after a response to a request that did
-/// not ask to be kept alive, and when it stays silent past its read timeout.
+/// responses of pipelined requests). A request whose `Host` the ``AgentHTTPHostCheck`` refuses gets a
+/// 400 or 421 at its head and the connection is closed. Otherwise a request is answered at its end;
+/// its body, which no endpoint reads, is counted and dropped, and a body over
+/// ``AgentHTTPServer/maxRequestBodyBytes`` gets a 413 and the connection is closed. A connection is
+/// also closed after a response to a request that did not ask to be kept alive, and when it stays
+/// silent past its read timeout.
 final class AgentHTTPRequestHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -23,16 +25,27 @@ final class AgentHTTPRequestHandler: ChannelInboundHandler {
     }
 
     private let responder: AgentHTTPResponder
+    private let hostCheck: AgentHTTPHostCheck
     private var state = State.idle
 
-    init(responder: AgentHTTPResponder) {
+    init(responder: AgentHTTPResponder, hostCheck: AgentHTTPHostCheck) {
         self.responder = responder
+        self.hostCheck = hostCheck
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch (self.unwrapInboundIn(data), self.state) {
         case (.head(let head), .idle):
-            self.state = .reading(head, bodyBytes: 0)
+            switch self.hostCheck.verdict(on: head, localAddress: context.channel.localAddress) {
+            case .allowed:
+                self.state = .reading(head, bodyBytes: 0)
+            case .missingOrRepeated:
+                self.state = .closing
+                self.write(self.responder.hostMissing(), version: head.version, keepAlive: false, context: context)
+            case .misdirected:
+                self.state = .closing
+                self.write(self.responder.misdirected(), version: head.version, keepAlive: false, context: context)
+            }
         case (.body(let body), .reading(let head, let bodyBytes)):
             let total = bodyBytes + body.readableBytes
             guard total <= AgentHTTPServer.maxRequestBodyBytes else {
@@ -138,6 +151,24 @@ struct AgentHTTPResponder: Sendable {
                 body: Array("cannot encode snapshot: \(error)\n".utf8)
             )
         }
+    }
+
+    /// The response to an HTTP/1.1 request without `Host`, or a request with more than one.
+    func hostMissing() -> AgentHTTPResponse {
+        AgentHTTPResponse(
+            status: .badRequest,
+            contentType: Self.plainText,
+            body: Array("a request needs exactly one Host header\n".utf8)
+        )
+    }
+
+    /// The response to a request whose `Host` is not this server's (``AgentHTTPHostCheck``).
+    func misdirected() -> AgentHTTPResponse {
+        AgentHTTPResponse(
+            status: .misdirectedRequest,
+            contentType: Self.plainText,
+            body: Array("misdirected request: use Host localhost, 127.0.0.1 or [::1]\n".utf8)
+        )
     }
 
     /// The response to a request whose body is over the limit.

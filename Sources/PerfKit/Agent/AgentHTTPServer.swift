@@ -20,6 +20,12 @@ import NIOPosix
 /// loopback address (127.0.0.1 by default, or ::1), reachable from this machine only, and refuses any
 /// other address unless the caller passes `exposingMetricsBeyondLoopback: true`.
 ///
+/// **Host.** Against DNS rebinding (a web page whose name is pointed at 127.0.0.1 reading the metrics
+/// through a browser), a request must name the server as `localhost`, `127.0.0.1` or `[::1]`, the
+/// address the connection arrived on, or one of the `allowedHostNames`, each with the server's port or
+/// none. Any other `Host` gets 421 Misdirected Request, an HTTP/1.1 request without `Host` (or any with
+/// two) 400 Bad Request, and the connection is closed.
+///
 /// **Limits.** A request's target and headers may take at most ``maxRequestHeadBytes`` (else 400 and
 /// close); its body, which no endpoint reads, at most ``maxRequestBodyBytes`` (else 413 and close). A
 /// connection that sends nothing for ``idleTimeout`` is closed, at most ``maxConnections`` are served
@@ -51,7 +57,7 @@ public final class AgentHTTPServer: Sendable {
 
     // MARK: - Properties
 
-    /// The address the server listens on, as given to ``start(registry:agentName:host:port:exposingMetricsBeyondLoopback:group:)``.
+    /// The address the server listens on, as given to ``start(registry:agentName:host:port:exposingMetricsBeyondLoopback:allowedHostNames:group:)``.
     public let host: String
     /// The TCP port the server listens on: the one asked for, or the one the system chose for port 0.
     public let port: Int
@@ -79,6 +85,9 @@ public final class AgentHTTPServer: Sendable {
     ///   - exposingMetricsBeyondLoopback: Pass `true` to allow any address, e.g. `0.0.0.0` for a
     ///     Prometheus server elsewhere. Everyone who can reach that address can then read the metrics:
     ///     restrict it with a firewall.
+    ///   - allowedHostNames: Names a request's `Host` may give besides `localhost`, `127.0.0.1`, `[::1]`
+    ///     and the address it arrived on, e.g. the DNS name a Prometheus server scrapes this machine by;
+    ///     compared without regard to case. None by default.
     ///   - group: The event loops that serve connections; samples are collected on them.
     /// - Returns: The running server.
     /// - Throws: ``AgentHTTPServerError`` when the host is not a numeric address, is not loopback without
@@ -89,6 +98,7 @@ public final class AgentHTTPServer: Sendable {
         host: String = AgentHTTPServer.defaultHost,
         port: Int = 0,
         exposingMetricsBeyondLoopback: Bool = false,
+        allowedHostNames: [String] = [],
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> AgentHTTPServer {
         try await Self.start(
@@ -97,6 +107,7 @@ public final class AgentHTTPServer: Sendable {
             host: host,
             port: port,
             exposingMetricsBeyondLoopback: exposingMetricsBeyondLoopback,
+            allowedHostNames: allowedHostNames,
             group: group,
             idleTimeout: Self.idleTimeout
         )
@@ -109,6 +120,7 @@ public final class AgentHTTPServer: Sendable {
         host: String = AgentHTTPServer.defaultHost,
         port: Int = 0,
         exposingMetricsBeyondLoopback: Bool = false,
+        allowedHostNames: [String] = [],
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         idleTimeout: Duration
     ) async throws -> AgentHTTPServer {
@@ -131,6 +143,7 @@ public final class AgentHTTPServer: Sendable {
             throw AgentHTTPServerError.bindFailed(host: host, port: port, reason: error.description)
         }
         let idleTimeout = TimeAmount(idleTimeout)
+        let hostCheck = AgentHTTPHostCheck(allowedHostNames: allowedHostNames)
         let connections = AgentConnections(limit: Self.maxConnections)
         let responder = AgentHTTPResponder(registry: registry, agentName: agentName)
         let limits = Self.decoderLimits
@@ -152,7 +165,7 @@ public final class AgentHTTPServer: Sendable {
                         )
                         try pipeline.addHandlers(
                             IdleStateHandler(readTimeout: idleTimeout),
-                            AgentHTTPRequestHandler(responder: responder),
+                            AgentHTTPRequestHandler(responder: responder, hostCheck: hostCheck),
                             AgentConnectionCloser()
                         )
                     }
