@@ -41,9 +41,15 @@ import Testing
 
     private func start(
         _ registry: MetricsRegistry,
-        idleTimeout: Duration = AgentHTTPServer.idleTimeout
+        idleTimeout: Duration = AgentHTTPServer.idleTimeout,
+        requestTimeout: Duration = AgentHTTPServer.requestTimeout
     ) async throws -> AgentHTTPServer {
-        try await AgentHTTPServer.start(registry: registry, agentName: "test", idleTimeout: idleTimeout)
+        try await AgentHTTPServer.start(
+            registry: registry,
+            agentName: "test",
+            idleTimeout: idleTimeout,
+            requestTimeout: requestTimeout
+        )
     }
 
     private static func get(_ path: String, _ extraHeaders: String = "") -> String {
@@ -235,6 +241,43 @@ import Testing
         let client = try HTTPTestClient(port: server.port)
         try client.send(Self.get("/metrics"))
         #expect(try client.readResponse()?.status == 200)
+        #expect(try client.readResponse() == nil)
+        await server.shutdown()
+    }
+
+    /// A client trickling a request one byte per 100 ms never lets the connection go idle, yet the
+    /// request's deadline, counted from accept, closes it.
+    @Test func closesAConnectionWhoseRequestTrickles() async throws {
+        let server = try await self.start(self.makeRegistry(), requestTimeout: .seconds(1))
+        let client = try HTTPTestClient(port: server.port)
+        let head = Self.get("/metrics", "X-Padding: " + String(repeating: "x", count: 200) + "\r\n")
+        let sent = await client.trickle(head, every: .milliseconds(100))
+        #expect(sent < head.utf8.count, "the server let the whole request trickle in")
+        #expect(try client.readResponse() == nil)
+        await server.shutdown()
+    }
+
+    /// The deadline covers the body too: a complete head does not buy a trickling body more time.
+    @Test func closesAConnectionWhoseBodyTrickles() async throws {
+        let server = try await self.start(self.makeRegistry(), requestTimeout: .seconds(1))
+        let client = try HTTPTestClient(port: server.port)
+        let body = String(repeating: "b", count: 200)
+        try client.send(Self.get("/metrics", "Content-Length: \(body.utf8.count)\r\n"))
+        let sent = await client.trickle(body, every: .milliseconds(100))
+        #expect(sent < body.utf8.count, "the server let the whole body trickle in")
+        #expect(try client.readResponse() == nil)
+        await server.shutdown()
+    }
+
+    /// On a kept-alive connection the deadline starts again at the end of each response.
+    @Test func closesAKeptAliveConnectionWhoseNextRequestTrickles() async throws {
+        let server = try await self.start(self.makeRegistry(), requestTimeout: .seconds(1))
+        let client = try HTTPTestClient(port: server.port)
+        try client.send(Self.get("/metrics"))
+        #expect(try client.readResponse()?.status == 200)
+        let head = Self.get("/metrics", "X-Padding: " + String(repeating: "x", count: 200) + "\r\n")
+        let sent = await client.trickle(head, every: .milliseconds(100))
+        #expect(sent < head.utf8.count, "the server let the whole request trickle in")
         #expect(try client.readResponse() == nil)
         await server.shutdown()
     }
@@ -440,6 +483,20 @@ final class HTTPTestClient {
 
     func send(_ text: String) throws {
         try self.socket.send(text)
+    }
+
+    /// Sends `text` one byte at a time, pausing `interval` after each, until all is sent or a write
+    /// fails because the server closed the connection; returns how many bytes were sent.
+    func trickle(_ text: String, every interval: Duration) async -> Int {
+        var sent = 0
+        for byte in text.utf8 {
+            guard (try? self.socket.send(String(decoding: [byte], as: UTF8.self))) != nil else {
+                break
+            }
+            sent += 1
+            try? await Task.sleep(for: interval)
+        }
+        return sent
     }
 
     /// The next response, or `nil` when the server closed the connection before sending one.

@@ -9,8 +9,9 @@ import NIOHTTP1
 /// 400 or 421 at its head and the connection is closed. Otherwise a request is answered at its end;
 /// its body, which no endpoint reads, is counted and dropped, and a body over
 /// ``AgentHTTPServer/maxRequestBodyBytes`` gets a 413 and the connection is closed. A connection is
-/// also closed after a response to a request that did not ask to be kept alive, and when it stays
-/// silent past its read timeout.
+/// also closed after a response to a request that did not ask to be kept alive, when it stays silent
+/// past its read timeout, and when a whole request (head and body) has not arrived within its request
+/// timeout, counted from accept or from the end of the previous response, however its bytes trickle.
 final class AgentHTTPRequestHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -26,11 +27,32 @@ final class AgentHTTPRequestHandler: ChannelInboundHandler {
 
     private let responder: AgentHTTPResponder
     private let hostCheck: AgentHTTPHostCheck
+    private let requestTimeout: TimeAmount
     private var state = State.idle
+    /// Closes the connection unless the request being received is complete in time; `nil` while one is
+    /// answered.
+    private var requestDeadline: Scheduled<Void>?
 
-    init(responder: AgentHTTPResponder, hostCheck: AgentHTTPHostCheck) {
+    init(responder: AgentHTTPResponder, hostCheck: AgentHTTPHostCheck, requestTimeout: TimeAmount) {
         self.responder = responder
         self.hostCheck = hostCheck
+        self.requestTimeout = requestTimeout
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        self.startRequestDeadline(context: context)
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        self.requestDeadline?.cancel()
+        self.requestDeadline = nil
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.requestDeadline?.cancel()
+        self.requestDeadline = nil
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -60,6 +82,8 @@ final class AgentHTTPRequestHandler: ChannelInboundHandler {
             }
             self.state = .reading(head, bodyBytes: total)
         case (.end, .reading(let head, _)):
+            self.requestDeadline?.cancel()
+            self.requestDeadline = nil
             self.state = head.isKeepAlive ? .idle : .closing
             let response = self.responder.response(method: head.method, uri: head.uri)
             self.write(response, version: head.version, keepAlive: head.isKeepAlive, context: context)
@@ -91,8 +115,25 @@ final class AgentHTTPRequestHandler: ChannelInboundHandler {
         context.write(self.wrapOutboundOut(.head(head)), promise: nil)
         context.write(self.wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
         let written = context.writeAndFlush(self.wrapOutboundOut(.end(nil)))
-        if !keepAlive {
+        if keepAlive {
+            // The next request's time starts once this response is out.
+            written.assumeIsolated().whenSuccess {
+                self.startRequestDeadline(context: context)
+            }
+        } else {
             written.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        }
+    }
+
+    /// Starts (or restarts) the time the next request has to arrive whole.
+    private func startRequestDeadline(context: ChannelHandlerContext) {
+        self.requestDeadline?.cancel()
+        guard context.channel.isActive else {
+            self.requestDeadline = nil
+            return
+        }
+        self.requestDeadline = context.eventLoop.assumeIsolated().scheduleTask(in: self.requestTimeout) {
+            context.close(promise: nil)
         }
     }
 }

@@ -28,10 +28,12 @@ import NIOPosix
 ///
 /// **Limits.** A request's target and headers may take at most ``maxRequestHeadBytes`` (else 400 and
 /// close); its body, which no endpoint reads, at most ``maxRequestBodyBytes`` (else 413 and close). A
-/// connection that sends nothing for ``idleTimeout`` is closed, at most ``maxConnections`` are served
-/// at once (further ones are closed at once), and a connection stops being read while its replies back
-/// up. Each request costs one ``MetricsRegistry/collectSamples()`` and its encoding, on the
-/// connection's event loop.
+/// whole request must arrive within ``requestTimeout`` of the connection's accept or of the end of the
+/// previous response, however slowly its bytes trickle in (else the connection is closed); a connection
+/// that sends nothing for ``idleTimeout`` is closed; at most ``maxConnections`` are served at once
+/// (further ones are closed at once), and a connection stops being read while its replies back up.
+/// Each request costs one ``MetricsRegistry/collectSamples()`` and its encoding, on the connection's
+/// event loop.
 ///
 /// **Sockets** are close-on-exec: the listening socket from its creation, each accepted one right after
 /// accept(2).
@@ -52,6 +54,10 @@ public final class AgentHTTPServer: Sendable {
     public static let maxRequestBodyBytes = 4096
     /// How long a connection may stay silent before the server closes it.
     public static let idleTimeout: Duration = .seconds(60)
+    /// How long a whole request (head and body) may take to arrive, from the connection's accept or the
+    /// end of the previous response, however its bytes trickle in: a client sending a byte now and then
+    /// cannot hold one of the ``maxConnections`` for longer.
+    public static let requestTimeout: Duration = .seconds(10)
     /// The most connections the server serves at once; it closes further ones at once.
     public static let maxConnections = 64
 
@@ -109,11 +115,13 @@ public final class AgentHTTPServer: Sendable {
             exposingMetricsBeyondLoopback: exposingMetricsBeyondLoopback,
             allowedHostNames: allowedHostNames,
             group: group,
-            idleTimeout: Self.idleTimeout
+            idleTimeout: Self.idleTimeout,
+            requestTimeout: Self.requestTimeout
         )
     }
 
-    /// Starts a server whose connections close after `idleTimeout` of silence.
+    /// Starts a server whose connections close after `idleTimeout` of silence, or when a request takes
+    /// longer than `requestTimeout` to arrive.
     static func start(
         registry: MetricsRegistry,
         agentName: String,
@@ -122,7 +130,8 @@ public final class AgentHTTPServer: Sendable {
         exposingMetricsBeyondLoopback: Bool = false,
         allowedHostNames: [String] = [],
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-        idleTimeout: Duration
+        idleTimeout: Duration,
+        requestTimeout: Duration
     ) async throws -> AgentHTTPServer {
         guard (0...65_535).contains(port) else {
             throw AgentHTTPServerError.invalidPort(port)
@@ -143,6 +152,7 @@ public final class AgentHTTPServer: Sendable {
             throw AgentHTTPServerError.bindFailed(host: host, port: port, reason: error.description)
         }
         let idleTimeout = TimeAmount(idleTimeout)
+        let requestTimeout = TimeAmount(requestTimeout)
         let hostCheck = AgentHTTPHostCheck(allowedHostNames: allowedHostNames)
         let connections = AgentConnections(limit: Self.maxConnections)
         let responder = AgentHTTPResponder(registry: registry, agentName: agentName)
@@ -165,7 +175,11 @@ public final class AgentHTTPServer: Sendable {
                         )
                         try pipeline.addHandlers(
                             IdleStateHandler(readTimeout: idleTimeout),
-                            AgentHTTPRequestHandler(responder: responder, hostCheck: hostCheck),
+                            AgentHTTPRequestHandler(
+                                responder: responder,
+                                hostCheck: hostCheck,
+                                requestTimeout: requestTimeout
+                            ),
                             AgentConnectionCloser()
                         )
                     }
