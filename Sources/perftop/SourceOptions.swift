@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import PerfKit
 import PerftopCore
 import PerftopTUI
@@ -14,6 +15,15 @@ struct SourceOptions: ParsableArguments {
         )
     )
     var attachPaths: [String] = []
+
+    @Option(
+        name: .customLong("allow-socket-owner"),
+        help: ArgumentHelp(
+            "Also trust --attach sockets owned by, and agents running as, this uid besides yours and root (repeatable).",
+            valueName: "uid"
+        )
+    )
+    var allowedSocketOwners: [UInt32] = []
 
     @Option(
         name: .customLong("pid"),
@@ -77,10 +87,15 @@ struct SourceOptions: ParsableArguments {
         includingSelf: Bool = true
     ) throws -> SourceFeeds {
         try self.checkEndpointOptions(sources.endpoints, origin: origin)
+        if sources.attach.isEmpty, !self.allowedSocketOwners.isEmpty {
+            throw CommandFailure("--allow-socket-owner needs --attach")
+        }
         var socketPaths: [String] = []
+        let trustedOwners = Set(self.allowedSocketOwners)
         for pattern in sources.attach {
             do {
-                socketPaths += try AgentFeed.socketPaths(matching: pattern).filter { !socketPaths.contains($0) }
+                socketPaths += try AgentFeed.socketPaths(matching: pattern, trustedOwners: trustedOwners)
+                    .filter { !socketPaths.contains($0) }
             } catch {
                 throw CommandFailure("--attach \(pattern): \(error)")
             }
@@ -103,12 +118,16 @@ struct SourceOptions: ParsableArguments {
             watchedPids.append(pid)
         }
         feeds += watchedPids.map { ProcessFeed(pid: $0) }
-        feeds += socketPaths.map { AgentFeed(path: $0) }
+        feeds += socketPaths.map { AgentFeed(path: $0, trustedOwners: trustedOwners) }
         let endpointHeaders = try self.endpointHeaders()
         let trustRoots = try self.endpointTrustRoots()
         let httpClient = sources.endpoints.isEmpty ? nil : HTTPFeed.makeClient(trustRoots: trustRoots)
         if let httpClient {
-            feeds += sources.endpoints.map { HTTPFeed(url: $0, headers: endpointHeaders, client: httpClient) }
+            let httpFeeds = sources.endpoints.map { HTTPFeed(url: $0, headers: endpointHeaders, client: httpClient) }
+            for warning in httpFeeds.compactMap(\.cleartextWarning) {
+                Self.warn(warning)
+            }
+            feeds += httpFeeds
         }
         return SourceFeeds(feeds: feeds, selfRegistry: selfRegistry) { try? await httpClient?.shutdown() }
     }
@@ -161,7 +180,8 @@ extension SourceOptions {
         }
     }
 
-    /// The headers of every --header-file, then of every --header-env, in order.
+    /// The headers of every --header-file, then of every --header-env, in order; warns about a header
+    /// file that others can read.
     private func endpointHeaders() throws -> HTTPFeed.Headers {
         var headers = HTTPFeed.Headers()
         for path in self.headerFiles {
@@ -169,6 +189,9 @@ extension SourceOptions {
                 headers.add(contentsOf: try HTTPFeed.headers(fromFile: path))
             } catch {
                 throw CommandFailure("--header-file: \(error)")
+            }
+            if let warning = HTTPFeed.exposureWarning(headerFile: path) {
+                Self.warn(warning)
             }
         }
         for name in self.headerVariables {
@@ -179,6 +202,11 @@ extension SourceOptions {
             }
         }
         return headers
+    }
+
+    /// Prints `perftop: warning: MESSAGE` on standard error, before the dashboard or export starts.
+    private static func warn(_ message: String) {
+        FileHandle.standardError.write(Data("perftop: warning: \(message)\n".utf8))
     }
 
     /// The certificates of --ca-file, or `nil` (the system's trust roots) without it.

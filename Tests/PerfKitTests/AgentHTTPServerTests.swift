@@ -41,9 +41,15 @@ import Testing
 
     private func start(
         _ registry: MetricsRegistry,
-        idleTimeout: Duration = AgentHTTPServer.idleTimeout
+        idleTimeout: Duration = AgentHTTPServer.idleTimeout,
+        requestTimeout: Duration = AgentHTTPServer.requestTimeout
     ) async throws -> AgentHTTPServer {
-        try await AgentHTTPServer.start(registry: registry, agentName: "test", idleTimeout: idleTimeout)
+        try await AgentHTTPServer.start(
+            registry: registry,
+            agentName: "test",
+            idleTimeout: idleTimeout,
+            requestTimeout: requestTimeout
+        )
     }
 
     private static func get(_ path: String, _ extraHeaders: String = "") -> String {
@@ -116,12 +122,12 @@ import Testing
         #expect(notFound.status == 404)
         #expect(notFound.headers["content-type"] == "text/plain; charset=utf-8")
 
-        try client.send("POST /metrics HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello")
+        try client.send("POST /metrics HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\n\r\nhello")
         let notAllowed = try #require(try client.readResponse())
         #expect(notAllowed.status == 405)
         #expect(notAllowed.headers["allow"] == "GET, HEAD")
 
-        try client.send("DELETE /perftop.json HTTP/1.1\r\nHost: x\r\n\r\n")
+        try client.send("DELETE /perftop.json HTTP/1.1\r\nHost: localhost\r\n\r\n")
         #expect(try client.readResponse()?.status == 405)
 
         try client.send(Self.get("/metrics"))
@@ -154,7 +160,7 @@ import Testing
         let server = try await self.start(self.makeRegistry())
         let client = try HTTPTestClient(port: server.port)
 
-        try client.send("HEAD /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+        try client.send("HEAD /metrics HTTP/1.1\r\nHost: localhost\r\n\r\n")
         let head = try #require(try client.readResponse(hasBody: false))
         #expect(head.status == 200)
         #expect(Int(head.headers["content-length"] ?? "") ?? 0 > 0)
@@ -236,6 +242,103 @@ import Testing
         try client.send(Self.get("/metrics"))
         #expect(try client.readResponse()?.status == 200)
         #expect(try client.readResponse() == nil)
+        await server.shutdown()
+    }
+
+    /// A client trickling a request one byte per 100 ms never lets the connection go idle, yet the
+    /// request's deadline, counted from accept, closes it.
+    @Test func closesAConnectionWhoseRequestTrickles() async throws {
+        let server = try await self.start(self.makeRegistry(), requestTimeout: .seconds(1))
+        let client = try HTTPTestClient(port: server.port)
+        let head = Self.get("/metrics", "X-Padding: " + String(repeating: "x", count: 200) + "\r\n")
+        let sent = await client.trickle(head, every: .milliseconds(100))
+        #expect(sent < head.utf8.count, "the server let the whole request trickle in")
+        #expect(try client.readResponse() == nil)
+        await server.shutdown()
+    }
+
+    /// The deadline covers the body too: a complete head does not buy a trickling body more time.
+    @Test func closesAConnectionWhoseBodyTrickles() async throws {
+        let server = try await self.start(self.makeRegistry(), requestTimeout: .seconds(1))
+        let client = try HTTPTestClient(port: server.port)
+        let body = String(repeating: "b", count: 200)
+        try client.send(Self.get("/metrics", "Content-Length: \(body.utf8.count)\r\n"))
+        let sent = await client.trickle(body, every: .milliseconds(100))
+        #expect(sent < body.utf8.count, "the server let the whole body trickle in")
+        #expect(try client.readResponse() == nil)
+        await server.shutdown()
+    }
+
+    /// On a kept-alive connection the deadline starts again at the end of each response.
+    @Test func closesAKeptAliveConnectionWhoseNextRequestTrickles() async throws {
+        let server = try await self.start(self.makeRegistry(), requestTimeout: .seconds(1))
+        let client = try HTTPTestClient(port: server.port)
+        try client.send(Self.get("/metrics"))
+        #expect(try client.readResponse()?.status == 200)
+        let head = Self.get("/metrics", "X-Padding: " + String(repeating: "x", count: 200) + "\r\n")
+        let sent = await client.trickle(head, every: .milliseconds(100))
+        #expect(sent < head.utf8.count, "the server let the whole request trickle in")
+        #expect(try client.readResponse() == nil)
+        await server.shutdown()
+    }
+
+    // MARK: - Host
+
+    @Test(arguments: ["localhost", "LOCALHOST", "127.0.0.1", "[::1]"])
+    func acceptsLoopbackHostsWithOrWithoutThePort(host: String) async throws {
+        let server = try await self.start(self.makeRegistry())
+        let client = try HTTPTestClient(port: server.port)
+        try client.send("GET /metrics HTTP/1.1\r\nHost: \(host)\r\n\r\n")
+        #expect(try client.readResponse()?.status == 200)
+        try client.send("GET /metrics HTTP/1.1\r\nHost: \(host):\(server.port)\r\n\r\n")
+        #expect(try client.readResponse()?.status == 200)
+        await server.shutdown()
+    }
+
+    /// DNS rebinding: a web page whose name now resolves to 127.0.0.1 sends its own name as the host.
+    @Test func refusesAnyOtherHostAndCloses() async throws {
+        let server = try await self.start(self.makeRegistry())
+        let others = [
+            "rebind.example", "rebind.example:\(server.port)", "127.0.0.1:\(server.port + 1)", "localhost.example",
+            "localhost:", "[::1]:\(server.port)x", "127.0.0.1.rebind.example",
+        ]
+        for host in others {
+            let client = try HTTPTestClient(port: server.port)
+            try client.send("GET /metrics HTTP/1.1\r\nHost: \(host)\r\n\r\n")
+            let response = try #require(try client.readResponse())
+            #expect(response.status == 421, "Host: \(host)")
+            #expect(response.headers["connection"] == "close")
+            #expect(!response.body.contains("cache_hits_total"))
+            #expect(try client.readResponse() == nil)
+        }
+        await server.shutdown()
+    }
+
+    /// A server exposed beyond loopback for a scraper elsewhere answers to the names the agent lists.
+    @Test func acceptsTheHostNamesTheAgentAllows() async throws {
+        let server = try await AgentHTTPServer.start(
+            registry: self.makeRegistry(),
+            agentName: "test",
+            allowedHostNames: ["Metrics.Example.Internal"]
+        )
+        let client = try HTTPTestClient(port: server.port)
+        try client.send("GET /metrics HTTP/1.1\r\nHost: metrics.example.internal:\(server.port)\r\n\r\n")
+        #expect(try client.readResponse()?.status == 200)
+        try client.send("GET /metrics HTTP/1.1\r\nHost: other.example.internal\r\n\r\n")
+        #expect(try client.readResponse()?.status == 421)
+        await server.shutdown()
+    }
+
+    @Test func requiresOneHostOnHTTP11() async throws {
+        let server = try await self.start(self.makeRegistry())
+        for request in [
+            "GET /metrics HTTP/1.1\r\n\r\n", "GET /metrics HTTP/1.1\r\nHost: localhost\r\nHost: rebind.example\r\n\r\n",
+        ] {
+            let client = try HTTPTestClient(port: server.port)
+            try client.send(request)
+            #expect(try client.readResponse()?.status == 400)
+            #expect(try client.readResponse() == nil)
+        }
         await server.shutdown()
     }
 
@@ -380,6 +483,20 @@ final class HTTPTestClient {
 
     func send(_ text: String) throws {
         try self.socket.send(text)
+    }
+
+    /// Sends `text` one byte at a time, pausing `interval` after each, until all is sent or a write
+    /// fails because the server closed the connection; returns how many bytes were sent.
+    func trickle(_ text: String, every interval: Duration) async -> Int {
+        var sent = 0
+        for byte in text.utf8 {
+            guard (try? self.socket.send(String(decoding: [byte], as: UTF8.self))) != nil else {
+                break
+            }
+            sent += 1
+            try? await Task.sleep(for: interval)
+        }
+        return sent
     }
 
     /// The next response, or `nil` when the server closed the connection before sending one.

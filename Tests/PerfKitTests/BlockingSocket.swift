@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// A connected blocking stream socket for tests, independent of NIO: writes whole strings and reads
 /// into a buffer that the protocol-specific clients frame. Reads give up after 10 s, so a broken
 /// server fails the test instead of hanging it; no test asserts how long anything took.
@@ -72,7 +76,7 @@ final class BlockingSocket {
     func send(_ text: String) throws {
         var bytes = Array(text.utf8)[...]
         while !bytes.isEmpty {
-            let written = bytes.withUnsafeBytes { write(self.descriptor, $0.baseAddress, $0.count) }
+            let written = bytes.withUnsafeBytes { writeWithoutSignal(self.descriptor, $0.baseAddress, $0.count) }
             guard written > 0 else {
                 throw SocketError(operation: "write", code: errno)
             }
@@ -93,4 +97,14 @@ final class BlockingSocket {
         self.pending += chunk[..<count]
         return true
     }
+}
+
+/// Writes to a connected socket; a write to a connection the peer closed fails with `EPIPE` instead of
+/// raising SIGPIPE, which would end the test process (`MSG_NOSIGNAL` on Linux).
+private func writeWithoutSignal(_ descriptor: Int32, _ buffer: UnsafeRawPointer?, _ count: Int) -> Int {
+    #if canImport(Glibc)
+        send(descriptor, buffer, count, Int32(MSG_NOSIGNAL))
+    #else
+        write(descriptor, buffer, count)
+    #endif
 }

@@ -178,6 +178,48 @@ import Testing
         #expect(throws: FeedError("socket path too long: \(path)")) { try AgentFeed.validate(path: path) }
     }
 
+    // MARK: - Ownership
+
+    /// Another user could have bound the path first (a squatted `/tmp/agent.sock`): nothing is sent.
+    @Test(.enabled(if: geteuid() == 0, "only root can give a socket to another user"))
+    func refusesASocketOwnedByAnotherUser() async throws {
+        let listener = try TestListener(.reply(try Self.snapshotLine(), thenClose: false))
+        defer { listener.stop() }
+        #expect(chown(listener.path, 1001, 1001) == 0)
+        let reason = "socket \(listener.path) is owned by uid 1001, not you or root"
+        #expect(await Self.reason(polling: AgentFeed(path: listener.path)) == reason)
+        #expect(throws: FeedError(reason)) { try AgentFeed.validate(path: listener.path) }
+        #expect(listener.requests.isEmpty, "the request went to the squatter")
+    }
+
+    /// The socket file is root's, but the process answering on it is not: only its credentials tell.
+    @Test(.enabled(if: geteuid() == 0 && ForeignAgent.isAvailable, "runs an agent as nobody, which needs root"))
+    func refusesAnAgentRunningAsAnotherUser() async throws {
+        let agent = try ForeignAgent(uid: 65534, answer: try Self.snapshotLine())
+        defer { agent.stop() }
+        #expect(chown(agent.path, 0, 0) == 0)
+        try AgentFeed.validate(path: agent.path)
+        let reason = await Self.reason(polling: AgentFeed(path: agent.path))
+        #expect(reason == "agent on \(agent.path) runs as uid 65534, not you or root")
+        let trusting = AgentFeed(path: agent.path, trustedOwners: [65534])
+        #expect(try await trusting.poll(timeout: .seconds(5)).count == 1, "--allow-socket-owner 65534")
+        trusting.disconnect()
+    }
+
+    @Test(.enabled(if: geteuid() == 0, "only root can give a socket to another user"))
+    func readsASocketOfAnAllowedOwner() async throws {
+        let listener = try TestListener(.reply(try Self.snapshotLine(), thenClose: false))
+        defer { listener.stop() }
+        #expect(chown(listener.path, 1001, 1001) == 0)
+        try AgentFeed.validate(path: listener.path, trustedOwners: [1001])
+        #expect(throws: FeedError("socket \(listener.path) is owned by uid 1001, not you, root or an allowed owner")) {
+            try AgentFeed.validate(path: listener.path, trustedOwners: [1002])
+        }
+        let feed = AgentFeed(path: listener.path, trustedOwners: [1001])
+        #expect(try await feed.poll(timeout: .seconds(5)).count == 1)
+        feed.disconnect()
+    }
+
     // MARK: - A real agent
 
     @Test func pollsARealAgentServer() async throws {
@@ -435,5 +477,66 @@ private final class TestListener: Sendable {
             line.append(byte)
         }
         return String(decoding: line, as: UTF8.self)
+    }
+}
+
+/// A Unix socket agent run by `python3` as another user through `setpriv`, answering the first request
+/// line of each connection with one fixed line (a connection closed before it is dropped); its socket is `/tmp/perftop-test-XXXXXX/a.sock`, in a
+/// directory given to that user.
+private final class ForeignAgent {
+    /// Whether `setpriv` and `python3` are installed.
+    static let isAvailable =
+        FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")
+        && FileManager.default.isExecutableFile(atPath: "/usr/bin/python3")
+
+    private static let script = """
+        import socket, sys
+        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        server.bind(sys.argv[1])
+        server.listen(8)
+        print("ready", flush=True)
+        connections = []
+        while True:
+            connection, _ = server.accept()
+            connections.append(connection)
+            try:
+                if connection.makefile("rb").readline():
+                    connection.sendall(sys.argv[2].encode())
+            except OSError:
+                pass
+        """
+
+    let path: String
+    private let directory: String
+    private let process = Process()
+
+    /// Starts the agent as `uid` (and the group of the same number); returns once it listens.
+    init(uid: UInt32, answer: String) throws {
+        self.directory = try TestListener.makeTemporaryDirectory()
+        self.path = self.directory + "/a.sock"
+        chown(self.directory, uid, uid)
+        self.process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+        self.process.arguments = [
+            "--reuid=\(uid)", "--regid=\(uid)", "--clear-groups", "/usr/bin/python3", "-c", Self.script, self.path,
+            answer,
+        ]
+        self.process.currentDirectoryURL = URL(fileURLWithPath: self.directory)
+        let output = Pipe()
+        self.process.standardOutput = output
+        try self.process.run()
+        let ready = output.fileHandleForReading.readData(ofLength: 6)
+        guard ready == Data("ready\n".utf8) else {
+            self.stop()
+            throw FeedError("foreign agent did not start")
+        }
+    }
+
+    /// Stops the agent and removes its socket and directory.
+    func stop() {
+        // SIGKILL: the child inherits the test process's blocked signals, SIGTERM among them.
+        kill(self.process.processIdentifier, SIGKILL)
+        self.process.waitUntilExit()
+        unlink(self.path)
+        rmdir(self.directory)
     }
 }

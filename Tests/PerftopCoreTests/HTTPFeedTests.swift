@@ -124,6 +124,114 @@ import Testing
         #expect(request.first(name: "X-Tenant") == "blue")
     }
 
+    // MARK: - Redirects
+
+    /// A 302 to another port is another origin: the configured headers stay behind, perftop's own go along.
+    @Test func keepsConfiguredHeadersFromAnotherOrigin() async throws {
+        let other = try await HTTPTestServer(.ok("m 1\n", contentType: "text/plain; version=0.0.4"))
+        let first = try await HTTPTestServer(.redirect(location: other.url()))
+        let headers = try HTTPFeed.parseHeaders("X-Api-Key: s3cr3t\nAuthorization: Bearer t0k3n", origin: "test")
+        let reason = try await Self.withClient { client in
+            await Self.reason(polling: HTTPFeed(url: first.url(), headers: headers, client: client))
+        }
+        await first.stop()
+        await other.stop()
+        #expect(reason == nil)
+        #expect(first.requests.first?.first(name: "X-Api-Key") == "s3cr3t")
+        let redirected = try #require(other.requests.first)
+        #expect(redirected.first(name: "X-Api-Key") == nil)
+        #expect(redirected.first(name: "Authorization") == nil)
+        #expect(redirected.first(name: "Accept") == HTTPFeed.acceptHeader)
+    }
+
+    /// A redirect to a path of the same scheme, host and port keeps the configured headers.
+    @Test func keepsConfiguredHeadersOnTheSameOrigin() async throws {
+        let server = try await HTTPTestServer(
+            .byPath([
+                "/metrics": .redirect(status: .temporaryRedirect, location: "/v2/metrics?format=text"),
+                "/v2/metrics": .ok("m 1\n", contentType: "text/plain; version=0.0.4"),
+            ])
+        )
+        let headers = try HTTPFeed.parseHeaders("X-Api-Key: s3cr3t", origin: "test")
+        let samples = try await Self.withClient { client in
+            try await HTTPFeed(url: server.url(), headers: headers, client: client).poll(timeout: .seconds(10))
+        }
+        await server.stop()
+        #expect(samples == [Sample(name: "m", kind: .untyped, value: 1)])
+        #expect(server.targets == ["/metrics", "/v2/metrics?format=text"])
+        #expect(server.requests.map { $0.first(name: "X-Api-Key") } == ["s3cr3t", "s3cr3t"])
+    }
+
+    @Test(.enabled(if: OpenSSLTestServer.isAvailable))
+    func refusesARedirectFromHTTPSToHTTP() async throws {
+        let certificate = try TestCertificate()
+        defer { certificate.remove() }
+        let plain = try await HTTPTestServer(.ok("m 1\n", contentType: "text/plain; version=0.0.4"))
+        let secure = try await HTTPTestServer(.redirect(location: plain.url()), certificate: certificate)
+        let trustRoots = try HTTPFeed.TrustRoots(pemFile: certificate.certificatePath)
+        let reason = try await Self.withClient(trustRoots: trustRoots) { client in
+            await Self.reason(polling: HTTPFeed(url: secure.url(), client: client))
+        }
+        await secure.stop()
+        await plain.stop()
+        #expect(secure.requests.count == 1)
+        #expect(reason == "redirect from https to http refused")
+        #expect(plain.requests.isEmpty)
+    }
+
+    @Test func stopsAfterThreeRedirectsAndAtACycle() async throws {
+        let chain = try await HTTPTestServer(
+            .byPath([
+                "/1": .redirect(location: "/2"), "/2": .redirect(location: "/3"), "/3": .redirect(location: "/4"),
+                "/4": .redirect(location: "/5"), "/5": .ok("m 1\n", contentType: "text/plain; version=0.0.4"),
+            ])
+        )
+        let loop = try await HTTPTestServer(
+            .byPath(["/a": .redirect(location: "/b"), "/b": .redirect(status: .movedPermanently, location: "/a")])
+        )
+        let reasons = try await Self.withClient { client in
+            [
+                await Self.reason(polling: HTTPFeed(url: chain.url("/2"), client: client)),
+                await Self.reason(polling: HTTPFeed(url: chain.url("/1"), client: client)),
+                await Self.reason(polling: HTTPFeed(url: loop.url("/a"), client: client)),
+            ]
+        }
+        await chain.stop()
+        await loop.stop()
+        #expect(reasons == [nil, "too many redirects (more than 3)", "redirect cycle"])
+    }
+
+    /// The poll's one deadline and body limit cover every hop, not each one.
+    @Test func aRedirectKeepsThePollsDeadlineAndBodyLimit() async throws {
+        let hanging = try await HTTPTestServer(.hang)
+        let huge = try await HTTPTestServer(.huge(bytes: 4 << 20, declareLength: false))
+        let toHanging = try await HTTPTestServer(.redirect(location: hanging.url()))
+        let toHuge = try await HTTPTestServer(.redirect(location: huge.url()))
+        let reasons = try await Self.withClient { client in
+            [
+                await Self.reason(polling: HTTPFeed(url: toHanging.url(), client: client), timeout: .milliseconds(300)),
+                await Self.reason(polling: HTTPFeed(url: toHuge.url(), maximumResponseBytes: 1 << 20, client: client)),
+            ]
+        }
+        for server in [hanging, huge, toHanging, toHuge] {
+            await server.stop()
+        }
+        #expect(reasons == ["timeout after 0.3s", "response larger than 1048576 bytes"])
+    }
+
+    @Test(arguments: [
+        ("http://a.example/m", "http://A.EXAMPLE:80/x", true),
+        ("https://a.example/m", "https://a.example:443/", true),
+        ("http://a.example/m", "http://a.example:8080/m", false),
+        ("http://a.example/m", "https://a.example/m", false),
+        ("http://a.example/m", "http://b.a.example/m", false),
+    ])
+    func comparesOriginsBySchemeHostAndPort(first: String, second: String, same: Bool) throws {
+        let one = try #require(URL(string: first).flatMap(HTTPFeed.Origin.init))
+        let other = try #require(URL(string: second).flatMap(HTTPFeed.Origin.init))
+        #expect((one == other) == same)
+    }
+
     // MARK: - Failures
 
     @Test func namesTheHTTPStatus() async throws {
@@ -340,8 +448,61 @@ import Testing
         }
     }
 
+    /// A header file that does not end (a pipe, a device) is read up to its limit and no further.
+    @Test func readsAHeaderFileOnlyUpToItsLimit() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "perftop-fifo-\(UInt64.random(in: 0...UInt64.max))"
+        ).path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/headers"
+        #expect(mkfifo(path, 0o600) == 0)
+        // The writer offers 64 times the limit; it can only finish if the reader reads all of it.
+        let writer = Process()
+        writer.executableURL = URL(fileURLWithPath: "/bin/sh")
+        writer.arguments = ["-c", "exec head -c \(64 * HTTPFeed.maximumHeaderTextBytes) /dev/zero > \"$0\"", path]
+        try writer.run()
+        #expect(throws: FeedError("\(path): larger than \(HTTPFeed.maximumHeaderTextBytes) bytes")) {
+            try HTTPFeed.headers(fromFile: path)
+        }
+        writer.waitUntilExit()
+        let finished = writer.terminationReason == .exit && writer.terminationStatus == 0
+        #expect(!finished, "the whole stream was read")
+    }
+
+    @Test func warnsAboutAHeaderFileOthersCanRead() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "perftop-headers-\(UInt64.random(in: 0...UInt64.max))"
+        ).path
+        try "X-Api-Key: s3cr3t\n".write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let warning = "header file \(path) is readable by group or others (chmod 600 \(path))"
+        for (mode, expected) in [(0o644, warning), (0o640, warning), (0o604, warning), (0o600, nil), (0o400, nil)] {
+            #expect(chmod(path, mode_t(mode)) == 0)
+            #expect(HTTPFeed.exposureWarning(headerFile: path) == expected, "mode \(String(mode, radix: 8))")
+        }
+    }
+
+    @Test(arguments: [
+        ("http://metrics.example.com/metrics", true),
+        ("http://10.0.0.7:9100/metrics", true),
+        ("https://metrics.example.com/metrics", false),
+        ("http://localhost:9100/metrics", false),
+        ("http://127.0.0.9:9100/metrics", false),
+        ("http://[::1]:9100/metrics", false),
+    ])
+    func warnsAboutHeadersInClearText(url: String, warns: Bool) throws {
+        let client = HTTPFeed.makeClient()
+        defer { try? client.syncShutdown() }
+        let headers = try HTTPFeed.parseHeaders("X-Api-Key: s3cr3t", origin: "test")
+        let feed = HTTPFeed(url: url, headers: headers, client: client)
+        let warning = "headers for \(url) go over plain http to a non-loopback host; use https"
+        #expect(feed.cleartextWarning == (warns ? warning : nil))
+        #expect(HTTPFeed(url: url, client: client).cleartextWarning == nil, "no headers, nothing to warn about")
+    }
+
     @Test func namesAMissingHeaderFile() {
-        #expect(throws: FeedError("cannot read /nonexistent/perftop-headers")) {
+        #expect(throws: FeedError("/nonexistent/perftop-headers: no such file or directory")) {
             try HTTPFeed.headers(fromFile: "/nonexistent/perftop-headers")
         }
     }

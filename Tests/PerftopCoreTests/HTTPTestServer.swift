@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import Synchronization
 
 #if canImport(Glibc)
@@ -10,11 +11,12 @@ import Synchronization
     import Darwin
 #endif
 
-/// A real HTTP/1.1 server on 127.0.0.1 and an ephemeral port, for the HTTP feed's tests.
+/// A real HTTP/1.1 server on 127.0.0.1 and an ephemeral port, for the HTTP feed's tests; HTTPS when
+/// given a ``TestCertificate``.
 ///
 /// Every request gets the answer of the current ``Behavior``, which a test may change between polls.
-/// The server records each request's headers and counts the body bytes it managed to write, and
-/// ``connectionsClosed()`` lets a test wait, without a clock, until the client has hung up.
+/// The server records each request's target and headers and counts the body bytes it managed to write,
+/// and ``connectionsClosed()`` lets a test wait, without a clock, until the client has hung up.
 final class HTTPTestServer: Sendable {
     /// How the server answers.
     enum Behavior: Sendable {
@@ -26,6 +28,10 @@ final class HTTPTestServer: Sendable {
         case huge(bytes: Int, declareLength: Bool)
         /// A head announcing `declaredLength` bytes, then `sentBytes` of them, then a close.
         case closeMidResponse(declaredLength: Int, sentBytes: Int)
+        /// A `302 Found` (or another `status`) sending the client to `location`, without a body.
+        case redirect(status: HTTPResponseStatus = .found, location: String)
+        /// The behavior listed for the request's path (its target without the query), or a 404.
+        indirect case byPath([String: Behavior])
 
         /// A 200 response with `text` as its body.
         static func ok(_ text: String, contentType: String?) -> Behavior {
@@ -35,22 +41,38 @@ final class HTTPTestServer: Sendable {
 
     private let channel: any Channel
     private let shared: Shared
+    private let scheme: String
 
     /// The port the server listens on.
     let port: Int
 
-    /// `http://127.0.0.1:PORT` followed by `path`.
+    /// `http://127.0.0.1:PORT` (`https://` with a certificate) followed by `path`.
     func url(_ path: String = "/metrics") -> String {
-        "http://127.0.0.1:\(self.port)\(path)"
+        "\(self.scheme)://127.0.0.1:\(self.port)\(path)"
     }
 
-    init(_ behavior: Behavior) async throws {
+    /// Starts the server; it speaks TLS with `certificate` when one is given.
+    init(_ behavior: Behavior, certificate: TestCertificate? = nil) async throws {
         let shared = Shared(behavior: behavior)
         self.shared = shared
+        self.scheme = certificate == nil ? "http" : "https"
+        let tls = try certificate.map { certificate in
+            try NIOSSLContext(
+                configuration: .makeServerConfiguration(
+                    certificateChain: try NIOSSLCertificate.fromPEMFile(certificate.certificatePath).map {
+                        .certificate($0)
+                    },
+                    privateKey: .privateKey(try NIOSSLPrivateKey(file: certificate.keyPath, format: .pem))
+                )
+            )
+        }
         self.channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls))
+                    }
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                     try channel.pipeline.syncOperations.addHandler(Handler(shared: shared))
                 }
@@ -68,6 +90,11 @@ final class HTTPTestServer: Sendable {
     /// The headers of every request received so far.
     var requests: [HTTPHeaders] {
         self.shared.state.withLock { $0.requests }
+    }
+
+    /// The target (path and query) of every request received so far.
+    var targets: [String] {
+        self.shared.state.withLock { $0.targets }
     }
 
     /// Body bytes whose write completed, over all connections.
@@ -101,6 +128,7 @@ private final class Shared: Sendable {
     struct State {
         var behavior: HTTPTestServer.Behavior
         var requests: [HTTPHeaders] = []
+        var targets: [String] = []
         var openConnections = 0
         var closeWaiters: [CheckedContinuation<Void, Never>] = []
     }
@@ -128,10 +156,16 @@ private final class Shared: Sendable {
         waiters.forEach { $0.resume() }
     }
 
-    func received(_ headers: HTTPHeaders) -> HTTPTestServer.Behavior {
+    /// Records a request and returns how to answer it.
+    func received(_ head: HTTPRequestHead) -> HTTPTestServer.Behavior {
         self.state.withLock { state in
-            state.requests.append(headers)
-            return state.behavior
+            state.requests.append(head.headers)
+            state.targets.append(head.uri)
+            guard case .byPath(let routes) = state.behavior else {
+                return state.behavior
+            }
+            let path = String(head.uri.prefix { $0 != "?" })
+            return routes[path] ?? .respond(status: .notFound, contentType: "text/plain", body: Array("not found".utf8))
         }
     }
 }
@@ -165,7 +199,7 @@ private final class Handler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch self.unwrapInboundIn(data) {
         case .head(let head):
-            self.behavior = self.shared.received(head.headers)
+            self.behavior = self.shared.received(head)
         case .body:
             break
         case .end:
@@ -223,6 +257,16 @@ private final class Handler: ChannelInboundHandler {
             context.writeAndFlush(self.wrapOutboundOut(.body(.byteBuffer(body))))
                 .assumeIsolated()
                 .whenComplete { _ in context.close(promise: nil) }
+        case .redirect(let status, let location):
+            let headers = HTTPHeaders([("Location", location), ("Content-Length", "0")])
+            context.write(
+                self.wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))),
+                promise: nil
+            )
+            context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: nil)
+        case .byPath:
+            // Resolved to the path's behavior when the request arrived.
+            break
         }
     }
 
@@ -262,12 +306,13 @@ final class OpenSSLTestServer {
 
     private let process = Process()
     private let directory: URL
+    private let certificate: TestCertificate
     /// The port the server listens on.
     let port: Int
 
     /// The server's certificate, PEM; a client that trusts it verifies the server.
     var certificatePath: String {
-        self.directory.appendingPathComponent("cert.pem").path
+        self.certificate.certificatePath
     }
 
     /// Starts the server with `files` (name → contents) in its directory; returns once it accepts.
@@ -281,14 +326,7 @@ final class OpenSSLTestServer {
         for (name, contents) in files {
             try contents.write(to: self.directory.appendingPathComponent(name), atomically: true, encoding: .utf8)
         }
-        try Self.run(
-            [
-                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem", "-out", "cert.pem", "-days", "1",
-                "-subj", "/CN=" + subjectAltName.drop { $0 != ":" }.dropFirst(), "-addext",
-                "subjectAltName=" + subjectAltName,
-            ],
-            in: self.directory
-        )
+        self.certificate = try TestCertificate(subjectAltName: subjectAltName)
         // Borrow a free port from the kernel; the race with another process taking it is acceptable in a test.
         let probe = try await HTTPTestServer(.hang)
         self.port = probe.port
@@ -296,7 +334,8 @@ final class OpenSSLTestServer {
 
         self.process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
         self.process.arguments = [
-            "s_server", "-accept", "127.0.0.1:\(self.port)", "-cert", "cert.pem", "-key", "key.pem", "-WWW",
+            "s_server", "-accept", "127.0.0.1:\(self.port)", "-cert", self.certificate.certificatePath, "-key",
+            self.certificate.keyPath, "-WWW",
         ]
         self.process.currentDirectoryURL = self.directory
         self.process.standardOutput = FileHandle.nullDevice
@@ -336,16 +375,49 @@ final class OpenSSLTestServer {
         kill(self.process.processIdentifier, SIGKILL)
         self.process.waitUntilExit()
         try? FileManager.default.removeItem(at: self.directory)
+        self.certificate.remove()
+    }
+}
+
+/// A self-signed certificate and its private key, made by `openssl req` in a temporary directory of
+/// their own; a client that trusts the certificate verifies a server using the key.
+final class TestCertificate: Sendable {
+    private let directory: URL
+
+    /// The certificate, PEM.
+    var certificatePath: String {
+        self.directory.appendingPathComponent("cert.pem").path
     }
 
-    private static func run(_ arguments: [String], in directory: URL) throws {
+    /// The unencrypted private key, PEM.
+    var keyPath: String {
+        self.directory.appendingPathComponent("key.pem").path
+    }
+
+    /// Makes a certificate whose one name, also its common name, is `subjectAltName`.
+    ///
+    /// - Parameter subjectAltName: `IP:127.0.0.1`, or e.g. `DNS:other.invalid` for a certificate that
+    ///   is not for 127.0.0.1.
+    init(subjectAltName: String = "IP:127.0.0.1") throws {
+        self.directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("perftop-cert-\(UInt64.random(in: 0...UInt64.max))")
+        try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
+        process.arguments = [
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem", "-out", "cert.pem", "-days", "1",
+            "-subj", "/CN=" + subjectAltName.drop { $0 != ":" }.dropFirst(), "-addext",
+            "subjectAltName=" + subjectAltName,
+        ]
+        process.currentDirectoryURL = self.directory
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
         process.waitUntilExit()
+    }
+
+    /// Removes the certificate, the key and their directory.
+    func remove() {
+        try? FileManager.default.removeItem(at: self.directory)
     }
 }

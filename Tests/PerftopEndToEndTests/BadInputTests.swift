@@ -12,6 +12,7 @@ struct BadInputTests {
         (["--interval", "abc"], "abc"),
         (["--count", "0", "--export", "csv"], "--count"),
         (["demo", "--serve", "/tmp/perftop-never.sock", "--export", "csv"], "--serve runs the agent headless"),
+        (["--allow-socket-owner", "1001", "--export", "csv"], "--allow-socket-owner needs --attach"),
     ]
 
     @Test("each bad input gives one line and a non-zero exit", arguments: Self.cases)

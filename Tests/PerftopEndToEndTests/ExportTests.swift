@@ -221,6 +221,37 @@ struct ExportTests {
         #expect(result.standardOutput.contains(",proc,node_memory_MemAvailable_bytes,"))
     }
 
+    @Test("a --header-file others can read, or headers over plain http to another host: one warning line each")
+    func warnsAboutExposedHeaders() async throws {
+        let directory = try PerftopProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let headerFile = directory + "/headers"
+        try "X-Api-Key: s3cr3t\n".write(toFile: headerFile, atomically: true, encoding: .utf8)
+        #expect(chmod(headerFile, 0o644) == 0)
+        // TEST-NET-1: never answers; the warnings come before the first poll.
+        let remote = "http://192.0.2.1:9/metrics"
+        let exposed = try await PerftopProcess.run(
+            ["--once", "--export", "csv", "--endpoint", remote, "--header-file", headerFile, "--interval", "0.2"]
+        )
+        let warnings = exposed.standardError.split(separator: "\n").filter { $0.hasPrefix("perftop: warning: ") }
+        #expect(
+            warnings == [
+                "perftop: warning: header file \(headerFile) is readable by group or others (chmod 600 \(headerFile))",
+                "perftop: warning: headers for \(remote) go over plain http to a non-loopback host; use https",
+            ],
+            "stderr: \(exposed.standardError)"
+        )
+
+        #expect(chmod(headerFile, 0o600) == 0)
+        let local = try await PerftopProcess.run(
+            [
+                "--once", "--export", "csv", "--endpoint", "http://localhost:9/metrics", "--header-file", headerFile,
+                "--interval", "0.2",
+            ]
+        )
+        #expect(!local.standardError.contains("warning"), "stderr: \(local.standardError)")
+    }
+
     /// A socket file nobody listens on, as a crashed agent leaves it: connecting is refused.
     private static func leaveStaleSocket(at path: String) throws {
         let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)

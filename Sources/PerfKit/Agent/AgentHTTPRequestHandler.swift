@@ -5,10 +5,13 @@ import NIOHTTP1
 /// Answers the HTTP requests of one ``AgentHTTPServer`` connection, one response per request.
 ///
 /// Runs on the connection's event loop, behind SwiftNIO's HTTP/1 server pipeline (which orders the
-/// responses of pipelined requests). A request is answered at its end; its body, which no endpoint
-/// reads, is counted and dropped, and a body over ``AgentHTTPServer/maxRequestBodyBytes`` gets a 413
-/// and the connection is closed. A connection is also closed after a response to a request that did
-/// not ask to be kept alive, and when it stays silent past its read timeout.
+/// responses of pipelined requests). A request whose `Host` the ``AgentHTTPHostCheck`` refuses gets a
+/// 400 or 421 at its head and the connection is closed. Otherwise a request is answered at its end;
+/// its body, which no endpoint reads, is counted and dropped, and a body over
+/// ``AgentHTTPServer/maxRequestBodyBytes`` gets a 413 and the connection is closed. A connection is
+/// also closed after a response to a request that did not ask to be kept alive, when it stays silent
+/// past its read timeout, and when a whole request (head and body) has not arrived within its request
+/// timeout, counted from accept or from the end of the previous response, however its bytes trickle.
 final class AgentHTTPRequestHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -23,16 +26,48 @@ final class AgentHTTPRequestHandler: ChannelInboundHandler {
     }
 
     private let responder: AgentHTTPResponder
+    private let hostCheck: AgentHTTPHostCheck
+    private let requestTimeout: TimeAmount
     private var state = State.idle
+    /// Closes the connection unless the request being received is complete in time; `nil` while one is
+    /// answered.
+    private var requestDeadline: Scheduled<Void>?
 
-    init(responder: AgentHTTPResponder) {
+    init(responder: AgentHTTPResponder, hostCheck: AgentHTTPHostCheck, requestTimeout: TimeAmount) {
         self.responder = responder
+        self.hostCheck = hostCheck
+        self.requestTimeout = requestTimeout
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        self.startRequestDeadline(context: context)
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        self.requestDeadline?.cancel()
+        self.requestDeadline = nil
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.requestDeadline?.cancel()
+        self.requestDeadline = nil
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch (self.unwrapInboundIn(data), self.state) {
         case (.head(let head), .idle):
-            self.state = .reading(head, bodyBytes: 0)
+            switch self.hostCheck.verdict(on: head, localAddress: context.channel.localAddress) {
+            case .allowed:
+                self.state = .reading(head, bodyBytes: 0)
+            case .missingOrRepeated:
+                self.state = .closing
+                self.write(self.responder.hostMissing(), version: head.version, keepAlive: false, context: context)
+            case .misdirected:
+                self.state = .closing
+                self.write(self.responder.misdirected(), version: head.version, keepAlive: false, context: context)
+            }
         case (.body(let body), .reading(let head, let bodyBytes)):
             let total = bodyBytes + body.readableBytes
             guard total <= AgentHTTPServer.maxRequestBodyBytes else {
@@ -47,6 +82,8 @@ final class AgentHTTPRequestHandler: ChannelInboundHandler {
             }
             self.state = .reading(head, bodyBytes: total)
         case (.end, .reading(let head, _)):
+            self.requestDeadline?.cancel()
+            self.requestDeadline = nil
             self.state = head.isKeepAlive ? .idle : .closing
             let response = self.responder.response(method: head.method, uri: head.uri)
             self.write(response, version: head.version, keepAlive: head.isKeepAlive, context: context)
@@ -78,8 +115,25 @@ final class AgentHTTPRequestHandler: ChannelInboundHandler {
         context.write(self.wrapOutboundOut(.head(head)), promise: nil)
         context.write(self.wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
         let written = context.writeAndFlush(self.wrapOutboundOut(.end(nil)))
-        if !keepAlive {
+        if keepAlive {
+            // The next request's time starts once this response is out.
+            written.assumeIsolated().whenSuccess {
+                self.startRequestDeadline(context: context)
+            }
+        } else {
             written.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        }
+    }
+
+    /// Starts (or restarts) the time the next request has to arrive whole.
+    private func startRequestDeadline(context: ChannelHandlerContext) {
+        self.requestDeadline?.cancel()
+        guard context.channel.isActive else {
+            self.requestDeadline = nil
+            return
+        }
+        self.requestDeadline = context.eventLoop.assumeIsolated().scheduleTask(in: self.requestTimeout) {
+            context.close(promise: nil)
         }
     }
 }
@@ -138,6 +192,24 @@ struct AgentHTTPResponder: Sendable {
                 body: Array("cannot encode snapshot: \(error)\n".utf8)
             )
         }
+    }
+
+    /// The response to an HTTP/1.1 request without `Host`, or a request with more than one.
+    func hostMissing() -> AgentHTTPResponse {
+        AgentHTTPResponse(
+            status: .badRequest,
+            contentType: Self.plainText,
+            body: Array("a request needs exactly one Host header\n".utf8)
+        )
+    }
+
+    /// The response to a request whose `Host` is not this server's (``AgentHTTPHostCheck``).
+    func misdirected() -> AgentHTTPResponse {
+        AgentHTTPResponse(
+            status: .misdirectedRequest,
+            contentType: Self.plainText,
+            body: Array("misdirected request: use Host localhost, 127.0.0.1 or [::1]\n".utf8)
+        )
     }
 
     /// The response to a request whose body is over the limit.

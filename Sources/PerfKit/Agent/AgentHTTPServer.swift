@@ -20,12 +20,20 @@ import NIOPosix
 /// loopback address (127.0.0.1 by default, or ::1), reachable from this machine only, and refuses any
 /// other address unless the caller passes `exposingMetricsBeyondLoopback: true`.
 ///
+/// **Host.** Against DNS rebinding (a web page whose name is pointed at 127.0.0.1 reading the metrics
+/// through a browser), a request must name the server as `localhost`, `127.0.0.1` or `[::1]`, the
+/// address the connection arrived on, or one of the `allowedHostNames`, each with the server's port or
+/// none. Any other `Host` gets 421 Misdirected Request, an HTTP/1.1 request without `Host` (or any with
+/// two) 400 Bad Request, and the connection is closed.
+///
 /// **Limits.** A request's target and headers may take at most ``maxRequestHeadBytes`` (else 400 and
 /// close); its body, which no endpoint reads, at most ``maxRequestBodyBytes`` (else 413 and close). A
-/// connection that sends nothing for ``idleTimeout`` is closed, at most ``maxConnections`` are served
-/// at once (further ones are closed at once), and a connection stops being read while its replies back
-/// up. Each request costs one ``MetricsRegistry/collectSamples()`` and its encoding, on the
-/// connection's event loop.
+/// whole request must arrive within ``requestTimeout`` of the connection's accept or of the end of the
+/// previous response, however slowly its bytes trickle in (else the connection is closed); a connection
+/// that sends nothing for ``idleTimeout`` is closed; at most ``maxConnections`` are served at once
+/// (further ones are closed at once), and a connection stops being read while its replies back up.
+/// Each request costs one ``MetricsRegistry/collectSamples()`` and its encoding, on the connection's
+/// event loop.
 ///
 /// **Sockets** are close-on-exec: the listening socket from its creation, each accepted one right after
 /// accept(2).
@@ -46,12 +54,16 @@ public final class AgentHTTPServer: Sendable {
     public static let maxRequestBodyBytes = 4096
     /// How long a connection may stay silent before the server closes it.
     public static let idleTimeout: Duration = .seconds(60)
+    /// How long a whole request (head and body) may take to arrive, from the connection's accept or the
+    /// end of the previous response, however its bytes trickle in: a client sending a byte now and then
+    /// cannot hold one of the ``maxConnections`` for longer.
+    public static let requestTimeout: Duration = .seconds(10)
     /// The most connections the server serves at once; it closes further ones at once.
     public static let maxConnections = 64
 
     // MARK: - Properties
 
-    /// The address the server listens on, as given to ``start(registry:agentName:host:port:exposingMetricsBeyondLoopback:group:)``.
+    /// The address the server listens on, as given to ``start(registry:agentName:host:port:exposingMetricsBeyondLoopback:allowedHostNames:group:)``.
     public let host: String
     /// The TCP port the server listens on: the one asked for, or the one the system chose for port 0.
     public let port: Int
@@ -79,6 +91,9 @@ public final class AgentHTTPServer: Sendable {
     ///   - exposingMetricsBeyondLoopback: Pass `true` to allow any address, e.g. `0.0.0.0` for a
     ///     Prometheus server elsewhere. Everyone who can reach that address can then read the metrics:
     ///     restrict it with a firewall.
+    ///   - allowedHostNames: Names a request's `Host` may give besides `localhost`, `127.0.0.1`, `[::1]`
+    ///     and the address it arrived on, e.g. the DNS name a Prometheus server scrapes this machine by;
+    ///     compared without regard to case. None by default.
     ///   - group: The event loops that serve connections; samples are collected on them.
     /// - Returns: The running server.
     /// - Throws: ``AgentHTTPServerError`` when the host is not a numeric address, is not loopback without
@@ -89,6 +104,7 @@ public final class AgentHTTPServer: Sendable {
         host: String = AgentHTTPServer.defaultHost,
         port: Int = 0,
         exposingMetricsBeyondLoopback: Bool = false,
+        allowedHostNames: [String] = [],
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> AgentHTTPServer {
         try await Self.start(
@@ -97,20 +113,25 @@ public final class AgentHTTPServer: Sendable {
             host: host,
             port: port,
             exposingMetricsBeyondLoopback: exposingMetricsBeyondLoopback,
+            allowedHostNames: allowedHostNames,
             group: group,
-            idleTimeout: Self.idleTimeout
+            idleTimeout: Self.idleTimeout,
+            requestTimeout: Self.requestTimeout
         )
     }
 
-    /// Starts a server whose connections close after `idleTimeout` of silence.
+    /// Starts a server whose connections close after `idleTimeout` of silence, or when a request takes
+    /// longer than `requestTimeout` to arrive.
     static func start(
         registry: MetricsRegistry,
         agentName: String,
         host: String = AgentHTTPServer.defaultHost,
         port: Int = 0,
         exposingMetricsBeyondLoopback: Bool = false,
+        allowedHostNames: [String] = [],
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
-        idleTimeout: Duration
+        idleTimeout: Duration,
+        requestTimeout: Duration
     ) async throws -> AgentHTTPServer {
         guard (0...65_535).contains(port) else {
             throw AgentHTTPServerError.invalidPort(port)
@@ -131,6 +152,8 @@ public final class AgentHTTPServer: Sendable {
             throw AgentHTTPServerError.bindFailed(host: host, port: port, reason: error.description)
         }
         let idleTimeout = TimeAmount(idleTimeout)
+        let requestTimeout = TimeAmount(requestTimeout)
+        let hostCheck = AgentHTTPHostCheck(allowedHostNames: allowedHostNames)
         let connections = AgentConnections(limit: Self.maxConnections)
         let responder = AgentHTTPResponder(registry: registry, agentName: agentName)
         let limits = Self.decoderLimits
@@ -152,7 +175,11 @@ public final class AgentHTTPServer: Sendable {
                         )
                         try pipeline.addHandlers(
                             IdleStateHandler(readTimeout: idleTimeout),
-                            AgentHTTPRequestHandler(responder: responder),
+                            AgentHTTPRequestHandler(
+                                responder: responder,
+                                hostCheck: hostCheck,
+                                requestTimeout: requestTimeout
+                            ),
                             AgentConnectionCloser()
                         )
                     }

@@ -86,8 +86,8 @@ enum CloseOnExecSocket {
 
 extension SocketAddress {
     /// Whether this is an IPv4 loopback address (127.0.0.0/8), the IPv6 loopback address `::1`, or an
-    /// IPv4-mapped IPv6 loopback address (`::ffff:127.x.y.z`).
-    var isLoopback: Bool {
+    /// IPv4-mapped IPv6 loopback address (`::ffff:127.x.y.z`). Shared with PerftopCore, hence `package`.
+    package var isLoopback: Bool {
         switch self {
         case .v4(let address):
             return withUnsafeBytes(of: address.address.sin_addr) { $0[0] == 127 }

@@ -34,7 +34,8 @@ package enum ProcFile {
 
     /// Reads the file at `path` as UTF-8 text (invalid bytes are repaired), at most `limit` bytes.
     ///
-    /// Cost: one `open`, a few `read`s and one `close`; blocking, so call it off the cooperative pool.
+    /// Cost: one `open`, a few `read`s of at most `limit` + 1 bytes in all (a pipe or a device that never
+    /// ends is not read further), and one `close`; blocking, so call it off the cooperative pool.
     package static func read(_ path: String, limit: Int = ProcFile.defaultLimit) throws(Failure) -> String {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
@@ -44,7 +45,9 @@ package enum ProcFile {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
         while true {
-            let count = chunk.withUnsafeMutableBytes { systemRead(descriptor, $0.baseAddress, $0.count) }
+            // One byte past the limit is enough to know the file is too large.
+            let wanted = min(chunk.count, limit + 1 - bytes.count)
+            let count = chunk.withUnsafeMutableBytes { systemRead(descriptor, $0.baseAddress, wanted) }
             if count < 0 {
                 if errno == EINTR {
                     continue

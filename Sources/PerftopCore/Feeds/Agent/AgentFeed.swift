@@ -21,6 +21,12 @@ import Synchronization
 /// (``reconnectBackoff``), and polls in between fail at once with the last reason. A snapshot of
 /// another schema version is refused: `schema perftop.snapshot v2 not supported (this perftop reads v1)`.
 ///
+/// Ownership: before connecting, the socket file must be owned by this process's user or by root, and
+/// after connecting the agent itself must run as one of them (its `SO_PEERCRED` credentials), or as one
+/// of ``trustedOwners``; otherwise nothing is sent and the poll fails with
+/// `socket PATH is owned by uid 1001, not you or root` or `agent on PATH runs as uid 1001, not you or
+/// root`. Another user who binds the path first (a squatted `/tmp/agent.sock`) gets no request.
+///
 /// Bounds: the whole poll (connect, write, read) finishes within its timeout, and the answer is limited
 /// to ``maximumResponseBytes``; after a timeout or an over-long answer the connection is closed, so a
 /// late answer is never read as the next one. The I/O runs on a SwiftNIO event loop, never on a
@@ -33,6 +39,8 @@ public final class AgentFeed: Feed {
     public let path: String
     /// The longest answer line accepted, without its newline; a longer one fails the poll.
     public let maximumResponseBytes: Int
+    /// Users, by uid, whose sockets and agents are read besides this process's user and root.
+    public let trustedOwners: Set<UInt32>
     private let eventLoopGroup: any EventLoopGroup
     private let now: @Sendable () -> Double
     private let connection: Mutex<ConnectionState>
@@ -57,6 +65,8 @@ public final class AgentFeed: Feed {
     /// - Parameters:
     ///   - path: the agent's Unix domain socket.
     ///   - maximumResponseBytes: the longest answer line accepted; 8 MiB by default.
+    ///   - trustedOwners: uids whose sockets and agents are read besides this process's user and root
+    ///     (`--allow-socket-owner`); none by default.
     ///   - reconnectBackoff: the wait after a failed connection attempt, doubling per failure up to its
     ///     cap; 0.5 s to 10 s by default.
     ///   - eventLoopGroup: where the connection's I/O runs; NIO's shared group by default.
@@ -64,6 +74,7 @@ public final class AgentFeed: Feed {
     public init(
         path: String,
         maximumResponseBytes: Int = 8 << 20,
+        trustedOwners: Set<UInt32> = [],
         reconnectBackoff: Backoff = Backoff(initial: .milliseconds(500), maximum: .seconds(10)),
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         now: @escaping @Sendable () -> Double = AgentFeed.monotonicSeconds
@@ -71,6 +82,7 @@ public final class AgentFeed: Feed {
         self.name = "agent:" + path
         self.path = path
         self.maximumResponseBytes = maximumResponseBytes
+        self.trustedOwners = trustedOwners
         self.eventLoopGroup = eventLoopGroup
         self.now = now
         self.connection = Mutex(ConnectionState(backoff: reconnectBackoff))
@@ -89,6 +101,7 @@ public final class AgentFeed: Feed {
     /// Asks the agent for a snapshot and returns its samples.
     ///
     /// - Throws: ``FeedError`` with a short reason: `no such socket: PATH`, `not a socket: PATH`,
+    ///   `socket PATH is owned by uid N, not you or root`, `agent on PATH runs as uid N, not you or root`,
     ///   `connection refused`, `permission denied`, `timeout after 1.0s`, `response larger than N bytes`,
     ///   `connection closed before a full line`, `schema perftop.snapshot v2 not supported (this perftop
     ///   reads v1)`, another ``SnapshotDecodingError`` description, or the reason of the agent's own
@@ -110,13 +123,19 @@ public final class AgentFeed: Feed {
         channel?.close(promise: nil)
     }
 
-    /// Checks that `path` names an existing Unix domain socket, as the CLI does before starting.
+    /// Checks that `path` names an existing Unix domain socket owned by this process's user, root or one
+    /// of `trustedOwners`, as the CLI does before starting and the feed before each connection attempt.
     ///
-    /// Cost: one `stat` call. It says nothing about whether an agent is listening.
+    /// A symbolic link is followed: what counts is the socket it leads to, and the agent listening on
+    /// it is checked again once connected. Cost: one `stat` call. It says nothing about whether an agent
+    /// is listening.
     ///
-    /// - Throws: ``FeedError`` `no such socket: PATH`, `not a socket: PATH`, `permission denied: PATH` or
-    ///   `socket path too long: PATH`.
-    public static func validate(path: String) throws(FeedError) {
+    /// - Parameters:
+    ///   - path: the socket's path.
+    ///   - trustedOwners: uids trusted besides this process's user and root.
+    /// - Throws: ``FeedError`` `no such socket: PATH`, `not a socket: PATH`, `permission denied: PATH`,
+    ///   `socket path too long: PATH` or `socket PATH is owned by uid N, not you or root`.
+    public static func validate(path: String, trustedOwners: Set<UInt32> = []) throws(FeedError) {
         if path.utf8.count >= MemoryLayout.size(ofValue: sockaddr_un().sun_path) {
             throw FeedError("socket path too long: \(path)")
         }
@@ -130,6 +149,11 @@ public final class AgentFeed: Feed {
         }
         guard status.st_mode & S_IFMT == S_IFSOCK else {
             throw FeedError("not a socket: \(path)")
+        }
+        guard Self.trusts(uid: UInt32(status.st_uid), trustedOwners: trustedOwners) else {
+            throw FeedError(
+                "socket \(path) is owned by uid \(status.st_uid), \(Self.trustedOwnersText(trustedOwners))"
+            )
         }
     }
 }
@@ -202,10 +226,12 @@ extension AgentFeed {
         }
     }
 
+    /// Connects to the socket once its owner is trusted, and keeps the connection once its peer is.
     private func connect(timeout: Duration) async throws -> (any Channel, NIOLoopBound<LineReader>) {
         let path = self.path
         let limit = self.maximumResponseBytes
         let eventLoop = self.eventLoopGroup.next()
+        try Self.validate(path: path, trustedOwners: self.trustedOwners)
         do {
             let channel = try await ClientBootstrap(group: eventLoop)
                 .connectTimeout(TimeAmount(timeout))
@@ -216,6 +242,12 @@ extension AgentFeed {
                 }
                 .connect(unixDomainSocketPath: path)
                 .get()
+            do {
+                try await Self.checkPeer(of: channel, path: path, trustedOwners: self.trustedOwners)
+            } catch {
+                channel.close(promise: nil)
+                throw error
+            }
             let reader = try await channel.eventLoop.submit {
                 NIOLoopBound(
                     try channel.pipeline.syncOperations.handler(type: LineReader.self),
@@ -271,11 +303,7 @@ extension AgentFeed {
             case ENOENT, ENOTDIR:
                 return FeedError("no such socket: \(path)")
             case ECONNREFUSED:
-                do {
-                    try Self.validate(path: path)
-                } catch {
-                    return error
-                }
+                // The path was a socket when checked just before connecting (validate(path:trustedOwners:)).
                 return FeedError("connection refused")
             case EACCES, EPERM:
                 return FeedError("permission denied")
@@ -458,9 +486,18 @@ extension AgentFeed {
     /// picked up until perftop is restarted, while an agent that restarts on a path already matched is
     /// (see ``AgentFeed``). Cost: one directory listing or one `glob(3)`, and a `stat` per entry.
     ///
-    /// - Throws: ``FeedError`` from ``validate(path:)`` for a plain path, or `no sockets in DIR` /
-    ///   `no sockets match PATTERN` when a directory or pattern names none.
-    public static func socketPaths(matching pattern: String) throws(FeedError) -> [String] {
+    /// Sockets found in a directory or by a pattern are listed whoever owns them; a poll of one that is
+    /// not trusted fails with the reason.
+    ///
+    /// - Parameters:
+    ///   - pattern: a socket path, a directory or a glob pattern.
+    ///   - trustedOwners: uids trusted besides this process's user and root, for a plain path.
+    /// - Throws: ``FeedError`` from ``validate(path:trustedOwners:)`` for a plain path, or
+    ///   `no sockets in DIR` / `no sockets match PATTERN` when a directory or pattern names none.
+    public static func socketPaths(
+        matching pattern: String,
+        trustedOwners: Set<UInt32> = []
+    ) throws(FeedError) -> [String] {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: pattern, isDirectory: &isDirectory), isDirectory.boolValue {
             let directory = pattern.hasSuffix("/") ? String(pattern.dropLast()) : pattern
@@ -472,7 +509,7 @@ extension AgentFeed {
             return sockets
         }
         guard pattern.contains(where: { "*?[".contains($0) }) else {
-            try Self.validate(path: pattern)
+            try Self.validate(path: pattern, trustedOwners: trustedOwners)
             return [pattern]
         }
         var matches = glob_t()

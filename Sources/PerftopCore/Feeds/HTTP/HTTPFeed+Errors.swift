@@ -54,10 +54,6 @@ extension HTTPFeed {
         case .remoteConnectionClosed, .bodyLengthMismatch:
             return received > 0
                 ? FeedError.closedMidResponse(after: received) : FeedError("connection closed before a response")
-        case .redirectLimitReached:
-            return FeedError("too many redirects")
-        case .redirectCycleDetected:
-            return FeedError("redirect cycle")
         case .invalidURL, .emptyHost, .emptyScheme:
             return FeedError("invalid URL")
         case .cancelled:

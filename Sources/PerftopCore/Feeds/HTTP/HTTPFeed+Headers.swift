@@ -1,5 +1,15 @@
 import Foundation
+import NIOCore
 import NIOHTTP1
+import PerfKit
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 // MARK: - Request headers from files and the environment
 
@@ -12,24 +22,58 @@ extension HTTPFeed {
 
     /// Reads request headers from a file of `Name: value` lines (`--header-file PATH`).
     ///
-    /// Secrets such as `Authorization: Bearer …` belong in such a file (mode 0600) or in the environment
+    /// Secrets such as `Authorization: Bearer …` belong in such a file (mode 0600, see
+    /// ``exposureWarning(headerFile:)``) or in the environment
     /// (``headers(fromEnvironmentVariable:environment:)``), never on the command line, where `ps` shows
-    /// them. Blank lines and lines starting with `#` are skipped. Cost: one read of at most
-    /// ``maximumHeaderTextBytes``.
+    /// them. Blank lines and lines starting with `#` are skipped. Cost: one blocking read of at most
+    /// ``maximumHeaderTextBytes`` + 1 bytes, even from a pipe or a device that never ends.
     ///
     /// - Throws: ``FeedError`` naming the file and, for a bad line, its number:
+    ///   `PATH: no such file or directory`, `PATH: larger than 65536 bytes`,
     ///   `PATH line 2: expected 'Name: value'`.
     public static func headers(fromFile path: String) throws(FeedError) -> HTTPHeaders {
-        let data: Data
+        let text: String
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+            text = try ProcFile.read(path, limit: Self.maximumHeaderTextBytes)
         } catch {
-            throw FeedError("cannot read \(path)")
+            throw FeedError(error.description)
         }
-        guard data.count <= Self.maximumHeaderTextBytes else {
-            throw FeedError("\(path) is larger than \(Self.maximumHeaderTextBytes) bytes")
+        return try Self.parseHeaders(text, origin: path)
+    }
+
+    /// `header file PATH is readable by group or others (chmod 600 PATH)` when the regular file at `path`
+    /// lets users other than its owner read it; `nil` otherwise, or when it cannot be inspected.
+    ///
+    /// Cost: one `stat`. The CLI prints it as a warning before it starts; it does not refuse the file.
+    public static func exposureWarning(headerFile path: String) -> String? {
+        var status = stat()
+        guard stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG,
+            status.st_mode & (S_IRGRP | S_IROTH) != 0
+        else {
+            return nil
         }
-        return try Self.parseHeaders(String(decoding: data, as: UTF8.self), origin: path)
+        return "header file \(path) is readable by group or others (chmod 600 \(path))"
+    }
+
+    /// `headers for URL go over plain http to a non-loopback host; use https` when this feed has
+    /// configured headers and its URL is `http` to a host other than `localhost` or a loopback address
+    /// (127.0.0.0/8, `::1`), where anyone on the way can read them; `nil` otherwise.
+    ///
+    /// Cost: parsing the URL; no name is resolved, so a name that resolves to a loopback address (other
+    /// than `localhost`) still gets the warning.
+    public var cleartextWarning: String? {
+        guard !self.headers.isEmpty, let url = URL(string: self.url), url.scheme?.lowercased() == "http",
+            let host = url.host?.lowercased(), !Self.isLoopback(host: host)
+        else {
+            return nil
+        }
+        return "headers for \(self.url) go over plain http to a non-loopback host; use https"
+    }
+
+    /// Whether `host`, a URL's host, is `localhost` or a loopback address (with or without IPv6 brackets).
+    private static func isLoopback(host: String) -> Bool {
+        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        return bare == "localhost" || ((try? SocketAddress(ipAddress: bare, port: 0))?.isLoopback ?? false)
     }
 
     /// Reads request headers from an environment variable whose value is `Name: value`, or several such

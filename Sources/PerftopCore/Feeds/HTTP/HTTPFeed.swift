@@ -17,9 +17,14 @@ import PerfKit
 ///   quantile estimates from ``HistogramQuantiles`` (marked `estimate="buckets"`);
 /// - any other JSON goes through ``JSONMetricsFlattener``.
 ///
-/// Bounds: the whole poll (connect, TLS, request, body) finishes within its timeout; the body is read
-/// as it streams and the poll fails as soon as it would exceed ``maximumResponseBytes``, so no more
-/// than that is ever held; parsing is bounded by the parser's and flattener's budgets.
+/// Bounds: the whole poll (connect, TLS, request, body, and every redirect) finishes within its timeout;
+/// the body is read as it streams and the poll fails as soon as it would exceed ``maximumResponseBytes``,
+/// so no more than that is ever held; parsing is bounded by the parser's and flattener's budgets.
+///
+/// Redirects (301, 302, 303, 307, 308) are followed by the feed itself, at most ``maximumRedirects``
+/// per poll and never in a cycle. The configured ``headers`` go only to the URL's origin (scheme, host
+/// and port): a redirect elsewhere gets perftop's own `User-Agent` and `Accept` only. A redirect from
+/// https to http is refused.
 ///
 /// Every feed of a perftop run shares one `HTTPClient` (``makeClient(eventLoopGroup:trustRoots:)``), whose
 /// connection pool keeps connections alive between polls; the owner shuts it down once, after the
@@ -32,7 +37,7 @@ public struct HTTPFeed: Feed {
     public let name: String
     /// The endpoint's URL.
     public let url: String
-    /// Extra request headers, e.g. `Authorization`, sent with every poll.
+    /// Extra request headers, e.g. `Authorization`, sent with every request to the URL's origin.
     public let headers: HTTPHeaders
     /// The largest body accepted; a larger one fails the poll.
     public let maximumResponseBytes: Int
@@ -74,7 +79,8 @@ public struct HTTPFeed: Feed {
     }
 
     /// A client for all HTTP feeds of one run: HTTP/1.1 and HTTP/2, TLS with full verification (chain
-    /// and host name), at most 2 connections per host kept for 60 s when idle, at most 3 redirects.
+    /// and host name), at most 2 connections per host kept for 60 s when idle. It follows no redirect:
+    /// the feed does, to decide which headers go along.
     ///
     /// The caller must call `shutdown()` on it once no feed polls any more.
     ///
@@ -87,7 +93,7 @@ public struct HTTPFeed: Feed {
         trustRoots: TrustRoots? = nil
     ) -> HTTPClient {
         var configuration = HTTPClient.Configuration(
-            redirectConfiguration: .follow(max: 3, allowCycles: false),
+            redirectConfiguration: .disallow,
             connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 2)
         )
         configuration.connectionPool.retryConnectionEstablishment = false
@@ -124,7 +130,8 @@ public struct HTTPFeed: Feed {
     /// - Throws: ``FeedError`` with a short reason: `connection refused`, `connection reset`,
     ///   `timeout after 1.0s`, `HTTP 503 Service Unavailable`, `response larger than N bytes`,
     ///   `connection closed mid-response after N bytes`, `parse error at line N: …`, `invalid JSON`, a
-    ///   ``SnapshotDecodingError`` description, `TLS: …`, `cannot resolve HOST`.
+    ///   ``SnapshotDecodingError`` description, `TLS: …`, `cannot resolve HOST`, `too many redirects
+    ///   (more than 3)`, `redirect cycle`, `redirect from https to http refused`.
     public func poll(timeout: Duration) async throws -> [Sample] {
         let (contentType, body) = try await self.fetch(timeout: timeout)
         return try self.decode(body, contentType: contentType)
@@ -179,39 +186,68 @@ extension HTTPFeed {
 // MARK: - Fetching
 
 extension HTTPFeed {
-    /// Sends the request and reads the body within `timeout`; returns the `Content-Type` and the body.
+    /// Sends the request, follows redirects and reads the body, all within `timeout`; returns the final
+    /// response's `Content-Type` and body.
     private func fetch(timeout: Duration) async throws -> (contentType: String?, body: [UInt8]) {
-        var request = HTTPClientRequest(url: self.url)
-        request.method = .GET
-        request.headers.add(name: "User-Agent", value: "perftop")
-        request.headers.add(name: "Accept", value: Self.acceptHeader)
-        request.headers.add(contentsOf: self.headers)
+        guard let start = URL(string: self.url), let origin = Origin(start) else {
+            throw FeedError("invalid URL")
+        }
         let deadline = NIODeadline.now() + TimeAmount(timeout)
+        var target = start
+        var visited: Set<String> = [start.absoluteString]
         var received = 0
         do {
-            let response = try await self.client.execute(request, deadline: deadline)
-            guard (200..<300).contains(response.status.code) else {
-                throw FeedError("HTTP \(response.status.code) \(response.status.reasonPhrase)")
-            }
-            let length = response.headers.first(name: "Content-Length").flatMap(Int.init)
-            if let length, length > self.maximumResponseBytes {
-                throw FeedError.tooLarge(self.maximumResponseBytes)
-            }
-            var body: [UInt8] = []
-            body.reserveCapacity(length ?? 0)
-            for try await chunk in response.body {
-                guard received + chunk.readableBytes <= self.maximumResponseBytes else {
+            while true {
+                let request = self.request(to: target, withHeaders: Origin(target) == origin)
+                let response = try await self.client.execute(request, deadline: deadline)
+                if Self.redirectStatuses.contains(response.status.code),
+                    let location = response.headers.first(name: "Location")
+                {
+                    guard visited.count <= Self.maximumRedirects else {
+                        throw FeedError("too many redirects (more than \(Self.maximumRedirects))")
+                    }
+                    target = try Self.redirectTarget(location: location, from: target)
+                    guard visited.insert(target.absoluteString).inserted else {
+                        throw FeedError("redirect cycle")
+                    }
+                    continue
+                }
+                guard (200..<300).contains(response.status.code) else {
+                    throw FeedError("HTTP \(response.status.code) \(response.status.reasonPhrase)")
+                }
+                let length = response.headers.first(name: "Content-Length").flatMap(Int.init)
+                if let length, length > self.maximumResponseBytes {
                     throw FeedError.tooLarge(self.maximumResponseBytes)
                 }
-                received += chunk.readableBytes
-                body.append(contentsOf: chunk.readableBytesView)
+                var body: [UInt8] = []
+                body.reserveCapacity(length ?? 0)
+                for try await chunk in response.body {
+                    guard received + chunk.readableBytes <= self.maximumResponseBytes else {
+                        throw FeedError.tooLarge(self.maximumResponseBytes)
+                    }
+                    received += chunk.readableBytes
+                    body.append(contentsOf: chunk.readableBytesView)
+                }
+                return (response.headers.first(name: "Content-Type"), body)
             }
-            return (response.headers.first(name: "Content-Type"), body)
         } catch let error as FeedError {
             throw error
         } catch {
             throw Self.failure(error, timeout: timeout, received: received)
         }
+    }
+
+    /// A `GET` of `url` with perftop's `User-Agent` and `Accept`, and the configured headers when
+    /// `withHeaders` (the URL is on the endpoint's origin).
+    private func request(to url: URL, withHeaders: Bool) -> HTTPClientRequest {
+        var request = HTTPClientRequest(url: url.absoluteString)
+        request.method = .GET
+        request.headers.add(name: "User-Agent", value: "perftop")
+        request.headers.add(name: "Accept", value: Self.acceptHeader)
+        if withHeaders {
+            request.headers.add(contentsOf: self.headers)
+        }
+        return request
     }
 }
 
