@@ -15,6 +15,12 @@ enum Console {
         FileHandle.standardError.write(Data("perftop: \(line)\n".utf8))
     }
 
+    /// Writes `perftop: warning: MESSAGE` on standard error as one line, before the dashboard or
+    /// export starts.
+    static func warning(_ message: String) {
+        Self.error("warning: " + message)
+    }
+
     /// Writes `text` on standard output, each line escaped and the line feeds between them kept.
     static func output(_ text: String) {
         FileHandle.standardOutput.write(Data(SafeText.escapedKeepingLines(text).utf8))

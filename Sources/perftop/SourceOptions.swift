@@ -125,7 +125,7 @@ struct SourceOptions: ParsableArguments {
         if let httpClient {
             let httpFeeds = sources.endpoints.map { HTTPFeed(url: $0, headers: endpointHeaders, client: httpClient) }
             for warning in httpFeeds.compactMap(\.cleartextWarning) {
-                Self.warn(warning)
+                Console.warning(warning)
             }
             feeds += httpFeeds
         }
@@ -191,7 +191,7 @@ extension SourceOptions {
                 throw CommandFailure("--header-file: \(error)")
             }
             if let warning = HTTPFeed.exposureWarning(headerFile: path) {
-                Self.warn(warning)
+                Console.warning(warning)
             }
         }
         for name in self.headerVariables {
@@ -202,11 +202,6 @@ extension SourceOptions {
             }
         }
         return headers
-    }
-
-    /// Prints `perftop: warning: MESSAGE` on standard error, before the dashboard or export starts.
-    private static func warn(_ message: String) {
-        FileHandle.standardError.write(Data("perftop: warning: \(message)\n".utf8))
     }
 
     /// The certificates of --ca-file, or `nil` (the system's trust roots) without it.
