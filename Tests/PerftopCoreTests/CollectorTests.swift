@@ -114,6 +114,22 @@ struct CollectorTests {
         #expect(collector.model.sources.first?.state == .down(reason: reason))
     }
 
+    @Test("a poll with a sample over the text limits fails with the reason and stores nothing")
+    func sampleLimits() async throws {
+        let long = String(repeating: "x", count: 2_000)
+        let feed = ConstantFeed(
+            name: "wide",
+            samples: [
+                Sample(name: "fine", kind: .gauge, value: 1),
+                Sample(name: "m", labels: ["v": long], kind: .gauge, value: 1),
+            ]
+        )
+        let collector = Collector(feeds: [feed])
+        let round = await collector.collectOnce()
+        #expect(round.results.first?.failure == "sample 'm': label 'v' longer than 1024 bytes")
+        #expect(collector.withStore { $0.sources }.isEmpty)
+    }
+
     @Test("a source that fails after working is stale with its reason, then down past the stale limit")
     func staleThenDown() async throws {
         let feed = SwitchFeed()

@@ -119,4 +119,43 @@ struct SeriesStoreTests {
         #expect(store.pointCount == 3 * 4)
         #expect(store.droppedSeries(source: "a") == 5)
     }
+
+    @Test("a series its source stops reporting is removed after `retention` polls, with its history")
+    func expiry() {
+        var store = SeriesStore(retention: 3)
+        store.record(source: "a", samples: [.gauge("old", 1), .gauge("kept", 1)], at: 0)
+        for poll in 1...2 {
+            store.record(source: "a", samples: [.gauge("kept", 1)], at: Double(poll))
+        }
+        #expect(store.held(source: "a").series == 2, "still inside the retained window")
+        #expect(store.series(source: "a", id: SeriesID(name: "old")) != nil)
+        store.record(source: "a", samples: [.gauge("kept", 1)], at: 3)
+        #expect(store.held(source: "a").series == 1)
+        #expect(store.series(source: "a", id: SeriesID(name: "old")) == nil)
+        #expect(store.held(source: "a").identityBytes == "kept".utf8.count)
+    }
+
+    @Test("names and labels are capped in bytes per source; what does not fit is dropped and counted")
+    func identityBytes() {
+        let long = String(repeating: "v", count: 1_000)
+        var store = SeriesStore(retention: 3, maximumIdentityBytesPerSource: 10_000)
+        let samples: [Sample] = (0..<20).map { .gauge("m", 1, ["id": "\($0)", "long": long]) }
+        store.record(source: "a", samples: samples, at: 0)
+        let held = store.held(source: "a")
+        #expect(held.series == 9)
+        #expect(held.identityBytes <= 10_000)
+        #expect(store.droppedSeries(source: "a") == 11)
+        store.record(source: "b", samples: [.gauge("m", 1, ["long": long])], at: 0)
+        #expect(store.held(source: "b").series == 1, "each source has its own budget")
+    }
+
+    @Test("a source inventing a new label value every poll holds at most `retention` polls of them")
+    func inventedLabels() {
+        var store = SeriesStore(retention: 5)
+        for poll in 0..<1_000 {
+            store.record(source: "a", samples: [.gauge("m", 1, ["request_id": "\(poll)"])], at: Double(poll))
+        }
+        #expect(store.held(source: "a").series == 5)
+        #expect(store.droppedSeries(source: "a") == 0)
+    }
 }

@@ -28,6 +28,11 @@ public final class Collector: Sendable {
         /// `too many samples: N (budget M)` and its samples are not stored. Parsing itself runs inside
         /// the poll, so it also counts against ``timeout``.
         public var maximumSamplesPerPoll: Int
+        /// The bounds on each sample's name and labels; a poll with a sample over them fails with the
+        /// reason and its samples are not stored.
+        public var sampleLimits: SampleLimits
+        /// The most bytes of names and labels kept per source (``SeriesStore/maximumIdentityBytesPerSource``).
+        public var maximumIdentityBytesPerSource: Int
         /// The optimization tracker evaluated after every round into ``DashboardModel/tracker``, over
         /// the whole retained window; nil for none. Set it after creating the configuration.
         public var tracker: Tracker?
@@ -45,6 +50,8 @@ public final class Collector: Sendable {
         ///   - staleLimit: how long a failing source is stale before it is down; ten intervals by default.
         ///   - maximumBackoff: the cap on the wait between polls of a failing source; 30 s by default.
         ///   - maximumSamplesPerPoll: the parse budget in samples per poll; 1,000,000 by default.
+        ///   - sampleLimits: the bounds on each sample's name and labels.
+        ///   - maximumIdentityBytesPerSource: bytes of names and labels kept per source; 8 MiB by default.
         public init(
             interval: Duration = .seconds(1),
             timeout: Duration? = nil,
@@ -52,7 +59,9 @@ public final class Collector: Sendable {
             maximumSeriesPerSource: Int = 10_000,
             staleLimit: Duration? = nil,
             maximumBackoff: Duration = .seconds(30),
-            maximumSamplesPerPoll: Int = 1_000_000
+            maximumSamplesPerPoll: Int = 1_000_000,
+            sampleLimits: SampleLimits = SampleLimits(),
+            maximumIdentityBytesPerSource: Int = 8 << 20
         ) {
             self.interval = interval
             self.timeout = min(timeout ?? interval, interval)
@@ -61,6 +70,8 @@ public final class Collector: Sendable {
             self.staleLimit = staleLimit ?? interval * 10
             self.maximumBackoff = max(maximumBackoff, interval)
             self.maximumSamplesPerPoll = maximumSamplesPerPoll
+            self.sampleLimits = sampleLimits
+            self.maximumIdentityBytesPerSource = maximumIdentityBytesPerSource
         }
     }
 
@@ -92,7 +103,8 @@ public final class Collector: Sendable {
         var lastFailure: String?
         var polled = false
         var backoff: Backoff
-        var truncated = false
+        /// The series held after a poll that had some dropped (over the series or identity-byte cap).
+        var truncatedTo: Int?
         /// A poll was started and has not returned (it may have been abandoned at its deadline).
         var running = false
     }
@@ -141,7 +153,8 @@ public final class Collector: Sendable {
             State(
                 store: SeriesStore(
                     retention: configuration.retention,
-                    maximumSeriesPerSource: configuration.maximumSeriesPerSource
+                    maximumSeriesPerSource: configuration.maximumSeriesPerSource,
+                    maximumIdentityBytesPerSource: configuration.maximumIdentityBytesPerSource
                 ),
                 health: Dictionary(
                     feeds.map {
@@ -241,7 +254,9 @@ public final class Collector: Sendable {
                     state.store.record(source: result.source, samples: samples, at: time)
                     health.lastSuccess = time
                     health.lastFailure = nil
-                    health.truncated = state.store.droppedSeries(source: result.source) > 0
+                    health.truncatedTo =
+                        state.store.droppedSeries(source: result.source) > 0
+                        ? state.store.held(source: result.source).series : nil
                     health.backoff.recordSuccess()
                 } else {
                     health.lastFailure = result.failure
@@ -318,7 +333,8 @@ public final class Collector: Sendable {
         }
     }
 
-    /// Polls one feed on the processor under its deadline and checks the result against the parse budget.
+    /// Polls one feed on the processor under its deadline and checks the result against the parse
+    /// budget and the sample limits.
     private func poll(_ feed: any Feed, configuration: Configuration) async -> FeedResult {
         let start = PollStart()
         do {
@@ -332,6 +348,9 @@ public final class Collector: Sendable {
             guard samples.count <= configuration.maximumSamplesPerPoll else {
                 let reason = "too many samples: \(samples.count) (budget \(configuration.maximumSamplesPerPoll))"
                 return FeedResult(source: feed.name, samples: nil, failure: reason)
+            }
+            if let violation = configuration.sampleLimits.violation(in: samples) {
+                return FeedResult(source: feed.name, samples: nil, failure: SafeText.escaped(violation))
             }
             return FeedResult(source: feed.name, samples: samples, failure: nil)
         } catch {
@@ -372,7 +391,7 @@ public final class Collector: Sendable {
             name: name,
             state: state,
             lastSuccess: health.lastSuccess,
-            truncatedToSeries: health.truncated ? self.configuration.maximumSeriesPerSource : nil,
+            truncatedToSeries: health.truncatedTo,
             retryIn: health.lastFailure != nil && retryIn > self.interval.seconds ? retryIn : nil
         )
     }

@@ -9,10 +9,11 @@ public struct SourceStatus: Sendable, Equatable {
     public var state: SourceState
     /// When the source last delivered samples, in seconds since 1970-01-01 UTC; `nil` if it never has.
     public var lastSuccess: Double?
-    /// The series cap the source was cut to in its last good poll, or `nil` when nothing was dropped.
+    /// The series the source was cut to in its last good poll, or `nil` when nothing was dropped.
     ///
     /// A source that emits unbounded label sets keeps its first series up to the store's
-    /// ``SeriesStore/maximumSeriesPerSource``; the rest are dropped and this says so.
+    /// ``SeriesStore/maximumSeriesPerSource`` and ``SeriesStore/maximumIdentityBytesPerSource``; the
+    /// rest are dropped and this says how many are kept.
     public var truncatedToSeries: Int?
     /// Seconds until the collector polls a failing source again, when it is backing off; `nil` otherwise.
     public var retryIn: Double?
@@ -23,7 +24,7 @@ public struct SourceStatus: Sendable, Equatable {
     ///   - name: the source's name.
     ///   - state: its state.
     ///   - lastSuccess: when it last delivered samples.
-    ///   - truncatedToSeries: the series cap it was cut to, if any.
+    ///   - truncatedToSeries: the series it was cut to, if any.
     ///   - retryIn: seconds until the next poll of a source in backoff.
     public init(
         name: String,
