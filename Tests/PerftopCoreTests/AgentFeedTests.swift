@@ -76,9 +76,9 @@ import Testing
         let listener = try TestListener(.reply(line, thenClose: false))
         defer { listener.stop() }
         let reason = try #require(await Self.reason(polling: AgentFeed(path: listener.path)))
-        #expect(reason.hasPrefix("a b [2Jxxx"))
-        #expect(reason.count == 201)
-        #expect(!reason.unicodeScalars.contains { $0.properties.generalCategory == .control })
+        #expect(reason.hasPrefix(#"a\u{9}b\u{1B}[2Jxxx"#))
+        #expect(reason.count == SafeText.maximumReasonLength)
+        #expect(!reason.unicodeScalars.contains(where: SafeText.isUnsafe))
     }
 
     // MARK: - Bounds

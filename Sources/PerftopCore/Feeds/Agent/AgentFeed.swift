@@ -49,8 +49,6 @@ public final class AgentFeed: Feed {
 
     /// The request line every poll sends, newline included.
     static let request = AgentProtocol.snapshotRequest + "\n"
-    /// The longest agent-supplied error reason shown; longer ones are cut.
-    static let maximumReasonLength = 200
 
     /// The open connection, if any, and the backoff between failed connection attempts.
     private struct ConnectionState {
@@ -340,15 +338,10 @@ extension AgentFeed {
         }
     }
 
-    /// An agent-supplied reason made safe for a status line: control characters become spaces and it is
-    /// cut to ``maximumReasonLength`` characters.
+    /// An agent-supplied reason made safe for a status line (``SafeText``): control and format
+    /// characters escaped, cut to ``SafeText/maximumReasonLength`` characters.
     private static func displayable(_ reason: String) -> String {
-        let scalars = reason.unicodeScalars.map { $0.properties.generalCategory == .control ? " " : Character($0) }
-        let clean = String(scalars)
-        guard clean.count > Self.maximumReasonLength else {
-            return clean.isEmpty ? "agent error without a reason" : clean
-        }
-        return clean.prefix(Self.maximumReasonLength) + "…"
+        reason.isEmpty ? "agent error without a reason" : SafeText.escaped(reason, limit: SafeText.maximumReasonLength)
     }
 }
 
