@@ -330,7 +330,7 @@ struct OutputOptions: ParsableArguments {
             settings: run.settings,
             themes: Theme.cycle(startingWith: theme),
             onSettingsChange: { settings in
-                let previous = saved.withLock { previous in
+                let previous = saved.withLockedValue { previous in
                     defer { previous = settings }
                     return previous
                 }
@@ -343,14 +343,14 @@ struct OutputOptions: ParsableArguments {
                 do {
                     try PerftopConfig.save(settingsChangedFrom: previous, to: settings, path: configPath)
                 } catch {
-                    saveFailure.withLock { $0 = $0 ?? "\(error)" }
+                    saveFailure.withLockedValue { $0 = $0 ?? "\(error)" }
                 }
             }
         )
         try await MainActor.run {
             _ = try app.run()
         }
-        if let failure = saveFailure.withLock({ $0 }) {
+        if let failure = saveFailure.withLockedValue({ $0 }) {
             Console.error("settings not saved: \(failure)")
         }
     }

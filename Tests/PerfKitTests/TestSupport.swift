@@ -16,7 +16,7 @@ final class Gate: Sendable {
 
     func wait() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let isOpen = self.state.withLock { state in
+            let isOpen = self.state.withLockedValue { state in
                 if !state.isOpen {
                     state.waiters.append(continuation)
                 }
@@ -29,7 +29,7 @@ final class Gate: Sendable {
     }
 
     func open() {
-        let waiters = self.state.withLock { state in
+        let waiters = self.state.withLockedValue { state in
             state.isOpen = true
             defer { state.waiters = [] }
             return state.waiters
@@ -107,7 +107,7 @@ final class ManualClock: Clock, Sendable {
     private let state = Mutex(State())
 
     var now: Instant {
-        self.state.withLock { $0.now }
+        self.state.withLockedValue { $0.now }
     }
 
     var minimumResolution: Duration {
@@ -116,17 +116,17 @@ final class ManualClock: Clock, Sendable {
 
     /// Tasks sleeping on this clock now.
     var sleeperCount: Int {
-        self.state.withLock { $0.sleepers.count }
+        self.state.withLockedValue { $0.sleepers.count }
     }
 
     /// Every sleep asked for so far, as a duration from the time it was asked, in order.
     var requestedSleeps: [Duration] {
-        self.state.withLock { $0.requested }
+        self.state.withLockedValue { $0.requested }
     }
 
     /// Moves the clock forward and wakes every sleeper whose deadline it reached.
     func advance(by duration: Duration) {
-        let woken = self.state.withLock { state -> [Sleeper] in
+        let woken = self.state.withLockedValue { state -> [Sleeper] in
             state.now = state.now.advanced(by: duration)
             let now = state.now
             let woken = state.sleepers.filter { $0.deadline <= now }
@@ -139,13 +139,13 @@ final class ManualClock: Clock, Sendable {
     }
 
     func sleep(until deadline: Instant, tolerance: Duration?) async throws {
-        let id = self.state.withLock { state in
+        let id = self.state.withLockedValue { state in
             defer { state.nextID += 1 }
             return state.nextID
         }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let outcome = self.state.withLock { state -> Result<Void, any Error>? in
+                let outcome = self.state.withLockedValue { state -> Result<Void, any Error>? in
                     state.requested.append(state.now.duration(to: deadline))
                     if Task.isCancelled {
                         return .failure(CancellationError())
@@ -161,7 +161,7 @@ final class ManualClock: Clock, Sendable {
                 }
             }
         } onCancel: {
-            let sleeper = self.state.withLock { state -> Sleeper? in
+            let sleeper = self.state.withLockedValue { state -> Sleeper? in
                 guard let index = state.sleepers.firstIndex(where: { $0.id == id }) else {
                     return nil
                 }
@@ -206,10 +206,10 @@ final class Shared<Value: Sendable>: Sendable {
     }
 
     var value: Value {
-        self.storage.withLock { $0 }
+        self.storage.withLockedValue { $0 }
     }
 
     func update(_ body: (inout Value) -> Void) {
-        self.storage.withLock { body(&$0) }
+        self.storage.withLockedValue { body(&$0) }
     }
 }

@@ -264,10 +264,10 @@ import Testing
         let feed = AgentFeed(
             path: path,
             reconnectBackoff: Backoff(initial: .seconds(1), maximum: .seconds(2)),
-            now: { clock.withLock { $0 } }
+            now: { clock.withLockedValue { $0 } }
         )
         func attempts() -> Int { feed.connectAttempts.load(ordering: .relaxed) }
-        func advance(_ seconds: Double) { clock.withLock { $0 += seconds } }
+        func advance(_ seconds: Double) { clock.withLockedValue { $0 += seconds } }
 
         let first = try await AgentServer.start(path: path, registry: registry, agentName: "test")
         #expect(try await !feed.poll(timeout: .seconds(5)).isEmpty)
@@ -413,7 +413,7 @@ private final class TestListener: Sendable {
 
     /// The request lines received so far.
     var requests: [String] {
-        self.state.withLock { $0.requests }
+        self.state.withLockedValue { $0.requests }
     }
 
     static func makeTemporaryDirectory() throws -> String {
@@ -429,7 +429,7 @@ private final class TestListener: Sendable {
         shutdown(self.descriptor, Int32(SHUT_RDWR))
         self.finished.wait()
         close(self.descriptor)
-        for connection in self.state.withLock({ $0.open }) {
+        for connection in self.state.withLockedValue({ $0.open }) {
             close(connection)
         }
         unlink(self.path)
@@ -452,15 +452,15 @@ private final class TestListener: Sendable {
                 _ = send(connection, &bytes, bytes.count, Int32(MSG_NOSIGNAL))
                 if thenClose {
                     close(connection)
-                    self.state.withLock { $0.requests.append(request) }
+                    self.state.withLockedValue { $0.requests.append(request) }
                 } else {
-                    self.state.withLock {
+                    self.state.withLockedValue {
                         $0.open.append(connection)
                         $0.requests.append(request)
                     }
                 }
             case .silent, .bindOnly:
-                self.state.withLock {
+                self.state.withLockedValue {
                     $0.open.append(connection)
                     $0.requests.append(request)
                 }

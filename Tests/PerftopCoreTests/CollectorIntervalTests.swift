@@ -10,7 +10,7 @@ private final class TimeoutRecordingFeed: Feed {
     let timeouts = Mutex<[Duration]>([])
 
     func poll(timeout: Duration) async throws -> [Sample] {
-        self.timeouts.withLock { $0.append(timeout) }
+        self.timeouts.withLockedValue { $0.append(timeout) }
         return [Sample(name: "up", kind: .gauge, value: 1)]
     }
 }
@@ -29,7 +29,7 @@ struct CollectorIntervalTests {
         #expect(await collector.collectOnce().model.interval == 0.5)
         collector.setInterval(.seconds(10))
         #expect(await collector.collectOnce().model.interval == 10)
-        #expect(feed.timeouts.withLock { $0 } == [.seconds(2), .milliseconds(500), .seconds(2)])
+        #expect(feed.timeouts.withLockedValue { $0 } == [.seconds(2), .milliseconds(500), .seconds(2)])
     }
 
     @Test("an interval below one millisecond is raised to it")

@@ -20,17 +20,17 @@ private final class HungFeed: Feed {
     private let waiting = Mutex<[CheckedContinuation<Void, Never>]>([])
 
     func poll(timeout: Duration) async throws -> [Sample] {
-        await withCheckedContinuation { continuation in self.waiting.withLock { $0.append(continuation) } }
+        await withCheckedContinuation { continuation in self.waiting.withLockedValue { $0.append(continuation) } }
         return []
     }
 
     /// Polls started and not released.
     var waitingCount: Int {
-        self.waiting.withLock { $0.count }
+        self.waiting.withLockedValue { $0.count }
     }
 
     func release() {
-        self.waiting.withLock { waiting in
+        self.waiting.withLockedValue { waiting in
             waiting.forEach { $0.resume() }
             waiting.removeAll()
         }
@@ -77,7 +77,7 @@ private final class ManualClock: Sendable {
     let seconds = Mutex<Double>(1_000)
 
     func advance(by delta: Double) {
-        self.seconds.withLock { $0 += delta }
+        self.seconds.withLockedValue { $0 += delta }
     }
 }
 
@@ -137,7 +137,7 @@ struct CollectorTests {
         let collector = Collector(
             feeds: [feed],
             configuration: Collector.Configuration(interval: .seconds(1), staleLimit: .seconds(10)),
-            now: { clock.seconds.withLock { $0 } }
+            now: { clock.seconds.withLockedValue { $0 } }
         )
         #expect(collector.model.sources == [SourceStatus(name: "switch", state: .pending)])
         await collector.collectOnce()
@@ -166,7 +166,7 @@ struct CollectorTests {
                 Sample(
                     name: "ticks",
                     kind: .gauge,
-                    value: ticks.withLock {
+                    value: ticks.withLockedValue {
                         $0 += 1; return $0
                     }
                 )
@@ -175,7 +175,7 @@ struct CollectorTests {
         let collector = Collector(
             feeds: [hung, ticking],
             configuration: Collector.Configuration(interval: .seconds(5), timeout: .milliseconds(100)),
-            now: { clock.seconds.withLock { $0 } }
+            now: { clock.seconds.withLockedValue { $0 } }
         )
         for round in 1...4 {
             let result = await collector.collectOnce()
@@ -195,7 +195,7 @@ struct CollectorTests {
         let collector = Collector(
             feeds: [feed],
             configuration: Collector.Configuration(interval: .seconds(1), maximumBackoff: .seconds(4)),
-            now: { clock.seconds.withLock { $0 } }
+            now: { clock.seconds.withLockedValue { $0 } }
         )
         feed.failing.store(true, ordering: .relaxed)
         var polled: [Bool] = []
@@ -254,7 +254,7 @@ struct CollectorTests {
     func staleKeepsLastSuccess() async throws {
         let feed = SwitchFeed()
         let clock = ManualClock()
-        let collector = Collector(feeds: [feed], now: { clock.seconds.withLock { $0 } })
+        let collector = Collector(feeds: [feed], now: { clock.seconds.withLockedValue { $0 } })
         await collector.collectOnce()
         feed.failing.store(true, ordering: .relaxed)
         clock.advance(by: 2)
@@ -279,12 +279,12 @@ struct CollectorTests {
         let collector = Collector(
             feeds: [
                 CountingFeed(counter: {
-                    counter.withLock {
+                    counter.withLockedValue {
                         $0 += 10; return $0
                     }
                 })
             ],
-            now: { clock.seconds.withLock { $0 } }
+            now: { clock.seconds.withLockedValue { $0 } }
         )
         await collector.collectOnce()
         clock.advance(by: 2)

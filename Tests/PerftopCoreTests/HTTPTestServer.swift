@@ -84,17 +84,17 @@ final class HTTPTestServer: Sendable {
 
     /// Changes how later requests are answered.
     func setBehavior(_ behavior: Behavior) {
-        self.shared.state.withLock { $0.behavior = behavior }
+        self.shared.state.withLockedValue { $0.behavior = behavior }
     }
 
     /// The headers of every request received so far.
     var requests: [HTTPHeaders] {
-        self.shared.state.withLock { $0.requests }
+        self.shared.state.withLockedValue { $0.requests }
     }
 
     /// The target (path and query) of every request received so far.
     var targets: [String] {
-        self.shared.state.withLock { $0.targets }
+        self.shared.state.withLockedValue { $0.targets }
     }
 
     /// Body bytes whose write completed, over all connections.
@@ -105,7 +105,7 @@ final class HTTPTestServer: Sendable {
     /// Returns once no connection is open.
     func connectionsClosed() async {
         await withCheckedContinuation { continuation in
-            self.shared.state.withLock { state in
+            self.shared.state.withLockedValue { state in
                 if state.openConnections == 0 {
                     continuation.resume()
                 } else {
@@ -141,11 +141,11 @@ private final class Shared: Sendable {
     }
 
     func connectionOpened() {
-        self.state.withLock { $0.openConnections += 1 }
+        self.state.withLockedValue { $0.openConnections += 1 }
     }
 
     func connectionClosed() {
-        let waiters = self.state.withLock { state -> [CheckedContinuation<Void, Never>] in
+        let waiters = self.state.withLockedValue { state -> [CheckedContinuation<Void, Never>] in
             state.openConnections -= 1
             guard state.openConnections == 0 else {
                 return []
@@ -158,7 +158,7 @@ private final class Shared: Sendable {
 
     /// Records a request and returns how to answer it.
     func received(_ head: HTTPRequestHead) -> HTTPTestServer.Behavior {
-        self.state.withLock { state in
+        self.state.withLockedValue { state in
             state.requests.append(head.headers)
             state.targets.append(head.uri)
             guard case .byPath(let routes) = state.behavior else {

@@ -29,18 +29,19 @@ private final class FakeScreen: Screen, Sendable {
         self.state = Mutex(State(size: size, keys: keys))
     }
 
-    var size: TerminalSize { self.state.withLock { $0.size } }
+    var size: TerminalSize { self.state.withLockedValue { $0.size } }
 
     var glyphs: Glyphs { .unicode }
 
     func present(_ grid: CellGrid) {
-        self.state.withLock { $0.frames.append(grid) }
+        self.state.withLockedValue { $0.frames.append(grid) }
     }
 
     /// The next scripted key; after the script, nothing for a while, then `q` so a broken loop
     /// cannot hang the test run.
     func readKey() -> Key? {
-        let (read, action, key) = self.state.withLock { state -> (Int, (@Sendable (FakeScreen) -> Void)?, Key?) in
+        let (read, action, key) = self.state.withLockedValue {
+            state -> (Int, (@Sendable (FakeScreen) -> Void)?, Key?) in
             state.reads += 1
             let key = state.keys.isEmpty ? nil : state.keys.removeFirst()
             return (state.reads, state.onRead[state.reads], key)
@@ -54,15 +55,15 @@ private final class FakeScreen: Screen, Sendable {
     }
 
     func restore() {
-        self.state.withLock { $0.restores += 1 }
+        self.state.withLockedValue { $0.restores += 1 }
     }
 
     func apply(_ theme: Theme) {
-        self.state.withLock { $0.themes.append(theme.name) }
+        self.state.withLockedValue { $0.themes.append(theme.name) }
     }
 
     func setSize(_ size: TerminalSize) {
-        self.state.withLock { $0.size = size }
+        self.state.withLockedValue { $0.size = size }
     }
 }
 
@@ -102,7 +103,7 @@ struct DashboardAppTests {
         let screen = FakeScreen(keys: [nil, .character("x"), .character("q")])
         let reason = try self.app(screen: screen).run()
         #expect(reason == .quitKey)
-        let state = screen.state.withLock { ($0.frames, $0.restores) }
+        let state = screen.state.withLockedValue { ($0.frames, $0.restores) }
         #expect(state.1 == 1)
         #expect(state.0.count == 1)
         #expect(state.0.first?.text.contains("Cache hit rate") == true)
@@ -115,7 +116,7 @@ struct DashboardAppTests {
             keys: [.character("f"), .character("1"), .character("?"), .character("x"), .character("q")]
         )
         try self.app(screen: screen).run()
-        let frames = screen.state.withLock { $0.frames }
+        let frames = screen.state.withLockedValue { $0.frames }
         #expect(frames.count == 5)
         #expect(!frames[0].line(0).contains("FROZEN"))
         #expect(frames[1].line(0).hasPrefix("perftop │ FROZEN │"))
@@ -129,14 +130,14 @@ struct DashboardAppTests {
     func frozenModel() throws {
         let timestamp = Atomic<Int64>(1)
         let screen = FakeScreen(keys: [.character(" "), nil, nil, .character(" "), nil, .character("q")])
-        screen.state.withLock { state in
+        screen.state.withLockedValue { state in
             state.onRead[2] = { _ in timestamp.store(2, ordering: .relaxed) }
         }
         let app = self.app(screen: screen) {
             DashboardModel(timestamp: Double(timestamp.load(ordering: .relaxed)), interval: 1)
         }
         try app.run()
-        #expect(screen.state.withLock { $0.frames.count } == 3)
+        #expect(screen.state.withLockedValue { $0.frames.count } == 3)
     }
 
     @Test("+ and 1 report the new settings; t applies the next theme and reports its name")
@@ -147,18 +148,18 @@ struct DashboardAppTests {
             modelProvider: { TestModels.full },
             themeNames: ["default", "nord"],
             applyTheme: { index, screen in screen.apply(Theme(name: ["default", "nord"][index])) },
-            onSettingsChange: { settings in reported.withLock { $0.append(settings) } },
+            onSettingsChange: { settings in reported.withLockedValue { $0.append(settings) } },
             renderer: DashboardRenderer(),
             makeScreen: { screen },
             uptime: { .zero }
         )
         try app.run()
-        let settings = reported.withLock { $0 }
+        let settings = reported.withLockedValue { $0 }
         #expect(settings.map(\.interval) == [.seconds(2), .seconds(2), .seconds(2)])
         #expect(settings.last?.visiblePanes == [.queues, .latency, .memory, .churn, .tracker])
         #expect(settings.last?.theme == "nord")
-        #expect(screen.state.withLock { $0.themes } == ["default", "nord"])
-        let footer = screen.state.withLock { $0.frames.last?.line(23) } ?? ""
+        #expect(screen.state.withLockedValue { $0.themes } == ["default", "nord"])
+        let footer = screen.state.withLockedValue { $0.frames.last?.line(23) } ?? ""
         #expect(footer.hasSuffix("theme nord"))
     }
 
@@ -171,9 +172,9 @@ struct DashboardAppTests {
     @Test("a resize redraws at the new size")
     func resize() throws {
         let screen = FakeScreen(size: TerminalSize(width: 80, height: 24), keys: [nil, .resize, .character("q")])
-        screen.state.withLock { $0.onRead[2] = { $0.setSize(TerminalSize(width: 200, height: 50)) } }
+        screen.state.withLockedValue { $0.onRead[2] = { $0.setSize(TerminalSize(width: 200, height: 50)) } }
         try self.app(screen: screen).run()
-        let sizes = screen.state.withLock { $0.frames.map { TerminalSize(width: $0.columns, height: $0.rows) } }
+        let sizes = screen.state.withLockedValue { $0.frames.map { TerminalSize(width: $0.columns, height: $0.rows) } }
         #expect(sizes == [TerminalSize(width: 80, height: 24), TerminalSize(width: 200, height: 50)])
     }
 
@@ -182,7 +183,7 @@ struct DashboardAppTests {
         let uptime = ManualUptime()
         let timestamp = Atomic<Int64>(1)
         let screen = FakeScreen(keys: [nil, nil, nil, nil, nil, .character("q")])
-        screen.state.withLock { state in
+        screen.state.withLockedValue { state in
             state.onRead[2] = { _ in timestamp.store(2, ordering: .relaxed) }
             state.onRead[4] = { _ in uptime.advance(byMilliseconds: 1000) }
         }
@@ -190,7 +191,7 @@ struct DashboardAppTests {
             DashboardModel(timestamp: Double(timestamp.load(ordering: .relaxed)), interval: 1)
         }
         try app.run()
-        #expect(screen.state.withLock { $0.frames.count } == 3)
+        #expect(screen.state.withLockedValue { $0.frames.count } == 3)
     }
 
     @Test("the header shows the measured draw time of the previous frame")
@@ -206,7 +207,7 @@ struct DashboardAppTests {
             model: { TestModels.empty }
         )
         try app.run()
-        let headers = screen.state.withLock { $0.frames.map { $0.line(0) } }
+        let headers = screen.state.withLockedValue { $0.frames.map { $0.line(0) } }
         #expect(headers.count == 2)
         #expect(headers.first?.contains("draw –") == true)
         #expect(headers.last?.contains("draw 2.00ms") == true)
@@ -217,20 +218,20 @@ struct DashboardAppTests {
         let screen = FakeScreen(keys: [])
         // The first signal of a process can be lost while libdispatch installs its handler;
         // resend only after the loop had ample time (300 reads of 1 ms) to see the previous one.
-        screen.state.withLock { state in
+        screen.state.withLockedValue { state in
             for read in [3, 300, 600, 900] {
                 state.onRead[read] = { _ in kill(getpid(), number) }
             }
         }
         let reason = try self.app(screen: screen).run()
         #expect(reason == .signal(number))
-        #expect(screen.state.withLock { $0.restores } == 1)
+        #expect(screen.state.withLockedValue { $0.restores } == 1)
     }
 
     @Test("a signal from before the run does not end it")
     func staleSignal() throws {
         let first = FakeScreen(keys: [])
-        first.state.withLock { $0.onRead[2] = { _ in kill(getpid(), SIGTERM) } }
+        first.state.withLockedValue { $0.onRead[2] = { _ in kill(getpid(), SIGTERM) } }
         #expect(try self.app(screen: first).run() == .signal(SIGTERM))
         let second = FakeScreen(keys: [nil, nil, .character("q")])
         #expect(try self.app(screen: second).run() == .quitKey)

@@ -15,4 +15,23 @@ typedef struct {
 /// mallinfo2 (not glibc, or glibc older than 2.33).
 int perfkit_read_heap_statistics(perfkit_heap_statistics *statistics);
 
+// ThreadSanitizer's happens-before annotations, defined only when its runtime is linked (weak, so a
+// normal build links without them and the calls below do nothing).
+void __tsan_acquire(void *address) __attribute__((weak));
+void __tsan_release(void *address) __attribute__((weak));
+
+/// Tells ThreadSanitizer, when it runs, that this thread now sees everything released at `address`.
+static inline void perfkit_sanitizer_acquire(void *address) {
+    if (__tsan_acquire) {
+        __tsan_acquire(address);
+    }
+}
+
+/// Tells ThreadSanitizer, when it runs, that what this thread did is released at `address`.
+static inline void perfkit_sanitizer_release(void *address) {
+    if (__tsan_release) {
+        __tsan_release(address);
+    }
+}
+
 #endif

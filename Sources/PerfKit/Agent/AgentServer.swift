@@ -159,7 +159,7 @@ final class AgentConnections: Sendable {
 
     /// Records a new connection; returns `false` if it must be closed instead of served.
     func admit(_ channel: any Channel) -> Bool {
-        let admitted = self.state.withLock { state in
+        let admitted = self.state.withLockedValue { state in
             guard !state.closed, state.channels.count < self.limit else {
                 return false
             }
@@ -168,7 +168,7 @@ final class AgentConnections: Sendable {
         }
         if admitted {
             channel.closeFuture.whenComplete { _ in
-                self.state.withLock { $0.channels[ObjectIdentifier(channel)] = nil }
+                self.state.withLockedValue { $0.channels[ObjectIdentifier(channel)] = nil }
             }
         }
         return admitted
@@ -176,7 +176,7 @@ final class AgentConnections: Sendable {
 
     /// Refuses all further connections and returns the open ones, or `nil` if already closed.
     func closeAll() -> [any Channel]? {
-        self.state.withLock { state in
+        self.state.withLockedValue { state in
             guard !state.closed else {
                 return nil
             }

@@ -113,7 +113,7 @@ public final class Cache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     /// Cost: O(1) amortised, one lock.
     @inlinable
     public func value(forKey key: Key) -> Value? {
-        self.state.withLock { $0.value(forKey: key) }
+        self.state.withLockedValue { $0.value(forKey: key) }
     }
 
     /// Returns the value stored for `key` and whether it was written at least `refreshAfter` ago,
@@ -123,21 +123,21 @@ public final class Cache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     /// as written when the cache was created. Cost: that of ``value(forKey:)`` plus one clock read.
     @inlinable
     func value(forKey key: Key, refreshAfter: Duration) -> (value: Value, isStale: Bool)? {
-        self.state.withLock { $0.value(forKey: key, refreshAfter: refreshAfter) }
+        self.state.withLockedValue { $0.value(forKey: key, refreshAfter: refreshAfter) }
     }
 
     /// The number of entries in the cache, from 0 to ``capacity``, expired entries excluded.
     /// Cost: O(1) amortised, one lock.
     @inlinable
     public var count: Int {
-        self.state.withLock { $0.count }
+        self.state.withLockedValue { $0.count }
     }
 
     /// All counters and sizes of the cache, read together under one lock, expired entries excluded.
     /// Cost: O(1) amortised.
     @inlinable
     public var stats: CacheStats {
-        self.state.withLock { $0.stats }
+        self.state.withLockedValue { $0.stats }
     }
 
     // MARK: - Writing
@@ -152,7 +152,7 @@ public final class Cache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     /// itself once it leaves the window. Cost: O(1) amortised, one lock, one call of the weigher.
     @inlinable
     public func setValue(_ value: Value, forKey key: Key) {
-        self.state.withLock { $0.setValue(value, forKey: key) }
+        self.state.withLockedValue { $0.setValue(value, forKey: key) }
     }
 
     /// Removes the entry for `key` and returns its value, or returns `nil` if there is none.
@@ -162,7 +162,7 @@ public final class Cache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     @inlinable
     @discardableResult
     public func removeValue(forKey key: Key) -> Value? {
-        self.state.withLock { $0.removeValue(forKey: key) }
+        self.state.withLockedValue { $0.removeValue(forKey: key) }
     }
 
     /// Removes every entry, counting each one as an eviction with cause ``CacheEvictionCause/explicit``.
@@ -170,6 +170,6 @@ public final class Cache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     /// Hit and miss counters are kept. The slot storage is released. Cost: O(``count``), one lock.
     @inlinable
     public func removeAll() {
-        self.state.withLock { $0.removeAll() }
+        self.state.withLockedValue { $0.removeAll() }
     }
 }

@@ -81,7 +81,7 @@ public final class DiskCache<Value: Codable & Sendable>: Sendable {
             state.insert(key: entry.key, bytes: entry.bytes)
         }
         self.state = Mutex(state)
-        self.state.withLock { self.evictOverflow(&$0) }
+        self.state.withLockedValue { self.evictOverflow(&$0) }
     }
 
     // MARK: - Reading
@@ -93,7 +93,7 @@ public final class DiskCache<Value: Codable & Sendable>: Sendable {
     /// invalidation; both reads are misses. Cost: one lock, reading and checksumming the file, decoding
     /// its JSON, one `stat` of the source file if any, and one update of the file's modification time.
     public func value(forKey key: String) -> Value? {
-        self.state.withLock { state in
+        self.state.withLockedValue { state in
             guard state.contains(key) else {
                 state.misses += 1
                 return nil
@@ -156,7 +156,7 @@ public final class DiskCache<Value: Codable & Sendable>: Sendable {
         guard file.count <= self.maxBytes else {
             throw DiskCacheError.entryTooLarge(bytes: file.count, maxBytes: self.maxBytes)
         }
-        try self.state.withLock { state in
+        try self.state.withLockedValue { state in
             try self.writeAtomically(file, to: self.fileURL(forKey: key))
             state.insert(key: key, bytes: file.count)
             state.writes += 1
@@ -166,7 +166,7 @@ public final class DiskCache<Value: Codable & Sendable>: Sendable {
 
     /// Deletes the entry for `key`, if any. Cost: one lock and one file deletion.
     public func removeValue(forKey key: String) {
-        self.state.withLock { state in
+        self.state.withLockedValue { state in
             if state.contains(key) {
                 self.delete(key: key, from: &state)
             }
@@ -175,7 +175,7 @@ public final class DiskCache<Value: Codable & Sendable>: Sendable {
 
     /// Deletes every entry. Counters are kept. Cost: one lock and one file deletion per entry.
     public func removeAll() {
-        self.state.withLock { state in
+        self.state.withLockedValue { state in
             for key in state.keys {
                 self.delete(key: key, from: &state)
             }
@@ -186,7 +186,7 @@ public final class DiskCache<Value: Codable & Sendable>: Sendable {
 
     /// All counters and sizes of the cache, read together under one lock. Cost: O(1).
     public var stats: DiskCacheStats {
-        self.state.withLock { state in
+        self.state.withLockedValue { state in
             DiskCacheStats(
                 hits: state.hits,
                 misses: state.misses,

@@ -95,7 +95,7 @@ public final class LoadingCache<Key: Hashable & Sendable, Value: Sendable>: Send
             try await self.load(key: key, loader: loader)
         }
         if started {
-            self.counters.withLock { $0.refreshes += 1 }
+            self.counters.withLockedValue { $0.refreshes += 1 }
         }
     }
 
@@ -109,11 +109,11 @@ public final class LoadingCache<Key: Hashable & Sendable, Value: Sendable>: Send
             let value = try await loader(key)
             let elapsed = start.duration(to: self.clock.now)
             self.cache.setValue(value, forKey: key)
-            self.counters.withLock { $0.record(success: true, duration: elapsed) }
+            self.counters.withLockedValue { $0.record(success: true, duration: elapsed) }
             return value
         } catch {
             let elapsed = start.duration(to: self.clock.now)
-            self.counters.withLock { $0.record(success: false, duration: elapsed) }
+            self.counters.withLockedValue { $0.record(success: false, duration: elapsed) }
             throw error
         }
     }
@@ -129,7 +129,7 @@ public final class LoadingCache<Key: Hashable & Sendable, Value: Sendable>: Send
 
     /// The load counters, read together under one lock. Cost: O(1).
     public var loadStats: LoadStats {
-        self.counters.withLock { $0 }
+        self.counters.withLockedValue { $0 }
     }
 }
 

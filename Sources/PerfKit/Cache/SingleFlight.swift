@@ -60,7 +60,7 @@ public final class SingleFlight<Key: Hashable & Sendable, Value: Sendable>: Send
         forKey key: Key,
         operation: @escaping @Sendable () async throws -> Value
     ) -> Bool {
-        self.state.withLock { state in
+        self.state.withLockedValue { state in
             guard state.flights[key] == nil else {
                 return false
             }
@@ -74,7 +74,7 @@ public final class SingleFlight<Key: Hashable & Sendable, Value: Sendable>: Send
         forKey key: Key,
         operation: @escaping @Sendable () async throws -> Value
     ) -> Task<Value, any Error> {
-        self.state.withLock { state in
+        self.state.withLockedValue { state in
             if let flight = state.flights[key] {
                 state.flights[key]?.callers += 1
                 return flight.task
@@ -106,19 +106,19 @@ public final class SingleFlight<Key: Hashable & Sendable, Value: Sendable>: Send
     ///
     /// Meant for diagnostics and tests: the answer may be stale as soon as it is returned. Cost: one lock.
     public func callerCount(forKey key: Key) -> Int {
-        self.state.withLock { $0.flights[key]?.callers ?? 0 }
+        self.state.withLockedValue { $0.flights[key]?.callers ?? 0 }
     }
 
     /// The number of keys with a run in flight. Cost: one lock.
     public var inFlightCount: Int {
-        self.state.withLock { $0.flights.count }
+        self.state.withLockedValue { $0.flights.count }
     }
 
     // MARK: - Finishing
 
     /// Forgets the run `id` for `key`, so the next call starts a new one.
     private func finish(key: Key, id: UInt64) {
-        self.state.withLock { state in
+        self.state.withLockedValue { state in
             if state.flights[key]?.id == id {
                 state.flights[key] = nil
             }

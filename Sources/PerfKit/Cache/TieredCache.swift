@@ -86,15 +86,15 @@ public final class TieredCache<Value: Codable & Sendable>: Sendable {
         loader: @Sendable (String) async throws -> Value
     ) async throws -> Value {
         if let value = self.disk.value(forKey: key) {
-            self.counters.withLock { $0.diskHits += 1 }
+            self.counters.withLockedValue { $0.diskHits += 1 }
             return value
         }
-        self.counters.withLock { $0.loaderCalls += 1 }
+        self.counters.withLockedValue { $0.loaderCalls += 1 }
         let value = try await loader(key)
         do {
             try self.disk.setValue(value, forKey: key, source: source.map { URL(fileURLWithPath: $0) })
         } catch {
-            self.counters.withLock { $0.diskWriteFailures += 1 }
+            self.counters.withLockedValue { $0.diskWriteFailures += 1 }
         }
         return value
     }
@@ -126,7 +126,7 @@ public final class TieredCache<Value: Codable & Sendable>: Sendable {
         let memory = self.memory.cache.stats
         let loads = self.memory.loadStats
         let disk = self.disk.stats
-        let counters = self.counters.withLock { $0 }
+        let counters = self.counters.withLockedValue { $0 }
         return TieredCacheStats(
             memory: memory,
             disk: disk,

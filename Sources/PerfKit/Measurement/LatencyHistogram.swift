@@ -104,7 +104,7 @@ public final class LatencyHistogram: Sendable {
     public func recordNanoseconds(_ nanoseconds: Int64) {
         let index = self.nowSubWindowIndex
         if index > self.currentIndex.load(ordering: .relaxed) {
-            self.finished.withLock { self.advance(&$0, to: index) }
+            self.finished.withLockedValue { self.advance(&$0, to: index) }
         }
         let value = max(0, nanoseconds)
         self.current.increment(LatencyBuckets.index(ofNanoseconds: value))
@@ -145,7 +145,7 @@ public final class LatencyHistogram: Sendable {
     /// Recordings made while it runs may or may not be included.
     public var summary: LatencySummary {
         let index = self.nowSubWindowIndex
-        return self.finished.withLock { state in
+        return self.finished.withLockedValue { state in
             self.advance(&state, to: index)
             var window = Histogram<UInt64>(
                 lowestDiscernibleValue: LatencyBuckets.lowestDiscernible,
@@ -182,7 +182,7 @@ public final class LatencyHistogram: Sendable {
     /// sub-window plus the finished sub-windows it keeps. Cost: O(sub-windows), one lock.
     public var estimatedFootprint: Int {
         MemoryLayout<LatencyHistogram>.size + AtomicBucketCounts.footprint
-            + self.finished.withLock { $0.footprint }
+            + self.finished.withLockedValue { $0.footprint }
     }
 }
 

@@ -87,7 +87,7 @@ public final class OperationTimings: Sendable {
     /// The histogram of `operation`, created on first use; `nil`, counting one dropped duration, when
     /// ``maximumOperations`` names already have one.
     public func histogram(for operation: String) -> LatencyHistogram? {
-        self.state.withLock { state in
+        self.state.withLockedValue { state in
             if let histogram = state.histograms[operation] {
                 return histogram
             }
@@ -103,7 +103,7 @@ public final class OperationTimings: Sendable {
 
     /// Durations not recorded because their operation name was over ``maximumOperations``.
     public var droppedOperations: Int {
-        self.state.withLock { $0.dropped }
+        self.state.withLockedValue { $0.dropped }
     }
 }
 
@@ -113,7 +113,7 @@ extension OperationTimings: SampleSource {
     /// One summary per operation, labelled `op`, sorted by name, then
     /// `perfkit_dropped_operations_total` (counter). Cost: O(operations × buckets).
     public func collectSamples() -> [Sample] {
-        let (histograms, dropped) = self.state.withLock { ($0.histograms, $0.dropped) }
+        let (histograms, dropped) = self.state.withLockedValue { ($0.histograms, $0.dropped) }
         var samples = histograms.sorted { $0.key < $1.key }.flatMap { operation, histogram in
             histogram.summary.samples(name: self.metricName, labels: ["op": operation])
         }

@@ -19,12 +19,12 @@ public final class MetricsRegistry: Sendable {
     /// The registry keeps the source alive. Registering the same source twice reports its samples
     /// twice. Cost: O(1) amortised, one lock.
     public func register(_ source: some SampleSource) {
-        self.sources.withLock { $0.append(source) }
+        self.sources.withLockedValue { $0.append(source) }
     }
 
     /// The number of registered sources. Cost: O(1), one lock.
     public var sourceCount: Int {
-        self.sources.withLock { $0.count }
+        self.sources.withLockedValue { $0.count }
     }
 
     // MARK: - Collecting
@@ -34,7 +34,7 @@ public final class MetricsRegistry: Sendable {
     /// The registry's lock is held only to copy the list of sources, so a source may itself be slow or
     /// take its own locks. Cost: the sum of the sources' ``SampleSource/collectSamples()``.
     public func collectSamples() -> [Sample] {
-        let sources = self.sources.withLock { $0 }
+        let sources = self.sources.withLockedValue { $0 }
         return sources.flatMap { $0.collectSamples() }
     }
 

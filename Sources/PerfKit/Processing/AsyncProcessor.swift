@@ -165,7 +165,7 @@ public final class AsyncProcessor: Sendable {
 
     /// Whether ``shutdown(mode:)`` has been called; from then on every submission is rejected.
     public var isShutDown: Bool {
-        self.state.withLock { $0.isShutDown }
+        self.state.withLockedValue { $0.isShutDown }
     }
 
     /// Stops admitting submissions, then drains or cancels the remaining work and returns once no
@@ -178,7 +178,7 @@ public final class AsyncProcessor: Sendable {
     /// - Parameter mode: Whether to let queued and running work finish (``ShutdownMode/drain``, the
     ///   default) or cancel it (``ShutdownMode/cancel``).
     public func shutdown(mode: ShutdownMode = .drain) async {
-        let (waiters, running) = self.state.withLock { $0.shutDown(mode: mode) }
+        let (waiters, running) = self.state.withLockedValue { $0.shutDown(mode: mode) }
         for waiter in waiters {
             waiter.continuation.resume(throwing: AsyncProcessorError.shutDown)
         }
@@ -188,7 +188,7 @@ public final class AsyncProcessor: Sendable {
         let ticket = self.tickets.wrappingAdd(1, ordering: .relaxed).newValue
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let waits = self.state.withLock { state in
+                let waits = self.state.withLockedValue { state in
                     !Task.isCancelled && state.awaitIdle(ticket: ticket, continuation: continuation)
                 }
                 if !waits {
@@ -196,7 +196,7 @@ public final class AsyncProcessor: Sendable {
                 }
             }
         } onCancel: {
-            self.state.withLock { $0.stopAwaitingIdle(ticket: ticket) }?.resume()
+            self.state.withLockedValue { $0.stopAwaitingIdle(ticket: ticket) }?.resume()
         }
     }
 
@@ -205,7 +205,7 @@ public final class AsyncProcessor: Sendable {
     /// All counters and gauges of the processor, read together under one lock. Cost: O(1).
     public var stats: AsyncProcessorStats {
         let now = self.elapsed()
-        return self.state.withLock { $0.stats(now: now) }
+        return self.state.withLockedValue { $0.stats(now: now) }
     }
 
     // MARK: - Slots
@@ -220,7 +220,7 @@ public final class AsyncProcessor: Sendable {
         enqueuedAt: Duration,
         signal: RunSignal
     ) async throws {
-        let fast = self.state.withLock {
+        let fast = self.state.withLockedValue {
             $0.admitWithoutQueueing(ticket: ticket, signal: signal, isCancelled: Task.isCancelled)
         }
         switch fast {
@@ -239,7 +239,7 @@ public final class AsyncProcessor: Sendable {
                 )
                 // Checked again under the lock: a cancellation whose handler already ran found nothing
                 // to remove, and slots freed since the fast path found no waiter to hand to.
-                let admission = self.state.withLock { $0.admit(waiter, isCancelled: Task.isCancelled) }
+                let admission = self.state.withLockedValue { $0.admit(waiter, isCancelled: Task.isCancelled) }
                 switch admission {
                 case .runs: continuation.resume()
                 case .ended(let error): continuation.resume(throwing: error)
@@ -249,7 +249,7 @@ public final class AsyncProcessor: Sendable {
                 }
             }
         } onCancel: {
-            let waiter = self.state.withLock { $0.cancelWaiter(ticket: ticket, priority: priority) }
+            let waiter = self.state.withLockedValue { $0.cancelWaiter(ticket: ticket, priority: priority) }
             waiter?.continuation.resume(throwing: CancellationError())
         }
         // A waiter cancelled just after being handed a slot still holds it: pass it on, run nothing.
@@ -262,7 +262,7 @@ public final class AsyncProcessor: Sendable {
     /// Records the outcome of a submission that held a slot and frees the slot, handing it to the best
     /// waiter and waking shutdown callers if the processor is now idle.
     private func finish(ticket: UInt64, outcome: ProcessorOutcome) {
-        let release = self.state.withLock { $0.finish(ticket: ticket, outcome: outcome) }
+        let release = self.state.withLockedValue { $0.finish(ticket: ticket, outcome: outcome) }
         release.next?.continuation.resume()
         for waiter in release.idle {
             waiter.resume()
@@ -323,7 +323,7 @@ public final class AsyncProcessor: Sendable {
                 } catch {
                     return .failure(error)
                 }
-                self.state.withLock { $0.countRetry() }
+                self.state.withLockedValue { $0.countRetry() }
                 attempt += 1
             }
         }

@@ -92,7 +92,7 @@ final class RunSignal: Sendable {
 
     /// Records `reason` unless a reason was already fired, and wakes the waiter.
     func fire(_ reason: Reason) {
-        let waiter = self.state.withLock { state -> CheckedContinuation<Reason, Never>? in
+        let waiter = self.state.withLockedValue { state -> CheckedContinuation<Reason, Never>? in
             guard state.reason == nil else {
                 return nil
             }
@@ -106,7 +106,7 @@ final class RunSignal: Sendable {
     /// Suspends until a reason is fired and returns the first one. Only one task may wait.
     func wait() async -> Reason {
         await withCheckedContinuation { (continuation: CheckedContinuation<Reason, Never>) in
-            let fired = self.state.withLock { state -> Reason? in
+            let fired = self.state.withLockedValue { state -> Reason? in
                 if state.reason == nil {
                     state.waiter = continuation
                 }

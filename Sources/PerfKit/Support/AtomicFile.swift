@@ -63,7 +63,7 @@ package final class AtomicFile: Sendable {
 
     deinit {
         close(self.descriptor)
-        if !self.finished.withLock({ $0 }) {
+        if !self.finished.withLockedValue({ $0 }) {
             unlink(self.temporaryPath)
         }
     }
@@ -98,7 +98,7 @@ package final class AtomicFile: Sendable {
     /// - Throws: ``AtomicFileError`` when the flush or the rename fails; the destination is then
     ///   unchanged and the temporary file is removed when the writer is released.
     package func commit() throws(AtomicFileError) {
-        guard !self.finished.withLock({ $0 }) else {
+        guard !self.finished.withLockedValue({ $0 }) else {
             return
         }
         var existing = stat()
@@ -113,7 +113,7 @@ package final class AtomicFile: Sendable {
         guard fsync(self.descriptor) == 0, rename(self.temporaryPath, self.path) == 0 else {
             throw AtomicFileError(path: self.path, errno: errno)
         }
-        self.finished.withLock { $0 = true }
+        self.finished.withLockedValue { $0 = true }
         let slash = self.path.lastIndex(of: "/")
         let directory = open(slash.map { String(self.path[..<$0]) }.map { $0.isEmpty ? "/" : $0 } ?? ".", O_RDONLY)
         if directory >= 0 {

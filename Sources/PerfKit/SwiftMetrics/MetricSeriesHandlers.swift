@@ -35,18 +35,18 @@ final class CounterSeries: MetricSeriesHandler, CounterHandler, FloatingPointCou
         guard amount > 0, amount.isFinite else {
             return
         }
-        self.fractional.withLock { $0 += amount }
+        self.fractional.withLockedValue { $0 += amount }
     }
 
     func reset() {
-        self.fractional.withLock { fractional in
+        self.fractional.withLockedValue { fractional in
             self.integral.store(0, ordering: .relaxed)
             fractional = 0
         }
     }
 
     func samples() -> [Sample] {
-        let value = Double(self.integral.load(ordering: .relaxed)) + self.fractional.withLock { $0 }
+        let value = Double(self.integral.load(ordering: .relaxed)) + self.fractional.withLockedValue { $0 }
         return [Sample(name: self.id.name, labels: self.labels, kind: .counter, value: value)]
     }
 }
@@ -69,15 +69,15 @@ final class GaugeSeries: MetricSeriesHandler, MeterHandler, RecorderHandler {
     }
 
     func set(_ value: Double) {
-        self.value.withLock { $0 = value }
+        self.value.withLockedValue { $0 = value }
     }
 
     func increment(by amount: Double) {
-        self.value.withLock { $0 += amount }
+        self.value.withLockedValue { $0 += amount }
     }
 
     func decrement(by amount: Double) {
-        self.value.withLock { $0 -= amount }
+        self.value.withLockedValue { $0 -= amount }
     }
 
     func record(_ value: Int64) {
@@ -89,7 +89,7 @@ final class GaugeSeries: MetricSeriesHandler, MeterHandler, RecorderHandler {
     }
 
     func samples() -> [Sample] {
-        [Sample(name: self.id.name, labels: self.labels, kind: .gauge, value: self.value.withLock { $0 })]
+        [Sample(name: self.id.name, labels: self.labels, kind: .gauge, value: self.value.withLockedValue { $0 })]
     }
 }
 
@@ -123,7 +123,7 @@ final class RecorderSeries: MetricSeriesHandler, RecorderHandler {
         guard value.isFinite else {
             return
         }
-        self.totals.withLock { totals in
+        self.totals.withLockedValue { totals in
             totals.count += 1
             totals.sum += value
             totals.minimum = min(totals.minimum, value)
@@ -133,7 +133,7 @@ final class RecorderSeries: MetricSeriesHandler, RecorderHandler {
     }
 
     func samples() -> [Sample] {
-        let totals = self.totals.withLock { $0 }
+        let totals = self.totals.withLockedValue { $0 }
         let name = self.id.name
         var samples = [
             Sample(name: name + "_count", labels: self.labels, kind: .summary, value: Double(totals.count)),

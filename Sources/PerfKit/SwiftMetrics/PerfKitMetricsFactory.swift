@@ -90,7 +90,7 @@ public final class PerfKitMetricsFactory: Sendable {
 
     /// The number of series held now. Cost: one lock.
     public var seriesCount: Int {
-        self.state.withLock { $0.series.count }
+        self.state.withLockedValue { $0.series.count }
     }
 
     // MARK: - Finding and creating series
@@ -105,7 +105,7 @@ public final class PerfKitMetricsFactory: Sendable {
         make: (SeriesID) -> Handler
     ) -> Handler? {
         let id = SeriesID(name: name, labels: Self.labels(forDimensions: dimensions, isTimer: isTimer))
-        return self.state.withLock { state in
+        return self.state.withLockedValue { state in
             if let existing = state.series[id] {
                 guard let handler = existing as? Handler else {
                     state.droppedForConflict += 1
@@ -132,7 +132,7 @@ public final class PerfKitMetricsFactory: Sendable {
         guard let handler = handler as? any MetricSeriesHandler else {
             return
         }
-        self.state.withLock { state in
+        self.state.withLockedValue { state in
             guard let held = state.series[handler.id], held === handler else {
                 return
             }
@@ -146,7 +146,7 @@ public final class PerfKitMetricsFactory: Sendable {
     /// The handlers held now, and the refusals counted so far; the handlers' values are read afterwards,
     /// outside the factory's lock.
     func heldSeries() -> (handlers: [any MetricSeriesHandler], droppedForLimit: Int, droppedForConflict: Int) {
-        self.state.withLock { state in
+        self.state.withLockedValue { state in
             (Array(state.series.values), state.droppedForLimit, state.droppedForConflict)
         }
     }

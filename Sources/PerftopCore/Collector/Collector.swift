@@ -179,18 +179,18 @@ public final class Collector: Sendable {
 
     /// The model built by the last round; cheap (a lock and a copy), never waits for a round.
     public var model: DashboardModel {
-        self.state.withLock { $0.model }
+        self.state.withLockedValue { $0.model }
     }
 
     /// Runs `body` with the store under the collector's lock; keep it short.
     public func withStore<Result: Sendable>(_ body: (SeriesStore) -> Result) -> Result {
-        self.state.withLock { body($0.store) }
+        self.state.withLockedValue { body($0.store) }
     }
 
     /// The time between the starts of two rounds now: the configuration's interval until
     /// ``setInterval(_:)`` changes it. Cheap: one lock.
     public var interval: Duration {
-        self.currentInterval.withLock { $0 }
+        self.currentInterval.withLockedValue { $0 }
     }
 
     /// Changes the time between rounds; ``run(onRound:)`` waits the new interval after the round in
@@ -198,7 +198,7 @@ public final class Collector: Sendable {
     /// configuration's, clamped to the new interval.
     /// - Parameter interval: The new interval; values below one millisecond are raised to it.
     public func setInterval(_ interval: Duration) {
-        self.currentInterval.withLock { $0 = max(interval, .milliseconds(1)) }
+        self.currentInterval.withLockedValue { $0 = max(interval, .milliseconds(1)) }
     }
 
     // MARK: - Collecting
@@ -240,7 +240,7 @@ public final class Collector: Sendable {
         let selfCPU = try? ProcessStatistics.read()
         // Under the lock only the recording; the model, the tracker and the advice are derived from a
         // copy of the store (copy-on-write, so no copy is made) while the UI keeps reading the last model.
-        let recorded = self.state.withLock { state in
+        let recorded = self.state.withLockedValue { state in
             var all: [FeedResult] = []
             for (index, feed) in self.feeds.enumerated() {
                 var health = state.health[feed.name] ?? self.freshHealth()
@@ -289,7 +289,7 @@ public final class Collector: Sendable {
         if let advisor = configuration.advisor {
             model.advice = advisor.advise(store: recorded.store, sources: model.sources)
         }
-        self.state.withLock { state in
+        self.state.withLockedValue { state in
             if model.timestamp >= state.model.timestamp {
                 state.model = model
             }
@@ -320,7 +320,7 @@ public final class Collector: Sendable {
     /// Marks the feeds due at `time` as running and returns, per feed, whether to poll it this round.
     private func startPolls(at time: Double, interval: Duration) -> [Bool] {
         let tolerance = interval.seconds / 2
-        return self.state.withLock { state in
+        return self.state.withLockedValue { state in
             self.feeds.map { feed in
                 var health = state.health[feed.name] ?? self.freshHealth()
                 guard !health.running, health.backoff.allows(at: time, tolerance: tolerance) else {
@@ -363,7 +363,7 @@ public final class Collector: Sendable {
 
     /// Records that a poll of `source` returned, even one abandoned at its deadline long ago.
     private func finishPoll(of source: String) {
-        self.state.withLock { $0.health[source]?.running = false }
+        self.state.withLockedValue { $0.health[source]?.running = false }
     }
 
     private func freshHealth() -> FeedHealth {

@@ -45,7 +45,7 @@ private final class DeadlineRace<Result: Sendable>: Sendable {
     private let state = Mutex(State())
 
     func begin(_ continuation: CheckedContinuation<Result, any Error>) {
-        let early = self.state.withLock { state -> Swift.Result<Result, any Error>? in
+        let early = self.state.withLockedValue { state -> Swift.Result<Result, any Error>? in
             if let finished = state.finished {
                 return finished
             }
@@ -58,7 +58,7 @@ private final class DeadlineRace<Result: Sendable>: Sendable {
     }
 
     func track(_ tasks: [Task<Void, Never>]) {
-        let alreadyFinished = self.state.withLock { state -> Bool in
+        let alreadyFinished = self.state.withLockedValue { state -> Bool in
             state.tasks = tasks
             return state.finished != nil
         }
@@ -68,7 +68,7 @@ private final class DeadlineRace<Result: Sendable>: Sendable {
     }
 
     func finish(_ result: Swift.Result<Result, any Error>) {
-        let (continuation, tasks) = self.state.withLock {
+        let (continuation, tasks) = self.state.withLockedValue {
             state -> (CheckedContinuation<Result, any Error>?, [Task<Void, Never>]) in
             guard state.finished == nil else {
                 return (nil, [])

@@ -43,19 +43,19 @@ public final class TerminationSignals: Sendable {
 
     /// The signal received since the last ``reset()``, or nil. Cheap: one lock.
     public var receivedSignal: Int32? {
-        self.mailbox.state.withLock { $0.received }
+        self.mailbox.state.withLockedValue { $0.received }
     }
 
     /// Forgets a signal received before now.
     public func reset() {
-        self.mailbox.state.withLock { $0.received = nil }
+        self.mailbox.state.withLockedValue { $0.received = nil }
     }
 
     /// Suspends until a termination signal arrives (or returns at once if one arrived since the
     /// last ``reset()``), and returns its number.
     public func next() async -> Int32 {
         await withCheckedContinuation { continuation in
-            let received = self.mailbox.state.withLock { state -> Int32? in
+            let received = self.mailbox.state.withLockedValue { state -> Int32? in
                 if let received = state.received {
                     return received
                 }
@@ -80,7 +80,7 @@ private final class SignalMailbox: Sendable {
     let state = Mutex(State())
 
     func deliver(_ number: Int32) {
-        let waiters = self.state.withLock { state in
+        let waiters = self.state.withLockedValue { state in
             state.received = number
             defer { state.waiters.removeAll() }
             return state.waiters

@@ -87,7 +87,7 @@ public final class AgentFeed: Feed {
     }
 
     deinit {
-        self.connection.withLock { $0.channel?.close(promise: nil) }
+        self.connection.withLockedValue { $0.channel?.close(promise: nil) }
     }
 
     /// Seconds on a monotonic clock since an arbitrary origin: the default clock of the reconnect backoff.
@@ -111,7 +111,7 @@ public final class AgentFeed: Feed {
 
     /// Closes the connection, if one is open; the next poll opens a new one.
     public func disconnect() {
-        let channel = self.connection.withLock { state in
+        let channel = self.connection.withLockedValue { state in
             defer {
                 state.channel = nil
                 state.reader = nil
@@ -189,7 +189,7 @@ extension AgentFeed {
         timeout: Duration
     ) async throws -> (channel: any Channel, reader: NIOLoopBound<LineReader>, reused: Bool) {
         let time = self.now()
-        let existing = try self.connection.withLock {
+        let existing = try self.connection.withLockedValue {
             state throws(FeedError) -> (any Channel, NIOLoopBound<LineReader>)? in
             if let channel = state.channel, let reader = state.reader, channel.isActive {
                 return (channel, reader)
@@ -207,7 +207,7 @@ extension AgentFeed {
         self.connectAttempts.add(1, ordering: .relaxed)
         do {
             let (channel, reader) = try await self.connect(timeout: max(timeout, .zero))
-            self.connection.withLock { state in
+            self.connection.withLockedValue { state in
                 state.channel = channel
                 state.reader = reader
                 state.backoff.recordSuccess()
@@ -216,7 +216,7 @@ extension AgentFeed {
             return (channel, reader, false)
         } catch {
             let failure = error as? FeedError ?? FeedError("\(error)")
-            self.connection.withLock { state in
+            self.connection.withLockedValue { state in
                 state.backoff.recordFailure(at: time)
                 state.lastConnectFailure = failure
             }
@@ -284,7 +284,7 @@ extension AgentFeed {
 
     /// Forgets `channel` if it is the open connection, and closes it.
     private func drop(_ channel: any Channel) {
-        self.connection.withLock { state in
+        self.connection.withLockedValue { state in
             if state.channel === channel {
                 state.channel = nil
                 state.reader = nil
