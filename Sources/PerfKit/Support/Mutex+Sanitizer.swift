@@ -7,7 +7,7 @@ import Synchronization
 extension Mutex where Value: ~Copyable {
     #if PERFKIT_THREAD_SANITIZER
         /// `withLock(_:)` as ThreadSanitizer can follow it (see the other build's documentation).
-        @inline(never)
+        @inline(never) @usableFromInline
         package borrowing func withLockedValue<Result: ~Copyable, E: Error>(
             _ body: (inout sending Value) throws(E) -> sending Result
         ) throws(E) -> sending Result {
