@@ -3,10 +3,21 @@
 // Any C library header defines __GLIBC__ on glibc; stddef.h comes from the compiler.
 #include <stdlib.h>
 
+// Defined only when a sanitizer's runtime is linked, and then malloc is the sanitizer's own.
+void __tsan_init(void) __attribute__((weak));
+void __asan_init(void) __attribute__((weak));
+
+int perfkit_malloc_is_replaced_by_sanitizer(void) {
+    return __tsan_init != NULL || __asan_init != NULL;
+}
+
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
 #include <malloc.h>
 
 int perfkit_read_heap_statistics(perfkit_heap_statistics *statistics) {
+    if (perfkit_malloc_is_replaced_by_sanitizer()) {
+        return 0;
+    }
     struct mallinfo2 info = mallinfo2();
     statistics->arena = info.arena;
     statistics->free = info.fordblks;

@@ -94,12 +94,15 @@ struct ExportTests {
         }
         #expect(agentRows.contains { $0[2] == "operation_seconds" && $0[3].contains("op=\"embeddings.compute\"") })
         let heap = agentRows.filter { $0[2] == "process_heap_in_use_bytes" }.compactMap { Double($0[4]) }
-        #expect(heap.contains { $0 > 0 })
+        #expect(heap.contains { $0 > 0 } || PerftopProcess.isSanitized, "a sanitizer's malloc has no heap figures")
         #expect(agentRows.contains { $0[2] == "perftop_latency_p95_seconds" })
         await PerftopProcess.stop(agent)
     }
 
-    @Test("an agent linking PerfKitAllocationCounting exports exact allocation counts that grow")
+    @Test(
+        "an agent linking PerfKitAllocationCounting exports exact allocation counts that grow",
+        .disabled(if: PerftopProcess.isSanitized, "a sanitizer's malloc leaves nothing to interpose")
+    )
     func exportsExactAllocationCounts() async throws {
         let directory = try PerftopProcess.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }

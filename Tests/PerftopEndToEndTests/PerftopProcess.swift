@@ -12,6 +12,13 @@ enum PerftopProcess {
         self.builtProductPath("perftop")
     }
 
+    /// Whether this build links a sanitizer's runtime (ThreadSanitizer, AddressSanitizer), which
+    /// replaces malloc: heap figures are then absent and the malloc interposer cannot run. The
+    /// executables under test are built the same way as the test bundle.
+    static let isSanitized =
+        dlsym(UnsafeMutableRawPointer(bitPattern: 0), "__tsan_init") != nil
+        || dlsym(UnsafeMutableRawPointer(bitPattern: 0), "__asan_init") != nil
+
     /// The path of an executable built next to the test bundle, e.g. `perfkit-allocation-agent`.
     static func builtProductPath(_ name: String) -> String {
         URL(fileURLWithPath: CommandLine.arguments[0])

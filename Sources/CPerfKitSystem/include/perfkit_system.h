@@ -12,8 +12,12 @@ typedef struct {
 } perfkit_heap_statistics;
 
 /// Fills `statistics` from mallinfo2() and returns 1, or returns 0 where the C library has no
-/// mallinfo2 (not glibc, or glibc older than 2.33).
+/// mallinfo2 (not glibc, or glibc older than 2.33) or where a sanitizer replaced malloc, so that
+/// glibc's figures would not count the process's allocations.
 int perfkit_read_heap_statistics(perfkit_heap_statistics *statistics);
+
+/// 1 when a sanitizer's runtime (ThreadSanitizer, AddressSanitizer) is linked and malloc is its own.
+int perfkit_malloc_is_replaced_by_sanitizer(void);
 
 // ThreadSanitizer's happens-before annotations, defined only when its runtime is linked (weak, so a
 // normal build links without them and the calls below do nothing).

@@ -35,7 +35,8 @@ public struct AllocationStatistics: Sendable, Hashable {
     // MARK: - Reading
 
     /// The calling process's heap statistics now, or `nil` where the C library has no `mallinfo2()`
-    /// (musl in a static Linux build, glibc before 2.33, other systems).
+    /// (musl in a static Linux build, glibc before 2.33, other systems) or where a sanitizer replaced
+    /// `malloc` (ThreadSanitizer, AddressSanitizer), so that glibc would report a heap nobody uses.
     ///
     /// Cost: glibc takes each arena's lock in turn and walks its free lists (microseconds for a small
     /// heap, more for a fragmented one), during which allocations in the arena being walked wait. Poll
