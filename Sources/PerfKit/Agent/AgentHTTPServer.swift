@@ -208,7 +208,8 @@ public final class AgentHTTPServer: Sendable {
 
     /// Stops listening, lets each connection finish the request it is in, then closes it.
     ///
-    /// The port is released at once. An idle connection is closed at once; one in the middle of a
+    /// Every connection is told before the listener closes, so a response written after that carries
+    /// `Connection: close`. The port is released at once. An idle connection is closed at once; one in the middle of a
     /// request is closed after its response is written, or when `gracePeriod` is over, whichever comes
     /// first. Returns when every connection is closed. Calling this more than once does nothing after
     /// the first call.
@@ -220,9 +221,19 @@ public final class AgentHTTPServer: Sendable {
         }
         let gracePeriod = TimeAmount(gracePeriod)
         var deadlines: [Scheduled<Void>] = []
+        var told: [EventLoopFuture<Void>] = []
         for connection in open {
-            connection.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+            // On the connection's own loop, so that once the listener is closed every connection has
+            // seen the event: a request that completes after that gets `Connection: close`.
+            told.append(
+                connection.eventLoop.submit {
+                    connection.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+                }
+            )
             deadlines.append(connection.eventLoop.scheduleTask(in: gracePeriod) { connection.close(promise: nil) })
+        }
+        for future in told {
+            try? await future.get()
         }
         try? await self.channel.close()
         for (connection, deadline) in zip(open, deadlines) {
