@@ -23,7 +23,7 @@ import PerfKit
 /// Cost of ``collectSamples()``: the interposer sums per-thread counters under a mutex, O(threads).
 public struct AllocationCountingSampleSource: SampleSource {
     /// The value of the `source` label of `perfkit_allocation_counters_info`.
-    public static let counterSource = "interposer"
+    public static let counterSource = LabelValue.AllocationCounters.interposer.rawValue
 
     /// Starts counting, once per process, and creates a source reporting the counts.
     public init() {
@@ -39,18 +39,18 @@ public struct AllocationCountingSampleSource: SampleSource {
     /// The counters now, with the names in the table above.
     public func collectSamples() -> [Sample] {
         let statistics = MallocInterposerSwift.getStatistics()
-        let info = ["source": Self.counterSource]
+        let info = [LabelName.source: Self.counterSource]
         return [
-            Sample(name: "allocs_total", kind: .counter, value: Double(statistics.mallocCount)),
-            Sample(name: "frees_total", kind: .counter, value: Double(statistics.freeCount)),
-            Sample(name: "alloc_bytes_total", kind: .counter, value: Double(statistics.mallocBytesCount)),
-            Sample(name: "freed_bytes_total", kind: .counter, value: Double(statistics.freeBytesCount)),
+            Sample(name: MetricName.allocations, kind: .counter, value: Double(statistics.mallocCount)),
+            Sample(name: MetricName.frees, kind: .counter, value: Double(statistics.freeCount)),
+            Sample(name: MetricName.allocatedBytes, kind: .counter, value: Double(statistics.mallocBytesCount)),
+            Sample(name: MetricName.freedBytes, kind: .counter, value: Double(statistics.freeBytesCount)),
             Sample(
-                name: "process_heap_live_bytes",
+                name: MetricName.processHeapLive,
                 kind: .gauge,
                 value: Double(max(0, statistics.mallocBytesCount - statistics.freeBytesCount))
             ),
-            Sample(name: "perfkit_allocation_counters_info", labels: info, kind: .gauge, value: 1),
+            Sample(name: MetricName.allocationCountersInfo, labels: info, kind: .gauge, value: 1),
         ]
     }
 }

@@ -20,7 +20,7 @@
 /// be read (not glibc), it returns no samples rather than invented ones.
 public struct AllocationSampleSource: SampleSource {
     /// The value of the `source` label of `perfkit_allocation_counters_info`.
-    public static let counterSource = "mallinfo2"
+    public static let counterSource = LabelValue.AllocationCounters.mallinfo2.rawValue
 
     /// Creates a source for the calling process's heap.
     public init() {}
@@ -36,13 +36,13 @@ public struct AllocationSampleSource: SampleSource {
     /// The samples that describe `statistics`, with the names in the table above. Cost: no I/O.
     public static func samples(from statistics: AllocationStatistics) -> [Sample] {
         [
-            Sample(name: "process_heap_in_use_bytes", kind: .gauge, value: Double(statistics.heapInUseBytes)),
-            Sample(name: "process_heap_arena_bytes", kind: .gauge, value: Double(statistics.arenaBytes)),
-            Sample(name: "process_heap_mmapped_bytes", kind: .gauge, value: Double(statistics.mmappedBytes)),
-            Sample(name: "process_heap_free_bytes", kind: .gauge, value: Double(statistics.freeBytes)),
+            Sample(name: MetricName.processHeapInUse, kind: .gauge, value: Double(statistics.heapInUseBytes)),
+            Sample(name: MetricName.processHeapArena, kind: .gauge, value: Double(statistics.arenaBytes)),
+            Sample(name: MetricName.processHeapMmapped, kind: .gauge, value: Double(statistics.mmappedBytes)),
+            Sample(name: MetricName.processHeapFree, kind: .gauge, value: Double(statistics.freeBytes)),
             Sample(
-                name: "perfkit_allocation_counters_info",
-                labels: ["source": Self.counterSource],
+                name: MetricName.allocationCountersInfo,
+                labels: [LabelName.source: Self.counterSource],
                 kind: .gauge,
                 value: 1
             ),

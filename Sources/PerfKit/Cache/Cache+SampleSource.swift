@@ -10,28 +10,32 @@ extension Cache: SampleSource {
     /// nine samples.
     public func collectSamples() -> [Sample] {
         let stats = self.stats
-        let cacheLabel = ["cache": self.name]
+        let cacheLabel = [LabelName.cache: self.name]
         var samples = [
-            Sample(name: "cache_hits_total", labels: cacheLabel, kind: .counter, value: Double(stats.hits)),
-            Sample(name: "cache_misses_total", labels: cacheLabel, kind: .counter, value: Double(stats.misses)),
+            Sample(name: MetricName.cacheHits, labels: cacheLabel, kind: .counter, value: Double(stats.hits)),
+            Sample(name: MetricName.cacheMisses, labels: cacheLabel, kind: .counter, value: Double(stats.misses)),
         ]
         for cause in CacheEvictionCause.allCases {
             samples.append(
                 Sample(
-                    name: "cache_evictions_total",
-                    labels: ["cache": self.name, "cause": cause.rawValue],
+                    name: MetricName.cacheEvictions,
+                    labels: [LabelName.cache: self.name, LabelName.cause: cause.rawValue],
                     kind: .counter,
                     value: Double(stats.evictions(cause))
                 )
             )
         }
-        samples.append(Sample(name: "cache_entries", labels: cacheLabel, kind: .gauge, value: Double(stats.entries)))
+        samples.append(
+            Sample(name: MetricName.cacheEntries, labels: cacheLabel, kind: .gauge, value: Double(stats.entries))
+        )
         if stats.capacity != .max {
             samples.append(
-                Sample(name: "cache_capacity", labels: cacheLabel, kind: .gauge, value: Double(stats.capacity))
+                Sample(name: MetricName.cacheCapacity, labels: cacheLabel, kind: .gauge, value: Double(stats.capacity))
             )
         }
-        samples.append(Sample(name: "cache_weight", labels: cacheLabel, kind: .gauge, value: Double(stats.weight)))
+        samples.append(
+            Sample(name: MetricName.cacheWeight, labels: cacheLabel, kind: .gauge, value: Double(stats.weight))
+        )
         return samples
     }
 }

@@ -9,18 +9,18 @@ extension DiskCache: SampleSource {
     /// `cache_capacity_bytes` (gauges). Cost: one lock and nine samples; no file I/O.
     public func collectSamples() -> [Sample] {
         let stats = self.stats
-        let labels = ["cache": self.name, "tier": "disk"]
-        let sizeLabels = labels.merging(["cause": "size"]) { $1 }
+        let labels = [LabelName.cache: self.name, LabelName.tier: LabelValue.CacheTier.disk.rawValue]
+        let sizeLabels = labels.merging([LabelName.cause: CacheEvictionCause.size.rawValue]) { $1 }
         let values: [(name: String, labels: [String: String], kind: Sample.Kind, value: Int)] = [
-            ("cache_hits_total", labels, .counter, stats.hits),
-            ("cache_misses_total", labels, .counter, stats.misses),
-            ("cache_writes_total", labels, .counter, stats.writes),
-            ("cache_evictions_total", sizeLabels, .counter, stats.evictions),
-            ("cache_invalidations_total", labels, .counter, stats.invalidations),
-            ("cache_corrupt_entries_total", labels, .counter, stats.corruptEntries),
-            ("cache_entries", labels, .gauge, stats.entries),
-            ("cache_bytes", labels, .gauge, stats.bytes),
-            ("cache_capacity_bytes", labels, .gauge, stats.maxBytes),
+            (MetricName.cacheHits, labels, .counter, stats.hits),
+            (MetricName.cacheMisses, labels, .counter, stats.misses),
+            (MetricName.cacheWrites, labels, .counter, stats.writes),
+            (MetricName.cacheEvictions, sizeLabels, .counter, stats.evictions),
+            (MetricName.cacheInvalidations, labels, .counter, stats.invalidations),
+            (MetricName.cacheCorruptEntries, labels, .counter, stats.corruptEntries),
+            (MetricName.cacheEntries, labels, .gauge, stats.entries),
+            (MetricName.cacheBytes, labels, .gauge, stats.bytes),
+            (MetricName.cacheCapacityBytes, labels, .gauge, stats.maxBytes),
         ]
         return values.map { Sample(name: $0.name, labels: $0.labels, kind: $0.kind, value: Double($0.value)) }
     }

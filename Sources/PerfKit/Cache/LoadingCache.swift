@@ -180,21 +180,26 @@ extension LoadingCache: SampleSource {
         let seconds = stats.totalLoadTime.seconds
         return self.cache.collectSamples() + [
             Sample(
-                name: "cache_loads_total",
-                labels: ["cache": self.name, "outcome": "success"],
+                name: MetricName.cacheLoads,
+                labels: [LabelName.cache: self.name, LabelName.outcome: LabelValue.LoadOutcome.success.rawValue],
                 kind: .counter,
                 value: Double(stats.successes)
             ),
             Sample(
-                name: "cache_loads_total",
-                labels: ["cache": self.name, "outcome": "failure"],
+                name: MetricName.cacheLoads,
+                labels: [LabelName.cache: self.name, LabelName.outcome: LabelValue.LoadOutcome.failure.rawValue],
                 kind: .counter,
                 value: Double(stats.failures)
             ),
-            Sample(name: "cache_load_seconds_total", labels: ["cache": self.name], kind: .counter, value: seconds),
             Sample(
-                name: "cache_refreshes_total",
-                labels: ["cache": self.name],
+                name: MetricName.cacheLoadSeconds,
+                labels: [LabelName.cache: self.name],
+                kind: .counter,
+                value: seconds
+            ),
+            Sample(
+                name: MetricName.cacheRefreshes,
+                labels: [LabelName.cache: self.name],
                 kind: .counter,
                 value: Double(stats.refreshes)
             ),

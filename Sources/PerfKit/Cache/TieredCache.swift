@@ -204,22 +204,22 @@ extension TieredCache: SampleSource {
     /// Cost: that of both tiers' samples plus one lock and four samples; no file I/O.
     public func collectSamples() -> [Sample] {
         let stats = self.stats
-        let tiers: [(tier: String, value: Int)] = [
-            ("memory", stats.memoryHits),
-            ("disk", stats.diskHits),
-            ("loader", stats.loaderCalls),
+        let tiers: [(tier: LabelValue.CacheTier, value: Int)] = [
+            (.memory, stats.memoryHits),
+            (.disk, stats.diskHits),
+            (.loader, stats.loaderCalls),
         ]
         let tierSamples = tiers.map {
             Sample(
-                name: "cache_tier_hits_total",
-                labels: ["cache": self.name, "tier": $0.tier],
+                name: MetricName.cacheTierHits,
+                labels: [LabelName.cache: self.name, LabelName.tier: $0.tier.rawValue],
                 kind: .counter,
                 value: Double($0.value)
             )
         }
         let failures = Sample(
-            name: "cache_write_failures_total",
-            labels: ["cache": self.name, "tier": "disk"],
+            name: MetricName.cacheWriteFailures,
+            labels: [LabelName.cache: self.name, LabelName.tier: LabelValue.CacheTier.disk.rawValue],
             kind: .counter,
             value: Double(stats.diskWriteFailures)
         )

@@ -278,7 +278,10 @@ struct FinishedSubWindows: Sendable {
 extension LatencySummary {
     /// The quantiles reported for a window, as `quantile` label values: p50, p95, p99 and the maximum.
     private var reportedQuantiles: [(label: String, value: Duration?)] {
-        [("0.5", self.p50), ("0.95", self.p95), ("0.99", self.p99), ("1", self.max)]
+        [
+            (LabelValue.Quantile.p50, self.p50), (LabelValue.Quantile.p95, self.p95),
+            (LabelValue.Quantile.p99, self.p99), (LabelValue.Quantile.maximum, self.max),
+        ]
     }
 
     /// The summary as one Prometheus summary in seconds: `name{quantile=…}` for p50, p95, p99 and the
@@ -295,11 +298,15 @@ extension LatencySummary {
                 continue
             }
             var quantileLabels = labels
-            quantileLabels["quantile"] = quantile.label
+            quantileLabels[LabelName.quantile] = quantile.label
             samples.append(Sample(name: name, labels: quantileLabels, kind: .summary, value: value.seconds))
         }
-        samples.append(Sample(name: name + "_sum", labels: labels, kind: .summary, value: self.totalDuration.seconds))
-        samples.append(Sample(name: name + "_count", labels: labels, kind: .summary, value: Double(self.totalCount)))
+        samples.append(
+            Sample(name: name + MetricName.sumSuffix, labels: labels, kind: .summary, value: self.totalDuration.seconds)
+        )
+        samples.append(
+            Sample(name: name + MetricName.countSuffix, labels: labels, kind: .summary, value: Double(self.totalCount))
+        )
         return samples
     }
 }

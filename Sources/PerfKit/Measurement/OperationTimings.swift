@@ -43,7 +43,7 @@ public final class OperationTimings: Sendable {
     ///   - window: The window of every histogram's percentiles; 10 s by default.
     ///   - subWindowCount: The sub-windows of every histogram's window; 10 by default.
     public init(
-        metricName: String = "operation_seconds",
+        metricName: String = MetricName.operationSeconds,
         maximumOperations: Int = 1_000,
         window: Duration = .seconds(10),
         subWindowCount: Int = 10
@@ -115,9 +115,9 @@ extension OperationTimings: SampleSource {
     public func collectSamples() -> [Sample] {
         let (histograms, dropped) = self.state.withLockedValue { ($0.histograms, $0.dropped) }
         var samples = histograms.sorted { $0.key < $1.key }.flatMap { operation, histogram in
-            histogram.summary.samples(name: self.metricName, labels: ["op": operation])
+            histogram.summary.samples(name: self.metricName, labels: [LabelName.operation: operation])
         }
-        samples.append(Sample(name: "perfkit_dropped_operations_total", kind: .counter, value: Double(dropped)))
+        samples.append(Sample(name: MetricName.droppedOperations, kind: .counter, value: Double(dropped)))
         return samples
     }
 }

@@ -89,15 +89,17 @@ extension PrometheusTextEncoder {
         var line = Line(family: name, name: name, labels: labels, value: sample.value)
         switch sample.kind {
         case .summary:
-            if labels["quantile"] == nil, let base = Self.base(of: name, suffixes: ["_sum", "_count"]) {
+            if labels[LabelName.quantile] == nil,
+                let base = Self.base(of: name, suffixes: [MetricName.sumSuffix, MetricName.countSuffix])
+            {
                 line.family = base
             }
         case .histogram:
-            if let base = Self.base(of: name, suffixes: ["_bucket"]) {
+            if let base = Self.base(of: name, suffixes: [MetricName.bucketSuffix]) {
                 line.family = base
-            } else if labels["le"] != nil {
-                line.name = name + "_bucket"
-            } else if let base = Self.base(of: name, suffixes: ["_sum", "_count"]) {
+            } else if labels[LabelName.bucketBound] != nil {
+                line.name = name + MetricName.bucketSuffix
+            } else if let base = Self.base(of: name, suffixes: [MetricName.sumSuffix, MetricName.countSuffix]) {
                 line.family = base
             }
         case .counter, .gauge, .untyped:

@@ -46,27 +46,29 @@ public struct ProcessSampleSource: SampleSource {
     /// Cost: a handful of small allocations; no I/O.
     public static func samples(from statistics: ProcessStatistics) -> [Sample] {
         var samples = [
-            Sample(name: "process_resident_memory_bytes", kind: .gauge, value: Double(statistics.residentBytes)),
-            Sample(name: "process_virtual_memory_bytes", kind: .gauge, value: Double(statistics.virtualBytes)),
-            Sample(name: "process_cpu_seconds_total", kind: .counter, value: statistics.cpuSeconds),
-            Sample(name: "process_minor_faults_total", kind: .counter, value: Double(statistics.minorFaults)),
-            Sample(name: "process_major_faults_total", kind: .counter, value: Double(statistics.majorFaults)),
+            Sample(name: MetricName.processResidentMemory, kind: .gauge, value: Double(statistics.residentBytes)),
+            Sample(name: MetricName.processVirtualMemory, kind: .gauge, value: Double(statistics.virtualBytes)),
+            Sample(name: MetricName.processCPUSeconds, kind: .counter, value: statistics.cpuSeconds),
+            Sample(name: MetricName.processMinorFaults, kind: .counter, value: Double(statistics.minorFaults)),
+            Sample(name: MetricName.processMajorFaults, kind: .counter, value: Double(statistics.majorFaults)),
             Sample(
-                name: "process_context_switches_total",
-                labels: ["kind": "voluntary"],
+                name: MetricName.processContextSwitches,
+                labels: [LabelName.kind: LabelValue.ContextSwitch.voluntary.rawValue],
                 kind: .counter,
                 value: Double(statistics.voluntaryContextSwitches)
             ),
             Sample(
-                name: "process_context_switches_total",
-                labels: ["kind": "involuntary"],
+                name: MetricName.processContextSwitches,
+                labels: [LabelName.kind: LabelValue.ContextSwitch.involuntary.rawValue],
                 kind: .counter,
                 value: Double(statistics.involuntaryContextSwitches)
             ),
-            Sample(name: "process_threads", kind: .gauge, value: Double(statistics.threads)),
+            Sample(name: MetricName.processThreads, kind: .gauge, value: Double(statistics.threads)),
         ]
         if let descriptors = statistics.openFileDescriptors {
-            samples.append(Sample(name: "process_open_fds", kind: .gauge, value: Double(descriptors)))
+            samples.append(
+                Sample(name: MetricName.processOpenFileDescriptors, kind: .gauge, value: Double(descriptors))
+            )
         }
         return samples
     }

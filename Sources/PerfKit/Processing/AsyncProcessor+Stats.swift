@@ -135,38 +135,38 @@ extension AsyncProcessor: SampleSource {
     /// are read after, each under its own lock. Cost: three locks, O(histogram buckets), about 24 samples.
     public func collectSamples() -> [Sample] {
         let stats = self.stats
-        let label = ["processor": self.name]
+        let label = [LabelName.processor: self.name]
         func gauge(_ name: String, _ value: Double) -> Sample {
             Sample(name: name, labels: label, kind: .gauge, value: value)
         }
         var samples = [
-            gauge("processor_queue_depth", Double(stats.queueDepth)),
-            gauge("processor_in_flight", Double(stats.inFlight)),
-            gauge("processor_concurrency_limit", Double(stats.concurrencyLimit)),
+            gauge(MetricName.processorQueueDepth, Double(stats.queueDepth)),
+            gauge(MetricName.processorInFlight, Double(stats.inFlight)),
+            gauge(MetricName.processorConcurrencyLimit, Double(stats.concurrencyLimit)),
         ]
         if let capacity = stats.queueCapacity {
-            samples.append(gauge("processor_queue_capacity", Double(capacity)))
+            samples.append(gauge(MetricName.processorQueueCapacity, Double(capacity)))
         }
-        samples.append(gauge("processor_blocked_submitters", Double(stats.blockedSubmitters)))
-        samples.append(gauge("processor_oldest_queued_seconds", stats.oldestQueuedAge.seconds))
+        samples.append(gauge(MetricName.processorBlockedSubmitters, Double(stats.blockedSubmitters)))
+        samples.append(gauge(MetricName.processorOldestQueuedSeconds, stats.oldestQueuedAge.seconds))
         samples.append(
-            Sample(name: "processor_submitted_total", labels: label, kind: .counter, value: Double(stats.submitted))
+            Sample(name: MetricName.processorSubmitted, labels: label, kind: .counter, value: Double(stats.submitted))
         )
         for outcome in ProcessorOutcome.allCases {
             samples.append(
                 Sample(
-                    name: "processor_tasks_total",
-                    labels: ["processor": self.name, "outcome": outcome.rawValue],
+                    name: MetricName.processorTasks,
+                    labels: [LabelName.processor: self.name, LabelName.outcome: outcome.rawValue],
                     kind: .counter,
                     value: Double(stats.completed(outcome))
                 )
             )
         }
         samples.append(
-            Sample(name: "processor_retries_total", labels: label, kind: .counter, value: Double(stats.retried))
+            Sample(name: MetricName.processorRetries, labels: label, kind: .counter, value: Double(stats.retried))
         )
-        samples += self.waitTimes.summary.samples(name: "processor_wait_seconds", labels: label)
-        samples += self.serviceTimes.summary.samples(name: "processor_service_seconds", labels: label)
+        samples += self.waitTimes.summary.samples(name: MetricName.processorWaitSeconds, labels: label)
+        samples += self.serviceTimes.summary.samples(name: MetricName.processorServiceSeconds, labels: label)
         return samples
     }
 }

@@ -136,12 +136,19 @@ final class RecorderSeries: MetricSeriesHandler, RecorderHandler {
         let totals = self.totals.withLockedValue { $0 }
         let name = self.id.name
         var samples = [
-            Sample(name: name + "_count", labels: self.labels, kind: .summary, value: Double(totals.count)),
-            Sample(name: name + "_sum", labels: self.labels, kind: .summary, value: totals.sum),
+            Sample(
+                name: name + MetricName.countSuffix,
+                labels: self.labels,
+                kind: .summary,
+                value: Double(totals.count)
+            ),
+            Sample(name: name + MetricName.sumSuffix, labels: self.labels, kind: .summary, value: totals.sum),
         ]
         if totals.count > 0 {
             samples.append(Sample(name: name + "_min", labels: self.labels, kind: .gauge, value: totals.minimum))
-            samples.append(Sample(name: name + "_max", labels: self.labels, kind: .gauge, value: totals.maximum))
+            samples.append(
+                Sample(name: name + MetricName.maxSuffix, labels: self.labels, kind: .gauge, value: totals.maximum)
+            )
             samples.append(Sample(name: name + "_last", labels: self.labels, kind: .gauge, value: totals.last))
         }
         return samples

@@ -17,7 +17,7 @@ extension PerfKitMetricsFactory {
     /// `hb_request_duration_seconds`, and `latency_ms` becomes `latency_ms_seconds`.
     public static func timerName(forLabel label: String) -> String {
         let name = Self.metricName(forLabel: label)
-        return name.hasSuffix("_seconds") ? name : name + "_seconds"
+        return name.hasSuffix(MetricName.secondsSuffix) ? name : name + MetricName.secondsSuffix
     }
 
     /// The Prometheus label name for a swift-metrics dimension name.
@@ -40,7 +40,7 @@ extension PerfKitMetricsFactory {
         labels.reserveCapacity(dimensions.count)
         for (name, value) in dimensions {
             var labelName = Self.labelName(forDimension: name)
-            if isTimer, labelName == "quantile" {
+            if isTimer, labelName == LabelName.quantile {
                 labelName = "exported_quantile"
             }
             labels[labelName] = value

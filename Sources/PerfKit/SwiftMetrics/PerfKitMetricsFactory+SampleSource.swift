@@ -16,7 +16,7 @@ extension PerfKitMetricsFactory: SampleSource {
         samples.append(Sample(name: "perfkit_metrics_series", kind: .gauge, value: Double(held.handlers.count)))
         samples.append(
             Sample(
-                name: "perfkit_metrics_dropped_series_total",
+                name: MetricName.metricsDroppedSeries,
                 labels: ["reason": "limit"],
                 kind: .counter,
                 value: Double(held.droppedForLimit)
@@ -24,7 +24,7 @@ extension PerfKitMetricsFactory: SampleSource {
         )
         samples.append(
             Sample(
-                name: "perfkit_metrics_dropped_series_total",
+                name: MetricName.metricsDroppedSeries,
                 labels: ["reason": "conflict"],
                 kind: .counter,
                 value: Double(held.droppedForConflict)

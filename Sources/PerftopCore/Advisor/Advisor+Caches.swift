@@ -1,3 +1,5 @@
+import PerfKit
+
 /// The cache rules: `cache-capacity` and `cache-expiry`.
 extension Advisor {
     // MARK: - Caches
@@ -12,7 +14,7 @@ extension Advisor {
         let thresholds = self.thresholds
         return view.caches().compactMap { cache in
             let series = { (name: String) in view.series(name, "cache", cache.name) }
-            guard let hits = series("cache_hits_total").first, let misses = series("cache_misses_total").first,
+            guard let hits = series(MetricName.cacheHits).first, let misses = series(MetricName.cacheMisses).first,
                 hits.points.count >= thresholds.cacheMinimumPoints,
                 misses.points.count >= thresholds.cacheMinimumPoints
             else {
@@ -23,9 +25,9 @@ extension Advisor {
             guard requests > 0, hits.windowDuration > 0, hits.windowIncrease / requests < target else {
                 return nil
             }
-            let evictions = series("cache_evictions_total")
+            let evictions = series(MetricName.cacheEvictions)
             let evictionRate = { (cause: String) in
-                SeriesStore.Series.sumOfWindowRates(evictions.filter { $0.id.label("cause") == cause }) ?? 0
+                SeriesStore.Series.sumOfWindowRates(evictions.filter { $0.id.label(LabelName.cause) == cause }) ?? 0
             }
             let bySize = evictionRate("size")
             let byExpiry = evictionRate("expired")

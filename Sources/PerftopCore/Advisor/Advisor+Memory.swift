@@ -1,3 +1,5 @@
+import PerfKit
+
 /// The process rules: `memory-leak` and `churn-dominating`.
 extension Advisor {
     // MARK: - Memory
@@ -8,7 +10,7 @@ extension Advisor {
     /// a sawtooth or a noisy one fails the R².
     func memoryAdvice(_ view: SourceView) -> [Advice] {
         let thresholds = self.thresholds
-        guard self.runs(.memoryLeak), let resident = view.series("process_resident_memory_bytes").first,
+        guard self.runs(.memoryLeak), let resident = view.series(MetricName.processResidentMemory).first,
             resident.points.count >= thresholds.leakMinimumPoints,
             let fit = LinearFit(resident.points),
             fit.duration >= thresholds.leakMinimumWindow,
@@ -60,7 +62,7 @@ extension Advisor {
         return [
             ChurnMeasure(
                 label: "allocations",
-                counters: ["allocs_total", "go_memstats_mallocs_total"],
+                counters: [MetricName.allocations, MetricName.goMallocs],
                 unit: .perSecond,
                 threshold: self.thresholds.churnAllocationsPerSecond,
                 action: reduce
@@ -68,7 +70,7 @@ extension Advisor {
             ChurnMeasure(
                 label: "allocated",
                 counters: [
-                    "alloc_bytes_total", "go_memstats_alloc_bytes_total", "jvm_gc_memory_allocated_bytes_total",
+                    MetricName.allocatedBytes, MetricName.goAllocatedBytes, MetricName.jvmGCAllocatedBytes,
                 ],
                 unit: .bytesPerSecond,
                 threshold: self.thresholds.churnAllocatedBytesPerSecond,

@@ -1,3 +1,5 @@
+import PerfKit
+
 /// The processor rules: `processor-saturated` and `processor-rejecting`.
 extension Advisor {
     // MARK: - Processors
@@ -20,13 +22,13 @@ extension Advisor {
         let thresholds = self.thresholds
         let series = { (name: String) in view.series(name, "processor", processor.name) }
         guard self.runs(.processorSaturated),
-            let oldest = series("processor_oldest_queued_seconds").first,
+            let oldest = series(MetricName.processorOldestQueuedSeconds).first,
             oldest.points.count >= thresholds.processorMinimumPoints,
             let age = oldest.latest, age > 0,
             let fit = LinearFit(oldest.points),
             fit.slope >= thresholds.processorAgeGrowth, fit.rSquared >= thresholds.processorAgeGrowthRSquared,
-            let inFlight = series("processor_in_flight").first,
-            let limit = series("processor_concurrency_limit").first,
+            let inFlight = series(MetricName.processorInFlight).first,
+            let limit = series(MetricName.processorConcurrencyLimit).first,
             let share = Self.atLimitShare(inFlight: inFlight, limit: limit),
             share >= thresholds.processorAtLimitShare
         else {
@@ -45,7 +47,7 @@ extension Advisor {
         if let depth = processor.queueDepth {
             evidence.append(AdviceEvidence(label: "queue depth", value: depth, unit: .count))
         }
-        let succeeded = series("processor_tasks_total").filter { $0.id.label("outcome") == "succeeded" }
+        let succeeded = series(MetricName.processorTasks).filter { $0.id.label(LabelName.outcome) == "succeeded" }
         if let throughput = SeriesStore.Series.sumOfWindowRates(succeeded) {
             evidence.append(AdviceEvidence(label: "throughput", value: throughput, unit: .perSecond))
         }
@@ -83,8 +85,8 @@ extension Advisor {
     /// above the threshold rate over the window, with at least the minimum points.
     private func rejection(_ processor: ProcessorView, _ view: SourceView) -> Advice? {
         let thresholds = self.thresholds
-        let tasks = view.series("processor_tasks_total", "processor", processor.name)
-        let refused = tasks.filter { ["rejected", "dropped"].contains($0.id.label("outcome") ?? "") }
+        let tasks = view.series(MetricName.processorTasks, "processor", processor.name)
+        let refused = tasks.filter { ["rejected", "dropped"].contains($0.id.label(LabelName.outcome) ?? "") }
         guard self.runs(.processorRejecting),
             refused.contains(where: { $0.points.count >= thresholds.processorRejectionMinimumPoints }),
             let rate = SeriesStore.Series.sumOfWindowRates(refused),

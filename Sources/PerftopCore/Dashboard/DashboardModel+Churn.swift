@@ -9,7 +9,7 @@ extension SourceView {
 
     /// The process's resident memory and heap: PerfKit's heap gauge, else Go's heap, else the JVM's heap pools.
     func processMemory() -> ProcessMemoryView? {
-        let resident = self.series("process_resident_memory_bytes").first
+        let resident = self.series(MetricName.processResidentMemory).first
         let heap = self.heapSeries().flatMap(Self.latestSum)
         guard resident != nil || heap != nil else {
             return nil
@@ -47,9 +47,9 @@ extension SourceView {
     /// The series whose sum is the heap in use, by the first convention the source reports.
     private func heapSeries() -> [SeriesStore.Series]? {
         let candidates = [
-            self.series("process_heap_in_use_bytes"),
-            self.series("go_memstats_heap_alloc_bytes"),
-            self.series("jvm_memory_used_bytes", "area", "heap"),
+            self.series(MetricName.processHeapInUse),
+            self.series(MetricName.goHeapAllocated),
+            self.series(MetricName.jvmMemoryUsed, "area", "heap"),
         ]
         return candidates.first { !$0.isEmpty }
     }
@@ -60,7 +60,7 @@ extension SourceView {
     /// it speaks none and reports no minor faults either.
     func churn() -> ChurnView? {
         var parts = [self.goChurn(), self.jvmChurn(), self.pythonChurn(), self.perfKitChurn()].compactMap { $0 }
-        if parts.isEmpty, let faults = self.series("process_minor_faults_total").first {
+        if parts.isEmpty, let faults = self.series(MetricName.processMinorFaults).first {
             let readout = ChurnReadout(measure: "minor faults", value: faults.rate, unit: .perSecond)
             parts.append(("/proc minor faults", [readout]))
         }
@@ -77,30 +77,30 @@ extension SourceView {
     /// Go's client_golang: GC collections/s and pauses from `go_gc_duration_seconds`, then
     /// allocations, frees and bytes allocated per second, then the heap (`go_memstats_heap_alloc_bytes`).
     private func goChurn() -> (origin: String, readouts: [ChurnReadout])? {
-        var readouts = self.gcReadouts(pauses: "go_gc_duration_seconds")
+        var readouts = self.gcReadouts(pauses: MetricName.goGCDurationSeconds)
         readouts += self.rateReadouts([
-            ("allocated", "go_memstats_alloc_bytes_total", .bytesPerSecond),
-            ("allocations", "go_memstats_mallocs_total", .perSecond),
-            ("frees", "go_memstats_frees_total", .perSecond),
+            ("allocated", MetricName.goAllocatedBytes, .bytesPerSecond),
+            ("allocations", MetricName.goMallocs, .perSecond),
+            ("frees", MetricName.goFrees, .perSecond),
         ])
-        readouts += self.heapReadouts(self.series("go_memstats_heap_alloc_bytes"))
+        readouts += self.heapReadouts(self.series(MetricName.goHeapAllocated))
         return readouts.isEmpty ? nil : ("Go runtime (go_memstats)", readouts)
     }
 
     /// Micrometer's JVM binders: GC collections/s and pauses from `jvm_gc_pause_seconds` (every `gc`,
     /// `action` and `cause` together), bytes allocated per second, and the heap pools' use.
     private func jvmChurn() -> (origin: String, readouts: [ChurnReadout])? {
-        var readouts = self.gcReadouts(pauses: "jvm_gc_pause_seconds")
-        readouts += self.rateReadouts([("allocated", "jvm_gc_memory_allocated_bytes_total", .bytesPerSecond)])
-        readouts += self.heapReadouts(self.series("jvm_memory_used_bytes", "area", "heap"))
+        var readouts = self.gcReadouts(pauses: MetricName.jvmGCPauseSeconds)
+        readouts += self.rateReadouts([("allocated", MetricName.jvmGCAllocatedBytes, .bytesPerSecond)])
+        readouts += self.heapReadouts(self.series(MetricName.jvmMemoryUsed, "area", "heap"))
         return readouts.isEmpty ? nil : ("JVM (Micrometer jvm_gc)", readouts)
     }
 
     /// Python's prometheus_client: collections and collected objects per second, all generations together.
     private func pythonChurn() -> (origin: String, readouts: [ChurnReadout])? {
         let readouts = self.rateReadouts([
-            ("GC collections", "python_gc_collections_total", .perSecond),
-            ("GC objects collected", "python_gc_objects_collected_total", .perSecond),
+            ("GC collections", MetricName.pythonGCCollections, .perSecond),
+            ("GC objects collected", MetricName.pythonGCObjectsCollected, .perSecond),
         ])
         return readouts.isEmpty ? nil : ("Python runtime (python_gc)", readouts)
     }
@@ -109,11 +109,11 @@ extension SourceView {
     /// `perfkit_allocation_counters_info`), the heap gauge (`process_heap_in_use_bytes`), and minor
     /// faults as the stand-in when there are no exact counters.
     private func perfKitChurn() -> (origin: String, readouts: [ChurnReadout])? {
-        let info = self.series("perfkit_allocation_counters_info").filter { $0.latest == 1 }
-        let counterSources = Set(info.compactMap { $0.id.label("source") })
-        let allocations = self.series("allocs_total").first
-        let faults = self.series("process_minor_faults_total").first
-        let heap = self.series("process_heap_in_use_bytes")
+        let info = self.series(MetricName.allocationCountersInfo).filter { $0.latest == 1 }
+        let counterSources = Set(info.compactMap { $0.id.label(LabelName.source) })
+        let allocations = self.series(MetricName.allocations).first
+        let faults = self.series(MetricName.processMinorFaults).first
+        let heap = self.series(MetricName.processHeapInUse)
         let exact = counterSources.contains("interposer") || allocations != nil
         var origins: [String] = []
         var readouts: [ChurnReadout] = []
@@ -122,9 +122,9 @@ extension SourceView {
             let rate = { (name: String) in self.series(name).first?.rate }
             readouts += [
                 ChurnReadout(measure: "allocations", value: allocations?.rate, unit: .perSecond),
-                ChurnReadout(measure: "frees", value: rate("frees_total"), unit: .perSecond),
-                ChurnReadout(measure: "allocated", value: rate("alloc_bytes_total"), unit: .bytesPerSecond),
-                ChurnReadout(measure: "freed", value: rate("freed_bytes_total"), unit: .bytesPerSecond),
+                ChurnReadout(measure: "frees", value: rate(MetricName.frees), unit: .perSecond),
+                ChurnReadout(measure: "allocated", value: rate(MetricName.allocatedBytes), unit: .bytesPerSecond),
+                ChurnReadout(measure: "freed", value: rate(MetricName.freedBytes), unit: .bytesPerSecond),
             ]
         }
         if !heap.isEmpty {
@@ -171,22 +171,22 @@ extension SourceView {
     /// (Δ`name_sum` / Δ`name_count`, no value when no GC ran in it); then the largest recent pause
     /// (quantile `1`, or Micrometer's `name_max`). None when the source has no such summary.
     private func gcReadouts(pauses name: String) -> [ChurnReadout] {
-        let counts = self.series(name + "_count")
+        let counts = self.series(name + MetricName.countSuffix)
         guard !counts.isEmpty else {
             return []
         }
         var readouts = [ChurnReadout(measure: "GC collections", value: self.sumOfRates(counts), unit: .perSecond)]
         let quantiles = self.series(name)
-        let p95Series = quantiles.filter { $0.id.label("quantile") == "0.95" }
+        let p95Series = quantiles.filter { $0.id.label(LabelName.quantile) == "0.95" }
         let p95 = p95Series.compactMap(\.latest)
         if !p95.isEmpty {
             // A p95 the HTTP feed estimated from histogram buckets is labelled so, never shown as measured.
-            let estimated = p95Series.contains { $0.id.label("estimate") != nil }
+            let estimated = p95Series.contains { $0.id.label(LabelName.estimate) != nil }
             let measure = estimated ? "GC pause p95 (est.)" : "GC pause p95"
             readouts.append(ChurnReadout(measure: measure, value: p95.max(), unit: .seconds))
         } else {
             let collections = counts.compactMap(\.lastIncrease)
-            let seconds = self.series(name + "_sum").compactMap(\.lastIncrease)
+            let seconds = self.series(name + MetricName.sumSuffix).compactMap(\.lastIncrease)
             let count = collections.reduce(0, +)
             let mean =
                 collections.count == counts.count && !seconds.isEmpty && count > 0
@@ -194,8 +194,8 @@ extension SourceView {
             readouts.append(ChurnReadout(measure: "GC pause mean", value: mean, unit: .seconds))
         }
         let maxima =
-            quantiles.filter { $0.id.label("quantile") == "1" }.compactMap(\.latest)
-            + self.series(name + "_max").compactMap(\.latest)
+            quantiles.filter { $0.id.label(LabelName.quantile) == "1" }.compactMap(\.latest)
+            + self.series(name + MetricName.maxSuffix).compactMap(\.latest)
         if let largest = maxima.max() {
             readouts.append(ChurnReadout(measure: "GC pause max", value: largest, unit: .seconds))
         }

@@ -15,37 +15,37 @@ extension DashboardModel {
                 derived.append((source, Sample(name: name, labels: labels, kind: .gauge, value: value)))
             }
         }
-        add(SystemFeed.sourceName, "perftop_cpu_busy_percent", [:], self.memory.systemCPUBusyPercent)
+        add(SystemFeed.sourceName, MetricName.derivedCPUBusyPercent, [:], self.memory.systemCPUBusyPercent)
         for (core, busy) in self.memory.perCoreBusyPercent.enumerated() {
-            add(SystemFeed.sourceName, "perftop_cpu_busy_percent", ["cpu": String(core)], busy)
+            add(SystemFeed.sourceName, MetricName.derivedCPUBusyPercent, [LabelName.cpu: String(core)], busy)
         }
-        add(SystemFeed.sourceName, "perftop_memory_available_bytes", [:], self.memory.systemAvailableBytes)
+        add(SystemFeed.sourceName, MetricName.derivedMemoryAvailable, [:], self.memory.systemAvailableBytes)
         for cache in self.caches {
-            let labels = ["cache": cache.name]
-            add(cache.source, "perftop_cache_hit_ratio", labels, cache.hitRate)
-            add(cache.source, "perftop_cache_requests_per_second", labels, cache.requestsPerSecond)
-            add(cache.source, "perftop_cache_evictions_per_second", labels, cache.evictionsPerSecond)
+            let labels = [LabelName.cache: cache.name]
+            add(cache.source, MetricName.derivedCacheHitRatio, labels, cache.hitRate)
+            add(cache.source, MetricName.derivedCacheRequestsPerSecond, labels, cache.requestsPerSecond)
+            add(cache.source, MetricName.derivedCacheEvictionsPerSecond, labels, cache.evictionsPerSecond)
         }
         for processor in self.processors {
-            let labels = ["processor": processor.name]
-            add(processor.source, "perftop_processor_succeeded_per_second", labels, processor.succeededPerSecond)
-            add(processor.source, "perftop_processor_failed_per_second", labels, processor.failedPerSecond)
-            add(processor.source, "perftop_processor_rejected_per_second", labels, processor.rejectedPerSecond)
-            add(processor.source, "perftop_processor_retries_per_second", labels, processor.retriesPerSecond)
+            let labels = [LabelName.processor: processor.name]
+            add(processor.source, MetricName.derivedProcessorSucceededPerSecond, labels, processor.succeededPerSecond)
+            add(processor.source, MetricName.derivedProcessorFailedPerSecond, labels, processor.failedPerSecond)
+            add(processor.source, MetricName.derivedProcessorRejectedPerSecond, labels, processor.rejectedPerSecond)
+            add(processor.source, MetricName.derivedProcessorRetriesPerSecond, labels, processor.retriesPerSecond)
         }
         for latency in self.latencies {
-            let labels = ["distribution": latency.distribution]
-            add(latency.source, "perftop_latency_p95_seconds", labels, latency.p95)
-            add(latency.source, "perftop_latency_p99_seconds", labels, latency.p99)
-            add(latency.source, "perftop_latency_requests_per_second", labels, latency.requestsPerSecond)
+            let labels = [LabelName.distribution: latency.distribution]
+            add(latency.source, MetricName.derivedLatencyP95, labels, latency.p95)
+            add(latency.source, MetricName.derivedLatencyP99, labels, latency.p99)
+            add(latency.source, MetricName.derivedLatencyRequestsPerSecond, labels, latency.requestsPerSecond)
         }
         for churn in self.churn {
             for readout in churn.readouts {
-                let labels = ["measure": readout.measure]
+                let labels = [LabelName.measure: readout.measure]
                 switch readout.unit {
-                case .perSecond: add(churn.source, "perftop_churn_per_second", labels, readout.value)
-                case .bytesPerSecond: add(churn.source, "perftop_churn_bytes_per_second", labels, readout.value)
-                case .seconds: add(churn.source, "perftop_churn_seconds", labels, readout.value)
+                case .perSecond: add(churn.source, MetricName.derivedChurnPerSecond, labels, readout.value)
+                case .bytesPerSecond: add(churn.source, MetricName.derivedChurnBytesPerSecond, labels, readout.value)
+                case .seconds: add(churn.source, MetricName.derivedChurnSeconds, labels, readout.value)
                 case .bytes: break
                 }
             }

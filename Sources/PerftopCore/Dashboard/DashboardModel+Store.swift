@@ -73,9 +73,9 @@ struct SourceView {
     // MARK: - Caches
 
     func caches() -> [CacheView] {
-        self.names(of: "cache_hits_total", label: "cache").map { cache in
-            let hits = self.series("cache_hits_total", "cache", cache).first
-            let misses = self.series("cache_misses_total", "cache", cache).first
+        self.names(of: MetricName.cacheHits, label: LabelName.cache).map { cache in
+            let hits = self.series(MetricName.cacheHits, "cache", cache).first
+            let misses = self.series(MetricName.cacheMisses, "cache", cache).first
             var view = CacheView(source: self.source, name: cache)
             if let hits, let misses {
                 if let hitIncrease = hits.lastIncrease, let missIncrease = misses.lastIncrease {
@@ -90,12 +90,12 @@ struct SourceView {
                 }
                 view.hitRateHistory = Self.ratioHistory(hits: hits, misses: misses)
             }
-            let evictions = self.series("cache_evictions_total", "cache", cache)
+            let evictions = self.series(MetricName.cacheEvictions, "cache", cache)
             view.evictionsPerSecond = self.sumOfRates(evictions)
             view.evictionsByCause = self.ratesByCause(evictions)
-            view.entries = self.series("cache_entries", "cache", cache).first?.latest
+            view.entries = self.series(MetricName.cacheEntries, "cache", cache).first?.latest
             // A cache bounded only by weight reports Int.max entries of capacity: no entry bound to show.
-            view.capacity = self.series("cache_capacity", "cache", cache).first?.latest.flatMap {
+            view.capacity = self.series(MetricName.cacheCapacity, "cache", cache).first?.latest.flatMap {
                 $0 < Double(Int.max) ? $0 : nil
             }
             return view
@@ -105,8 +105,11 @@ struct SourceView {
     /// The eviction rate of each `cause` label, by cause; series without the label are left out
     /// (they still count in the total). Cost: O(series × causes).
     func ratesByCause(_ evictions: [SeriesStore.Series]) -> [EvictionRate] {
-        Set(evictions.compactMap { $0.id.label("cause") }).sorted().map { cause in
-            EvictionRate(cause: cause, perSecond: self.sumOfRates(evictions.filter { $0.id.label("cause") == cause }))
+        Set(evictions.compactMap { $0.id.label(LabelName.cause) }).sorted().map { cause in
+            EvictionRate(
+                cause: cause,
+                perSecond: self.sumOfRates(evictions.filter { $0.id.label(LabelName.cause) == cause })
+            )
         }
     }
 
@@ -131,39 +134,41 @@ struct SourceView {
 
     /// The series whose `processor` labels name the processors a source has.
     private static let processorNames = [
-        "processor_queue_depth", "processor_in_flight", "processor_concurrency_limit", "processor_tasks_total",
-        "processor_submitted_total",
+        MetricName.processorQueueDepth, MetricName.processorInFlight, MetricName.processorConcurrencyLimit,
+        MetricName.processorTasks,
+        MetricName.processorSubmitted,
     ]
 
     func processors(latencies: [Distribution]) -> [ProcessorView] {
-        let names = Set(Self.processorNames.flatMap { self.names(of: $0, label: "processor") })
+        let names = Set(Self.processorNames.flatMap { self.names(of: $0, label: LabelName.processor) })
         let p95ByDistribution = Dictionary(
             latencies.map { ($0.id, $0.view.p95) },
             uniquingKeysWith: { first, _ in first }
         )
         return names.sorted().map { processor in
             let gauge = { (name: String) in self.series(name, "processor", processor).first?.latest }
-            let depth = self.series("processor_queue_depth", "processor", processor).first
-            let running = self.series("processor_in_flight", "processor", processor).first
-            let tasks = self.series("processor_tasks_total", "processor", processor)
+            let depth = self.series(MetricName.processorQueueDepth, "processor", processor).first
+            let running = self.series(MetricName.processorInFlight, "processor", processor).first
+            let tasks = self.series(MetricName.processorTasks, "processor", processor)
             let outcomes = { (outcomes: Set<String>) in
-                self.sumOfRates(tasks.filter { $0.id.label("outcome").map(outcomes.contains) ?? false })
+                self.sumOfRates(tasks.filter { $0.id.label(LabelName.outcome).map(outcomes.contains) ?? false })
             }
-            let labels = ["processor": processor]
+            let labels = [LabelName.processor: processor]
             return ProcessorView(
                 source: self.source,
                 name: processor,
                 queueDepth: depth?.latest,
-                queueCapacity: gauge("processor_queue_capacity"),
+                queueCapacity: gauge(MetricName.processorQueueCapacity),
                 inFlight: running?.latest,
-                concurrencyLimit: gauge("processor_concurrency_limit"),
+                concurrencyLimit: gauge(MetricName.processorConcurrencyLimit),
                 succeededPerSecond: outcomes(["succeeded"]),
                 failedPerSecond: outcomes(["failed", "timed_out"]),
                 rejectedPerSecond: outcomes(["rejected", "dropped"]),
-                retriesPerSecond: self.sumOfRates(self.series("processor_retries_total", "processor", processor)),
-                oldestQueuedSeconds: gauge("processor_oldest_queued_seconds"),
-                waitP95: p95ByDistribution[SeriesID(name: "processor_wait_seconds", labels: labels)] ?? nil,
-                serviceP95: p95ByDistribution[SeriesID(name: "processor_service_seconds", labels: labels)] ?? nil,
+                retriesPerSecond: self.sumOfRates(self.series(MetricName.processorRetries, "processor", processor)),
+                oldestQueuedSeconds: gauge(MetricName.processorOldestQueuedSeconds),
+                waitP95: p95ByDistribution[SeriesID(name: MetricName.processorWaitSeconds, labels: labels)] ?? nil,
+                serviceP95: p95ByDistribution[SeriesID(name: MetricName.processorServiceSeconds, labels: labels)]
+                    ?? nil,
                 depthHistory: depth.map { $0.points.map(\.value) } ?? [],
                 inFlightHistory: running.map { $0.points.map(\.value) } ?? []
             )
@@ -186,12 +191,14 @@ struct SourceView {
         var quantilesByID: [SeriesID: [(quantile: Double, series: SeriesStore.Series)]] = [:]
         var countsByID: [SeriesID: SeriesStore.Series] = [:]
         for series in current where series.kind == .summary {
-            if series.id.name.hasSuffix("_seconds"), let quantile = series.id.label("quantile").flatMap(Double.init) {
+            if series.id.name.hasSuffix(MetricName.secondsSuffix),
+                let quantile = series.id.label(LabelName.quantile).flatMap(Double.init)
+            {
                 var labels = series.id.labelDictionary
-                labels["quantile"] = nil
+                labels[LabelName.quantile] = nil
                 quantilesByID[SeriesID(name: series.id.name, labels: labels), default: []].append((quantile, series))
             } else if series.id.name.hasSuffix("_seconds_count") {
-                let name = String(series.id.name.dropLast("_count".count))
+                let name = String(series.id.name.dropLast(MetricName.countSuffix.count))
                 countsByID[SeriesID(name: name, labels: series.id.labelDictionary)] = series
             }
         }
@@ -200,7 +207,7 @@ struct SourceView {
             let quantiles = quantilesByID[id] ?? []
             let value = { (quantile: Double) in quantiles.first { $0.quantile == quantile }?.series.latest }
             var p95Labels = id.labelDictionary
-            p95Labels["quantile"] = "0.95"
+            p95Labels[LabelName.quantile] = "0.95"
             let p95Series =
                 quantiles.first { $0.quantile == 0.95 }?.series
                 ?? self.store.series(source: self.source, id: SeriesID(name: id.name, labels: p95Labels))
@@ -230,14 +237,14 @@ struct SourceView {
     /// otherwise the identity (group 2).
     static func latencyTitle(_ id: SeriesID) -> (name: String, order: (group: Int, subject: String, phase: Int)) {
         let labels = id.labelDictionary
-        if labels.count == 1, let processor = labels["processor"] {
+        if labels.count == 1, let processor = labels[LabelName.processor] {
             switch id.name {
-            case "processor_wait_seconds": return (processor + " wait", (0, processor, 0))
-            case "processor_service_seconds": return (processor + " service", (0, processor, 1))
+            case MetricName.processorWaitSeconds: return (processor + " wait", (0, processor, 0))
+            case MetricName.processorServiceSeconds: return (processor + " service", (0, processor, 1))
             default: break
             }
         }
-        if id.name == "operation_seconds", labels.count == 1, let operation = labels["op"] {
+        if id.name == MetricName.operationSeconds, labels.count == 1, let operation = labels[LabelName.operation] {
             return (operation, (1, operation, 0))
         }
         return (id.description, (2, id.description, 0))
@@ -246,16 +253,16 @@ struct SourceView {
     // MARK: - Memory
 
     func addSystemMemory(to memory: inout MemoryView) {
-        if let total = self.series("node_memory_MemTotal_bytes").first?.latest {
+        if let total = self.series(MetricName.nodeMemoryTotal).first?.latest {
             memory.systemTotalBytes = total
         }
-        if let available = self.series("node_memory_MemAvailable_bytes").first?.latest {
+        if let available = self.series(MetricName.nodeMemoryAvailable).first?.latest {
             memory.systemAvailableBytes = available
         }
         var machine: [SeriesStore.Series] = []
         var cores: [Int: [SeriesStore.Series]] = [:]
-        for series in self.series("node_cpu_seconds_total") {
-            if let label = series.id.label("cpu") {
+        for series in self.series(MetricName.nodeCPUSeconds) {
+            if let label = series.id.label(LabelName.cpu) {
                 if let core = Int(label) {
                     cores[core, default: []].append(series)
                 }
@@ -283,7 +290,7 @@ struct SourceView {
                 continue
             }
             total += rate
-            if let mode = series.id.label("mode"), mode == "idle" || mode == "iowait" {
+            if let mode = series.id.label(LabelName.mode), mode == "idle" || mode == "iowait" {
                 idle += rate
             }
         }

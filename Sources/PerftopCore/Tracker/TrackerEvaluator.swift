@@ -288,9 +288,10 @@ public struct TrackerEvaluator: Sendable {
         for source in store.sources {
             // Only the series the selector can match (and a summary's _sum and _count, for `mean`):
             // copying every series of a source costs far more than the evaluation.
-            let series = [selector.name, selector.name + "_sum", selector.name + "_count"].flatMap {
-                store.series(source: source, named: $0)
-            }
+            let series = [selector.name, selector.name + MetricName.sumSuffix, selector.name + MetricName.countSuffix]
+                .flatMap {
+                    store.series(source: source, named: $0)
+                }
             candidates += self.candidates(selector, statistic: statistic, source: source, series: series, store: store)
         }
         guard var worst = candidates.first else {
@@ -308,7 +309,7 @@ public struct TrackerEvaluator: Sendable {
         let matching = store.sources.contains { source in
             store.series(source: source, named: selector.name).contains { selector.matches($0.id, source: source) }
                 || (statistic == .mean
-                    && store.series(source: source, named: selector.name + "_count").contains {
+                    && store.series(source: source, named: selector.name + MetricName.countSuffix).contains {
                         selector.matchesLabels(of: $0.id, source: source)
                     })
         }
@@ -341,8 +342,8 @@ public struct TrackerEvaluator: Sendable {
         switch statistic {
         case .p50, .p90, .p95, .p99, .max:
             let quantile = statistic.quantile ?? 1
-            let quantiles = matching.filter { $0.id.label("quantile").flatMap(Double.init) == quantile }
-            if statistic == .max, !matching.contains(where: { $0.id.label("quantile") != nil }) {
+            let quantiles = matching.filter { $0.id.label(LabelName.quantile).flatMap(Double.init) == quantile }
+            if statistic == .max, !matching.contains(where: { $0.id.label(LabelName.quantile) != nil }) {
                 return matching.compactMap { one in
                     let points = self.windowPoints(one)
                     return points.map(\.value).max().map { self.reading($0, points, source, one.id) }
@@ -470,14 +471,18 @@ public struct TrackerEvaluator: Sendable {
         store: SeriesStore
     ) -> [TrackerReading]? {
         let counts = series.filter {
-            $0.id.name == selector.name + "_count" && selector.matchesLabels(of: $0.id, source: source)
+            $0.id.name == selector.name + MetricName.countSuffix && selector.matchesLabels(of: $0.id, source: source)
         }
         guard !counts.isEmpty else {
             return nil
         }
         return counts.compactMap { count in
             let labels = count.id.labelDictionary
-            guard let sum = store.series(source: source, id: SeriesID(name: selector.name + "_sum", labels: labels))
+            guard
+                let sum = store.series(
+                    source: source,
+                    id: SeriesID(name: selector.name + MetricName.sumSuffix, labels: labels)
+                )
             else {
                 return nil
             }

@@ -1,4 +1,5 @@
 import Foundation
+import PerfKit
 
 /// Renders a ``TrackerEvaluation`` for `perftop tracker check --format`: a text table, CSV, JSON, or the
 /// original markdown tables with their "Current …" columns filled in.
@@ -248,7 +249,7 @@ extension TrackerResult {
         default: break
         }
         let name = self.target.metric?.name ?? ""
-        if name.hasSuffix("_seconds") || name.contains("_seconds_") {
+        if name.hasSuffix(MetricName.secondsSuffix) || name.contains("_seconds_") {
             return .time
         } else if name.hasSuffix("_bytes") || name.contains("_bytes_") {
             return .bytes

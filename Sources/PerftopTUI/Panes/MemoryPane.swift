@@ -1,3 +1,4 @@
+import PerfKit
 import PerftopCore
 
 /// Memory and CPU of the machine (MemAvailable of MemTotal with a meter, CPU busy share) and the
@@ -22,7 +23,7 @@ public struct MemoryPane: Pane {
         self.drawCPU(memory, model: model, into: &canvas)
         canvas.withRegion(Rect(row: 2, column: 0, height: canvas.height - 2, width: canvas.width)) { region in
             guard !memory.processes.isEmpty else {
-                NoData.draw(NoData.reason(model, missing: "process_resident_memory_bytes"), into: &region)
+                NoData.draw(NoData.reason(model, missing: MetricName.processResidentMemory), into: &region)
                 return
             }
             self.drawProcesses(memory.processes, model: model, context: context, into: &region)

@@ -53,15 +53,15 @@ public struct SystemFeed: Feed {
         samples.reserveCapacity(8 * (statistics.cpu.cores.count + 1) + 10)
         for (mode, seconds) in statistics.cpu.total.modes {
             samples.append(
-                Sample(name: "node_cpu_seconds_total", labels: ["mode": mode], kind: .counter, value: seconds)
+                Sample(name: MetricName.nodeCPUSeconds, labels: [LabelName.mode: mode], kind: .counter, value: seconds)
             )
         }
         for core in statistics.cpu.cores {
             for (mode, seconds) in core.times.modes {
                 samples.append(
                     Sample(
-                        name: "node_cpu_seconds_total",
-                        labels: ["cpu": String(core.index), "mode": mode],
+                        name: MetricName.nodeCPUSeconds,
+                        labels: [LabelName.cpu: String(core.index), LabelName.mode: mode],
                         kind: .counter,
                         value: seconds
                     )
@@ -81,9 +81,9 @@ public struct SystemFeed: Feed {
         for case (let field, let bytes?) in memoryFields {
             samples.append(Sample(name: "node_memory_\(field)_bytes", kind: .gauge, value: Double(bytes)))
         }
-        samples.append(Sample(name: "node_load1", kind: .gauge, value: statistics.load.one))
-        samples.append(Sample(name: "node_load5", kind: .gauge, value: statistics.load.five))
-        samples.append(Sample(name: "node_load15", kind: .gauge, value: statistics.load.fifteen))
+        samples.append(Sample(name: MetricName.nodeLoad1, kind: .gauge, value: statistics.load.one))
+        samples.append(Sample(name: MetricName.nodeLoad5, kind: .gauge, value: statistics.load.five))
+        samples.append(Sample(name: MetricName.nodeLoad15, kind: .gauge, value: statistics.load.fifteen))
         return samples
     }
 }
