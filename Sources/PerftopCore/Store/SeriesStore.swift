@@ -90,11 +90,36 @@ public struct SeriesStore: Sendable {
     /// The most bytes of metric names, label names and label values kept per source, over all its series.
     public let maximumIdentityBytesPerSource: Int
 
-    private var seriesBySource: [String: [SeriesID: Series]] = [:]
-    private var droppedBySource: [String: Int] = [:]
-    private var lastRecordBySource: [String: Double] = [:]
-    private var pollsBySource: [String: Int] = [:]
-    private var identityBytesBySource: [String: Int] = [:]
+    /// Everything one source reported: its series by metric name, then by identity, so a lookup by
+    /// name never scans the source's other series.
+    private struct SourceSeries: Sendable {
+        var byName: [String: [SeriesID: Series]] = [:]
+        var count = 0
+        var identityBytes = 0
+        /// Polls recorded, counted from 1; a series is current when its last poll is this one.
+        var poll = 0
+        var lastTime: Double?
+        var dropped = 0
+
+        subscript(id: SeriesID) -> Series? {
+            get { self.byName[id.name]?[id] }
+            set {
+                let had = self.byName[id.name]?[id] != nil
+                self.byName[id.name, default: [:]][id] = newValue
+                if newValue == nil, self.byName[id.name]?.isEmpty == true {
+                    self.byName[id.name] = nil
+                }
+                self.count += (newValue != nil ? 1 : 0) - (had ? 1 : 0)
+            }
+        }
+
+        /// Every series held, current or not.
+        var all: some Sequence<Series> {
+            self.byName.values.lazy.flatMap(\.values)
+        }
+    }
+
+    private var bySource: [String: SourceSeries] = [:]
 
     /// Creates an empty store.
     ///
@@ -123,22 +148,22 @@ public struct SeriesStore: Sendable {
     /// what still does not fit, in number or in identity bytes, is dropped and counted in
     /// ``droppedSeries(source:)``.
     ///
-    /// Cost: O(samples) amortised; the oldest point of a full series is dropped. Removing expired
-    /// series costs O(series) for the source, only in a poll that left some series out; making room
-    /// costs O(series log series), only when the source is over its cap.
+    /// Cost: O(samples) amortised, two hash lookups per sample; the oldest point of a full series is
+    /// dropped. Removing expired series costs O(series) for the source, only in a poll that left some
+    /// series out; making room costs O(series log series), only when the source is over its cap.
     public mutating func record(source: String, samples: [Sample], at time: Double) {
-        var series = self.seriesBySource[source, default: [:]]
-        var identityBytes = self.identityBytesBySource[source, default: 0]
-        let poll = self.pollsBySource[source, default: 0] + 1
-        var fresh: [Sample] = []
+        var held = self.bySource.removeValue(forKey: source) ?? SourceSeries()
+        held.poll += 1
+        let poll = held.poll
+        var fresh: [(id: SeriesID, sample: Sample)] = []
         var reported = 0
         for sample in samples {
             guard sample.kind != .counter || (sample.value.isFinite && sample.value >= 0) else {
                 continue
             }
             let id = sample.seriesID
-            guard var existing = series[id] else {
-                fresh.append(sample)
+            guard var existing = held[id] else {
+                fresh.append((id, sample))
                 continue
             }
             existing.kind = sample.kind
@@ -150,42 +175,40 @@ public struct SeriesStore: Sendable {
                 existing.lastPoll = poll
                 reported += 1
             }
-            series[id] = existing
+            held[id] = existing
         }
-        if series.count > reported {
-            Self.removeExpired(from: &series, identityBytes: &identityBytes, before: poll - self.retention + 1)
+        if held.count > reported {
+            Self.removeSeries(from: &held) { $0.lastPoll <= poll - self.retention }
         }
-        let freshCount = Set(fresh.lazy.map(\.seriesID)).count
-        if series.count + freshCount > self.maximumSeriesPerSource {
-            let excess = series.count + freshCount - self.maximumSeriesPerSource
-            Self.evictUnreported(from: &series, identityBytes: &identityBytes, count: excess, at: time)
+        let freshCount = Set(fresh.lazy.map(\.id)).count
+        if held.count + freshCount > self.maximumSeriesPerSource {
+            Self.evictUnreported(from: &held, count: held.count + freshCount - self.maximumSeriesPerSource, at: poll)
         }
         var dropped = 0
-        for sample in fresh {
-            let id = sample.seriesID
-            if var existing = series[id] {
+        for (id, sample) in fresh {
+            if var existing = held[id] {
                 existing.points.append(Point(time: time, value: sample.value))
-                series[id] = existing
+                held[id] = existing
                 continue
             }
             let bytes = Self.identityBytes(of: id)
-            if series.count < self.maximumSeriesPerSource, identityBytes + bytes <= self.maximumIdentityBytesPerSource {
-                series[id] = Series(
-                    id: id,
-                    kind: sample.kind,
-                    points: [Point(time: time, value: sample.value)],
-                    lastPoll: poll
-                )
-                identityBytes += bytes
-            } else {
+            guard held.count < self.maximumSeriesPerSource,
+                held.identityBytes + bytes <= self.maximumIdentityBytesPerSource
+            else {
                 dropped += 1
+                continue
             }
+            held[id] = Series(
+                id: id,
+                kind: sample.kind,
+                points: [Point(time: time, value: sample.value)],
+                lastPoll: poll
+            )
+            held.identityBytes += bytes
         }
-        self.seriesBySource[source] = series
-        self.identityBytesBySource[source] = identityBytes
-        self.pollsBySource[source] = poll
-        self.droppedBySource[source] = dropped
-        self.lastRecordBySource[source] = time
+        held.dropped = dropped
+        held.lastTime = time
+        self.bySource[source] = held
     }
 
     /// The bytes a series' identity takes: its name, and each label's name and value, in UTF-8.
@@ -193,31 +216,23 @@ public struct SeriesStore: Sendable {
         id.labels.reduce(id.name.utf8.count) { $0 + $1.name.utf8.count + $1.value.utf8.count }
     }
 
-    /// Removes the series last reported before the poll `oldest`.
-    private static func removeExpired(
-        from series: inout [SeriesID: Series],
-        identityBytes: inout Int,
-        before oldest: Int
-    ) {
-        for entry in series.values where entry.lastPoll < oldest {
-            series[entry.id] = nil
-            identityBytes -= Self.identityBytes(of: entry.id)
+    /// Removes the series `isRemoved` picks, keeping the identity bytes in step.
+    private static func removeSeries(from held: inout SourceSeries, where isRemoved: (Series) -> Bool) {
+        let removed = held.all.filter(isRemoved).map(\.id)
+        for id in removed {
+            held[id] = nil
+            held.identityBytes -= Self.identityBytes(of: id)
         }
     }
 
-    /// Removes up to `count` series that were not reported at `time`, those read longest ago first.
-    private static func evictUnreported(
-        from series: inout [SeriesID: Series],
-        identityBytes: inout Int,
-        count: Int,
-        at time: Double
-    ) {
-        let unreported = series.values
-            .compactMap { entry in entry.points.last.flatMap { $0.time < time ? (entry.id, $0.time) : nil } }
-            .sorted { $0.1 < $1.1 }
-        for (id, _) in unreported.prefix(count) {
-            series[id] = nil
-            identityBytes -= Self.identityBytes(of: id)
+    /// Removes up to `count` series that were not reported in the poll `poll`, those read longest ago first.
+    private static func evictUnreported(from held: inout SourceSeries, count: Int, at poll: Int) {
+        let unreported = held.all.filter { $0.lastPoll < poll }.sorted {
+            ($0.points.last?.time ?? 0) < ($1.points.last?.time ?? 0)
+        }
+        for series in unreported.prefix(count) {
+            held[series.id] = nil
+            held.identityBytes -= Self.identityBytes(of: series.id)
         }
     }
 
@@ -225,55 +240,53 @@ public struct SeriesStore: Sendable {
 
     /// The sources that have reported at least once, sorted by name.
     public var sources: [String] {
-        self.seriesBySource.keys.sorted()
+        self.bySource.keys.sorted()
     }
 
     /// How many series of `source`'s last poll were dropped because it was over its series cap; the
     /// collector shows a non-zero count as `truncated to N series`.
     public func droppedSeries(source: String) -> Int {
-        self.droppedBySource[source] ?? 0
+        self.bySource[source]?.dropped ?? 0
     }
 
     /// When `source` last reported, or nil if it never has.
     public func lastRecordTime(source: String) -> Double? {
-        self.lastRecordBySource[source]
+        self.bySource[source]?.lastTime
     }
 
     /// The series `source` reported in its last poll, sorted by identity.
     ///
     /// Series the source has stopped reporting keep their history but are left out here, so a
-    /// removed cache does not linger on screen.
+    /// removed cache does not linger on screen. Cost: O(series log series) of the source.
     public func series(source: String) -> [Series] {
-        self.currentSeries(source: source) { _ in true }
-    }
-
-    /// The series of `source` with the metric name `name` that it reported in its last poll, sorted by identity.
-    public func series(source: String, named name: String) -> [Series] {
-        self.currentSeries(source: source) { $0.name == name }
-    }
-
-    private func currentSeries(source: String, where include: (SeriesID) -> Bool) -> [Series] {
-        guard let all = self.seriesBySource[source], let last = self.lastRecordBySource[source] else {
+        guard let held = self.bySource[source] else {
             return []
         }
-        return all.values.filter { $0.points.last?.time == last && include($0.id) }.sorted { $0.id < $1.id }
+        return held.all.filter { $0.lastPoll == held.poll }.sorted { $0.id < $1.id }
     }
 
-    /// The series of `source` with exactly this identity.
+    /// The series of `source` with the metric name `name` that it reported in its last poll, sorted by
+    /// identity. Cost: O(k log k) for the k series of that name; the source's others are not looked at.
+    public func series(source: String, named name: String) -> [Series] {
+        guard let held = self.bySource[source], let named = held.byName[name] else {
+            return []
+        }
+        return named.values.filter { $0.lastPoll == held.poll }.sorted { $0.id < $1.id }
+    }
+
+    /// The series of `source` with exactly this identity, reported last poll or not. Cost: O(1).
     public func series(source: String, id: SeriesID) -> Series? {
-        self.seriesBySource[source]?[id]
+        self.bySource[source]?[id]
     }
 
     /// The series held for `source`, reported last poll or not, and the bytes of their names and
     /// labels; for checking the bounds.
     func held(source: String) -> (series: Int, identityBytes: Int) {
-        (self.seriesBySource[source]?.count ?? 0, self.identityBytesBySource[source] ?? 0)
+        (self.bySource[source]?.count ?? 0, self.bySource[source]?.identityBytes ?? 0)
     }
 
     /// The total number of points held, for checking the memory bound.
     public var pointCount: Int {
-        self.seriesBySource.values.reduce(0) { total, series in
-            total + series.values.reduce(0) { $0 + $1.points.count }
-        }
+        self.bySource.values.reduce(0) { total, held in total + held.all.reduce(0) { $0 + $1.points.count } }
     }
 }
