@@ -289,7 +289,9 @@ struct CollectorTests {
         await collector.collectOnce()
         clock.advance(by: 2)
         await collector.collectOnce()
-        let rate = collector.withStore { $0.series(source: "counting", named: "cache_hits_total").first?.rate }
+        let rate = collector.withStore {
+            $0.series(source: "counting", named: "cache_hits_total").first?.rate(over: .lastInterval)?.value
+        }
         #expect(rate == 5)
     }
 

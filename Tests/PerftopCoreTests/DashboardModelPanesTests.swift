@@ -56,8 +56,8 @@ struct DashboardModelPanesTests {
             )
         }
         let processor = try #require(DashboardModel.recorded(polls).processors.first)
-        #expect(processor.depthHistory == [2, 5, 3])
-        #expect(processor.inFlightHistory == [4, 8, 6])
+        #expect(processor.depthHistory.map(\.value) == [2, 5, 3])
+        #expect(processor.inFlightHistory.map(\.value) == [4, 8, 6])
         #expect(processor.inFlight == 6)
     }
 
@@ -73,19 +73,10 @@ struct DashboardModelPanesTests {
         let process = try #require(DashboardModel.recorded(polls).memory.processes.first)
         let growth = try #require(process.residentGrowthBytesPerSecond)
         let expected = try #require(
-            SourceView.slope(polls.map { SeriesStore.Point(time: $0.time, value: $0.samples[0].value) })
+            LinearFit(polls.map { SeriesStore.Point(time: $0.time, value: $0.samples[0].value) })?.slope
         )
         #expect(growth == expected)
         #expect(growth > 0.5 * mebibyte && growth < 3 * mebibyte)
-    }
-
-    @Test("the slope of a straight line is its gradient; a flat or single point has none or zero")
-    func slope() {
-        let line = (0..<5).map { SeriesStore.Point(time: 1_700_000_000 + Double($0) * 2, value: 10 + Double($0) * 6) }
-        #expect(SourceView.slope(line) == 3)
-        #expect(SourceView.slope([SeriesStore.Point(time: 0, value: 1)]) == nil)
-        #expect(SourceView.slope([SeriesStore.Point(time: 5, value: 1), SeriesStore.Point(time: 5, value: 2)]) == nil)
-        #expect(SourceView.slope([SeriesStore.Point(time: 0, value: 7), SeriesStore.Point(time: 9, value: 7)]) == 0)
     }
 
     @Test("a process read once has no growth yet")

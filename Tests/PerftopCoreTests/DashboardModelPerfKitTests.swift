@@ -58,7 +58,7 @@ struct DashboardModelPerfKitTests {
         #expect(processor.oldestQueuedSeconds == 0.25)
         #expect(processor.waitP95 == 0.04)
         #expect(processor.serviceP95 == 0.4)
-        #expect(processor.depthHistory == [10, 30])
+        #expect(processor.depthHistory.map(\.value) == [10, 30])
     }
 
     @Test("a processor seen once has gauges but no rates yet, and no p95 without summaries")
@@ -100,7 +100,7 @@ struct DashboardModelPerfKitTests {
         #expect(latency.p99 == 0.6)
         #expect(latency.max == 1.2)
         #expect(latency.requestsPerSecond == 40)
-        #expect(latency.p95History == [0.1, 0.2, 0.3])
+        #expect(latency.p95History.map(\.value) == [0.1, 0.2, 0.3])
     }
 
     @Test("an idle window has no percentiles but still its request rate and its p95 history")
@@ -114,7 +114,7 @@ struct DashboardModelPerfKitTests {
         #expect(latency.p95 == nil)
         #expect(latency.max == nil)
         #expect(latency.requestsPerSecond == 0)
-        #expect(latency.p95History == [0.1])
+        #expect(latency.p95History.map(\.value) == [0.1])
     }
 
     private func allocationSamples(exact: Bool, scale: Double) -> [Sample] {

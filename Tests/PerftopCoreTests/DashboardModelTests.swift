@@ -32,7 +32,7 @@ struct DashboardModelTests {
         #expect(cache.evictionsPerSecond == 2)
         #expect(cache.entries == 80)
         #expect(cache.capacity == 100)
-        #expect(cache.hitRateHistory == [0.9])
+        #expect(cache.hitRateHistory.map(\.value) == [0.9])
     }
 
     @Test("a cache bounded only by weight has no entry capacity to show")
@@ -78,7 +78,7 @@ struct DashboardModelTests {
         #expect(processor.concurrencyLimit == 4)
         #expect(processor.succeededPerSecond == 40)
         #expect(processor.failedPerSecond == 2)
-        #expect(processor.depthHistory == [3, 7])
+        #expect(processor.depthHistory.map(\.value) == [3, 7])
     }
 
     @Test("CPU busy share and memory from node-exporter names")

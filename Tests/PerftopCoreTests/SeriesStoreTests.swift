@@ -28,20 +28,20 @@ struct SeriesStoreTests {
 
     @Test("rate is the increase per second between the last two points")
     func rate() throws {
-        #expect(try self.counterSeries([(10, 100)]).rate == nil)
-        #expect(try self.counterSeries([(10, 100), (12, 130)]).rate == 15)
+        #expect(try self.counterSeries([(10, 100)]).rate(over: .lastInterval)?.value == nil)
+        #expect(try self.counterSeries([(10, 100), (12, 130)]).rate(over: .lastInterval)?.value == 15)
     }
 
     @Test("a counter reset never gives a negative rate")
     func counterReset() throws {
         let series = try self.counterSeries([(0, 1_000_000), (1, 5)])
-        #expect(series.rate == 5)
-        #expect(series.lastIncrease == 5)
+        #expect(series.rate(over: .lastInterval)?.value == 5)
+        #expect(series.increase(over: .lastInterval)?.value == 5)
     }
 
     @Test("no time between two points gives no rate")
     func zeroElapsed() throws {
-        #expect(try self.counterSeries([(5, 1), (5, 2)]).rate == nil)
+        #expect(try self.counterSeries([(5, 1), (5, 2)]).rate(over: .lastInterval)?.value == nil)
     }
 
     @Test("a source over its series cap is truncated and the drop is counted")
@@ -86,15 +86,15 @@ struct SeriesStoreTests {
         store.record(source: "agent", samples: [.counter("cache_hits_total", 30, ["cache": "c"])], at: 2)
         store.record(source: "agent", samples: [.counter("cache_hits_total", 50, ["cache": "c"])], at: 3)
         let series = try #require(store.series(source: "agent", named: "cache_hits_total").first)
-        #expect(series.rateHistory == [100, 30, 20])
-        #expect(series.rateHistory.allSatisfy { $0 >= 0 && $0 <= 100 })
+        #expect(series.rates(over: .retained).map(\.value) == [100, 30, 20])
+        #expect(series.rates(over: .retained).map(\.value).allSatisfy { $0 >= 0 && $0 <= 100 })
     }
 
     @Test("negative, NaN and infinite counter values are not recorded", arguments: [-5.0, .nan, .infinity])
     func lyingCounters(value: Double) throws {
         let series = try self.counterSeries([(0, 10), (1, value), (2, 14)])
         #expect(series.points.map(\.value) == [10, 14])
-        #expect(series.rate == 2)
+        #expect(series.rate(over: .lastInterval)?.value == 2)
     }
 
     @Test("a source churning label sets stays within its cap: unreported series make room for new ones")

@@ -24,7 +24,7 @@ enum TestModels {
                 evictionsPerSecond: 3.2,
                 entries: 812,
                 capacity: 1024,
-                hitRateHistory: [0, 0.5, 1]
+                hitRateHistory: TestModels.history([0, 0.5, 1])
             ),
             CacheView(source: "agent", name: "sessions"),
         ],
@@ -43,7 +43,7 @@ enum TestModels {
                 oldestQueuedSeconds: 1.5,
                 waitP95: 0.0034,
                 serviceP95: 0.0452,
-                depthHistory: [0, 6, 12]
+                depthHistory: TestModels.history([0, 6, 12])
             )
         ],
         latencies: [
@@ -56,7 +56,7 @@ enum TestModels {
                 p99: 0.0051,
                 max: 0.009,
                 requestsPerSecond: 252,
-                p95History: [0.003, 0.0034]
+                p95History: TestModels.history([0.003, 0.0034])
             ),
             LatencyView(
                 source: "agent",
@@ -67,7 +67,7 @@ enum TestModels {
                 p99: 0.101,
                 max: 0.25,
                 requestsPerSecond: 250,
-                p95History: [0.02, 0.03, 0.0452]
+                p95History: TestModels.history([0.02, 0.03, 0.0452])
             ),
             LatencyView(
                 source: "agent",
@@ -86,7 +86,7 @@ enum TestModels {
                     source: "agent",
                     residentBytes: 512 * 1_048_576,
                     heapInUseBytes: 120 * 1_048_576,
-                    residentHistory: [500 * 1_048_576, 512 * 1_048_576]
+                    residentHistory: TestModels.history([500 * 1_048_576, 512 * 1_048_576])
                 )
             ]
         ),
@@ -165,7 +165,7 @@ enum TestModels {
         let wave = { (count: Int, base: Double, amplitude: Double, period: Double) in
             (0..<count).map { base + amplitude * sin(Double($0) * 2 * Double.pi / period) }
         }
-        model.caches[0].hitRateHistory = wave(60, 0.85, 0.1, 20)
+        model.caches[0].hitRateHistory = TestModels.history(wave(60, 0.85, 0.1, 20))
         model.caches[0].evictionsByCause = [
             EvictionRate(cause: "expired", perSecond: 0.7),
             EvictionRate(cause: "size", perSecond: 2.5),
@@ -180,13 +180,15 @@ enum TestModels {
             evictionsByCause: [EvictionRate(cause: "size", perSecond: 0)],
             entries: 100,
             capacity: 100,
-            hitRateHistory: wave(60, 0.45, 0.2, 30)
+            hitRateHistory: TestModels.history(wave(60, 0.45, 0.2, 30))
         )
-        model.processors[0].depthHistory = (0..<60).map { Double(($0 * 7) % 40) }
-        model.processors[0].inFlightHistory = (0..<60).map { Double(min(8, ($0 * 3) % 11)) }
-        model.latencies[0].p95History = wave(60, 0.0034, 0.001, 15)
-        model.latencies[1].p95History = wave(60, 0.0452, 0.02, 40)
-        model.memory.processes[0].residentHistory = (0..<60).map { (500 + Double($0) * 0.2) * 1_048_576 }
+        model.processors[0].depthHistory = TestModels.history((0..<60).map { Double(($0 * 7) % 40) })
+        model.processors[0].inFlightHistory = TestModels.history((0..<60).map { Double(min(8, ($0 * 3) % 11)) })
+        model.latencies[0].p95History = TestModels.history(wave(60, 0.0034, 0.001, 15))
+        model.latencies[1].p95History = TestModels.history(wave(60, 0.0452, 0.02, 40))
+        model.memory.processes[0].residentHistory = TestModels.history(
+            (0..<60).map { (500 + Double($0) * 0.2) * 1_048_576 }
+        )
         model.memory.processes[0].residentGrowthBytesPerSecond = 0.2 * 1_048_576
         model.tracker = Self.tracker.tracker
         return model
@@ -245,6 +247,13 @@ enum TestModels {
             sources: sources.map { SourceStatus(name: $0, state: .ok) },
             churn: churn
         )
+    }
+
+    /// `values` as a history read one second apart, the newest at the models' time (1_700_000_000).
+    static func history(_ values: [Double], endingAt time: Double = 1_700_000_000) -> [SeriesStore.Point] {
+        values.enumerated().map {
+            SeriesStore.Point(time: time - Double(values.count - 1 - $0.offset), value: $0.element)
+        }
     }
 
     // MARK: - Rendering

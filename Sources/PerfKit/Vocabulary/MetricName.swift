@@ -208,4 +208,19 @@ public enum MetricName {
     public static let derivedChurnBytesPerSecond = "perftop_churn_bytes_per_second"
     /// A churn readout in seconds (GC pauses), by ``LabelName/measure``.
     public static let derivedChurnSeconds = "perftop_churn_seconds"
+
+    // MARK: - Pairs
+
+    /// The misses counter a hit ratio pairs with a hits counter: ``cacheMisses`` for ``cacheHits``,
+    /// and by the same convention `X_misses_total` for any `X_hits_total` (e.g. an exporter's
+    /// `redis_keyspace_hits_total`); nil for a name that is not a hits counter.
+    public static func missCounter(pairedWith hits: String) -> String? {
+        if hits == Self.cacheHits {
+            return Self.cacheMisses
+        }
+        guard hits.hasSuffix("_hits_total") else {
+            return nil
+        }
+        return String(hits.dropLast("_hits_total".count)) + "_misses_total"
+    }
 }

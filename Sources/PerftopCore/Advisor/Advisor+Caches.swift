@@ -13,28 +13,27 @@ extension Advisor {
         }
         let thresholds = self.thresholds
         return view.caches().compactMap { cache in
-            let series = { (name: String) in view.series(name, "cache", cache.name) }
+            let series = { (name: String) in view.series(name, LabelName.cache, cache.name) }
+            let target = thresholds.hitRatioTarget(cache: cache.name)
             guard let hits = series(MetricName.cacheHits).first, let misses = series(MetricName.cacheMisses).first,
                 hits.points.count >= thresholds.cacheMinimumPoints,
-                misses.points.count >= thresholds.cacheMinimumPoints
+                misses.points.count >= thresholds.cacheMinimumPoints,
+                let hitRate = SeriesStore.Series.share(of: hits, and: misses, over: self.window),
+                hitRate.seconds > 0, hitRate.value < target,
+                let requests = cache.requestsPerSecond
             else {
                 return nil
             }
-            let requests = hits.windowIncrease + misses.windowIncrease
-            let target = thresholds.hitRatioTarget(cache: cache.name)
-            guard requests > 0, hits.windowDuration > 0, hits.windowIncrease / requests < target else {
-                return nil
-            }
             let evictions = series(MetricName.cacheEvictions)
-            let evictionRate = { (cause: String) in
-                SeriesStore.Series.sumOfWindowRates(evictions.filter { $0.id.label(LabelName.cause) == cause }) ?? 0
+            let evictionRate = { (cause: CacheEvictionCause) in
+                view.rate(evictions.filter { $0.id.label(LabelName.cause) == cause.rawValue }) ?? 0
             }
-            let bySize = evictionRate("size")
-            let byExpiry = evictionRate("expired")
+            let bySize = evictionRate(.size)
+            let byExpiry = evictionRate(.expired)
             var evidence = [
-                AdviceEvidence(label: "hit rate", value: hits.windowIncrease / requests, unit: .fraction),
+                AdviceEvidence(label: "hit rate", value: hitRate.value, unit: .fraction),
                 AdviceEvidence(label: "target", value: target, unit: .fraction),
-                AdviceEvidence(label: "requests", value: requests / hits.windowDuration, unit: .perSecond),
+                AdviceEvidence(label: "requests", value: requests, unit: .perSecond),
             ]
             let subject = AdviceSubject(source: view.source, kind: .cache, name: cache.name)
             if self.runs(.cacheCapacity), bySize >= thresholds.cacheSizeEvictionsPerSecond {
@@ -48,7 +47,7 @@ extension Advisor {
                         evidence.append(AdviceEvidence(label: "entries", value: entries, unit: .count))
                     }
                 }
-                evidence.append(AdviceEvidence(label: "window", value: hits.windowDuration, unit: .seconds))
+                evidence.append(AdviceEvidence(label: "window", value: hitRate.seconds, unit: .seconds))
                 return Advice(
                     rule: .cacheCapacity,
                     severity: AdvisorRule.cacheCapacity.severity,
@@ -64,7 +63,7 @@ extension Advisor {
                 evidence += [
                     AdviceEvidence(label: "expiry evictions", value: byExpiry, unit: .perSecond),
                     AdviceEvidence(label: "size evictions", value: bySize, unit: .perSecond),
-                    AdviceEvidence(label: "window", value: hits.windowDuration, unit: .seconds),
+                    AdviceEvidence(label: "window", value: hitRate.seconds, unit: .seconds),
                 ]
                 return Advice(
                     rule: .cacheExpiry,

@@ -12,7 +12,7 @@ extension Advisor {
         let thresholds = self.thresholds
         guard self.runs(.memoryLeak), let resident = view.series(MetricName.processResidentMemory).first,
             resident.points.count >= thresholds.leakMinimumPoints,
-            let fit = LinearFit(resident.points),
+            let fit = resident.fit(over: self.window),
             fit.duration >= thresholds.leakMinimumWindow,
             fit.slope * 60 >= thresholds.leakBytesPerMinute,
             fit.rSquared >= thresholds.leakRSquared,
@@ -78,7 +78,9 @@ extension Advisor {
             ),
             ChurnMeasure(
                 label: "GC pause time",
-                counters: ["go_gc_duration_seconds_sum", "jvm_gc_pause_seconds_sum"],
+                counters: [MetricName.goGCDurationSeconds, MetricName.jvmGCPauseSeconds].map {
+                    $0 + MetricName.sumSuffix
+                },
                 unit: .fraction,
                 threshold: self.thresholds.churnGCPauseShare,
                 action: "allocate less or give the GC more heap headroom"
@@ -98,11 +100,11 @@ extension Advisor {
             let series = measure.counters.flatMap { view.series($0) }.filter {
                 $0.points.count >= self.thresholds.churnMinimumPoints
             }
-            return SeriesStore.Series.sumOfWindowRates(series).map { value in
+            return SeriesStore.Series.sumOfRates(series, over: self.window).map { rate in
                 MeasuredChurn(
                     measure: measure,
-                    value: value,
-                    window: series.map(\.windowDuration).max() ?? 0,
+                    value: rate.value,
+                    window: rate.seconds,
                     counters: Array(Set(series.map(\.id.name))).sorted()
                 )
             }

@@ -20,16 +20,16 @@ extension Advisor {
     /// Silent without a `processor_concurrency_limit`: a limit cannot be reached if it is unknown.
     private func saturation(_ processor: ProcessorView, _ view: SourceView) -> Advice? {
         let thresholds = self.thresholds
-        let series = { (name: String) in view.series(name, "processor", processor.name) }
+        let series = { (name: String) in view.series(name, LabelName.processor, processor.name) }
         guard self.runs(.processorSaturated),
             let oldest = series(MetricName.processorOldestQueuedSeconds).first,
             oldest.points.count >= thresholds.processorMinimumPoints,
             let age = oldest.latest, age > 0,
-            let fit = LinearFit(oldest.points),
+            let fit = oldest.fit(over: self.window),
             fit.slope >= thresholds.processorAgeGrowth, fit.rSquared >= thresholds.processorAgeGrowthRSquared,
             let inFlight = series(MetricName.processorInFlight).first,
             let limit = series(MetricName.processorConcurrencyLimit).first,
-            let share = Self.atLimitShare(inFlight: inFlight, limit: limit),
+            let share = Self.atLimitShare(inFlight: inFlight, limit: limit, over: self.window),
             share >= thresholds.processorAtLimitShare
         else {
             return nil
@@ -47,8 +47,7 @@ extension Advisor {
         if let depth = processor.queueDepth {
             evidence.append(AdviceEvidence(label: "queue depth", value: depth, unit: .count))
         }
-        let succeeded = series(MetricName.processorTasks).filter { $0.id.label(LabelName.outcome) == "succeeded" }
-        if let throughput = SeriesStore.Series.sumOfWindowRates(succeeded) {
+        if let throughput = processor.succeededPerSecond {
             evidence.append(AdviceEvidence(label: "throughput", value: throughput, unit: .perSecond))
         }
         if let wait = processor.waitP95 {
@@ -65,13 +64,13 @@ extension Advisor {
         )
     }
 
-    /// The share of the polls that read both `inFlight` and a positive `limit` in which the first
-    /// was at or above the second; nil when no poll read both.
-    static func atLimitShare(inFlight: SeriesStore.Series, limit: SeriesStore.Series) -> Double? {
-        let limits = Dictionary(limit.points.map { ($0.time, $0.value) }, uniquingKeysWith: { _, last in last })
+    /// The share of the polls of `window` that read both `inFlight` and a positive `limit` in which the
+    /// first was at or above the second; nil when no poll read both.
+    static func atLimitShare(inFlight: SeriesStore.Series, limit: SeriesStore.Series, over window: Window) -> Double? {
+        let limits = Dictionary(limit.points(in: window).map { ($0.time, $0.value) }) { _, last in last }
         var polls = 0
         var atLimit = 0
-        for point in inFlight.points {
+        for point in inFlight.points(in: window) {
             guard let slots = limits[point.time], slots > 0 else {
                 continue
             }
@@ -85,18 +84,18 @@ extension Advisor {
     /// above the threshold rate over the window, with at least the minimum points.
     private func rejection(_ processor: ProcessorView, _ view: SourceView) -> Advice? {
         let thresholds = self.thresholds
-        let tasks = view.series(MetricName.processorTasks, "processor", processor.name)
-        let refused = tasks.filter { ["rejected", "dropped"].contains($0.id.label(LabelName.outcome) ?? "") }
+        let tasks = view.series(MetricName.processorTasks, LabelName.processor, processor.name)
+        let refused = SourceView.tasks(tasks, endingIn: SourceView.refused)
         guard self.runs(.processorRejecting),
             refused.contains(where: { $0.points.count >= thresholds.processorRejectionMinimumPoints }),
-            let rate = SeriesStore.Series.sumOfWindowRates(refused),
-            rate >= thresholds.processorRejectionsPerSecond
+            let rate = SeriesStore.Series.sumOfRates(refused, over: self.window),
+            rate.value >= thresholds.processorRejectionsPerSecond
         else {
             return nil
         }
-        var evidence = [AdviceEvidence(label: "rejected", value: rate, unit: .perSecond)]
-        if let finished = SeriesStore.Series.sumOfWindowRates(tasks), finished > 0 {
-            evidence.append(AdviceEvidence(label: "share of finished", value: rate / finished, unit: .fraction))
+        var evidence = [AdviceEvidence(label: "rejected", value: rate.value, unit: .perSecond)]
+        if let finished = view.rate(tasks), finished > 0 {
+            evidence.append(AdviceEvidence(label: "share of finished", value: rate.value / finished, unit: .fraction))
         }
         if let depth = processor.queueDepth {
             evidence.append(AdviceEvidence(label: "queue depth", value: depth, unit: .count))
@@ -108,8 +107,7 @@ extension Advisor {
             evidence.append(AdviceEvidence(label: "in flight", value: running, unit: .count))
             evidence.append(AdviceEvidence(label: "limit", value: slots, unit: .count))
         }
-        let window = refused.map(\.windowDuration).max() ?? 0
-        evidence.append(AdviceEvidence(label: "window", value: window, unit: .seconds))
+        evidence.append(AdviceEvidence(label: "window", value: rate.seconds, unit: .seconds))
         return Advice(
             rule: .processorRejecting,
             severity: AdvisorRule.processorRejecting.severity,

@@ -1,20 +1,25 @@
 /// Reads the series store for known bottlenecks and says what to do about each: the rules of
 /// ``AdvisorRule`` with the numbers of ``AdvisorThresholds``.
 ///
-/// Every rule works over the window the store retains and reuses the dashboard's derivations (the
-/// same cache, processor and churn views the panes show), so advice never contradicts the screen.
-/// Each ``Advice`` cites the numbers it was derived from. A plain value; ``advise(store:sources:)``
-/// costs O(points) of the series the rules read.
+/// Every rule works over ``window`` (the window the store retains, by default) with the dashboard's
+/// derivations (the same cache, processor and churn views and the same window math the panes use),
+/// so a number the advice cites is the number the screen shows for that window. Each ``Advice`` cites
+/// the numbers it was derived from and the window's length. A plain value;
+/// ``advise(store:sources:)`` costs O(points) of the series the rules read.
 public struct Advisor: Sendable, Equatable {
     /// What the rules compare against, and which rules run.
     public var thresholds: AdvisorThresholds
+    /// The window every rate, ratio and trend of the rules is taken over.
+    public var window: Window
 
     /// Creates an advisor.
     ///
     /// - Parameters:
     ///   - thresholds: the rules' thresholds; the documented defaults when omitted.
-    public init(thresholds: AdvisorThresholds = AdvisorThresholds()) {
+    ///   - window: the window of every rule; the retained window by default.
+    public init(thresholds: AdvisorThresholds = AdvisorThresholds(), window: Window = .retained) {
         self.thresholds = thresholds
+        self.window = window
     }
 
     /// The advice for what `store` holds now: most severe first, then by rule (declaration order),
@@ -30,7 +35,7 @@ public struct Advisor: Sendable, Equatable {
         let failing = Set(sources.filter { $0.state != .ok && $0.state != .pending }.map(\.name))
         var advice: [Advice] = []
         for source in store.sources where !failing.contains(source) {
-            let view = SourceView(store: store, source: source)
+            let view = SourceView(store: store, source: source, window: self.window)
             advice += self.cacheAdvice(view)
             advice += self.processorAdvice(view)
             advice += self.memoryAdvice(view)

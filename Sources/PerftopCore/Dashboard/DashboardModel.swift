@@ -2,8 +2,13 @@
 ///
 /// This is the view model the panes draw: plain values, already computed (rates, hit ratios,
 /// percentiles) from real samples. An absent value (`nil`) or an empty list means no source
-/// provided the data; panes say so instead of inventing a number.
+/// provided the data; panes say so instead of inventing a number. Rates, ratios and growth are over
+/// ``window`` (the last interval); histories are the retained window's, each point with its time, so
+/// a graph places it where it was read even after the interval changed.
 public struct DashboardModel: Sendable, Equatable {
+    /// The window of every rate, ratio and growth in the views: the last interval.
+    public static let window = Window.lastInterval
+
     /// When the model was built, in seconds since 1970-01-01 UTC.
     public var timestamp: Double
     /// The collection interval, in seconds.
@@ -79,7 +84,7 @@ public struct CacheView: Sendable, Equatable {
     /// The entry capacity.
     public var capacity: Double?
     /// Recent interval hit rates, oldest first, for a trend graph.
-    public var hitRateHistory: [Double]
+    public var hitRateHistory: [SeriesStore.Point]
 
     /// Creates a cache view.
     public init(
@@ -92,7 +97,7 @@ public struct CacheView: Sendable, Equatable {
         evictionsByCause: [EvictionRate] = [],
         entries: Double? = nil,
         capacity: Double? = nil,
-        hitRateHistory: [Double] = []
+        hitRateHistory: [SeriesStore.Point] = []
     ) {
         self.source = source
         self.name = name
@@ -150,9 +155,9 @@ public struct ProcessorView: Sendable, Equatable {
     /// The 95th percentile of the time tasks ran, in seconds.
     public var serviceP95: Double?
     /// Recent queue depths, oldest first, for a trend graph.
-    public var depthHistory: [Double]
+    public var depthHistory: [SeriesStore.Point]
     /// Recent numbers of running tasks, oldest first, for a trend graph.
-    public var inFlightHistory: [Double]
+    public var inFlightHistory: [SeriesStore.Point]
 
     /// Creates a processor view.
     public init(
@@ -169,8 +174,8 @@ public struct ProcessorView: Sendable, Equatable {
         oldestQueuedSeconds: Double? = nil,
         waitP95: Double? = nil,
         serviceP95: Double? = nil,
-        depthHistory: [Double] = [],
-        inFlightHistory: [Double] = []
+        depthHistory: [SeriesStore.Point] = [],
+        inFlightHistory: [SeriesStore.Point] = []
     ) {
         self.source = source
         self.name = name
@@ -210,7 +215,7 @@ public struct LatencyView: Sendable, Equatable {
     /// Measurements per second over the last interval, from the `_count` counter.
     public var requestsPerSecond: Double?
     /// Recent p95 values, oldest first, for a trend graph.
-    public var p95History: [Double]
+    public var p95History: [SeriesStore.Point]
 
     /// Creates a latency view.
     ///
@@ -225,7 +230,7 @@ public struct LatencyView: Sendable, Equatable {
         p99: Double? = nil,
         max: Double? = nil,
         requestsPerSecond: Double? = nil,
-        p95History: [Double] = []
+        p95History: [SeriesStore.Point] = []
     ) {
         self.source = source
         self.name = name
@@ -278,7 +283,7 @@ public struct ProcessMemoryView: Sendable, Equatable {
     /// The allocator's bytes in use (`process_heap_in_use_bytes`); nil when the process does not report it.
     public var heapInUseBytes: Double?
     /// Recent resident sizes, oldest first, for a trend graph.
-    public var residentHistory: [Double]
+    public var residentHistory: [SeriesStore.Point]
     /// How fast the resident size grows, in bytes per second (negative when it shrinks): the slope
     /// of the least-squares line through every retained point of the resident series (the window
     /// the trend graph shows), so one spike moves it less than a first-to-last difference would.
@@ -290,7 +295,7 @@ public struct ProcessMemoryView: Sendable, Equatable {
         source: String,
         residentBytes: Double? = nil,
         heapInUseBytes: Double? = nil,
-        residentHistory: [Double] = [],
+        residentHistory: [SeriesStore.Point] = [],
         residentGrowthBytesPerSecond: Double? = nil
     ) {
         self.source = source

@@ -1,7 +1,8 @@
 import DequeModule
 import PerfKit
 
-/// Bounded history of every series every source reported, and the one place that turns counters into rates.
+/// Bounded history of every series every source reported, indexed by source and metric name; the
+/// window math that turns it into rates and ratios is ``SeriesStore/Series``' (Derive).
 ///
 /// Each series keeps at most ``retention`` points (a ring buffer), and each source at most
 /// ``maximumSeriesPerSource`` series whose names and labels take at most
@@ -42,44 +43,6 @@ public struct SeriesStore: Sendable {
         /// The newest value.
         public var latest: Double? {
             self.points.last?.value
-        }
-
-        /// The per-second increase of a counter between its last two points.
-        ///
-        /// A decrease means the source restarted and the counter began again from zero, so the
-        /// increase is the new value itself; the rate is never negative. Nil with fewer than two points.
-        public var rate: Double? {
-            guard self.points.count >= 2 else {
-                return nil
-            }
-            return Self.rate(from: self.points[self.points.count - 2], to: self.points[self.points.count - 1])
-        }
-
-        /// The increase of a counter between its last two points, with resets handled as in ``rate``.
-        public var lastIncrease: Double? {
-            guard self.points.count >= 2 else {
-                return nil
-            }
-            return Self.increase(from: self.points[self.points.count - 2], to: self.points[self.points.count - 1])
-        }
-
-        /// The per-second rates between each pair of consecutive points, oldest first.
-        public var rateHistory: [Double] {
-            zip(self.points.dropLast(), self.points.dropFirst()).compactMap { Self.rate(from: $0, to: $1) }
-        }
-
-        /// The increase between two points of a counter; a decrease is a reset, so the increase is the new value.
-        public static func increase(from earlier: Point, to later: Point) -> Double {
-            later.value >= earlier.value ? later.value - earlier.value : max(later.value, 0)
-        }
-
-        /// The per-second increase between two points of a counter, or nil when no time passed between them.
-        public static func rate(from earlier: Point, to later: Point) -> Double? {
-            let elapsed = later.time - earlier.time
-            guard elapsed > 0 else {
-                return nil
-            }
-            return Self.increase(from: earlier, to: later) / elapsed
         }
     }
 

@@ -321,10 +321,9 @@ public struct TrackerEvaluator: Sendable {
             return "no quantile=\"\(TrackerUnit.number(statistic.quantile ?? 1))\" series of \(selector)"
         case .rate: return "a rate needs two polls"
         case .hitRatio:
-            guard let range = selector.name.range(of: "hits", options: .backwards) else {
-                return "hit ratio reads a hits counter, e.g. cache_hits_total{cache=\"users\"}"
+            guard let misses = MetricName.missCounter(pairedWith: selector.name) else {
+                return "hit ratio reads a hits counter, e.g. \(MetricName.cacheHits){cache=\"users\"}"
             }
-            let misses = selector.name.replacingCharacters(in: range, with: "misses")
             return "no requests in the window, or no \(misses) with the same labels"
         case .mean: return matching ? "no observations in the window" : "no series or summary matches \(selector)"
         case .current: return "no value"
@@ -380,90 +379,48 @@ public struct TrackerEvaluator: Sendable {
         TrackerReading(value: value, history: history, source: source, series: id)
     }
 
-    /// The points of `series` no older than ``window`` before its newest point.
+    /// The window every statistic is read over: the evaluator's seconds before each series' newest point.
+    private var span: Window {
+        .seconds(self.window)
+    }
+
+    /// The points of `series` in the window.
     private func windowPoints(_ series: SeriesStore.Series) -> [SeriesStore.Point] {
-        guard let last = series.points.last else {
-            return []
-        }
-        return series.points.filter { $0.time >= last.time - self.window }
+        Array(series.points(in: self.span))
     }
 
-    /// The points of `series` in the window, or its last two when the window holds fewer than two.
-    private func intervalPoints(_ series: SeriesStore.Series) -> [SeriesStore.Point] {
-        let points = self.windowPoints(series)
-        return points.count >= 2 ? points : Array(series.points.suffix(2))
-    }
-
-    /// The per-interval values `value(earlier, later)` between consecutive points, keyed by the later time.
-    private func intervals(
-        _ points: [SeriesStore.Point],
-        _ value: (SeriesStore.Point, SeriesStore.Point) -> Double?
-    ) -> [Double: Double] {
-        var result: [Double: Double] = [:]
-        for (earlier, later) in zip(points.dropLast(), points.dropFirst()) {
-            result[later.time] = value(earlier, later)
-        }
-        return result
-    }
-
-    /// The summed average rate of the counters `matching` over the window (one reading for the source).
+    /// The summed rate of the counters `matching` over the window (one reading for the source), with
+    /// the summed per-interval rates as its history.
     private func rate(_ matching: [SeriesStore.Series], source: String) -> TrackerReading? {
-        var total = 0.0
-        var history: [Double: Double] = [:]
-        var counted = false
-        for one in matching {
-            let points = self.intervalPoints(one)
-            guard let first = points.first, let last = points.last, last.time > first.time else {
-                continue
-            }
-            let increase = zip(points.dropLast(), points.dropFirst()).reduce(0) {
-                $0 + SeriesStore.Series.increase(from: $1.0, to: $1.1)
-            }
-            total += increase / (last.time - first.time)
-            counted = true
-            history.merge(self.intervals(points) { SeriesStore.Series.rate(from: $0, to: $1) }, uniquingKeysWith: +)
-        }
-        guard counted, let first = matching.first else {
+        guard let total = SeriesStore.Series.sumOfRates(matching, over: self.span), let first = matching.first else {
             return nil
+        }
+        var history: [Double: Double] = [:]
+        for one in matching {
+            for point in one.rates(over: self.span) {
+                history[point.time, default: 0] += point.value
+            }
         }
         let points = history.sorted { $0.key < $1.key }.map { SeriesStore.Point(time: $0.key, value: $0.value) }
         let id = matching.count == 1 ? first.id : SeriesID(name: first.id.name)
-        return self.reading(total, points, source, id)
+        return self.reading(total.value, points, source, id)
     }
 
-    /// Δhits / (Δhits + Δmisses) over the window, with the misses counter named like `hits` with `misses`.
+    /// Δhits ÷ (Δhits + Δmisses) over the window, with the misses counter the vocabulary pairs with
+    /// the hits counter (``MetricName/missCounter(pairedWith:)``) and the same labels.
     private func hitRatio(_ hits: SeriesStore.Series, source: String, store: SeriesStore) -> TrackerReading? {
-        guard let range = hits.id.name.range(of: "hits", options: .backwards) else {
-            return nil
-        }
-        let missesName = hits.id.name.replacingCharacters(in: range, with: "misses")
-        guard let misses = store.series(source: source, id: SeriesID(name: missesName, labels: hits.id.labelDictionary))
+        guard let missesName = MetricName.missCounter(pairedWith: hits.id.name),
+            let misses = store.series(source: source, id: SeriesID(name: missesName, labels: hits.id.labelDictionary)),
+            let ratio = SeriesStore.Series.share(of: hits, and: misses, over: self.span)
         else {
             return nil
         }
-        let hitPoints = self.intervalPoints(hits)
-        let missesByTime = Dictionary(self.intervalPoints(misses).map { ($0.time, $0) }) { first, _ in first }
-        let paired = hitPoints.compactMap { hit in missesByTime[hit.time].map { (hit, $0) } }
-        var hitTotal = 0.0
-        var missTotal = 0.0
-        var history: [SeriesStore.Point] = []
-        for (earlier, later) in zip(paired.dropLast(), paired.dropFirst()) {
-            let hitIncrease = SeriesStore.Series.increase(from: earlier.0, to: later.0)
-            let missIncrease = SeriesStore.Series.increase(from: earlier.1, to: later.1)
-            hitTotal += hitIncrease
-            missTotal += missIncrease
-            if hitIncrease + missIncrease > 0 {
-                history.append(SeriesStore.Point(time: later.0.time, value: hitIncrease / (hitIncrease + missIncrease)))
-            }
-        }
-        guard hitTotal + missTotal > 0 else {
-            return nil
-        }
-        return self.reading(hitTotal / (hitTotal + missTotal), history, source, hits.id)
+        let history = SeriesStore.Series.shares(of: hits, and: misses, over: self.span)
+        return self.reading(ratio.value, history, source, hits.id)
     }
 
-    /// Δ`_sum` / Δ`_count` over the window for each summary `selector` names (by its `_sum` and `_count`
-    /// series); with a single point, the lifetime mean sum / count. Nil when the source has no such `_count`.
+    /// Δ`_sum` ÷ Δ`_count` over the window for each summary `selector` names (by its `_sum` and `_count`
+    /// series); with a single point, the lifetime mean sum ÷ count. Nil when the source has no such `_count`.
     private func summaryMeans(
         _ selector: MetricSelector,
         source: String,
@@ -487,25 +444,13 @@ public struct TrackerEvaluator: Sendable {
                 return nil
             }
             let id = SeriesID(name: selector.name, labels: labels)
-            let countPoints = self.windowPoints(count)
-            let sumsByTime = Dictionary(self.windowPoints(sum).map { ($0.time, $0) }) { first, _ in first }
-            let paired = countPoints.compactMap { point in sumsByTime[point.time].map { (point, $0) } }
-            if paired.count == 1, let only = paired.first, only.0.value > 0 {
-                return self.reading(only.1.value / only.0.value, [], source, id)
+            if count.points.count == 1, let events = count.latest, events > 0, let total = sum.latest {
+                return self.reading(total / events, [], source, id)
             }
-            var countTotal = 0.0
-            var sumTotal = 0.0
-            var history: [SeriesStore.Point] = []
-            for (earlier, later) in zip(paired.dropLast(), paired.dropFirst()) {
-                let countIncrease = SeriesStore.Series.increase(from: earlier.0, to: later.0)
-                let sumIncrease = SeriesStore.Series.increase(from: earlier.1, to: later.1)
-                countTotal += countIncrease
-                sumTotal += sumIncrease
-                if countIncrease > 0 {
-                    history.append(SeriesStore.Point(time: later.0.time, value: sumIncrease / countIncrease))
-                }
+            return SeriesStore.Series.meanPerEvent(total: sum, count: count, over: self.span).map { mean in
+                let history = SeriesStore.Series.meansPerEvent(total: sum, count: count, over: self.span)
+                return self.reading(mean.value, history, source, id)
             }
-            return countTotal > 0 ? self.reading(sumTotal / countTotal, history, source, id) : nil
         }
     }
 }

@@ -48,7 +48,7 @@ public struct CachePane: Pane {
                 .text(UnitFormat.rate(cache.requestsPerSecond), .normal),
                 .text(UnitFormat.rate(cache.evictionsPerSecond), .normal),
                 .text(Self.fill(entries: cache.entries, capacity: cache.capacity), .normal),
-                .sparkline(cache.hitRateHistory, .fixed(0...1)),
+                .sparkline(model.slots(cache.hitRateHistory), .fixed(0...1)),
             ]
             if showCauses {
                 row.insert(.text(Self.causes(cache.evictionsByCause), .dim), at: 6)
@@ -64,7 +64,7 @@ public struct CachePane: Pane {
             return
         }
         let graphs = GraphStack(
-            entries: caches.map { self.graphEntry($0, showSource: showSource, interval: model.interval) }
+            entries: caches.map { self.graphEntry($0, showSource: showSource, model: model) }
         )
         canvas.withRegion(Rect(row: tableHeight + 1, column: 0, height: graphRows, width: canvas.width)) {
             graphs.draw(from: context.scrollOffset, into: &$0)
@@ -73,7 +73,7 @@ public struct CachePane: Pane {
 
     /// One cache's graph: `embeddings hit rate` with the current rate and evictions by cause, a
     /// fill gauge, and the hit rate over time.
-    private func graphEntry(_ cache: CacheView, showSource: Bool, interval: Double) -> GraphStack.Entry {
+    private func graphEntry(_ cache: CacheView, showSource: Bool, model: DashboardModel) -> GraphStack.Entry {
         let name = showSource ? cache.source + " " + cache.name : cache.name
         var detail = UnitFormat.percent(fraction: cache.hitRate)
         if !cache.evictionsByCause.isEmpty {
@@ -88,8 +88,8 @@ public struct CachePane: Pane {
             detail: detail,
             gauge: GraphStack.GaugeLine(label: "fill", fraction: fraction, text: fillText),
             graph: LineGraph(
-                values: cache.hitRateHistory,
-                interval: interval,
+                values: model.slots(cache.hitRateHistory),
+                interval: model.interval,
                 scale: .fixed(0...1),
                 format: { UnitFormat.percent(fraction: $0) }
             )

@@ -53,7 +53,7 @@ public struct LatencyPane: Pane {
                 .text(UnitFormat.seconds(latency.p99), .normal),
                 .text(UnitFormat.seconds(latency.max), .normal),
                 .text(UnitFormat.rate(latency.requestsPerSecond), .normal),
-                .sparkline(latency.p95History, .fromZero),
+                .sparkline(model.slots(latency.p95History), .fromZero),
             ]
             if showPeak {
                 row.insert(.text(UnitFormat.seconds(Self.peak(latency, context)), .dim), at: 5)
@@ -83,7 +83,9 @@ public struct LatencyPane: Pane {
             return GraphStack.Entry(
                 title: (showSource ? latency.source + " " : "") + latency.name + " p95",
                 detail: detail,
-                graph: LineGraph(values: latency.p95History, interval: model.interval) { UnitFormat.seconds($0) }
+                graph: LineGraph(values: model.slots(latency.p95History), interval: model.interval) {
+                    UnitFormat.seconds($0)
+                }
             )
         }
         canvas.withRegion(Rect(row: tableHeight + splitRows + 1, column: 0, height: graphRows, width: canvas.width)) {

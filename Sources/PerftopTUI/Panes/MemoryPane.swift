@@ -57,11 +57,12 @@ public struct MemoryPane: Pane {
             columns.insert(Table.Column(title: "heap", minWidth: 7, priority: 0), at: 2)
         }
         let rows: [[Table.Content]] = processes[visible].map { process in
+            let history = model.slots(process.residentHistory)
             var row: [Table.Content] = [
                 .text(process.source, .normal),
                 .text(UnitFormat.bytes(process.residentBytes), .value),
                 .text(Self.growth(process), Self.growthStyle(process.residentGrowthBytesPerSecond)),
-                .sparkline(process.residentHistory, Self.residentScale(process.residentHistory)),
+                .sparkline(history, Self.residentScale(history)),
             ]
             if showPeak {
                 row.insert(.text(UnitFormat.bytes(Self.peak(process, context)), .dim), at: 3)
@@ -81,13 +82,14 @@ public struct MemoryPane: Pane {
             if let peak = Self.peak(process, context) {
                 detail += " peak " + UnitFormat.bytes(peak)
             }
+            let history = model.slots(process.residentHistory)
             return GraphStack.Entry(
                 title: process.source + " rss",
                 detail: detail,
                 graph: LineGraph(
-                    values: process.residentHistory,
+                    values: history,
                     interval: model.interval,
-                    scale: Self.residentScale(process.residentHistory),
+                    scale: Self.residentScale(history),
                     format: { UnitFormat.bytes($0) }
                 )
             )

@@ -58,7 +58,7 @@ public struct QueuePane: Pane {
                 .text(UnitFormat.rate(processor.retriesPerSecond), .normal),
                 .text(UnitFormat.seconds(processor.oldestQueuedSeconds), .normal),
                 .text(Self.waitVersusService(processor), .normal),
-                .sparkline(processor.depthHistory, .fromZero),
+                .sparkline(model.slots(processor.depthHistory), .fromZero),
             ]
             if showPeak {
                 row.insert(.text(UnitFormat.count(Self.peak(processor, context)), .dim), at: 2)
@@ -74,7 +74,7 @@ public struct QueuePane: Pane {
             return
         }
         let entries = processors.flatMap { processor in
-            self.graphEntries(processor, showSource: showSource, context: context, interval: model.interval)
+            self.graphEntries(processor, showSource: showSource, context: context, model: model)
         }
         canvas.withRegion(Rect(row: tableHeight + 1, column: 0, height: graphRows, width: canvas.width)) {
             GraphStack(entries: entries).draw(from: context.scrollOffset * 2, into: &$0)
@@ -86,7 +86,7 @@ public struct QueuePane: Pane {
         _ processor: ProcessorView,
         showSource: Bool,
         context: PaneContext,
-        interval: Double
+        model: DashboardModel
     ) -> [GraphStack.Entry] {
         let name = showSource ? processor.source + " " + processor.name : processor.name
         let count = { (value: Double?) in UnitFormat.count(value) }
@@ -98,12 +98,16 @@ public struct QueuePane: Pane {
             GraphStack.Entry(
                 title: name + " queued",
                 detail: depthDetail,
-                graph: LineGraph(values: processor.depthHistory, interval: interval, format: count)
+                graph: LineGraph(values: model.slots(processor.depthHistory), interval: model.interval, format: count)
             ),
             GraphStack.Entry(
                 title: name + " running",
                 detail: Self.fill(processor.inFlight, of: processor.concurrencyLimit),
-                graph: LineGraph(values: processor.inFlightHistory, interval: interval, format: count)
+                graph: LineGraph(
+                    values: model.slots(processor.inFlightHistory),
+                    interval: model.interval,
+                    format: count
+                )
             ),
         ]
     }

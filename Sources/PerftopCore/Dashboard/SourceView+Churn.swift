@@ -18,30 +18,9 @@ extension SourceView {
             source: self.source,
             residentBytes: resident?.latest,
             heapInUseBytes: heap,
-            residentHistory: resident.map { $0.points.map(\.value) } ?? [],
-            residentGrowthBytesPerSecond: resident.flatMap { Self.slope(Array($0.points)) }
+            residentHistory: resident.map { Array($0.points) } ?? [],
+            residentGrowthBytesPerSecond: resident?.fit(over: .retained)?.slope
         )
-    }
-
-    /// The slope, in value per second, of the least-squares line through `points`; nil with fewer
-    /// than two points or when they were all read at the same time. Times are taken relative to the
-    /// first point so large epoch seconds lose no precision. Cost: O(points).
-    static func slope(_ points: [SeriesStore.Point]) -> Double? {
-        let finite = points.filter { $0.value.isFinite && $0.time.isFinite }
-        guard finite.count >= 2, let origin = finite.first?.time else {
-            return nil
-        }
-        let count = Double(finite.count)
-        let meanTime = finite.reduce(0) { $0 + ($1.time - origin) } / count
-        let meanValue = finite.reduce(0) { $0 + $1.value } / count
-        var covariance = 0.0
-        var variance = 0.0
-        for point in finite {
-            let time = point.time - origin - meanTime
-            covariance += time * (point.value - meanValue)
-            variance += time * time
-        }
-        return variance > 0 ? covariance / variance : nil
     }
 
     /// The series whose sum is the heap in use, by the first convention the source reports.
@@ -49,7 +28,7 @@ extension SourceView {
         let candidates = [
             self.series(MetricName.processHeapInUse),
             self.series(MetricName.goHeapAllocated),
-            self.series(MetricName.jvmMemoryUsed, "area", "heap"),
+            self.series(MetricName.jvmMemoryUsed, LabelName.area, Self.jvmHeapArea),
         ]
         return candidates.first { !$0.isEmpty }
     }
@@ -61,7 +40,7 @@ extension SourceView {
     func churn() -> ChurnView? {
         var parts = [self.goChurn(), self.jvmChurn(), self.pythonChurn(), self.perfKitChurn()].compactMap { $0 }
         if parts.isEmpty, let faults = self.series(MetricName.processMinorFaults).first {
-            let readout = ChurnReadout(measure: "minor faults", value: faults.rate, unit: .perSecond)
+            let readout = ChurnReadout(measure: "minor faults", value: self.rate([faults]), unit: .perSecond)
             parts.append(("/proc minor faults", [readout]))
         }
         guard !parts.isEmpty else {
@@ -92,7 +71,7 @@ extension SourceView {
     private func jvmChurn() -> (origin: String, readouts: [ChurnReadout])? {
         var readouts = self.gcReadouts(pauses: MetricName.jvmGCPauseSeconds)
         readouts += self.rateReadouts([("allocated", MetricName.jvmGCAllocatedBytes, .bytesPerSecond)])
-        readouts += self.heapReadouts(self.series(MetricName.jvmMemoryUsed, "area", "heap"))
+        readouts += self.heapReadouts(self.series(MetricName.jvmMemoryUsed, LabelName.area, Self.jvmHeapArea))
         return readouts.isEmpty ? nil : ("JVM (Micrometer jvm_gc)", readouts)
     }
 
@@ -110,29 +89,31 @@ extension SourceView {
     /// faults as the stand-in when there are no exact counters.
     private func perfKitChurn() -> (origin: String, readouts: [ChurnReadout])? {
         let info = self.series(MetricName.allocationCountersInfo).filter { $0.latest == 1 }
-        let counterSources = Set(info.compactMap { $0.id.label(LabelName.source) })
+        let counterSources = Set(
+            info.compactMap { $0.id.label(LabelName.source).flatMap(LabelValue.AllocationCounters.init(rawValue:)) }
+        )
         let allocations = self.series(MetricName.allocations).first
         let faults = self.series(MetricName.processMinorFaults).first
         let heap = self.series(MetricName.processHeapInUse)
-        let exact = counterSources.contains("interposer") || allocations != nil
+        let exact = counterSources.contains(.interposer) || allocations != nil
         var origins: [String] = []
         var readouts: [ChurnReadout] = []
         if exact {
-            origins.append(counterSources.contains("interposer") ? "exact: malloc interposer" : "allocator counters")
-            let rate = { (name: String) in self.series(name).first?.rate }
+            origins.append(counterSources.contains(.interposer) ? "exact: malloc interposer" : "allocator counters")
+            let rate = { (name: String) in self.rate(self.series(name)) }
             readouts += [
-                ChurnReadout(measure: "allocations", value: allocations?.rate, unit: .perSecond),
+                ChurnReadout(measure: "allocations", value: allocations.flatMap { self.rate([$0]) }, unit: .perSecond),
                 ChurnReadout(measure: "frees", value: rate(MetricName.frees), unit: .perSecond),
                 ChurnReadout(measure: "allocated", value: rate(MetricName.allocatedBytes), unit: .bytesPerSecond),
                 ChurnReadout(measure: "freed", value: rate(MetricName.freedBytes), unit: .bytesPerSecond),
             ]
         }
         if !heap.isEmpty {
-            origins.append(counterSources.contains("mallinfo2") ? "glibc mallinfo2" : "heap gauge")
+            origins.append(counterSources.contains(.mallinfo2) ? "glibc mallinfo2" : "heap gauge")
         }
         if !exact, !heap.isEmpty, let faults {
             origins.append("/proc minor faults")
-            readouts.append(ChurnReadout(measure: "minor faults", value: faults.rate, unit: .perSecond))
+            readouts.append(ChurnReadout(measure: "minor faults", value: self.rate([faults]), unit: .perSecond))
         }
         readouts += self.heapReadouts(heap)
         return readouts.isEmpty ? nil : (origins.joined(separator: " + "), readouts)
@@ -148,7 +129,7 @@ extension SourceView {
         counters.compactMap { counter in
             let series = self.series(counter.name)
             return series.isEmpty
-                ? nil : ChurnReadout(measure: counter.measure, value: self.sumOfRates(series), unit: counter.unit)
+                ? nil : ChurnReadout(measure: counter.measure, value: self.rate(series), unit: counter.unit)
         }
     }
 
@@ -158,7 +139,7 @@ extension SourceView {
         guard let inUse = Self.latestSum(series) else {
             return []
         }
-        let changes = series.map(Self.change(of:))
+        let changes = series.map { $0.change(over: self.window)?.value }
         let growth = changes.contains { $0 == nil } ? nil : changes.compactMap { $0 }.reduce(0, +)
         return [
             ChurnReadout(measure: "heap in use", value: inUse, unit: .bytes),
@@ -175,9 +156,9 @@ extension SourceView {
         guard !counts.isEmpty else {
             return []
         }
-        var readouts = [ChurnReadout(measure: "GC collections", value: self.sumOfRates(counts), unit: .perSecond)]
+        var readouts = [ChurnReadout(measure: "GC collections", value: self.rate(counts), unit: .perSecond)]
         let quantiles = self.series(name)
-        let p95Series = quantiles.filter { $0.id.label(LabelName.quantile) == "0.95" }
+        let p95Series = quantiles.filter { $0.id.label(LabelName.quantile) == LabelValue.Quantile.p95 }
         let p95 = p95Series.compactMap(\.latest)
         if !p95.isEmpty {
             // A p95 the HTTP feed estimated from histogram buckets is labelled so, never shown as measured.
@@ -185,16 +166,14 @@ extension SourceView {
             let measure = estimated ? "GC pause p95 (est.)" : "GC pause p95"
             readouts.append(ChurnReadout(measure: measure, value: p95.max(), unit: .seconds))
         } else {
-            let collections = counts.compactMap(\.lastIncrease)
-            let seconds = self.series(name + MetricName.sumSuffix).compactMap(\.lastIncrease)
-            let count = collections.reduce(0, +)
-            let mean =
-                collections.count == counts.count && !seconds.isEmpty && count > 0
-                ? seconds.reduce(0, +) / count : nil
-            readouts.append(ChurnReadout(measure: "GC pause mean", value: mean, unit: .seconds))
+            let sums = self.series(name + MetricName.sumSuffix)
+            let means = counts.compactMap { count in
+                sums.first { $0.id.labels == count.id.labels }.map { (sum: $0, count: count) }
+            }
+            readouts.append(ChurnReadout(measure: "GC pause mean", value: self.meanPerEvent(means), unit: .seconds))
         }
         let maxima =
-            quantiles.filter { $0.id.label(LabelName.quantile) == "1" }.compactMap(\.latest)
+            quantiles.filter { $0.id.label(LabelName.quantile) == LabelValue.Quantile.maximum }.compactMap(\.latest)
             + self.series(name + MetricName.maxSuffix).compactMap(\.latest)
         if let largest = maxima.max() {
             readouts.append(ChurnReadout(measure: "GC pause max", value: largest, unit: .seconds))
@@ -208,14 +187,22 @@ extension SourceView {
         return values.isEmpty ? nil : values.reduce(0, +)
     }
 
-    /// The per-second change of a gauge between its last two points (negative when it shrank).
-    static func change(of gauge: SeriesStore.Series) -> Double? {
-        guard gauge.points.count >= 2 else {
-            return nil
+    /// Δsum ÷ Δcount over the view's window across every label set of a summary (e.g. the mean GC
+    /// pause of every collector together); nil when no event happened in it.
+    private func meanPerEvent(_ pairs: [(sum: SeriesStore.Series, count: SeriesStore.Series)]) -> Double? {
+        var total = 0.0
+        var events = 0.0
+        for pair in pairs {
+            guard let sum = pair.sum.increase(over: self.window), let count = pair.count.increase(over: self.window)
+            else {
+                continue
+            }
+            total += sum.value
+            events += count.value
         }
-        let earlier = gauge.points[gauge.points.count - 2]
-        let later = gauge.points[gauge.points.count - 1]
-        let elapsed = later.time - earlier.time
-        return elapsed > 0 ? (later.value - earlier.value) / elapsed : nil
+        return events > 0 ? total / events : nil
     }
+
+    /// The `area` label value of the JVM's heap pools.
+    static let jvmHeapArea = "heap"
 }

@@ -2,8 +2,8 @@ import Testing
 
 @testable import PerftopCore
 
-@Suite("Advisor: least-squares fit, window arithmetic and number formatting")
-struct AdvisorLinearFitTests {
+@Suite("Least-squares fit, window arithmetic and number formatting")
+struct LinearFitTests {
     private func points(_ values: [Double], from start: Double = 1_700_000_000, every interval: Double = 2)
         -> [SeriesStore.Point]
     {
@@ -47,12 +47,12 @@ struct AdvisorLinearFitTests {
             store.record(source: "s", samples: [.counter("c", value)], at: time)
         }
         let series = try #require(store.series(source: "s", named: "c").first)
-        #expect(series.windowIncrease == 20 + 20 + 5 + 20)
-        #expect(series.windowDuration == 8)
-        #expect(series.windowRate == 65.0 / 8.0)
+        #expect(series.increase(over: .retained)?.value == 65.0)
+        #expect(series.increase(over: .retained)?.seconds == 8)
+        #expect(series.rate(over: .retained)?.value == 65.0 / 8.0)
         var single = SeriesStore(retention: 10)
         single.record(source: "s", samples: [.counter("c", 1)], at: 0)
-        #expect(single.series(source: "s", named: "c").first?.windowRate == nil)
+        #expect(single.series(source: "s", named: "c").first?.rate(over: .retained) == nil)
     }
 
     @Test(

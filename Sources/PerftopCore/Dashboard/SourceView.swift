@@ -1,0 +1,238 @@
+import PerfKit
+
+/// The series of one source as the dashboard reads them: by the well-known names of PerfKit's
+/// vocabulary, grouped by the label that names a cache, processor or distribution, with every rate
+/// and ratio from the one window math (``SeriesStore/Series``) over ``DashboardModel/window``.
+///
+/// Cost: each lookup reads only the series of one metric name (the store's index), so building a
+/// source's views is linear in the series it reported.
+struct SourceView {
+    let store: SeriesStore
+    let source: String
+    /// The window of every rate and ratio the views show.
+    var window: Window = DashboardModel.window
+
+    func series(_ name: String) -> [SeriesStore.Series] {
+        self.store.series(source: self.source, named: name)
+    }
+
+    /// The series called `name` whose label `label` is `value`.
+    func series(_ name: String, _ label: String, _ value: String) -> [SeriesStore.Series] {
+        self.series(name).filter { $0.id.label(label) == value }
+    }
+
+    /// The values of `label` among the series called `name`, sorted.
+    func names(of name: String, label: String) -> [String] {
+        Array(Set(self.series(name).compactMap { $0.id.label(label) })).sorted()
+    }
+
+    /// The summed rate of `series` over the view's window, or nil when none has one.
+    func rate(_ series: [SeriesStore.Series]) -> Double? {
+        SeriesStore.Series.sumOfRates(series, over: self.window)?.value
+    }
+
+    // MARK: - Caches
+
+    func caches() -> [CacheView] {
+        self.names(of: MetricName.cacheHits, label: LabelName.cache).map { cache in
+            let hits = self.series(MetricName.cacheHits, LabelName.cache, cache).first
+            let misses = self.series(MetricName.cacheMisses, LabelName.cache, cache).first
+            var view = CacheView(source: self.source, name: cache)
+            if let hits, let misses {
+                view.hitRate = SeriesStore.Series.share(of: hits, and: misses, over: self.window)?.value
+                view.requestsPerSecond = self.rate([hits, misses])
+                if let hitCount = hits.latest, let missCount = misses.latest, hitCount + missCount > 0 {
+                    view.lifetimeHitRate = hitCount / (hitCount + missCount)
+                }
+                view.hitRateHistory = SeriesStore.Series.shares(of: hits, and: misses, over: .retained)
+            }
+            let evictions = self.series(MetricName.cacheEvictions, LabelName.cache, cache)
+            view.evictionsPerSecond = self.rate(evictions)
+            view.evictionsByCause = self.ratesByCause(evictions)
+            view.entries = self.series(MetricName.cacheEntries, LabelName.cache, cache).first?.latest
+            // A cache bounded only by weight reports Int.max entries of capacity: no entry bound to show.
+            view.capacity = self.series(MetricName.cacheCapacity, LabelName.cache, cache).first?.latest.flatMap {
+                $0 < Double(Int.max) ? $0 : nil
+            }
+            return view
+        }
+    }
+
+    /// The eviction rate of each `cause` label, by cause; series without the label are left out
+    /// (they still count in the total). Cost: O(series × causes).
+    func ratesByCause(_ evictions: [SeriesStore.Series]) -> [EvictionRate] {
+        Set(evictions.compactMap { $0.id.label(LabelName.cause) }).sorted().map { cause in
+            EvictionRate(cause: cause, perSecond: self.rate(evictions.filter { $0.id.label(LabelName.cause) == cause }))
+        }
+    }
+
+    // MARK: - Processors
+
+    /// The series whose `processor` labels name the processors a source has.
+    private static let processorNames = [
+        MetricName.processorQueueDepth, MetricName.processorInFlight, MetricName.processorConcurrencyLimit,
+        MetricName.processorTasks, MetricName.processorSubmitted,
+    ]
+
+    /// The outcomes each processor column counts.
+    static let succeeded: Set<ProcessorOutcome> = [.succeeded]
+    static let failed: Set<ProcessorOutcome> = [.failed, .timedOut]
+    static let refused: Set<ProcessorOutcome> = [.rejected, .dropped]
+
+    /// The tasks of `tasks` (a processor's `processor_tasks_total` series) that ended in one of `outcomes`.
+    static func tasks(_ tasks: [SeriesStore.Series], endingIn outcomes: Set<ProcessorOutcome>) -> [SeriesStore.Series] {
+        tasks.filter { series in
+            series.id.label(LabelName.outcome).flatMap(ProcessorOutcome.init(rawValue:)).map(outcomes.contains) ?? false
+        }
+    }
+
+    func processors(latencies: [Distribution]) -> [ProcessorView] {
+        let names = Set(Self.processorNames.flatMap { self.names(of: $0, label: LabelName.processor) })
+        let p95ByDistribution = Dictionary(
+            latencies.map { ($0.id, $0.view.p95) },
+            uniquingKeysWith: { first, _ in first }
+        )
+        return names.sorted().map { processor in
+            let series = { (name: String) in self.series(name, LabelName.processor, processor) }
+            let gauge = { (name: String) in series(name).first?.latest }
+            let depth = series(MetricName.processorQueueDepth).first
+            let running = series(MetricName.processorInFlight).first
+            let tasks = series(MetricName.processorTasks)
+            let labels = [LabelName.processor: processor]
+            return ProcessorView(
+                source: self.source,
+                name: processor,
+                queueDepth: depth?.latest,
+                queueCapacity: gauge(MetricName.processorQueueCapacity),
+                inFlight: running?.latest,
+                concurrencyLimit: gauge(MetricName.processorConcurrencyLimit),
+                succeededPerSecond: self.rate(Self.tasks(tasks, endingIn: Self.succeeded)),
+                failedPerSecond: self.rate(Self.tasks(tasks, endingIn: Self.failed)),
+                rejectedPerSecond: self.rate(Self.tasks(tasks, endingIn: Self.refused)),
+                retriesPerSecond: self.rate(series(MetricName.processorRetries)),
+                oldestQueuedSeconds: gauge(MetricName.processorOldestQueuedSeconds),
+                waitP95: p95ByDistribution[SeriesID(name: MetricName.processorWaitSeconds, labels: labels)] ?? nil,
+                serviceP95: p95ByDistribution[SeriesID(name: MetricName.processorServiceSeconds, labels: labels)]
+                    ?? nil,
+                depthHistory: depth.map { Array($0.points) } ?? [],
+                inFlightHistory: running.map { Array($0.points) } ?? []
+            )
+        }
+    }
+
+    // MARK: - Latency
+
+    /// One latency distribution: its identity (the summary's name and labels without `quantile`)
+    /// and its view.
+    struct Distribution {
+        let id: SeriesID
+        let view: LatencyView
+    }
+
+    /// Every `*_seconds` summary the source reported last, by its quantile samples or its `_count`:
+    /// processors first (wait before service), then operations, then the rest, each by name.
+    func latencies() -> [Distribution] {
+        let current = self.store.series(source: self.source)
+        var quantilesByID: [SeriesID: [(quantile: String, series: SeriesStore.Series)]] = [:]
+        var countsByID: [SeriesID: SeriesStore.Series] = [:]
+        let countSuffix = MetricName.secondsSuffix + MetricName.countSuffix
+        for series in current where series.kind == .summary {
+            if series.id.name.hasSuffix(MetricName.secondsSuffix), let quantile = series.id.label(LabelName.quantile) {
+                var labels = series.id.labelDictionary
+                labels[LabelName.quantile] = nil
+                quantilesByID[SeriesID(name: series.id.name, labels: labels), default: []].append((quantile, series))
+            } else if series.id.name.hasSuffix(countSuffix) {
+                let name = String(series.id.name.dropLast(MetricName.countSuffix.count))
+                countsByID[SeriesID(name: name, labels: series.id.labelDictionary)] = series
+            }
+        }
+        let ids = Set(quantilesByID.keys).union(countsByID.keys)
+        let distributions = ids.map { id in
+            let quantiles = quantilesByID[id] ?? []
+            let quantile = { (value: String) in quantiles.first { $0.quantile == value }?.series }
+            var p95Labels = id.labelDictionary
+            p95Labels[LabelName.quantile] = LabelValue.Quantile.p95
+            let p95Series =
+                quantile(LabelValue.Quantile.p95)
+                ?? self.store.series(source: self.source, id: SeriesID(name: id.name, labels: p95Labels))
+            let title = Self.latencyTitle(id)
+            let view = LatencyView(
+                source: self.source,
+                name: title.name,
+                distribution: id.description,
+                p50: quantile(LabelValue.Quantile.p50)?.latest,
+                p95: quantile(LabelValue.Quantile.p95)?.latest,
+                p99: quantile(LabelValue.Quantile.p99)?.latest,
+                max: quantile(LabelValue.Quantile.maximum)?.latest,
+                requestsPerSecond: countsByID[id]?.rate(over: self.window)?.value,
+                p95History: p95Series.map { Array($0.points) } ?? []
+            )
+            return (order: title.order, distribution: Distribution(id: id, view: view))
+        }
+        return distributions.sorted {
+            ($0.order.group, $0.order.subject, $0.order.phase, $0.distribution.id)
+                < ($1.order.group, $1.order.subject, $1.order.phase, $1.distribution.id)
+        }
+        .map(\.distribution)
+    }
+
+    /// The short name a distribution is shown by and where it sorts: `jobs wait` and `jobs service`
+    /// (group 0) for a processor's summaries, the `op` label for `operation_seconds` (group 1),
+    /// otherwise the identity (group 2).
+    static func latencyTitle(_ id: SeriesID) -> (name: String, order: (group: Int, subject: String, phase: Int)) {
+        let labels = id.labelDictionary
+        if labels.count == 1, let processor = labels[LabelName.processor] {
+            switch id.name {
+            case MetricName.processorWaitSeconds: return (processor + " wait", (0, processor, 0))
+            case MetricName.processorServiceSeconds: return (processor + " service", (0, processor, 1))
+            default: break
+            }
+        }
+        if id.name == MetricName.operationSeconds, labels.count == 1, let operation = labels[LabelName.operation] {
+            return (operation, (1, operation, 0))
+        }
+        return (id.description, (2, id.description, 0))
+    }
+
+    // MARK: - Memory
+
+    func addSystemMemory(to memory: inout MemoryView) {
+        if let total = self.series(MetricName.nodeMemoryTotal).first?.latest {
+            memory.systemTotalBytes = total
+        }
+        if let available = self.series(MetricName.nodeMemoryAvailable).first?.latest {
+            memory.systemAvailableBytes = available
+        }
+        var machine: [SeriesStore.Series] = []
+        var cores: [Int: [SeriesStore.Series]] = [:]
+        for series in self.series(MetricName.nodeCPUSeconds) {
+            if let label = series.id.label(LabelName.cpu) {
+                if let core = Int(label) {
+                    cores[core, default: []].append(series)
+                }
+            } else {
+                machine.append(series)
+            }
+        }
+        // Every source's view runs this; only the one reporting CPU time may set the figures.
+        if let busy = self.busyPercent(machine) {
+            memory.systemCPUBusyPercent = busy
+        }
+        let perCore = cores.keys.sorted().compactMap { self.busyPercent(cores[$0] ?? []) }
+        if !perCore.isEmpty, perCore.count == cores.count {
+            memory.perCoreBusyPercent = perCore
+        }
+    }
+
+    /// The busy share, 0 to 100, of CPU time split by `mode` over the view's window: everything but
+    /// `idle` and `iowait`; `nil` before two readings.
+    private func busyPercent(_ modes: [SeriesStore.Series]) -> Double? {
+        let idle = modes.filter {
+            $0.id.label(LabelName.mode).flatMap(LabelValue.CPUMode.init(rawValue:))?.isIdle == true
+        }
+        guard let total = self.rate(modes), total > 0 else {
+            return nil
+        }
+        return (total - (self.rate(idle) ?? 0)) / total * 100
+    }
+}

@@ -1,0 +1,217 @@
+/// The one window math: counter increases with resets handled, rates, ratios of counters, gauge
+/// statistics, over an explicit ``Window``. The panes, the tracker, the advisor and the exports all
+/// derive their numbers here, so the same window always gives the same number.
+///
+/// Counters: an increase between two points is the later value minus the earlier, or, when the value
+/// went down (the process restarted and its counter began again from zero), the later value itself;
+/// so no rate is ever negative. Two series are paired point by point by time, as a source reports
+/// them in the same poll. Cost: every function is linear in the points of the window.
+extension SeriesStore.Series {
+    // MARK: - Points
+
+    /// The points of the series in `window`, oldest first: the last two for
+    /// ``Window/lastInterval``, those no older than the seconds before the newest point (at least the
+    /// last two) for ``Window/seconds(_:)``, every point for ``Window/retained``.
+    public func points(in window: Window) -> ArraySlice<SeriesStore.Point> {
+        let all = Array(self.points)
+        switch window {
+        case .lastInterval:
+            return all.suffix(2)
+        case .retained:
+            return all[...]
+        case .seconds(let seconds):
+            guard let last = all.last else {
+                return []
+            }
+            let cutoff = last.time - seconds
+            let start = all.lastIndex { $0.time < cutoff }.map { $0 + 1 } ?? 0
+            return all[min(start, max(all.count - 2, 0))...]
+        }
+    }
+
+    // MARK: - Counters
+
+    /// The increase between two points of a counter; a decrease is a reset, so the increase is the
+    /// new value (never negative).
+    public static func increase(from earlier: SeriesStore.Point, to later: SeriesStore.Point) -> Double {
+        later.value >= earlier.value ? later.value - earlier.value : max(later.value, 0)
+    }
+
+    /// The per-second increase between two points of a counter, or nil when no time passed between them.
+    public static func rate(from earlier: SeriesStore.Point, to later: SeriesStore.Point) -> Double? {
+        let elapsed = later.time - earlier.time
+        return elapsed > 0 ? Self.increase(from: earlier, to: later) / elapsed : nil
+    }
+
+    /// The counter's increase over `window`: the sum of the increases between its consecutive
+    /// points; nil with fewer than two points.
+    public func increase(over window: Window) -> Derived? {
+        let points = self.points(in: window)
+        guard let first = points.first, let last = points.last, points.count >= 2 else {
+            return nil
+        }
+        let total = zip(points.dropLast(), points.dropFirst()).reduce(0) { $0 + Self.increase(from: $1.0, to: $1.1) }
+        return Derived(value: total, window: window, from: first.time, to: last.time)
+    }
+
+    /// The counter's mean per-second increase over `window`; nil when the window spans no time.
+    public func rate(over window: Window) -> Derived? {
+        guard var increase = self.increase(over: window), increase.seconds > 0 else {
+            return nil
+        }
+        increase.value /= increase.seconds
+        return increase
+    }
+
+    /// The counter's rate in each interval of `window`, stamped with the interval's end, oldest first.
+    public func rates(over window: Window) -> [SeriesStore.Point] {
+        let points = self.points(in: window)
+        return zip(points.dropLast(), points.dropFirst()).compactMap { earlier, later in
+            Self.rate(from: earlier, to: later).map { SeriesStore.Point(time: later.time, value: $0) }
+        }
+    }
+
+    /// The sum of the rates of `series` (one counter split by labels) over `window`; nil when none has
+    /// one. The span is the widest the series covered.
+    public static func sumOfRates(_ series: [SeriesStore.Series], over window: Window) -> Derived? {
+        let rates = series.compactMap { $0.rate(over: window) }
+        guard let first = rates.first else {
+            return nil
+        }
+        return Derived(
+            value: rates.reduce(0) { $0 + $1.value },
+            window: window,
+            from: rates.map(\.from).min() ?? first.from,
+            to: rates.map(\.to).max() ?? first.to
+        )
+    }
+
+    // MARK: - Ratios of counters
+
+    /// `part`'s share of both counters' increase over `window`: Δpart ÷ (Δpart + Δrest), e.g. a hit
+    /// ratio from hits and misses. Nil when neither grew (no requests) or they share fewer than two
+    /// poll times.
+    public static func share(of part: SeriesStore.Series, and rest: SeriesStore.Series, over window: Window) -> Derived?
+    {
+        let pairs = Self.paired(part, rest, in: window)
+        guard let first = pairs.first, let last = pairs.last, pairs.count >= 2 else {
+            return nil
+        }
+        var partTotal = 0.0
+        var restTotal = 0.0
+        for (earlier, later) in zip(pairs.dropLast(), pairs.dropFirst()) {
+            partTotal += Self.increase(from: earlier.0, to: later.0)
+            restTotal += Self.increase(from: earlier.1, to: later.1)
+        }
+        guard partTotal + restTotal > 0 else {
+            return nil
+        }
+        return Derived(value: partTotal / (partTotal + restTotal), window: window, from: first.0.time, to: last.0.time)
+    }
+
+    /// ``share(of:and:over:)`` for each interval of `window` in which either counter grew, stamped
+    /// with the interval's end, oldest first.
+    public static func shares(
+        of part: SeriesStore.Series,
+        and rest: SeriesStore.Series,
+        over window: Window
+    ) -> [SeriesStore.Point] {
+        let pairs = Self.paired(part, rest, in: window)
+        return zip(pairs.dropLast(), pairs.dropFirst()).compactMap { earlier, later in
+            let partIncrease = Self.increase(from: earlier.0, to: later.0)
+            let total = partIncrease + Self.increase(from: earlier.1, to: later.1)
+            return total > 0 ? SeriesStore.Point(time: later.0.time, value: partIncrease / total) : nil
+        }
+    }
+
+    /// Δ`total` ÷ Δ`count` over `window`: the mean size of the events a counter pair describes, e.g.
+    /// a summary's mean from its `_sum` and `_count`. Nil when no event happened in the window.
+    public static func meanPerEvent(
+        total: SeriesStore.Series,
+        count: SeriesStore.Series,
+        over window: Window
+    ) -> Derived? {
+        let pairs = Self.paired(total, count, in: window)
+        guard let first = pairs.first, let last = pairs.last, pairs.count >= 2 else {
+            return nil
+        }
+        var totalIncrease = 0.0
+        var countIncrease = 0.0
+        for (earlier, later) in zip(pairs.dropLast(), pairs.dropFirst()) {
+            totalIncrease += Self.increase(from: earlier.0, to: later.0)
+            countIncrease += Self.increase(from: earlier.1, to: later.1)
+        }
+        guard countIncrease > 0 else {
+            return nil
+        }
+        return Derived(value: totalIncrease / countIncrease, window: window, from: first.0.time, to: last.0.time)
+    }
+
+    /// ``meanPerEvent(total:count:over:)`` for each interval of `window` with an event, stamped with
+    /// the interval's end, oldest first.
+    public static func meansPerEvent(
+        total: SeriesStore.Series,
+        count: SeriesStore.Series,
+        over window: Window
+    ) -> [SeriesStore.Point] {
+        let pairs = Self.paired(total, count, in: window)
+        return zip(pairs.dropLast(), pairs.dropFirst()).compactMap { earlier, later in
+            let events = Self.increase(from: earlier.1, to: later.1)
+            return events > 0
+                ? SeriesStore.Point(time: later.0.time, value: Self.increase(from: earlier.0, to: later.0) / events)
+                : nil
+        }
+    }
+
+    /// The points of `first` and `second` in `window` read at the same times, oldest first.
+    private static func paired(
+        _ first: SeriesStore.Series,
+        _ second: SeriesStore.Series,
+        in window: Window
+    ) -> [(SeriesStore.Point, SeriesStore.Point)] {
+        let secondByTime = Dictionary(second.points(in: window).map { ($0.time, $0) }) { earlier, _ in earlier }
+        return first.points(in: window).compactMap { point in secondByTime[point.time].map { (point, $0) } }
+    }
+
+    // MARK: - Gauges
+
+    /// The gauge's mean over `window`; nil without points.
+    public func mean(over window: Window) -> Derived? {
+        let points = self.points(in: window)
+        guard let first = points.first, let last = points.last else {
+            return nil
+        }
+        let mean = points.reduce(0) { $0 + $1.value } / Double(points.count)
+        return Derived(value: mean, window: window, from: first.time, to: last.time)
+    }
+
+    /// The gauge's largest value over `window`; nil without points.
+    public func maximum(over window: Window) -> Derived? {
+        let points = self.points(in: window)
+        guard let first = points.first, let last = points.last, let maximum = points.map(\.value).max() else {
+            return nil
+        }
+        return Derived(value: maximum, window: window, from: first.time, to: last.time)
+    }
+
+    /// The gauge's change per second from the first point of `window` to the last (negative when it
+    /// shrank); nil when the window spans no time.
+    public func change(over window: Window) -> Derived? {
+        let points = self.points(in: window)
+        guard let first = points.first, let last = points.last, last.time > first.time else {
+            return nil
+        }
+        return Derived(
+            value: (last.value - first.value) / (last.time - first.time),
+            window: window,
+            from: first.time,
+            to: last.time
+        )
+    }
+
+    /// The least-squares line through the gauge's points in `window`: a steady trend's slope per
+    /// second, which one spike barely moves; nil with fewer than two points or no time between them.
+    public func fit(over window: Window) -> LinearFit? {
+        LinearFit(self.points(in: window).filter { $0.value.isFinite && $0.time.isFinite })
+    }
+}

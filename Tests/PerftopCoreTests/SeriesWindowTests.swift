@@ -1,0 +1,139 @@
+import PerfKit
+import Testing
+
+@testable import PerftopCore
+
+/// The one window math: every rate and ratio the panes, the tracker and the advisor show.
+@Suite("Series window math")
+struct SeriesWindowTests {
+    /// A source's hits and misses counters after each poll of `polls` (time, hits, misses).
+    static func cache(_ polls: [(time: Double, hits: Double, misses: Double)]) -> SeriesStore {
+        var store = SeriesStore(retention: 100)
+        for poll in polls {
+            store.record(
+                source: "agent",
+                samples: [
+                    Sample(
+                        name: MetricName.cacheHits,
+                        labels: [LabelName.cache: "c"],
+                        kind: .counter,
+                        value: poll.hits
+                    ),
+                    Sample(
+                        name: MetricName.cacheMisses,
+                        labels: [LabelName.cache: "c"],
+                        kind: .counter,
+                        value: poll.misses
+                    ),
+                    Sample(
+                        name: MetricName.cacheEvictions,
+                        labels: [LabelName.cache: "c", LabelName.cause: CacheEvictionCause.size.rawValue],
+                        kind: .counter,
+                        value: poll.time * 10
+                    ),
+                ],
+                at: poll.time
+            )
+        }
+        return store
+    }
+
+    /// Ten seconds of a cache whose hit ratio falls from 90% to 50% halfway.
+    static let falling = Self.cache([
+        (0, 0, 0), (1, 90, 10), (2, 180, 20), (3, 270, 30), (4, 360, 40), (5, 450, 50),
+        (6, 500, 100), (7, 550, 150), (8, 600, 200), (9, 650, 250), (10, 700, 300),
+    ])
+
+    static func hitsAndMisses(_ store: SeriesStore) throws -> (SeriesStore.Series, SeriesStore.Series) {
+        (
+            try #require(store.series(source: "agent", named: MetricName.cacheHits).first),
+            try #require(store.series(source: "agent", named: MetricName.cacheMisses).first)
+        )
+    }
+
+    @Test("a window picks the last two points, the points of the last N seconds, or every point")
+    func windows() throws {
+        let (hits, _) = try Self.hitsAndMisses(Self.falling)
+        #expect(hits.points(in: .lastInterval).map(\.time) == [9, 10])
+        #expect(hits.points(in: .seconds(3)).map(\.time) == [7, 8, 9, 10])
+        #expect(hits.points(in: .seconds(0.5)).map(\.time) == [9, 10], "at least two points")
+        #expect(hits.points(in: .retained).count == 11)
+    }
+
+    @Test("the hit ratio of a window is Σhits ÷ Σrequests over it, and says which span it covered")
+    func shares() throws {
+        let (hits, misses) = try Self.hitsAndMisses(Self.falling)
+        let last = try #require(SeriesStore.Series.share(of: hits, and: misses, over: .lastInterval))
+        #expect(last.value == 0.5)
+        #expect(last.window == .lastInterval && last.from == 9 && last.to == 10)
+        let all = try #require(SeriesStore.Series.share(of: hits, and: misses, over: .retained))
+        #expect(all.value == 0.7)
+        #expect(all.seconds == 10)
+        #expect(
+            SeriesStore.Series.shares(of: hits, and: misses, over: .retained).map(\.value) == [
+                0.9, 0.9, 0.9, 0.9, 0.9, 0.5, 0.5, 0.5, 0.5, 0.5,
+            ]
+        )
+    }
+
+    @Test("a restarted source's counters count from zero again, never negative")
+    func resets() throws {
+        let store = Self.cache([(0, 1_000, 1_000), (1, 1_090, 1_010), (2, 9, 1), (3, 18, 2)])
+        let (hits, misses) = try Self.hitsAndMisses(store)
+        #expect(hits.increase(over: .retained)?.value == 108.0)
+        #expect(SeriesStore.Series.share(of: hits, and: misses, over: .retained)?.value == 108.0 / 120.0)
+        #expect(hits.rates(over: .retained).map(\.value) == [90, 9, 9])
+    }
+
+    @Test("no request in the window means no ratio, not zero")
+    func idle() throws {
+        let store = Self.cache([(0, 5, 5), (1, 5, 5)])
+        let (hits, misses) = try Self.hitsAndMisses(store)
+        #expect(SeriesStore.Series.share(of: hits, and: misses, over: .lastInterval) == nil)
+        #expect(hits.rate(over: .lastInterval)?.value == 0)
+    }
+
+    @Test("a summary's mean is Δsum ÷ Δcount over the window")
+    func meanPerEvent() throws {
+        var store = SeriesStore(retention: 10)
+        for (time, sum, count) in [(0.0, 0.0, 0.0), (1, 2, 4), (2, 2, 4), (3, 5, 10)] {
+            store.record(
+                source: "s",
+                samples: [.counter("op_seconds_sum", sum), .counter("op_seconds_count", count)],
+                at: time
+            )
+        }
+        let sum = try #require(store.series(source: "s", named: "op_seconds_sum").first)
+        let count = try #require(store.series(source: "s", named: "op_seconds_count").first)
+        #expect(SeriesStore.Series.meanPerEvent(total: sum, count: count, over: .retained)?.value == 0.5)
+        #expect(SeriesStore.Series.meanPerEvent(total: sum, count: count, over: .seconds(1.5))?.value == 0.5)
+        #expect(SeriesStore.Series.meansPerEvent(total: sum, count: count, over: .retained).map(\.time) == [1, 3])
+    }
+
+    @Test("the pane, the advisor and the tracker cite the same hit ratio for the same window")
+    func oneAnswerPerWindow() throws {
+        let store = Self.falling
+        let pane = try #require(
+            DashboardModel(store: store, sources: [], timestamp: 10, interval: 1).caches.first?.hitRate
+        )
+        var thresholds = AdvisorThresholds()
+        thresholds.cacheHitRatio = 0.99
+        thresholds.cacheMinimumPoints = 2
+        thresholds.cacheSizeEvictionsPerSecond = 1
+        let lastInterval = Advisor(thresholds: thresholds, window: .lastInterval).advise(store: store)
+        let cited = try #require(lastInterval.first { $0.subject.kind == .cache }?.value("hit rate"))
+        #expect(cited == pane)
+
+        let retained = Advisor(thresholds: thresholds, window: .retained).advise(store: store)
+        let citedOverAll = try #require(retained.first { $0.subject.kind == .cache }?.value("hit rate"))
+        let target = TrackerTarget(
+            name: "hit ratio",
+            metric: MetricSelector(name: MetricName.cacheHits),
+            statistic: .hitRatio,
+            goal: try TrackerGoal(parsing: ">= 99%")
+        )
+        let tracked = try #require(TrackerEvaluator(window: 10).evaluate(target, store: store).value)
+        #expect(citedOverAll == tracked)
+        #expect(tracked == 0.7 && pane == 0.5)
+    }
+}
