@@ -64,7 +64,8 @@ struct Demo: AsyncParsableCommand {
             )
             let collector = Collector(
                 feeds: [SystemFeed(), RegistryFeed(name: "demo", registry: agent.registry)],
-                configuration: run.collectorConfiguration
+                configuration: run.collectorConfiguration,
+                derivation: run.derivation
             )
             try await self.output.present(collector, run: run)
         }

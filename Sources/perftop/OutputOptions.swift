@@ -151,13 +151,15 @@ struct OutputOptions: ParsableArguments {
         /// The tracker to evaluate every round, if any.
         var tracker: Tracker?
 
-        /// The collector's configuration: ``settings``' interval, the tracker, and the advisor with the
-        /// tracker's hit-ratio goals.
+        /// The collector's configuration: ``settings``' interval.
         var collectorConfiguration: Collector.Configuration {
-            var configuration = Collector.Configuration(interval: self.settings.interval)
-            configuration.tracker = self.tracker
-            configuration.advisor = Advisor(adoptingGoalsOf: self.tracker)
-            return configuration
+            Collector.Configuration(interval: self.settings.interval)
+        }
+
+        /// What each round derives besides the views: the tracker, and the advisor with the tracker's
+        /// hit-ratio goals.
+        var derivation: Derivation {
+            Derivation(tracker: self.tracker, advisor: Advisor(adoptingGoalsOf: self.tracker))
         }
     }
 
@@ -261,33 +263,19 @@ struct OutputOptions: ParsableArguments {
         rounds: Int?,
         duration: Double?
     ) async throws -> Collector.Round? {
-        let clock = ContinuousClock()
-        let interval = collector.configuration.interval
-        let start = clock.now
-        let deadline = duration.map { start.advanced(by: .milliseconds(Int64(($0 * 1000).rounded()))) }
         try sink.write(exporter.header)
-        // The first round only primes the counters: a rate needs two readings.
-        await collector.collectOnce()
-        var next = start
-        var written = 0
+        var primed = false
         var last: Collector.Round?
-        while rounds.map({ written < $0 }) ?? true {
-            next = max(next.advanced(by: interval), clock.now)
-            if let deadline, next > deadline {
-                break
-            }
-            do {
-                try await Task.sleep(until: next, clock: clock)
-            } catch {
-                break
-            }
-            let round = await collector.collectOnce()
-            // Interrupted during the round: its polls may have been cut short, so it is not written.
-            if Task.isCancelled {
-                break
+        // The first round only primes the counters: a rate needs two readings.
+        try await collector.run(
+            rounds: rounds.map { $0 + 1 },
+            for: duration.map { .milliseconds(Int64(($0 * 1000).rounded())) }
+        ) { round in
+            guard primed else {
+                primed = true
+                return
             }
             try sink.write(exporter.rows(for: round))
-            written += 1
             last = round
         }
         return last
@@ -323,7 +311,7 @@ struct OutputOptions: ParsableArguments {
         let saved = Mutex(run.settings)
         let saveFailure = Mutex<String?>(nil)
         let configPath = run.configPath
-        let collecting = Task { await collector.run() }
+        let collecting = Task { await collector.run { _ in } }
         defer { collecting.cancel() }
         let app = DashboardApp(
             modelProvider: { collector.model },

@@ -50,7 +50,11 @@ struct Watch: AsyncParsableCommand {
         let run = try self.output.resolve(commandLineSources: commandLineSources)
         let fromConfig = run.sources != commandLineSources
         let feeds = try self.sources.makeFeeds(for: run.sources, origin: fromConfig ? run.configPath : nil)
-        let collector = Collector(feeds: feeds.feeds, configuration: run.collectorConfiguration)
+        let collector = Collector(
+            feeds: feeds.feeds,
+            configuration: run.collectorConfiguration,
+            derivation: run.derivation
+        )
         feeds.selfRegistry.register(collector.processor)
         do {
             try await self.output.present(collector, run: run)

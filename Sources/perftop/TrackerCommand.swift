@@ -45,15 +45,8 @@ struct SamplingOptions: ParsableArguments {
         let collector = Collector(feeds: feeds.feeds, configuration: Collector.Configuration(interval: interval))
         feeds.selfRegistry.register(collector.processor)
         let rounds = max(2, Int((self.duration / self.interval).rounded(.down)) + 1)
-        let clock = ContinuousClock()
-        var next = clock.now
-        for round in 0..<rounds {
-            if round > 0 {
-                next = next.advanced(by: interval)
-                try await Task.sleep(until: next, clock: clock)
-            }
-            _ = await collector.collectOnce()
-        }
+        await collector.run(rounds: rounds) { _ in }
+        try Task.checkCancellation()
         await feeds.shutdown()
         return collector
     }
@@ -104,7 +97,7 @@ struct TrackerCheck: AsyncParsableCommand {
     func run() async throws {
         let tracker = try readTracker(self.file)
         let collector = try await self.sampling.sample(self.sources)
-        let window = self.sampling.duration
+        let window = Window.seconds(self.sampling.duration)
         let sources = collector.model.sources
         let advisor = Advisor(adoptingGoalsOf: tracker)
         let (evaluation, advice) = collector.withStore { store in
@@ -158,7 +151,7 @@ struct TrackerBaseline: AsyncParsableCommand {
     func run() async throws {
         let tracker = try readTracker(self.file)
         let collector = try await self.sampling.sample(self.sources)
-        let window = self.sampling.duration
+        let window = Window.seconds(self.sampling.duration)
         let now = Date().timeIntervalSince1970
         let capture = collector.withStore { store in
             TrackerEvaluator(window: window).captureBaselines(tracker, store: store, at: now)

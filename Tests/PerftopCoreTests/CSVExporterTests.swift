@@ -45,7 +45,7 @@ struct CSVExporterTests {
         ]
         let round = Collector.Round(
             time: 0,
-            results: [Collector.FeedResult(source: "@agent", samples: samples, failure: nil)],
+            results: [Poller.Result(source: "@agent", samples: samples, failure: nil)],
             model: DashboardModel(timestamp: 0, interval: 1)
         )
         let rows = CSVExporter().rows(for: round)
@@ -82,8 +82,8 @@ struct CSVExporterTests {
         let round = Collector.Round(
             time: 0,
             results: [
-                Collector.FeedResult(source: "agent", samples: samples, failure: nil),
-                Collector.FeedResult(source: "down", samples: nil, failure: "connection refused"),
+                Poller.Result(source: "agent", samples: samples, failure: nil),
+                Poller.Result(source: "down", samples: nil, failure: "connection refused"),
             ],
             model: model
         )

@@ -12,8 +12,8 @@ struct JSONLinesExporterTests {
         Collector.Round(
             time: 1_795_000_000.5,
             results: [
-                Collector.FeedResult(source: "agent", samples: samples, failure: nil),
-                Collector.FeedResult(source: "down", samples: nil, failure: "connection refused"),
+                Poller.Result(source: "agent", samples: samples, failure: nil),
+                Poller.Result(source: "down", samples: nil, failure: "connection refused"),
             ],
             model: model
         )

@@ -132,7 +132,7 @@ struct SeriesWindowTests {
             statistic: .hitRatio,
             goal: try TrackerGoal(parsing: ">= 99%")
         )
-        let tracked = try #require(TrackerEvaluator(window: 10).evaluate(target, store: store).value)
+        let tracked = try #require(TrackerEvaluator(window: .seconds(10)).evaluate(target, store: store).value)
         #expect(citedOverAll == tracked)
         #expect(tracked == 0.7 && pane == 0.5)
     }

@@ -32,7 +32,7 @@ struct TimeSlotsTests {
         let values = TimeSlots.values(of: Self.points([(5, 1), (6, 2)]), now: 8, interval: 1, count: 10)
         #expect(values.count == 4)
         #expect(values.prefix(2) == [1, 2])
-        #expect(values.suffix(2).allSatisfy(\.isNaN))
+        #expect(values.suffix(2).allSatisfy { $0.isNaN })
     }
 
     @Test("points older than the slots, in the future or at non-finite times are left out")

@@ -67,7 +67,7 @@ struct DashboardBenchmarks {
             checksum &+= collector.withStore { Advisor().advise(store: $0, sources: round.model.sources).count }
             let advised = clock.now
             checksum &+= collector.withStore {
-                TrackerEvaluator(window: 300).evaluate(DemoTracker.tracker, store: $0).views.count
+                TrackerEvaluator(window: .seconds(300)).evaluate(DemoTracker.tracker, store: $0).views.count
             }
             let analysedAt = clock.now
             let grid = renderer.render(model, size: self.size)

@@ -158,14 +158,16 @@ public struct TrackerEvaluation: Sendable, Equatable {
 
 /// Computes targets' live values and statuses from a ``SeriesStore`` (docs/tracker.md, "Status").
 ///
-/// Stateless and cheap to create; ``evaluate(_:store:)`` costs O(targets × series of every source).
+/// Stateless and cheap to create; ``evaluate(_:store:)`` costs O(targets × the series of the
+/// names they select), each statistic from the one window math (``SeriesStore/Series``).
 public struct TrackerEvaluator: Sendable {
-    /// The window the statistics and trends look back over, in seconds before each series' newest point.
-    public var window: Double
+    /// The window the statistics and trends look back over: the retained window in the dashboard,
+    /// the last `--duration` seconds in `tracker check`.
+    public var window: Window
 
-    /// Creates an evaluator looking back `window` seconds (the dashboard's visible window, or `--duration`).
-    public init(window: Double) {
-        self.window = max(0, window)
+    /// Creates an evaluator looking back over `window`.
+    public init(window: Window) {
+        self.window = window
     }
 
     /// Every target's result, in the tracker's order.
@@ -379,25 +381,20 @@ public struct TrackerEvaluator: Sendable {
         TrackerReading(value: value, history: history, source: source, series: id)
     }
 
-    /// The window every statistic is read over: the evaluator's seconds before each series' newest point.
-    private var span: Window {
-        .seconds(self.window)
-    }
-
     /// The points of `series` in the window.
     private func windowPoints(_ series: SeriesStore.Series) -> [SeriesStore.Point] {
-        Array(series.points(in: self.span))
+        Array(series.points(in: self.window))
     }
 
     /// The summed rate of the counters `matching` over the window (one reading for the source), with
     /// the summed per-interval rates as its history.
     private func rate(_ matching: [SeriesStore.Series], source: String) -> TrackerReading? {
-        guard let total = SeriesStore.Series.sumOfRates(matching, over: self.span), let first = matching.first else {
+        guard let total = SeriesStore.Series.sumOfRates(matching, over: self.window), let first = matching.first else {
             return nil
         }
         var history: [Double: Double] = [:]
         for one in matching {
-            for point in one.rates(over: self.span) {
+            for point in one.rates(over: self.window) {
                 history[point.time, default: 0] += point.value
             }
         }
@@ -411,11 +408,11 @@ public struct TrackerEvaluator: Sendable {
     private func hitRatio(_ hits: SeriesStore.Series, source: String, store: SeriesStore) -> TrackerReading? {
         guard let missesName = MetricName.missCounter(pairedWith: hits.id.name),
             let misses = store.series(source: source, id: SeriesID(name: missesName, labels: hits.id.labelDictionary)),
-            let ratio = SeriesStore.Series.share(of: hits, and: misses, over: self.span)
+            let ratio = SeriesStore.Series.share(of: hits, and: misses, over: self.window)
         else {
             return nil
         }
-        let history = SeriesStore.Series.shares(of: hits, and: misses, over: self.span)
+        let history = SeriesStore.Series.shares(of: hits, and: misses, over: self.window)
         return self.reading(ratio.value, history, source, hits.id)
     }
 
@@ -447,8 +444,8 @@ public struct TrackerEvaluator: Sendable {
             if count.points.count == 1, let events = count.latest, events > 0, let total = sum.latest {
                 return self.reading(total / events, [], source, id)
             }
-            return SeriesStore.Series.meanPerEvent(total: sum, count: count, over: self.span).map { mean in
-                let history = SeriesStore.Series.meansPerEvent(total: sum, count: count, over: self.span)
+            return SeriesStore.Series.meanPerEvent(total: sum, count: count, over: self.window).map { mean in
+                let history = SeriesStore.Series.meansPerEvent(total: sum, count: count, over: self.window)
                 return self.reading(mean.value, history, source, id)
             }
         }

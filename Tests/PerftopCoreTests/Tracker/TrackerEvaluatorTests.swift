@@ -39,7 +39,7 @@ struct TrackerEvaluatorTests {
     }
 
     private static func evaluate(_ target: TrackerTarget, _ store: SeriesStore, window: Double = 60) -> TrackerResult {
-        TrackerEvaluator(window: window).evaluate(target, store: store)
+        TrackerEvaluator(window: .seconds(window)).evaluate(target, store: store)
     }
 
     // MARK: - Status rule
@@ -246,13 +246,17 @@ struct TrackerEvaluatorTests {
             TrackerTarget(name: "gone", metric: MetricSelector(name: "missing")),
             TrackerTarget(name: "unbound", baseline: TrackerBaseline(value: 7)),
         ])
-        let capture = TrackerEvaluator(window: 60).captureBaselines(tracker, store: store, at: 1_700_000_000.9)
+        let capture = TrackerEvaluator(window: .seconds(60)).captureBaselines(
+            tracker,
+            store: store,
+            at: 1_700_000_000.9
+        )
         #expect(capture.captured == ["rss"])
         #expect(capture.missing == ["gone"])
         #expect(capture.tracker.targets[0].baseline == TrackerBaseline(value: 120, captured: 1_700_000_000))
         #expect(capture.tracker.targets[1].baseline == nil)
         #expect(capture.tracker.targets[2].baseline == TrackerBaseline(value: 7))
-        let after = TrackerEvaluator(window: 60).evaluate(capture.tracker, store: store)
+        let after = TrackerEvaluator(window: .seconds(60)).evaluate(capture.tracker, store: store)
         #expect(after.results[0].status == .missed)
         #expect(after.results[0].changeFromBaseline == 0)
     }
@@ -292,7 +296,7 @@ struct TrackerEvaluatorTests {
     @Test("the gate fails on a missed target and names it; text, CSV and JSON")
     func reports() throws {
         let (tracker, store) = try Self.gateTracker()
-        let evaluation = TrackerEvaluator(window: 60).evaluate(tracker, store: store)
+        let evaluation = TrackerEvaluator(window: .seconds(60)).evaluate(tracker, store: store)
         #expect(!evaluation.passed)
         #expect(evaluation.failures.map(\.target.name) == ["memory"])
         let text = TrackerReport.render(evaluation, format: .text)
@@ -326,7 +330,7 @@ struct TrackerEvaluatorTests {
 
         var adjusted = tracker
         adjusted.targets[1].goal = try TrackerGoal(parsing: "< 1GB")
-        let passing = TrackerEvaluator(window: 60).evaluate(adjusted, store: store)
+        let passing = TrackerEvaluator(window: .seconds(60)).evaluate(adjusted, store: store)
         #expect(passing.passed)
         #expect(TrackerReport.render(passing, format: .text).hasSuffix("gate: pass (2 bound targets met)\n"))
     }
@@ -339,7 +343,7 @@ struct TrackerEvaluatorTests {
         var tracker = try MarkdownTrackerImporter().importFile(path: url.path)
         tracker.targets[10].metric = try MetricSelector(parsing: #"operation_seconds{op="embed"}"#)
         let store = Self.store([(0, [Self.summary("operation_seconds", "0.95", 0.0452, ["op": "embed"])])])
-        let evaluation = TrackerEvaluator(window: 60).evaluate(tracker, store: store)
+        let evaluation = TrackerEvaluator(window: .seconds(60)).evaluate(tracker, store: store)
         let markdown = TrackerReport.render(evaluation, format: .markdown)
         #expect(markdown.hasPrefix("# Performance Optimization Tracker\n\n## Performance Optimization Status\n"))
         #expect(
@@ -356,7 +360,7 @@ struct TrackerEvaluatorTests {
     @Test("the dashboard's rows: tracked targets with sortable ranks")
     func views() throws {
         let (tracker, store) = try Self.gateTracker()
-        let views = TrackerEvaluator(window: 60).evaluate(tracker, store: store).views
+        let views = TrackerEvaluator(window: .seconds(60)).evaluate(tracker, store: store).views
         #expect(views.count == 3)
         #expect(
             views[0]

@@ -20,7 +20,7 @@ struct TrackerReportTests {
                 )
             ]
         )
-        return TrackerEvaluator(window: 60).evaluate(tracker, store: SeriesStore(retention: 10))
+        return TrackerEvaluator(window: .seconds(60)).evaluate(tracker, store: SeriesStore(retention: 10))
     }
 
     @Test("no format writes a control, C1, bidi or format character raw", arguments: TrackerReport.Format.allCases)

@@ -1,0 +1,52 @@
+import PerfKit
+
+/// The third stage: everything perftop shows, judges or advises, derived from one snapshot of the
+/// store: the dashboard model (every pane's views), the tracker's targets and the advisor's findings.
+///
+/// A plain value: the collector runs it once per round on a copy of the store (copy-on-write, so no
+/// copy is made), off the UI thread and never under the recording lock; a test or a benchmark runs
+/// it on any store. Every number comes from the one window math (``SeriesStore/Series``).
+/// Cost: linear in the series of the sources, plus the tracker's and the advisor's reads.
+public struct Derivation: Sendable {
+    /// The tracker whose targets are evaluated over the retained window; nil for none.
+    public var tracker: Tracker?
+    /// The advisor run after the views; nil for no advice.
+    public var advisor: Advisor?
+
+    /// Creates a derivation.
+    public init(tracker: Tracker? = nil, advisor: Advisor? = nil) {
+        self.tracker = tracker
+        self.advisor = advisor
+    }
+
+    /// The model of `store` at `timestamp`.
+    ///
+    /// - Parameters:
+    ///   - store: The recorded series.
+    ///   - sources: Every source's state; a stale or down source gets no advice.
+    ///   - timestamp: When the round read, in seconds since 1970.
+    ///   - interval: The interval in force, in seconds.
+    ///   - selfCost: What perftop itself costs, for the header.
+    public func derive(
+        from store: SeriesStore,
+        sources: [SourceStatus],
+        timestamp: Double,
+        interval: Double,
+        selfCost: SelfCost = SelfCost()
+    ) -> DashboardModel {
+        var model = DashboardModel(
+            store: store,
+            sources: sources,
+            timestamp: timestamp,
+            interval: interval,
+            selfCost: selfCost
+        )
+        if let tracker = self.tracker {
+            model.tracker = TrackerEvaluator(window: .retained).evaluate(tracker, store: store).views
+        }
+        if let advisor = self.advisor {
+            model.advice = advisor.advise(store: store, sources: model.sources)
+        }
+        return model
+    }
+}

@@ -1,0 +1,70 @@
+import PerfKit
+import Synchronization
+import Testing
+
+@testable import PerftopCore
+
+/// The first stage alone: polls, budgets and source states, with no store or model behind it.
+@Suite("Poller")
+struct PollerTests {
+    /// Answers with `samples`, or fails when `failing` is set.
+    private final class ScriptedFeed: Feed {
+        let name: String
+        let samples: [Sample]
+        let failing = Atomic<Bool>(false)
+
+        init(name: String, samples: [Sample]) {
+            self.name = name
+            self.samples = samples
+        }
+
+        func poll(timeout: Duration) async throws -> [Sample] {
+            if self.failing.load(ordering: .relaxed) {
+                throw FeedError("connection refused")
+            }
+            return self.samples
+        }
+    }
+
+    static func configuration(maximumSamples: Int = 100) -> Poller.Configuration {
+        Poller.Configuration(
+            timeout: .seconds(1),
+            staleLimit: .seconds(5),
+            initialBackoff: .seconds(1),
+            maximumBackoff: .seconds(4),
+            maximumSamplesPerPoll: maximumSamples
+        )
+    }
+
+    @Test("one result per feed in the feeds' order; states go pending, ok, stale, down")
+    func states() async throws {
+        let good = ScriptedFeed(name: "good", samples: [Sample(name: "x", kind: .gauge, value: 1)])
+        let flaky = ScriptedFeed(name: "flaky", samples: [Sample(name: "y", kind: .gauge, value: 2)])
+        let poller = Poller(feeds: [good, flaky], configuration: Self.configuration())
+        #expect(poller.statuses(at: 0, interval: .seconds(1)).map(\.state) == [.pending, .pending])
+
+        let first = await poller.poll(at: 0, interval: .seconds(1))
+        #expect(first.map(\.source) == ["good", "flaky"])
+        #expect(first.allSatisfy { $0.samples?.count == 1 })
+        #expect(poller.statuses(at: 0, interval: .seconds(1)).map(\.state) == [.ok, .ok])
+
+        flaky.failing.store(true, ordering: .relaxed)
+        let second = await poller.poll(at: 1, interval: .seconds(1))
+        #expect(second[1].failure == "connection refused")
+        #expect(poller.statuses(at: 1, interval: .seconds(1))[1].state == .stale(age: 1, reason: "connection refused"))
+        #expect(poller.statuses(at: 9, interval: .seconds(1))[1].state == .down(reason: "connection refused"))
+
+        let backingOff = await poller.poll(at: 1.2, interval: .seconds(1))
+        #expect(backingOff[1].skipped, "a failed source waits before its next poll")
+        #expect(backingOff[0].skipped == false)
+    }
+
+    @Test("a poll over the parse budget fails with the budget and hands nothing on")
+    func budget() async {
+        let many = ScriptedFeed(name: "many", samples: (0..<5).map { Sample(name: "x\($0)", kind: .gauge, value: 1) })
+        let poller = Poller(feeds: [many], configuration: Self.configuration(maximumSamples: 4))
+        let results = await poller.poll(at: 0, interval: .seconds(1))
+        #expect(results[0].samples == nil)
+        #expect(results[0].failure == "too many samples: 5 (budget 4)")
+    }
+}
