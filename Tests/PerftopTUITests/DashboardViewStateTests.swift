@@ -234,11 +234,12 @@ struct DashboardViewStateTests {
     func rendererLimits() {
         struct Limited: Pane {
             let title = "limited"
+            let kind = DashboardSettings.PaneKind.caches
             func draw(model: DashboardModel, context: PaneContext, into canvas: inout Canvas) {}
             func scrollLimit(model: DashboardModel, contentHeight: Int) -> Int? { 100 - contentHeight }
         }
-        var panes = DashboardRenderer.standardPanes
-        panes[0] = Limited()
+        // A pane is found by its kind, wherever it stands in the list.
+        let panes = DashboardRenderer.standardPanes.filter { $0.kind != .caches } + [Limited()]
         let renderer = DashboardRenderer(panes: panes)
         let state = self.state(self.model(rows: 20))
         let limits = renderer.scrollLimits(

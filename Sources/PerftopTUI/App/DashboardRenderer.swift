@@ -6,14 +6,19 @@ import PerftopCore
 /// This is everything ``DashboardApp`` shows, without the terminal: tests and snapshot tools use
 /// it directly. Cost: O(width × height) per frame, no I/O.
 public struct DashboardRenderer: Sendable {
-    /// The panes, in layout order (left to right, top to bottom), one per
-    /// ``DashboardSettings/PaneKind`` in the order of `allCases`.
+    /// The panes, each knowing its ``Pane/kind``; laid out in the order of
+    /// ``DashboardSettings/PaneKind/allCases`` (left to right, top to bottom), whatever their order here.
     public let panes: [any Pane]
 
     /// The six standard panes: caches, queues, latency, memory, allocation churn, tracker.
     public static let standardPanes: [any Pane] = [
         CachePane(), QueuePane(), LatencyPane(), MemoryPane(), ChurnPane(), TrackerPane(),
     ]
+
+    /// The pane of `kind`, if the renderer has one.
+    func pane(_ kind: DashboardSettings.PaneKind) -> (any Pane)? {
+        self.panes.first { $0.kind == kind }
+    }
 
     /// The line shown in the body when every pane is hidden.
     public static let allHiddenHint = "every pane is hidden: press 1-6 to show one"
@@ -32,9 +37,7 @@ public struct DashboardRenderer: Sendable {
         size: TerminalSize,
         state: DashboardViewState? = nil
     ) -> (layout: DashboardLayout, panes: [(kind: DashboardSettings.PaneKind, rect: Rect)]) {
-        let kinds = (state?.shownPanes ?? DashboardSettings.PaneKind.allCases).filter { kind in
-            DashboardSettings.PaneKind.allCases.firstIndex(of: kind)! < self.panes.count
-        }
+        let kinds = (state?.shownPanes ?? DashboardSettings.PaneKind.allCases).filter { self.pane($0) != nil }
         let layout = DashboardLayout(width: size.width, height: size.height, paneCount: kinds.count)
         return (layout, Array(zip(kinds, layout.panes)).map { (kind: $0.0, rect: $0.1) })
     }
@@ -54,7 +57,9 @@ public struct DashboardRenderer: Sendable {
         let (layout, placed) = self.placement(size: size, state: state)
         var limits: [DashboardSettings.PaneKind: Int] = [:]
         for (kind, rect) in placed {
-            let pane = self.panes[DashboardSettings.PaneKind.allCases.firstIndex(of: kind)!]
+            guard let pane = self.pane(kind) else {
+                continue
+            }
             let contentHeight = rect.height - (layout.frame == .box ? 2 : 1)
             let rows = DashboardViewState.rowCount(of: kind, in: model)
             let limit = pane.scrollLimit(model: model, contentHeight: contentHeight) ?? (rows - 1)
@@ -92,7 +97,9 @@ public struct DashboardRenderer: Sendable {
             )
         }
         for (kind, rect) in placed {
-            let pane = self.panes[DashboardSettings.PaneKind.allCases.firstIndex(of: kind)!]
+            guard let pane = self.pane(kind) else {
+                continue
+            }
             let context = state?.context(for: kind) ?? PaneContext()
             grid.withCanvas(rect, glyphs: glyphs) { canvas in
                 pane.drawFramed(

@@ -10,6 +10,8 @@ import PerftopCore
 public struct LatencyPane: Pane {
     /// The pane's title.
     public let title = "p95 latency"
+    /// The pane's place in the layout, its toggle key and its config name.
+    public let kind = DashboardSettings.PaneKind.latency
 
     /// Creates the pane.
     public init() {}

@@ -12,6 +12,8 @@ import PerftopCore
 public struct MemoryPane: Pane {
     /// The pane's title.
     public let title = "Memory"
+    /// The pane's place in the layout, its toggle key and its config name.
+    public let kind = DashboardSettings.PaneKind.memory
 
     /// Creates the pane.
     public init() {}

@@ -13,6 +13,8 @@ import PerftopCore
 public struct QueuePane: Pane {
     /// The pane's title.
     public let title = "Queue depth"
+    /// The pane's place in the layout, its toggle key and its config name.
+    public let kind = DashboardSettings.PaneKind.queues
 
     /// Creates the pane.
     public init() {}

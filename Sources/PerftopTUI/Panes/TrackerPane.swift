@@ -15,6 +15,8 @@ import PerftopCore
 public struct TrackerPane: Pane {
     /// The pane's title.
     public let title = "Optimization tracker"
+    /// The pane's place in the layout, its toggle key and its config name.
+    public let kind = DashboardSettings.PaneKind.tracker
 
     /// The line shown when no tracker is loaded.
     static let notLoaded = "no tracker loaded (--tracker FILE): no optimization targets to show"
