@@ -10,8 +10,8 @@ public enum AgentRequestLine: Sendable {
 
 /// Splits the bytes of a connection into newline-terminated lines of at most `maxLength` bytes.
 ///
-/// Memory is bounded: the decoder never holds more than `maxLength` bytes plus one read waiting for a
-/// newline. After an over-long line it reports ``AgentRequestLine/tooLong`` once and drops all further
+/// Memory is bounded: the decoder never holds more than `maxLength` bytes (and a `\r`) plus one read
+/// waiting for a newline. After an over-long line it reports ``AgentRequestLine/tooLong`` once and drops all further
 /// input. Bytes after the last newline when the connection closes are dropped. Cost: each read searches
 /// the bytes held for a newline, so at most `maxLength` plus the read.
 ///
@@ -36,18 +36,19 @@ public struct AgentLineDecoder: ByteToMessageDecoder {
         }
         let view = buffer.readableBytesView
         guard let newline = view.firstIndex(of: UInt8(ascii: "\n")) else {
-            if buffer.readableBytes > self.maxLength {
+            // Too long already, unless a `\r` just past the limit is about to be followed by the newline.
+            if view.count > self.maxLength + (view.last == UInt8(ascii: "\r") ? 1 : 0) {
                 self.discard(context: context, buffer: &buffer)
             }
             return .needMoreData
         }
         var length = newline - view.startIndex
+        if length > 0, view[newline - 1] == UInt8(ascii: "\r") {
+            length -= 1
+        }
         if length > self.maxLength {
             self.discard(context: context, buffer: &buffer)
             return .needMoreData
-        }
-        if length > 0, view[newline - 1] == UInt8(ascii: "\r") {
-            length -= 1
         }
         let line = buffer.getSlice(at: buffer.readerIndex, length: length)!
         buffer.moveReaderIndex(to: newline + 1)
