@@ -249,4 +249,13 @@ struct ConfigTests {
         #expect(PerftopConfig.seconds(.milliseconds(250)) == "0.25")
         #expect(PerftopConfig.seconds(.seconds(3)) == "3")
     }
+
+    // Found by Fuzz/FuzzConfig: with "\r\n" line endings the whole file was one line, so errors lost their line
+    // and the value they quote ("got ?").
+    @Test("a file with Windows line endings gets the errors of the same file with Unix ones")
+    func windowsLineEndings() throws {
+        let error = try #require(self.error("theme = \"x\"\r\ninterval = \"fast\"\r\n"))
+        #expect(error.description == "config.toml:2: interval must be a number of seconds, got \"fast\"")
+        #expect(try PerftopConfig(toml: "interval = 2\r\n[sources]\r\npids = [7]\r\n").sources.pids == [7])
+    }
 }

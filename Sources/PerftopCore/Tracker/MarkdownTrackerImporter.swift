@@ -51,7 +51,7 @@ public struct MarkdownTrackerImporter: Sendable {
     /// The tracker the tables of `markdown` describe; no targets when it has no table. Cost: linear in its length.
     public func tracker(fromMarkdown markdown: String) -> Tracker {
         let text = self.repairsEncoding ? Mojibake.repair(markdown) : markdown
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
+        let lines = text.fileLines().map {
             $0.trimmingCharacters(in: .whitespacesAndNewlines)
         }
         var tracker = Tracker()

@@ -51,7 +51,7 @@ private struct TOMLTrackerReader {
     ]
 
     init(text: String, fileName: String) {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = text.fileLines()
         self.lines = lines
         self.fileName = fileName
         self.targetHeaders = lines.indices.filter { lines[$0].filter { !$0.isWhitespace }.hasPrefix("[[target]]") }

@@ -1,4 +1,5 @@
 import Foundation
+import PerftopCore
 import TOMLKit
 
 /// A config file that could not be read; the description is one line naming the file and line.
@@ -110,7 +111,7 @@ private struct ConfigReader {
     let fileName: String
 
     init(text: String, fileName: String) {
-        self.lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        self.lines = text.fileLines()
         self.fileName = fileName
     }
 

@@ -185,6 +185,20 @@ struct TrackerFileTests {
             try Tracker.read(path: path + ".missing")
         }
     }
+
+    // Found by Fuzz/FuzzTrackerTOML: with "\r\n" line endings the whole file was one line, so an error named
+    // the wrong line or none.
+    @Test("a file with Windows line endings reads as, and fails on the same line as, the same file with Unix ones")
+    func windowsLineEndings() throws {
+        let windows = Self.example.replacing("\n", with: "\r\n")
+        #expect(try Tracker(toml: windows) == (try Tracker(toml: Self.example)))
+        do {
+            _ = try Tracker(toml: "[[target]]\r\nname = \"a\"\r\ngoals = \"< 1\"\r\n", fileName: "t.toml")
+            Issue.record("read a tracker with an unknown key")
+        } catch {
+            #expect("\(error)".hasPrefix("t.toml:3: unknown key 'goals'"), "\(error)")
+        }
+    }
 }
 
 @Suite("Tracker files: the documented example")

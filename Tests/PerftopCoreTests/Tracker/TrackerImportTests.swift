@@ -169,4 +169,13 @@ struct TrackerImportTests {
         #expect(tracker.targets[1].statistic == .hitRatio)
         #expect(tracker.targets[1].columns.last == TrackerColumn(name: "Column 7", value: "y"))
     }
+
+    // Found by Fuzz/FuzzMarkdownImport: with "\r\n" line endings the document was one line, so no table was found.
+    @Test("a document with Windows line endings imports as the same document with Unix ones")
+    func windowsLineEndings() throws {
+        let text = try self.seed().text
+        let windows = MarkdownTrackerImporter().tracker(fromMarkdown: text.replacing("\n", with: "\r\n"))
+        #expect(windows == MarkdownTrackerImporter().tracker(fromMarkdown: text))
+        #expect(windows.targets.count == 40)
+    }
 }
