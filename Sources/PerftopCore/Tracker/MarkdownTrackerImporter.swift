@@ -21,7 +21,8 @@ import Foundation
 /// | metric | `Metric`, `Selector`, `Series` (a ``MetricSelector``) |
 /// | notes | `Notes` |
 ///
-/// A cell of `-` is empty. Rows bind to no metric unless a metric column holds a selector.
+/// A cell of `-` is empty. Rows bind to no metric unless a metric column holds a selector. A NUL character
+/// becomes U+FFFD (`�`): the TOML file a tracker is saved as could not hold it.
 public struct MarkdownTrackerImporter: Sendable {
     /// Whether text mis-decoded as Windows-1252 is repaired first (``Mojibake``), so `ðŸ”´` is kept as 🔴.
     public var repairsEncoding: Bool
@@ -50,7 +51,8 @@ public struct MarkdownTrackerImporter: Sendable {
 
     /// The tracker the tables of `markdown` describe; no targets when it has no table. Cost: linear in its length.
     public func tracker(fromMarkdown markdown: String) -> Tracker {
-        let text = self.repairsEncoding ? Mojibake.repair(markdown) : markdown
+        let repaired = self.repairsEncoding ? Mojibake.repair(markdown) : markdown
+        let text = repaired.contains("\0" as Character) ? repaired.replacing("\0", with: "\u{FFFD}") : repaired
         let lines = text.fileLines().map {
             $0.trimmingCharacters(in: .whitespacesAndNewlines)
         }

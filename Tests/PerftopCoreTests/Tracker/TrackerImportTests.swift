@@ -178,4 +178,15 @@ struct TrackerImportTests {
         #expect(windows == MarkdownTrackerImporter().tracker(fromMarkdown: text))
         #expect(windows.targets.count == 40)
     }
+
+    // Found by Fuzz/FuzzMarkdownImport: TOMLKit ends a string at a NUL, so an imported cell holding one lost the
+    // rest of its text when the tracker was saved and read back.
+    @Test("a NUL in a cell becomes U+FFFD, so the saved tracker reads back whole")
+    func nulCharacters() throws {
+        let tracker = MarkdownTrackerImporter().tracker(
+            fromMarkdown: "| Target | Goal |\n|---|---|\n| a\u{0}b | < 1ms |\n"
+        )
+        #expect(tracker.targets.map(\.name) == ["a\u{FFFD}b"])
+        #expect(try Tracker(toml: tracker.tomlText()) == tracker)
+    }
 }
