@@ -76,6 +76,10 @@ struct ConfigTests {
             ("[sources]\n\nsockets = []", "config.toml:3: unknown key 'sockets' in [sources]"),
             ("sources = 1", "config.toml:1: sources must be a table: [sources]"),
             ("interval = = 1", "config.toml:1: "),
+            // Found by Fuzz/FuzzConfig: toml++ (inside TOMLKit) aborted the process on these headers.
+            ("[\n", "config.toml:1: expected a key or ']' after '[' in a table header"),
+            ("interval = 1\n[[=\n", "config.toml:2: expected a key or ']' after '[' in a table header"),
+            ("\u{FEFF}[&", "config.toml:1: expected a key or ']' after '[' in a table header"),
         ]
     )
     func badFiles(text: String, expected: String) throws {
@@ -257,5 +261,12 @@ struct ConfigTests {
         let error = try #require(self.error("theme = \"x\"\r\ninterval = \"fast\"\r\n"))
         #expect(error.description == "config.toml:2: interval must be a number of seconds, got \"fast\"")
         #expect(try PerftopConfig(toml: "interval = 2\r\n[sources]\r\npids = [7]\r\n").sources.pids == [7])
+    }
+
+    @Test("a '[' inside a multi-line array, string or comment is not a table header")
+    func bracketsInsideValues() throws {
+        let config = try PerftopConfig(toml: "panes = [\n  # [\n  \"caches\",\n]\ntheme = \"\"\"\n[\n\"\"\"\n")
+        #expect(config.panes == [.caches])
+        #expect(config.theme == "[\n")
     }
 }

@@ -15,9 +15,9 @@ extension Tracker {
     public init(toml text: String, fileName: String = "tracker.toml") throws {
         let table: TOMLTable
         do {
-            table = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            throw TrackerError(error.description, file: fileName, line: error.source.begin.line)
+            table = try TOMLReading.table(from: text)
+        } catch {
+            throw TrackerError(error.message, file: fileName, line: error.line)
         }
         let reader = TOMLTrackerReader(text: text, fileName: fileName)
         self = try reader.tracker(from: table)

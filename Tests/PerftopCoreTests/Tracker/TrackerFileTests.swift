@@ -158,6 +158,9 @@ struct TrackerFileTests {
             ),
             ("titel = \"x\"\n", "t.toml:1: unknown key 'titel'"),
             ("[[target]]\nname = \"a\"\ngoal = < 50ms\n", "t.toml:3: "),
+            // Found by Fuzz/FuzzTrackerTOML: toml++ (inside TOMLKit) aborted the process on these headers.
+            ("[\n", "t.toml:1: expected a key or ']' after '[' in a table header"),
+            ("title = \"x\"\n\n[[ =\n", "t.toml:3: expected a key or ']' after '[' in a table header"),
         ]
     )
     func errors(text: String, prefix: String) {
