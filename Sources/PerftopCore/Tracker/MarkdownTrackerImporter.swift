@@ -21,7 +21,8 @@ import Foundation
 /// | metric | `Metric`, `Selector`, `Series` (a ``MetricSelector``) |
 /// | notes | `Notes` |
 ///
-/// A cell of `-` is empty. Rows bind to no metric unless a metric column holds a selector. A NUL character
+/// A cell of `-` is empty. Rows bind to no metric unless a metric column holds a selector that their statistic
+/// can read (``TrackerStatistic/canRead(_:)``: a hit ratio needs a hits counter). A NUL character
 /// becomes U+FFFD (`�`): the TOML file a tracker is saved as could not hold it.
 public struct MarkdownTrackerImporter: Sendable {
     /// Whether text mis-decoded as Windows-1252 is repaired first (``Mojibake``), so `ðŸ”´` is kept as 🔴.
@@ -148,6 +149,9 @@ public struct MarkdownTrackerImporter: Sendable {
             )
             for (role, cell) in zip(roles, cells) where !Self.isEmpty(cell) {
                 Self.fill(&target, role: role, cell: cell)
+            }
+            if let statistic = target.statistic, let metric = target.metric, !statistic.canRead(metric) {
+                target.metric = nil
             }
             return target
         }

@@ -141,7 +141,7 @@ private struct TOMLTrackerReader {
         }
         target.metric = try self.parsed(table, "metric", target: index) { try MetricSelector(parsing: $0) }
         target.statistic = try self.parsed(table, "statistic", target: index) { try TrackerStatistic(parsing: $0) }
-        if target.statistic == .hitRatio, let metric = target.metric, !metric.name.contains("hits") {
+        if let statistic = target.statistic, let metric = target.metric, !statistic.canRead(metric) {
             throw self.error(
                 "hit ratio reads a hits counter, e.g. cache_hits_total{cache=\"users\"}, not \(metric.name)",
                 key: "metric",
