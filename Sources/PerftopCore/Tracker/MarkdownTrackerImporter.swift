@@ -3,7 +3,8 @@ import Foundation
 /// Reads the pipe tables of a markdown tracker document (like docs/tracker.md's example) into a ``Tracker``.
 ///
 /// Every row of every table becomes a ``TrackerTarget`` in document order, with all of its cells kept in
-/// ``TrackerTarget/columns`` and the nearest heading above the table as its ``TrackerTarget/section``; the
+/// ``TrackerTarget/columns`` (cells past the header's get headers `Column N`; the first row also gets an empty
+/// cell under each header it lacks) and the nearest heading above the table as its ``TrackerTarget/section``; the
 /// first `#` heading becomes the title. A table with a status or goal column holds targets; the rows of
 /// any other table (a progress log, a list of bottlenecks) are kept with ``TrackerTarget/tracked`` false.
 ///
@@ -129,14 +130,18 @@ public struct MarkdownTrackerImporter: Sendable {
     }
 
     private static func targets(headers: [String], rows: [[String]], section: String?) -> [TrackerTarget] {
-        let width = max(headers.count, rows.map(\.count).max() ?? 0)
-        let names = (0..<width).map { column in
-            column < headers.count && !headers[column].isEmpty ? headers[column] : "Column \(column + 1)"
+        let headerNames = headers.enumerated().map { column, header in
+            header.isEmpty ? "Column \(column + 1)" : header
         }
-        let roles = names.map(Role.init(header:))
-        let tracked = roles.contains(.status) || roles.contains(.goal)
+        let headerRoles = headerNames.map(Role.init(header:))
+        let tracked = headerRoles.contains(.status) || headerRoles.contains(.goal)
         return rows.enumerated().map { number, row in
+            // A row keeps the cells it has; only the first gets an empty cell under each header it lacks, so the
+            // table's columns survive. Padding every row to the widest cost rows × cells: 14 kB took gigabytes.
+            let width = number == 0 ? max(headers.count, row.count) : row.count
             let cells = (0..<width).map { $0 < row.count ? row[$0] : "" }
+            let names = (0..<width).map { $0 < headerNames.count ? headerNames[$0] : "Column \($0 + 1)" }
+            let roles = (0..<width).map { $0 < headerRoles.count ? headerRoles[$0] : Role.other }
             var name = Self.isEmpty(cells.first ?? "") ? "\(section ?? "row") \(number + 1)" : cells[0]
             if let operation = roles.firstIndex(of: .operation), operation > 0, !Self.isEmpty(cells[operation]) {
                 name += ": " + cells[operation]

@@ -163,8 +163,8 @@ struct TrackerImportTests {
         #expect(first.statistic == .p99)
         #expect(first.goal == .absolute(.lessThan, amount: 20, unit: .milliseconds))
         #expect(first.owner == "ana")
-        #expect(first.columns.count == 7)
-        #expect(first.columns.last == TrackerColumn(name: "Column 7", value: ""))
+        #expect(first.columns.count == 6)
+        #expect(first.columns.last == TrackerColumn(name: "Extra", value: ""))
         #expect(tracker.targets[1].owner == nil)
         #expect(tracker.targets[1].statistic == .hitRatio)
         #expect(tracker.targets[1].columns.last == TrackerColumn(name: "Column 7", value: "y"))
@@ -203,6 +203,20 @@ struct TrackerImportTests {
                 """
         )
         #expect(tracker.targets.map(\.metric?.name) == [nil, "cache_hits_total"])
+        #expect(try Tracker(toml: tracker.tomlText()) == tracker)
+    }
+
+    // Found by reading the importer, confirmed with Fuzz/FuzzMarkdownImport (out of memory on 14 kB): every row was
+    // padded to the widest row, so one row of thousands of cells cost memory in proportion to rows × cells.
+    @Test("a row keeps the cells it has: one wide row does not make the others as wide")
+    func rowsKeepTheirOwnWidth() throws {
+        let wide = "| " + (1...3_000).map(String.init).joined(separator: " | ") + " |"
+        let rows = String(repeating: "| a |\n", count: 1_000)
+        let tracker = MarkdownTrackerImporter().tracker(fromMarkdown: "| Target | Goal |\n|---|---|\n\(wide)\n\(rows)")
+        #expect(tracker.targets.count == 1_001)
+        #expect(tracker.targets[0].columns.count == 3_000)
+        #expect(tracker.targets[0].columns.last == TrackerColumn(name: "Column 3000", value: "3000"))
+        #expect(tracker.targets.dropFirst().allSatisfy { $0.columns == [TrackerColumn(name: "Target", value: "a")] })
         #expect(try Tracker(toml: tracker.tomlText()) == tracker)
     }
 }
