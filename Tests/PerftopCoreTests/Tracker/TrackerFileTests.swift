@@ -158,9 +158,13 @@ struct TrackerFileTests {
             ),
             ("titel = \"x\"\n", "t.toml:1: unknown key 'titel'"),
             ("[[target]]\nname = \"a\"\ngoal = < 50ms\n", "t.toml:3: "),
-            // Found by Fuzz/FuzzTrackerTOML: toml++ (inside TOMLKit) aborted the process on these headers.
-            ("[\n", "t.toml:1: expected a key or ']' after '[' in a table header"),
-            ("title = \"x\"\n\n[[ =\n", "t.toml:3: expected a key or ']' after '[' in a table header"),
+            // Found by Fuzz/FuzzTrackerTOML: toml++ (inside TOMLKit) aborted the process on these.
+            ("[\n", "t.toml:1: expected a key in the table header"),
+            ("title = \"x\"\n\n[[ =\n", "t.toml:3: expected a key in the table header, found '='"),
+            (
+                "[[target]]\nname = \"a\"\nbaseline_captured = 2026-11-23T:\n",
+                "t.toml:3: '2026-11-23T:' is not a TOML value"
+            ),
         ]
     )
     func errors(text: String, prefix: String) {
