@@ -12,6 +12,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         samples = try PrometheusTextParser(budget: budget).parse(Array(Fuzz.bytes(data, size)))
     } catch {
         Fuzz.check(error.line >= 1, "error on line \(error.line)")
+        Fuzz.check(Fuzz.isOneSafeLine(error.reason, maximumLength: 200), "reason \(error.reason.debugDescription)")
         return 0
     }
     Fuzz.check(samples.count <= budget.maximumSamples, "\(samples.count) samples over the budget")

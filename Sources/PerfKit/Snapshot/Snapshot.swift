@@ -51,7 +51,7 @@ public enum SnapshotDecodingError: Error, Equatable, CustomStringConvertible {
         case .malformed(let detail):
             return "malformed snapshot: \(detail)"
         case .wrongSchema(let schema):
-            return "not a perftop snapshot (schema \(Snapshot.quoted(schema)))"
+            return "not a perftop snapshot (schema \(schema.quotedForReason()))"
         case .unsupportedVersion(let version):
             return "schema \(Snapshot.schemaName) v\(version) not supported "
                 + "(this perftop reads v\(Snapshot.currentVersion))"
@@ -120,7 +120,7 @@ extension Snapshot {
             snapshot = try decoder.decode(Snapshot.self, from: jsonLine)
         } catch let DecodingError.keyNotFound(key, context) {
             throw SnapshotDecodingError.malformed(
-                "missing field \(Self.quoted(key.stringValue)) at \(Self.path(context.codingPath))"
+                "missing field \(key.stringValue.quotedForReason()) at \(Self.path(context.codingPath))"
             )
         } catch let DecodingError.typeMismatch(_, context) {
             throw SnapshotDecodingError.malformed("wrong type at \(Self.path(context.codingPath))")
@@ -135,47 +135,28 @@ extension Snapshot {
         return snapshot
     }
 
-    /// The most Unicode scalars of a name or key from the line that an error reason quotes.
-    private static let quotedLength = 24
-
     /// Fails on the first sample whose metric name or one of whose label names breaks the rule.
     private func checkNames() throws(SnapshotDecodingError) {
         for (index, sample) in self.samples.enumerated() {
             guard PrometheusName.isValid(sample.name, allowsColon: true) else {
-                throw .malformed("sample \(index): invalid metric name \(Self.quoted(sample.name))")
+                throw .malformed("sample \(index): invalid metric name \(sample.name.quotedForReason())")
             }
             if let label = sample.labels.keys.filter({ !PrometheusName.isValid($0, allowsColon: false) }).min() {
-                throw .malformed("sample \(index): invalid label name \(Self.quoted(label))")
+                throw .malformed("sample \(index): invalid label name \(label.quotedForReason())")
             }
         }
     }
 
-    /// A coding path as `samples.3.labels`, each key quoted when it is not a plain name.
+    /// A coding path as `samples.3.labels`, each key quoted when it is not a short plain name.
     private static func path(_ codingPath: [any CodingKey]) -> String {
         let keys = codingPath.map { key -> String in
             if let index = key.intValue {
                 return String(index)
             }
             let name = key.stringValue
-            return PrometheusName.isValid(name, allowsColon: false) ? name : Self.quoted(name)
+            return PrometheusName.isValid(name, allowsColon: false) && name.utf8.count <= 24
+                ? name : name.quotedForReason()
         }
         return keys.isEmpty ? "the top" : keys.joined(separator: ".")
-    }
-
-    /// `text` in single quotes for an error reason: at most ``quotedLength`` characters, then `…`;
-    /// control, format and line-separator characters become `?`.
-    fileprivate static func quoted(_ text: String) -> String {
-        var shown = String.UnicodeScalarView()
-        for (count, scalar) in text.unicodeScalars.enumerated() {
-            guard count < Self.quotedLength else {
-                shown.append("…")
-                break
-            }
-            switch scalar.properties.generalCategory {
-            case .control, .format, .lineSeparator, .paragraphSeparator: shown.append("?")
-            default: shown.append(scalar)
-            }
-        }
-        return "'" + String(shown) + "'"
     }
 }
