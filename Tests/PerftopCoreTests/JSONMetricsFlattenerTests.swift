@@ -114,7 +114,8 @@ import Testing
 
     @Test func readsNumbersAsRFC8259WritesThem() throws {
         let json = #"[0,-0,12,-3.5,1e3,2E-2,1.5e+2,123456789012345678,0.1]"#
-        #expect(try Self.flatten(json).map(\.value) == [0, 0, 12, -3.5, 1000, 0.02, 150, 123_456_789_012_345_678, 0.1])
+        let long = try #require(Double("123456789012345678"))
+        #expect(try Self.flatten(json).map(\.value) == [0, 0, 12, -3.5, 1000, 0.02, 150, long, 0.1])
     }
 
     @Test(arguments: [
