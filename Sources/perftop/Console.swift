@@ -1,3 +1,4 @@
+import PerfKit
 import Foundation
 import PerftopCore
 

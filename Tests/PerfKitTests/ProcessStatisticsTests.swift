@@ -130,6 +130,30 @@ import Testing
         #expect(error?.description == "status:2: expected \"VmRSS: number\"")
     }
 
+    // Found while writing Fuzz/FuzzProcStat (which did not reach it in 130 million runs): the conversions to
+    // bytes trapped on overflow.
+    @Test func rejectsAResidentSizeOfMoreBytesThan64BitsHold() {
+        let status = Self.status.replacing("VmRSS:\t    2048 kB", with: "VmRSS:\t18014398509481984 kB")
+        #expect(
+            throws: ProcessStatisticsError.malformed(
+                path: "status",
+                problem: "VmRSS of 18014398509481984 kB is more bytes than 64 bits hold"
+            )
+        ) {
+            try ProcessStatistics.parse(stat: Self.stat(), status: status)
+        }
+        let withoutVmRSS = Self.status.split(separator: "\n").filter { !$0.hasPrefix("VmRSS") }.joined(separator: "\n")
+        let stat = Self.stat(fields: "S 1 1 1 0 -1 4194304 10 0 3 0 250 50 0 0 20 0 3 0 100 8192 18446744073709551615")
+        #expect(
+            throws: ProcessStatisticsError.malformed(
+                path: "stat",
+                problem: "field 24 of 18446744073709551615 pages is more bytes than 64 bits hold"
+            )
+        ) {
+            try ProcessStatistics.parse(stat: stat, status: withoutVmRSS)
+        }
+    }
+
     // MARK: - Reading
 
     @Test func readsAProcessUnderAFixtureRoot() throws {

@@ -14,7 +14,7 @@ import Testing
             timestamp: 1_700_000_000.25,
             samples: [
                 Sample(name: "cache_hits_total", labels: ["cache": "users"], kind: .counter, value: 12),
-                Sample(name: "queue", labels: ["a\"b": "c\\d\ne"], kind: .gauge, value: -0.5),
+                Sample(name: "queue", labels: ["path": "c\\d\ne\"f"], kind: .gauge, value: -0.5),
                 Sample(name: "latency_seconds", labels: ["quantile": "0.95"], kind: .summary, value: 0.002),
                 Sample(name: "latency_bucket", labels: ["le": "+Inf"], kind: .histogram, value: 9),
                 Sample(name: "mystery", kind: .untyped, value: 1e300),
@@ -106,5 +106,69 @@ import Testing
             }
             return true
         }
+    }
+
+    // MARK: - Names
+
+    private func snapshotLine(name: String, labels: [String: String] = [:]) throws -> Data {
+        let samples = [
+            Sample(name: "cache_hits_total", kind: .counter, value: 1),
+            Sample(name: name, labels: labels, kind: .gauge, value: 2),
+        ]
+        return try Snapshot(agent: "a", pid: 1, timestamp: 0, samples: samples).jsonLine()
+    }
+
+    private func reason(decoding line: Data) -> String? {
+        do {
+            _ = try Snapshot.decode(jsonLine: line)
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test func refusesASampleWhoseMetricNameIsAFormula() throws {
+        // The name an agent's /perftop.json once carried into a CSV export.
+        let line = try self.snapshotLine(name: #"=HYPERLINK("http://evil/x","click")"#)
+        #expect(
+            self.reason(decoding: line)
+                == #"malformed snapshot: sample 1: invalid metric name '=HYPERLINK("http://evil…'"#
+        )
+    }
+
+    @Test func refusesASampleWithAnInvalidLabelNameAndQuotesItSafely() throws {
+        let line = try self.snapshotLine(name: "queue_depth", labels: ["ok": "1", "x\u{1B}[2J": "2"])
+        #expect(self.reason(decoding: line) == #"malformed snapshot: sample 1: invalid label name 'x\u{1B}[2J'"#)
+    }
+
+    @Test(arguments: ["", "1st", "a-b", "a.b", "é", "a b", "a\n"])
+    func refusesInvalidMetricNames(name: String) throws {
+        let reason = try #require(self.reason(decoding: try self.snapshotLine(name: name)))
+        #expect(reason.hasPrefix("malformed snapshot: sample 1: invalid metric name '"))
+        #expect(!reason.contains("\n"))
+    }
+
+    @Test(arguments: ["", "1st", "a:b", "a-b", "é"])
+    func refusesInvalidLabelNames(label: String) throws {
+        let reason = try #require(self.reason(decoding: try self.snapshotLine(name: "x", labels: [label: "v"])))
+        #expect(reason.hasPrefix("malformed snapshot: sample 1: invalid label name '"))
+    }
+
+    @Test func acceptsEveryNameTheRuleAllows() throws {
+        let line = try self.snapshotLine(name: ":job:rate_5m", labels: ["_a1": "any \"value\" =x", "Z": ""])
+        #expect(try Snapshot.decode(jsonLine: line).samples[1].name == ":job:rate_5m")
+    }
+
+    @Test func cutsAndCleansAnAgentSuppliedSchemaInTheReason() {
+        let line = #"{"schema":"evil\u001b]0;title\u0007"# + String(repeating: "x", count: 1_000) + #"","version":1}"#
+        #expect(self.reason(decoding: self.line(line)) == #"not a perftop snapshot (schema 'evil\u{1B}]0;title\u{7}…')"#)
+    }
+
+    @Test func namesWhereALineIsMalformedWithoutQuotingTheValueThere() {
+        let text = """
+            {"schema":"perftop.snapshot","version":1,"agent":"a","pid":1,"timestamp":0,\
+            "samples":[{"name":"x","labels":{},"kind":"meter\\u001b[2J","value":1}]}
+            """
+        #expect(self.reason(decoding: self.line(text)) == "malformed snapshot: invalid value at samples.0.kind")
     }
 }

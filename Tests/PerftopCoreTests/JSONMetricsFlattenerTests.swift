@@ -88,4 +88,49 @@ import Testing
         #expect(Self.error(flattening: json, JSONMetricsFlattener(maximumDepth: 4)) == "nesting deeper than 4 levels")
         #expect(try Self.flatten(json, JSONMetricsFlattener(maximumDepth: 5)).map(\.name) == ["_0_0_0_0_0"])
     }
+
+    @Test func appliesTheLimitsWhileReading() {
+        // Both documents are cut short: the limit must fail them before the reader reaches the end.
+        let wide = "[" + (0..<11).map(String.init).joined(separator: ",") + ","
+        #expect(Self.error(flattening: wide, JSONMetricsFlattener(maximumSamples: 10)) == "more than 10 numeric values")
+        let deep = String(repeating: "[", count: 100_000)
+        #expect(Self.error(flattening: deep, JSONMetricsFlattener(maximumDepth: 32)) == "nesting deeper than 32 levels")
+    }
+
+    @Test func countsNeitherStringsNorNullsNorEmptyContainersAgainstTheLimit() throws {
+        let json = #"{"a":"x","b":null,"c":{},"d":[],"e":[[],{}],"f":1}"#
+        #expect(try Self.flatten(json, JSONMetricsFlattener(maximumSamples: 1)).map(\.name) == ["f"])
+    }
+
+    @Test func readsEscapesAndSurrogatePairsInKeys() throws {
+        let samples = try Self.flatten(#"{"a\u0062\n":1,"\ud83d\ude00x":2,"q\"\\\/":3}"#)
+        #expect(samples.map(\.name) == ["ab_", "q___", "_x"])
+    }
+
+    @Test func keepsTheFirstOfARepeatedKey() throws {
+        #expect(try Self.flatten(#"{"a":1,"b":2,"a":3}"#).map(\.value) == [1, 2])
+        #expect(try Self.flatten(#"{"a":[1,2],"a":[3,4,5]}"#).map(\.value) == [1, 2])
+    }
+
+    @Test func readsNumbersAsRFC8259WritesThem() throws {
+        let json = #"[0,-0,12,-3.5,1e3,2E-2,1.5e+2,123456789012345678,0.1]"#
+        let long = try #require(Double("123456789012345678"))
+        #expect(try Self.flatten(json).map(\.value) == [0, 0, 12, -3.5, 1000, 0.02, 150, long, 0.1])
+    }
+
+    @Test(arguments: [
+        "01", "1.", ".5", "-", "+1", "1e", "1e400", "NaN", "Infinity", "0x10", "[1,]", "{\"a\":1,}", "[1 2]",
+        "{\"a\" 1}", "{a:1}", "tru", "nul", "\"abc", "\"\\x\"", "\"\\u12\"", "\"\\ud800\"", "\"\\udc00\"",
+        "\"\\ud800\\u0041\"", "\"a\u{01}b\"", "1 2", "[1]]",
+    ])
+    func refusesWhatRFC8259Does(json: String) {
+        #expect(Self.error(flattening: json) == "invalid JSON")
+    }
+
+    @Test func refusesInvalidUTF8AndSkipsAByteOrderMark() throws {
+        #expect(throws: JSONFlatteningError("invalid JSON")) {
+            try JSONMetricsFlattener().flatten(Data([0x22, 0xC3, 0x28, 0x22]))
+        }
+        #expect(try JSONMetricsFlattener().flatten(Data([0xEF, 0xBB, 0xBF] + Array("7".utf8))).map(\.value) == [7])
+    }
 }

@@ -164,18 +164,28 @@ import Testing
         ("a{x=\"1\",x=\"2\"} 3", "line 1: duplicate label 'x'"),
         ("a{x=\"1\"", "line 1: expected '}' to close the label set"),
         ("a{1=\"1\"} 2", "line 1: expected a label name"),
-        ("a\n", "line 1: expected a value after a"),
+        ("a\n", "line 1: expected a value after 'a'"),
         ("a one\n", "line 1: invalid value 'one'"),
         ("a 1 noon\n", "line 1: invalid timestamp 'noon'"),
         ("a 1 2 3\n", "line 1: unexpected text after the timestamp"),
         ("9a 1\n", "line 1: expected a metric name"),
         ("# TYPE a histogramm\n", "line 1: unknown metric type 'histogramm'"),
         ("# TYPE\n", "line 1: expected a metric name after # TYPE"),
-        ("# TYPE a\n", "line 1: expected a type after # TYPE a"),
+        ("# TYPE a\n", "line 1: expected a type after # TYPE 'a'"),
         ("a 1\n# EOF\nb 2\n", "line 3: text after # EOF"),
     ])
     func namesTheLineOfAnError(text: String, expected: String) {
         #expect(Self.error(parsing: text) == expected)
+    }
+
+    // Found by Fuzz/FuzzPrometheusText's check that a reason is one short line without control characters: the
+    // parser quoted what it could not read whole, escape sequences and all, up to the 64 KiB line limit.
+    @Test func quotesWhatItCannotReadCutAndWithoutControlCharacters() {
+        let value = "\u{1B}]0;owned\u{07}" + String(repeating: "9", count: 10_000)
+        #expect(Self.error(parsing: "a \(value)\n") == #"line 1: invalid value '\u{1B}]0;owned\u{7}9999…'"#)
+        #expect(
+            Self.error(parsing: "a{x=\"\\\u{1B}\"} 1\n") == #"line 1: invalid escape '\\u{1B}' in the value of label 'x'"#
+        )
     }
 
     @Test func reportsGarbageAtItsLine() throws {

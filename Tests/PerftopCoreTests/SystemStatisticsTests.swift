@@ -101,6 +101,16 @@ import Testing
         #expect(error?.description == "/proc/meminfo:3: expected \"MemAvailable: value kB\"")
     }
 
+    // Found while writing Fuzz/FuzzSystemStatistics (which did not reach it in 25 million runs): the conversion
+    // to bytes trapped on overflow.
+    @Test func rejectsASizeOfMoreBytesThan64BitsHold() throws {
+        let error = #expect(throws: SystemStatisticsError.self) {
+            try SystemStatistics.parseMemory(meminfo: "MemTotal: 100 kB\nMemFree: 18014398509481984 kB\n")
+        }
+        #expect(error?.description == "/proc/meminfo:2: MemFree: 18014398509481984 kB is more bytes than 64 bits hold")
+        #expect(try SystemStatistics.parseMemory(meminfo: "MemTotal: 18014398509481983 kB\n").totalBytes == .max - 1023)
+    }
+
     @Test func rejectsAMeminfoWithoutMemTotal() {
         let error = #expect(throws: SystemStatisticsError.self) {
             try SystemStatistics.parseMemory(meminfo: "MemFree: 40 kB\n")

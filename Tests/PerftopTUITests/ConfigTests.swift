@@ -76,6 +76,11 @@ struct ConfigTests {
             ("[sources]\n\nsockets = []", "config.toml:3: unknown key 'sockets' in [sources]"),
             ("sources = 1", "config.toml:1: sources must be a table: [sources]"),
             ("interval = = 1", "config.toml:1: "),
+            // Found by Fuzz/FuzzConfig: toml++ (inside TOMLKit) aborted the process on these.
+            ("[\n", "config.toml:1: expected a key in the table header, found the end of the line"),
+            ("interval = 1\n[[=\n", "config.toml:2: expected a key in the table header, found '='"),
+            ("\u{FEFF}[&", "config.toml:1: expected a key in the table header, found '&'"),
+            ("i=[}", "config.toml:1: expected a value, found '}'"),
         ]
     )
     func badFiles(text: String, expected: String) throws {
@@ -244,5 +249,21 @@ struct ConfigTests {
     func text() {
         #expect(PerftopConfig.seconds(.milliseconds(250)) == "0.25")
         #expect(PerftopConfig.seconds(.seconds(3)) == "3")
+    }
+
+    // Found by Fuzz/FuzzConfig: with "\r\n" line endings the whole file was one line, so errors lost their line
+    // and the value they quote ("got ?").
+    @Test("a file with Windows line endings gets the errors of the same file with Unix ones")
+    func windowsLineEndings() throws {
+        let error = try #require(self.error("theme = \"x\"\r\ninterval = \"fast\"\r\n"))
+        #expect(error.description == "config.toml:2: interval must be a number of seconds, got \"fast\"")
+        #expect(try PerftopConfig(toml: "interval = 2\r\n[sources]\r\npids = [7]\r\n").sources.pids == [7])
+    }
+
+    @Test("a '[' inside a multi-line array, string or comment is not a table header")
+    func bracketsInsideValues() throws {
+        let config = try PerftopConfig(toml: "panes = [\n  # [\n  \"caches\",\n]\ntheme = \"\"\"\n[\n\"\"\"\n")
+        #expect(config.panes == [.caches])
+        #expect(config.theme == "[\n")
     }
 }

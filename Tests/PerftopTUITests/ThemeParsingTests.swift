@@ -120,6 +120,17 @@ struct ThemeParsingTests {
             try Theme.load(path: directory.path + "/none.theme")
         }
     }
+
+    // Found by Fuzz/FuzzTheme: Swift reads "\r\n" as one Character, so splitting at "\n" kept a Windows file in
+    // one line, and one that began with a comment was read as a single comment: no colors and no error.
+    @Test("a file with Windows line endings reads as the same file with Unix ones")
+    func windowsLineEndings() throws {
+        let text = "# nord\ntheme[main_bg]=\"#2e3440\"\ntheme[title]='#cc'\n"
+        let windows = try self.parse(text.replacing("\n", with: "\r\n"))
+        #expect(windows == (try self.parse(text)))
+        #expect(windows.values.count == 2)
+        #expect(self.error("\r\ntheme[title]=\"#1\"\r\n")?.line == 2)
+    }
 }
 
 @Suite("Theme fallbacks to btop's keys")

@@ -1,5 +1,8 @@
-/// Turns arbitrary strings into Prometheus metric and label names; shared by the swift-metrics
-/// backend, the text encoder and perftop's JSON flattener, hence `package` access.
+/// The one rule for Prometheus metric and label names: a metric name matches `[a-zA-Z_:][a-zA-Z0-9_:]*`,
+/// a label name `[a-zA-Z_][a-zA-Z0-9_]*` (docs/protocol.md).
+///
+/// Shared by the swift-metrics backend, the text encoder, the snapshot decoder and perftop's feeds,
+/// hence `package` access.
 package enum PrometheusName {
     /// `name` with every character that is not allowed replaced by `_`, and a `_` in front of a
     /// leading digit; `_` for an empty name.
@@ -22,7 +25,9 @@ package enum PrometheusName {
         return result
     }
 
-    private static func isValid(_ name: String, allowsColon: Bool) -> Bool {
+    /// Whether `name` follows the rule: a metric name when `allowsColon`, else a label name. Cost: one
+    /// pass over its UTF-8 bytes.
+    package static func isValid(_ name: String, allowsColon: Bool) -> Bool {
         guard let first = name.utf8.first, !Self.isDigit(first) else {
             return false
         }

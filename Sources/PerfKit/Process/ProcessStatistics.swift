@@ -226,7 +226,23 @@ extension ProcessStatistics {
         guard let involuntary = fields["nonvoluntary_ctxt_switches"] else {
             throw .malformed(path: statusPath, problem: "no nonvoluntary_ctxt_switches line")
         }
-        let residentBytes = fields["VmRSS"].map { $0 * 1024 } ?? residentPages * pageSize
+        let residentBytes: UInt64
+        if let kilobytes = fields["VmRSS"] {
+            let (bytes, overflow) = kilobytes.multipliedReportingOverflow(by: 1024)
+            guard !overflow else {
+                throw .malformed(path: statusPath, problem: "VmRSS of \(kilobytes) kB is more bytes than 64 bits hold")
+            }
+            residentBytes = bytes
+        } else {
+            let (bytes, overflow) = residentPages.multipliedReportingOverflow(by: pageSize)
+            guard !overflow else {
+                throw .malformed(
+                    path: statPath,
+                    problem: "field 24 of \(residentPages) pages is more bytes than 64 bits hold"
+                )
+            }
+            residentBytes = bytes
+        }
 
         return ProcessStatistics(
             pid: pid,

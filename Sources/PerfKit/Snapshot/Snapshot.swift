@@ -51,7 +51,7 @@ public enum SnapshotDecodingError: Error, Equatable, CustomStringConvertible {
         case .malformed(let detail):
             return "malformed snapshot: \(detail)"
         case .wrongSchema(let schema):
-            return "not a perftop snapshot (schema \"\(schema)\")"
+            return "not a perftop snapshot (schema \(SafeText.quoted(schema)))"
         case .unsupportedVersion(let version):
             return "schema \(Snapshot.schemaName) v\(version) not supported "
                 + "(this perftop reads v\(Snapshot.currentVersion))"
@@ -75,7 +75,15 @@ extension Snapshot {
         return try encoder.encode(self)
     }
 
-    /// Reads a snapshot from one line of JSON, checking its schema name and version.
+    /// Reads a snapshot from one line of JSON, checking its schema name and version, and every sample's
+    /// metric and label names against the rule of docs/protocol.md (`[a-zA-Z_:][a-zA-Z0-9_:]*` and
+    /// `[a-zA-Z_][a-zA-Z0-9_]*`).
+    ///
+    /// One sample with an invalid name fails the whole snapshot, with a reason that names the sample by
+    /// its index in `samples` (from 0) and quotes the name, cut to 24 Unicode scalars with control and
+    /// format characters shown as `?`: `malformed snapshot: sample 3: invalid metric name
+    /// '=HYPERLINK("http://evil/…'`. Text from the line reaches a reason only quoted that way.
+    /// Cost: linear in the length of the line.
     ///
     /// - Throws: ``SnapshotDecodingError``.
     public static func decode(jsonLine: Data) throws -> Snapshot {
@@ -107,15 +115,48 @@ extension Snapshot {
         guard version == Self.currentVersion else {
             throw SnapshotDecodingError.unsupportedVersion(version)
         }
+        let snapshot: Snapshot
         do {
-            return try decoder.decode(Snapshot.self, from: jsonLine)
-        } catch let DecodingError.keyNotFound(key, _) {
-            throw SnapshotDecodingError.malformed("missing field \"\(key.stringValue)\"")
+            snapshot = try decoder.decode(Snapshot.self, from: jsonLine)
+        } catch let DecodingError.keyNotFound(key, context) {
+            throw SnapshotDecodingError.malformed(
+                "missing field \(SafeText.quoted(key.stringValue)) at \(Self.path(context.codingPath))"
+            )
         } catch let DecodingError.typeMismatch(_, context) {
-            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
-            throw SnapshotDecodingError.malformed("wrong type at \(path)")
+            throw SnapshotDecodingError.malformed("wrong type at \(Self.path(context.codingPath))")
+        } catch let DecodingError.valueNotFound(_, context) {
+            throw SnapshotDecodingError.malformed("null at \(Self.path(context.codingPath))")
+        } catch let DecodingError.dataCorrupted(context) {
+            throw SnapshotDecodingError.malformed("invalid value at \(Self.path(context.codingPath))")
         } catch {
-            throw SnapshotDecodingError.malformed("\(error)")
+            throw SnapshotDecodingError.malformed("not a snapshot")
         }
+        try snapshot.checkNames()
+        return snapshot
+    }
+
+    /// Fails on the first sample whose metric name or one of whose label names breaks the rule.
+    private func checkNames() throws(SnapshotDecodingError) {
+        for (index, sample) in self.samples.enumerated() {
+            guard PrometheusName.isValid(sample.name, allowsColon: true) else {
+                throw .malformed("sample \(index): invalid metric name \(SafeText.quoted(sample.name))")
+            }
+            if let label = sample.labels.keys.filter({ !PrometheusName.isValid($0, allowsColon: false) }).min() {
+                throw .malformed("sample \(index): invalid label name \(SafeText.quoted(label))")
+            }
+        }
+    }
+
+    /// A coding path as `samples.3.labels`, each key quoted when it is not a short plain name.
+    private static func path(_ codingPath: [any CodingKey]) -> String {
+        let keys = codingPath.map { key -> String in
+            if let index = key.intValue {
+                return String(index)
+            }
+            let name = key.stringValue
+            return PrometheusName.isValid(name, allowsColon: false) && name.utf8.count <= 24
+                ? name : SafeText.quoted(name)
+        }
+        return keys.isEmpty ? "the top" : keys.joined(separator: ".")
     }
 }

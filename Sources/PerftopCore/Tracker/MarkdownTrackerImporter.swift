@@ -3,7 +3,8 @@ import Foundation
 /// Reads the pipe tables of a markdown tracker document (like docs/tracker.md's example) into a ``Tracker``.
 ///
 /// Every row of every table becomes a ``TrackerTarget`` in document order, with all of its cells kept in
-/// ``TrackerTarget/columns`` and the nearest heading above the table as its ``TrackerTarget/section``; the
+/// ``TrackerTarget/columns`` (cells past the header's get headers `Column N`; the first row also gets an empty
+/// cell under each header it lacks) and the nearest heading above the table as its ``TrackerTarget/section``; the
 /// first `#` heading becomes the title. A table with a status or goal column holds targets; the rows of
 /// any other table (a progress log, a list of bottlenecks) are kept with ``TrackerTarget/tracked`` false.
 ///
@@ -21,7 +22,9 @@ import Foundation
 /// | metric | `Metric`, `Selector`, `Series` (a ``MetricSelector``) |
 /// | notes | `Notes` |
 ///
-/// A cell of `-` is empty. Rows bind to no metric unless a metric column holds a selector.
+/// A cell of `-` is empty. Rows bind to no metric unless a metric column holds a selector that their statistic
+/// can read (``TrackerStatistic/canRead(_:)``: a hit ratio needs a hits counter). A NUL character
+/// becomes U+FFFD (`�`): the TOML file a tracker is saved as could not hold it.
 public struct MarkdownTrackerImporter: Sendable {
     /// Whether text mis-decoded as Windows-1252 is repaired first (``Mojibake``), so `ðŸ”´` is kept as 🔴.
     public var repairsEncoding: Bool
@@ -50,8 +53,9 @@ public struct MarkdownTrackerImporter: Sendable {
 
     /// The tracker the tables of `markdown` describe; no targets when it has no table. Cost: linear in its length.
     public func tracker(fromMarkdown markdown: String) -> Tracker {
-        let text = self.repairsEncoding ? Mojibake.repair(markdown) : markdown
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
+        let repaired = self.repairsEncoding ? Mojibake.repair(markdown) : markdown
+        let text = repaired.contains("\0" as Character) ? repaired.replacing("\0", with: "\u{FFFD}") : repaired
+        let lines = text.fileLines().map {
             $0.trimmingCharacters(in: .whitespacesAndNewlines)
         }
         var tracker = Tracker()
@@ -126,14 +130,18 @@ public struct MarkdownTrackerImporter: Sendable {
     }
 
     private static func targets(headers: [String], rows: [[String]], section: String?) -> [TrackerTarget] {
-        let width = max(headers.count, rows.map(\.count).max() ?? 0)
-        let names = (0..<width).map { column in
-            column < headers.count && !headers[column].isEmpty ? headers[column] : "Column \(column + 1)"
+        let headerNames = headers.enumerated().map { column, header in
+            header.isEmpty ? "Column \(column + 1)" : header
         }
-        let roles = names.map(Role.init(header:))
-        let tracked = roles.contains(.status) || roles.contains(.goal)
+        let headerRoles = headerNames.map(Role.init(header:))
+        let tracked = headerRoles.contains(.status) || headerRoles.contains(.goal)
         return rows.enumerated().map { number, row in
+            // A row keeps the cells it has; only the first gets an empty cell under each header it lacks, so the
+            // table's columns survive. Padding every row to the widest cost rows × cells: 14 kB took gigabytes.
+            let width = number == 0 ? max(headers.count, row.count) : row.count
             let cells = (0..<width).map { $0 < row.count ? row[$0] : "" }
+            let names = (0..<width).map { $0 < headerNames.count ? headerNames[$0] : "Column \($0 + 1)" }
+            let roles = (0..<width).map { $0 < headerRoles.count ? headerRoles[$0] : Role.other }
             var name = Self.isEmpty(cells.first ?? "") ? "\(section ?? "row") \(number + 1)" : cells[0]
             if let operation = roles.firstIndex(of: .operation), operation > 0, !Self.isEmpty(cells[operation]) {
                 name += ": " + cells[operation]
@@ -146,6 +154,9 @@ public struct MarkdownTrackerImporter: Sendable {
             )
             for (role, cell) in zip(roles, cells) where !Self.isEmpty(cell) {
                 Self.fill(&target, role: role, cell: cell)
+            }
+            if let statistic = target.statistic, let metric = target.metric, !statistic.canRead(metric) {
+                target.metric = nil
             }
             return target
         }

@@ -76,17 +76,24 @@ public struct MetricSelector: Sendable, Hashable, CustomStringConvertible {
 
 // MARK: - Parsing
 
-/// A cursor over a selector's characters, for ``MetricSelector/init(parsing:)``.
+/// A cursor over a selector's Unicode scalars, for ``MetricSelector/init(parsing:)``.
+///
+/// Scalars, not `Character`s: a combining mark after a quote or an escape's letter would otherwise join it into
+/// one `Character` that is neither, so a value ending in one could not be read back from ``MetricSelector/description``.
+/// Columns in errors still count `Character`s, as a person counts them.
 private struct SelectorScanner {
-    private let characters: [Character]
+    private let scalars: [Unicode.Scalar]
     private var index = 0
 
     init(_ text: String) {
-        self.characters = Array(text)
+        self.scalars = Array(text.unicodeScalars)
     }
 
-    private var column: Int { self.index + 1 }
-    private var current: Character? { self.index < self.characters.count ? self.characters[self.index] : nil }
+    private var column: Int {
+        String(String.UnicodeScalarView(self.scalars[..<self.index])).count + 1
+    }
+
+    private var current: Unicode.Scalar? { self.index < self.scalars.count ? self.scalars[self.index] : nil }
 
     private func error(_ message: String) -> TrackerError {
         TrackerError(message, column: self.column)
@@ -97,21 +104,21 @@ private struct SelectorScanner {
     }
 
     private mutating func skipSpaces() {
-        while let character = self.current, character.isWhitespace {
+        while let scalar = self.current, scalar.properties.isWhitespace {
             self.index += 1
         }
     }
 
     private mutating func identifier(allowColon: Bool) -> String {
-        var name = ""
-        while let character = self.current, character.isASCII,
-            character.isLetter || character == "_" || (allowColon && character == ":")
-                || (!name.isEmpty && character.isNumber)
+        var name = String.UnicodeScalarView()
+        while let scalar = self.current, scalar.isASCII,
+            scalar.properties.isAlphabetic || scalar == "_" || (allowColon && scalar == ":")
+                || (!name.isEmpty && ("0"..."9").contains(scalar))
         {
-            name.append(character)
+            name.append(scalar)
             self.index += 1
         }
-        return name
+        return String(name)
     }
 
     mutating func selector() throws -> MetricSelector {
@@ -176,12 +183,12 @@ private struct SelectorScanner {
             throw self.error("expected a quoted value, found \(self.describeCurrent())")
         }
         self.index += 1
-        var value = ""
-        while let character = self.current {
+        var value = String.UnicodeScalarView()
+        while let scalar = self.current {
             self.index += 1
-            switch character {
+            switch scalar {
             case "\"":
-                return value
+                return String(value)
             case "\\":
                 switch self.current {
                 case "\"": value.append("\"")
@@ -192,7 +199,7 @@ private struct SelectorScanner {
                 }
                 self.index += 1
             default:
-                value.append(character)
+                value.append(scalar)
             }
         }
         throw self.error("unterminated quoted value")

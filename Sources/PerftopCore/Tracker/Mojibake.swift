@@ -1,3 +1,5 @@
+import PerfKit
+
 /// Repairs text whose UTF-8 bytes were once decoded as Windows-1252 or Latin-1, as tracker documents
 /// carry it: `ðŸ”´` back to 🔴, `âœ…` to ✅, `Ã©` to é.
 ///

@@ -15,9 +15,9 @@ extension Tracker {
     public init(toml text: String, fileName: String = "tracker.toml") throws {
         let table: TOMLTable
         do {
-            table = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            throw TrackerError(error.description, file: fileName, line: error.source.begin.line)
+            table = try TOMLReading.table(from: text)
+        } catch {
+            throw TrackerError(error.message, file: fileName, line: error.line)
         }
         let reader = TOMLTrackerReader(text: text, fileName: fileName)
         self = try reader.tracker(from: table)
@@ -51,7 +51,7 @@ private struct TOMLTrackerReader {
     ]
 
     init(text: String, fileName: String) {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = text.fileLines()
         self.lines = lines
         self.fileName = fileName
         self.targetHeaders = lines.indices.filter { lines[$0].filter { !$0.isWhitespace }.hasPrefix("[[target]]") }
@@ -141,7 +141,7 @@ private struct TOMLTrackerReader {
         }
         target.metric = try self.parsed(table, "metric", target: index) { try MetricSelector(parsing: $0) }
         target.statistic = try self.parsed(table, "statistic", target: index) { try TrackerStatistic(parsing: $0) }
-        if target.statistic == .hitRatio, let metric = target.metric, !metric.name.contains("hits") {
+        if let statistic = target.statistic, let metric = target.metric, !statistic.canRead(metric) {
             throw self.error(
                 "hit ratio reads a hits counter, e.g. cache_hits_total{cache=\"users\"}, not \(metric.name)",
                 key: "metric",

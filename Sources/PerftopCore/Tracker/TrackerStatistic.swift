@@ -33,6 +33,12 @@ public enum TrackerStatistic: String, Sendable, Hashable, CaseIterable, CustomSt
         }
     }
 
+    /// Whether this statistic can be read from the series `metric` selects: ``hitRatio`` needs a hits counter
+    /// (a name containing `hits`, whose `misses` twin it finds); every other statistic reads any series.
+    public func canRead(_ metric: MetricSelector) -> Bool {
+        self != .hitRatio || metric.name.contains("hits")
+    }
+
     /// The name as written in a tracker file, e.g. `p95` or `hit ratio`.
     public var description: String {
         self.rawValue

@@ -78,11 +78,9 @@ extension PerftopConfig {
     public init(toml text: String, fileName: String = "config.toml") throws(ConfigError) {
         let table: TOMLTable
         do {
-            table = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            throw ConfigError(error.description, file: fileName, line: error.source.begin.line)
+            table = try TOMLReading.table(from: text)
         } catch {
-            throw ConfigError("\(error)", file: fileName)
+            throw ConfigError(error.message, file: fileName, line: error.line)
         }
         let reader = ConfigReader(text: text, fileName: fileName)
         self = try reader.config(from: table)
@@ -111,7 +109,7 @@ private struct ConfigReader {
     let fileName: String
 
     init(text: String, fileName: String) {
-        self.lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        self.lines = text.fileLines()
         self.fileName = fileName
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import PerftopCore
 
 /// A theme file that could not be read; the description is one line naming the file and line.
 public typealias ThemeError = FileError
@@ -22,7 +23,7 @@ extension Theme {
     ///   `nord.theme:12: theme[title]: "#12345" is not a color (use "#RRGGBB", "#GG" or "R G B")`.
     public init(parsing text: String, name: String, fileName: String) throws(ThemeError) {
         var values: [String: RGB] = [:]
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, rawLine) in text.fileLines().enumerated() {
             let line = rawLine.trimmingCharacters(in: .whitespaces)
             if line.isEmpty || line.hasPrefix("#") {
                 continue

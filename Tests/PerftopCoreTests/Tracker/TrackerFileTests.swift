@@ -158,6 +158,13 @@ struct TrackerFileTests {
             ),
             ("titel = \"x\"\n", "t.toml:1: unknown key 'titel'"),
             ("[[target]]\nname = \"a\"\ngoal = < 50ms\n", "t.toml:3: "),
+            // Found by Fuzz/FuzzTrackerTOML: toml++ (inside TOMLKit) aborted the process on these.
+            ("[\n", "t.toml:1: expected a key in the table header"),
+            ("title = \"x\"\n\n[[ =\n", "t.toml:3: expected a key in the table header, found '='"),
+            (
+                "[[target]]\nname = \"a\"\nbaseline_captured = 2026-11-23T:\n",
+                "t.toml:3: '2026-11-23T:' is not a TOML value"
+            ),
         ]
     )
     func errors(text: String, prefix: String) {
@@ -183,6 +190,20 @@ struct TrackerFileTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["tracker.toml"])
         #expect(throws: TrackerError("cannot read the file", file: path + ".missing")) {
             try Tracker.read(path: path + ".missing")
+        }
+    }
+
+    // Found by Fuzz/FuzzTrackerTOML: with "\r\n" line endings the whole file was one line, so an error named
+    // the wrong line or none.
+    @Test("a file with Windows line endings reads as, and fails on the same line as, the same file with Unix ones")
+    func windowsLineEndings() throws {
+        let windows = Self.example.replacing("\n", with: "\r\n")
+        #expect(try Tracker(toml: windows) == (try Tracker(toml: Self.example)))
+        do {
+            _ = try Tracker(toml: "[[target]]\r\nname = \"a\"\r\ngoals = \"< 1\"\r\n", fileName: "t.toml")
+            Issue.record("read a tracker with an unknown key")
+        } catch {
+            #expect("\(error)".hasPrefix("t.toml:3: unknown key 'goals'"), "\(error)")
         }
     }
 }

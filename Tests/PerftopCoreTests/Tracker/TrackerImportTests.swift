@@ -167,10 +167,60 @@ struct TrackerImportTests {
         #expect(first.statistic == .p99)
         #expect(first.goal == .absolute(.lessThan, amount: 20, unit: .milliseconds))
         #expect(first.owner == "ana")
-        #expect(first.columns.count == 7)
-        #expect(first.columns.last == TrackerColumn(name: "Column 7", value: ""))
+        #expect(first.columns.count == 6)
+        #expect(first.columns.last == TrackerColumn(name: "Extra", value: ""))
         #expect(tracker.targets[1].owner == nil)
         #expect(tracker.targets[1].statistic == .hitRatio)
         #expect(tracker.targets[1].columns.last == TrackerColumn(name: "Column 7", value: "y"))
+    }
+
+    // Found by Fuzz/FuzzMarkdownImport: with "\r\n" line endings the document was one line, so no table was found.
+    @Test("a document with Windows line endings imports as the same document with Unix ones")
+    func windowsLineEndings() throws {
+        let text = try self.seed().text
+        let windows = MarkdownTrackerImporter().tracker(fromMarkdown: text.replacing("\n", with: "\r\n"))
+        #expect(windows == MarkdownTrackerImporter().tracker(fromMarkdown: text))
+        #expect(windows.targets.count == 40)
+    }
+
+    // Found by Fuzz/FuzzMarkdownImport: TOMLKit ends a string at a NUL, so an imported cell holding one lost the
+    // rest of its text when the tracker was saved and read back.
+    @Test("a NUL in a cell becomes U+FFFD, so the saved tracker reads back whole")
+    func nulCharacters() throws {
+        let tracker = MarkdownTrackerImporter().tracker(
+            fromMarkdown: "| Target | Goal |\n|---|---|\n| a\u{0}b | < 1ms |\n"
+        )
+        #expect(tracker.targets.map(\.name) == ["a\u{FFFD}b"])
+        #expect(try Tracker(toml: tracker.tomlText()) == tracker)
+    }
+
+    // Found by Fuzz/FuzzMarkdownImport: the importer bound a hit ratio to a series that is not a hits counter,
+    // a target the tracker file refuses, so the imported tracker was saved as a file that could not be read.
+    @Test("a row whose statistic cannot read its metric binds to no metric, and the saved tracker reads back")
+    func statisticThatCannotReadTheMetric() throws {
+        let tracker = MarkdownTrackerImporter().tracker(
+            fromMarkdown: """
+                | Target | Metric | Statistic | Goal |
+                |---|---|---|---|
+                | users | cache_entries{cache="users"} | hit ratio | >= 70% |
+                | hits | cache_hits_total{cache="users"} | hit ratio | >= 70% |
+                """
+        )
+        #expect(tracker.targets.map(\.metric?.name) == [nil, "cache_hits_total"])
+        #expect(try Tracker(toml: tracker.tomlText()) == tracker)
+    }
+
+    // Found by reading the importer, confirmed with Fuzz/FuzzMarkdownImport (out of memory on 14 kB): every row was
+    // padded to the widest row, so one row of thousands of cells cost memory in proportion to rows × cells.
+    @Test("a row keeps the cells it has: one wide row does not make the others as wide")
+    func rowsKeepTheirOwnWidth() throws {
+        let wide = "| " + (1...3_000).map(String.init).joined(separator: " | ") + " |"
+        let rows = String(repeating: "| a |\n", count: 1_000)
+        let tracker = MarkdownTrackerImporter().tracker(fromMarkdown: "| Target | Goal |\n|---|---|\n\(wide)\n\(rows)")
+        #expect(tracker.targets.count == 1_001)
+        #expect(tracker.targets[0].columns.count == 3_000)
+        #expect(tracker.targets[0].columns.last == TrackerColumn(name: "Column 3000", value: "3000"))
+        #expect(tracker.targets.dropFirst().allSatisfy { $0.columns == [TrackerColumn(name: "Target", value: "a")] })
+        #expect(try Tracker(toml: tracker.tomlText()) == tracker)
     }
 }

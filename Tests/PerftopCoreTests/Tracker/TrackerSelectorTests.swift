@@ -53,6 +53,24 @@ struct TrackerSelectorTests {
         }
     }
 
+    // Found by Fuzz/FuzzTrackerGoal: a combining mark after an escape's `n`, `"` or `\` joined it into one Character,
+    // so the canonical form of such a value did not read back ("unknown escape").
+    @Test(
+        "the canonical form reads back, combining marks after escapes included",
+        arguments: ["\n\u{0612}", "\"\u{301}", "\\\u{301}", "e\u{301}", "\u{301}", ""]
+    )
+    func canonicalFormReadsBack(value: String) throws {
+        let selector = MetricSelector(name: "x", matchers: [.init(label: "a", value: value)])
+        #expect(try MetricSelector(parsing: selector.description) == selector)
+    }
+
+    @Test("errors count columns in characters as a person does")
+    func columnsCountCharacters() {
+        #expect(throws: TrackerError("expected '=' or '!=' after label 'b', found '}'", column: 11)) {
+            try MetricSelector(parsing: "x{a=\"e\u{301}\",b }")
+        }
+    }
+
     @Test("matches by name and labels; a missing label is empty; source names the perftop source")
     func matching() throws {
         let id = SeriesID(name: "cache_hits_total", labels: ["cache": "users", "tier": "disk"])

@@ -201,7 +201,9 @@ private struct ParserState {
             let typeWord = self.word()
             guard let type = FamilyType(typeWord) else {
                 throw self.error(
-                    typeWord.isEmpty ? "expected a type after # TYPE \(name)" : "unknown metric type '\(typeWord)'"
+                    typeWord.isEmpty
+                        ? "expected a type after # TYPE \(SafeText.quoted(name))"
+                        : "unknown metric type \(SafeText.quoted(typeWord))"
                 )
             }
             self.families[name] = type
@@ -228,16 +230,16 @@ private struct ParserState {
         }
         let valueText = self.word()
         guard !valueText.isEmpty else {
-            throw self.error("expected a value after \(name)")
+            throw self.error("expected a value after \(SafeText.quoted(name))")
         }
         guard let value = Double(valueText) else {
-            throw self.error("invalid value '\(valueText)'")
+            throw self.error("invalid value \(SafeText.quoted(valueText))")
         }
         self.skipBlanks()
         if self.position < self.lineEnd, self.bytes[self.position] != .hash {
             let timestamp = self.word()
             guard Double(timestamp)?.isFinite == true else {
-                throw self.error("invalid timestamp '\(timestamp)'")
+                throw self.error("invalid timestamp \(SafeText.quoted(timestamp))")
             }
             self.skipBlanks()
             guard self.position == self.lineEnd || self.bytes[self.position] == .hash else {
@@ -292,11 +294,11 @@ private struct ParserState {
             }
             self.skipBlanks()
             guard self.consume(.quote) else {
-                throw self.error("expected '\"' to open the value of label '\(name)'")
+                throw self.error("expected '\"' to open the value of label \(SafeText.quoted(name))")
             }
             let value = try self.labelValue(of: name)
             guard labels.updateValue(value, forKey: name) == nil else {
-                throw self.error("duplicate label '\(name)'")
+                throw self.error("duplicate label \(SafeText.quoted(name))")
             }
             self.skipBlanks()
             if self.consume(.comma) {
@@ -306,7 +308,7 @@ private struct ParserState {
                 throw self.error("expected '}' to close the label set")
             }
             guard self.bytes[self.position] == .closeBrace else {
-                throw self.error("expected ',' or '}' after the value of label '\(name)'")
+                throw self.error("expected ',' or '}' after the value of label \(SafeText.quoted(name))")
             }
         }
     }
@@ -338,14 +340,16 @@ private struct ParserState {
                 case UInt8(ascii: "n"): unescaped?.append(.newline)
                 default:
                     let escaped = String(decoding: CollectionOfOne(self.bytes[self.position]), as: UTF8.self)
-                    throw self.error("invalid escape '\\\(escaped)' in the value of label '\(name)'")
+                    throw self.error(
+                        "invalid escape \(SafeText.quoted("\\" + escaped)) in the value of label \(SafeText.quoted(name))"
+                    )
                 }
             } else {
                 unescaped?.append(byte)
             }
             self.position += 1
         }
-        throw self.error("unterminated value of label '\(name)'")
+        throw self.error("unterminated value of label \(SafeText.quoted(name))")
     }
 
     // MARK: Tokens

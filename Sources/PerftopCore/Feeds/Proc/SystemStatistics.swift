@@ -305,7 +305,15 @@ extension SystemStatistics {
                     problem: "expected \"\(name): value kB\""
                 )
             }
-            bytes[name] = kilobytes * 1024
+            let (value, overflow) = kilobytes.multipliedReportingOverflow(by: 1024)
+            guard !overflow else {
+                throw SystemStatisticsError(
+                    path: path,
+                    line: offset + 1,
+                    problem: "\(name): \(kilobytes) kB is more bytes than 64 bits hold"
+                )
+            }
+            bytes[name] = value
         }
         guard let total = bytes["MemTotal"] else {
             throw SystemStatisticsError(path: path, problem: "no MemTotal line")

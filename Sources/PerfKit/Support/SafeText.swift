@@ -76,6 +76,16 @@ public enum SafeText {
         return String(result)
     }
 
+    /// The longest piece of outside text a reason quotes by default, e.g. the value a parser could
+    /// not read: enough to recognise it, short enough that the reason stays one line.
+    public static let maximumQuoteLength = 24
+
+    /// `text` in single quotes for a one-line reason: escaped, and cut to `limit` characters with a
+    /// trailing `…`, e.g. `'\u{1B}]52;c;cm0gLXJm…'`. Cost: O(`limit`).
+    public static func quoted(_ text: some StringProtocol, limit: Int = SafeText.maximumQuoteLength) -> String {
+        "'" + self.escaped(text, limit: limit) + "'"
+    }
+
     /// The visible escape of one scalar: `\u{1B}`.
     static func escape(_ scalar: Unicode.Scalar) -> String {
         "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import PerftopCore
+@testable import PerfKit
 
 @Suite("SafeText")
 struct SafeTextTests {
