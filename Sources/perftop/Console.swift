@@ -1,5 +1,5 @@
-import PerfKit
 import Foundation
+import PerfKit
 import PerftopCore
 
 /// What perftop prints outside the dashboard: one-line messages on standard error and reports on

@@ -161,7 +161,9 @@ import Testing
 
     @Test func cutsAndCleansAnAgentSuppliedSchemaInTheReason() {
         let line = #"{"schema":"evil\u001b]0;title\u0007"# + String(repeating: "x", count: 1_000) + #"","version":1}"#
-        #expect(self.reason(decoding: self.line(line)) == #"not a perftop snapshot (schema 'evil\u{1B}]0;title\u{7}…')"#)
+        #expect(
+            self.reason(decoding: self.line(line)) == #"not a perftop snapshot (schema 'evil\u{1B}]0;title\u{7}…')"#
+        )
     }
 
     @Test func namesWhereALineIsMalformedWithoutQuotingTheValueThere() {

@@ -184,7 +184,8 @@ import Testing
         let value = "\u{1B}]0;owned\u{07}" + String(repeating: "9", count: 10_000)
         #expect(Self.error(parsing: "a \(value)\n") == #"line 1: invalid value '\u{1B}]0;owned\u{7}9999…'"#)
         #expect(
-            Self.error(parsing: "a{x=\"\\\u{1B}\"} 1\n") == #"line 1: invalid escape '\\u{1B}' in the value of label 'x'"#
+            Self.error(parsing: "a{x=\"\\\u{1B}\"} 1\n")
+                == #"line 1: invalid escape '\\u{1B}' in the value of label 'x'"#
         )
     }
 

@@ -1,5 +1,5 @@
-import PerfKit
 import Foundation
+import PerfKit
 import Testing
 
 @testable import PerftopCore
