@@ -6,11 +6,16 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "PerfKit", targets: ["PerfKit"]),
+        // The agent's Unix-socket and HTTP servers, on SwiftNIO: an app that wants only PerfKit's caches
+        // and measurement does not link NIO.
+        .library(name: "PerfKitAgent", targets: ["PerfKitAgent"]),
         .library(name: "PerfKitAllocationCounting", targets: ["PerfKitAllocationCounting"]),
         // For the Benchmarks package only: perftop's collector layer, with no API stability promise.
         .library(name: "PerftopCore", targets: ["PerftopCore"]),
         // For the Benchmarks package only: the headless dashboard renderer, with no API stability promise.
         .library(name: "PerftopTUI", targets: ["PerftopTUI"]),
+        // For the Benchmarks package only: the demo agent and its tracker, with no API stability promise.
+        .library(name: "PerftopDemo", targets: ["PerftopDemo"]),
         .executable(name: "perftop", targets: ["perftop"]),
     ],
     dependencies: [
@@ -30,11 +35,17 @@ let package = Package(
             name: "PerfKit",
             dependencies: [
                 "CPerfKitSystem",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
+        ),
+        .target(
+            name: "PerfKitAgent",
+            dependencies: [
+                "PerfKit",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
@@ -51,6 +62,7 @@ let package = Package(
             name: "PerftopCore",
             dependencies: [
                 "PerfKit",
+                "PerfKitAgent",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -59,6 +71,10 @@ let package = Package(
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
+        ),
+        .target(
+            name: "PerftopDemo",
+            dependencies: ["PerfKit", "PerftopCore"]
         ),
         .systemLibrary(
             name: "CNCursesW",
@@ -76,27 +92,50 @@ let package = Package(
             name: "perftop",
             dependencies: [
                 "PerfKit",
+                "PerfKitAgent",
                 "PerftopCore",
+                "PerftopDemo",
                 "PerftopTUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "perfkit-allocation-agent",
-            dependencies: ["PerfKit", "PerfKitAllocationCounting", "PerftopCore"]
+            dependencies: ["PerfKit", "PerfKitAgent", "PerfKitAllocationCounting", "PerftopCore", "PerftopDemo"]
         ),
         .testTarget(
             name: "PerfKitTests",
             dependencies: [
                 "PerfKit",
+                "PerfKitTestKit",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             resources: [.copy("Fixtures")]
+        ),
+        // Helpers the tests of PerfKit and PerfKitAgent share.
+        .target(
+            name: "PerfKitTestKit",
+            dependencies: ["PerfKit"],
+            path: "Tests/PerfKitTestKit"
+        ),
+        .testTarget(
+            name: "PerfKitAgentTests",
+            dependencies: [
+                "PerfKitAgent",
+                "PerfKitTestKit",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "PerftopDemoTests",
+            dependencies: ["PerftopDemo"]
         ),
         .testTarget(
             name: "PerftopCoreTests",
             dependencies: [
                 "PerftopCore",
+                "PerfKitAgent",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -106,7 +145,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PerftopTUITests",
-            dependencies: ["PerftopTUI"],
+            dependencies: ["PerftopTUI", "PerftopDemo"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

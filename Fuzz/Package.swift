@@ -8,7 +8,7 @@ let parsers: [(target: String, products: [String])] = [
     ("FuzzPrometheusText", ["PerfKit", "PerftopCore"]),
     ("FuzzJSONFlattener", ["PerfKit", "PerftopCore"]),
     ("FuzzSnapshot", ["PerfKit"]),
-    ("FuzzAgentLine", ["PerfKit"]),
+    ("FuzzAgentLine", ["PerfKitAgent"]),
     ("FuzzProcStat", ["PerfKit"]),
     ("FuzzSystemStatistics", ["PerftopCore"]),
     ("FuzzTheme", ["PerftopTUI"]),

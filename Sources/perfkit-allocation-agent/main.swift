@@ -1,7 +1,9 @@
 import Foundation
 import PerfKit
+import PerfKitAgent
 import PerfKitAllocationCounting
 import PerftopCore
+import PerftopDemo
 
 // An example agent that links PerfKitAllocationCounting, so its allocation churn is counted exactly:
 // `perfkit-allocation-agent SOCKET` serves the demo workload plus exact allocation counters on a Unix

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import PerfKit
+import PerfKitAgent
 import PerftopCore
+import PerftopDemo
 import PerftopTUI
 
 /// `perftop demo`: a synthetic agent with live cache and processor traffic, shown or served.

@@ -1,4 +1,5 @@
 import PerfKit
+import PerfKitTestKit
 import Testing
 
 @Suite struct AllocationSampleSourceTests {

@@ -1,4 +1,5 @@
 import PerfKit
+import PerfKitTestKit
 import Testing
 
 @Suite(.timeLimit(.minutes(1))) struct AsyncProcessorTests {

@@ -1,4 +1,5 @@
 import PerfKit
+import PerfKitTestKit
 import Testing
 
 #if canImport(Glibc)

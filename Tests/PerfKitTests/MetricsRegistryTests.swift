@@ -1,5 +1,6 @@
 import Foundation
 import PerfKit
+import PerfKitTestKit
 import Testing
 
 @Suite struct MetricsRegistryTests {

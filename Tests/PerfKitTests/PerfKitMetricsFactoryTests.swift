@@ -1,5 +1,6 @@
 import CoreMetrics
 import PerfKit
+import PerfKitTestKit
 import Testing
 
 /// These tests pass the factory explicitly to swift-metrics' types; they never bootstrap the

@@ -1,4 +1,5 @@
 import PerfKit
+import PerfKitTestKit
 import Synchronization
 import Testing
 

@@ -172,31 +172,6 @@ final class ManualClock: Clock, Sendable {
     }
 }
 
-struct ConditionNeverMet: Error {}
-
-/// Polls `condition` until it holds. The 10 s bound only keeps a broken test from hanging; no test
-/// asserts how long anything took.
-func waitUntil(
-    _ condition: () -> Bool,
-    sourceLocation: SourceLocation = #_sourceLocation
-) async throws {
-    let clock = ContinuousClock()
-    let giveUp = clock.now.advanced(by: .seconds(10))
-    while clock.now < giveUp {
-        if condition() {
-            return
-        }
-        try await Task.sleep(for: .milliseconds(1))
-    }
-    Issue.record("condition never became true", sourceLocation: sourceLocation)
-    throw ConditionNeverMet()
-}
-
-/// The samples in `samples` with the given name, keyed by their labels.
-func samples(named name: String, in samples: [Sample]) -> [[String: String]: Sample] {
-    Dictionary(uniqueKeysWithValues: samples.filter { $0.name == name }.map { ($0.labels, $0) })
-}
-
 /// A value shared between tasks, behind a lock.
 final class Shared<Value: Sendable>: Sendable {
     private let storage: Mutex<Value>

@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import NIOCore
 import PerfKit
+import PerfKitAgent
 import Synchronization
 import Testing
 

@@ -1,4 +1,5 @@
 import PerfKit
+import PerftopDemo
 import Testing
 
 @testable import PerftopCore

@@ -1,3 +1,4 @@
+import PerftopCore
 import Testing
 
 @testable import PerftopTUI

@@ -1,7 +1,7 @@
 import FuzzSupport
 import NIOCore
 import NIOEmbedded
-import PerfKit
+import PerfKitAgent
 
 /// The bytes of an agent connection through ``AgentLineDecoder`` in an `EmbeddedChannel`, split into reads where
 /// the input says, compared with the protocol's rule: lines end with `\n`, a `\r` before it is dropped, a line

@@ -4,7 +4,7 @@ import Synchronization
 /// The set of sample sources an agent exposes, in the order they were registered.
 ///
 /// An agent registers its caches, processors and other ``SampleSource``s once, and the
-/// ``AgentServer`` asks the registry for a ``Snapshot`` on every request. Thread-safe: sources can be
+/// An agent server (`PerfKitAgent`) asks the registry for a ``Snapshot`` on every request. Thread-safe: sources can be
 /// registered while snapshots are taken.
 public final class MetricsRegistry: Sendable {
     private let sources = Mutex<[any SampleSource]>([])

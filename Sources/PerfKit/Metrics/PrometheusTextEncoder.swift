@@ -145,7 +145,7 @@ extension PrometheusTextEncoder {
 
     /// A sample value as Prometheus writes it: `NaN`, `+Inf`, `-Inf`, an integer, or the shortest
     /// decimal form that reads back as the same `Double`.
-    static func format(_ value: Double) -> String {
+    package static func format(_ value: Double) -> String {
         if value.isNaN {
             return "NaN"
         }

@@ -1,3 +1,5 @@
+import PerftopCore
+
 /// Something the user asks the dashboard to do with a key.
 public enum DashboardAction: Sendable, Hashable {
     /// End the dashboard.

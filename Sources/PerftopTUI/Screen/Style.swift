@@ -1,3 +1,5 @@
+import PerftopCore
+
 /// The role a piece of text plays on screen; a terminal maps each role to colors and attributes.
 ///
 /// Panes choose roles, never colors, so a theme (or `NO_COLOR`) can change the look without

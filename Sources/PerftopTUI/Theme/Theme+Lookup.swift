@@ -1,4 +1,5 @@
 import Foundation
+import PerftopCore
 
 // MARK: - Finding a theme by name or path
 

@@ -2,6 +2,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import PerfKit
+import PerfKitAgent
 
 #if canImport(Glibc)
     import Glibc

@@ -1,3 +1,5 @@
+import PerfKit
+
 #if canImport(Darwin)
     import Darwin
 #elseif canImport(Glibc)

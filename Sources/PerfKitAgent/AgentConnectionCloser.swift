@@ -1,4 +1,5 @@
 import NIOCore
+import PerfKit
 
 /// The last handler of both agent servers' pipelines: closes a connection that has been idle past its
 /// read timeout (an `IdleStateHandler` event) or on which any handler reported an error.

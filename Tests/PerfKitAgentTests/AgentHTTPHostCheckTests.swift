@@ -1,8 +1,9 @@
 import NIOCore
 import NIOHTTP1
+import PerfKit
 import Testing
 
-@testable import PerfKit
+@testable import PerfKitAgent
 
 /// The `Host` rule of the agent's HTTP server, without a socket: a connection to 127.0.0.1:8080 or
 /// [::1]:8080.

@@ -1,3 +1,5 @@
+import PerfKit
+
 /// Why an ``AgentHTTPServer`` could not start.
 ///
 /// Its ``description`` is one line fit for a terminal, naming the address.

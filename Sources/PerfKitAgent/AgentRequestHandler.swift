@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import PerfKit
 
 /// Answers the request lines of one agent connection: one response line per request line.
 ///

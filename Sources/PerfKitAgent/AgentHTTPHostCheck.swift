@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import PerfKit
 
 /// Which `Host` a request to ``AgentHTTPServer`` may name: the defence against DNS rebinding.
 ///

@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import PerfKit
 
 /// Serves a ``MetricsRegistry`` over HTTP: Prometheus text for scrapers, and the snapshot JSON.
 ///

@@ -1,4 +1,5 @@
 import NIOCore
+import PerfKit
 
 #if canImport(Darwin)
     import Darwin

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOHTTP1
+import PerfKit
 
 /// Answers the HTTP requests of one ``AgentHTTPServer`` connection, one response per request.
 ///

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import PerftopTUI
+@testable import PerftopCore
 
 @Suite("Config file")
 struct ConfigTests {

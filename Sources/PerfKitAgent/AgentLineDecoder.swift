@@ -1,4 +1,5 @@
 import NIOCore
+import PerfKit
 
 /// One request line read from an agent connection, or the news that a line was too long.
 public enum AgentRequestLine: Sendable {

@@ -1,3 +1,5 @@
+import PerfKit
+
 /// Why an ``AgentServer`` could not start.
 ///
 /// Every case names the socket path, and its ``description`` is one line fit for a terminal.

@@ -1,7 +1,9 @@
 import Foundation
+import PerfKit
+import PerfKitTestKit
 import Testing
 
-@testable import PerfKit
+@testable import PerfKitAgent
 
 @Suite(.timeLimit(.minutes(1))) struct AgentServerTests {
     // MARK: - Fixtures

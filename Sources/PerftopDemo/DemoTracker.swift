@@ -1,3 +1,5 @@
+import PerftopCore
+
 /// The optimization tracker `perftop demo` loads unless it is given one: targets on the demo
 /// agent's caches, processor, operations and memory, chosen so that on a typical run some are met,
 /// one is at risk, some are missed and two, imported from a markdown tracker, are unbound.

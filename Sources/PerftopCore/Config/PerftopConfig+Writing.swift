@@ -1,5 +1,4 @@
 import Foundation
-import PerftopCore
 
 // MARK: - Saving settings
 

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Constants of the agent wire protocol that ``AgentServer`` speaks (see docs/protocol.md).
+/// Constants of the agent wire protocol that `PerfKitAgent`'s `AgentServer` speaks (see docs/protocol.md).
 ///
 /// A client connects to the agent's Unix socket and writes request lines; the agent answers every
 /// line with exactly one line: a ``Snapshot`` or an ``AgentErrorResponse``.
@@ -12,7 +12,7 @@ public enum AgentProtocol {
     public static let maxRequestLineBytes = 4096
     /// How long a connection may stay silent before the agent closes it.
     public static let idleTimeout: Duration = .seconds(60)
-    /// The most connections an ``AgentServer`` serves at once; it closes further ones at once.
+    /// The most connections an agent server serves at once; it closes further ones at once.
     public static let maxConnections = 64
 }
 

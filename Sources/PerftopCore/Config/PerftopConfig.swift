@@ -1,5 +1,4 @@
 import Foundation
-import PerftopCore
 import TOMLKit
 
 /// A config file that could not be read; the description is one line naming the file and line.

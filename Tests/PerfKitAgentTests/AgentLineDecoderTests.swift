@@ -1,6 +1,7 @@
+import PerfKit
 import Testing
 
-@testable import PerfKit
+@testable import PerfKitAgent
 
 /// ``AgentLineDecoder`` behind a real ``AgentServer``: the protocol's line rules at the request-line limit.
 @Suite(.timeLimit(.minutes(1))) struct AgentLineDecoderTests {

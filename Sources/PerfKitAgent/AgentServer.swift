@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import PerfKit
 import Synchronization
 
 /// Serves snapshots of a ``MetricsRegistry`` over a Unix domain socket, for `perftop --attach`.

@@ -1,4 +1,5 @@
 import PerftopCore
+import PerftopDemo
 import Testing
 
 @Suite struct DemoTrackerTests {
