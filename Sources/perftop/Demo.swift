@@ -60,16 +60,18 @@ struct Demo: AsyncParsableCommand {
             try await self.serve(agent, at: servePath)
         } else {
             // The demo watches its own agent: the config's [sources] are not used.
-            let run = try self.output.resolve(
+            let run = try App.resolve(
+                self.output,
                 commandLineSources: PerftopConfig.Sources(),
                 defaultTracker: DemoTracker.tracker
             )
-            let collector = Collector(
+            // perftop's own registry is not a source here: the demo shows the agent, not perftop.
+            let feeds = SourceFeeds(
                 feeds: [SystemFeed(), RegistryFeed(name: "demo", registry: agent.registry)],
-                configuration: run.collectorConfiguration,
-                derivation: run.derivation
+                selfRegistry: MetricsRegistry(),
+                shutdown: {}
             )
-            try await self.output.present(collector, run: run)
+            try await App(run: run, output: self.output, feeds: feeds).present()
         }
     }
 

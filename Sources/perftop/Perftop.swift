@@ -46,23 +46,7 @@ struct Watch: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let commandLineSources = self.sources.commandLineSources
-        let run = try self.output.resolve(commandLineSources: commandLineSources)
-        let fromConfig = run.sources != commandLineSources
-        let feeds = try self.sources.makeFeeds(for: run.sources, origin: fromConfig ? run.configPath : nil)
-        let collector = Collector(
-            feeds: feeds.feeds,
-            configuration: run.collectorConfiguration,
-            derivation: run.derivation
-        )
-        feeds.selfRegistry.register(collector.processor)
-        do {
-            try await self.output.present(collector, run: run)
-        } catch {
-            await feeds.shutdown()
-            throw error
-        }
-        await feeds.shutdown()
+        try await App.watching(output: self.output, sources: self.sources).present()
     }
 }
 

@@ -40,15 +40,11 @@ struct SamplingOptions: ParsableArguments {
     /// Polls `sources` (and this machine, never perftop itself) every interval for the duration (at
     /// least two rounds, so rates exist) and returns the collector holding what they reported.
     func sample(_ sources: SourceOptions) async throws -> Collector {
-        let feeds = try sources.makeFeeds(for: sources.commandLineSources, includingSelf: false)
-        let interval = Duration.milliseconds(Int64((self.interval * 1000).rounded()))
-        let collector = Collector(feeds: feeds.feeds, configuration: Collector.Configuration(interval: interval))
-        feeds.selfRegistry.register(collector.processor)
-        let rounds = max(2, Int((self.duration / self.interval).rounded(.down)) + 1)
-        await collector.run(rounds: rounds) { _ in }
-        try Task.checkCancellation()
-        await feeds.shutdown()
-        return collector
+        try await App.sample(
+            sources.list(for: sources.commandLineSources, includingSelf: false),
+            interval: .milliseconds(Int64((self.interval * 1000).rounded())),
+            duration: .milliseconds(Int64((self.duration * 1000).rounded()))
+        )
     }
 }
 

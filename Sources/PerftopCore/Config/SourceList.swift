@@ -1,0 +1,182 @@
+import PerfKit
+
+/// The sources a run watches and how to reach them: the agents, processes and endpoints (from the
+/// command line, or the config file's `[sources]`), the endpoints' request headers and trust roots,
+/// and the socket owners trusted besides the user and root. ``makeFeeds(warn:)`` turns it into the
+/// feeds every command collects from.
+public struct SourceList: Sendable {
+    /// The agents, processes and endpoints.
+    public var sources: PerftopConfig.Sources
+    /// The config file the sources came from, named in errors; nil when they came from the command line.
+    public var origin: String?
+    /// Files of `Name: value` header lines sent to every endpoint (`--header-file`).
+    public var headerFiles: [String]
+    /// Environment variables holding header lines sent to every endpoint (`--header-env`).
+    public var headerVariables: [String]
+    /// A PEM file of the CAs endpoints are verified against instead of the system's (`--ca-file`).
+    public var caFile: String?
+    /// Users whose agent sockets are read besides this process's user and root (`--allow-socket-owner`).
+    public var trustedSocketOwners: [UInt32]
+    /// Whether perftop's own process is a source (when no agent is attached); `tracker check` leaves
+    /// it out so that perftop's memory never counts against a target.
+    public var includingSelf: Bool
+
+    /// Creates a source list.
+    public init(
+        sources: PerftopConfig.Sources,
+        origin: String? = nil,
+        headerFiles: [String] = [],
+        headerVariables: [String] = [],
+        caFile: String? = nil,
+        trustedSocketOwners: [UInt32] = [],
+        includingSelf: Bool = true
+    ) {
+        self.sources = sources
+        self.origin = origin
+        self.headerFiles = headerFiles
+        self.headerVariables = headerVariables
+        self.caFile = caFile
+        self.trustedSocketOwners = trustedSocketOwners
+        self.includingSelf = includingSelf
+    }
+
+    /// Builds the feeds: this machine, perftop itself (when no agent is attached and
+    /// ``includingSelf``), each process, each agent socket (every socket of a directory or glob) and
+    /// each endpoint, with one HTTP client for all endpoints.
+    ///
+    /// Checks everything it can before anything runs: sockets exist and are owned by a trusted user,
+    /// processes exist, endpoint URLs are valid, header files and the CA file read.
+    /// - Parameter warn: Told each warning (a header file others can read, headers in clear text).
+    /// - Throws: ``SourceListError`` naming the flag (or config key) and the problem, e.g.
+    ///   `--attach /tmp/x.sock: no such socket: /tmp/x.sock`.
+    public func makeFeeds(warn: (String) -> Void) throws(SourceListError) -> SourceFeeds {
+        try self.checkEndpointOptions()
+        if self.sources.attach.isEmpty, !self.trustedSocketOwners.isEmpty {
+            throw SourceListError("--allow-socket-owner needs --attach")
+        }
+        var socketPaths: [String] = []
+        let trustedOwners = Set(self.trustedSocketOwners)
+        for pattern in self.sources.attach {
+            do {
+                socketPaths += try AgentFeed.socketPaths(matching: pattern, trustedOwners: trustedOwners)
+                    .filter { !socketPaths.contains($0) }
+            } catch {
+                throw SourceListError("--attach \(pattern): \(error)")
+            }
+        }
+        var watchedPids: [Int32] = []
+        for pid in self.sources.pids where !watchedPids.contains(pid) {
+            do {
+                _ = try ProcessStatistics.read(pid: pid)
+            } catch {
+                throw SourceListError("--pid \(pid): \(error)")
+            }
+            watchedPids.append(pid)
+        }
+        var feeds: [any Feed] = [SystemFeed()]
+        let selfRegistry = MetricsRegistry()
+        if self.sources.attach.isEmpty, self.includingSelf {
+            selfRegistry.register(ProcessSampleSource())
+            feeds.append(RegistryFeed(name: "self", registry: selfRegistry))
+        }
+        feeds += watchedPids.map { ProcessFeed(pid: $0) }
+        feeds += socketPaths.map { AgentFeed(path: $0, trustedOwners: trustedOwners) }
+        guard !self.sources.endpoints.isEmpty else {
+            return SourceFeeds(feeds: feeds, selfRegistry: selfRegistry) {}
+        }
+        let headers = try self.endpointHeaders(warn: warn)
+        let client = HTTPFeed.makeClient(trustRoots: try self.endpointTrustRoots())
+        let httpFeeds = self.sources.endpoints.map { HTTPFeed(url: $0, headers: headers, client: client) }
+        httpFeeds.compactMap(\.cleartextWarning).forEach(warn)
+        return SourceFeeds(feeds: feeds + httpFeeds, selfRegistry: selfRegistry) { try? await client.shutdown() }
+    }
+
+    // MARK: - HTTP endpoints
+
+    /// Checks the endpoints (named by the config file when they come from it), and that header and
+    /// CA flags come with an endpoint.
+    private func checkEndpointOptions() throws(SourceListError) {
+        for url in self.sources.endpoints {
+            do {
+                try HTTPFeed.validate(url: url)
+            } catch {
+                throw SourceListError(
+                    self.origin.map { "\($0): sources.endpoints: \(url): \(error)" } ?? "--endpoint \(url): \(error)"
+                )
+            }
+        }
+        guard self.sources.endpoints.isEmpty else {
+            return
+        }
+        if !self.headerFiles.isEmpty {
+            throw SourceListError("--header-file needs --endpoint")
+        }
+        if !self.headerVariables.isEmpty {
+            throw SourceListError("--header-env needs --endpoint")
+        }
+        if self.caFile != nil {
+            throw SourceListError("--ca-file needs --endpoint")
+        }
+    }
+
+    /// The headers of every header file, then of every header variable, in order; warns about a
+    /// header file that others can read.
+    private func endpointHeaders(warn: (String) -> Void) throws(SourceListError) -> HTTPFeed.Headers {
+        var headers = HTTPFeed.Headers()
+        for path in self.headerFiles {
+            do {
+                headers.add(contentsOf: try HTTPFeed.headers(fromFile: path))
+            } catch {
+                throw SourceListError("--header-file: \(error)")
+            }
+            HTTPFeed.exposureWarning(headerFile: path).map(warn)
+        }
+        for name in self.headerVariables {
+            do {
+                headers.add(contentsOf: try HTTPFeed.headers(fromEnvironmentVariable: name))
+            } catch {
+                throw SourceListError("--header-env: \(error)")
+            }
+        }
+        return headers
+    }
+
+    /// The certificates of the CA file, or nil (the system's trust roots) without one.
+    private func endpointTrustRoots() throws(SourceListError) -> HTTPFeed.TrustRoots? {
+        guard let path = self.caFile else {
+            return nil
+        }
+        do {
+            return try HTTPFeed.TrustRoots(pemFile: path)
+        } catch {
+            throw SourceListError("--ca-file \(path): \(error)")
+        }
+    }
+}
+
+/// The feeds a command collects from, and what must be shut down after it.
+public struct SourceFeeds: Sendable {
+    /// The feeds, in the order the header lists them.
+    public let feeds: [any Feed]
+    /// perftop's own registry; register the collector's processor in it.
+    public let selfRegistry: MetricsRegistry
+    /// Shuts the endpoints' HTTP client down, if any; errors are ignored (nothing is left to flush).
+    public let shutdown: @Sendable () async -> Void
+
+    /// Creates the feeds of a run.
+    public init(feeds: [any Feed], selfRegistry: MetricsRegistry, shutdown: @escaping @Sendable () async -> Void) {
+        self.feeds = feeds
+        self.selfRegistry = selfRegistry
+        self.shutdown = shutdown
+    }
+}
+
+/// A source that cannot be watched; the description is one line naming the flag or config key.
+public struct SourceListError: Error, CustomStringConvertible {
+    /// `--attach /tmp/x.sock: no such socket: /tmp/x.sock`.
+    public let description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}
