@@ -102,7 +102,7 @@ struct App {
             throw CommandFailure("\(error)")
         }
         let commandLine = CommandLineSettings(
-            interval: output.interval.map { .milliseconds(Int64(($0 * 1000).rounded())) },
+            interval: output.interval.map { .seconds($0) },
             theme: output.theme,
             sources: sources
         )
@@ -210,7 +210,7 @@ struct App {
         // The first round only primes the counters: a rate needs two readings.
         try await collector.run(
             rounds: rounds.map { $0 + 1 },
-            for: duration.map { .milliseconds(Int64(($0 * 1000).rounded())) }
+            for: duration.map { .seconds($0) }
         ) { round in
             guard primed else {
                 primed = true

@@ -23,7 +23,7 @@ enum ExportFormat: String, ExpressibleByArgument, CaseIterable {
 struct OutputOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
-            "Seconds between two collections (0 < s ≤ 3600; default: the config file's, else 1).",
+            "Seconds between two collections (0.05 ≤ s ≤ 3600; default: the config file's, else 1).",
             valueName: "seconds"
         )
     )
@@ -102,8 +102,8 @@ struct OutputOptions: ParsableArguments {
     /// Checks the values together; messages name the flag and the value.
     func check() throws {
         if let interval = self.interval {
-            guard interval.isFinite, interval > 0, interval <= PerftopConfig.maximumIntervalSeconds else {
-                throw ValidationError("--interval must be greater than 0 and at most 3600 seconds, got \(interval)")
+            guard interval.isFinite, DashboardSettings.intervalSeconds.contains(interval) else {
+                throw ValidationError("--interval must be from 0.05 to 3600 seconds, got \(interval)")
             }
         }
         if self.noConfig, self.configPath != nil {

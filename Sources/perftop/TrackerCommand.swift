@@ -27,7 +27,7 @@ struct SamplingOptions: ParsableArguments {
     var interval: Double = 1
 
     func check() throws {
-        guard self.interval.isFinite, self.interval >= 0.05, self.interval <= 3600 else {
+        guard self.interval.isFinite, DashboardSettings.intervalSeconds.contains(self.interval) else {
             throw ValidationError("--interval must be from 0.05 to 3600 seconds, got \(self.interval)")
         }
         guard self.duration.isFinite, self.duration >= self.interval, self.duration <= 86_400 else {
@@ -42,8 +42,8 @@ struct SamplingOptions: ParsableArguments {
     func sample(_ sources: SourceOptions) async throws -> Collector {
         try await App.sample(
             sources.list(for: sources.commandLineSources, includingSelf: false),
-            interval: .milliseconds(Int64((self.interval * 1000).rounded())),
-            duration: .milliseconds(Int64((self.duration * 1000).rounded()))
+            interval: .seconds(self.interval),
+            duration: .seconds(self.duration)
         )
     }
 }

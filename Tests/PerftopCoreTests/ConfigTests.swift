@@ -65,8 +65,8 @@ struct ConfigTests {
         "bad files give one-line errors with the line",
         arguments: [
             ("theme = \"x\"\ninterval = \"fast\"", "config.toml:2: interval must be a number of seconds, got \"fast\""),
-            ("interval = 0", "config.toml:1: interval must be greater than 0 and at most 3600 seconds, got 0"),
-            ("interval = 5000", "config.toml:1: interval must be greater than 0 and at most 3600 seconds, got 5000"),
+            ("interval = 0", "config.toml:1: interval must be from 0.05 to 3600 seconds, got 0"),
+            ("interval = 5000", "config.toml:1: interval must be from 0.05 to 3600 seconds, got 5000"),
             ("\ntheme = 3", "config.toml:2: theme must be a theme name or file path, got 3"),
             ("panes = \"caches\"", "config.toml:1: panes must be an array of pane names"),
             ("\n\npanes = [\"caches\", \"disks\"]", "config.toml:3: panes: unknown pane \"disks\""),

@@ -23,6 +23,10 @@ public struct DashboardSettings: Sendable, Equatable {
         }
     }
 
+    /// The intervals, in seconds, the command line, the config file and `tracker check` accept: from
+    /// 50 ms (polling faster measures little but perftop itself) to an hour.
+    public static let intervalSeconds: ClosedRange<Double> = 0.05...3600
+
     /// How often sources are polled.
     public var interval: Duration
     /// The name of the theme in use (a built-in name or a file path).

@@ -39,9 +39,6 @@ public struct PerftopConfig: Sendable, Equatable {
     /// The `[sources]` table.
     public var sources: Sources
 
-    /// The longest interval accepted, in seconds, as for `--interval`.
-    public static let maximumIntervalSeconds = 3600.0
-
     /// Creates a config; every key unset by default.
     public init(
         interval: Duration? = nil,
@@ -126,13 +123,13 @@ private struct ConfigReader {
             guard let seconds else {
                 throw self.error("interval must be a number of seconds, got \(self.raw("interval"))", key: "interval")
             }
-            guard seconds.isFinite, seconds > 0, seconds <= PerftopConfig.maximumIntervalSeconds else {
+            guard seconds.isFinite, DashboardSettings.intervalSeconds.contains(seconds) else {
                 throw self.error(
-                    "interval must be greater than 0 and at most 3600 seconds, got \(self.raw("interval"))",
+                    "interval must be from 0.05 to 3600 seconds, got \(self.raw("interval"))",
                     key: "interval"
                 )
             }
-            config.interval = .milliseconds(Int64((seconds * 1000).rounded()))
+            config.interval = .seconds(seconds)
         }
         if let value = table["theme"] {
             guard let theme = value.string, !theme.isEmpty else {

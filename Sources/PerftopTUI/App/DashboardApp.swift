@@ -1,3 +1,4 @@
+import PerfKit
 import PerftopCore
 
 #if canImport(Glibc)
@@ -174,8 +175,7 @@ public struct DashboardApp: Sendable {
         let grid = self.renderer.render(model, size: size, glyphs: screen.glyphs, state: state)
         screen.present(grid)
         let end = self.uptime()
-        let elapsed = (end - now).components
-        frame.drawSeconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
+        frame.drawSeconds = (end - now).seconds
         frame.drawnAt = end
         frame.isInvalid = false
     }

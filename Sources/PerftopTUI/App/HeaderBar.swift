@@ -1,3 +1,4 @@
+import PerfKit
 import PerftopCore
 
 /// The top row: `perftop`, `FROZEN` while frozen, every source with its state, the interval, and
@@ -97,8 +98,7 @@ enum HeaderBar {
 
     /// `1s`, `250ms`: an interval as the header and the footer show it.
     static func interval(_ duration: Duration) -> String {
-        let (seconds, attoseconds) = duration.components
-        return self.interval(Double(seconds) + Double(attoseconds) * 1e-18)
+        self.interval(duration.seconds)
     }
 
     /// Draws segments left to right, ending in an ellipsis when they run past `limit`.
