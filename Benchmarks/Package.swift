@@ -38,8 +38,19 @@ let package = Package(
             dependencies: [
                 "BenchmarkSupport",
                 .product(name: "PerfKit", package: "perftop"),
+                .product(name: "PerfKitAgent", package: "perftop"),
                 .product(name: "PerftopCore", package: "perftop"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        .executableTarget(
+            name: "DerivationBenchmarks",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "PerfKit", package: "perftop"),
+                .product(name: "PerftopCore", package: "perftop"),
+                .product(name: "PerftopDemo", package: "perftop"),
+                .product(name: "PerftopTUI", package: "perftop"),
             ]
         ),
         .executableTarget(
@@ -47,8 +58,10 @@ let package = Package(
             dependencies: [
                 "BenchmarkSupport",
                 .product(name: "PerfKit", package: "perftop"),
+                .product(name: "PerfKitAgent", package: "perftop"),
                 .product(name: "PerftopCore", package: "perftop"),
                 .product(name: "PerftopTUI", package: "perftop"),
+                .product(name: "PerftopDemo", package: "perftop"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),

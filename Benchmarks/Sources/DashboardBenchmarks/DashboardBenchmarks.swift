@@ -3,6 +3,7 @@ import BenchmarkSupport
 import Foundation
 import PerfKit
 import PerftopCore
+import PerftopDemo
 import PerftopTUI
 import Synchronization
 
@@ -30,10 +31,12 @@ struct DashboardBenchmarks {
         // A clock one second per round, so rates and the time axis look as they do live.
         let fakeTime = Mutex(1_700_000_000.0)
         // As the dashboard runs: the advisor and a tracker (the demo's eight targets) after every round.
-        var configuration = Collector.Configuration(interval: .seconds(1), timeout: .seconds(1))
-        configuration.advisor = Advisor()
-        configuration.tracker = DemoTracker.tracker
-        let collector = Collector(feeds: sources.feeds, configuration: configuration) {
+        let configuration = Collector.Configuration(interval: .seconds(1), timeout: .seconds(1))
+        let collector = Collector(
+            feeds: sources.feeds,
+            configuration: configuration,
+            derivation: Derivation(tracker: DemoTracker.tracker, advisor: Advisor())
+        ) {
             fakeTime.withLock { time in
                 time += 1
                 return time
@@ -67,7 +70,7 @@ struct DashboardBenchmarks {
             checksum &+= collector.withStore { Advisor().advise(store: $0, sources: round.model.sources).count }
             let advised = clock.now
             checksum &+= collector.withStore {
-                TrackerEvaluator(window: .seconds(300)).evaluate(DemoTracker.tracker, store: $0).views.count
+                TrackerEvaluator(window: .retained).evaluate(DemoTracker.tracker, store: $0).views.count
             }
             let analysedAt = clock.now
             let grid = renderer.render(model, size: self.size)

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import PerfKit
+import PerfKitAgent
 import PerftopCore
 
 /// Ten live sources in this process, as in the feed benchmarks' poll cycle: 5 PerfKit agents on

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import BenchmarkSupport
 import Foundation
 import PerfKit
+import PerfKitAgent
 import PerftopCore
 
 /// A full collector round over 10 live sources in this process: 5 PerfKit agents on Unix sockets and

@@ -1,0 +1,94 @@
+import BenchmarkSupport
+import PerfKit
+import PerftopCore
+import PerftopDemo
+import PerftopTUI
+
+/// Measures one round's derivation (the dashboard model, the demo tracker's eight targets and the
+/// advisor, as the dashboard runs them) at 1, 10, 100 and 1,000 sources shaped like the demo agent,
+/// in process, with every series' history full (300 points), and the layout and drawing of the
+/// 10-source model at 200×50.
+///
+/// Run with `swift run -c release --package-path Benchmarks DerivationBenchmarks`.
+@main
+struct DerivationBenchmarks {
+    /// Points per series, as the dashboard keeps them.
+    static let retention = 300
+
+    static func main() async {
+        print("perftop derivation benchmark (\(Self.retention) points per series)")
+        print()
+        let shape = DemoAgent().registry.collectSamples()
+        print("one source: \(shape.count) series, shaped like the demo agent")
+        print()
+        let derivation = Derivation(tracker: DemoTracker.tracker, advisor: Advisor())
+        var table = TextTable(["sources", "series", "model", "tracker", "advisor", "round", "per source"])
+        var tenSourceModel: DashboardModel?
+        for count in [1, 10, 100, 1_000] {
+            let (store, sources, time) = Self.filledStore(sources: count, shape: shape)
+            let modelOnly = Derivation()
+            let trackerOnly = Derivation(tracker: DemoTracker.tracker)
+            let model = await medianSeconds {
+                modelOnly.derive(from: store, sources: sources, timestamp: time, interval: 1).caches.count
+            }
+            let tracked = await medianSeconds {
+                trackerOnly.derive(from: store, sources: sources, timestamp: time, interval: 1).tracker.count
+            }
+            let advised = await medianSeconds {
+                Advisor().advise(store: store, sources: sources).count
+            }
+            let round = await medianSeconds {
+                derivation.derive(from: store, sources: sources, timestamp: time, interval: 1).caches.count
+            }
+            table.append([
+                String(count), String(count * shape.count), Self.milliseconds(model),
+                Self.milliseconds(tracked - model), Self.milliseconds(advised), Self.milliseconds(round),
+                Self.milliseconds(round / Double(count)),
+            ])
+            if count == 10 {
+                tenSourceModel = derivation.derive(from: store, sources: sources, timestamp: time, interval: 1)
+            }
+        }
+        print(table.render())
+        print()
+        if let model = tenSourceModel {
+            let renderer = DashboardRenderer()
+            let size = TerminalSize(width: 200, height: 50)
+            let draw = await medianSeconds(repetitions: 50) {
+                renderer.render(model, size: size).line(25).count
+            }
+            print("layout + draw of the 10-source model at 200x50: \(Self.milliseconds(draw)) (median of 50)")
+        }
+    }
+
+    /// A store holding `sources` sources of `shape`'s series, each polled `retention` times one
+    /// second apart, counters growing by a per-source step and gauges moving, as a live round would
+    /// leave it; with every source ok.
+    static func filledStore(sources count: Int, shape: [Sample]) -> (SeriesStore, [SourceStatus], Double) {
+        var store = SeriesStore(retention: Self.retention)
+        let start = 1_800_000_000.0
+        let names = (0..<count).map { "agent:/run/agent-\($0).sock" }
+        for poll in 0..<Self.retention {
+            for (index, name) in names.enumerated() {
+                let step = Double(index % 7 + 1)
+                let samples = shape.enumerated().map { offset, sample in
+                    var sample = sample
+                    switch sample.kind {
+                    case .counter:
+                        sample.value = Double(poll) * step * Double(offset % 5 + 1)
+                    default:
+                        sample.value = Double((poll * (offset + 3) + index) % 97)
+                    }
+                    return sample
+                }
+                store.record(source: name, samples: samples, at: start + Double(poll))
+            }
+        }
+        let statuses = names.map { SourceStatus(name: $0, state: .ok) }
+        return (store, statuses, start + Double(Self.retention - 1))
+    }
+
+    static func milliseconds(_ seconds: Double) -> String {
+        UnitFormat.seconds(seconds)
+    }
+}
