@@ -1,3 +1,5 @@
+import PerfKit
+
 extension AdvisorThresholds {
     /// Takes the hit-ratio goals of `tracker` as the advisor's per-cache targets, so the advisor and
     /// the tracker judge a cache against the same number.
@@ -9,7 +11,7 @@ extension AdvisorThresholds {
         for target in tracker.targets where target.tracked && target.statistic == .hitRatio {
             guard
                 let metric = target.metric,
-                let cache = metric.matchers.first(where: { $0.label == "cache" && !$0.negated })?.value,
+                let cache = metric.matchers.first(where: { $0.label == LabelName.cache && !$0.negated })?.value,
                 let goal = target.goal, !goal.wantsLower,
                 let threshold = goal.threshold
             else {

@@ -86,13 +86,13 @@ public enum HistogramQuantiles {
     ) -> [Sample] {
         var histograms: [SeriesID: [(upperBound: Double, count: Double)]] = [:]
         var order: [SeriesID] = []
-        for sample in samples where sample.kind == .histogram && sample.name.hasSuffix("_bucket") {
-            guard let bound = sample.labels["le"].flatMap(Double.init) else {
+        for sample in samples where sample.kind == .histogram && sample.name.hasSuffix(MetricName.bucketSuffix) {
+            guard let bound = sample.labels[LabelName.bucketBound].flatMap(Double.init) else {
                 continue
             }
             var labels = sample.labels
-            labels["le"] = nil
-            let identity = SeriesID(name: String(sample.name.dropLast("_bucket".count)), labels: labels)
+            labels[LabelName.bucketBound] = nil
+            let identity = SeriesID(name: String(sample.name.dropLast(MetricName.bucketSuffix.count)), labels: labels)
             if histograms[identity] == nil {
                 order.append(identity)
             }
@@ -104,8 +104,8 @@ public enum HistogramQuantiles {
                     return nil
                 }
                 var labels = identity.labelDictionary
-                labels["quantile"] = String(q)
-                labels["estimate"] = "buckets"
+                labels[LabelName.quantile] = String(q)
+                labels[LabelName.estimate] = LabelValue.estimatedFromBuckets
                 return Sample(name: identity.name, labels: labels, kind: .summary, value: value)
             }
         }

@@ -101,12 +101,12 @@ public struct JSONFlatteningError: Error, Hashable, CustomStringConvertible {
 private struct Flattening {
     /// Go expvar `memstats` fields and the conventional names they feed.
     static let expvar: [(field: String, name: String, kind: Sample.Kind, scale: Double)] = [
-        ("Mallocs", "allocs_total", .counter, 1),
-        ("Frees", "frees_total", .counter, 1),
-        ("TotalAlloc", "alloc_bytes_total", .counter, 1),
-        ("HeapAlloc", "process_heap_in_use_bytes", .gauge, 1),
-        ("NumGC", "gc_collections_total", .counter, 1),
-        ("PauseTotalNs", "gc_pause_seconds_total", .counter, 1e-9),
+        ("Mallocs", MetricName.allocations, .counter, 1),
+        ("Frees", MetricName.frees, .counter, 1),
+        ("TotalAlloc", MetricName.allocatedBytes, .counter, 1),
+        ("HeapAlloc", MetricName.processHeapInUse, .gauge, 1),
+        ("NumGC", MetricName.gcCollections, .counter, 1),
+        ("PauseTotalNs", MetricName.gcPauseSeconds, .counter, 1e-9),
     ]
 
     let limit: Int

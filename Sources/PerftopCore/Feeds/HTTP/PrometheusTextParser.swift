@@ -128,7 +128,10 @@ private enum FamilyType {
 
 /// The state of one parse: the input, the position, the families seen so far and the output.
 private struct ParserState {
-    private static let suffixes = ["_total", "_bucket", "_sum", "_count", "_created", "_gsum", "_gcount", "_info"]
+    private static let suffixes = [
+        "_total", MetricName.bucketSuffix, MetricName.sumSuffix, MetricName.countSuffix, "_created", "_gsum", "_gcount",
+        "_info",
+    ]
 
     let bytes: UnsafeBufferPointer<UInt8>
     let budget: PrometheusTextParser.Budget

@@ -66,10 +66,11 @@ extension SystemStatistics {
 
         /// The modes in `/proc/stat` order, named as node-exporter's `mode` label names them.
         public var modes: [(mode: String, seconds: Double)] {
-            [
-                ("user", self.user), ("nice", self.nice), ("system", self.system), ("idle", self.idle),
-                ("iowait", self.iowait), ("irq", self.irq), ("softirq", self.softirq), ("steal", self.steal),
+            let seconds: [(LabelValue.CPUMode, Double)] = [
+                (.user, self.user), (.nice, self.nice), (.system, self.system), (.idle, self.idle),
+                (.iowait, self.iowait), (.irq, self.irq), (.softirq, self.softirq), (.steal, self.steal),
             ]
+            return seconds.map { ($0.0.rawValue, $0.1) }
         }
     }
 
