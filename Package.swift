@@ -85,7 +85,6 @@ let package = Package(
             dependencies: [
                 "PerftopCore",
                 "CNCursesW",
-                .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
         .executableTarget(
@@ -154,3 +153,12 @@ let package = Package(
         ),
     ]
 )
+
+// Our modules see only the members of the modules they import themselves: no Foundation API leaks
+// in through a dependency (TOMLKit imports Foundation), so our code uses FoundationEssentials only.
+// The binaries still link full Foundation (and ICU) because TOMLKit's objects ask for it.
+// (PerfKitAgent is left out: it reads socket addresses' C fields, which NIO's C module defines.)
+for target in package.targets
+where (target.type == .regular || target.type == .executable) && target.name != "PerfKitAgent" {
+    target.swiftSettings = (target.swiftSettings ?? []) + [.enableUpcomingFeature("MemberImportVisibility")]
+}

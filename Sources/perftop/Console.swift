@@ -1,6 +1,14 @@
-import Foundation
+import FoundationEssentials
 import PerfKit
 import PerftopCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// What perftop prints outside the dashboard: one-line messages on standard error and reports on
 /// standard output, with every control and format character escaped (``SafeText``), since they
@@ -13,7 +21,7 @@ enum Console {
     /// characters; a line break in the message is escaped like any other control character.
     static func error(_ message: String) {
         let line = SafeText.escaped(message, limit: Self.maximumMessageLength)
-        FileHandle.standardError.write(Data("perftop: \(line)\n".utf8))
+        DescriptorWriter.write("perftop: \(line)\n", to: STDERR_FILENO)
     }
 
     /// Writes `perftop: warning: MESSAGE` on standard error as one line, before the dashboard or
@@ -24,6 +32,6 @@ enum Console {
 
     /// Writes `text` on standard output, each line escaped and the line feeds between them kept.
     static func output(_ text: String) {
-        FileHandle.standardOutput.write(Data(SafeText.escapedKeepingLines(text).utf8))
+        DescriptorWriter.write(SafeText.escapedKeepingLines(text), to: STDOUT_FILENO)
     }
 }

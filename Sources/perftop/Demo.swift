@@ -1,10 +1,18 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import PerfKit
 import PerfKitAgent
 import PerftopCore
 import PerftopDemo
 import PerftopTUI
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// `perftop demo`: a synthetic agent with live cache and processor traffic, shown or served.
 struct Demo: AsyncParsableCommand {
@@ -94,7 +102,7 @@ struct Demo: AsyncParsableCommand {
             }
         }
         let endpoints = http.map { "\(path) and http://127.0.0.1:\($0.port)/metrics" } ?? path
-        FileHandle.standardError.write(Data("perftop demo: serving on \(endpoints) (Ctrl-C to stop)\n".utf8))
+        DescriptorWriter.write("perftop demo: serving on \(endpoints) (Ctrl-C to stop)\n", to: STDERR_FILENO)
         _ = await signals.next()
         await http?.shutdown()
         try await server.shutdown()

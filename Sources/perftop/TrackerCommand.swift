@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import PerftopCore
 
 /// `perftop tracker`: optimization targets bound to live measurements (docs/tracker.md).

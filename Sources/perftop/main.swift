@@ -1,5 +1,13 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Runs a parsed command's asynchronous `run()`; generic so that the async requirement, not the
 /// synchronous one inherited from `ParsableCommand`, is the one called.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 // MARK: - Entry file format
 
@@ -70,10 +70,7 @@ enum DiskCacheFormat {
 /// bytes would exceed the usual 255-byte limit on file names and are refused.
 enum DiskCacheFileName {
     static func name(forKey key: String) -> String {
-        key.utf8.map { byte in
-            let digits = String(byte, radix: 16)
-            return byte < 16 ? "0" + digits : digits
-        }.joined() + "." + DiskCacheFormat.fileExtension
+        key.utf8.map { String(zeroPadded: $0, width: 2, radix: 16) }.joined() + "." + DiskCacheFormat.fileExtension
     }
 
     /// The key whose entry file is called `name`, or `nil` if `name` is not an entry file name.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Synchronization
 
 #if canImport(Glibc)
@@ -67,15 +67,13 @@ public final class DiskCache<Value: Codable & Sendable>: Sendable {
                 continue
             }
             guard let key = DiskCacheFileName.key(fromName: fileName),
-                let attributes = try? files.attributesOfItem(atPath: url.path),
-                let size = (attributes[.size] as? NSNumber)?.intValue,
-                let accessed = attributes[.modificationDate] as? Date
+                let file = DiskCacheSource(fileAtPath: url.path)
             else {
                 try? files.removeItem(at: url)
                 state.corruptEntries += 1
                 continue
             }
-            found.append((key, size, accessed))
+            found.append((key, Int(file.size), Date(timeIntervalSince1970: file.modificationTime)))
         }
         for entry in found.sorted(by: { $0.accessed < $1.accessed }) {
             state.insert(key: entry.key, bytes: entry.bytes)
@@ -241,17 +239,15 @@ struct DiskCacheSource: Codable, Hashable, Sendable {
     var modificationTime: Double
     var size: Int64
 
-    /// The file's current fingerprint, or `nil` if it cannot be read.
+    /// The file's current fingerprint (from `stat`), or `nil` if it cannot be read.
     init?(fileAtPath path: String) {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-            let modified = attributes[.modificationDate] as? Date,
-            let size = (attributes[.size] as? NSNumber)?.int64Value
-        else {
+        var status = stat()
+        guard stat(path, &status) == 0 else {
             return nil
         }
         self.path = path
-        self.modificationTime = modified.timeIntervalSince1970
-        self.size = size
+        self.modificationTime = Double(status.st_mtim.tv_sec) + Double(status.st_mtim.tv_nsec) * 1e-9
+        self.size = Int64(status.st_size)
     }
 }
 

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Synchronization
 
 /// A two-level cache of `Codable` values keyed by string: memory, then disk, then a loader.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Constants of the agent wire protocol that `PerfKitAgent`'s `AgentServer` speaks (see docs/protocol.md).
 ///
@@ -37,7 +37,7 @@ public struct AgentErrorResponse: Sendable, Hashable, Codable {
     public init(error: String) {
         self.schema = Self.schemaName
         self.version = Self.currentVersion
-        self.error = error.replacingOccurrences(of: "\n", with: " ")
+        self.error = error.replacing("\n", with: " ")
     }
 
     /// The JSON text of this error as one line, without the trailing newline. Cost: O(error length).

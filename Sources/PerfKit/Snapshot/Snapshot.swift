@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A versioned, self-describing set of samples taken from one agent at one moment.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Where perftop keeps its files: `$XDG_CONFIG_HOME/perftop`, else `~/.config/perftop`.
 public enum ConfigLocation {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 // MARK: - Saving settings
 
@@ -101,7 +101,7 @@ public enum ConfigFile {
             try sink.finish()
         } catch {
             // ExportSink's messages start with "cannot write PATH: "; keep only the reason.
-            let reason = "\(error)".replacingOccurrences(of: "cannot write \(path): ", with: "")
+            let reason = "\(error)".replacing("cannot write \(path): ", with: "")
             throw ConfigError("cannot write the file: \(reason)", file: path)
         }
     }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import PerfKit
 import TOMLKit
 
 /// A config file that could not be read; the description is one line naming the file and line.
@@ -231,9 +232,9 @@ private struct ConfigReader {
     func line(of key: String, table: String?) -> Int? {
         var current: String?
         for (index, rawLine) in self.lines.enumerated() {
-            let line = rawLine.trimmingCharacters(in: .whitespaces)
+            let line = rawLine.trimmingWhitespace()
             if line.hasPrefix("[") {
-                current = line.dropFirst().prefix { $0 != "]" }.trimmingCharacters(in: .whitespaces)
+                current = line.dropFirst().prefix { $0 != "]" }.trimmingWhitespace()
                 if table == nil, current == key {
                     return index + 1
                 }
@@ -256,6 +257,6 @@ private struct ConfigReader {
         guard let equals = line.firstIndex(of: "=") else {
             return "?"
         }
-        return line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+        return line[line.index(after: equals)...].trimmingWhitespace()
     }
 }

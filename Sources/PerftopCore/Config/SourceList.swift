@@ -1,3 +1,5 @@
+import AsyncHTTPClient
+import NIOHTTP1
 import PerfKit
 
 /// The sources a run watches and how to reach them: the agents, processes and endpoints (from the

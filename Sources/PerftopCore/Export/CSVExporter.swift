@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import PerfKit
 
 /// Writes collection rounds as CSV for spreadsheets and CI: one row per sample and time.
@@ -54,6 +54,6 @@ public struct CSVExporter: Exporter {
         guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else {
             return field
         }
-        return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        return "\"" + field.replacing("\"", with: "\"\"") + "\""
     }
 }

@@ -1,5 +1,13 @@
-import Foundation
+import FoundationEssentials
 import PerfKit
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Where an export goes: standard output, or a file that appears only complete.
 ///
@@ -55,16 +63,8 @@ public final class ExportSink: Sendable {
     /// - Throws: ``ExportError`` when the system refuses the write (disk full, closed pipe).
     public func write(_ text: String) throws {
         guard let file = self.file else {
-            var bytes = Array(text.utf8)[...]
-            while !bytes.isEmpty {
-                let written = bytes.withUnsafeBytes { Foundation.write(STDOUT_FILENO, $0.baseAddress, $0.count) }
-                if written < 0 {
-                    if errno == EINTR {
-                        continue
-                    }
-                    throw ExportError("cannot write \(self.destination): \(String(cString: strerror(errno)))")
-                }
-                bytes = bytes.dropFirst(written)
+            if let failure = DescriptorWriter.write(text, to: STDOUT_FILENO) {
+                throw ExportError("cannot write \(self.destination): \(String(cString: strerror(failure)))")
             }
             return
         }

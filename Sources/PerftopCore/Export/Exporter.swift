@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import PerfKit
 
 /// Turns collection rounds into text in one export format; ``CSVExporter`` and ``JSONLinesExporter`` conform.

@@ -80,9 +80,6 @@ public struct JSONLinesExporter: Exporter {
 
     /// `\u001b`, or the UTF-16 surrogate pair's two escapes for a scalar above U+FFFF.
     private static func unicodeEscape(_ scalar: Unicode.Scalar) -> String {
-        UTF16.encode(scalar)?.map { unit in
-            let hex = String(unit, radix: 16)
-            return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        }.joined() ?? ""
+        UTF16.encode(scalar)?.map { "\\u" + String(zeroPadded: $0, width: 4, radix: 16) }.joined() ?? ""
     }
 }

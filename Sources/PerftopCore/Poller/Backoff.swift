@@ -1,3 +1,5 @@
+import PerfKit
+
 /// Capped exponential backoff for a source that keeps failing: after `n` failures in a row, the next
 /// attempt waits `min(initial × 2^(n−1), maximum)`; a success resets it.
 ///

@@ -1,3 +1,5 @@
+import PerfKit
+
 /// A source's name, whether it is delivering data, and what the collector is doing about it.
 ///
 /// The collector builds one per configured source every round; the header bar shows it and exports

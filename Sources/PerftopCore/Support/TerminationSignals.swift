@@ -1,4 +1,5 @@
 import Dispatch
+import PerfKit
 import Synchronization
 
 #if canImport(Glibc)

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import PerfKit
 
 /// Reads the pipe tables of a markdown tracker document (like docs/tracker.md's example) into a ``Tracker``.
 ///
@@ -56,7 +57,7 @@ public struct MarkdownTrackerImporter: Sendable {
         let repaired = self.repairsEncoding ? Mojibake.repair(markdown) : markdown
         let text = repaired.contains("\0" as Character) ? repaired.replacing("\0", with: "\u{FFFD}") : repaired
         let lines = text.fileLines().map {
-            $0.trimmingCharacters(in: .whitespacesAndNewlines)
+            $0.trimmingWhitespace(includingNewlines: true)
         }
         var tracker = Tracker()
         var section: String?
@@ -65,7 +66,7 @@ public struct MarkdownTrackerImporter: Sendable {
             let line = lines[index]
             if line.hasPrefix("#") {
                 let level = line.prefix { $0 == "#" }.count
-                let heading = line.dropFirst(level).trimmingCharacters(in: .whitespaces)
+                let heading = line.dropFirst(level).trimmingWhitespace()
                 if level == 1, tracker.title == nil {
                     tracker.title = heading
                 } else if level > 1 {
@@ -116,7 +117,7 @@ public struct MarkdownTrackerImporter: Sendable {
             } else if character == "\\" {
                 escaped = true
             } else if character == "|" {
-                cells.append(cell.trimmingCharacters(in: .whitespaces))
+                cells.append(cell.trimmingWhitespace())
                 cell = ""
             } else {
                 cell.append(character)
@@ -125,7 +126,7 @@ public struct MarkdownTrackerImporter: Sendable {
         if escaped {
             cell.append("\\")
         }
-        cells.append(cell.trimmingCharacters(in: .whitespaces))
+        cells.append(cell.trimmingWhitespace())
         return cells
     }
 
@@ -185,7 +186,7 @@ public struct MarkdownTrackerImporter: Sendable {
         case operation, status, priority, owner, due, goal, statistic, metric, notes, other
 
         init(header: String) {
-            let key = header.lowercased().trimmingCharacters(in: .whitespaces)
+            let key = header.lowercased().trimmingWhitespace()
             switch key {
             case "operation": self = .operation
             case "status": self = .status

@@ -1,5 +1,14 @@
-import Foundation
+import FoundationEssentials
+import PerfKit
 import TOMLKit
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 // MARK: - Reading
 
@@ -355,7 +364,7 @@ package enum TOMLWriting {
             case "\r": escaped += "\\r"
             default:
                 if scalar.value < 0x20 || scalar.value == 0x7F {
-                    escaped += String(format: "\\u%04X", scalar.value)
+                    escaped += "\\u" + String(zeroPadded: scalar.value, width: 4, radix: 16, uppercase: true)
                 } else {
                     escaped.unicodeScalars.append(scalar)
                 }
@@ -374,14 +383,10 @@ package enum TOMLWriting {
         var time = time_t(seconds)
         var parts = tm()
         gmtime_r(&time, &parts)
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02dZ",
-            parts.tm_year + 1900,
-            parts.tm_mon + 1,
-            parts.tm_mday,
-            parts.tm_hour,
-            parts.tm_min,
-            parts.tm_sec
-        )
+        let twoDigits = [parts.tm_mon + 1, parts.tm_mday, parts.tm_hour, parts.tm_min, parts.tm_sec].map {
+            String(zeroPadded: $0, width: 2)
+        }
+        return String(zeroPadded: parts.tm_year + 1900, width: 4) + "-\(twoDigits[0])-\(twoDigits[1])T"
+            + "\(twoDigits[2]):\(twoDigits[3]):\(twoDigits[4])Z"
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import PerfKit
 
 /// A target's live status (docs/tracker.md, "Status").

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import PerfKit
 
 /// Renders a ``TrackerEvaluation`` for `perftop tracker check --format`: a text table, CSV, JSON, or the
@@ -47,8 +47,12 @@ public enum TrackerReport {
         let table = [header] + rows.map { $0.map { SafeText.escaped($0) } }
         let widths = header.indices.map { column in table.map { $0[column].count }.max() ?? 0 }
         var lines = table.map { row in
-            zip(row, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ")
-                .replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+            var line = zip(row, widths).map { $0 + String(repeating: " ", count: max(0, $1 - $0.count)) }
+                .joined(separator: "  ")
+            while line.last == " " {
+                line.removeLast()
+            }
+            return line
         }
         let failures = evaluation.failures
         let bound = evaluation.results.filter { $0.target.tracked && $0.target.isBound && $0.target.goal != nil }
@@ -228,7 +232,7 @@ public enum TrackerReport {
 
     private static func row(_ cells: [String]) -> String {
         let escaped = cells.map {
-            SafeText.escaped($0.replacingOccurrences(of: "\n", with: " ")).replacingOccurrences(of: "|", with: "\\|")
+            SafeText.escaped($0.replacing("\n", with: " ")).replacing("|", with: "\\|")
         }
         return "| " + escaped.joined(separator: " | ") + " |"
     }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import PerfKit
 
 /// What a target reads from the series its selector matches (see docs/tracker.md).
 public enum TrackerStatistic: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
@@ -49,7 +50,7 @@ public enum TrackerStatistic: String, Sendable, Hashable, CaseIterable, CustomSt
     ///
     /// - Throws: ``TrackerError`` listing the names it knows.
     public init(parsing text: String) throws {
-        let key = text.trimmingCharacters(in: .whitespaces).lowercased()
+        let key = text.trimmingWhitespace().lowercased()
         switch key {
         case "hit_ratio", "hitratio", "hit rate", "hit_rate": self = .hitRatio
         case "average", "avg": self = .mean

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import PerfKit
 
 /// One row of a tracker: a named goal, optionally bound to a live measurement, with its planning fields
 /// and, when imported from markdown, every cell of its original table row.
@@ -69,7 +70,8 @@ public struct TrackerTarget: Sendable, Equatable {
 
     /// The cell under the header `name` (compared case-insensitively), if the row has that column.
     public func column(_ name: String) -> String? {
-        self.columns.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
+        let wanted = name.lowercased()
+        return self.columns.first { $0.name.lowercased() == wanted }?.value
     }
 }
 
@@ -120,7 +122,7 @@ public enum TrackerPriority: Sendable, Hashable, Comparable, CustomStringConvert
 
     /// Reads `high`, `medium` or `low` (any case; `med` too), else keeps the text; nil for empty text or `-`.
     public init?(parsing text: String) {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingWhitespace()
         switch trimmed.lowercased() {
         case "", "-", "—", "–": return nil
         case "high": self = .high
@@ -175,7 +177,7 @@ public enum TrackerWorkStatus: Sendable, Hashable, CustomStringConvertible {
     /// first emoji above, else the text. Mis-encoded emoji are repaired first (``Mojibake``). Nil for
     /// empty text or `-`.
     public init?(parsing text: String) {
-        let repaired = Mojibake.repair(text).trimmingCharacters(in: .whitespaces)
+        let repaired = Mojibake.repair(text).trimmingWhitespace()
         guard !repaired.isEmpty, !["-", "—", "–"].contains(repaired) else {
             return nil
         }
@@ -240,7 +242,7 @@ public struct TrackerDate: Sendable, Hashable, Comparable, CustomStringConvertib
 
     /// Reads `YYYY-MM-DD`; nil for anything else.
     public init?(parsing text: String) {
-        let parts = text.trimmingCharacters(in: .whitespaces).split(separator: "-", omittingEmptySubsequences: false)
+        let parts = text.trimmingWhitespace().split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
             parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
             let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
@@ -260,7 +262,8 @@ public struct TrackerDate: Sendable, Hashable, Comparable, CustomStringConvertib
 
     /// `YYYY-MM-DD`.
     public var description: String {
-        String(format: "%04d-%02d-%02d", self.year, self.month, self.day)
+        String(zeroPadded: self.year, width: 4) + "-" + String(zeroPadded: self.month, width: 2) + "-"
+            + String(zeroPadded: self.day, width: 2)
     }
 
     public static func < (lhs: TrackerDate, rhs: TrackerDate) -> Bool {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A unit a goal is written in, and how it converts to the base unit of its kind: seconds, bytes, a
 /// fraction (for `%`) or per second.
@@ -162,7 +162,7 @@ public enum TrackerUnit: String, Sendable, Hashable, CaseIterable {
     static func number(_ value: Double) -> String {
         let magnitude = abs(value)
         let decimals = magnitude >= 100 || magnitude == 0 ? 0 : magnitude >= 10 ? 1 : magnitude >= 1 ? 2 : 3
-        var text = String(format: "%.\(decimals)f", value)
+        var text = UnitFormat.fixed(value, decimals: decimals)
         if text.contains(".") {
             while text.hasSuffix("0") {
                 text.removeLast()

@@ -1,5 +1,5 @@
 import CNCursesW
-import Foundation
+import FoundationEssentials
 
 // MARK: - Colors and themes
 

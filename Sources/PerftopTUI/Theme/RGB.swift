@@ -1,3 +1,5 @@
+import PerfKit
+
 /// A 24-bit color: red, green and blue from 0 to 255.
 public struct RGB: Sendable, Hashable, CustomStringConvertible {
     /// The red component, 0–255.
@@ -22,7 +24,7 @@ public struct RGB: Sendable, Hashable, CustomStringConvertible {
     /// The color as `#rrggbb`.
     public var description: String {
         "#"
-            + [self.red, self.green, self.blue].map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }
+            + [self.red, self.green, self.blue].map { String(zeroPadded: $0, width: 2, radix: 16) }
             .joined()
     }
 

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import PerftopCore
 
 // MARK: - Finding a theme by name or path

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import PerfKit
 import PerftopCore
 
 /// A theme file that could not be read; the description is one line naming the file and line.
@@ -24,7 +25,7 @@ extension Theme {
     public init(parsing text: String, name: String, fileName: String) throws(ThemeError) {
         var values: [String: RGB] = [:]
         for (index, rawLine) in text.fileLines().enumerated() {
-            let line = rawLine.trimmingCharacters(in: .whitespaces)
+            let line = rawLine.trimmingWhitespace()
             if line.isEmpty || line.hasPrefix("#") {
                 continue
             }
@@ -79,18 +80,18 @@ extension Theme {
         }
         let value = rest.dropFirst().drop { $0 == " " || $0 == "\t" }
         guard let quote = value.first, quote == "\"" || quote == "'" else {
-            let text = value.range(of: " #").map { value[..<$0.lowerBound] } ?? value
-            return (key, text.trimmingCharacters(in: .whitespaces))
+            let text = value.firstRange(of: " #").map { value[..<$0.lowerBound] } ?? value
+            return (key, text.trimmingWhitespace())
         }
         let body = value.dropFirst()
         guard let end = body.firstIndex(of: quote) else {
             throw ThemeError("theme[\(key)]: the value has no closing \(quote)", file: file, line: number)
         }
-        let after = body[body.index(after: end)...].trimmingCharacters(in: .whitespaces)
+        let after = body[body.index(after: end)...].trimmingWhitespace()
         guard after.isEmpty || after.hasPrefix("#") else {
             throw ThemeError("theme[\(key)]: unexpected text after the value: \(after)", file: file, line: number)
         }
-        return (key, String(body[..<end]).trimmingCharacters(in: .whitespaces))
+        return (key, String(body[..<end]).trimmingWhitespace())
     }
 
     /// The color a value names: `#RRGGBB`, `RRGGBB`, `#GG` or `R G B`; nil otherwise.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import NIOCore
 import NIOPosix
 import PerfKit
@@ -491,8 +491,8 @@ extension AgentFeed {
         matching pattern: String,
         trustedOwners: Set<UInt32> = []
     ) throws(FeedError) -> [String] {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: pattern, isDirectory: &isDirectory), isDirectory.boolValue {
+        var status = stat()
+        if stat(pattern, &status) == 0, status.st_mode & S_IFMT == S_IFDIR {
             let directory = pattern.hasSuffix("/") ? String(pattern.dropLast()) : pattern
             let entries = (try? FileManager.default.contentsOfDirectory(atPath: pattern)) ?? []
             let sockets = entries.map { directory + "/" + $0 }.filter(Self.isSocket).sorted()

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import NIOCore
 import NIOHTTP1
 import PerfKit
@@ -110,7 +110,7 @@ extension HTTPFeed {
     public static func parseHeaders(_ text: String, origin: String) throws(FeedError) -> HTTPHeaders {
         var headers = HTTPHeaders()
         for (index, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
-            let line = rawLine.trimmingCharacters(in: .whitespaces)
+            let line = rawLine.trimmingWhitespace()
             if line.isEmpty || line.hasPrefix("#") {
                 continue
             }
@@ -119,7 +119,7 @@ extension HTTPFeed {
                 throw FeedError("\(place): expected 'Name: value'")
             }
             let name = String(line[..<colon])
-            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            let value = line[line.index(after: colon)...].trimmingWhitespace()
             guard !name.isEmpty, name.unicodeScalars.allSatisfy(Self.isTokenCharacter) else {
                 throw FeedError("\(place): invalid header name '\(name)'")
             }

@@ -1,5 +1,5 @@
 import AsyncHTTPClient
-import Foundation
+import FoundationEssentials
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -265,7 +265,7 @@ extension HTTPFeed {
     /// byte other than white space is `{` or `[`, text otherwise.
     static func format(contentType: String?, body: [UInt8]) -> BodyFormat {
         let parameters = (contentType ?? "").lowercased().split(separator: ";").map {
-            $0.trimmingCharacters(in: .whitespaces)
+            $0.trimmingWhitespace()
         }
         let mediaType = parameters.first ?? ""
         if mediaType == "application/openmetrics-text"

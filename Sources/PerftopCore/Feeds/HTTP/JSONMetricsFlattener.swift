@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import PerfKit
 
 /// Turns any JSON document into samples: every numeric leaf becomes one untyped sample.
