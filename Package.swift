@@ -27,7 +27,6 @@ let package = Package(
         .package(url: "https://github.com/ordo-one/malloc-interposer", from: "1.6.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
-        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         .target(name: "CPerfKitSystem"),
@@ -69,7 +68,6 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "DequeModule", package: "swift-collections"),
-                .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
         .target(
@@ -154,9 +152,9 @@ let package = Package(
     ]
 )
 
-// Our modules see only the members of the modules they import themselves: no Foundation API leaks
-// in through a dependency (TOMLKit imports Foundation), so our code uses FoundationEssentials only.
-// The binaries still link full Foundation (and ICU) because TOMLKit's objects ask for it.
+// Our modules see only the members of the modules they import themselves, so no Foundation API leaks in
+// through a dependency that imports it: our code uses FoundationEssentials, and perftop links neither
+// full Foundation nor ICU.
 // (PerfKitAgent is left out: it reads socket addresses' C fields, which NIO's C module defines.)
 for target in package.targets
 where (target.type == .regular || target.type == .executable) && target.name != "PerfKitAgent" {

@@ -12,7 +12,7 @@ let parsers: [(target: String, products: [String])] = [
     ("FuzzProcStat", ["PerfKit"]),
     ("FuzzSystemStatistics", ["PerftopCore"]),
     ("FuzzTheme", ["PerftopTUI"]),
-    ("FuzzConfig", ["PerftopTUI"]),
+    ("FuzzConfig", ["PerftopCore"]),
     ("FuzzTrackerTOML", ["PerftopCore"]),
     ("FuzzTrackerGoal", ["PerftopCore"]),
     ("FuzzMarkdownImport", ["PerftopCore"]),

@@ -1,7 +1,7 @@
 import FuzzSupport
-import PerftopTUI
+import PerftopCore
 
-/// A config file (`~/.config/perftop/config.toml`) through ``PerftopConfig/init(toml:fileName:)``, TOMLKit's
+/// A config file (`~/.config/perftop/config.toml`) through ``PerftopConfig/init(toml:fileName:)``, the TOML
 /// parser included; the same file with `\r\n` line endings must read the same, errors at the same place.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {

@@ -13,8 +13,8 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         let again = importer.tracker(fromMarkdown: windows)
         Fuzz.check(again == tracker, "with CRLF: \(again.targets.count) targets, with LF: \(tracker.targets.count)")
     }
-    // Reading TOML back is costly under AddressSanitizer (and TOMLKit leaks on every value), so only small
-    // trackers make the round trip; every row goes through the same code whatever the size.
+    // Reading TOML back is costly under AddressSanitizer, so only small trackers make the round trip; every
+    // row goes through the same code whatever the size.
     let written = tracker.tomlText()
     guard written.utf8.count <= 2_048 else {
         return 0

@@ -33,7 +33,7 @@ public enum Fuzz {
     }
 
     /// The `file:line` (or `file`) an error reason of a file parser starts with: what must not change when only
-    /// the line endings do (TOMLKit's own messages quote the character it saw, `\n` or `\r`).
+    /// the line endings do (a parser's message may quote the character it saw, `\n` or `\r`).
     public static func location(of reason: String) -> Substring {
         reason.prefix { $0 != " " }
     }

@@ -1,6 +1,5 @@
 import FoundationEssentials
 import PerfKit
-import TOMLKit
 
 /// A config file that could not be read; the description is one line naming the file and line.
 public typealias ConfigError = FileError
@@ -75,7 +74,7 @@ extension PerftopConfig {
     public init(toml text: String, fileName: String = "config.toml") throws(ConfigError) {
         let table: TOMLTable
         do {
-            table = try TOMLReading.table(from: text)
+            table = try TOMLParser.parse(text)
         } catch {
             throw ConfigError(error.message, file: fileName, line: error.line)
         }
@@ -150,7 +149,7 @@ private struct ConfigReader {
         return config
     }
 
-    private func panes(_ value: TOMLValueConvertible) throws(ConfigError) -> [DashboardSettings.PaneKind] {
+    private func panes(_ value: TOMLValue) throws(ConfigError) -> [DashboardSettings.PaneKind] {
         let names = DashboardSettings.PaneKind.allCases.map(\.rawValue).joined(separator: ", ")
         guard let array = value.array else {
             throw self.error("panes must be an array of pane names (\(names))", key: "panes")
@@ -159,7 +158,7 @@ private struct ConfigReader {
         for element in array {
             guard let name = element.string, let pane = DashboardSettings.PaneKind(rawValue: name) else {
                 throw self.error(
-                    "panes: unknown pane \(element.tomlValue.debugDescription) (known: \(names))",
+                    "panes: unknown pane \(element) (known: \(names))",
                     key: "panes"
                 )
             }
@@ -188,7 +187,7 @@ private struct ConfigReader {
             for element in array {
                 guard let pid = element.int, pid > 0, pid <= Int(Int32.max) else {
                     throw self.error(
-                        "sources.pids: \(element.tomlValue.debugDescription) is not a process id",
+                        "sources.pids: \(element) is not a process id",
                         key: "pids",
                         table: "sources"
                     )
@@ -210,7 +209,7 @@ private struct ConfigReader {
         for element in array {
             guard let string = element.string, !string.isEmpty else {
                 throw self.error(
-                    "sources.\(key): \(element.tomlValue.debugDescription) is not one of \(what)",
+                    "sources.\(key): \(element) is not one of \(what)",
                     key: key,
                     table: "sources"
                 )

@@ -1,6 +1,5 @@
 import FoundationEssentials
 import PerfKit
-import TOMLKit
 
 #if canImport(Glibc)
     import Glibc
@@ -24,7 +23,7 @@ extension Tracker {
     public init(toml text: String, fileName: String = "tracker.toml") throws {
         let table: TOMLTable
         do {
-            table = try TOMLReading.table(from: text)
+            table = try TOMLParser.parse(text)
         } catch {
             throw TrackerError(error.message, file: fileName, line: error.line)
         }
@@ -194,7 +193,7 @@ private struct TOMLTrackerReader {
         }
     }
 
-    private static func number(_ value: TOMLValueConvertible) -> Double? {
+    private static func number(_ value: TOMLValue) -> Double? {
         value.double ?? value.int.map(Double.init)
     }
 
@@ -221,7 +220,7 @@ private struct TOMLTrackerReader {
                 minute: time.minute,
                 second: time.second
             )
-            return TrackerBaseline(value: number, captured: local - Double((dateTime.offset?.offset ?? 0) * 60))
+            return TrackerBaseline(value: number, captured: local - Double((dateTime.offsetMinutes ?? 0) * 60))
         }
         if let date = captured.date {
             let midnight = secondsSinceEpoch(
