@@ -54,6 +54,23 @@ struct SeriesStoreTests {
         #expect(store.droppedSeries(source: "b") == 0)
     }
 
+    @Test("series can be picked by their names' shape, current ones only")
+    func seriesByNameShape() {
+        var store = SeriesStore(retention: 4)
+        store.record(
+            source: "a",
+            samples: [.counter("x_seconds_count", 1), .counter("y_total", 1), .counter("z_seconds_count", 1)],
+            at: 0
+        )
+        store.record(source: "a", samples: [.counter("x_seconds_count", 2), .counter("y_total", 2)], at: 1)
+        #expect(
+            store.series(source: "a", namesWhere: { $0.hasSuffix("_seconds_count") }).map(\.id.name) == [
+                "x_seconds_count"
+            ]
+        )
+        #expect(store.series(source: "b", namesWhere: { _ in true }).isEmpty)
+    }
+
     @Test("series a source stopped reporting are left out of its current series")
     func vanishedSeries() {
         var store = SeriesStore(retention: 4)

@@ -85,6 +85,34 @@ struct SeriesWindowTests {
         #expect(hits.rates(over: .retained).map(\.value) == [90, 9, 9])
     }
 
+    @Test("two counters pair only at the polls that read both")
+    func pairsAtSharedTimes() throws {
+        var store = SeriesStore(retention: 10)
+        let polls: [(time: Double, hits: Double?, misses: Double?)] = [
+            (0, 0, 0), (1, 10, nil), (2, 20, 5), (3, nil, 6), (4, 40, 10),
+        ]
+        for poll in polls {
+            var samples: [Sample] = []
+            if let hits = poll.hits {
+                samples.append(
+                    Sample(name: MetricName.cacheHits, labels: [LabelName.cache: "c"], kind: .counter, value: hits)
+                )
+            }
+            if let misses = poll.misses {
+                samples.append(
+                    Sample(name: MetricName.cacheMisses, labels: [LabelName.cache: "c"], kind: .counter, value: misses)
+                )
+            }
+            store.record(source: "agent", samples: samples, at: poll.time)
+        }
+        let (hits, misses) = try Self.hitsAndMisses(store)
+        // Paired at 0, 2 and 4: Δhits 20 + 20, Δmisses 5 + 5.
+        #expect(SeriesStore.Series.shares(of: hits, and: misses, over: .retained).map(\.time) == [2, 4])
+        let share = try #require(SeriesStore.Series.share(of: hits, and: misses, over: .retained))
+        #expect(share.value == 40.0 / 50.0)
+        #expect(share.from == 0 && share.to == 4)
+    }
+
     @Test("no request in the window means no ratio, not zero")
     func idle() throws {
         let store = Self.cache([(0, 5, 5), (1, 5, 5)])

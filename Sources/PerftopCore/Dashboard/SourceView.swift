@@ -11,6 +11,8 @@ struct SourceView {
     let source: String
     /// The window of every rate and ratio the views show.
     var window: Window = DashboardModel.window
+    /// Whether the views carry their histories for the graphs (the advisor needs none).
+    var includesHistories = true
 
     func series(_ name: String) -> [SeriesStore.Series] {
         self.store.series(source: self.source, named: name)
@@ -21,9 +23,24 @@ struct SourceView {
         self.series(name).filter { $0.id.label(label) == value }
     }
 
-    /// The values of `label` among the series called `name`, sorted.
-    func names(of name: String, label: String) -> [String] {
-        Array(Set(self.series(name).compactMap { $0.id.label(label) })).sorted()
+    /// The series called `name` by the value of their label `label`, each group in the store's order;
+    /// series without the label are left out. One lookup in the store, however many values there are.
+    func series(_ name: String, byLabel label: String) -> [String: [SeriesStore.Series]] {
+        var groups: [String: [SeriesStore.Series]] = [:]
+        for series in self.series(name) {
+            if let value = series.id.label(label) {
+                groups[value, default: []].append(series)
+            }
+        }
+        return groups
+    }
+
+    /// The points of `series` for a graph, or none when the views carry no histories.
+    func history(_ series: SeriesStore.Series?) -> [SeriesStore.Point] {
+        guard self.includesHistories, let series else {
+            return []
+        }
+        return Array(series.points)
     }
 
     /// The summed rate of `series` over the view's window, or nil when none has one.
@@ -34,9 +51,13 @@ struct SourceView {
     // MARK: - Caches
 
     func caches() -> [CacheView] {
-        self.names(of: MetricName.cacheHits, label: LabelName.cache).map { cache in
-            let hits = self.series(MetricName.cacheHits, LabelName.cache, cache).first
-            let misses = self.series(MetricName.cacheMisses, LabelName.cache, cache).first
+        let byCache = { (name: String) in self.series(name, byLabel: LabelName.cache) }
+        let (hitsByCache, missesByCache) = (byCache(MetricName.cacheHits), byCache(MetricName.cacheMisses))
+        let evictionsByCache = byCache(MetricName.cacheEvictions)
+        let (entriesByCache, capacityByCache) = (byCache(MetricName.cacheEntries), byCache(MetricName.cacheCapacity))
+        return hitsByCache.keys.sorted().map { cache in
+            let hits = hitsByCache[cache]?.first
+            let misses = missesByCache[cache]?.first
             var view = CacheView(source: self.source, name: cache)
             if let hits, let misses {
                 view.hitRate = SeriesStore.Series.share(of: hits, and: misses, over: self.window)?.value
@@ -44,14 +65,16 @@ struct SourceView {
                 if let hitCount = hits.latest, let missCount = misses.latest, hitCount + missCount > 0 {
                     view.lifetimeHitRate = hitCount / (hitCount + missCount)
                 }
-                view.hitRateHistory = SeriesStore.Series.shares(of: hits, and: misses, over: .retained)
+                if self.includesHistories {
+                    view.hitRateHistory = SeriesStore.Series.shares(of: hits, and: misses, over: .retained)
+                }
             }
-            let evictions = self.series(MetricName.cacheEvictions, LabelName.cache, cache)
+            let evictions = evictionsByCache[cache] ?? []
             view.evictionsPerSecond = self.rate(evictions)
             view.evictionsByCause = self.ratesByCause(evictions)
-            view.entries = self.series(MetricName.cacheEntries, LabelName.cache, cache).first?.latest
+            view.entries = entriesByCache[cache]?.first?.latest
             // A cache bounded only by weight reports Int.max entries of capacity: no entry bound to show.
-            view.capacity = self.series(MetricName.cacheCapacity, LabelName.cache, cache).first?.latest.flatMap {
+            view.capacity = capacityByCache[cache]?.first?.latest.flatMap {
                 $0 < Double(Int.max) ? $0 : nil
             }
             return view
@@ -74,6 +97,12 @@ struct SourceView {
         MetricName.processorTasks, MetricName.processorSubmitted,
     ]
 
+    /// The series a processor's row reads.
+    private static let processorRowNames =
+        Self.processorNames + [
+            MetricName.processorQueueCapacity, MetricName.processorRetries, MetricName.processorOldestQueuedSeconds,
+        ]
+
     /// The outcomes each processor column counts.
     static let succeeded: Set<ProcessorOutcome> = [.succeeded]
     static let failed: Set<ProcessorOutcome> = [.failed, .timedOut]
@@ -87,13 +116,16 @@ struct SourceView {
     }
 
     func processors(latencies: [Distribution]) -> [ProcessorView] {
-        let names = Set(Self.processorNames.flatMap { self.names(of: $0, label: LabelName.processor) })
+        let byName = Dictionary(
+            uniqueKeysWithValues: Self.processorRowNames.map { ($0, self.series($0, byLabel: LabelName.processor)) }
+        )
+        let names = Set(Self.processorNames.flatMap { Array(byName[$0, default: [:]].keys) })
         let p95ByDistribution = Dictionary(
             latencies.map { ($0.id, $0.view.p95) },
             uniquingKeysWith: { first, _ in first }
         )
         return names.sorted().map { processor in
-            let series = { (name: String) in self.series(name, LabelName.processor, processor) }
+            let series = { (name: String) in byName[name]?[processor] ?? [] }
             let gauge = { (name: String) in series(name).first?.latest }
             let depth = series(MetricName.processorQueueDepth).first
             let running = series(MetricName.processorInFlight).first
@@ -114,8 +146,8 @@ struct SourceView {
                 waitP95: p95ByDistribution[SeriesID(name: MetricName.processorWaitSeconds, labels: labels)] ?? nil,
                 serviceP95: p95ByDistribution[SeriesID(name: MetricName.processorServiceSeconds, labels: labels)]
                     ?? nil,
-                depthHistory: depth.map { Array($0.points) } ?? [],
-                inFlightHistory: running.map { Array($0.points) } ?? []
+                depthHistory: self.history(depth),
+                inFlightHistory: self.history(running)
             )
         }
     }
@@ -132,10 +164,13 @@ struct SourceView {
     /// Every `*_seconds` summary the source reported last, by its quantile samples or its `_count`:
     /// processors first (wait before service), then operations, then the rest, each by name.
     func latencies() -> [Distribution] {
-        let current = self.store.series(source: self.source)
+        let countSuffix = MetricName.secondsSuffix + MetricName.countSuffix
+        let current = self.store.series(
+            source: self.source,
+            namesWhere: { $0.hasSuffix(MetricName.secondsSuffix) || $0.hasSuffix(countSuffix) }
+        )
         var quantilesByID: [SeriesID: [(quantile: String, series: SeriesStore.Series)]] = [:]
         var countsByID: [SeriesID: SeriesStore.Series] = [:]
-        let countSuffix = MetricName.secondsSuffix + MetricName.countSuffix
         for series in current where series.kind == .summary {
             if series.id.name.hasSuffix(MetricName.secondsSuffix), let quantile = series.id.label(LabelName.quantile) {
                 var labels = series.id.labelDictionary
@@ -165,7 +200,7 @@ struct SourceView {
                 p99: quantile(LabelValue.Quantile.p99)?.latest,
                 max: quantile(LabelValue.Quantile.maximum)?.latest,
                 requestsPerSecond: countsByID[id]?.rate(over: self.window)?.value,
-                p95History: p95Series.map { Array($0.points) } ?? []
+                p95History: self.history(p95Series)
             )
             return (order: title.order, distribution: Distribution(id: id, view: view))
         }

@@ -1,3 +1,5 @@
+import DequeModule
+
 /// The one window math: counter increases with resets handled, rates, ratios of counters, gauge
 /// statistics, over an explicit ``Window``. The panes, the tracker, the advisor and the exports all
 /// derive their numbers here, so the same window always gives the same number.
@@ -12,8 +14,9 @@ extension SeriesStore.Series {
     /// The points of the series in `window`, oldest first: the last two for
     /// ``Window/lastInterval``, those no older than the seconds before the newest point (at least the
     /// last two) for ``Window/seconds(_:)``, every point for ``Window/retained``.
-    public func points(in window: Window) -> ArraySlice<SeriesStore.Point> {
-        let all = Array(self.points)
+    /// Cost: O(1) for the last interval, O(points in the window) otherwise; nothing is copied.
+    public func points(in window: Window) -> Slice<Deque<SeriesStore.Point>> {
+        let all = self.points
         switch window {
         case .lastInterval:
             return all.suffix(2)
@@ -21,7 +24,7 @@ extension SeriesStore.Series {
             return all[...]
         case .seconds(let seconds):
             guard let last = all.last else {
-                return []
+                return all[...]
             }
             let cutoff = last.time - seconds
             let start = all.lastIndex { $0.time < cutoff }.map { $0 + 1 } ?? 0
@@ -50,7 +53,12 @@ extension SeriesStore.Series {
         guard let first = points.first, let last = points.last, points.count >= 2 else {
             return nil
         }
-        let total = zip(points.dropLast(), points.dropFirst()).reduce(0) { $0 + Self.increase(from: $1.0, to: $1.1) }
+        var total = 0.0
+        var earlier = first
+        for later in points.dropFirst() {
+            total += Self.increase(from: earlier, to: later)
+            earlier = later
+        }
         return Derived(value: total, window: window, from: first.time, to: last.time)
     }
 
@@ -163,14 +171,25 @@ extension SeriesStore.Series {
         }
     }
 
-    /// The points of `first` and `second` in `window` read at the same times, oldest first.
+    /// The points of `first` and `second` in `window` read at the same times, oldest first (one merge
+    /// pass: both series are in time order).
     private static func paired(
         _ first: SeriesStore.Series,
         _ second: SeriesStore.Series,
         in window: Window
     ) -> [(SeriesStore.Point, SeriesStore.Point)] {
-        let secondByTime = Dictionary(second.points(in: window).map { ($0.time, $0) }) { earlier, _ in earlier }
-        return first.points(in: window).compactMap { point in secondByTime[point.time].map { (point, $0) } }
+        let others = second.points(in: window)
+        var other = others.startIndex
+        var pairs: [(SeriesStore.Point, SeriesStore.Point)] = []
+        for point in first.points(in: window) {
+            while other < others.endIndex, others[other].time < point.time {
+                other += 1
+            }
+            if other < others.endIndex, others[other].time == point.time {
+                pairs.append((point, others[other]))
+            }
+        }
+        return pairs
     }
 
     // MARK: - Gauges

@@ -76,6 +76,15 @@ public struct SeriesStore: Sendable {
             }
         }
 
+        /// Runs `body` on the series `id` where it is held, so appending a point does not copy the
+        /// series' points; nil when there is no such series.
+        mutating func modify<Result>(_ id: SeriesID, _ body: (inout Series) -> Result) -> Result? {
+            guard self.byName[id.name]?[id] != nil else {
+                return nil
+            }
+            return body(&self.byName[id.name]![id]!)
+        }
+
         /// Every series held, current or not.
         var all: some Sequence<Series> {
             self.byName.values.lazy.flatMap(\.values)
@@ -118,6 +127,7 @@ public struct SeriesStore: Sendable {
         var held = self.bySource.removeValue(forKey: source) ?? SourceSeries()
         held.poll += 1
         let poll = held.poll
+        let retention = self.retention
         var fresh: [(id: SeriesID, sample: Sample)] = []
         var reported = 0
         for sample in samples {
@@ -125,20 +135,20 @@ public struct SeriesStore: Sendable {
                 continue
             }
             let id = sample.seriesID
-            guard var existing = held[id] else {
+            let isFirstThisPoll = held.modify(id) { existing in
+                existing.kind = sample.kind
+                if existing.points.count >= retention {
+                    existing.points.removeFirst()
+                }
+                existing.points.append(Point(time: time, value: sample.value))
+                defer { existing.lastPoll = poll }
+                return existing.lastPoll != poll
+            }
+            guard let isFirstThisPoll else {
                 fresh.append((id, sample))
                 continue
             }
-            existing.kind = sample.kind
-            if existing.points.count >= self.retention {
-                existing.points.removeFirst()
-            }
-            existing.points.append(Point(time: time, value: sample.value))
-            if existing.lastPoll != poll {
-                existing.lastPoll = poll
-                reported += 1
-            }
-            held[id] = existing
+            reported += isFirstThisPoll ? 1 : 0
         }
         if held.count > reported {
             Self.removeSeries(from: &held) { $0.lastPoll <= poll - self.retention }
@@ -149,9 +159,7 @@ public struct SeriesStore: Sendable {
         }
         var dropped = 0
         for (id, sample) in fresh {
-            if var existing = held[id] {
-                existing.points.append(Point(time: time, value: sample.value))
-                held[id] = existing
+            if held.modify(id, { $0.points.append(Point(time: time, value: sample.value)) }) != nil {
                 continue
             }
             let bytes = Self.identityBytes(of: id)
@@ -235,6 +243,17 @@ public struct SeriesStore: Sendable {
             return []
         }
         return named.values.filter { $0.lastPoll == held.poll }.sorted { $0.id < $1.id }
+    }
+
+    /// The series `source` reported in its last poll whose metric name `isIncluded` accepts, in no
+    /// particular order. Cost: one call of `isIncluded` per name, then the series of the names accepted.
+    public func series(source: String, namesWhere isIncluded: (String) -> Bool) -> [Series] {
+        guard let held = self.bySource[source] else {
+            return []
+        }
+        return held.byName.filter { isIncluded($0.key) }.values.flatMap { named in
+            named.values.filter { $0.lastPoll == held.poll }
+        }
     }
 
     /// The series of `source` with exactly this identity, reported last poll or not. Cost: O(1).
