@@ -97,6 +97,15 @@ extension Snapshot {
             negativeInfinity: "-Inf",
             nan: "NaN"
         )
+        // One parse in the common case, a snapshot of this version; the header is read on its own only
+        // to explain why a line is not one.
+        let decoded = Result { try decoder.decode(Snapshot.self, from: jsonLine) }
+        if case .success(let snapshot) = decoded, snapshot.schema == Self.schemaName,
+            snapshot.version == Self.currentVersion
+        {
+            try snapshot.checkNames()
+            return snapshot
+        }
         let header: Header
         do {
             header = try decoder.decode(Header.self, from: jsonLine)
@@ -115,24 +124,23 @@ extension Snapshot {
         guard version == Self.currentVersion else {
             throw SnapshotDecodingError.unsupportedVersion(version)
         }
-        let snapshot: Snapshot
-        do {
-            snapshot = try decoder.decode(Snapshot.self, from: jsonLine)
-        } catch let DecodingError.keyNotFound(key, context) {
+        switch decoded {
+        case .success(let snapshot):
+            try snapshot.checkNames()
+            return snapshot
+        case .failure(DecodingError.keyNotFound(let key, let context)):
             throw SnapshotDecodingError.malformed(
                 "missing field \(SafeText.quoted(key.stringValue)) at \(Self.path(context.codingPath))"
             )
-        } catch let DecodingError.typeMismatch(_, context) {
+        case .failure(DecodingError.typeMismatch(_, let context)):
             throw SnapshotDecodingError.malformed("wrong type at \(Self.path(context.codingPath))")
-        } catch let DecodingError.valueNotFound(_, context) {
+        case .failure(DecodingError.valueNotFound(_, let context)):
             throw SnapshotDecodingError.malformed("null at \(Self.path(context.codingPath))")
-        } catch let DecodingError.dataCorrupted(context) {
+        case .failure(DecodingError.dataCorrupted(let context)):
             throw SnapshotDecodingError.malformed("invalid value at \(Self.path(context.codingPath))")
-        } catch {
+        case .failure:
             throw SnapshotDecodingError.malformed("not a snapshot")
         }
-        try snapshot.checkNames()
-        return snapshot
     }
 
     /// Fails on the first sample whose metric name or one of whose label names breaks the rule.
