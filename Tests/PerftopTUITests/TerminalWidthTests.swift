@@ -33,6 +33,18 @@ struct TerminalWidthTests {
         #expect("abc".truncated(toWidth: 2, ellipsis: "~") == "a~")
     }
 
+    @Test(
+        "a text's width is the sum of its characters' widths, ASCII or not",
+        arguments: [
+            "plain ascii text", "tab\tand\u{1B}escape", "nul\u{0}inside", "crlf\r\nis one character", "lone\rcr",
+            "caf\u{E9} \u{2500}\u{2500}", "\u{540D}\u{524D}", "e\u{301}", "\u{1F600}!", "",
+        ]
+    )
+    func textWidth(text: String) {
+        #expect(text.displayWidth == text.reduce(0) { $0 + $1.terminalWidth })
+        #expect(text[...].displayWidth == text.displayWidth)
+    }
+
     @Test("wrapping breaks at spaces and splits words longer than a line")
     func wrapping() {
         #expect(

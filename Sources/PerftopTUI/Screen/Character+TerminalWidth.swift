@@ -95,6 +95,11 @@ extension Character {
 extension StringProtocol {
     /// The number of terminal columns the text takes; see `Character.terminalWidth`.
     var displayWidth: Int {
+        // Most text is printable ASCII, one column a byte; walking bytes skips grapheme breaking.
+        // NUL (no column) and CR (which joins a following LF into one character) take the slow path.
+        if self.utf8.allSatisfy({ $0 < 0x80 && $0 != 0 && $0 != 0x0D }) {
+            return self.utf8.count
+        }
         var width = 0
         for character in self {
             width += character.terminalWidth
