@@ -173,4 +173,64 @@ import Testing
             """
         #expect(self.reason(decoding: self.line(text)) == "malformed snapshot: invalid value at samples.0.kind")
     }
+
+    // MARK: - Reading the JSON
+
+    private static let header = #"{"schema":"perftop.snapshot","version":1,"agent":"a","pid":1,"timestamp":0,"#
+
+    @Test func readsEscapesUnknownKeysAndBlanksAsJSONAllows() throws {
+        let text =
+            Self.header + """
+                 "extra": {"nested": [1, 2.5e3, true, null]},
+                  "samples" : [ {"value": 2, "kind": "gauge", "labels": {"path": "a\\/b\\u00e9\\ud83d\\ude00\\t"},
+                "name": "x"} ] }\r\n
+                """
+        let snapshot = try Snapshot.decode(jsonLine: self.line(text))
+        #expect(snapshot.samples == [Sample(name: "x", labels: ["path": "a/bé😀\t"], kind: .gauge, value: 2)])
+    }
+
+    @Test(arguments: [
+        (#""pid":1e2,"samples":[]}"#, "malformed snapshot: invalid value at pid"),
+        (#""pid":4294967296,"samples":[]}"#, "malformed snapshot: invalid value at pid"),
+        (#""samples":{}}"#, "malformed snapshot: wrong type at samples"),
+        (
+            #""samples":[{"name":"x","labels":{"a":1},"kind":"gauge","value":1}]}"#,
+            "malformed snapshot: wrong type at samples.0.labels.a"
+        ),
+        (
+            #""samples":[{"name":"x","labels":{},"kind":"gauge","value":"1"}]}"#,
+            "malformed snapshot: wrong type at samples.0.value"
+        ),
+        (
+            #""samples":[{"name":"x","labels":{},"kind":"gauge","value":null}]}"#,
+            "malformed snapshot: null at samples.0.value"
+        ),
+        (
+            #""samples":[{"name":"x","labels":{},"kind":"gauge"}]}"#,
+            #"malformed snapshot: missing field 'value' at samples.0"#
+        ),
+        (#""samples":[1]}"#, "malformed snapshot: wrong type at samples.0"),
+    ])
+    func namesTheFieldThatIsWrong(rest: String, reason: String) {
+        // The header's pid is overridden by a later "pid" key: the last of a repeated key counts.
+        #expect(self.reason(decoding: self.line(Self.header + rest)) == reason)
+    }
+
+    @Test(arguments: [
+        #"{"schema":"perftop.snapshot","version":1,"agent":"\ud800","pid":1,"timestamp":0,"samples":[]}"#,
+        #"{"schema":"perftop.snapshot","version":1,"agent":"a","pid":01,"timestamp":0,"samples":[]}"#,
+        #"{"schema":"perftop.snapshot","version":1,"agent":"a","pid":1,"timestamp":0,"samples":[]} x"#,
+        #"{"schema":"perftop.snapshot","version":1,"agent":"a"# + "\u{7}" + #"","pid":1,"timestamp":0,"samples":[]}"#,
+        #"{"schema":"perftop.snapshot","version":1,"x":"# + String(repeating: "[", count: 40)
+            + String(repeating: "]", count: 40) + "}",
+    ])
+    func refusesWhatIsNotJSON(text: String) {
+        #expect(self.reason(decoding: self.line(text)) == "malformed snapshot: not a JSON object")
+    }
+
+    @Test func refusesInvalidUTF8() {
+        var bytes = Array(#"{"schema":"perftop.snapshot","version":1,"agent":"#.utf8)
+        bytes += [UInt8(ascii: "\""), 0xC3, 0x28, UInt8(ascii: "\""), UInt8(ascii: "}")]
+        #expect(self.reason(decoding: Data(bytes)) == "malformed snapshot: not a JSON object")
+    }
 }

@@ -87,59 +87,137 @@ extension Snapshot {
     ///
     /// - Throws: ``SnapshotDecodingError``.
     public static func decode(jsonLine: Data) throws -> Snapshot {
-        struct Header: Decodable {
-            var schema: String?
-            var version: Int?
-        }
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
-            positiveInfinity: "+Inf",
-            negativeInfinity: "-Inf",
-            nan: "NaN"
-        )
-        // One parse in the common case, a snapshot of this version; the header is read on its own only
-        // to explain why a line is not one.
-        let decoded = Result { try decoder.decode(Snapshot.self, from: jsonLine) }
-        if case .success(let snapshot) = decoded, snapshot.schema == Self.schemaName,
-            snapshot.version == Self.currentVersion
-        {
-            try snapshot.checkNames()
-            return snapshot
-        }
-        let header: Header
-        do {
-            header = try decoder.decode(Header.self, from: jsonLine)
-        } catch {
+        guard case .object(let top)? = try? SnapshotReader.value(of: jsonLine) else {
             throw SnapshotDecodingError.malformed("not a JSON object")
         }
-        guard let schema = header.schema else {
+        // The header first, so that a line of another schema or version says so.
+        let schema: String?
+        switch top["schema"] {
+        case nil, .null?: schema = nil
+        case .string(let text)?: schema = text
+        default: throw SnapshotDecodingError.malformed("not a JSON object")
+        }
+        guard let schema else {
             throw SnapshotDecodingError.malformed("no \"schema\" field")
         }
         guard schema == Self.schemaName else {
             throw SnapshotDecodingError.wrongSchema(schema)
         }
-        guard let version = header.version else {
+        let version: Int?
+        switch top["version"] {
+        case nil, .null?: version = nil
+        case .number(let text)?:
+            guard let number = Int(text) else {
+                throw SnapshotDecodingError.malformed("not a JSON object")
+            }
+            version = number
+        default: throw SnapshotDecodingError.malformed("not a JSON object")
+        }
+        guard let version else {
             throw SnapshotDecodingError.malformed("no \"version\" field")
         }
         guard version == Self.currentVersion else {
             throw SnapshotDecodingError.unsupportedVersion(version)
         }
-        switch decoded {
-        case .success(let snapshot):
-            try snapshot.checkNames()
-            return snapshot
-        case .failure(DecodingError.keyNotFound(let key, let context)):
-            throw SnapshotDecodingError.malformed(
-                "missing field \(SafeText.quoted(key.stringValue)) at \(Self.path(context.codingPath))"
-            )
-        case .failure(DecodingError.typeMismatch(_, let context)):
-            throw SnapshotDecodingError.malformed("wrong type at \(Self.path(context.codingPath))")
-        case .failure(DecodingError.valueNotFound(_, let context)):
-            throw SnapshotDecodingError.malformed("null at \(Self.path(context.codingPath))")
-        case .failure(DecodingError.dataCorrupted(let context)):
-            throw SnapshotDecodingError.malformed("invalid value at \(Self.path(context.codingPath))")
-        case .failure:
-            throw SnapshotDecodingError.malformed("not a snapshot")
+        let fields = Fields(top, at: [])
+        var snapshot = Snapshot(
+            agent: try fields.string("agent"),
+            pid: try fields.integer("pid"),
+            timestamp: try fields.double("timestamp"),
+            samples: []
+        )
+        guard case .array(let elements) = try fields.required("samples") else {
+            throw SnapshotDecodingError.malformed("wrong type at samples")
+        }
+        snapshot.samples.reserveCapacity(elements.count)
+        for (index, element) in elements.enumerated() {
+            let path: [PathComponent] = [.key("samples"), .index(index)]
+            guard case .object(let members) = element else {
+                throw SnapshotDecodingError.malformed("wrong type at \(Self.path(path))")
+            }
+            let sample = Fields(members, at: path)
+            let name = try sample.string("name")
+            guard case .object(let labelValues) = try sample.required("labels") else {
+                throw SnapshotDecodingError.malformed("wrong type at \(Self.path(path + [.key("labels")]))")
+            }
+            var labels: [String: String] = [:]
+            for (label, value) in labelValues {
+                guard case .string(let text) = value else {
+                    throw SnapshotDecodingError.malformed(
+                        "wrong type at \(Self.path(path + [.key("labels"), .key(label)]))"
+                    )
+                }
+                labels[label] = text
+            }
+            guard let kind = Sample.Kind(rawValue: try sample.string("kind")) else {
+                throw SnapshotDecodingError.malformed("invalid value at \(Self.path(path + [.key("kind")]))")
+            }
+            snapshot.samples.append(Sample(name: name, labels: labels, kind: kind, value: try sample.double("value")))
+        }
+        try snapshot.checkNames()
+        return snapshot
+    }
+
+    /// One step of the way to a value in a snapshot line: a key or an index.
+    private enum PathComponent {
+        case key(String)
+        case index(Int)
+    }
+
+    /// The members of one object of a snapshot line, read as the fields of a type; a missing, null or
+    /// ill-typed field fails with the path to it.
+    private struct Fields {
+        let members: [String: SnapshotReader.Value]
+        let path: [PathComponent]
+
+        init(_ members: [String: SnapshotReader.Value], at path: [PathComponent]) {
+            self.members = members
+            self.path = path
+        }
+
+        func required(_ key: String) throws(SnapshotDecodingError) -> SnapshotReader.Value {
+            switch self.members[key] {
+            case nil:
+                throw .malformed("missing field \(SafeText.quoted(key)) at \(Snapshot.path(self.path))")
+            case .null?:
+                throw .malformed("null at \(Snapshot.path(self.path + [.key(key)]))")
+            case let value?:
+                return value
+            }
+        }
+
+        func string(_ key: String) throws(SnapshotDecodingError) -> String {
+            guard case .string(let text) = try self.required(key) else {
+                throw .malformed("wrong type at \(Snapshot.path(self.path + [.key(key)]))")
+            }
+            return text
+        }
+
+        /// An integer written without fraction or exponent, within `Integer`'s range.
+        func integer<Integer: FixedWidthInteger>(_ key: String) throws(SnapshotDecodingError) -> Integer {
+            guard case .number(let text) = try self.required(key) else {
+                throw .malformed("wrong type at \(Snapshot.path(self.path + [.key(key)]))")
+            }
+            guard let value = Integer(text) else {
+                throw .malformed("invalid value at \(Snapshot.path(self.path + [.key(key)]))")
+            }
+            return value
+        }
+
+        /// A number, or one of the strings `+Inf`, `-Inf` and `NaN` that ``Snapshot/jsonLine()`` writes
+        /// for values JSON has no number for.
+        func double(_ key: String) throws(SnapshotDecodingError) -> Double {
+            switch try self.required(key) {
+            case .number(let text):
+                guard let value = Double(text) else {
+                    throw .malformed("invalid value at \(Snapshot.path(self.path + [.key(key)]))")
+                }
+                return value
+            case .string("+Inf"): return .infinity
+            case .string("-Inf"): return -.infinity
+            case .string("NaN"): return .nan
+            default: throw .malformed("wrong type at \(Snapshot.path(self.path + [.key(key)]))")
+            }
         }
     }
 
@@ -155,15 +233,16 @@ extension Snapshot {
         }
     }
 
-    /// A coding path as `samples.3.labels`, each key quoted when it is not a short plain name.
-    private static func path(_ codingPath: [any CodingKey]) -> String {
-        let keys = codingPath.map { key -> String in
-            if let index = key.intValue {
+    /// A path in a snapshot line as `samples.3.labels`, each key quoted when it is not a short plain name.
+    private static func path(_ components: [PathComponent]) -> String {
+        let keys = components.map { component -> String in
+            switch component {
+            case .index(let index):
                 return String(index)
+            case .key(let name):
+                return PrometheusName.isValid(name, allowsColon: false) && name.utf8.count <= 24
+                    ? name : SafeText.quoted(name)
             }
-            let name = key.stringValue
-            return PrometheusName.isValid(name, allowsColon: false) && name.utf8.count <= 24
-                ? name : SafeText.quoted(name)
         }
         return keys.isEmpty ? "the top" : keys.joined(separator: ".")
     }
