@@ -50,6 +50,9 @@ struct ConfigTests {
     func emptyAndMissing() throws {
         #expect(try PerftopConfig(toml: "# nothing\n") == PerftopConfig())
         #expect(try PerftopConfig.load(path: "/nonexistent/perftop/config.toml") == nil)
+        #expect(throws: ConfigError("larger than \(FileError.maximumFileBytes) bytes", file: "/dev/zero")) {
+            try PerftopConfig.load(path: "/dev/zero")
+        }
         #expect(try PerftopConfig(toml: "interval = 2").interval == .seconds(2))
     }
 

@@ -37,6 +37,11 @@ package enum ProcFile {
     /// Cost: one `open`, a few `read`s of at most `limit` + 1 bytes in all (a pipe or a device that never
     /// ends is not read further), and one `close`; blocking, so call it off the cooperative pool.
     package static func read(_ path: String, limit: Int = ProcFile.defaultLimit) throws(Failure) -> String {
+        String(decoding: try Self.bytes(path, limit: limit), as: UTF8.self)
+    }
+
+    /// The bytes of the file at `path`, at most `limit` of them; the cost of ``read(_:limit:)``.
+    package static func bytes(_ path: String, limit: Int = ProcFile.defaultLimit) throws(Failure) -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw .system(path: path, errno: errno)
@@ -62,7 +67,7 @@ package enum ProcFile {
             }
             bytes.append(contentsOf: chunk[0..<count])
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes
     }
 
     /// The lower-case text of an `errno`, e.g. `no such file or directory`.

@@ -1,3 +1,5 @@
+import PerfKit
+
 /// A settings file (config or theme) that could not be read: one line naming the file, the line
 /// when known, and the problem, e.g. `config.toml:3: interval must be a number of seconds`.
 public struct FileError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -18,5 +20,30 @@ public struct FileError: Error, Sendable, Equatable, CustomStringConvertible {
     /// `file:line: message`, or `file: message` without a line.
     public var description: String {
         self.line.map { "\(self.file):\($0): \(self.message)" } ?? "\(self.file): \(self.message)"
+    }
+}
+
+extension FileError {
+    /// The largest settings file perftop reads (config, tracker): 4 MiB, far above any real one.
+    public static let maximumFileBytes = 4 << 20
+
+    /// The text of the settings file at `path`, read with a size cap, so a path naming a device or a
+    /// pipe that never ends fails instead of filling memory.
+    ///
+    /// - Throws: `PATH: cannot read the file`, `PATH: larger than 4194304 bytes` or `PATH: not UTF-8 text`.
+    static func text(ofFileAt path: String) throws(FileError) -> String {
+        let bytes: [UInt8]
+        do {
+            bytes = try ProcFile.bytes(path, limit: Self.maximumFileBytes)
+        } catch {
+            switch error {
+            case .tooLarge(_, let limit): throw FileError("larger than \(limit) bytes", file: path)
+            case .system: throw FileError("cannot read the file", file: path)
+            }
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw FileError("not UTF-8 text", file: path)
+        }
+        return text
     }
 }

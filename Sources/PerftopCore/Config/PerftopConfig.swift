@@ -89,13 +89,7 @@ extension PerftopConfig {
         guard FileManager.default.fileExists(atPath: path) else {
             return nil
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigError("cannot read the file", file: path)
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw ConfigError("not UTF-8 text", file: path)
-        }
-        return try PerftopConfig(toml: text, fileName: path)
+        return try PerftopConfig(toml: try FileError.text(ofFileAt: path), fileName: path)
     }
 }
 

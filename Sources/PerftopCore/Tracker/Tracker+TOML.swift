@@ -35,11 +35,11 @@ extension Tracker {
     ///
     /// - Throws: ``TrackerError`` when the file cannot be read or is not a valid tracker.
     public static func read(path: String) throws -> Tracker {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw TrackerError("cannot read the file", file: path)
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw TrackerError("not UTF-8 text", file: path)
+        let text: String
+        do {
+            text = try FileError.text(ofFileAt: path)
+        } catch {
+            throw TrackerError(error.message, file: path)
         }
         return try Tracker(toml: text, fileName: path)
     }

@@ -193,6 +193,13 @@ struct TrackerFileTests {
         }
     }
 
+    @Test("a tracker path naming a stream that never ends fails at the size cap, not out of memory")
+    func endlessFile() {
+        #expect(throws: TrackerError("larger than \(FileError.maximumFileBytes) bytes", file: "/dev/zero")) {
+            try Tracker.read(path: "/dev/zero")
+        }
+    }
+
     // Found by Fuzz/FuzzTrackerTOML: with "\r\n" line endings the whole file was one line, so an error named
     // the wrong line or none.
     @Test("a file with Windows line endings reads as, and fails on the same line as, the same file with Unix ones")
