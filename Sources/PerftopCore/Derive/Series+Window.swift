@@ -101,20 +101,12 @@ extension SeriesStore.Series {
     /// poll times.
     public static func share(of part: SeriesStore.Series, and rest: SeriesStore.Series, over window: Window) -> Derived?
     {
-        let pairs = Self.paired(part, rest, in: window)
-        guard let first = pairs.first, let last = pairs.last, pairs.count >= 2 else {
+        guard let (partTotal, restTotal, from, to) = Self.pairedIncreases(part, rest, in: window),
+            partTotal + restTotal > 0
+        else {
             return nil
         }
-        var partTotal = 0.0
-        var restTotal = 0.0
-        for (earlier, later) in zip(pairs.dropLast(), pairs.dropFirst()) {
-            partTotal += Self.increase(from: earlier.0, to: later.0)
-            restTotal += Self.increase(from: earlier.1, to: later.1)
-        }
-        guard partTotal + restTotal > 0 else {
-            return nil
-        }
-        return Derived(value: partTotal / (partTotal + restTotal), window: window, from: first.0.time, to: last.0.time)
+        return Derived(value: partTotal / (partTotal + restTotal), window: window, from: from, to: to)
     }
 
     /// ``share(of:and:over:)`` for each interval of `window` in which either counter grew, stamped
@@ -139,20 +131,12 @@ extension SeriesStore.Series {
         count: SeriesStore.Series,
         over window: Window
     ) -> Derived? {
-        let pairs = Self.paired(total, count, in: window)
-        guard let first = pairs.first, let last = pairs.last, pairs.count >= 2 else {
+        guard let (totalIncrease, countIncrease, from, to) = Self.pairedIncreases(total, count, in: window),
+            countIncrease > 0
+        else {
             return nil
         }
-        var totalIncrease = 0.0
-        var countIncrease = 0.0
-        for (earlier, later) in zip(pairs.dropLast(), pairs.dropFirst()) {
-            totalIncrease += Self.increase(from: earlier.0, to: later.0)
-            countIncrease += Self.increase(from: earlier.1, to: later.1)
-        }
-        guard countIncrease > 0 else {
-            return nil
-        }
-        return Derived(value: totalIncrease / countIncrease, window: window, from: first.0.time, to: last.0.time)
+        return Derived(value: totalIncrease / countIncrease, window: window, from: from, to: to)
     }
 
     /// ``meanPerEvent(total:count:over:)`` for each interval of `window` with an event, stamped with
@@ -169,6 +153,26 @@ extension SeriesStore.Series {
                 ? SeriesStore.Point(time: later.0.time, value: Self.increase(from: earlier.0, to: later.0) / events)
                 : nil
         }
+    }
+
+    /// The increases of `first` and `second` over the polls of `window` that read both, and the span
+    /// of those polls; nil when fewer than two polls read both.
+    private static func pairedIncreases(
+        _ first: SeriesStore.Series,
+        _ second: SeriesStore.Series,
+        in window: Window
+    ) -> (first: Double, second: Double, from: Double, to: Double)? {
+        let pairs = Self.paired(first, second, in: window)
+        guard let start = pairs.first, let end = pairs.last, pairs.count >= 2 else {
+            return nil
+        }
+        var firstTotal = 0.0
+        var secondTotal = 0.0
+        for (earlier, later) in zip(pairs.dropLast(), pairs.dropFirst()) {
+            firstTotal += Self.increase(from: earlier.0, to: later.0)
+            secondTotal += Self.increase(from: earlier.1, to: later.1)
+        }
+        return (firstTotal, secondTotal, start.0.time, end.0.time)
     }
 
     /// The points of `first` and `second` in `window` read at the same times, oldest first (one merge
