@@ -207,6 +207,10 @@ private struct TOMLTrackerReader {
         guard let number = Self.number(value) else {
             throw self.error("expected baseline to be a number in base units", key: "baseline", target: index)
         }
+        // TOML can spell nan and inf; neither is a measurement to compare against.
+        guard number.isFinite else {
+            throw self.error("baseline must be a finite number, got \(value)", key: "baseline", target: index)
+        }
         guard let captured = table["baseline_captured"] else {
             return TrackerBaseline(value: number)
         }

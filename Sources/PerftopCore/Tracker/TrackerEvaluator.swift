@@ -266,7 +266,8 @@ public struct TrackerEvaluator: Sendable {
                 statistic: target.statistic ?? .current,
                 store: store,
                 wantsLower: wantsLower
-            ) {
+            ), reading.value.isFinite {
+                // A source can send NaN or ±Inf for a gauge; a baseline must read back from the file.
                 capture.tracker.targets[index].baseline = TrackerBaseline(value: reading.value, captured: time)
                 capture.captured.append(target.name)
             } else {

@@ -238,6 +238,19 @@ struct TrackerEvaluatorTests {
 
     // MARK: - Baselines
 
+    @Test("a gauge reading NaN or infinity gives no baseline, so the saved file reads back")
+    func nonFiniteBaselines() throws {
+        let store = Self.store([(0, [.gauge("a", .nan), .gauge("b", -.infinity)])])
+        let tracker = Tracker(targets: [
+            TrackerTarget(name: "a", metric: MetricSelector(name: "a")),
+            TrackerTarget(name: "b", metric: MetricSelector(name: "b")),
+        ])
+        let capture = TrackerEvaluator(window: .seconds(60)).captureBaselines(tracker, store: store, at: 0)
+        #expect(capture.captured.isEmpty)
+        #expect(capture.missing == ["a", "b"])
+        #expect(try Tracker(toml: capture.tracker.tomlText()) == capture.tracker)
+    }
+
     @Test("captures a baseline for every bound target with data, at whole seconds")
     func baselines() throws {
         let store = Self.store([(0, [.gauge("rss_bytes", 100)]), (1, [.gauge("rss_bytes", 120)])])

@@ -150,6 +150,8 @@ struct TrackerFileTests {
             ("[[target]]\nname = \"a\"\ndue = 2023-02-29\n", "t.toml:3:"),
             ("[[target]]\nowner = \"a\"\n", "t.toml:1: a target needs a non-empty name"),
             ("[[target]]\nname = \"a\"\nbaseline = \"fast\"\n", "t.toml:3: expected baseline to be a number"),
+            ("[[target]]\nname = \"a\"\nbaseline = -inf\n", "t.toml:3: baseline must be a finite number, got -inf"),
+            ("[[target]]\nname = \"a\"\nbaseline = nan\n", "t.toml:3: baseline must be a finite number, got nan"),
             ("[[target]]\nname = \"a\"\ncolumns = [\"x\"]\n", "t.toml:3: expected columns to be a list"),
             ("margin = 2\n", "t.toml:1: expected margin to be a number"),
             (
