@@ -1,4 +1,5 @@
 import Foundation
+import PerftopCore
 import Testing
 
 @testable import PerftopTUI
@@ -118,6 +119,9 @@ struct ThemeParsingTests {
         }
         #expect(throws: ThemeError("cannot read the theme file", file: directory.path + "/none.theme")) {
             try Theme.load(path: directory.path + "/none.theme")
+        }
+        #expect(throws: ThemeError("larger than \(FileError.maximumFileBytes) bytes", file: "/dev/zero")) {
+            try Theme.load(path: "/dev/zero")
         }
     }
 

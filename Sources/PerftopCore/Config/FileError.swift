@@ -24,21 +24,24 @@ public struct FileError: Error, Sendable, Equatable, CustomStringConvertible {
 }
 
 extension FileError {
-    /// The largest settings file perftop reads (config, tracker): 4 MiB, far above any real one.
+    /// The largest settings file perftop reads (config, tracker, theme, markdown import): 4 MiB, far above any real one.
     public static let maximumFileBytes = 4 << 20
 
-    /// The text of the settings file at `path`, read with a size cap, so a path naming a device or a
+    /// The text of the settings file at `path` (config, tracker, theme, markdown import), read with a size cap, so a path naming a device or a
     /// pipe that never ends fails instead of filling memory.
     ///
-    /// - Throws: `PATH: cannot read the file`, `PATH: larger than 4194304 bytes` or `PATH: not UTF-8 text`.
-    static func text(ofFileAt path: String) throws(FileError) -> String {
+    /// - Throws: `PATH: ` then `unreadable`, `PATH: larger than 4194304 bytes` or `PATH: not UTF-8 text`.
+    package static func text(
+        ofFileAt path: String,
+        unreadable: String = "cannot read the file"
+    ) throws(FileError) -> String {
         let bytes: [UInt8]
         do {
             bytes = try ProcFile.bytes(path, limit: Self.maximumFileBytes)
         } catch {
             switch error {
             case .tooLarge(_, let limit): throw FileError("larger than \(limit) bytes", file: path)
-            case .system: throw FileError("cannot read the file", file: path)
+            case .system: throw FileError(unreadable, file: path)
             }
         }
         guard let text = String(validating: bytes, as: UTF8.self) else {

@@ -39,11 +39,11 @@ public struct MarkdownTrackerImporter: Sendable {
     ///
     /// - Throws: ``TrackerError`` when the file cannot be read, is not UTF-8 or holds no table.
     public func importFile(path: String) throws -> Tracker {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw TrackerError("cannot read the file", file: path)
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw TrackerError("not UTF-8 text", file: path)
+        let text: String
+        do {
+            text = try FileError.text(ofFileAt: path)
+        } catch {
+            throw TrackerError(error.message, file: path)
         }
         let tracker = self.tracker(fromMarkdown: text)
         guard !tracker.targets.isEmpty else {

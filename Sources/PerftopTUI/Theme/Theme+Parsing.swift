@@ -53,12 +53,7 @@ extension Theme {
     ///
     /// - Throws: ``ThemeError`` when the file cannot be read or has a malformed line.
     public static func load(path: String) throws(ThemeError) -> Theme {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ThemeError("cannot read the theme file", file: path)
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw ThemeError("not UTF-8 text", file: path)
-        }
+        let text = try FileError.text(ofFileAt: path, unreadable: "cannot read the theme file")
         let fileName = URL(fileURLWithPath: path).lastPathComponent
         let name = fileName.hasSuffix(".theme") ? String(fileName.dropLast(".theme".count)) : fileName
         return try Theme(parsing: text, name: name, fileName: path)
