@@ -164,4 +164,54 @@ struct SeriesWindowTests {
         #expect(citedOverAll == tracked)
         #expect(tracked == 0.7 && pane == 0.5)
     }
+
+    // MARK: - Kept sums against a pass over the points
+
+    /// The increase over `points` as the definition says: the sum of the steps, a fall counting as
+    /// the new value.
+    static func summedSteps(_ points: some Collection<SeriesStore.Point>) -> Double {
+        zip(points.dropLast(), points.dropFirst()).reduce(0) { total, step in
+            total + (step.1.value >= step.0.value ? step.1.value - step.0.value : max(step.1.value, 0))
+        }
+    }
+
+    @Test(
+        "increases and paired shares kept as the store records agree with a pass over the points, through resets, gaps, repeats, kind changes and points dropped",
+        arguments: [1, 2, 3, 4] as [UInt64]
+    )
+    func keptSumsAgreeWithAPass(seed: UInt64) throws {
+        var random = SplitMix64(seed: seed)
+        var store = SeriesStore(retention: 20)
+        var values: [String: Double] = ["hits": 0, "misses": 0]
+        var kind = Sample.Kind.counter
+        for poll in 0..<300 {
+            if random.next() % 50 == 0 {
+                kind = [.counter, .gauge, .summary, .untyped][Int(random.next() % 4)]
+            }
+            var samples: [Sample] = []
+            for name in ["hits", "misses"] where random.next() % 10 != 0 {
+                // Mostly growth, sometimes a reset to a small count.
+                values[name] = random.next() % 25 == 0 ? Double(random.next() % 5) : values[name]! + Double(random.next() % 7)
+                let repeats = random.next() % 30 == 0 ? 2 : 1
+                for _ in 0..<repeats {
+                    samples.append(Sample(name: name, labels: [:], kind: name == "hits" ? kind : .counter, value: values[name]!))
+                }
+            }
+            store.record(source: "s", samples: samples, at: Double(poll))
+            guard let hits = store.series(source: "s", id: SeriesID(name: "hits")),
+                let misses = store.series(source: "s", id: SeriesID(name: "misses"))
+            else {
+                continue
+            }
+            for window in [Window.lastInterval, .seconds(6), .retained] {
+                let points = hits.points(in: window)
+                #expect(hits.increase(over: window)?.value == (points.count >= 2 ? Self.summedSteps(points) : nil))
+                var pairs: [(SeriesStore.Point, SeriesStore.Point)] = []
+                SeriesStore.Series.forEachPair(hits, misses, in: window) { pairs.append($0) }
+                let (part, rest) = (Self.summedSteps(pairs.map(\.0)), Self.summedSteps(pairs.map(\.1)))
+                let expected = pairs.count >= 2 && part + rest > 0 ? part / (part + rest) : nil
+                #expect(SeriesStore.Series.share(of: hits, and: misses, over: window)?.value == expected)
+            }
+        }
+    }
 }

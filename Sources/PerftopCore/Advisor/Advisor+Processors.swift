@@ -67,15 +67,14 @@ extension Advisor {
     /// The share of the polls of `window` that read both `inFlight` and a positive `limit` in which the
     /// first was at or above the second; nil when no poll read both.
     static func atLimitShare(inFlight: SeriesStore.Series, limit: SeriesStore.Series, over window: Window) -> Double? {
-        let limits = Dictionary(limit.points(in: window).map { ($0.time, $0.value) }) { _, last in last }
         var polls = 0
         var atLimit = 0
-        for point in inFlight.points(in: window) {
-            guard let slots = limits[point.time], slots > 0 else {
-                continue
+        SeriesStore.Series.forEachPair(inFlight, limit, in: window) { running, slots in
+            guard slots.value > 0 else {
+                return
             }
             polls += 1
-            atLimit += point.value >= slots ? 1 : 0
+            atLimit += running.value >= slots.value ? 1 : 0
         }
         return polls > 0 ? Double(atLimit) / Double(polls) : nil
     }

@@ -47,19 +47,42 @@ extension SeriesStore.Series {
     }
 
     /// The counter's increase over `window`: the sum of the increases between its consecutive
-    /// points; nil with fewer than two points.
+    /// points; nil with fewer than two points. Cost: O(1) plus the resets in the window for every
+    /// kind but gauges and summary quantiles, O(points in the window) for those.
     public func increase(over window: Window) -> Derived? {
         let points = self.points(in: window)
         guard let first = points.first, let last = points.last, points.count >= 2 else {
             return nil
         }
-        var total = 0.0
-        var earlier = first
-        for later in points.dropFirst() {
-            total += Self.increase(from: earlier, to: later)
-            earlier = later
-        }
+        let total = self.increase(from: points.startIndex, to: points.endIndex - 1)
         return Derived(value: total, window: window, from: first.time, to: last.time)
+    }
+
+    /// The sum of the increases between consecutive points from the point at `start` to the point at
+    /// `end` (indices of ``points``): the last value minus the first, corrected at each point that
+    /// fell below its predecessor, when the series keeps its decreases; a pass over the points otherwise.
+    func increase(from start: Int, to end: Int) -> Double {
+        let points = self.points
+        guard self.tracksDecreases else {
+            var total = 0.0
+            for index in (start + 1)..<(end + 1) {
+                total += Self.increase(from: points[index - 1], to: points[index])
+            }
+            return total
+        }
+        var total = points[end].value - points[start].value
+        let base = self.appended - points.count
+        for number in self.decreases.reversed() {
+            let index = number - base
+            guard index > start else {
+                break
+            }
+            if index <= end {
+                let (earlier, later) = (points[index - 1], points[index])
+                total += Self.increase(from: earlier, to: later) - (later.value - earlier.value)
+            }
+        }
+        return total
     }
 
     /// The counter's mean per-second increase over `window`; nil when the window spans no time.
@@ -156,44 +179,76 @@ extension SeriesStore.Series {
     }
 
     /// The increases of `first` and `second` over the polls of `window` that read both, and the span
-    /// of those polls; nil when fewer than two polls read both.
+    /// of those polls; nil when fewer than two polls read both. Cost: O(1) (plus resets) when both
+    /// series were read in every poll of the window, one merge pass otherwise.
     private static func pairedIncreases(
         _ first: SeriesStore.Series,
         _ second: SeriesStore.Series,
         in window: Window
     ) -> (first: Double, second: Double, from: Double, to: Double)? {
-        let pairs = Self.paired(first, second, in: window)
-        guard let start = pairs.first, let end = pairs.last, pairs.count >= 2 else {
-            return nil
+        let firstPoints = first.points(in: window)
+        let secondPoints = second.points(in: window)
+        let common = min(firstPoints.count, secondPoints.count)
+        if first.lastPoll == second.lastPoll, first.regularRun >= firstPoints.count,
+            second.regularRun >= secondPoints.count
+        {
+            // Both were read once in each of the same last polls: their newest `common` points pair up.
+            guard common >= 2 else {
+                return nil
+            }
+            let (firstEnd, secondEnd) = (firstPoints.endIndex - 1, secondPoints.endIndex - 1)
+            return (
+                first.increase(from: firstEnd - common + 1, to: firstEnd),
+                second.increase(from: secondEnd - common + 1, to: secondEnd),
+                first.points[firstEnd - common + 1].time, first.points[firstEnd].time
+            )
         }
-        var firstTotal = 0.0
-        var secondTotal = 0.0
-        for (earlier, later) in zip(pairs.dropLast(), pairs.dropFirst()) {
-            firstTotal += Self.increase(from: earlier.0, to: later.0)
-            secondTotal += Self.increase(from: earlier.1, to: later.1)
+        var pairs = 0
+        var totals = (first: 0.0, second: 0.0, from: 0.0, to: 0.0)
+        var earlier: (SeriesStore.Point, SeriesStore.Point)?
+        Self.forEachPair(first, second, in: window) { pair in
+            pairs += 1
+            if let earlier {
+                totals.first += Self.increase(from: earlier.0, to: pair.0)
+                totals.second += Self.increase(from: earlier.1, to: pair.1)
+            } else {
+                totals.from = pair.0.time
+            }
+            totals.to = pair.0.time
+            earlier = pair
         }
-        return (firstTotal, secondTotal, start.0.time, end.0.time)
+        return pairs >= 2 ? totals : nil
     }
 
-    /// The points of `first` and `second` in `window` read at the same times, oldest first (one merge
-    /// pass: both series are in time order).
+    /// The points of `first` and `second` in `window` read at the same times, oldest first.
     private static func paired(
         _ first: SeriesStore.Series,
         _ second: SeriesStore.Series,
         in window: Window
     ) -> [(SeriesStore.Point, SeriesStore.Point)] {
+        var pairs: [(SeriesStore.Point, SeriesStore.Point)] = []
+        Self.forEachPair(first, second, in: window) { pairs.append($0) }
+        return pairs
+    }
+
+    /// Calls `body` with each pair of points of `first` and `second` in `window` read at the same
+    /// time, oldest first: one merge pass, as both series are in time order; nothing is allocated.
+    static func forEachPair(
+        _ first: SeriesStore.Series,
+        _ second: SeriesStore.Series,
+        in window: Window,
+        _ body: ((SeriesStore.Point, SeriesStore.Point)) -> Void
+    ) {
         let others = second.points(in: window)
         var other = others.startIndex
-        var pairs: [(SeriesStore.Point, SeriesStore.Point)] = []
         for point in first.points(in: window) {
             while other < others.endIndex, others[other].time < point.time {
                 other += 1
             }
             if other < others.endIndex, others[other].time == point.time {
-                pairs.append((point, others[other]))
+                body((point, others[other]))
             }
         }
-        return pairs
     }
 
     // MARK: - Gauges
@@ -235,6 +290,6 @@ extension SeriesStore.Series {
     /// The least-squares line through the gauge's points in `window`: a steady trend's slope per
     /// second, which one spike barely moves; nil with fewer than two points or no time between them.
     public func fit(over window: Window) -> LinearFit? {
-        LinearFit(self.points(in: window).filter { $0.value.isFinite && $0.time.isFinite })
+        LinearFit(self.points(in: window).lazy.filter { $0.value.isFinite && $0.time.isFinite })
     }
 }

@@ -30,6 +30,11 @@ public struct SeriesStore: Sendable {
     }
 
     /// One series: its identity, its type and its recent points, oldest first.
+    ///
+    /// Besides its points a series keeps what makes its window math O(1): which points fell below
+    /// the one before (a counter's resets), so an increase over any window is the last value minus
+    /// the first plus a correction per reset in it, and how many of its newest points were read one
+    /// per poll without a gap, so two series of a source pair up poll by poll without a merge.
     public struct Series: Sendable {
         /// The series identity.
         public let id: SeriesID
@@ -38,11 +43,66 @@ public struct SeriesStore: Sendable {
         /// The recent points, oldest first; at most the store's retention.
         public fileprivate(set) var points: Deque<Point>
         /// The source's poll that last reported the series, counted from 1.
-        fileprivate var lastPoll: Int
+        fileprivate(set) var lastPoll: Int
+        /// How many points were ever appended: the newest point is number `appended - 1`.
+        fileprivate(set) var appended = 0
+        /// Whether ``decreases`` is kept: for every kind but gauges and summary quantiles, whose
+        /// values go down all the time and are never summed as increases.
+        fileprivate(set) var tracksDecreases: Bool
+        /// The numbers of the held points whose value is not at least the point's before, oldest first.
+        fileprivate(set) var decreases: Deque<Int> = []
+        /// How many of the newest points were read in consecutive polls, one per poll.
+        fileprivate(set) var regularRun = 0
+
+        /// A series holding one point, read in `poll`.
+        fileprivate init(id: SeriesID, kind: Sample.Kind, point: Point, poll: Int) {
+            self.id = id
+            self.kind = kind
+            self.points = [point]
+            self.lastPoll = poll
+            self.appended = 1
+            self.regularRun = 1
+            self.tracksDecreases = Self.tracksDecreases(id: id, kind: kind)
+        }
 
         /// The newest value.
         public var latest: Double? {
             self.points.last?.value
+        }
+
+        /// Whether a series of this identity and kind keeps its decreases.
+        private static func tracksDecreases(id: SeriesID, kind: Sample.Kind) -> Bool {
+            kind != .gauge && id.label(LabelName.quantile) == nil
+        }
+
+        /// Appends `point`, read in `poll`, dropping the oldest point beyond `retention`.
+        fileprivate mutating func append(_ point: Point, kind: Sample.Kind, poll: Int, retention: Int) {
+            if kind != self.kind {
+                self.kind = kind
+                self.tracksDecreases = Self.tracksDecreases(id: self.id, kind: kind)
+                self.decreases = []
+                if self.tracksDecreases {
+                    let first = self.appended - self.points.count
+                    for index in self.points.indices.dropFirst()
+                    where !(self.points[index].value >= self.points[index - 1].value) {
+                        self.decreases.append(first + index)
+                    }
+                }
+            }
+            if self.points.count >= retention {
+                self.points.removeFirst()
+            }
+            if self.tracksDecreases, let last = self.points.last, !(point.value >= last.value) {
+                self.decreases.append(self.appended)
+            }
+            self.points.append(point)
+            self.appended += 1
+            let first = self.appended - self.points.count
+            while let oldest = self.decreases.first, oldest <= first {
+                self.decreases.removeFirst()
+            }
+            self.regularRun = self.lastPoll == poll - 1 ? min(self.regularRun + 1, self.points.count) : 1
+            self.lastPoll = poll
         }
     }
 
@@ -53,10 +113,10 @@ public struct SeriesStore: Sendable {
     /// The most bytes of metric names, label names and label values kept per source, over all its series.
     public let maximumIdentityBytesPerSource: Int
 
-    /// Everything one source reported: its series by metric name, then by identity, so a lookup by
-    /// name never scans the source's other series.
+    /// Everything one source reported: its series by metric name, each name's series sorted by
+    /// identity, so a lookup by name never scans the source's other series and never sorts.
     private struct SourceSeries: Sendable {
-        var byName: [String: [SeriesID: Series]] = [:]
+        var byName: [String: [Series]] = [:]
         var count = 0
         var identityBytes = 0
         /// Polls recorded, counted from 1; a series is current when its last poll is this one.
@@ -64,30 +124,60 @@ public struct SeriesStore: Sendable {
         var lastTime: Double?
         var dropped = 0
 
-        subscript(id: SeriesID) -> Series? {
-            get { self.byName[id.name]?[id] }
-            set {
-                let had = self.byName[id.name]?[id] != nil
-                self.byName[id.name, default: [:]][id] = newValue
-                if newValue == nil, self.byName[id.name]?.isEmpty == true {
-                    self.byName[id.name] = nil
+        /// Where `id` is, or would go, among the series of its name: a binary search by identity.
+        static func position(of id: SeriesID, in named: [Series]) -> (index: Int, found: Bool) {
+            var low = 0
+            var high = named.count
+            while low < high {
+                let middle = (low + high) / 2
+                if named[middle].id < id {
+                    low = middle + 1
+                } else {
+                    high = middle
                 }
-                self.count += (newValue != nil ? 1 : 0) - (had ? 1 : 0)
             }
+            return (low, low < named.count && named[low].id == id)
+        }
+
+        subscript(id: SeriesID) -> Series? {
+            guard let named = self.byName[id.name] else {
+                return nil
+            }
+            let (index, found) = Self.position(of: id, in: named)
+            return found ? named[index] : nil
+        }
+
+        /// Adds `series`, which the source does not hold yet.
+        mutating func insert(_ series: Series) {
+            let index = self.byName[series.id.name].map { Self.position(of: series.id, in: $0).index } ?? 0
+            self.byName[series.id.name, default: []].insert(series, at: index)
+            self.count += 1
+        }
+
+        /// Removes the series `id`, if held.
+        mutating func remove(_ id: SeriesID) {
+            guard let (index, found) = self.byName[id.name].map({ Self.position(of: id, in: $0) }), found else {
+                return
+            }
+            self.byName[id.name]!.remove(at: index)
+            if self.byName[id.name]!.isEmpty {
+                self.byName[id.name] = nil
+            }
+            self.count -= 1
         }
 
         /// Runs `body` on the series `id` where it is held, so appending a point does not copy the
         /// series' points; nil when there is no such series.
         mutating func modify<Result>(_ id: SeriesID, _ body: (inout Series) -> Result) -> Result? {
-            guard self.byName[id.name]?[id] != nil else {
+            guard let (index, found) = self.byName[id.name].map({ Self.position(of: id, in: $0) }), found else {
                 return nil
             }
-            return body(&self.byName[id.name]![id]!)
+            return body(&self.byName[id.name]![index])
         }
 
         /// Every series held, current or not.
         var all: some Sequence<Series> {
-            self.byName.values.lazy.flatMap(\.values)
+            self.byName.values.lazy.joined()
         }
     }
 
@@ -136,12 +226,9 @@ public struct SeriesStore: Sendable {
             }
             let id = sample.seriesID
             let isFirstThisPoll = held.modify(id) { existing in
-                existing.kind = sample.kind
-                if existing.points.count >= retention {
-                    existing.points.removeFirst()
+                defer {
+                    existing.append(Point(time: time, value: sample.value), kind: sample.kind, poll: poll, retention: retention)
                 }
-                existing.points.append(Point(time: time, value: sample.value))
-                defer { existing.lastPoll = poll }
                 return existing.lastPoll != poll
             }
             guard let isFirstThisPoll else {
@@ -159,7 +246,8 @@ public struct SeriesStore: Sendable {
         }
         var dropped = 0
         for (id, sample) in fresh {
-            if held.modify(id, { $0.points.append(Point(time: time, value: sample.value)) }) != nil {
+            let point = Point(time: time, value: sample.value)
+            if held.modify(id, { $0.append(point, kind: sample.kind, poll: poll, retention: retention) }) != nil {
                 continue
             }
             let bytes = Self.identityBytes(of: id)
@@ -169,12 +257,7 @@ public struct SeriesStore: Sendable {
                 dropped += 1
                 continue
             }
-            held[id] = Series(
-                id: id,
-                kind: sample.kind,
-                points: [Point(time: time, value: sample.value)],
-                lastPoll: poll
-            )
+            held.insert(Series(id: id, kind: sample.kind, point: point, poll: poll))
             held.identityBytes += bytes
         }
         held.dropped = dropped
@@ -191,7 +274,7 @@ public struct SeriesStore: Sendable {
     private static func removeSeries(from held: inout SourceSeries, where isRemoved: (Series) -> Bool) {
         let removed = held.all.filter(isRemoved).map(\.id)
         for id in removed {
-            held[id] = nil
+            held.remove(id)
             held.identityBytes -= Self.identityBytes(of: id)
         }
     }
@@ -202,7 +285,7 @@ public struct SeriesStore: Sendable {
             ($0.points.last?.time ?? 0) < ($1.points.last?.time ?? 0)
         }
         for series in unreported.prefix(count) {
-            held[series.id] = nil
+            held.remove(series.id)
             held.identityBytes -= Self.identityBytes(of: series.id)
         }
     }
@@ -237,12 +320,16 @@ public struct SeriesStore: Sendable {
     }
 
     /// The series of `source` with the metric name `name` that it reported in its last poll, sorted by
-    /// identity. Cost: O(k log k) for the k series of that name; the source's others are not looked at.
+    /// identity. Cost: O(k) for the k series of that name, and no copy when all are current; the
+    /// source's others are not looked at.
     public func series(source: String, named name: String) -> [Series] {
         guard let held = self.bySource[source], let named = held.byName[name] else {
             return []
         }
-        return named.values.filter { $0.lastPoll == held.poll }.sorted { $0.id < $1.id }
+        for index in named.indices where named[index].lastPoll != held.poll {
+            return named.filter { $0.lastPoll == held.poll }
+        }
+        return named
     }
 
     /// The series `source` reported in its last poll whose metric name `isIncluded` accepts, in no
@@ -251,9 +338,11 @@ public struct SeriesStore: Sendable {
         guard let held = self.bySource[source] else {
             return []
         }
-        return held.byName.filter { isIncluded($0.key) }.values.flatMap { named in
-            named.values.filter { $0.lastPoll == held.poll }
+        var found: [Series] = []
+        for (name, named) in held.byName where isIncluded(name) {
+            found += named.lazy.filter { $0.lastPoll == held.poll }
         }
+        return found
     }
 
     /// The series of `source` with exactly this identity, reported last poll or not. Cost: O(1).

@@ -287,7 +287,7 @@ public struct TrackerEvaluator: Sendable {
         store: SeriesStore,
         wantsLower: Bool = true
     ) -> Result<TrackerReading, TrackerError> {
-        var candidates: [TrackerReading] = []
+        var candidates: [Candidate] = []
         for source in store.sources {
             // Only the series the selector can match (and a summary's _sum and _count, for `mean`):
             // copying every series of a source costs far more than the evaluation.
@@ -301,11 +301,13 @@ public struct TrackerEvaluator: Sendable {
             return .failure(TrackerError(self.missingReason(selector, statistic: statistic, store: store)))
         }
         for candidate in candidates.dropFirst()
-        where wantsLower ? candidate.value > worst.value : candidate.value < worst.value {
+        where wantsLower ? candidate.reading.value > worst.reading.value : candidate.reading.value < worst.reading.value {
             worst = candidate
         }
-        worst.candidates = candidates.count
-        return .success(worst)
+        var reading = worst.reading
+        reading.history = worst.history()
+        reading.candidates = candidates.count
+        return .success(reading)
     }
 
     private func missingReason(_ selector: MetricSelector, statistic: TrackerStatistic, store: SeriesStore) -> String {
@@ -339,7 +341,7 @@ public struct TrackerEvaluator: Sendable {
         source: String,
         series: [SeriesStore.Series],
         store: SeriesStore
-    ) -> [TrackerReading] {
+    ) -> [Candidate] {
         let matching = series.filter { selector.matches($0.id, source: source) }
         switch statistic {
         case .p50, .p90, .p95, .p99, .max:
@@ -376,10 +378,22 @@ public struct TrackerEvaluator: Sendable {
         }
     }
 
-    private func reading(_ value: Double, _ history: [SeriesStore.Point], _ source: String, _ id: SeriesID)
-        -> TrackerReading
-    {
-        TrackerReading(value: value, history: history, source: source, series: id)
+    /// One candidate value of a selector, with the trend drawn only if it is the one kept: a target
+    /// matching a hundred sources keeps one of a hundred candidates.
+    private struct Candidate {
+        /// The value, source and series, without a history.
+        var reading: TrackerReading
+        /// The reading's history.
+        var history: () -> [SeriesStore.Point]
+    }
+
+    private func reading(
+        _ value: Double,
+        _ history: @escaping @autoclosure () -> [SeriesStore.Point],
+        _ source: String,
+        _ id: SeriesID
+    ) -> Candidate {
+        Candidate(reading: TrackerReading(value: value, history: [], source: source, series: id), history: history)
     }
 
     /// The points of `series` in the window.
@@ -389,32 +403,59 @@ public struct TrackerEvaluator: Sendable {
 
     /// The summed rate of the counters `matching` over the window (one reading for the source), with
     /// the summed per-interval rates as its history.
-    private func rate(_ matching: [SeriesStore.Series], source: String) -> TrackerReading? {
+    private func rate(_ matching: [SeriesStore.Series], source: String) -> Candidate? {
         guard let total = SeriesStore.Series.sumOfRates(matching, over: self.window), let first = matching.first else {
             return nil
         }
-        var history: [Double: Double] = [:]
-        for one in matching {
-            for point in one.rates(over: self.window) {
-                history[point.time, default: 0] += point.value
-            }
-        }
-        let points = history.sorted { $0.key < $1.key }.map { SeriesStore.Point(time: $0.key, value: $0.value) }
         let id = matching.count == 1 ? first.id : SeriesID(name: first.id.name)
-        return self.reading(total.value, points, source, id)
+        return self.reading(total.value, Self.summedRates(matching, over: self.window), source, id)
+    }
+
+    /// The per-interval rates of `series` summed at each time any of them has one, oldest first: one
+    /// merge of sorted histories per series.
+    static func summedRates(_ series: [SeriesStore.Series], over window: Window) -> [SeriesStore.Point] {
+        var summed: [SeriesStore.Point] = []
+        for one in series {
+            let rates = one.rates(over: window)
+            guard !summed.isEmpty else {
+                summed = rates
+                continue
+            }
+            var merged: [SeriesStore.Point] = []
+            merged.reserveCapacity(max(summed.count, rates.count))
+            var (left, right) = (summed[...], rates[...])
+            while let earlier = left.first, let later = right.first {
+                if earlier.time == later.time {
+                    merged.append(SeriesStore.Point(time: earlier.time, value: earlier.value + later.value))
+                    (left, right) = (left.dropFirst(), right.dropFirst())
+                } else if earlier.time < later.time {
+                    merged.append(earlier)
+                    left = left.dropFirst()
+                } else {
+                    merged.append(later)
+                    right = right.dropFirst()
+                }
+            }
+            summed = merged + left + right
+        }
+        return summed
     }
 
     /// Δhits ÷ (Δhits + Δmisses) over the window, with the misses counter the vocabulary pairs with
     /// the hits counter (``MetricName/missCounter(pairedWith:)``) and the same labels.
-    private func hitRatio(_ hits: SeriesStore.Series, source: String, store: SeriesStore) -> TrackerReading? {
+    private func hitRatio(_ hits: SeriesStore.Series, source: String, store: SeriesStore) -> Candidate? {
         guard let missesName = MetricName.missCounter(pairedWith: hits.id.name),
             let misses = store.series(source: source, id: SeriesID(name: missesName, labels: hits.id.labelDictionary)),
             let ratio = SeriesStore.Series.share(of: hits, and: misses, over: self.window)
         else {
             return nil
         }
-        let history = SeriesStore.Series.shares(of: hits, and: misses, over: self.window)
-        return self.reading(ratio.value, history, source, hits.id)
+        return self.reading(
+            ratio.value,
+            SeriesStore.Series.shares(of: hits, and: misses, over: self.window),
+            source,
+            hits.id
+        )
     }
 
     /// Δ`_sum` ÷ Δ`_count` over the window for each summary `selector` names (by its `_sum` and `_count`
@@ -424,7 +465,7 @@ public struct TrackerEvaluator: Sendable {
         source: String,
         series: [SeriesStore.Series],
         store: SeriesStore
-    ) -> [TrackerReading]? {
+    ) -> [Candidate]? {
         let counts = series.filter {
             $0.id.name == selector.name + MetricName.countSuffix && selector.matchesLabels(of: $0.id, source: source)
         }
@@ -446,8 +487,12 @@ public struct TrackerEvaluator: Sendable {
                 return self.reading(total / events, [], source, id)
             }
             return SeriesStore.Series.meanPerEvent(total: sum, count: count, over: self.window).map { mean in
-                let history = SeriesStore.Series.meansPerEvent(total: sum, count: count, over: self.window)
-                return self.reading(mean.value, history, source, id)
+                self.reading(
+                    mean.value,
+                    SeriesStore.Series.meansPerEvent(total: sum, count: count, over: self.window),
+                    source,
+                    id
+                )
             }
         }
     }
