@@ -191,10 +191,13 @@ struct SeriesWindowTests {
             var samples: [Sample] = []
             for name in ["hits", "misses"] where random.next() % 10 != 0 {
                 // Mostly growth, sometimes a reset to a small count.
-                values[name] = random.next() % 25 == 0 ? Double(random.next() % 5) : values[name]! + Double(random.next() % 7)
+                values[name] =
+                    random.next() % 25 == 0 ? Double(random.next() % 5) : values[name]! + Double(random.next() % 7)
                 let repeats = random.next() % 30 == 0 ? 2 : 1
                 for _ in 0..<repeats {
-                    samples.append(Sample(name: name, labels: [:], kind: name == "hits" ? kind : .counter, value: values[name]!))
+                    samples.append(
+                        Sample(name: name, labels: [:], kind: name == "hits" ? kind : .counter, value: values[name]!)
+                    )
                 }
             }
             store.record(source: "s", samples: samples, at: Double(poll))

@@ -225,11 +225,11 @@ public struct SeriesStore: Sendable {
                 continue
             }
             let id = sample.seriesID
+            let point = Point(time: time, value: sample.value)
             let isFirstThisPoll = held.modify(id) { existing in
-                defer {
-                    existing.append(Point(time: time, value: sample.value), kind: sample.kind, poll: poll, retention: retention)
-                }
-                return existing.lastPoll != poll
+                let isFirst = existing.lastPoll != poll
+                existing.append(point, kind: sample.kind, poll: poll, retention: retention)
+                return isFirst
             }
             guard let isFirstThisPoll else {
                 fresh.append((id, sample))

@@ -301,7 +301,8 @@ public struct TrackerEvaluator: Sendable {
             return .failure(TrackerError(self.missingReason(selector, statistic: statistic, store: store)))
         }
         for candidate in candidates.dropFirst()
-        where wantsLower ? candidate.reading.value > worst.reading.value : candidate.reading.value < worst.reading.value {
+        where wantsLower ? candidate.reading.value > worst.reading.value : candidate.reading.value < worst.reading.value
+        {
             worst = candidate
         }
         var reading = worst.reading
