@@ -209,11 +209,18 @@ struct SeriesWindowTests {
             for window in [Window.lastInterval, .seconds(6), .retained] {
                 let points = hits.points(in: window)
                 #expect(hits.increase(over: window)?.value == (points.count >= 2 ? Self.summedSteps(points) : nil))
-                var pairs: [(SeriesStore.Point, SeriesStore.Point)] = []
-                SeriesStore.Series.forEachPair(hits, misses, in: window) { pairs.append($0) }
+                // Paired by time, each hit with the first miss read at the same time.
+                let pairs = points.compactMap { hit in
+                    misses.points(in: window).first { $0.time == hit.time }.map { (hit, $0) }
+                }
                 let (part, rest) = (Self.summedSteps(pairs.map(\.0)), Self.summedSteps(pairs.map(\.1)))
                 let expected = pairs.count >= 2 && part + rest > 0 ? part / (part + rest) : nil
                 #expect(SeriesStore.Series.share(of: hits, and: misses, over: window)?.value == expected)
+                let steps = zip(pairs.dropLast(), pairs.dropFirst()).compactMap { earlier, later in
+                    let (part, rest) = (Self.summedSteps([earlier.0, later.0]), Self.summedSteps([earlier.1, later.1]))
+                    return part + rest > 0 ? SeriesStore.Point(time: later.0.time, value: part / (part + rest)) : nil
+                }
+                #expect(SeriesStore.Series.shares(of: hits, and: misses, over: window) == steps)
             }
         }
     }

@@ -139,8 +139,7 @@ extension SeriesStore.Series {
         and rest: SeriesStore.Series,
         over window: Window
     ) -> [SeriesStore.Point] {
-        let pairs = Self.paired(part, rest, in: window)
-        return zip(pairs.dropLast(), pairs.dropFirst()).compactMap { earlier, later in
+        Self.pairedSteps(part, rest, in: window) { earlier, later in
             let partIncrease = Self.increase(from: earlier.0, to: later.0)
             let total = partIncrease + Self.increase(from: earlier.1, to: later.1)
             return total > 0 ? SeriesStore.Point(time: later.0.time, value: partIncrease / total) : nil
@@ -169,8 +168,7 @@ extension SeriesStore.Series {
         count: SeriesStore.Series,
         over window: Window
     ) -> [SeriesStore.Point] {
-        let pairs = Self.paired(total, count, in: window)
-        return zip(pairs.dropLast(), pairs.dropFirst()).compactMap { earlier, later in
+        Self.pairedSteps(total, count, in: window) { earlier, later in
             let events = Self.increase(from: earlier.1, to: later.1)
             return events > 0
                 ? SeriesStore.Point(time: later.0.time, value: Self.increase(from: earlier.0, to: later.0) / events)
@@ -186,21 +184,14 @@ extension SeriesStore.Series {
         _ second: SeriesStore.Series,
         in window: Window
     ) -> (first: Double, second: Double, from: Double, to: Double)? {
-        let firstPoints = first.points(in: window)
-        let secondPoints = second.points(in: window)
-        let common = min(firstPoints.count, secondPoints.count)
-        if first.lastPoll == second.lastPoll, first.regularRun >= firstPoints.count,
-            second.regularRun >= secondPoints.count
-        {
-            // Both were read once in each of the same last polls: their newest `common` points pair up.
-            guard common >= 2 else {
+        if let (firstStart, secondStart, count) = Self.aligned(first, second, in: window) {
+            guard count >= 2 else {
                 return nil
             }
-            let (firstEnd, secondEnd) = (firstPoints.endIndex - 1, secondPoints.endIndex - 1)
             return (
-                first.increase(from: firstEnd - common + 1, to: firstEnd),
-                second.increase(from: secondEnd - common + 1, to: secondEnd),
-                first.points[firstEnd - common + 1].time, first.points[firstEnd].time
+                first.increase(from: firstStart, to: firstStart + count - 1),
+                second.increase(from: secondStart, to: secondStart + count - 1),
+                first.points[firstStart].time, first.points[firstStart + count - 1].time
             )
         }
         var pairs = 0
@@ -220,19 +211,46 @@ extension SeriesStore.Series {
         return pairs >= 2 ? totals : nil
     }
 
-    /// The points of `first` and `second` in `window` read at the same times, oldest first.
-    private static func paired(
+    /// `step` applied to each two consecutive pairs of points of `first` and `second` in `window`
+    /// (read at the same times), oldest first; nils left out.
+    private static func pairedSteps(
+        _ first: SeriesStore.Series,
+        _ second: SeriesStore.Series,
+        in window: Window,
+        _ step: ((SeriesStore.Point, SeriesStore.Point), (SeriesStore.Point, SeriesStore.Point)) -> SeriesStore.Point?
+    ) -> [SeriesStore.Point] {
+        var steps: [SeriesStore.Point] = []
+        var earlier: (SeriesStore.Point, SeriesStore.Point)?
+        Self.forEachPair(first, second, in: window) { pair in
+            if let earlier, let point = step(earlier, pair) {
+                steps.append(point)
+            }
+            earlier = pair
+        }
+        return steps
+    }
+
+    /// Where the pairs of `first` and `second` in `window` start in each series' points, and how
+    /// many there are, when both were read once in each of the same last polls (their newest points
+    /// pair up poll by poll); nil when a merge by time is needed.
+    private static func aligned(
         _ first: SeriesStore.Series,
         _ second: SeriesStore.Series,
         in window: Window
-    ) -> [(SeriesStore.Point, SeriesStore.Point)] {
-        var pairs: [(SeriesStore.Point, SeriesStore.Point)] = []
-        Self.forEachPair(first, second, in: window) { pairs.append($0) }
-        return pairs
+    ) -> (first: Int, second: Int, count: Int)? {
+        let (firstPoints, secondPoints) = (first.points(in: window), second.points(in: window))
+        guard first.lastPoll == second.lastPoll, first.regularRun >= firstPoints.count,
+            second.regularRun >= secondPoints.count
+        else {
+            return nil
+        }
+        let count = min(firstPoints.count, secondPoints.count)
+        return (firstPoints.endIndex - count, secondPoints.endIndex - count, count)
     }
 
     /// Calls `body` with each pair of points of `first` and `second` in `window` read at the same
-    /// time, oldest first: one merge pass, as both series are in time order; nothing is allocated.
+    /// time, oldest first: in step when both were read once in each of the same last polls, else one
+    /// merge pass, as both series are in time order; nothing is allocated.
     static func forEachPair(
         _ first: SeriesStore.Series,
         _ second: SeriesStore.Series,
@@ -240,6 +258,12 @@ extension SeriesStore.Series {
         _ body: ((SeriesStore.Point, SeriesStore.Point)) -> Void
     ) {
         let others = second.points(in: window)
+        if let (firstStart, secondStart, count) = Self.aligned(first, second, in: window) {
+            for offset in 0..<count {
+                body((first.points[firstStart + offset], second.points[secondStart + offset]))
+            }
+            return
+        }
         var other = others.startIndex
         for point in first.points(in: window) {
             while other < others.endIndex, others[other].time < point.time {
