@@ -9,7 +9,7 @@ extension Advisor {
         guard self.runs(.processorSaturated) || self.runs(.processorRejecting) else {
             return []
         }
-        return view.processors(latencies: view.latencies()).flatMap { processor in
+        return view.processors().flatMap { processor in
             [self.saturation(processor, view), self.rejection(processor, view)].compactMap { $0 }
         }
     }

@@ -23,7 +23,7 @@ extension DashboardModel {
             let view = SourceView(store: store, source: source)
             let distributions = view.latencies()
             caches += view.caches()
-            processors += view.processors(latencies: distributions)
+            processors += view.processors()
             latencies += distributions.map(\.view)
             view.addSystemMemory(to: &memory)
             if let process = view.processMemory() {

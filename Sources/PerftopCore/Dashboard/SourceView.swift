@@ -23,16 +23,14 @@ struct SourceView {
         self.series(name).filter { $0.id.label(label) == value }
     }
 
-    /// The series called `name` by the value of their label `label`, each group in the store's order;
-    /// series without the label are left out. One lookup in the store, however many values there are.
-    func series(_ name: String, byLabel label: String) -> [String: [SeriesStore.Series]] {
-        var groups: [String: [SeriesStore.Series]] = [:]
-        for series in self.series(name) {
-            if let value = series.id.label(label) {
-                groups[value, default: []].append(series)
-            }
-        }
-        return groups
+    /// The distinct values of the label `label` among `series`, sorted; series without it are left out.
+    static func values(of label: String, in series: [SeriesStore.Series]) -> [String] {
+        Set(series.lazy.compactMap { $0.id.label(label) }).sorted()
+    }
+
+    /// The series of `series` whose label `label` is `value`.
+    static func labelled(_ series: [SeriesStore.Series], _ label: String, _ value: String) -> [SeriesStore.Series] {
+        series.filter { $0.id.label(label) == value }
     }
 
     /// The points of `series` for a graph, or none when the views carry no histories.
@@ -51,15 +49,15 @@ struct SourceView {
     // MARK: - Caches
 
     func caches() -> [CacheView] {
-        let byCache = { (name: String) in self.series(name, byLabel: LabelName.cache) }
-        let (hitsByCache, missesByCache) = (byCache(MetricName.cacheHits), byCache(MetricName.cacheMisses))
-        let evictionsByCache = byCache(MetricName.cacheEvictions)
-        let (entriesByCache, capacityByCache) = (byCache(MetricName.cacheEntries), byCache(MetricName.cacheCapacity))
-        return hitsByCache.keys.sorted().map { cache in
-            let hits = hitsByCache[cache]?.first
-            let misses = missesByCache[cache]?.first
+        let (hits, misses) = (self.series(MetricName.cacheHits), self.series(MetricName.cacheMisses))
+        let evictions = self.series(MetricName.cacheEvictions)
+        let (entries, capacities) = (self.series(MetricName.cacheEntries), self.series(MetricName.cacheCapacity))
+        let first = { (series: [SeriesStore.Series], cache: String) in
+            series.first { $0.id.label(LabelName.cache) == cache }
+        }
+        return Self.values(of: LabelName.cache, in: hits).map { cache in
             var view = CacheView(source: self.source, name: cache)
-            if let hits, let misses {
+            if let hits = first(hits, cache), let misses = first(misses, cache) {
                 view.hitRate = SeriesStore.Series.share(of: hits, and: misses, over: self.window)?.value
                 view.requestsPerSecond = self.rate([hits, misses])
                 if let hitCount = hits.latest, let missCount = misses.latest, hitCount + missCount > 0 {
@@ -69,12 +67,12 @@ struct SourceView {
                     view.hitRateHistory = SeriesStore.Series.shares(of: hits, and: misses, over: .retained)
                 }
             }
-            let evictions = evictionsByCache[cache] ?? []
+            let evictions = Self.labelled(evictions, LabelName.cache, cache)
             view.evictionsPerSecond = self.rate(evictions)
             view.evictionsByCause = self.ratesByCause(evictions)
-            view.entries = entriesByCache[cache]?.first?.latest
+            view.entries = first(entries, cache)?.latest
             // A cache bounded only by weight reports Int.max entries of capacity: no entry bound to show.
-            view.capacity = capacityByCache[cache]?.first?.latest.flatMap {
+            view.capacity = first(capacities, cache)?.latest.flatMap {
                 $0 < Double(Int.max) ? $0 : nil
             }
             return view
@@ -84,8 +82,8 @@ struct SourceView {
     /// The eviction rate of each `cause` label, by cause; series without the label are left out
     /// (they still count in the total). Cost: O(series × causes).
     func ratesByCause(_ evictions: [SeriesStore.Series]) -> [EvictionRate] {
-        Set(evictions.compactMap { $0.id.label(LabelName.cause) }).sorted().map { cause in
-            EvictionRate(cause: cause, perSecond: self.rate(evictions.filter { $0.id.label(LabelName.cause) == cause }))
+        Self.values(of: LabelName.cause, in: evictions).map { cause in
+            EvictionRate(cause: cause, perSecond: self.rate(Self.labelled(evictions, LabelName.cause, cause)))
         }
     }
 
@@ -115,22 +113,30 @@ struct SourceView {
         }
     }
 
-    func processors(latencies: [Distribution]) -> [ProcessorView] {
-        let byName = Dictionary(
-            uniqueKeysWithValues: Self.processorRowNames.map { ($0, self.series($0, byLabel: LabelName.processor)) }
+    /// Every processor the source reports, by name. The wait and service p95s are the summaries'
+    /// `quantile="0.95"` series, as the latency pane shows them.
+    func processors() -> [ProcessorView] {
+        let byName = Self.processorRowNames.map { (name: $0, series: self.series($0)) }
+        let names = Set(
+            byName.lazy.filter { Self.processorNames.contains($0.name) }.flatMap {
+                $0.series.lazy.compactMap { $0.id.label(LabelName.processor) }
+            }
         )
-        let names = Set(Self.processorNames.flatMap { Array(byName[$0, default: [:]].keys) })
-        let p95ByDistribution = Dictionary(
-            latencies.map { ($0.id, $0.view.p95) },
-            uniquingKeysWith: { first, _ in first }
-        )
+        let (waits, services) = (self.series(MetricName.processorWaitSeconds), self.series(MetricName.processorServiceSeconds))
         return names.sorted().map { processor in
-            let series = { (name: String) in byName[name]?[processor] ?? [] }
+            let series = { (name: String) in
+                Self.labelled(byName.first { $0.name == name }?.series ?? [], LabelName.processor, processor)
+            }
             let gauge = { (name: String) in series(name).first?.latest }
+            let p95 = { (summaries: [SeriesStore.Series]) in
+                summaries.first {
+                    $0.id.labels.count == 2 && $0.id.label(LabelName.processor) == processor
+                        && $0.id.label(LabelName.quantile) == LabelValue.Quantile.p95
+                }?.latest
+            }
             let depth = series(MetricName.processorQueueDepth).first
             let running = series(MetricName.processorInFlight).first
             let tasks = series(MetricName.processorTasks)
-            let labels = [LabelName.processor: processor]
             return ProcessorView(
                 source: self.source,
                 name: processor,
@@ -143,9 +149,8 @@ struct SourceView {
                 rejectedPerSecond: self.rate(Self.tasks(tasks, endingIn: Self.refused)),
                 retriesPerSecond: self.rate(series(MetricName.processorRetries)),
                 oldestQueuedSeconds: gauge(MetricName.processorOldestQueuedSeconds),
-                waitP95: p95ByDistribution[SeriesID(name: MetricName.processorWaitSeconds, labels: labels)] ?? nil,
-                serviceP95: p95ByDistribution[SeriesID(name: MetricName.processorServiceSeconds, labels: labels)]
-                    ?? nil,
+                waitP95: p95(waits),
+                serviceP95: p95(services),
                 depthHistory: self.history(depth),
                 inFlightHistory: self.history(running)
             )
