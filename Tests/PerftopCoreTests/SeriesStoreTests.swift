@@ -26,6 +26,24 @@ struct SeriesStoreTests {
         #expect(store.pointCount == 3)
     }
 
+    @Test("a series or a store taken before a poll keeps what it held: recording copies before it writes")
+    func copiesAreValues() throws {
+        var store = SeriesStore(retention: 3)
+        for time in 0..<3 {
+            store.record(source: "a", samples: [.counter("x_total", Double(time))], at: Double(time))
+        }
+        let snapshot = store
+        let series = try #require(store.series(source: "a", named: "x_total").first)
+        store.record(source: "a", samples: [.counter("x_total", 0), .gauge("y", 1)], at: 3)
+        #expect(series.points.map(\.value) == [0, 1, 2])
+        #expect(series.increase(over: .retained)?.value == 2)
+        #expect(snapshot.series(source: "a", named: "x_total").first?.points.map(\.value) == [0, 1, 2])
+        #expect(snapshot.series(source: "a", named: "y").isEmpty)
+        let now = try #require(store.series(source: "a", named: "x_total").first)
+        #expect(now.points.map(\.value) == [1, 2, 0])
+        #expect(now.increase(over: .retained)?.value == 1, "1 → 2, then a reset to 0")
+    }
+
     @Test("rate is the increase per second between the last two points")
     func rate() throws {
         #expect(try self.counterSeries([(10, 100)]).rate(over: .lastInterval)?.value == nil)

@@ -217,7 +217,9 @@ struct SeriesWindowTests {
                 let expected = pairs.count >= 2 && part + rest > 0 ? part / (part + rest) : nil
                 #expect(SeriesStore.Series.share(of: hits, and: misses, over: window)?.value == expected)
                 let steps = zip(pairs.dropLast(), pairs.dropFirst()).compactMap { earlier, later in
-                    let (part, rest) = (Self.summedSteps([earlier.0, later.0]), Self.summedSteps([earlier.1, later.1]))
+                    let (part, rest) = (
+                        Self.summedSteps([earlier.0, later.0]), Self.summedSteps([earlier.1, later.1])
+                    )
                     return part + rest > 0 ? SeriesStore.Point(time: later.0.time, value: part / (part + rest)) : nil
                 }
                 #expect(SeriesStore.Series.shares(of: hits, and: misses, over: window) == steps)

@@ -23,14 +23,37 @@ struct SourceView {
         self.series(name).filter { $0.id.label(label) == value }
     }
 
+    // Scans read the series in place: iterating an array of them copies each one (four references).
+
     /// The distinct values of the label `label` among `series`, sorted; series without it are left out.
     static func values(of label: String, in series: [SeriesStore.Series]) -> [String] {
-        Set(series.lazy.compactMap { $0.id.label(label) }).sorted()
+        series.withUnsafeBufferPointer { series in
+            var values: Set<String> = []
+            for index in series.indices {
+                if let value = series[index].id.label(label) {
+                    values.insert(value)
+                }
+            }
+            return values.sorted()
+        }
     }
 
     /// The series of `series` whose label `label` is `value`.
     static func labelled(_ series: [SeriesStore.Series], _ label: String, _ value: String) -> [SeriesStore.Series] {
-        series.filter { $0.id.label(label) == value }
+        series.withUnsafeBufferPointer { series in
+            var labelled: [SeriesStore.Series] = []
+            for index in series.indices where series[index].id.label(label) == value {
+                labelled.append(series[index])
+            }
+            return labelled
+        }
+    }
+
+    /// The first series of `series` whose label `label` is `value`.
+    static func first(_ series: [SeriesStore.Series], _ label: String, _ value: String) -> SeriesStore.Series? {
+        series.withUnsafeBufferPointer { series in
+            series.firstIndex { $0.id.label(label) == value }.map { series[$0] }
+        }
     }
 
     /// The points of `series` for a graph, or none when the views carry no histories.
@@ -52,9 +75,7 @@ struct SourceView {
         let (hits, misses) = (self.series(MetricName.cacheHits), self.series(MetricName.cacheMisses))
         let evictions = self.series(MetricName.cacheEvictions)
         let (entries, capacities) = (self.series(MetricName.cacheEntries), self.series(MetricName.cacheCapacity))
-        let first = { (series: [SeriesStore.Series], cache: String) in
-            series.first { $0.id.label(LabelName.cache) == cache }
-        }
+        let first = { (series: [SeriesStore.Series], cache: String) in Self.first(series, LabelName.cache, cache) }
         return Self.values(of: LabelName.cache, in: hits).map { cache in
             var view = CacheView(source: self.source, name: cache)
             if let hits = first(hits, cache), let misses = first(misses, cache) {
@@ -122,7 +143,9 @@ struct SourceView {
                 $0.series.lazy.compactMap { $0.id.label(LabelName.processor) }
             }
         )
-        let (waits, services) = (self.series(MetricName.processorWaitSeconds), self.series(MetricName.processorServiceSeconds))
+        let (waits, services) = (
+            self.series(MetricName.processorWaitSeconds), self.series(MetricName.processorServiceSeconds)
+        )
         return names.sorted().map { processor in
             let series = { (name: String) in
                 Self.labelled(byName.first { $0.name == name }?.series ?? [], LabelName.processor, processor)

@@ -36,38 +36,103 @@ public struct SeriesStore: Sendable {
     /// the first plus a correction per reset in it, and how many of its newest points were read one
     /// per poll without a gap, so two series of a source pair up poll by poll without a merge.
     public struct Series: Sendable {
+        /// Everything a series holds, behind one reference: copying a series (as every scan of an
+        /// array of them does) costs one retain instead of one per field.
+        ///
+        /// `@unchecked Sendable`: a storage is mutated only through ``Series/mutableStorage``, which
+        /// copies it first unless this series is its only owner (copy-on-write), so a storage another
+        /// series or thread can see is never written.
+        private final class Storage: @unchecked Sendable {
+            let id: SeriesID
+            var kind: Sample.Kind
+            var points: Deque<Point>
+            var lastPoll: Int
+            var appended: Int
+            var tracksDecreases: Bool
+            var decreases: Deque<Int>
+            var regularRun: Int
+
+            init(
+                id: SeriesID,
+                kind: Sample.Kind,
+                points: Deque<Point>,
+                lastPoll: Int,
+                appended: Int,
+                tracksDecreases: Bool,
+                decreases: Deque<Int>,
+                regularRun: Int
+            ) {
+                self.id = id
+                self.kind = kind
+                self.points = points
+                self.lastPoll = lastPoll
+                self.appended = appended
+                self.tracksDecreases = tracksDecreases
+                self.decreases = decreases
+                self.regularRun = regularRun
+            }
+
+            func copy() -> Storage {
+                Storage(
+                    id: self.id,
+                    kind: self.kind,
+                    points: self.points,
+                    lastPoll: self.lastPoll,
+                    appended: self.appended,
+                    tracksDecreases: self.tracksDecreases,
+                    decreases: self.decreases,
+                    regularRun: self.regularRun
+                )
+            }
+        }
+
+        private var storage: Storage
+
         /// The series identity.
-        public let id: SeriesID
+        public var id: SeriesID { self.storage.id }
         /// The type the source gave it last.
-        public fileprivate(set) var kind: Sample.Kind
+        public var kind: Sample.Kind { self.storage.kind }
         /// The recent points, oldest first; at most the store's retention.
-        public fileprivate(set) var points: Deque<Point>
+        public var points: Deque<Point> { self.storage.points }
         /// The source's poll that last reported the series, counted from 1.
-        fileprivate(set) var lastPoll: Int
+        var lastPoll: Int { self.storage.lastPoll }
         /// How many points were ever appended: the newest point is number `appended - 1`.
-        fileprivate(set) var appended = 0
+        var appended: Int { self.storage.appended }
         /// Whether ``decreases`` is kept: for every kind but gauges and summary quantiles, whose
         /// values go down all the time and are never summed as increases.
-        fileprivate(set) var tracksDecreases: Bool
+        var tracksDecreases: Bool { self.storage.tracksDecreases }
         /// The numbers of the held points whose value is not at least the point's before, oldest first.
-        fileprivate(set) var decreases: Deque<Int> = []
+        var decreases: Deque<Int> { self.storage.decreases }
         /// How many of the newest points were read in consecutive polls, one per poll.
-        fileprivate(set) var regularRun = 0
+        var regularRun: Int { self.storage.regularRun }
 
         /// A series holding one point, read in `poll`.
         fileprivate init(id: SeriesID, kind: Sample.Kind, point: Point, poll: Int) {
-            self.id = id
-            self.kind = kind
-            self.points = [point]
-            self.lastPoll = poll
-            self.appended = 1
-            self.regularRun = 1
-            self.tracksDecreases = Self.tracksDecreases(id: id, kind: kind)
+            self.storage = Storage(
+                id: id,
+                kind: kind,
+                points: [point],
+                lastPoll: poll,
+                appended: 1,
+                tracksDecreases: Self.tracksDecreases(id: id, kind: kind),
+                decreases: [],
+                regularRun: 1
+            )
         }
 
         /// The newest value.
         public var latest: Double? {
-            self.points.last?.value
+            self.storage.points.last?.value
+        }
+
+        /// The storage, copied first unless this series is its only owner.
+        private var mutableStorage: Storage {
+            mutating get {
+                if !isKnownUniquelyReferenced(&self.storage) {
+                    self.storage = self.storage.copy()
+                }
+                return self.storage
+            }
         }
 
         /// Whether a series of this identity and kind keeps its decreases.
@@ -77,32 +142,33 @@ public struct SeriesStore: Sendable {
 
         /// Appends `point`, read in `poll`, dropping the oldest point beyond `retention`.
         fileprivate mutating func append(_ point: Point, kind: Sample.Kind, poll: Int, retention: Int) {
-            if kind != self.kind {
-                self.kind = kind
-                self.tracksDecreases = Self.tracksDecreases(id: self.id, kind: kind)
-                self.decreases = []
-                if self.tracksDecreases {
-                    let first = self.appended - self.points.count
-                    for index in self.points.indices.dropFirst()
-                    where !(self.points[index].value >= self.points[index - 1].value) {
-                        self.decreases.append(first + index)
+            let series = self.mutableStorage
+            if kind != series.kind {
+                series.kind = kind
+                series.tracksDecreases = Self.tracksDecreases(id: series.id, kind: kind)
+                series.decreases = []
+                if series.tracksDecreases {
+                    let first = series.appended - series.points.count
+                    for index in series.points.indices.dropFirst()
+                    where !(series.points[index].value >= series.points[index - 1].value) {
+                        series.decreases.append(first + index)
                     }
                 }
             }
-            if self.points.count >= retention {
-                self.points.removeFirst()
+            if series.points.count >= retention {
+                series.points.removeFirst()
             }
-            if self.tracksDecreases, let last = self.points.last, !(point.value >= last.value) {
-                self.decreases.append(self.appended)
+            if series.tracksDecreases, let last = series.points.last, !(point.value >= last.value) {
+                series.decreases.append(series.appended)
             }
-            self.points.append(point)
-            self.appended += 1
-            let first = self.appended - self.points.count
-            while let oldest = self.decreases.first, oldest <= first {
-                self.decreases.removeFirst()
+            series.points.append(point)
+            series.appended += 1
+            let first = series.appended - series.points.count
+            while let oldest = series.decreases.first, oldest <= first {
+                series.decreases.removeFirst()
             }
-            self.regularRun = self.lastPoll == poll - 1 ? min(self.regularRun + 1, self.points.count) : 1
-            self.lastPoll = poll
+            series.regularRun = series.lastPoll == poll - 1 ? min(series.regularRun + 1, series.points.count) : 1
+            series.lastPoll = poll
         }
     }
 
