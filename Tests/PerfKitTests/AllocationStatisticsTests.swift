@@ -24,7 +24,7 @@ import Testing
             let size = 64 * Self.mebibyte
             var grew = false
             var shrank = false
-            for _ in 0..<5 where !(grew && shrank) {
+            for _ in 0..<20 where !(grew && shrank) {
                 let before = try #require(AllocationStatistics.read())
                 let block = try #require(malloc(Int(size)))
                 let during = try #require(AllocationStatistics.read())

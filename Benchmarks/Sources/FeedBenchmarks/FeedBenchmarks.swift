@@ -3,10 +3,11 @@ import Foundation
 import PerftopCore
 
 /// Measures what sources cost perftop: parsing Prometheus text (per 1,000 lines) with histogram
-/// estimates, flattening a Go expvar document, and a full collector round over 10 live sources.
+/// estimates, flattening a Go expvar document, decoding an agent's snapshot line, and a full
+/// collector round over 10 live sources.
 ///
 /// Run with `swift run -c release --package-path Benchmarks FeedBenchmarks [SECTION…]`, where a
-/// section is `prometheus`, `json` or `poll-cycle`; all run when none is named. The inputs are generated with a
+/// section is `prometheus`, `json`, `snapshot` or `poll-cycle`; all run when none is named. The inputs are generated with a
 /// fixed shape, so only the timings depend on the machine.
 @main
 struct FeedBenchmarks {
@@ -14,6 +15,7 @@ struct FeedBenchmarks {
     enum Section: String, CaseIterable {
         case prometheus
         case json
+        case snapshot
         case pollCycle = "poll-cycle"
     }
 
@@ -29,6 +31,10 @@ struct FeedBenchmarks {
         if sections.contains(.json) {
             print()
             await ParseBenchmark.runJSON()
+        }
+        if sections.contains(.snapshot) {
+            print()
+            try await SnapshotBenchmark.run()
         }
         if sections.contains(.pollCycle) {
             print()

@@ -92,7 +92,7 @@ extension Snapshot {
         }
         // The header first, so that a line of another schema or version says so.
         let schema: String?
-        switch top["schema"] {
+        switch SnapshotReader.member("schema", of: top) {
         case nil, .null?: schema = nil
         case .string(let text)?: schema = text
         default: throw SnapshotDecodingError.malformed("not a JSON object")
@@ -104,7 +104,7 @@ extension Snapshot {
             throw SnapshotDecodingError.wrongSchema(schema)
         }
         let version: Int?
-        switch top["version"] {
+        switch SnapshotReader.member("version", of: top) {
         case nil, .null?: version = nil
         case .number(let text)?:
             guard let number = Int(text) else {
@@ -167,16 +167,16 @@ extension Snapshot {
     /// The members of one object of a snapshot line, read as the fields of a type; a missing, null or
     /// ill-typed field fails with the path to it.
     private struct Fields {
-        let members: [String: SnapshotReader.Value]
+        let members: [(key: String, value: SnapshotReader.Value)]
         let path: [PathComponent]
 
-        init(_ members: [String: SnapshotReader.Value], at path: [PathComponent]) {
+        init(_ members: [(key: String, value: SnapshotReader.Value)], at path: [PathComponent]) {
             self.members = members
             self.path = path
         }
 
         func required(_ key: String) throws(SnapshotDecodingError) -> SnapshotReader.Value {
-            switch self.members[key] {
+            switch SnapshotReader.member(key, of: self.members) {
             case nil:
                 throw .malformed("missing field \(SafeText.quoted(key)) at \(Snapshot.path(self.path))")
             case .null?:

@@ -14,14 +14,21 @@ struct SnapshotReader {
     /// The deepest nesting read (a snapshot needs 4).
     static let maximumDepth = 32
 
-    /// A JSON value as read; a number keeps its text, so integers are read exactly.
+    /// A JSON value as read; a number keeps its text, so integers are read exactly. An object keeps
+    /// its members in order (a snapshot's objects are small: a scan finds a key sooner than a hash
+    /// table is built); ``member(_:of:)`` finds the last of a repeated key.
     enum Value {
-        case object([String: Value])
+        case object([(key: String, value: Value)])
         case array([Value])
         case string(String)
         case number(String)
         case boolean(Bool)
         case null
+    }
+
+    /// The value of the last member called `key` of `members`, if any.
+    static func member(_ key: String, of members: [(key: String, value: Value)]) -> Value? {
+        members.last { $0.key == key }?.value
     }
 
     /// The line is not JSON, or is nested too deep.
@@ -78,7 +85,7 @@ struct SnapshotReader {
             throw SyntaxError()
         }
         self.index += 1
-        var members: [String: Value] = [:]
+        var members: [(key: String, value: Value)] = []
         self.skipWhitespace()
         if self.consume(UInt8(ascii: "}")) {
             return .object(members)
@@ -94,7 +101,7 @@ struct SnapshotReader {
                 throw SyntaxError()
             }
             self.skipWhitespace()
-            members[key] = try self.value(depth: depth)
+            members.append((key, try self.value(depth: depth)))
             self.skipWhitespace()
             if self.consume(UInt8(ascii: "}")) {
                 return .object(members)
@@ -188,14 +195,22 @@ struct SnapshotReader {
     private mutating func string() throws(SyntaxError) -> String {
         self.index += 1
         let start = self.index
+        var isASCII = true
         while let byte = self.peek(), byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
             guard byte >= 0x20 else {
                 throw SyntaxError()
             }
+            isASCII = isASCII && byte < 0x80
             self.index += 1
         }
         if self.consume(UInt8(ascii: "\"")) {
-            guard let text = String(validating: self.bytes[start..<self.index - 1], as: UTF8.self) else {
+            let end = self.index - 1
+            // ASCII is valid UTF-8 as it is; `String(validating:)` is a generic, much slower path.
+            let text = self.bytes.withUnsafeBufferPointer { bytes in
+                let text = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                return isASCII ? String(decoding: text, as: UTF8.self) : String(validating: text, as: UTF8.self)
+            }
+            guard let text else {
                 throw SyntaxError()
             }
             return text
