@@ -58,4 +58,26 @@ import Testing
         #expect(sample.seriesID.label("missing") == nil)
         #expect(sample.seriesID.labelDictionary == ["cache": "users"])
     }
+
+    @Test func removingSettingAndRenamingGiveTheIdentityBuiltFromTheLabels() {
+        let id = SeriesID(name: "op_seconds", labels: ["op": "get", "quantile": "0.5", "area": "heap"])
+        #expect(id.removingLabel("quantile") == SeriesID(name: "op_seconds", labels: ["op": "get", "area": "heap"]))
+        #expect(id.removingLabel("missing") == id)
+        #expect(
+            id.settingLabel("quantile", to: "0.95")
+                == SeriesID(name: "op_seconds", labels: ["op": "get", "quantile": "0.95", "area": "heap"])
+        )
+        for name in ["a", "b", "p", "z"] {
+            #expect(
+                id.settingLabel(name, to: "x")
+                    == SeriesID(
+                        name: "op_seconds",
+                        labels: ["op": "get", "quantile": "0.5", "area": "heap", name: "x"]
+                    )
+            )
+        }
+        #expect(
+            id.renamed(to: "op_seconds_count").description == #"op_seconds_count{area="heap",op="get",quantile="0.5"}"#
+        )
+    }
 }

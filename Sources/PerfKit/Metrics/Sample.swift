@@ -72,7 +72,42 @@ public struct SeriesID: Sendable, Hashable, Comparable, CustomStringConvertible 
     /// Creates a series identity; the labels are sorted by name.
     public init(name: String, labels: [String: String] = [:]) {
         self.name = name
-        self.labels = labels.map { Label(name: $0.key, value: $0.value) }.sorted()
+        var sorted = labels.map { Label(name: $0.key, value: $0.value) }
+        sorted.sort()
+        self.labels = sorted
+    }
+
+    /// This identity without its label `name` (the same identity when it has no such label).
+    public func removingLabel(_ name: String) -> SeriesID {
+        guard let index = self.labels.firstIndex(where: { $0.name == name }) else {
+            return self
+        }
+        var labels = self.labels
+        labels.remove(at: index)
+        return SeriesID(name: self.name, sortedLabels: labels)
+    }
+
+    /// This identity with its label `name` set to `value`, added or replaced.
+    public func settingLabel(_ name: String, to value: String) -> SeriesID {
+        var labels = self.labels
+        let label = Label(name: name, value: value)
+        if let index = labels.firstIndex(where: { $0.name == name }) {
+            labels[index] = label
+        } else {
+            labels.insert(label, at: labels.firstIndex { $0.name > name } ?? labels.endIndex)
+        }
+        return SeriesID(name: self.name, sortedLabels: labels)
+    }
+
+    /// This identity under another metric name, with the same labels.
+    public func renamed(to name: String) -> SeriesID {
+        SeriesID(name: name, sortedLabels: self.labels)
+    }
+
+    /// An identity whose labels are already in canonical order.
+    private init(name: String, sortedLabels: [Label]) {
+        self.name = name
+        self.labels = sortedLabels
     }
 
     /// The value of the label called `name`, if the series has one.

@@ -201,23 +201,22 @@ struct SourceView {
         var countsByID: [SeriesID: SeriesStore.Series] = [:]
         for series in current where series.kind == .summary {
             if series.id.name.hasSuffix(MetricName.secondsSuffix), let quantile = series.id.label(LabelName.quantile) {
-                var labels = series.id.labelDictionary
-                labels[LabelName.quantile] = nil
-                quantilesByID[SeriesID(name: series.id.name, labels: labels), default: []].append((quantile, series))
+                quantilesByID[series.id.removingLabel(LabelName.quantile), default: []].append((quantile, series))
             } else if series.id.name.hasSuffix(countSuffix) {
                 let name = String(series.id.name.dropLast(MetricName.countSuffix.count))
-                countsByID[SeriesID(name: name, labels: series.id.labelDictionary)] = series
+                countsByID[series.id.renamed(to: name)] = series
             }
         }
         let ids = Set(quantilesByID.keys).union(countsByID.keys)
         let distributions = ids.map { id in
             let quantiles = quantilesByID[id] ?? []
             let quantile = { (value: String) in quantiles.first { $0.quantile == value }?.series }
-            var p95Labels = id.labelDictionary
-            p95Labels[LabelName.quantile] = LabelValue.Quantile.p95
             let p95Series =
                 quantile(LabelValue.Quantile.p95)
-                ?? self.store.series(source: self.source, id: SeriesID(name: id.name, labels: p95Labels))
+                ?? self.store.series(
+                    source: self.source,
+                    id: id.settingLabel(LabelName.quantile, to: LabelValue.Quantile.p95)
+                )
             let title = Self.latencyTitle(id)
             let view = LatencyView(
                 source: self.source,
@@ -243,16 +242,16 @@ struct SourceView {
     /// (group 0) for a processor's summaries, the `op` label for `operation_seconds` (group 1),
     /// otherwise the identity (group 2).
     static func latencyTitle(_ id: SeriesID) -> (name: String, order: (group: Int, subject: String, phase: Int)) {
-        let labels = id.labelDictionary
-        if labels.count == 1, let processor = labels[LabelName.processor] {
+        let only = id.labels.count == 1 ? id.labels[0] : nil
+        if let only, only.name == LabelName.processor {
             switch id.name {
-            case MetricName.processorWaitSeconds: return (processor + " wait", (0, processor, 0))
-            case MetricName.processorServiceSeconds: return (processor + " service", (0, processor, 1))
+            case MetricName.processorWaitSeconds: return (only.value + " wait", (0, only.value, 0))
+            case MetricName.processorServiceSeconds: return (only.value + " service", (0, only.value, 1))
             default: break
             }
         }
-        if id.name == MetricName.operationSeconds, labels.count == 1, let operation = labels[LabelName.operation] {
-            return (operation, (1, operation, 0))
+        if id.name == MetricName.operationSeconds, let only, only.name == LabelName.operation {
+            return (only.value, (1, only.value, 0))
         }
         return (id.description, (2, id.description, 0))
     }
