@@ -94,8 +94,12 @@ let package = Package(
                 "PerftopDemo",
                 "PerftopTUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            plugins: ["VersionStamp"]
         ),
+        // Writes BuildInfo.swift (the commit built from) into perftop at build time.
+        .executableTarget(name: "VersionStampTool"),
+        .plugin(name: "VersionStamp", capability: .buildTool(), dependencies: ["VersionStampTool"]),
         .executableTarget(
             name: "perfkit-allocation-agent",
             dependencies: ["PerfKit", "PerfKitAgent", "PerfKitAllocationCounting", "PerftopCore", "PerftopDemo"]

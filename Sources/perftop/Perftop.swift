@@ -9,6 +9,9 @@ import PerftopTUI
 /// The root has no options of its own, so a subcommand's options (e.g. `tracker check --duration`)
 /// never collide with the dashboard's.
 struct Perftop: AsyncParsableCommand {
+    /// The release this source is, as CHANGELOG.md names it.
+    static let version = "0.1.0"
+
     static let configuration = CommandConfiguration(
         commandName: "perftop",
         abstract: "A terminal performance dashboard for services and agents.",
@@ -16,7 +19,7 @@ struct Perftop: AsyncParsableCommand {
             'perftop [options]' is 'perftop watch [options]': see 'perftop watch --help' for the \
             dashboard's sources and output options.
             """,
-        version: "perftop 0.1.0",
+        version: "perftop \(Perftop.version) (commit \(BuildInfo.commit))",
         subcommands: [Watch.self, Demo.self, TrackerCommand.self],
         defaultSubcommand: Watch.self
     )
