@@ -23,7 +23,7 @@ enum ExportFormat: String, ExpressibleByArgument, CaseIterable {
 struct OutputOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
-            "Seconds between two collections (0.05 ≤ s ≤ 3600; default: the config file's, else 1).",
+            "Seconds between two collections (from 0.05 to 3600; default: the config file's, else 1).",
             valueName: "seconds"
         )
     )
@@ -32,7 +32,7 @@ struct OutputOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
             "The color theme: \(Theme.builtInNames.joined(separator: ", ")), a NAME.theme in "
-                + "~/.config/perftop/themes, or a theme file (btop's format).",
+                + "~/.config/perftop/themes or PREFIX/share/perftop/themes, or a theme file (btop's format).",
             valueName: "name|path"
         )
     )

@@ -128,6 +128,12 @@ struct ConfigTests {
         )
         #expect(ConfigLocation.configFile(environment: ["HOME": "/h"]) == "/h/.config/perftop/config.toml")
         #expect(ConfigLocation.themeDirectory(environment: ["HOME": "/h"]) == "/h/.config/perftop/themes")
+        #expect(
+            ConfigLocation.installedThemeDirectory(executablePath: "/opt/p/bin/perftop")
+                == "/opt/p/share/perftop/themes"
+        )
+        #expect(ConfigLocation.installedThemeDirectory(executablePath: "/perftop") == nil)
+        #expect(ConfigLocation.themeDirectories(environment: ["HOME": "/h"]).first == "/h/.config/perftop/themes")
         #expect(ConfigLocation.configFile(environment: [:]) == nil)
     }
 

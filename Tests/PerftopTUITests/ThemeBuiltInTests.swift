@@ -88,4 +88,30 @@ struct ThemeBuiltInTests {
             #expect(error.description.contains("mine"))
         }
     }
+
+    @Test("a name is also looked up in PREFIX/share/perftop/themes of an installed perftop, after the user's own")
+    func installedLookup() throws {
+        let prefix = FileManager.default.temporaryDirectory.appendingPathComponent("perftop-prefix-\(UUID())")
+        let installed = prefix.appendingPathComponent("share/perftop/themes")
+        let user = prefix.appendingPathComponent("config/perftop/themes")
+        try FileManager.default.createDirectory(at: installed, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: user, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: prefix) }
+        try Data("theme[title]=\"#010203\"\n".utf8).write(to: installed.appendingPathComponent("site.theme"))
+        try Data("theme[title]=\"#040506\"\n".utf8).write(to: installed.appendingPathComponent("both.theme"))
+        try Data("theme[title]=\"#070809\"\n".utf8).write(to: user.appendingPathComponent("both.theme"))
+        let environment = ["XDG_CONFIG_HOME": prefix.appendingPathComponent("config").path]
+        let executable = prefix.appendingPathComponent("bin/perftop").path
+        let site = try Theme.named("site", environment: environment, executablePath: executable)
+        #expect(site.foreground(for: .title) == RGB(1, 2, 3))
+        let both = try Theme.named("both", environment: environment, executablePath: executable)
+        #expect(both.foreground(for: .title) == RGB(7, 8, 9), "the user's own file wins")
+        #expect(
+            Theme.availableNames(environment: environment, executablePath: executable)
+                == Theme.builtInNames + ["both", "site"]
+        )
+        #expect(throws: ThemeError.self) {
+            try Theme.named("site", environment: environment, executablePath: "/elsewhere/bin/perftop")
+        }
+    }
 }

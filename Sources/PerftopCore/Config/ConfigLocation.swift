@@ -23,6 +23,34 @@ public enum ConfigLocation {
     public static func themeDirectory(environment: [String: String]) -> String? {
         self.directory(environment: environment).map { $0 + "/themes" }
     }
+
+    /// The themes installed with perftop (`make install`): `<prefix>/share/perftop/themes` for an
+    /// executable at `<prefix>/bin/perftop`; nil for an executable path without two directories.
+    public static func installedThemeDirectory(executablePath: String) -> String? {
+        let parts = executablePath.split(separator: "/", omittingEmptySubsequences: false)
+        guard executablePath.hasPrefix("/"), parts.count >= 3 else {
+            return nil
+        }
+        return parts.dropLast(2).joined(separator: "/") + "/share/perftop/themes"
+    }
+
+    /// The running executable's path (`/proc/self/exe`), or nil where that cannot be read.
+    public static var executablePath: String? {
+        try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+    }
+
+    /// Where theme files are looked up by name, in order: the user's directory, then the one
+    /// installed with the executable at `executablePath` (the running one by default).
+    public static func themeDirectories(
+        environment: [String: String],
+        executablePath: String? = ConfigLocation.executablePath
+    ) -> [String] {
+        var directories = self.themeDirectory(environment: environment).map { [$0] } ?? []
+        if let installed = executablePath.flatMap(self.installedThemeDirectory(executablePath:)) {
+            directories.append(installed)
+        }
+        return directories
+    }
 }
 
 // MARK: - Command-line precedence

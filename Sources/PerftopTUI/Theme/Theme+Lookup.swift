@@ -5,15 +5,21 @@ import PerftopCore
 
 extension Theme {
     /// The theme `--theme` or the config names: a built-in name, a name in the user's theme
-    /// directory (`<config directory>/themes/NAME.theme`, see ``ConfigLocation``), or a file path
-    /// (anything with a `/` or ending in `.theme`; the theme is then named by that path).
+    /// directory (`<config directory>/themes/NAME.theme`, see ``ConfigLocation``) or in the installed
+    /// one (`<prefix>/share/perftop/themes`), or a file path (anything with a `/` or ending in
+    /// `.theme`; the theme is then named by that path).
     ///
     /// - Parameters:
     ///   - nameOrPath: what the user wrote.
     ///   - environment: the process environment, for the config directory.
+    ///   - executablePath: the perftop whose installed themes count; the running one by default.
     /// - Throws: ``ThemeError`` when the file is missing or malformed, or the name is unknown; the
     ///   message then lists the available names.
-    public static func named(_ nameOrPath: String, environment: [String: String]) throws(ThemeError) -> Theme {
+    public static func named(
+        _ nameOrPath: String,
+        environment: [String: String],
+        executablePath: String? = ConfigLocation.executablePath
+    ) throws(ThemeError) -> Theme {
         if let theme = self.builtIn(named: nameOrPath) {
             return theme
         }
@@ -23,22 +29,28 @@ extension Theme {
             theme.name = nameOrPath
             return theme
         }
-        if let directory = ConfigLocation.themeDirectory(environment: environment) {
+        for directory in ConfigLocation.themeDirectories(environment: environment, executablePath: executablePath) {
             let path = directory + "/" + nameOrPath + ".theme"
             if FileManager.default.fileExists(atPath: path) {
                 return try self.load(path: path)
             }
         }
-        let available = self.availableNames(environment: environment).joined(separator: ", ")
+        let available = self.availableNames(environment: environment, executablePath: executablePath)
+            .joined(separator: ", ")
         throw ThemeError("unknown theme (available: \(available); or give a .theme file path)", file: nameOrPath)
     }
 
-    /// The built-in names, then the names of the `.theme` files in the user's theme directory.
-    public static func availableNames(environment: [String: String]) -> [String] {
+    /// The built-in names, then the names of the `.theme` files in the user's theme directory and
+    /// the installed one, each name once.
+    public static func availableNames(
+        environment: [String: String],
+        executablePath: String? = ConfigLocation.executablePath
+    ) -> [String] {
         var names = self.builtInNames
-        if let directory = ConfigLocation.themeDirectory(environment: environment),
-            let files = try? FileManager.default.contentsOfDirectory(atPath: directory)
-        {
+        for directory in ConfigLocation.themeDirectories(environment: environment, executablePath: executablePath) {
+            guard let files = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
+                continue
+            }
             names += files.filter { $0.hasSuffix(".theme") }.map { String($0.dropLast(".theme".count)) }.sorted()
                 .filter { !names.contains($0) }
         }
