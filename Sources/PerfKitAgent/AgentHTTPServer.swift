@@ -3,14 +3,14 @@ import NIOHTTP1
 import NIOPosix
 import PerfKit
 
-/// Serves a ``MetricsRegistry`` over HTTP: Prometheus text for scrapers, and the snapshot JSON.
+/// Serves a `MetricsRegistry` over HTTP: Prometheus text for scrapers, and the snapshot JSON.
 ///
 /// Opt-in, next to (or instead of) the Unix socket of ``AgentServer``. Two endpoints answer `GET` and
 /// `HEAD`:
 ///
 /// - ``metricsPath`` (`/metrics`): the registry's samples as Prometheus text exposition 0.0.4
-///   (``PrometheusTextEncoder``), `Content-Type: text/plain; version=0.0.4; charset=utf-8`;
-/// - ``snapshotPath`` (`/perftop.json`): one ``Snapshot`` as JSON (the line the Unix socket sends),
+///   (`PrometheusTextEncoder`), `Content-Type: text/plain; version=0.0.4; charset=utf-8`;
+/// - ``snapshotPath`` (`/perftop.json`): one `Snapshot` as JSON (the line the Unix socket sends),
 ///   `Content-Type: application/json`.
 ///
 /// Any other path gets 404, any other method on these paths 405. Connections are kept alive (HTTP/1.1,
@@ -33,7 +33,7 @@ import PerfKit
 /// previous response, however slowly its bytes trickle in (else the connection is closed); a connection
 /// that sends nothing for ``idleTimeout`` is closed; at most ``maxConnections`` are served at once
 /// (further ones are closed at once), and a connection stops being read while its replies back up.
-/// Each request costs one ``MetricsRegistry/collectSamples()`` and its encoding, on the connection's
+/// Each request costs one `MetricsRegistry.collectSamples()` and its encoding, on the connection's
 /// event loop.
 ///
 /// **Sockets** are close-on-exec: the listening socket from its creation, each accepted one right after

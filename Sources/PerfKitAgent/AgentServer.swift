@@ -3,15 +3,15 @@ import NIOPosix
 import PerfKit
 import Synchronization
 
-/// Serves snapshots of a ``MetricsRegistry`` over a Unix domain socket, for `perftop --attach`.
+/// Serves snapshots of a `MetricsRegistry` over a Unix domain socket, for `perftop --attach`.
 ///
 /// The socket file has mode 0600 from the moment it appears at ``path``: it is bound under a temporary
 /// name in a private directory beside it, restricted, then renamed into place. The protocol is
-/// newline-delimited JSON, one response line per request line (see ``AgentProtocol`` and
+/// newline-delimited JSON, one response line per request line (see `AgentProtocol` and
 /// docs/protocol.md). Each connection holds at most one request line of
-/// ``AgentProtocol/maxRequestLineBytes`` in memory, stops reading while its replies back up, and is
-/// closed after ``AgentProtocol/idleTimeout`` of silence; at most ``AgentProtocol/maxConnections`` are
-/// served at once. Each request costs one ``MetricsRegistry/snapshot(agent:)`` and its JSON encoding,
+/// `AgentProtocol.maxRequestLineBytes` in memory, stops reading while its replies back up, and is
+/// closed after `AgentProtocol.idleTimeout` of silence; at most `AgentProtocol.maxConnections` are
+/// served at once. Each request costs one `MetricsRegistry.snapshot(agent:)` and its JSON encoding,
 /// on the connection's event loop.
 ///
 /// Call ``shutdown()`` before the process exits to remove the socket file; a file left behind by a

@@ -6,7 +6,7 @@
 /// DEL, C1 controls, line and paragraph separators, and format characters (general category Cf:
 /// the bidi overrides and isolates that reorder text, zero-width characters, the byte order mark,
 /// tags). Every text that leaves perftop goes through ``escaped(_:limit:)`` (terminal, CSV, logs)
-/// or has those scalars spelled as JSON escapes (``ExportText``). The escape is visible and says
+/// or has those scalars spelled as JSON escapes (`ExportText` in perftop). The escape is visible and says
 /// which scalar it was: ESC prints as `\u{1B}`, a right-to-left override as `\u{202E}`. Backslashes
 /// are kept as they are, so an escape can be told from text that spells one only by context.
 public enum SafeText {
