@@ -383,10 +383,7 @@ import Testing
         await #expect {
             _ = try await AgentHTTPServer.start(registry: registry, agentName: "test", port: first.port)
         } throws: { error in
-            guard case AgentHTTPServerError.bindFailed("127.0.0.1", first.port, _) = error else {
-                return false
-            }
-            return "\(error)".contains("127.0.0.1:\(first.port)")
+            (error as? AgentHTTPServerError)?.kind == .bindFailed && "\(error)".contains("127.0.0.1:\(first.port)")
         }
         await first.shutdown()
     }

@@ -101,10 +101,7 @@ import Testing
         #expect {
             try Snapshot.decode(jsonLine: self.line(text))
         } throws: { error in
-            guard case SnapshotDecodingError.malformed = error else {
-                return false
-            }
-            return true
+            (error as? SnapshotDecodingError)?.kind == .malformed
         }
     }
 

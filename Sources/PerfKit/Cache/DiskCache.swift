@@ -254,15 +254,69 @@ struct DiskCacheSource: Codable, Hashable, Sendable {
 // MARK: - Errors
 
 /// Why a ``DiskCache`` could not store a value.
-public enum DiskCacheError: Error, Hashable {
+public struct DiskCacheError: Error, Hashable {
+    /// What went wrong, with its details; private, so that a new kind of failure is not a breaking
+    /// change (the swift-server convention).
+    private enum Code: Sendable, Hashable {
+        case keyTooLong(String)
+        case entryTooLarge(bytes: Int, maxBytes: Int)
+        case sourceUnreadable(path: String)
+        case writeFailed(path: String, errno: Int32)
+    }
+
+    /// The kind of failure, to match on without the details: `error.kind == .keyTooLong`.
+    public struct Kind: Sendable, Hashable, CustomStringConvertible {
+        private let name: String
+
+        /// See ``DiskCacheError/keyTooLong(_:)``.
+        public static let keyTooLong = Kind(name: "keyTooLong")
+        /// See ``DiskCacheError/entryTooLarge(bytes:maxBytes:)``.
+        public static let entryTooLarge = Kind(name: "entryTooLarge")
+        /// See ``DiskCacheError/sourceUnreadable(path:)``.
+        public static let sourceUnreadable = Kind(name: "sourceUnreadable")
+        /// See ``DiskCacheError/writeFailed(path:errno:)``.
+        public static let writeFailed = Kind(name: "writeFailed")
+
+        public var description: String {
+            self.name
+        }
+    }
+
+    private let code: Code
+
+    private init(_ code: Code) {
+        self.code = code
+    }
+
     /// The key is longer than ``DiskCache/maximumKeyLength`` UTF-8 bytes.
-    case keyTooLong(String)
+    public static func keyTooLong(_ value: String) -> Self {
+        Self(.keyTooLong(value))
+    }
+
     /// The entry file would be larger than the cache's whole byte bound.
-    case entryTooLarge(bytes: Int, maxBytes: Int)
+    public static func entryTooLarge(bytes: Int, maxBytes: Int) -> Self {
+        Self(.entryTooLarge(bytes: bytes, maxBytes: maxBytes))
+    }
+
     /// The source file given for the entry cannot be read.
-    case sourceUnreadable(path: String)
+    public static func sourceUnreadable(path: String) -> Self {
+        Self(.sourceUnreadable(path: path))
+    }
+
     /// Writing, flushing or renaming the entry file failed with the given `errno`.
-    case writeFailed(path: String, errno: Int32)
+    public static func writeFailed(path: String, errno: Int32) -> Self {
+        Self(.writeFailed(path: path, errno: errno))
+    }
+
+    /// The kind of failure.
+    public var kind: Kind {
+        switch self.code {
+        case .keyTooLong: .keyTooLong
+        case .entryTooLarge: .entryTooLarge
+        case .sourceUnreadable: .sourceUnreadable
+        case .writeFailed: .writeFailed
+        }
+    }
 }
 
 // MARK: - Statistics

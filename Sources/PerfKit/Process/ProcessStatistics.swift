@@ -80,16 +80,63 @@ public struct ProcessStatistics: Sendable, Hashable {
 // MARK: - Errors
 
 /// Why ``ProcessStatistics`` could not be read; its ``description`` is one line naming the file and the problem.
-public enum ProcessStatisticsError: Error, Hashable, CustomStringConvertible {
+public struct ProcessStatisticsError: Error, Hashable, CustomStringConvertible {
+    /// What went wrong, with its details; private, so that a new kind of failure is not a breaking
+    /// change (the swift-server convention).
+    private enum Code: Sendable, Hashable {
+        case noSuchProcess(pid: Int32)
+        case unreadable(path: String, reason: String)
+        case malformed(path: String, problem: String)
+    }
+
+    /// The kind of failure, to match on without the details: `error.kind == .noSuchProcess`.
+    public struct Kind: Sendable, Hashable, CustomStringConvertible {
+        private let name: String
+
+        /// See ``ProcessStatisticsError/noSuchProcess(pid:)``.
+        public static let noSuchProcess = Kind(name: "noSuchProcess")
+        /// See ``ProcessStatisticsError/unreadable(path:reason:)``.
+        public static let unreadable = Kind(name: "unreadable")
+        /// See ``ProcessStatisticsError/malformed(path:problem:)``.
+        public static let malformed = Kind(name: "malformed")
+
+        public var description: String {
+            self.name
+        }
+    }
+
+    private let code: Code
+
+    private init(_ code: Code) {
+        self.code = code
+    }
+
     /// The process does not exist (any more): `no process 123`.
-    case noSuchProcess(pid: Int32)
+    public static func noSuchProcess(pid: Int32) -> Self {
+        Self(.noSuchProcess(pid: pid))
+    }
+
     /// A file could not be read: `/proc/123/status: permission denied`.
-    case unreadable(path: String, reason: String)
+    public static func unreadable(path: String, reason: String) -> Self {
+        Self(.unreadable(path: path, reason: reason))
+    }
+
     /// A file does not have the expected shape: `/proc/123/stat: field 14 is not a number`.
-    case malformed(path: String, problem: String)
+    public static func malformed(path: String, problem: String) -> Self {
+        Self(.malformed(path: path, problem: problem))
+    }
+
+    /// The kind of failure.
+    public var kind: Kind {
+        switch self.code {
+        case .noSuchProcess: .noSuchProcess
+        case .unreadable: .unreadable
+        case .malformed: .malformed
+        }
+    }
 
     public var description: String {
-        switch self {
+        switch self.code {
         case .noSuchProcess(let pid):
             return "no process \(pid)"
         case .unreadable(let path, let reason):

@@ -54,15 +54,63 @@ extension AsyncProcessor {
 
 /// Why an ``AsyncProcessor`` refused or abandoned a submission. Errors thrown by operations themselves
 /// are rethrown unchanged.
-public enum AsyncProcessorError: Error, Sendable, Hashable {
+public struct AsyncProcessorError: Error, Sendable, Hashable {
+    /// What went wrong, with its details; private, so that a new kind of failure is not a breaking
+    /// change (the swift-server convention).
+    private enum Code: Sendable, Hashable {
+        case queueFull
+        case dropped
+        case timedOut(Duration)
+        case shutDown
+    }
+
+    /// The kind of failure, to match on without the details: `error.kind == .queueFull`.
+    public struct Kind: Sendable, Hashable, CustomStringConvertible {
+        private let name: String
+
+        /// See ``AsyncProcessorError/queueFull``.
+        public static let queueFull = Kind(name: "queueFull")
+        /// See ``AsyncProcessorError/dropped``.
+        public static let dropped = Kind(name: "dropped")
+        /// See ``AsyncProcessorError/timedOut(_:)``.
+        public static let timedOut = Kind(name: "timedOut")
+        /// See ``AsyncProcessorError/shutDown``.
+        public static let shutDown = Kind(name: "shutDown")
+
+        public var description: String {
+            self.name
+        }
+    }
+
+    private let code: Code
+
+    private init(_ code: Code) {
+        self.code = code
+    }
+
     /// The queue was full and the processor's policy is ``AsyncProcessor/QueueFullPolicy/reject``.
-    case queueFull
+    public static let queueFull = Self(.queueFull)
+
     /// The submission was queued, then dropped to make room under
     /// ``AsyncProcessor/QueueFullPolicy/dropOldest``.
-    case dropped
+    public static let dropped = Self(.dropped)
+
     /// The operation ran longer than the timeout it was submitted with, and was cancelled.
-    case timedOut(Duration)
+    public static func timedOut(_ value: Duration) -> Self {
+        Self(.timedOut(value))
+    }
+
     /// The processor is shut down: the submission came after ``AsyncProcessor/shutdown(mode:)``, or was
     /// still queued when the processor shut down with ``AsyncProcessor/ShutdownMode/cancel``.
-    case shutDown
+    public static let shutDown = Self(.shutDown)
+
+    /// The kind of failure.
+    public var kind: Kind {
+        switch self.code {
+        case .queueFull: .queueFull
+        case .dropped: .dropped
+        case .timedOut: .timedOut
+        case .shutDown: .shutDown
+        }
+    }
 }

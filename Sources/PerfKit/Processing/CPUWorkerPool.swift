@@ -121,11 +121,47 @@ public final class CPUWorkerPool: Sendable {
 // MARK: - Errors and stats
 
 /// Why a ``CPUWorkerPool`` refused a job.
-public enum CPUWorkerPoolError: Error, Sendable, Hashable {
+public struct CPUWorkerPoolError: Error, Sendable, Hashable {
+    /// What went wrong, with its details; private, so that a new kind of failure is not a breaking
+    /// change (the swift-server convention).
+    private enum Code: Sendable, Hashable {
+        case queueFull
+        case shutDown
+    }
+
+    /// The kind of failure, to match on without the details: `error.kind == .queueFull`.
+    public struct Kind: Sendable, Hashable, CustomStringConvertible {
+        private let name: String
+
+        /// See ``CPUWorkerPoolError/queueFull``.
+        public static let queueFull = Kind(name: "queueFull")
+        /// See ``CPUWorkerPoolError/shutDown``.
+        public static let shutDown = Kind(name: "shutDown")
+
+        public var description: String {
+            self.name
+        }
+    }
+
+    private let code: Code
+
+    private init(_ code: Code) {
+        self.code = code
+    }
+
     /// ``CPUWorkerPool/queueCapacity`` jobs were already waiting.
-    case queueFull
+    public static let queueFull = Self(.queueFull)
+
     /// The pool was shut down.
-    case shutDown
+    public static let shutDown = Self(.shutDown)
+
+    /// The kind of failure.
+    public var kind: Kind {
+        switch self.code {
+        case .queueFull: .queueFull
+        case .shutDown: .shutDown
+        }
+    }
 }
 
 /// The counters of a ``CPUWorkerPool`` at one moment.

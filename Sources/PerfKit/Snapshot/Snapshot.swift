@@ -38,16 +38,63 @@ public struct Snapshot: Sendable, Hashable, Codable {
 // MARK: - Wire format
 
 /// Why a snapshot line could not be read.
-public enum SnapshotDecodingError: Error, Equatable, CustomStringConvertible {
+public struct SnapshotDecodingError: Error, Equatable, CustomStringConvertible {
+    /// What went wrong, with its details; private, so that a new kind of failure is not a breaking
+    /// change (the swift-server convention).
+    private enum Code: Sendable, Hashable {
+        case malformed(String)
+        case wrongSchema(String)
+        case unsupportedVersion(Int)
+    }
+
+    /// The kind of failure, to match on without the details: `error.kind == .malformed`.
+    public struct Kind: Sendable, Hashable, CustomStringConvertible {
+        private let name: String
+
+        /// See ``SnapshotDecodingError/malformed(_:)``.
+        public static let malformed = Kind(name: "malformed")
+        /// See ``SnapshotDecodingError/wrongSchema(_:)``.
+        public static let wrongSchema = Kind(name: "wrongSchema")
+        /// See ``SnapshotDecodingError/unsupportedVersion(_:)``.
+        public static let unsupportedVersion = Kind(name: "unsupportedVersion")
+
+        public var description: String {
+            self.name
+        }
+    }
+
+    private let code: Code
+
+    private init(_ code: Code) {
+        self.code = code
+    }
+
     /// The line is not JSON of the snapshot shape.
-    case malformed(String)
+    public static func malformed(_ value: String) -> Self {
+        Self(.malformed(value))
+    }
+
     /// The object names another schema.
-    case wrongSchema(String)
+    public static func wrongSchema(_ value: String) -> Self {
+        Self(.wrongSchema(value))
+    }
+
     /// The schema version is not one this build reads.
-    case unsupportedVersion(Int)
+    public static func unsupportedVersion(_ value: Int) -> Self {
+        Self(.unsupportedVersion(value))
+    }
+
+    /// The kind of failure.
+    public var kind: Kind {
+        switch self.code {
+        case .malformed: .malformed
+        case .wrongSchema: .wrongSchema
+        case .unsupportedVersion: .unsupportedVersion
+        }
+    }
 
     public var description: String {
-        switch self {
+        switch self.code {
         case .malformed(let detail):
             return "malformed snapshot: \(detail)"
         case .wrongSchema(let schema):

@@ -328,7 +328,7 @@ extension AgentFeed {
         let data = Data(line)
         do {
             return try Snapshot.decode(jsonLine: data)
-        } catch SnapshotDecodingError.wrongSchema(AgentErrorResponse.schemaName) {
+        } catch let error as SnapshotDecodingError where error == .wrongSchema(AgentErrorResponse.schemaName) {
             guard let answer = try? JSONDecoder().decode(AgentErrorResponse.self, from: data) else {
                 throw FeedError("malformed error answer")
             }

@@ -38,8 +38,8 @@ public struct ProcessFeed: Feed {
                 let statistics: ProcessStatistics
                 do {
                     statistics = try ProcessStatistics.read(pid: pid, procRoot: procRoot)
-                } catch ProcessStatisticsError.noSuchProcess(let pid) {
-                    throw FeedError("process \(pid) exited")
+                } catch let error as ProcessStatisticsError where error.kind == .noSuchProcess {
+                    throw FeedError("process \(pid.map(String.init) ?? "self") exited")
                 } catch {
                     throw FeedError("\(error)")
                 }
