@@ -166,7 +166,7 @@ extension Snapshot {
         guard version == Self.currentVersion else {
             throw SnapshotDecodingError.unsupportedVersion(version)
         }
-        let fields = Fields(top, at: [])
+        let fields = Fields(top)
         var snapshot = Snapshot(
             agent: try fields.string("agent"),
             pid: try fields.integer("pid"),
@@ -178,26 +178,27 @@ extension Snapshot {
         }
         snapshot.samples.reserveCapacity(elements.count)
         for (index, element) in elements.enumerated() {
-            let path: [PathComponent] = [.key("samples"), .index(index)]
+            // Built only for an error message: an array per sample costs an allocation each.
+            let path = { [PathComponent.key("samples"), .index(index)] }
             guard case .object(let members) = element else {
-                throw SnapshotDecodingError.malformed("wrong type at \(Self.path(path))")
+                throw SnapshotDecodingError.malformed("wrong type at \(Self.path(path()))")
             }
-            let sample = Fields(members, at: path)
+            let sample = Fields(members, sample: index)
             let name = try sample.string("name")
             guard case .object(let labelValues) = try sample.required("labels") else {
-                throw SnapshotDecodingError.malformed("wrong type at \(Self.path(path + [.key("labels")]))")
+                throw SnapshotDecodingError.malformed("wrong type at \(Self.path(path() + [.key("labels")]))")
             }
             var labels: [String: String] = [:]
             for (label, value) in labelValues {
                 guard case .string(let text) = value else {
                     throw SnapshotDecodingError.malformed(
-                        "wrong type at \(Self.path(path + [.key("labels"), .key(label)]))"
+                        "wrong type at \(Self.path(path() + [.key("labels"), .key(label)]))"
                     )
                 }
                 labels[label] = text
             }
             guard let kind = Sample.Kind(rawValue: try sample.string("kind")) else {
-                throw SnapshotDecodingError.malformed("invalid value at \(Self.path(path + [.key("kind")]))")
+                throw SnapshotDecodingError.malformed("invalid value at \(Self.path(path() + [.key("kind")]))")
             }
             snapshot.samples.append(Sample(name: name, labels: labels, kind: kind, value: try sample.double("value")))
         }
@@ -215,11 +216,17 @@ extension Snapshot {
     /// ill-typed field fails with the path to it.
     private struct Fields {
         let members: [(key: String, value: SnapshotReader.Value)]
-        let path: [PathComponent]
+        /// The index of the sample these are the fields of, or nil for the snapshot's own.
+        let sample: Int?
 
-        init(_ members: [(key: String, value: SnapshotReader.Value)], at path: [PathComponent]) {
+        /// Where these fields are, for an error message.
+        var path: [PathComponent] {
+            self.sample.map { [.key("samples"), .index($0)] } ?? []
+        }
+
+        init(_ members: [(key: String, value: SnapshotReader.Value)], sample: Int? = nil) {
             self.members = members
-            self.path = path
+            self.sample = sample
         }
 
         func required(_ key: String) throws(SnapshotDecodingError) -> SnapshotReader.Value {
