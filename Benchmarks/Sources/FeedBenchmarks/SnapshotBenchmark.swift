@@ -16,7 +16,7 @@ enum SnapshotBenchmark {
             ] {
                 samples.append(Sample(name: name, labels: [LabelName.cache: cache], kind: .counter, value: value))
             }
-            for cause in ["size", "expired"] {
+            for cause in [CacheEvictionCause.size, .expired].map(\.rawValue) {
                 samples.append(
                     Sample(
                         name: MetricName.cacheEvictions,
@@ -27,7 +27,7 @@ enum SnapshotBenchmark {
                 )
             }
         }
-        for outcome in ["succeeded", "failed", "timed_out", "rejected", "dropped"] {
+        for outcome in ProcessorOutcome.allCases.map(\.rawValue) {
             samples.append(
                 Sample(
                     name: MetricName.processorTasks,
@@ -39,7 +39,9 @@ enum SnapshotBenchmark {
         }
         for operation in 0..<20 {
             let labels = [LabelName.operation: "resolver.lookup.\(operation)"]
-            for quantile in ["0.5", "0.95", "0.99", "1"] {
+            for quantile in [
+                LabelValue.Quantile.p50, LabelValue.Quantile.p95, LabelValue.Quantile.p99, LabelValue.Quantile.maximum,
+            ] {
                 var quantileLabels = labels
                 quantileLabels[LabelName.quantile] = quantile
                 samples.append(
@@ -47,10 +49,20 @@ enum SnapshotBenchmark {
                 )
             }
             samples.append(
-                Sample(name: MetricName.operationSeconds + "_sum", labels: labels, kind: .summary, value: 12.5)
+                Sample(
+                    name: MetricName.operationSeconds + MetricName.sumSuffix,
+                    labels: labels,
+                    kind: .summary,
+                    value: 12.5
+                )
             )
             samples.append(
-                Sample(name: MetricName.operationSeconds + "_count", labels: labels, kind: .summary, value: 10_000)
+                Sample(
+                    name: MetricName.operationSeconds + MetricName.countSuffix,
+                    labels: labels,
+                    kind: .summary,
+                    value: 10_000
+                )
             )
         }
         return try Snapshot(agent: "demo", pid: 4242, timestamp: 1_800_000_000.25, samples: samples).jsonLine()
