@@ -257,13 +257,14 @@ extension SeriesStore.Series {
         in window: Window,
         _ body: ((SeriesStore.Point, SeriesStore.Point)) -> Void
     ) {
-        let others = second.points(in: window)
         if let (firstStart, secondStart, count) = Self.aligned(first, second, in: window) {
+            let (firstPoints, secondPoints) = (first.points, second.points)
             for offset in 0..<count {
-                body((first.points[firstStart + offset], second.points[secondStart + offset]))
+                body((firstPoints[firstStart + offset], secondPoints[secondStart + offset]))
             }
             return
         }
+        let others = second.points(in: window)
         var other = others.startIndex
         for point in first.points(in: window) {
             while other < others.endIndex, others[other].time < point.time {
