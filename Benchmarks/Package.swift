@@ -8,7 +8,6 @@ let package = Package(
     platforms: [.macOS(.v15)],
     dependencies: [
         .package(name: "perftop", path: ".."),
-        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         .target(name: "BenchmarkSupport"),
@@ -40,7 +39,6 @@ let package = Package(
                 .product(name: "PerfKit", package: "perftop"),
                 .product(name: "PerfKitAgent", package: "perftop"),
                 .product(name: "PerftopCore", package: "perftop"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         .executableTarget(
@@ -62,7 +60,6 @@ let package = Package(
                 .product(name: "PerftopCore", package: "perftop"),
                 .product(name: "PerftopTUI", package: "perftop"),
                 .product(name: "PerftopDemo", package: "perftop"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
     ]

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import NIOHTTP1
 import Testing
 
@@ -48,7 +47,7 @@ import Testing
             "\(String(describing: states[oversized.url()]))"
         )
 
-        try await client.shutdown()
+        await client.shutdown()
         for server in servers {
             await server.stop()
         }

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
@@ -13,15 +12,15 @@ import Testing
     /// down afterwards.
     private static func withClient<Result>(
         trustRoots: HTTPFeed.TrustRoots? = nil,
-        _ body: (HTTPClient) async throws -> Result
+        _ body: (HTTP1Client) async throws -> Result
     ) async throws -> Result {
         let client = HTTPFeed.makeClient(trustRoots: trustRoots)
         do {
             let result = try await body(client)
-            try await client.shutdown()
+            await client.shutdown()
             return result
         } catch {
-            try await client.shutdown()
+            await client.shutdown()
             throw error
         }
     }
@@ -493,7 +492,6 @@ import Testing
     ])
     func warnsAboutHeadersInClearText(url: String, warns: Bool) throws {
         let client = HTTPFeed.makeClient()
-        defer { try? client.syncShutdown() }
         let headers = try HTTPFeed.parseHeaders("X-Api-Key: s3cr3t", origin: "test")
         let feed = HTTPFeed(url: url, headers: headers, client: client)
         let warning = "headers for \(url) go over plain http to a non-loopback host; use https"

@@ -32,6 +32,13 @@ final class HTTPTestServer: Sendable {
         case redirect(status: HTTPResponseStatus = .found, location: String)
         /// The behavior listed for the request's path (its target without the query), or a 404.
         indirect case byPath([String: Behavior])
+        /// `behavior` for a connection's first request; any later request on it is answered by closing
+        /// the connection, as a server does that dropped an idle connection the client still holds.
+        indirect case onlyFirstPerConnection(Behavior)
+        /// `behavior`, with `Connection: close` in the head, then the connection closed.
+        indirect case closing(Behavior)
+        /// Closes every connection as soon as it is accepted.
+        case closeOnAccept
 
         /// A 200 response with `text` as its body.
         static func ok(_ text: String, contentType: String?) -> Behavior {
@@ -97,6 +104,11 @@ final class HTTPTestServer: Sendable {
         self.shared.state.withLockedValue { $0.targets }
     }
 
+    /// How many connections the server accepted.
+    var connectionsAccepted: Int {
+        self.shared.state.withLockedValue { $0.acceptedConnections }
+    }
+
     /// Body bytes whose write completed, over all connections.
     var bytesWritten: Int {
         self.shared.bytesWritten.load(ordering: .relaxed)
@@ -130,6 +142,7 @@ private final class Shared: Sendable {
         var requests: [HTTPHeaders] = []
         var targets: [String] = []
         var openConnections = 0
+        var acceptedConnections = 0
         var closeWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
@@ -140,8 +153,16 @@ private final class Shared: Sendable {
         self.state = Mutex(State(behavior: behavior))
     }
 
-    func connectionOpened() {
-        self.state.withLockedValue { $0.openConnections += 1 }
+    /// Counts a new connection; `false` when the behavior closes it at once.
+    func connectionOpened() -> Bool {
+        self.state.withLockedValue { state in
+            state.openConnections += 1
+            state.acceptedConnections += 1
+            if case .closeOnAccept = state.behavior {
+                return false
+            }
+            return true
+        }
     }
 
     func connectionClosed() {
@@ -181,14 +202,17 @@ private final class Handler: ChannelInboundHandler {
 
     private let shared: Shared
     private var behavior: HTTPTestServer.Behavior?
+    private var requestsOnConnection = 0
 
     init(shared: Shared) {
         self.shared = shared
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        self.shared.connectionOpened()
         context.fireChannelActive()
+        if !self.shared.connectionOpened() {
+            context.close(promise: nil)
+        }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -200,6 +224,7 @@ private final class Handler: ChannelInboundHandler {
         switch self.unwrapInboundIn(data) {
         case .head(let head):
             self.behavior = self.shared.received(head)
+            self.requestsOnConnection += 1
         case .body:
             break
         case .end:
@@ -214,12 +239,15 @@ private final class Handler: ChannelInboundHandler {
         context.close(promise: nil)
     }
 
-    private func answer(_ behavior: HTTPTestServer.Behavior, context: ChannelHandlerContext) {
+    private func answer(_ behavior: HTTPTestServer.Behavior, context: ChannelHandlerContext, closing: Bool = false) {
         switch behavior {
         case .respond(let status, let contentType, let body):
             var headers = HTTPHeaders([("Content-Length", String(body.count))])
             if let contentType {
                 headers.add(name: "Content-Type", value: contentType)
+            }
+            if closing {
+                headers.add(name: "Connection", value: "close")
             }
             context.write(
                 self.wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))),
@@ -229,7 +257,10 @@ private final class Handler: ChannelInboundHandler {
                 self.wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))),
                 promise: nil
             )
-            context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: nil)
+            let written = context.writeAndFlush(self.wrapOutboundOut(.end(nil)))
+            if closing {
+                written.assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+            }
             self.shared.bytesWritten.add(body.count, ordering: .relaxed)
         case .hang:
             break
@@ -264,9 +295,17 @@ private final class Handler: ChannelInboundHandler {
                 promise: nil
             )
             context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: nil)
-        case .byPath:
-            // Resolved to the path's behavior when the request arrived.
+        case .byPath, .closeOnAccept:
+            // Resolved to the path's behavior when the request arrived; closed when accepted.
             break
+        case .onlyFirstPerConnection(let first):
+            if self.requestsOnConnection == 1 {
+                self.answer(first, context: context)
+            } else {
+                context.close(promise: nil)
+            }
+        case .closing(let inner):
+            self.answer(inner, context: context, closing: true)
         }
     }
 

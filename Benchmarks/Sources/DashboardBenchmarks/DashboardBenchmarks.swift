@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import BenchmarkSupport
 import Foundation
 import PerfKit

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import PerfKit
 import PerfKitAgent
@@ -11,7 +10,7 @@ struct LiveSources {
     /// One feed per source.
     let feeds: [any Feed]
     private let directory: String
-    private let client: HTTPClient
+    private let client: HTTP1Client
     private let socketServers: [AgentServer]
     private let httpServers: [AgentHTTPServer]
 
@@ -54,7 +53,7 @@ struct LiveSources {
         for server in self.httpServers {
             await server.shutdown()
         }
-        try await self.client.shutdown()
+        await self.client.shutdown()
         try? FileManager.default.removeItem(atPath: self.directory)
     }
 

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import BenchmarkSupport
 import Foundation
 import PerfKit
@@ -63,7 +62,7 @@ enum PollCycleBenchmark {
         for server in httpServers {
             await server.shutdown()
         }
-        try await client.shutdown()
+        await client.shutdown()
     }
 
     private static func registry(_ index: Int) -> MetricsRegistry {

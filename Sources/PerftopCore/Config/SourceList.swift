@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import NIOHTTP1
 import PerfKit
 
@@ -90,7 +89,7 @@ public struct SourceList: Sendable {
         let client = HTTPFeed.makeClient(trustRoots: try self.endpointTrustRoots())
         let httpFeeds = self.sources.endpoints.map { HTTPFeed(url: $0, headers: headers, client: client) }
         httpFeeds.compactMap(\.cleartextWarning).forEach(warn)
-        return SourceFeeds(feeds: feeds + httpFeeds, selfRegistry: selfRegistry) { try? await client.shutdown() }
+        return SourceFeeds(feeds: feeds + httpFeeds, selfRegistry: selfRegistry) { await client.shutdown() }
     }
 
     // MARK: - HTTP endpoints

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -16,51 +15,35 @@ import PerfKit
 // MARK: - Failure reasons
 
 extension HTTPFeed {
-    /// The reason to show for a failed request, given how many body bytes had arrived.
-    static func failure(_ error: any Error, timeout: Duration, received: Int) -> any Error {
+    /// The reason to show for a failed request.
+    static func failure(_ error: any Error, timeout: Duration) -> any Error {
         if error is CancellationError {
             return error
         }
-        if let error = error as? HTTPClientError {
-            return Self.reason(for: error, timeout: timeout, received: received)
-        }
-        if error is HTTPParserError {
-            return received > 0 ? FeedError.closedMidResponse(after: received) : FeedError("malformed HTTP response")
+        if let error = error as? HTTP1Client.Failure {
+            return error.kind == .deadlineExceeded ? FeedError.timeout(after: timeout) : FeedError(error.description)
         }
         if let error = error as? NIOConnectionError {
             if error.connectionErrors.isEmpty, error.dnsAError != nil || error.dnsAAAAError != nil {
                 return FeedError("cannot resolve \(error.host)")
             }
             if let first = error.connectionErrors.first?.error {
-                return Self.failure(first, timeout: timeout, received: received)
+                return Self.failure(first, timeout: timeout)
             }
         }
         if let error = error as? IOError {
             return Self.reason(errno: error.errnoCode, timeout: timeout)
         }
-        if error is ChannelError {
-            return received > 0 ? FeedError.closedMidResponse(after: received) : FeedError("connection closed")
+        if let error = error as? ChannelError {
+            if case .connectTimeout = error {
+                return FeedError.timeout(after: timeout)
+            }
+            return FeedError("connection closed")
         }
         if error is NIOSSLError || error is NIOSSLExtraError {
             return Self.tlsReason(error)
         }
         return FeedError("\(error)")
-    }
-
-    private static func reason(for error: HTTPClientError, timeout: Duration, received: Int) -> FeedError {
-        switch error {
-        case .deadlineExceeded, .readTimeout, .connectTimeout, .tlsHandshakeTimeout, .getConnectionFromPoolTimeout:
-            return FeedError.timeout(after: timeout)
-        case .remoteConnectionClosed, .bodyLengthMismatch:
-            return received > 0
-                ? FeedError.closedMidResponse(after: received) : FeedError("connection closed before a response")
-        case .invalidURL, .emptyHost, .emptyScheme:
-            return FeedError("invalid URL")
-        case .cancelled:
-            return FeedError("cancelled")
-        default:
-            return FeedError(error.shortDescription)
-        }
     }
 
     /// `TLS: certificate verification failed`, `TLS: certificate is not for this host`,
@@ -88,12 +71,5 @@ extension HTTPFeed {
         case ENETUNREACH: FeedError("network unreachable")
         default: FeedError(ProcFile.describe(errno: code))
         }
-    }
-}
-
-extension FeedError {
-    /// `connection closed mid-response after N bytes`.
-    static func closedMidResponse(after received: Int) -> FeedError {
-        FeedError("connection closed mid-response after \(received) bytes")
     }
 }

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import FoundationEssentials
 import NIOCore
 import NIOHTTP1
@@ -26,9 +25,8 @@ import PerfKit
 /// and port): a redirect elsewhere gets perftop's own `User-Agent` and `Accept` only. A redirect from
 /// https to http is refused.
 ///
-/// Every feed of a perftop run shares one `HTTPClient` (``makeClient(eventLoopGroup:trustRoots:)``), whose
-/// connection pool keeps connections alive between polls; the owner shuts it down once, after the
-/// last poll.
+/// Every feed of a perftop run shares one ``HTTP1Client`` (``makeClient(eventLoopGroup:trustRoots:)``),
+/// whose pool keeps connections alive between polls; the owner shuts it down once, after the last poll.
 public struct HTTPFeed: Feed {
     /// Request headers: NIOHTTP1's `HTTPHeaders`, named here so that callers need not import NIOHTTP1.
     public typealias Headers = HTTPHeaders
@@ -45,7 +43,7 @@ public struct HTTPFeed: Feed {
     public let parser: PrometheusTextParser
     /// Bounds the flattening of plain JSON.
     public let flattener: JSONMetricsFlattener
-    private let client: HTTPClient
+    private let client: HTTP1Client
 
     /// The `Accept` header sent with every poll.
     public static let acceptHeader =
@@ -67,7 +65,7 @@ public struct HTTPFeed: Feed {
         maximumResponseBytes: Int = 16 << 20,
         parser: PrometheusTextParser = PrometheusTextParser(),
         flattener: JSONMetricsFlattener = JSONMetricsFlattener(),
-        client: HTTPClient
+        client: HTTP1Client
     ) {
         self.name = url
         self.url = url
@@ -78,9 +76,9 @@ public struct HTTPFeed: Feed {
         self.client = client
     }
 
-    /// A client for all HTTP feeds of one run: HTTP/1.1 and HTTP/2, TLS with full verification (chain
-    /// and host name), at most 2 connections per host kept for 60 s when idle. It follows no redirect:
-    /// the feed does, to decide which headers go along.
+    /// A client for all HTTP feeds of one run: HTTP/1.1, TLS with full verification (chain and host
+    /// name), at most 2 idle connections per origin kept for 60 s. It follows no redirect: the feed
+    /// does, to decide which headers go along.
     ///
     /// The caller must call `shutdown()` on it once no feed polls any more.
     ///
@@ -91,19 +89,13 @@ public struct HTTPFeed: Feed {
     public static func makeClient(
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         trustRoots: TrustRoots? = nil
-    ) -> HTTPClient {
-        var configuration = HTTPClient.Configuration(
-            redirectConfiguration: .disallow,
-            connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 2)
-        )
-        configuration.connectionPool.retryConnectionEstablishment = false
+    ) -> HTTP1Client {
+        var tls = TLSConfiguration.makeClientConfiguration()
         if let trustRoots {
             // The client configuration verifies the chain and the host name; only the roots change.
-            var tls = TLSConfiguration.makeClientConfiguration()
             tls.trustRoots = .certificates(trustRoots.certificates)
-            configuration.tlsConfiguration = tls
         }
-        return HTTPClient(eventLoopGroup: eventLoopGroup, configuration: configuration)
+        return HTTP1Client(eventLoopGroup: eventLoopGroup, tlsConfiguration: tls)
     }
 
     /// Checks that `url` is an absolute `http` or `https` URL with a host, as the CLI does before starting.
@@ -195,11 +187,14 @@ extension HTTPFeed {
         let deadline = NIODeadline.now() + TimeAmount(timeout)
         var target = start
         var visited: Set<String> = [start.absoluteString]
-        var received = 0
         do {
             while true {
-                let request = self.request(to: target, withHeaders: Origin(target) == origin)
-                let response = try await self.client.execute(request, deadline: deadline)
+                let response = try await self.client.get(
+                    target,
+                    headers: self.requestHeaders(withConfigured: Origin(target) == origin),
+                    deadline: deadline,
+                    maximumBodyBytes: self.maximumResponseBytes
+                )
                 if Self.redirectStatuses.contains(response.status.code),
                     let location = response.headers.first(name: "Location")
                 {
@@ -215,39 +210,23 @@ extension HTTPFeed {
                 guard (200..<300).contains(response.status.code) else {
                     throw FeedError("HTTP \(response.status.code) \(response.status.reasonPhrase)")
                 }
-                let length = response.headers.first(name: "Content-Length").flatMap(Int.init)
-                if let length, length > self.maximumResponseBytes {
-                    throw FeedError.tooLarge(self.maximumResponseBytes)
-                }
-                var body: [UInt8] = []
-                body.reserveCapacity(length ?? 0)
-                for try await chunk in response.body {
-                    guard received + chunk.readableBytes <= self.maximumResponseBytes else {
-                        throw FeedError.tooLarge(self.maximumResponseBytes)
-                    }
-                    received += chunk.readableBytes
-                    body.append(contentsOf: chunk.readableBytesView)
-                }
-                return (response.headers.first(name: "Content-Type"), body)
+                return (response.headers.first(name: "Content-Type"), response.body)
             }
         } catch let error as FeedError {
             throw error
         } catch {
-            throw Self.failure(error, timeout: timeout, received: received)
+            throw Self.failure(error, timeout: timeout)
         }
     }
 
-    /// A `GET` of `url` with perftop's `User-Agent` and `Accept`, and the configured headers when
-    /// `withHeaders` (the URL is on the endpoint's origin).
-    private func request(to url: URL, withHeaders: Bool) -> HTTPClientRequest {
-        var request = HTTPClientRequest(url: url.absoluteString)
-        request.method = .GET
-        request.headers.add(name: "User-Agent", value: "perftop")
-        request.headers.add(name: "Accept", value: Self.acceptHeader)
-        if withHeaders {
-            request.headers.add(contentsOf: self.headers)
+    /// perftop's `User-Agent` and `Accept`, and the configured headers when `withConfigured` (the
+    /// request goes to the endpoint's origin).
+    private func requestHeaders(withConfigured: Bool) -> HTTPHeaders {
+        var headers: HTTPHeaders = ["User-Agent": "perftop", "Accept": Self.acceptHeader]
+        if withConfigured {
+            headers.add(contentsOf: self.headers)
         }
-        return request
+        return headers
     }
 }
 
@@ -322,14 +301,5 @@ extension HTTPFeed {
             index += 1
         }
         return false
-    }
-}
-
-// MARK: - Reasons
-
-extension FeedError {
-    /// `response larger than N bytes`.
-    static func tooLarge(_ limit: Int) -> FeedError {
-        FeedError("response larger than \(limit) bytes")
     }
 }

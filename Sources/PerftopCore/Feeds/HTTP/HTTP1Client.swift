@@ -1,0 +1,312 @@
+import FoundationEssentials
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+import Synchronization
+
+/// The HTTP/1.1 client every ``HTTPFeed`` of a run shares: one `GET` at a time per connection, with
+/// connections kept alive between polls.
+///
+/// It does what a metrics poll needs and no more, on SwiftNIO's HTTP/1.1 codec and NIOSSL: a `GET`
+/// with the caller's headers, the whole body read into memory up to a limit, one deadline for
+/// everything (resolving, connecting, the TLS handshake, the request and the body). It follows no
+/// redirect (``HTTPFeed`` does, to decide which headers go along) and speaks neither HTTP/2 nor a
+/// proxy. A general client (AsyncHTTPClient) did the same job with HTTP/2, proxies, cookies and
+/// compression perftop never used, and made up a sixth of the release binary (docs/release.md).
+///
+/// Bounds: at most ``maximumIdleConnectionsPerOrigin`` idle connections per origin, each closed once
+/// idle for ``idleTimeout``; a body larger than the request's limit fails the request as soon as
+/// its `Content-Length` or its bytes say so, so no more than the limit is ever held.
+///
+/// A connection taken from the pool may have been closed by the server meanwhile; a request that
+/// fails on one before any byte of a response arrived is sent once more on a new connection.
+///
+/// Call ``shutdown()`` once no request will be sent any more: it closes the idle connections.
+public final class HTTP1Client: Sendable {
+    /// How long a connection may stay idle in the pool: 60 s.
+    public static let idleTimeout: TimeAmount = .seconds(60)
+    /// The most idle connections kept for one origin (scheme, host and port): 2.
+    public static let maximumIdleConnectionsPerOrigin = 2
+
+    private let eventLoopGroup: any EventLoopGroup
+    private let tlsConfiguration: TLSConfiguration
+    private let tlsContext = Mutex<NIOSSLContext?>(nil)
+    private let pool = Mutex(Pool())
+
+    /// A response: its status, headers and whole body.
+    public struct Response: Sendable {
+        /// The status line's code and reason.
+        public var status: HTTPResponseStatus
+        /// The response headers.
+        public var headers: HTTPHeaders
+        /// The body, at most the request's limit.
+        public var body: [UInt8]
+        /// Whether the server keeps the connection open for another request.
+        var keepAlive: Bool
+    }
+
+    /// Creates a client whose connections run on `eventLoopGroup` and verify TLS with
+    /// `tlsConfiguration` (chain and host name).
+    public init(eventLoopGroup: any EventLoopGroup, tlsConfiguration: TLSConfiguration) {
+        self.eventLoopGroup = eventLoopGroup
+        self.tlsConfiguration = tlsConfiguration
+    }
+
+    /// Sends `GET url` with `headers` (a `Host` header is added) and returns the response, all before
+    /// `deadline`.
+    ///
+    /// - Throws: ``Failure`` (deadline, size limit, a connection closed early, a malformed response,
+    ///   shut down), `CancellationError`, or what NIO reports: `NIOConnectionError`, `IOError`,
+    ///   `ChannelError`, `NIOSSLError`, `NIOSSLExtraError`.
+    public func get(
+        _ url: URL,
+        headers: HTTPHeaders,
+        deadline: NIODeadline,
+        maximumBodyBytes: Int
+    ) async throws -> Response {
+        guard let origin = HTTPFeed.Origin(url) else {
+            throw Failure(.invalidURL)
+        }
+        let request = RequestHead(url: url, origin: origin, headers: headers)
+        if let connection = try self.checkOut(origin) {
+            do {
+                return try await self.send(
+                    request,
+                    on: connection,
+                    deadline: deadline,
+                    maximumBodyBytes: maximumBodyBytes
+                )
+            } catch let error where Self.meansStaleConnection(error) {
+                // The server closed the idle connection meanwhile: try once on a new one.
+            }
+        }
+        let connection = try await self.connect(to: origin, deadline: deadline)
+        return try await self.send(request, on: connection, deadline: deadline, maximumBodyBytes: maximumBodyBytes)
+    }
+
+    /// Whether a request that failed with `error` on a pooled connection may have met one the server
+    /// had closed: it failed before any response, for another reason than its deadline, size limit or
+    /// cancellation.
+    private static func meansStaleConnection(_ error: any Error) -> Bool {
+        if let failure = error as? Failure {
+            return failure.kind == .closedBeforeResponse
+        }
+        return error is IOError || error is ChannelError
+    }
+
+    /// Closes every idle connection; a request sent afterwards fails with ``Failure`` `shut down`,
+    /// and a connection in use is closed when its request ends.
+    public func shutdown() async {
+        let channels = self.pool.withLock { pool in
+            pool.isShutDown = true
+            defer { pool.idle = [:] }
+            return pool.idle.values.flatMap { $0.map(\.connection.channel) }
+        }
+        for channel in channels {
+            try? await channel.close()
+        }
+    }
+}
+
+// MARK: - Requests
+
+extension HTTP1Client {
+    /// What goes out for one `GET`: its head, with `Host` set.
+    struct RequestHead {
+        var origin: HTTPFeed.Origin
+        var head: HTTPRequestHead
+
+        init(url: URL, origin: HTTPFeed.Origin, headers: HTTPHeaders) {
+            var target = url.path(percentEncoded: true)
+            if target.isEmpty {
+                target = "/"
+            }
+            if let query = url.query(percentEncoded: true) {
+                target += "?" + query
+            }
+            var all = headers
+            let defaultPort = origin.scheme == "https" ? 443 : 80
+            let host = origin.host.contains(":") ? "[\(origin.host)]" : origin.host
+            all.replaceOrAdd(name: "Host", value: origin.port == defaultPort ? host : "\(host):\(origin.port)")
+            self.origin = origin
+            self.head = HTTPRequestHead(version: .http1_1, method: .GET, uri: target, headers: all)
+        }
+    }
+
+    /// A connection and the handler that collects its responses.
+    struct Connection: Sendable {
+        var channel: any Channel
+        var collector: NIOLoopBound<HTTP1ResponseCollector>
+    }
+
+    private func send(
+        _ request: RequestHead,
+        on connection: Connection,
+        deadline: NIODeadline,
+        maximumBodyBytes: Int
+    ) async throws -> Response {
+        let eventLoop = connection.channel.eventLoop
+        let pending = HTTP1ResponseCollector.Pending(
+            head: request.head,
+            deadline: deadline,
+            maximumBodyBytes: maximumBodyBytes,
+            promise: eventLoop.makePromise()
+        )
+        do {
+            let response = try await withTaskCancellationHandler {
+                eventLoop.execute { connection.collector.value.send(pending) }
+                return try await pending.promise.futureResult.get()
+            } onCancel: {
+                eventLoop.execute { connection.collector.value.cancel() }
+            }
+            self.checkIn(connection, origin: request.origin, keepAlive: response.keepAlive)
+            return response
+        } catch {
+            connection.channel.close(promise: nil)
+            throw error
+        }
+    }
+
+    private func connect(to origin: HTTPFeed.Origin, deadline: NIODeadline) async throws -> Connection {
+        let remaining = deadline - .now()
+        guard remaining > .zero else {
+            throw Failure(.deadlineExceeded)
+        }
+        let tls = origin.scheme == "https" ? try self.sharedTLSContext() : nil
+        let bootstrap = ClientBootstrap(group: self.eventLoopGroup).connectTimeout(remaining)
+        do {
+            return try await bootstrap.connect(host: origin.host, port: origin.port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        // An IP address is not a server name (SNI): NIOSSL then checks the
+                        // certificate against the peer's address.
+                        let isAddress = (try? SocketAddress(ipAddress: origin.host, port: 0)) != nil
+                        let handler = try NIOSSLClientHandler(
+                            context: tls,
+                            serverHostname: isAddress ? nil : origin.host
+                        )
+                        try channel.pipeline.syncOperations.addHandler(handler)
+                    }
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    let collector = HTTP1ResponseCollector()
+                    try channel.pipeline.syncOperations.addHandler(collector)
+                    return Connection(
+                        channel: channel,
+                        collector: NIOLoopBound(collector, eventLoop: channel.eventLoop)
+                    )
+                }
+            }
+        } catch ChannelError.connectTimeout {
+            throw Failure(.deadlineExceeded)
+        }
+    }
+
+    /// The TLS context, made on first use: loading the system's roots costs milliseconds, and a run
+    /// without an https endpoint never needs it.
+    private func sharedTLSContext() throws -> NIOSSLContext {
+        try self.tlsContext.withLock { context in
+            if let context {
+                return context
+            }
+            let made = try NIOSSLContext(configuration: self.tlsConfiguration)
+            context = made
+            return made
+        }
+    }
+}
+
+// MARK: - The pool
+
+extension HTTP1Client {
+    struct Pool {
+        var idle: [HTTPFeed.Origin: [(connection: Connection, since: NIODeadline)]] = [:]
+        var isShutDown = false
+    }
+
+    /// An idle, open connection to `origin`, taken out of the pool; stale ones are closed on the way.
+    private func checkOut(_ origin: HTTPFeed.Origin) throws -> Connection? {
+        let (connection, stale) = try self.pool.withLock { pool throws(Failure) in
+            guard !pool.isShutDown else {
+                throw Failure(.shutDown)
+            }
+            var stale: [any Channel] = []
+            let oldest = NIODeadline.now() - Self.idleTimeout
+            while let last = pool.idle[origin]?.popLast() {
+                if last.since > oldest, last.connection.channel.isActive {
+                    return (Optional(last.connection), stale)
+                }
+                stale.append(last.connection.channel)
+            }
+            return (nil, stale)
+        }
+        for channel in stale {
+            channel.close(promise: nil)
+        }
+        return connection
+    }
+
+    /// Puts `connection` back for the next request to `origin`, or closes it.
+    private func checkIn(_ connection: Connection, origin: HTTPFeed.Origin, keepAlive: Bool) {
+        let kept = self.pool.withLock { pool in
+            guard keepAlive, !pool.isShutDown, connection.channel.isActive,
+                pool.idle[origin, default: []].count < Self.maximumIdleConnectionsPerOrigin
+            else {
+                return false
+            }
+            pool.idle[origin, default: []].append((connection, .now()))
+            return true
+        }
+        if !kept {
+            connection.channel.close(promise: nil)
+        }
+    }
+}
+
+// MARK: - Failures
+
+extension HTTP1Client {
+    /// Why a request failed, when NIO does not say it itself.
+    public struct Failure: Error, Hashable, CustomStringConvertible {
+        /// The kinds of failure.
+        public enum Kind: Hashable, Sendable {
+            /// The deadline passed first.
+            case deadlineExceeded
+            /// The body is larger than the request's limit.
+            case tooLarge
+            /// The connection closed before a response head arrived.
+            case closedBeforeResponse
+            /// The connection closed in the middle of a body.
+            case closedMidResponse
+            /// The response is not HTTP.
+            case malformedResponse
+            /// The URL has no scheme or host.
+            case invalidURL
+            /// ``HTTP1Client/shutdown()`` was called.
+            case shutDown
+        }
+
+        /// What went wrong.
+        public let kind: Kind
+        /// For ``Kind/closedMidResponse``, how many body bytes had arrived; for ``Kind/tooLarge``,
+        /// the limit; 0 otherwise.
+        public let bytes: Int
+
+        init(_ kind: Kind, bytes: Int = 0) {
+            self.kind = kind
+            self.bytes = bytes
+        }
+
+        public var description: String {
+            switch self.kind {
+            case .deadlineExceeded: "deadline exceeded"
+            case .tooLarge: "response larger than \(self.bytes) bytes"
+            case .closedBeforeResponse: "connection closed before a response"
+            case .closedMidResponse: "connection closed mid-response after \(self.bytes) bytes"
+            case .malformedResponse: "malformed HTTP response"
+            case .invalidURL: "invalid URL"
+            case .shutDown: "shut down"
+            }
+        }
+    }
+}

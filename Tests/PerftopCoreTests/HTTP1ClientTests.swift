@@ -1,0 +1,108 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Testing
+
+@testable import PerftopCore
+
+/// The HTTP/1.1 client's connection handling, against real NIO servers on 127.0.0.1: connections
+/// kept alive and reused, a dropped idle connection retried, `Connection: close` honoured, a server
+/// that hangs up at once answered with a reason, and shutdown. (What the feed makes of responses and
+/// failures is in ``HTTPFeedTests``.) No assertion depends on elapsed time.
+@Suite(.timeLimit(.minutes(1)))
+struct HTTP1ClientTests {
+    private static let metrics = HTTPTestServer.Behavior.ok("m 1\n", contentType: "text/plain; version=0.0.4")
+
+    /// `count` GETs of `server`'s metrics, one after the other, on a client shut down afterwards.
+    private static func get(_ server: HTTPTestServer, times count: Int) async throws -> [HTTP1Client.Response] {
+        let client = HTTPFeed.makeClient()
+        var responses: [HTTP1Client.Response] = []
+        do {
+            for _ in 0..<count {
+                responses.append(try await Self.get(server, with: client))
+            }
+        } catch {
+            await client.shutdown()
+            throw error
+        }
+        await client.shutdown()
+        return responses
+    }
+
+    private static func get(_ server: HTTPTestServer, with client: HTTP1Client) async throws -> HTTP1Client.Response {
+        try await client.get(
+            try #require(URL(string: server.url())),
+            headers: [:],
+            deadline: .now() + .seconds(10),
+            maximumBodyBytes: 1 << 20
+        )
+    }
+
+    @Test func keepsTheConnectionAliveBetweenRequests() async throws {
+        let server = try await HTTPTestServer(Self.metrics)
+        let responses = try await Self.get(server, times: 3)
+        await server.stop()
+        #expect(responses.map { String(decoding: $0.body, as: UTF8.self) } == ["m 1\n", "m 1\n", "m 1\n"])
+        #expect(server.targets == ["/metrics", "/metrics", "/metrics"])
+        #expect(server.connectionsAccepted == 1)
+    }
+
+    /// The server drops the connection when a second request comes on it, as one does whose idle
+    /// timeout passed while the connection sat in the client's pool: the request goes again, on a new
+    /// connection, and the caller sees no error.
+    @Test func retriesOnANewConnectionWhenTheServerDroppedAnIdleOne() async throws {
+        let server = try await HTTPTestServer(.onlyFirstPerConnection(Self.metrics))
+        let responses = try await Self.get(server, times: 2)
+        await server.stop()
+        #expect(responses.map(\.status) == [.ok, .ok])
+        #expect(server.connectionsAccepted == 2)
+        #expect(server.targets.count == 3, "the second request was sent twice")
+    }
+
+    @Test func opensANewConnectionAfterConnectionClose() async throws {
+        let server = try await HTTPTestServer(.closing(Self.metrics))
+        let responses = try await Self.get(server, times: 2)
+        await server.stop()
+        #expect(responses.map(\.status) == [.ok, .ok])
+        #expect(server.connectionsAccepted == 2)
+    }
+
+    /// A connection closed before the request reached it once lost the request's promise and hung the
+    /// poll; the poll now ends with a reason.
+    @Test func namesAServerThatHangsUpAtOnce() async throws {
+        let server = try await HTTPTestServer(.closeOnAccept)
+        let client = HTTPFeed.makeClient()
+        let reason = await failureReason(polling: HTTPFeed(url: server.url(), client: client), timeout: .seconds(30))
+        await client.shutdown()
+        await server.stop()
+        #expect(
+            ["connection closed before a response", "connection reset"].contains(reason),
+            "\(reason ?? "no error")"
+        )
+    }
+
+    @Test func shutdownClosesIdleConnectionsAndRefusesNewRequests() async throws {
+        let server = try await HTTPTestServer(Self.metrics)
+        let client = HTTPFeed.makeClient()
+        _ = try await Self.get(server, with: client)
+        await client.shutdown()
+        await server.connectionsClosed()
+        await #expect(throws: HTTP1Client.Failure(.shutDown)) {
+            try await Self.get(server, with: client)
+        }
+        await server.stop()
+        #expect(server.connectionsAccepted == 1)
+    }
+
+    @Test func sendsHostWithThePortAndTheTargetWithItsQuery() async throws {
+        let server = try await HTTPTestServer(Self.metrics)
+        let client = HTTPFeed.makeClient()
+        let url = try #require(URL(string: server.url("/m%20x?format=text&a=b")))
+        _ = try await client.get(url, headers: ["X-A": "1"], deadline: .now() + .seconds(10), maximumBodyBytes: 1024)
+        await client.shutdown()
+        await server.stop()
+        #expect(server.targets == ["/m%20x?format=text&a=b"])
+        #expect(server.requests.first?.first(name: "Host") == "127.0.0.1:\(server.port)")
+        #expect(server.requests.first?.first(name: "X-A") == "1")
+    }
+}
