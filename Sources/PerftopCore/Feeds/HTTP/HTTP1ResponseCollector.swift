@@ -89,11 +89,12 @@ final class HTTP1ResponseCollector: ChannelInboundHandler {
                 // 100 Continue and friends come before the real response.
                 return
             }
-            if let length = head.headers.first(name: "Content-Length").flatMap(Int.init),
-                length > pending.maximumBodyBytes
-            {
-                self.finish(with: .failure(HTTP1Client.Failure(.tooLarge, bytes: pending.maximumBodyBytes)))
-                return
+            if let length = head.headers.first(name: "Content-Length").flatMap(Int.init) {
+                guard length <= pending.maximumBodyBytes else {
+                    self.finish(with: .failure(HTTP1Client.Failure(.tooLarge, bytes: pending.maximumBodyBytes)))
+                    return
+                }
+                self.body.reserveCapacity(length)
             }
             self.head = head
         case .body(let buffer):
