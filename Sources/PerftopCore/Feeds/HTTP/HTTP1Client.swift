@@ -3,6 +3,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
+import PerfKit
 import Synchronization
 
 /// The HTTP/1.1 client every ``HTTPFeed`` of a run shares: one `GET` at a time per connection, with
@@ -98,7 +99,7 @@ public final class HTTP1Client: Sendable {
     /// Closes every idle connection; a request sent afterwards fails with ``Failure`` `shut down`,
     /// and a connection in use is closed when its request ends.
     public func shutdown() async {
-        let channels = self.pool.withLock { pool in
+        let channels = self.pool.withLockedValue { pool in
             pool.isShutDown = true
             defer { pool.idle = [:] }
             return pool.idle.values.flatMap { $0.map(\.connection.channel) }
@@ -205,7 +206,7 @@ extension HTTP1Client {
     /// The TLS context, made on first use: loading the system's roots costs milliseconds, and a run
     /// without an https endpoint never needs it.
     private func sharedTLSContext() throws -> NIOSSLContext {
-        try self.tlsContext.withLock { context in
+        try self.tlsContext.withLockedValue { context in
             if let context {
                 return context
             }
@@ -226,7 +227,7 @@ extension HTTP1Client {
 
     /// An idle, open connection to `origin`, taken out of the pool; stale ones are closed on the way.
     private func checkOut(_ origin: HTTPFeed.Origin) throws -> Connection? {
-        let (connection, stale) = try self.pool.withLock { pool throws(Failure) in
+        let (connection, stale) = try self.pool.withLockedValue { pool throws(Failure) in
             guard !pool.isShutDown else {
                 throw Failure(.shutDown)
             }
@@ -248,7 +249,7 @@ extension HTTP1Client {
 
     /// Puts `connection` back for the next request to `origin`, or closes it.
     private func checkIn(_ connection: Connection, origin: HTTPFeed.Origin, keepAlive: Bool) {
-        let kept = self.pool.withLock { pool in
+        let kept = self.pool.withLockedValue { pool in
             guard keepAlive, !pool.isShutDown, connection.channel.isActive,
                 pool.idle[origin, default: []].count < Self.maximumIdleConnectionsPerOrigin
             else {
