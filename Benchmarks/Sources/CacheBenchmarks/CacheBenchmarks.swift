@@ -5,7 +5,7 @@ import PerfKit
 /// resistance, and get/put cost against a plain locked dictionary.
 ///
 /// Run with `swift run -c release --package-path Benchmarks CacheBenchmarks [SECTION…]`, where a
-/// section is `hit-ratio`, `scan` or `throughput`; all three run when none is named. Traces are
+/// section is `hit-ratio`, `scan`, `workloads` or `throughput`; all run when none is named. Traces are
 /// seeded and deterministic; throughput figures depend on the machine.
 @main
 struct CacheBenchmarks {
@@ -24,6 +24,7 @@ struct CacheBenchmarks {
     enum Section: String, CaseIterable {
         case hitRatio = "hit-ratio"
         case scan
+        case workloads
         case throughput
     }
 
@@ -35,6 +36,9 @@ struct CacheBenchmarks {
         print("PerfKit Cache benchmarks; policies: \(policies.map(\.name).joined(separator: ", "))")
         if sections.contains(.hitRatio) || sections.contains(.scan) {
             self.printHitRatios(policies: policies, sections: sections)
+        }
+        if sections.contains(.workloads) {
+            self.printWorkloads(policies: policies)
         }
         if sections.contains(.throughput) {
             await self.printThroughput(policies: policies)
@@ -77,11 +81,58 @@ struct CacheBenchmarks {
         }
     }
 
+    static let workloadCapacity = 1_000
+
+    private static func printWorkloads(policies: [BenchmarkedPolicy]) {
+        let capacity = self.workloadCapacity
+        let traces: [(label: String, trace: Trace)] = [
+            (
+                "Zipf",
+                Trace.zipf(
+                    keyCount: self.keyCount,
+                    exponent: self.exponent,
+                    requestCount: self.requestCount,
+                    seed: self.traceSeed
+                )
+            ),
+            (
+                "sliding",
+                Trace.slidingWorkingSet(
+                    workingSet: 5 * capacity,
+                    advanceEvery: 10,
+                    requestCount: self.requestCount,
+                    seed: self.traceSeed
+                )
+            ),
+            (
+                "shifting",
+                Trace.shiftingPopularity(
+                    keyCount: self.keyCount,
+                    exponent: self.exponent,
+                    period: 100_000,
+                    requestCount: self.requestCount,
+                    seed: self.traceSeed
+                )
+            ),
+            ("loop", Trace.loop(length: capacity * 3 / 2, requestCount: self.requestCount)),
+        ]
+        print()
+        print(
+            "3. Workloads at capacity \(capacity), \(self.requestCount) requests each: Zipf(\(self.exponent)) over "
+                + "\(self.keyCount) keys; sliding = a working set of \(5 * capacity) keys moving by one key every 10 "
+                + "requests, keys drawn uniformly from it; shifting = Zipf(\(self.exponent)) over \(self.keyCount) "
+                + "keys whose popular keys are replaced by new ones every 100000 requests; loop = keys "
+                + "0..<\(capacity * 3 / 2) in order, repeated"
+        )
+        print()
+        HitRatioBenchmark.printWorkloads(traces: traces, capacity: capacity, policies: policies)
+    }
+
     private static func printThroughput(policies: [BenchmarkedPolicy]) async {
         let throughput = ThroughputBenchmark(capacity: 10_000, operationsPerThread: 200_000, repetitions: 5)
         print()
         print(
-            "3. Throughput: ns/op, median of \(throughput.repetitions) runs of \(throughput.operationsPerThread) "
+            "4. Throughput: ns/op, median of \(throughput.repetitions) runs of \(throughput.operationsPerThread) "
                 + "ops per thread after a warm-up; capacity \(throughput.capacity); get = hit on a present key, "
                 + "put = keys from 4 x capacity; 2 threads = wall time / ops of both threads"
         )

@@ -37,6 +37,25 @@ enum HitRatioBenchmark {
         print(table.render())
     }
 
+    /// Prints the hit ratio of every policy, of ARC and of the optimum on each trace, at one capacity.
+    static func printWorkloads(
+        traces: [(label: String, trace: Trace)],
+        capacity: Int,
+        policies: [BenchmarkedPolicy]
+    ) {
+        var table = TextTable(["policy"] + traces.map(\.label))
+        for policy in policies {
+            table.append(
+                [policy.name] + traces.map { percent(self.replay($0.trace, through: policy.makeCache(capacity))) }
+            )
+        }
+        table.append(
+            ["ARC (reference)"] + traces.map { percent(AdaptiveReplacementCache.replay($0.trace, capacity: capacity)) }
+        )
+        table.append(["Belady (optimal)"] + traces.map { percent(BeladyOptimal.replay($0.trace, capacity: capacity)) })
+        print(table.render())
+    }
+
     /// Prints, per policy and capacity, the hit ratio on the Zipf requests with and without the scan.
     static func printScanResistance(
         plain: Trace,

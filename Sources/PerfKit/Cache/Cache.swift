@@ -100,7 +100,8 @@ public final class Cache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
             policy: policy,
             timeToLive: timeToLive,
             timeToIdle: timeToIdle,
-            elapsed: { origin.duration(to: clock.now) }
+            elapsed: { origin.duration(to: clock.now) },
+            sketchSeed: FrequencySketch.fnv1a(name)
         )
         self.state = Mutex(CacheState(configuration: configuration))
     }

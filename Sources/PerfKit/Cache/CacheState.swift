@@ -10,6 +10,8 @@ struct CacheConfiguration<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     @usableFromInline var timeToLive: Duration?
     @usableFromInline var timeToIdle: Duration?
     @usableFromInline var elapsed: @Sendable () -> Duration
+    /// The seed of the W-TinyLFU sketch's hash: fixed per cache name, so runs repeat.
+    @usableFromInline var sketchSeed: UInt64
 }
 
 /// A bound on a list of slots, by entry count and by weight.
@@ -123,7 +125,7 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         self.protectedBudget = CacheBudget(percent: 80, of: main)
         let bound = min(configuration.capacity, configuration.maximumWeight)
         if configuration.policy == .windowTinyLFU, bound != .max {
-            self.sketch = FrequencySketch(bound: bound)
+            self.sketch = FrequencySketch(bound: bound, seed: configuration.sketchSeed)
         }
     }
 
@@ -256,7 +258,7 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
             frequency: 1,
             writtenAt: self.now,
             accessedAt: self.now,
-            sketchHash: self.sketch == nil ? 0 : FrequencySketch.hash(of: key)
+            sketchHash: self.sketch?.hash(of: key) ?? 0
         )
         let slot: Int
         if let free = self.freeSlots.popLast() {

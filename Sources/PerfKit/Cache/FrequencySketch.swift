@@ -5,6 +5,11 @@
 /// key's smallest counters (conservative update), which keeps estimates of rare keys low. After twenty
 /// increments per unit of the bound the sketch ages: every counter is halved, so old popularity
 /// fades. Increment and estimate cost O(1); aging costs O(table), amortised O(1) per increment.
+///
+/// Keys hash with the sketch's own seed (``hash(of:)``), fixed per cache, so that a cache replaying
+/// the same requests makes the same decisions on every run: integer and string keys hash by their
+/// value and the seed alone. Other keys hash through their `Hashable` conformance, which Swift seeds
+/// per process; their collisions, and so the rare admission decided by one, vary between runs.
 @usableFromInline
 struct FrequencySketch: Sendable {
     @inlinable static var maximumWords: Int { 1 << 20 }
@@ -14,9 +19,12 @@ struct FrequencySketch: Sendable {
     @usableFromInline let mask: Int
     @usableFromInline let sampleSize: Int
     @usableFromInline var additions = 0
+    @usableFromInline let seed: UInt64
 
-    /// Creates a sketch for a cache holding up to `bound` entries (or weight units).
-    init(bound: Int) {
+    /// Creates a sketch for a cache holding up to `bound` entries (or weight units), hashing with
+    /// `seed`.
+    init(bound: Int, seed: UInt64) {
+        self.seed = seed
         var words = 8
         while words < min(bound, Self.maximumWords) {
             words <<= 1
@@ -27,10 +35,32 @@ struct FrequencySketch: Sendable {
     }
 
     /// The hash the sketch counts `key` under; callers compute it once per entry and keep it.
-    @inlinable static func hash(of key: some Hashable) -> UInt64 {
-        var hash = UInt64(bitPattern: Int64(key.hashValue))
+    ///
+    /// `Int` and `String` keys hash by value (a string by FNV-1a over its UTF-8), the same in every
+    /// process; other keys by `hashValue`. The casts fold away when the cache is specialised for its
+    /// key type.
+    @inlinable func hash(of key: some Hashable) -> UInt64 {
+        var hash: UInt64
+        if let integer = key as? Int {
+            hash = UInt64(bitPattern: Int64(integer))
+        } else if let text = key as? String {
+            hash = Self.fnv1a(text)
+        } else {
+            hash = UInt64(bitPattern: Int64(key.hashValue))
+        }
+        hash ^= self.seed
         hash = (hash ^ (hash >> 33)) &* 0xFF51_AFD7_ED55_8CCD
+        hash = (hash ^ (hash >> 33)) &* 0xC4CE_B9FE_1A85_EC53
         return hash ^ (hash >> 33)
+    }
+
+    /// FNV-1a (64-bit) of `text`'s UTF-8: the same value in every process, unlike `hashValue`.
+    @inlinable static func fnv1a(_ text: String) -> UInt64 {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in text.utf8 {
+            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+        }
+        return hash
     }
 
     /// The estimated number of recent occurrences of the key with the given ``hash(of:)``, from 0 to 15:
