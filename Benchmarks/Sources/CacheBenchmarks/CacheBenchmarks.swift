@@ -5,7 +5,7 @@ import PerfKit
 /// resistance, and get/put cost against a plain locked dictionary.
 ///
 /// Run with `swift run -c release --package-path Benchmarks CacheBenchmarks [SECTION…]`, where a
-/// section is `hit-ratio`, `scan`, `workloads` or `throughput`; all run when none is named. Traces are
+/// section is `hit-ratio`, `scan`, `workloads`, `memory` or `throughput`; all run when none is named. Traces are
 /// seeded and deterministic; throughput figures depend on the machine.
 @main
 struct CacheBenchmarks {
@@ -25,6 +25,7 @@ struct CacheBenchmarks {
         case hitRatio = "hit-ratio"
         case scan
         case workloads
+        case memory
         case throughput
     }
 
@@ -39,6 +40,9 @@ struct CacheBenchmarks {
         }
         if sections.contains(.workloads) {
             self.printWorkloads(policies: policies)
+        }
+        if sections.contains(.memory) {
+            self.printMemory(policies: policies)
         }
         if sections.contains(.throughput) {
             await self.printThroughput(policies: policies)
@@ -128,11 +132,61 @@ struct CacheBenchmarks {
         HitRatioBenchmark.printWorkloads(traces: traces, capacity: capacity, policies: policies)
     }
 
+    static let memoryEntries = 1_000_000
+
+    /// Heap bytes per entry of a full cache of `Int` keys and values, from glibc's heap in use
+    /// before and after filling it.
+    private static func printMemory(policies: [BenchmarkedPolicy]) {
+        let entries = self.memoryEntries
+        print()
+        print(
+            "4. Memory: heap bytes per entry (mallinfo2, in use after minus before) of a cache of capacity "
+                + "\(entries) filled with \(entries) Int keys and values"
+        )
+        print()
+        var table = TextTable(["store", "bytes per entry"])
+        func measure(_ fill: () -> AnyObject?) -> String {
+            guard let before = AllocationStatistics.read()?.heapInUseBytes else {
+                return "n/a (no mallinfo2)"
+            }
+            let store = fill()
+            let after = AllocationStatistics.read()?.heapInUseBytes ?? before
+            withExtendedLifetime(store) {}
+            return formatted(Double(after - min(after, before)) / Double(entries), digits: 1)
+        }
+        for policy in policies {
+            table.append([
+                policy.name,
+                measure {
+                    let cache = policy.makeCache(entries)
+                    for key in 0..<entries {
+                        cache.setValue(key, forKey: key)
+                    }
+                    return cache
+                },
+            ])
+        }
+        table.append([
+            "[Int: Int] (floor)",
+            measure {
+                final class Box {
+                    var dictionary: [Int: Int] = [:]
+                }
+                let box = Box()
+                for key in 0..<entries {
+                    box.dictionary[key] = key
+                }
+                return box
+            },
+        ])
+        print(table.render())
+    }
+
     private static func printThroughput(policies: [BenchmarkedPolicy]) async {
         let throughput = ThroughputBenchmark(capacity: 10_000, operationsPerThread: 200_000, repetitions: 5)
         print()
         print(
-            "4. Throughput: ns/op, median of \(throughput.repetitions) runs of \(throughput.operationsPerThread) "
+            "5. Throughput: ns/op, median of \(throughput.repetitions) runs of \(throughput.operationsPerThread) "
                 + "ops per thread after a warm-up; capacity \(throughput.capacity); get = hit on a present key, "
                 + "put = keys from 4 x capacity; 2 threads = wall time / ops of both threads"
         )
