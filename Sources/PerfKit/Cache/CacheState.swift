@@ -51,16 +51,19 @@ struct CacheBudget: Sendable {
 /// Expiry keeps separate write-order and access-order lists, so expired entries are found in O(1).
 @usableFromInline
 struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+    /// One cached entry: 56 bytes besides the key and value's own (an `Int` key and value: 56 in
+    /// all, padding and the optional's tag included), since a cache of a million entries pays for
+    /// every field a million times. Fields only some policies use share storage, and times are kept
+    /// in nanoseconds.
     @usableFromInline struct Entry: Sendable {
         @usableFromInline var key: Key
         @usableFromInline var value: Value
         @usableFromInline var weight: Int
-        @usableFromInline var queue: Int
-        @usableFromInline var frequency: Int
-        @usableFromInline var writtenAt: Duration
-        @usableFromInline var accessedAt: Duration
-        /// The key's ``FrequencySketch/hash(of:)`` under W-TinyLFU, zero under other policies.
-        @usableFromInline var sketchHash: UInt64
+        /// ``frequency`` under LFU, ``sketchHash`` under W-TinyLFU, zero under other policies.
+        @usableFromInline var policyWord: UInt64
+        @usableFromInline var writtenAtNanoseconds: Int64
+        @usableFromInline var accessedAtNanoseconds: Int64
+        @usableFromInline var queueIndex: UInt8
 
         @inlinable
         init(
@@ -68,19 +71,44 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
             value: Value,
             weight: Int,
             queue: Int,
-            frequency: Int,
-            writtenAt: Duration,
-            accessedAt: Duration,
-            sketchHash: UInt64
+            policyWord: UInt64,
+            writtenAtNanoseconds: Int64
         ) {
             self.key = key
             self.value = value
             self.weight = weight
-            self.queue = queue
-            self.frequency = frequency
-            self.writtenAt = writtenAt
-            self.accessedAt = accessedAt
-            self.sketchHash = sketchHash
+            self.policyWord = policyWord
+            self.writtenAtNanoseconds = writtenAtNanoseconds
+            self.accessedAtNanoseconds = writtenAtNanoseconds
+            self.queueIndex = UInt8(queue)
+        }
+
+        /// The queue holding the entry: ``CacheState/primary``, ``CacheState/probation`` or
+        /// ``CacheState/protected``.
+        @inlinable var queue: Int {
+            get { Int(self.queueIndex) }
+            set { self.queueIndex = UInt8(newValue) }
+        }
+
+        /// Under LFU, how often the entry was read or written since it was stored.
+        @inlinable var frequency: Int {
+            get { Int(self.policyWord) }
+            set { self.policyWord = UInt64(newValue) }
+        }
+
+        /// Under W-TinyLFU, the key's ``FrequencySketch/hash(of:)``.
+        @inlinable var sketchHash: UInt64 { self.policyWord }
+
+        /// When the entry was last written, relative to the cache's creation.
+        @inlinable var writtenAt: Duration { .nanoseconds(self.writtenAtNanoseconds) }
+
+        /// When the entry was last read or written, relative to the cache's creation.
+        @inlinable var accessedAt: Duration { .nanoseconds(self.accessedAtNanoseconds) }
+
+        /// `duration` in whole nanoseconds (what the clocks resolve), enough for 292 years.
+        @inlinable static func nanoseconds(_ duration: Duration) -> Int64 {
+            let (seconds, attoseconds) = duration.components
+            return seconds &* 1_000_000_000 &+ attoseconds / 1_000_000_000
         }
     }
 
@@ -107,7 +135,11 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     @usableFromInline var weight = 0
     /// When the clock was last read, relative to the cache's creation; read once per operation when
     /// expiry is configured, and on writes once write times are recorded for refresh-ahead.
-    @usableFromInline var now = Duration.zero
+    @usableFromInline var now = Duration.zero {
+        didSet { self.nowNanoseconds = Entry.nanoseconds(self.now) }
+    }
+    /// ``now`` in nanoseconds, as entries keep their times.
+    @usableFromInline var nowNanoseconds: Int64 = 0
     /// Whether writes read the clock even without expiry, set once a ``LoadingCache`` refreshes ahead.
     @usableFromInline var recordsWriteTimes = false
     @usableFromInline var hits = 0
@@ -202,7 +234,7 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
             }
             self.reweigh(slot, to: weight)
             self.entries[slot]!.value = value
-            self.entries[slot]!.writtenAt = self.now
+            self.entries[slot]!.writtenAtNanoseconds = self.nowNanoseconds
             if self.configuration.timeToLive != nil {
                 self.writeLinks.moveToFront(slot, in: &self.writeOrder)
             }
@@ -255,10 +287,8 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
             value: value,
             weight: weight,
             queue: Self.primary,
-            frequency: 1,
-            writtenAt: self.now,
-            accessedAt: self.now,
-            sketchHash: self.sketch?.hash(of: key) ?? 0
+            policyWord: self.configuration.policy == .lfu ? 1 : self.sketch?.hash(of: key) ?? 0,
+            writtenAtNanoseconds: self.nowNanoseconds
         )
         let slot: Int
         if let free = self.freeSlots.popLast() {
@@ -333,7 +363,7 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     /// Records a read or a replacement of a slot in the access-order list and the policy's order.
     @inlinable mutating func recordAccess(_ slot: Int) {
         if self.configuration.timeToIdle != nil {
-            self.entries[slot]!.accessedAt = self.now
+            self.entries[slot]!.accessedAtNanoseconds = self.nowNanoseconds
             self.accessLinks.moveToFront(slot, in: &self.accessOrder)
         }
         switch self.configuration.policy {
