@@ -83,14 +83,67 @@ static inline volatile sig_atomic_t *perftop_continued(void) {
     return &continued;
 }
 
+// MARK: - Waking the UI thread
+
+// The write end of the dashboard's wake-up pipe, or -1. The handlers below write a byte to it, so
+// the UI thread's poll ends at once whichever thread received the signal (the process's threads
+// share the signal; the UI thread is rarely the one interrupted).
+static inline volatile sig_atomic_t *perftop_wake_descriptor(void) {
+    static volatile sig_atomic_t descriptor = -1;
+    return &descriptor;
+}
+
+// Async-signal-safe: one write(2), its result ignored (a full pipe already means "wake up").
+static inline void perftop_wake(void) {
+    int descriptor = *perftop_wake_descriptor();
+    if (descriptor >= 0) {
+        char byte = 1;
+        ssize_t written = write(descriptor, &byte, 1);
+        (void)written;
+    }
+}
+
 static inline void perftop_on_sigtstp(int signal_number) {
     (void)signal_number;
     *perftop_suspend_requested() = 1;
+    perftop_wake();
 }
 
 static inline void perftop_on_sigcont(int signal_number) {
     (void)signal_number;
     *perftop_continued() = 1;
+    perftop_wake();
+}
+
+// The SIGWINCH action ncurses installed, which perftop_on_sigwinch runs before waking the UI thread.
+static inline struct sigaction *perftop_previous_sigwinch(void) {
+    static struct sigaction previous;
+    return &previous;
+}
+
+static inline void perftop_on_sigwinch(int signal_number) {
+    struct sigaction *previous = perftop_previous_sigwinch();
+    if (!(previous->sa_flags & SA_SIGINFO) && previous->sa_handler != SIG_DFL && previous->sa_handler != SIG_IGN) {
+        previous->sa_handler(signal_number);
+    }
+    perftop_wake();
+}
+
+// After newterm: SIGWINCH runs ncurses' handler (which makes the next read return KEY_RESIZE), then
+// wakes the UI thread so that the resize is drawn at once.
+static inline void perftop_install_resize_wakeup(void) {
+    struct sigaction action;
+    memset(&action, 0, sizeof(action));
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    action.sa_handler = perftop_on_sigwinch;
+    sigaction(SIGWINCH, &action, perftop_previous_sigwinch());
+}
+
+// Puts ncurses' SIGWINCH action back and stops writing to the wake-up pipe.
+static inline void perftop_remove_resize_wakeup(void) {
+    sigaction(SIGWINCH, perftop_previous_sigwinch(), NULL);
+    *perftop_wake_descriptor() = -1;
 }
 
 // Handles SIGTSTP and SIGCONT with flags the UI thread polls, so only that thread touches curses.

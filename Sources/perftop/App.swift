@@ -254,10 +254,12 @@ struct App {
         let saved = Mutex(run.settings)
         let saveFailure = Mutex<String?>(nil)
         let configPath = run.configPath
-        let collecting = Task { await collector.run { _ in } }
+        let wakeup = DashboardWakeup()
+        let collecting = Task { await collector.run { _ in wakeup?.signal() } }
         defer { collecting.cancel() }
         let dashboard = DashboardApp(
             modelProvider: { collector.model },
+            wakeup: wakeup,
             settings: run.settings,
             themes: Theme.cycle(startingWith: theme),
             onSettingsChange: { settings in

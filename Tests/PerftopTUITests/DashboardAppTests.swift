@@ -21,6 +21,8 @@ private final class FakeScreen: Screen, Sendable {
         var restores = 0
         var themes: [String] = []
         var onRead: [Int: @Sendable (FakeScreen) -> Void] = [:]
+        /// What each read was told to wait for: its timeout and descriptor.
+        var waits: [(timeout: Duration, descriptor: Int32?)] = []
     }
 
     let state: Mutex<State>
@@ -39,10 +41,11 @@ private final class FakeScreen: Screen, Sendable {
 
     /// The next scripted key; after the script, nothing for a while, then `q` so a broken loop
     /// cannot hang the test run.
-    func readKey() -> Key? {
+    func readKey(waitingUpTo timeout: Duration, wakeup: DashboardWakeup?) -> Key? {
         let (read, action, key) = self.state.withLockedValue {
             state -> (Int, (@Sendable (FakeScreen) -> Void)?, Key?) in
             state.reads += 1
+            state.waits.append((timeout, wakeup?.descriptor))
             let key = state.keys.isEmpty ? nil : state.keys.removeFirst()
             return (state.reads, state.onRead[state.reads], key)
         }
@@ -96,6 +99,58 @@ struct DashboardAppTests {
         model: @escaping @Sendable () -> DashboardModel = { TestModels.full }
     ) -> DashboardApp {
         DashboardApp(modelProvider: model, renderer: DashboardRenderer(), makeScreen: makeScreen, uptime: clock)
+    }
+
+    @Test("with a wakeup a tick sleeps on its descriptor until the next redraw is due; without, 100 ms")
+    func waits() throws {
+        let wakeup = try #require(DashboardWakeup())
+        let uptime = ManualUptime()
+        let screen = FakeScreen(keys: [nil, nil, .character("q")])
+        screen.state.withLockedValue { $0.onRead[1] = { _ in uptime.advance(byMilliseconds: 300) } }
+        let app = DashboardApp(
+            modelProvider: { TestModels.full },
+            wakeup: wakeup,
+            renderer: DashboardRenderer(),
+            makeScreen: { screen },
+            uptime: { uptime.now }
+        )
+        try app.run()
+        let waits = screen.state.withLockedValue { $0.waits }
+        #expect(waits.map(\.timeout) == [.seconds(1), .milliseconds(700), .milliseconds(700)])
+        #expect(waits.allSatisfy { $0.descriptor == wakeup.descriptor })
+
+        let polling = FakeScreen(keys: [.character("q")])
+        try self.app(screen: polling).run()
+        #expect(polling.state.withLockedValue { $0.waits.map(\.timeout) } == [.milliseconds(100)])
+        #expect(polling.state.withLockedValue { $0.waits.map(\.descriptor) } == [nil])
+    }
+
+    @Test("a tick's wait ends when the frame is a second old or the notice ends, never below zero")
+    func waitUntilDue() {
+        var frame = DashboardApp.FrameState()
+        var state = DashboardViewState(settings: DashboardSettings(), themeNames: [])
+        #expect(DashboardApp.wait(now: .seconds(5), frame: frame, state: state) == .seconds(1))
+        frame.drawnAt = .seconds(5)
+        #expect(DashboardApp.wait(now: .milliseconds(5_250), frame: frame, state: state) == .milliseconds(750))
+        #expect(DashboardApp.wait(now: .seconds(7), frame: frame, state: state) == .zero)
+        _ = state.handle(.character("t"), now: .milliseconds(2_500))
+        #expect(state.notice?.text == "no themes")
+        #expect(DashboardApp.wait(now: .milliseconds(5_250), frame: frame, state: state) == .milliseconds(250))
+    }
+
+    @Test("a wakeup's descriptor is readable from signal() until drain()")
+    func wakeupDescriptor() throws {
+        let wakeup = try #require(DashboardWakeup())
+        func isReadable() -> Bool {
+            var descriptor = pollfd(fd: wakeup.descriptor, events: Int16(POLLIN), revents: 0)
+            return poll(&descriptor, 1, 0) == 1
+        }
+        #expect(!isReadable())
+        wakeup.signal()
+        wakeup.signal()
+        #expect(isReadable())
+        wakeup.drain()
+        #expect(!isReadable())
     }
 
     @Test("q quits, after drawing, and restores the screen; an unbound key draws nothing new")

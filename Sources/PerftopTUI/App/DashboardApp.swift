@@ -23,9 +23,13 @@ public struct DashboardApp: Sendable {
 
     /// The longest a frame stays on screen without a redraw, even when nothing changed.
     public static let maximumFrameAge: Duration = .seconds(1)
+    /// How long a tick waits for a key when nothing can wake the loop (no ``DashboardWakeup``).
+    static let pollingWait: Duration = .milliseconds(100)
 
-    /// Returns the newest model; called every loop tick (about ten times a second).
+    /// Returns the newest model; called every loop tick.
     private let modelProvider: @Sendable () -> DashboardModel
+    /// Ends a tick's wait early: signalled with each new model and on a termination signal.
+    private let wakeup: DashboardWakeup?
     /// The settings at the start.
     private let settings: DashboardSettings
     /// The names of the themes `t` cycles through, the one in use first.
@@ -44,10 +48,12 @@ public struct DashboardApp: Sendable {
     /// Creates a dashboard that shows the models `modelProvider` returns.
     ///
     /// - Parameters:
-    ///   - modelProvider: Returns the newest model. It is called on the UI thread about ten
-    ///     times a second and must return quickly without blocking (e.g. read a value behind a
-    ///     `Mutex`); a frame is drawn when the model's timestamp changes. The UI fills in
-    ///     `selfCost.drawSeconds` itself.
+    ///   - modelProvider: Returns the newest model. It is called on the UI thread at every tick
+    ///     and must return quickly without blocking (e.g. read a value behind a `Mutex`); a frame
+    ///     is drawn when the model's timestamp changes. The UI fills in `selfCost.drawSeconds`
+    ///     itself.
+    ///   - wakeup: Signal it when a new model is ready: the UI thread then sleeps until a key, a
+    ///     new model, a signal or the next redraw is due. Without one it looks ten times a second.
     ///   - settings: The interval shown in the header, the theme's name and the panes shown at
     ///     the start.
     ///   - themes: The themes `t` cycles through, the one to start with first; the first is applied
@@ -58,6 +64,7 @@ public struct DashboardApp: Sendable {
     ///     config there. It must return quickly.
     public init(
         modelProvider: @escaping @Sendable () -> DashboardModel,
+        wakeup: DashboardWakeup? = nil,
         settings: DashboardSettings = DashboardSettings(),
         themes: [Theme] = [],
         onSettingsChange: @escaping @Sendable (DashboardSettings) -> Void = { _ in }
@@ -65,6 +72,7 @@ public struct DashboardApp: Sendable {
         let origin = ContinuousClock.now
         self.init(
             modelProvider: modelProvider,
+            wakeup: wakeup,
             settings: settings,
             themeNames: themes.map(\.name),
             applyTheme: { index, screen in screen.apply(themes[index]) },
@@ -78,6 +86,7 @@ public struct DashboardApp: Sendable {
     /// Creates a dashboard on any screen and clock; for tests.
     init(
         modelProvider: @escaping @Sendable () -> DashboardModel,
+        wakeup: DashboardWakeup? = nil,
         settings: DashboardSettings = DashboardSettings(),
         themeNames: [String] = [],
         applyTheme: @escaping @Sendable (Int, any Screen) -> Void = { _, _ in },
@@ -87,6 +96,7 @@ public struct DashboardApp: Sendable {
         uptime: @escaping @Sendable () -> Duration
     ) {
         self.modelProvider = modelProvider
+        self.wakeup = wakeup
         self.settings = settings
         self.themeNames = themeNames
         self.applyTheme = applyTheme
@@ -101,10 +111,13 @@ public struct DashboardApp: Sendable {
     /// Runs the dashboard until the user quits or a stop signal arrives, then restores the
     /// terminal and returns.
     ///
-    /// Each tick waits up to 100 ms for a key, handles it (see ``KeyBindings``), then redraws
-    /// when the model on screen changed (a new model, unless frozen), a key changed the view, the
-    /// terminal was resized or continued, a notice expired, or the frame is older than
-    /// ``maximumFrameAge``. The terminal is restored on every path out, including errors.
+    /// Each tick redraws when the model on screen changed (a new model, unless frozen), a key
+    /// changed the view, the terminal was resized or continued, a notice expired, or the frame is
+    /// older than ``maximumFrameAge``; then it waits for a key and handles it (see
+    /// ``KeyBindings``). With a ``DashboardWakeup`` the wait lasts until a key, the wakeup (a new
+    /// model, a termination signal) or the next time-driven redraw (the frame's age, a notice's
+    /// end), at most ``maximumFrameAge``; without one, 100 ms. The terminal is restored on every
+    /// path out, including errors.
     ///
     /// SIGINT (Ctrl-C), SIGTERM and SIGHUP end the dashboard; from the first call on they are
     /// observed through ``TerminationSignals/shared`` and no longer terminate the process.
@@ -114,6 +127,14 @@ public struct DashboardApp: Sendable {
     public func run() throws -> ExitReason {
         let signals = TerminationSignals.shared
         signals.reset()
+        if let wakeup = self.wakeup {
+            // Ends the wait of the tick during which a signal arrives. The task outlives the
+            // dashboard when no signal comes; it holds only the wakeup.
+            Task { @Sendable in
+                _ = await signals.next()
+                wakeup.signal()
+            }
+        }
         let screen = try self.makeScreen()
         defer { screen.restore() }
         if !self.themeNames.isEmpty {
@@ -129,7 +150,9 @@ public struct DashboardApp: Sendable {
                 frame.isInvalid = true
             }
             self.drawIfNeeded(on: screen, state: &state, frame: &frame)
-            guard let key = screen.readKey() else {
+            let wait = self.wakeup == nil ? Self.pollingWait : Self.wait(now: self.uptime(), frame: frame, state: state)
+            guard let key = screen.readKey(waitingUpTo: wait, wakeup: self.wakeup) else {
+                self.wakeup?.drain()
                 continue
             }
             let placed = self.renderer.placement(size: screen.size, state: state).panes
@@ -151,8 +174,21 @@ public struct DashboardApp: Sendable {
         }
     }
 
+    /// How long a tick may sleep at `now`: until the frame is ``maximumFrameAge`` old or the
+    /// notice ends, whichever is first; never negative.
+    static func wait(now: Duration, frame: FrameState, state: DashboardViewState) -> Duration {
+        var wait = Self.maximumFrameAge
+        if let drawnAt = frame.drawnAt {
+            wait = min(wait, drawnAt + Self.maximumFrameAge - now)
+        }
+        if let notice = state.notice {
+            wait = min(wait, notice.until - now)
+        }
+        return max(wait, .zero)
+    }
+
     /// What the loop remembers between frames.
-    private struct FrameState {
+    struct FrameState {
         /// True when the next tick must redraw.
         var isInvalid = true
         /// When the last frame was drawn.

@@ -27,13 +27,11 @@ public enum TerminalError: Error, Sendable, Hashable, CustomStringConvertible {
 /// The ncurses terminal — the only type in perftop that calls ncurses.
 ///
 /// Creating one takes over the terminal (alternate screen, no echo, no cursor, keys read one at
-/// a time with a 100 ms timeout, mouse presses and wheel) and installs crash-signal handlers that
-/// restore it; ``restore()`` (or deinit) gives it back. Ctrl-Z (SIGTSTP) gives the terminal back
-/// and stops the process at the next ``readKey()``; after `fg` (SIGCONT) the next frame repaints
+/// a time without blocking in ncurses, mouse presses and wheel) and installs crash-signal handlers
+/// that restore it; ``restore()`` (or deinit) gives it back. Ctrl-Z (SIGTSTP) gives the terminal
+/// back and stops the process at the next ``readKey(waitingUpTo:wakeup:)``; after `fg` (SIGCONT) the next frame repaints
 /// every cell. Use it from one thread only: it is not `Sendable`.
 public final class CursesTerminal: Screen {
-    /// How long ``readKey()`` waits for a key, in milliseconds.
-    public static let keyTimeoutMilliseconds: Int32 = 100
     /// How long a lone Esc waits for the rest of an escape sequence before it counts as the Esc
     /// key, in milliseconds (ncurses' default is a whole second).
     public static let escapeDelayMilliseconds: Int32 = 25
@@ -76,9 +74,11 @@ public final class CursesTerminal: Screen {
         noecho()
         keypad(perftop_stdscr(), true)
         curs_set(0)
-        timeout(Self.keyTimeoutMilliseconds)
+        // Never block in ncurses: readKey(waitingUpTo:wakeup:) sleeps in poll instead.
+        timeout(0)
         set_escdelay(Self.escapeDelayMilliseconds)
         perftop_enable_mouse()
+        perftop_install_resize_wakeup()
         self.colorMode = Self.startColors()
         self.apply(Theme.builtIn[0])
     }
@@ -140,15 +140,34 @@ public final class CursesTerminal: Screen {
         refresh()
     }
 
-    /// Waits up to ``keyTimeoutMilliseconds`` for a key.
+    /// Returns a key typed already or within `timeout`, or nil when none came in that time or
+    /// `wakeup` was signalled first.
     ///
-    /// Suspends first when Ctrl-Z was pressed (the terminal is restored, the process stops, and
-    /// on `fg` this returns ``Key/resize``); after any SIGCONT it returns ``Key/resize`` with the
-    /// whole screen marked for repainting.
-    public func readKey() -> Key? {
+    /// A key ncurses holds already is returned at once; otherwise the thread sleeps in `poll` on
+    /// the terminal's input and the wakeup, which the resize, suspend and continue handlers signal
+    /// too, whichever thread receives them. Suspends first when Ctrl-Z was pressed (the terminal is restored, the process stops,
+    /// and on `fg` this returns ``Key/resize``); after any SIGCONT it returns ``Key/resize`` with
+    /// the whole screen marked for repainting.
+    public func readKey(waitingUpTo timeout: Duration, wakeup: DashboardWakeup?) -> Key? {
         guard self.screen != nil else {
             return nil
         }
+        perftop_wake_descriptor().pointee = wakeup?.writeEnd ?? -1
+        if let key = self.takeKey() {
+            return key
+        }
+        var descriptors = [pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)]
+        if let wakeup {
+            descriptors.append(pollfd(fd: wakeup.descriptor, events: Int16(POLLIN), revents: 0))
+        }
+        let (seconds, attoseconds) = timeout.components
+        let milliseconds = max(0, seconds * 1_000 + attoseconds / 1_000_000_000_000_000)
+        _ = poll(&descriptors, nfds_t(descriptors.count), Int32(clamping: milliseconds))
+        return self.takeKey()
+    }
+
+    /// The key ncurses has, without waiting for one; handles a pending suspend or continue first.
+    private func takeKey() -> Key? {
         var resumed = false
         if perftop_take_flag(perftop_suspend_requested()) != 0 {
             endwin()
@@ -184,6 +203,7 @@ public final class CursesTerminal: Screen {
             return
         }
         self.screen = nil
+        perftop_remove_resize_wakeup()
         endwin()
         delscreen(screen)
         perftop_remove_suspend_handlers()

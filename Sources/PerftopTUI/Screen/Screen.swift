@@ -12,9 +12,9 @@ public protocol Screen: AnyObject {
     /// Shows `grid` as the whole screen, in one update.
     func present(_ grid: CellGrid)
 
-    /// Waits briefly for a key (about 100 ms on a real terminal) and returns it, or nil when
-    /// none came.
-    func readKey() -> Key?
+    /// Returns a key typed already or within `timeout`, or nil when none came in that time or
+    /// `wakeup` was signalled first.
+    func readKey(waitingUpTo timeout: Duration, wakeup: DashboardWakeup?) -> Key?
 
     /// Gives the terminal back in the state it had before; safe to call more than once.
     func restore()
