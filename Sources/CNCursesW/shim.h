@@ -129,15 +129,21 @@ static inline void perftop_on_sigwinch(int signal_number) {
     perftop_wake();
 }
 
-// After newterm: SIGWINCH runs ncurses' handler (which makes the next read return KEY_RESIZE), then
-// wakes the UI thread so that the resize is drawn at once.
-static inline void perftop_install_resize_wakeup(void) {
+// Installs `handler` for `signal_number` (SA_RESTART, nothing masked), saving the previous action
+// in `previous` unless it is NULL.
+static inline void perftop_handle_signal(int signal_number, void (*handler)(int), struct sigaction *previous) {
     struct sigaction action;
     memset(&action, 0, sizeof(action));
     sigemptyset(&action.sa_mask);
     action.sa_flags = SA_RESTART;
-    action.sa_handler = perftop_on_sigwinch;
-    sigaction(SIGWINCH, &action, perftop_previous_sigwinch());
+    action.sa_handler = handler;
+    sigaction(signal_number, &action, previous);
+}
+
+// After newterm: SIGWINCH runs ncurses' handler (which makes the next read return KEY_RESIZE), then
+// wakes the UI thread so that the resize is drawn at once.
+static inline void perftop_install_resize_wakeup(void) {
+    perftop_handle_signal(SIGWINCH, perftop_on_sigwinch, perftop_previous_sigwinch());
 }
 
 // Puts ncurses' SIGWINCH action back and stops writing to the wake-up pipe.
@@ -151,14 +157,8 @@ static inline void perftop_remove_resize_wakeup(void) {
 // from the signal handler, on whichever thread gets the signal) and never sets SIGTSTP to SIG_IGN
 // around its screen updates, which would discard a Ctrl-Z pressed during one.
 static inline void perftop_install_suspend_handlers(void) {
-    struct sigaction action;
-    memset(&action, 0, sizeof(action));
-    sigemptyset(&action.sa_mask);
-    action.sa_flags = SA_RESTART;
-    action.sa_handler = perftop_on_sigtstp;
-    sigaction(SIGTSTP, &action, NULL);
-    action.sa_handler = perftop_on_sigcont;
-    sigaction(SIGCONT, &action, NULL);
+    perftop_handle_signal(SIGTSTP, perftop_on_sigtstp, NULL);
+    perftop_handle_signal(SIGCONT, perftop_on_sigcont, NULL);
 }
 
 // Gives SIGTSTP and SIGCONT their default actions back (when the dashboard ends).
