@@ -104,12 +104,6 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
 
         /// When the entry was last read or written, relative to the cache's creation.
         @inlinable var accessedAt: Duration { .nanoseconds(self.accessedAtNanoseconds) }
-
-        /// `duration` in whole nanoseconds (what the clocks resolve), enough for 292 years.
-        @inlinable static func nanoseconds(_ duration: Duration) -> Int64 {
-            let (seconds, attoseconds) = duration.components
-            return seconds &* 1_000_000_000 &+ attoseconds / 1_000_000_000
-        }
     }
 
     @inlinable static var primary: Int { 0 }
@@ -136,7 +130,7 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     /// When the clock was last read, relative to the cache's creation; read once per operation when
     /// expiry is configured, and on writes once write times are recorded for refresh-ahead.
     @usableFromInline var now = Duration.zero {
-        didSet { self.nowNanoseconds = Entry.nanoseconds(self.now) }
+        didSet { self.nowNanoseconds = self.now.nanoseconds }
     }
     /// ``now`` in nanoseconds, as entries keep their times.
     @usableFromInline var nowNanoseconds: Int64 = 0

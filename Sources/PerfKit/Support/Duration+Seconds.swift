@@ -8,7 +8,7 @@ extension Duration {
     }
 
     /// The duration in whole nanoseconds, truncated towards zero, saturating at `Int64`'s bounds.
-    package var nanoseconds: Int64 {
+    @usableFromInline package var nanoseconds: Int64 {
         let (seconds, attoseconds) = self.components
         let (product, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
         guard !overflow else {

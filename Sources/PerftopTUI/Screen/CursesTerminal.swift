@@ -1,4 +1,5 @@
 import CNCursesW
+import PerfKit
 
 #if canImport(Glibc)
     import Glibc
@@ -89,7 +90,7 @@ public final class CursesTerminal: Screen {
 
     // MARK: - Screen
 
-    /// The terminal size now; follows resizes once ``readKey()`` has returned ``Key/resize``.
+    /// The terminal size now; follows resizes once ``readKey(waitingUpTo:wakeup:)`` has returned ``Key/resize``.
     public var size: TerminalSize {
         TerminalSize(width: Int(perftop_cols()), height: Int(perftop_lines()))
     }
@@ -160,9 +161,7 @@ public final class CursesTerminal: Screen {
         if let wakeup {
             descriptors.append(pollfd(fd: wakeup.descriptor, events: Int16(POLLIN), revents: 0))
         }
-        let (seconds, attoseconds) = timeout.components
-        let milliseconds = max(0, seconds * 1_000 + attoseconds / 1_000_000_000_000_000)
-        _ = poll(&descriptors, nfds_t(descriptors.count), Int32(clamping: milliseconds))
+        _ = poll(&descriptors, nfds_t(descriptors.count), Int32(clamping: max(0, timeout.nanoseconds / 1_000_000)))
         return self.takeKey()
     }
 
