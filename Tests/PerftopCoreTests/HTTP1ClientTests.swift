@@ -81,6 +81,16 @@ struct HTTP1ClientTests {
         )
     }
 
+    /// Response headers are bounded by SwiftNIO's decoder (80 KiB), not by the body limit.
+    @Test func refusesResponseHeadersOverTheDecodersLimit() async throws {
+        let server = try await HTTPTestServer(.hugeHeader(bytes: 100 << 10))
+        let client = HTTPFeed.makeClient()
+        let reason = await failureReason(polling: HTTPFeed(url: server.url(), client: client), timeout: .seconds(30))
+        await client.shutdown()
+        await server.stop()
+        #expect(reason == "malformed HTTP response")
+    }
+
     @Test func shutdownClosesIdleConnectionsAndRefusesNewRequests() async throws {
         let server = try await HTTPTestServer(Self.metrics)
         let client = HTTPFeed.makeClient()

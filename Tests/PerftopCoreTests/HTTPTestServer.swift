@@ -39,6 +39,8 @@ final class HTTPTestServer: Sendable {
         indirect case closing(Behavior)
         /// Closes every connection as soon as it is accepted.
         case closeOnAccept
+        /// A 200 whose head carries a header of `bytes` bytes of `x`.
+        case hugeHeader(bytes: Int)
 
         /// A 200 response with `text` as its body.
         static func ok(_ text: String, contentType: String?) -> Behavior {
@@ -298,6 +300,13 @@ private final class Handler: ChannelInboundHandler {
         case .byPath, .closeOnAccept:
             // Resolved to the path's behavior when the request arrived; closed when accepted.
             break
+        case .hugeHeader(let bytes):
+            let headers = HTTPHeaders([("X-Padding", String(repeating: "x", count: bytes)), ("Content-Length", "0")])
+            context.write(
+                self.wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))),
+                promise: nil
+            )
+            context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: nil)
         case .onlyFirstPerConnection(let first):
             if self.requestsOnConnection == 1 {
                 self.answer(first, context: context)

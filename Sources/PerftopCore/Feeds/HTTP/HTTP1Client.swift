@@ -26,9 +26,9 @@ import Synchronization
 /// Call ``shutdown()`` once no request will be sent any more: it closes the idle connections.
 public final class HTTP1Client: Sendable {
     /// How long a connection may stay idle in the pool: 60 s.
-    public static let idleTimeout: TimeAmount = .seconds(60)
+    static let idleTimeout: TimeAmount = .seconds(60)
     /// The most idle connections kept for one origin (scheme, host and port): 2.
-    public static let maximumIdleConnectionsPerOrigin = 2
+    static let maximumIdleConnectionsPerOrigin = 2
 
     private let eventLoopGroup: any EventLoopGroup
     private let tlsConfiguration: TLSConfiguration
@@ -36,20 +36,20 @@ public final class HTTP1Client: Sendable {
     private let pool = Mutex(Pool())
 
     /// A response: its status, headers and whole body.
-    public struct Response: Sendable {
+    struct Response: Sendable {
         /// The status line's code and reason.
-        public var status: HTTPResponseStatus
+        var status: HTTPResponseStatus
         /// The response headers.
-        public var headers: HTTPHeaders
+        var headers: HTTPHeaders
         /// The body, at most the request's limit.
-        public var body: [UInt8]
+        var body: [UInt8]
         /// Whether the server keeps the connection open for another request.
         var keepAlive: Bool
     }
 
     /// Creates a client whose connections run on `eventLoopGroup` and verify TLS with
     /// `tlsConfiguration` (chain and host name).
-    public init(eventLoopGroup: any EventLoopGroup, tlsConfiguration: TLSConfiguration) {
+    init(eventLoopGroup: any EventLoopGroup, tlsConfiguration: TLSConfiguration) {
         self.eventLoopGroup = eventLoopGroup
         self.tlsConfiguration = tlsConfiguration
     }
@@ -60,7 +60,7 @@ public final class HTTP1Client: Sendable {
     /// - Throws: ``Failure`` (deadline, size limit, a connection closed early, a malformed response,
     ///   shut down), `CancellationError`, or what NIO reports: `NIOConnectionError`, `IOError`,
     ///   `ChannelError`, `NIOSSLError`, `NIOSSLExtraError`.
-    public func get(
+    func get(
         _ url: URL,
         headers: HTTPHeaders,
         deadline: NIODeadline,
@@ -268,9 +268,9 @@ extension HTTP1Client {
 
 extension HTTP1Client {
     /// Why a request failed, when NIO does not say it itself.
-    public struct Failure: Error, Hashable, CustomStringConvertible {
+    struct Failure: Error, Hashable, CustomStringConvertible {
         /// The kinds of failure.
-        public enum Kind: Hashable, Sendable {
+        enum Kind: Hashable, Sendable {
             /// The deadline passed first.
             case deadlineExceeded
             /// The body is larger than the request's limit.
@@ -288,17 +288,17 @@ extension HTTP1Client {
         }
 
         /// What went wrong.
-        public let kind: Kind
+        let kind: Kind
         /// For ``Kind/closedMidResponse``, how many body bytes had arrived; for ``Kind/tooLarge``,
         /// the limit; 0 otherwise.
-        public let bytes: Int
+        let bytes: Int
 
         init(_ kind: Kind, bytes: Int = 0) {
             self.kind = kind
             self.bytes = bytes
         }
 
-        public var description: String {
+        var description: String {
             switch self.kind {
             case .deadlineExceeded: "deadline exceeded"
             case .tooLarge: "response larger than \(self.bytes) bytes"
