@@ -35,7 +35,7 @@ struct SourceOptions: ParsableArguments {
     @Option(
         name: .customLong("endpoint"),
         help: ArgumentHelp(
-            "Poll this http(s) metrics URL: Prometheus text, OpenMetrics or JSON (repeatable).",
+            "Poll this metrics URL (http(s): Prometheus text, OpenMetrics or JSON) or server (redis://, rediss://, memcached://) (repeatable).",
             valueName: "url"
         )
     )
@@ -91,7 +91,7 @@ struct SourceOptions: ParsableArguments {
     func check() throws {
         for url in self.endpoints {
             do {
-                try HTTPFeed.validate(url: url)
+                try SourceList.validate(endpoint: url)
             } catch {
                 throw ValidationError("--endpoint \(url): \(error)")
             }

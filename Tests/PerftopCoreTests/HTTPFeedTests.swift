@@ -388,8 +388,8 @@ import Testing
     @Test(arguments: [
         ("http://127.0.0.1:9100/metrics", nil),
         ("https://metrics.example.com/debug/vars", nil),
-        ("ftp://example.com/metrics", "unsupported scheme ftp (use http or https)"),
-        ("localhost:9100", "unsupported scheme localhost (use http or https)"),
+        ("ftp://example.com/metrics", "unsupported scheme ftp (use http, https, redis, rediss or memcached)"),
+        ("localhost:9100", "unsupported scheme localhost (use http, https, redis, rediss or memcached)"),
         ("http:///metrics", "no host"),
         ("not a url", "not a URL"),
         (

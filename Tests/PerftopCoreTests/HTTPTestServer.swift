@@ -398,7 +398,7 @@ final class OpenSSLTestServer {
     }
 
     /// Tries to connect every 50 ms, at most 100 times: s_server says nothing on a pipe until it exits.
-    private static func waitUntilListening(port: Int) async throws {
+    static func waitUntilListening(port: Int) async throws {
         var attempts = 0
         while true {
             do {

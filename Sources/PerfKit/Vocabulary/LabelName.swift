@@ -12,6 +12,8 @@ public enum LabelName {
     public static let tier = "tier"
     /// The timed operation of `operation_seconds`.
     public static let operation = "op"
+    /// The command of a server's per-command series, e.g. `get` on ``MetricName/redisCommandSeconds``.
+    public static let command = "cmd"
     /// A summary's quantile, `0.5` … `1`.
     public static let quantile = "quantile"
     /// A histogram bucket's upper bound.

@@ -33,9 +33,9 @@ public enum MetricName {
     public static let cacheInvalidations = "cache_invalidations_total"
     /// Entry files a `DiskCache` discarded as damaged (counter).
     public static let cacheCorruptEntries = "cache_corrupt_entries_total"
-    /// Bytes a `DiskCache` holds (gauge).
+    /// Bytes a `DiskCache`, Redis or memcached holds (gauge).
     public static let cacheBytes = "cache_bytes"
-    /// The byte bound of a `DiskCache` (gauge).
+    /// The byte bound of a `DiskCache`, Redis (`maxmemory`, when set) or memcached (gauge).
     public static let cacheCapacityBytes = "cache_capacity_bytes"
 
     // MARK: - Processors (label `processor`)
@@ -151,6 +151,20 @@ public enum MetricName {
     /// Python (prometheus_client): objects collected, by generation (counter).
     public static let pythonGCObjectsCollected = "python_gc_objects_collected_total"
 
+    // MARK: - Servers perftop reads directly (one source per server)
+    /// Redis: clients connected (gauge).
+    public static let redisConnectedClients = "redis_connected_clients"
+    /// Redis: clients blocked in a blocking command (gauge).
+    public static let redisBlockedClients = "redis_blocked_clients"
+    /// Redis: commands the server processed (counter).
+    public static let redisCommandsProcessed = "redis_commands_processed_total"
+    /// Redis: the `maxmemory` setting, 0 when unbounded (gauge, bytes).
+    public static let redisMaxMemory = "redis_memory_max_bytes"
+    /// Redis: time per command, by ``LabelName/command`` (summary: `INFO latencystats` quantiles, with
+    /// `_count` and `_sum` from `INFO commandstats`).
+    public static let redisCommandSeconds = "redis_command_seconds"
+    /// memcached: open client connections (gauge).
+    public static let memcachedConnections = "memcached_current_connections"
     // MARK: - The machine (node-exporter names)
 
     /// CPU time, by ``LabelName/mode`` and, per core, ``LabelName/cpu`` (counter, seconds).

@@ -82,14 +82,75 @@ public struct SourceList: Sendable {
         }
         feeds += watchedPids.map { ProcessFeed(pid: $0) }
         feeds += socketPaths.map { AgentFeed(path: $0, trustedOwners: trustedOwners) }
-        guard !self.sources.endpoints.isEmpty else {
-            return SourceFeeds(feeds: feeds, selfRegistry: selfRegistry) {}
+        let trustRoots = try self.endpointTrustRoots()
+        let servers = try self.serverFeeds(trustRoots: trustRoots, warn: warn)
+        feeds += servers.map(\.feed)
+        let httpEndpoints = self.sources.endpoints.filter { !ServerURL.isServer($0) }
+        guard !httpEndpoints.isEmpty else {
+            return SourceFeeds(feeds: feeds, selfRegistry: selfRegistry) {
+                for server in servers {
+                    await server.close()
+                }
+            }
         }
         let headers = try self.endpointHeaders(warn: warn)
-        let client = HTTPFeed.makeClient(trustRoots: try self.endpointTrustRoots())
-        let httpFeeds = self.sources.endpoints.map { HTTPFeed(url: $0, headers: headers, client: client) }
+        let client = HTTPFeed.makeClient(trustRoots: trustRoots)
+        let httpFeeds = httpEndpoints.map { HTTPFeed(url: $0, headers: headers, client: client) }
         httpFeeds.compactMap(\.cleartextWarning).forEach(warn)
-        return SourceFeeds(feeds: feeds + httpFeeds, selfRegistry: selfRegistry) { await client.shutdown() }
+        return SourceFeeds(feeds: feeds + httpFeeds, selfRegistry: selfRegistry) {
+            await client.shutdown()
+            for server in servers {
+                await server.close()
+            }
+        }
+    }
+
+    /// Checks an `--endpoint` URL: `http` and `https` as ``HTTPFeed/validate(url:)`` does, `redis`,
+    /// `rediss` and `memcached` as ``RedisFeed`` and ``MemcachedFeed`` read them.
+    ///
+    /// - Throws: ``FeedError`` naming the problem, e.g. `unsupported scheme ftp (use http, https, redis,
+    ///   rediss or memcached)`.
+    public static func validate(endpoint url: String) throws(FeedError) {
+        if ServerURL.isServer(url) {
+            _ = try ServerURL(url)
+        } else {
+            try HTTPFeed.validate(url: url)
+        }
+    }
+
+    // MARK: - Servers
+
+    /// The feeds of the Redis and memcached endpoints, in the order given, with their passwords read;
+    /// warns about a password file others can read.
+    private func serverFeeds(
+        trustRoots: HTTPFeed.TrustRoots?,
+        warn: (String) -> Void
+    ) throws(SourceListError) -> [(feed: any Feed, close: @Sendable () async -> Void)] {
+        var servers: [(feed: any Feed, close: @Sendable () async -> Void)] = []
+        for url in self.sources.endpoints where ServerURL.isServer(url) {
+            do {
+                let parsed = try ServerURL(url)
+                if case .file(let path) = parsed.password {
+                    HTTPFeed.exposureWarning(secretFile: path, kind: "password file").map(warn)
+                }
+                switch parsed.scheme {
+                case .redis, .rediss:
+                    let feed = try RedisFeed(url: url, trustRoots: trustRoots)
+                    servers.append((feed, feed.close))
+                case .memcached:
+                    let feed = try MemcachedFeed(url: url)
+                    servers.append((feed, feed.close))
+                }
+            } catch {
+                throw SourceListError(self.endpointPlace(url) + ": \(error)")
+            }
+        }
+        return servers
+    }
+
+    /// How an endpoint is named in an error: `--endpoint URL`, or `FILE: sources.endpoints: URL`.
+    private func endpointPlace(_ url: String) -> String {
+        self.origin.map { "\($0): sources.endpoints: \(url)" } ?? "--endpoint \(url)"
     }
 
     // MARK: - HTTP endpoints
@@ -99,14 +160,12 @@ public struct SourceList: Sendable {
     private func checkEndpointOptions() throws(SourceListError) {
         for url in self.sources.endpoints {
             do {
-                try HTTPFeed.validate(url: url)
+                try Self.validate(endpoint: url)
             } catch {
-                throw SourceListError(
-                    self.origin.map { "\($0): sources.endpoints: \(url): \(error)" } ?? "--endpoint \(url): \(error)"
-                )
+                throw SourceListError(self.endpointPlace(url) + ": \(error)")
             }
         }
-        guard self.sources.endpoints.isEmpty else {
+        if self.sources.endpoints.contains(where: { !ServerURL.isServer($0) }) {
             return
         }
         if !self.headerFiles.isEmpty {
@@ -115,7 +174,7 @@ public struct SourceList: Sendable {
         if !self.headerVariables.isEmpty {
             throw SourceListError("--header-env needs --endpoint")
         }
-        if self.caFile != nil {
+        if self.caFile != nil, !self.sources.endpoints.contains(where: { $0.lowercased().hasPrefix("rediss://") }) {
             throw SourceListError("--ca-file needs --endpoint")
         }
     }

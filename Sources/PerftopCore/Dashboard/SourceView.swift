@@ -239,8 +239,8 @@ struct SourceView {
     }
 
     /// The short name a distribution is shown by and where it sorts: `jobs wait` and `jobs service`
-    /// (group 0) for a processor's summaries, the `op` label for `operation_seconds` (group 1),
-    /// otherwise the identity (group 2).
+    /// (group 0) for a processor's summaries, the `op` label for `operation_seconds` and `redis get`
+    /// for a Redis command (group 1), otherwise the identity (group 2).
     static func latencyTitle(_ id: SeriesID) -> (name: String, order: (group: Int, subject: String, phase: Int)) {
         let only = id.labels.count == 1 ? id.labels[0] : nil
         if let only, only.name == LabelName.processor {
@@ -252,6 +252,9 @@ struct SourceView {
         }
         if id.name == MetricName.operationSeconds, let only, only.name == LabelName.operation {
             return (only.value, (1, only.value, 0))
+        }
+        if id.name == MetricName.redisCommandSeconds, let only, only.name == LabelName.command {
+            return ("redis " + only.value, (1, "redis " + only.value, 0))
         }
         return (id.description, (2, id.description, 0))
     }

@@ -47,13 +47,19 @@ extension HTTPFeed {
     ///
     /// Cost: one `stat`. The CLI prints it as a warning before it starts; it does not refuse the file.
     public static func exposureWarning(headerFile path: String) -> String? {
+        Self.exposureWarning(secretFile: path, kind: "header file")
+    }
+
+    /// `KIND PATH is readable by group or others (chmod 600 PATH)` when the regular file at `path`, which
+    /// holds a secret, lets users other than its owner read it; `nil` otherwise. Cost: one `stat`.
+    static func exposureWarning(secretFile path: String, kind: String) -> String? {
         var status = stat()
         guard stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG,
             status.st_mode & (S_IRGRP | S_IROTH) != 0
         else {
             return nil
         }
-        return "header file \(path) is readable by group or others (chmod 600 \(path))"
+        return "\(kind) \(path) is readable by group or others (chmod 600 \(path))"
     }
 
     /// `headers for URL go over plain http to a non-loopback host; use https` when this feed has

@@ -100,14 +100,14 @@ public struct HTTPFeed: Feed {
 
     /// Checks that `url` is an absolute `http` or `https` URL with a host, as the CLI does before starting.
     ///
-    /// - Throws: ``FeedError`` `not a URL`, `unsupported scheme X (use http or https)`, `no host`, or a
+    /// - Throws: ``FeedError`` `not a URL`, `unsupported scheme X (use http, https, redis, rediss or memcached)`, `no host`, or a
     ///   refusal of credentials in the URL (`http://user:password@host/`).
     public static func validate(url: String) throws(FeedError) {
         guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased() else {
             throw FeedError("not a URL")
         }
         guard scheme == "http" || scheme == "https" else {
-            throw FeedError("unsupported scheme \(scheme) (use http or https)")
+            throw FeedError("unsupported scheme \(scheme) (use http, https, redis, rediss or memcached)")
         }
         guard let host = parsed.host, !host.isEmpty else {
             throw FeedError("no host")
@@ -212,10 +212,8 @@ extension HTTPFeed {
                 }
                 return (response.headers.first(name: "Content-Type"), response.body)
             }
-        } catch let error as FeedError {
-            throw error
         } catch {
-            throw Self.failure(error, timeout: timeout)
+            throw FeedError.describing(error, timeout: timeout)
         }
     }
 

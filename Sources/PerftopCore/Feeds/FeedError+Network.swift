@@ -1,5 +1,4 @@
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 import NIOSSL
 import PerfKit
@@ -12,15 +11,19 @@ import PerfKit
     import Darwin
 #endif
 
-// MARK: - Failure reasons
+// MARK: - Failure reasons of network feeds
 
-extension HTTPFeed {
-    /// The reason to show for a failed request.
-    static func failure(_ error: any Error, timeout: Duration) -> any Error {
-        if error is CancellationError {
+extension FeedError {
+    /// The reason to show for a request to an HTTP endpoint or a server (Redis, memcached) that failed
+    /// with `error`: ``FeedError`` itself and `CancellationError` are returned as they are.
+    static func describing(_ error: any Error, timeout: Duration) -> any Error {
+        if error is CancellationError || error is FeedError {
             return error
         }
         if let error = error as? HTTP1Client.Failure {
+            return error.kind == .deadlineExceeded ? FeedError.timeout(after: timeout) : FeedError(error.description)
+        }
+        if let error = error as? ServerConnection.Failure {
             return error.kind == .deadlineExceeded ? FeedError.timeout(after: timeout) : FeedError(error.description)
         }
         if let error = error as? NIOConnectionError {
@@ -28,7 +31,7 @@ extension HTTPFeed {
                 return FeedError("cannot resolve \(error.host)")
             }
             if let first = error.connectionErrors.first?.error {
-                return Self.failure(first, timeout: timeout)
+                return Self.describing(first, timeout: timeout)
             }
         }
         if let error = error as? IOError {

@@ -1,0 +1,114 @@
+import FoundationEssentials
+import NIOCore
+import NIOSSL
+import PerfKit
+
+/// A Redis server read directly (`perftop --endpoint redis://host:6379`, or `rediss://` over TLS).
+///
+/// Each poll sends `INFO all` (after `AUTH` when the URL names a password source) on a connection kept
+/// open between polls, and reads the answer with ``RedisInfo``: keyspace hits and misses as the cache
+/// `redis`, evictions by cause, memory against `maxmemory`, clients, commands, and per-command latency
+/// (docs/sources.md, "Redis"). It only reads: it never changes the server's configuration.
+///
+/// Bounds: the whole poll (connect, TLS, `AUTH`, `INFO`) finishes within its timeout; an answer larger
+/// than ``maximumResponseBytes`` fails the poll.
+public struct RedisFeed: Feed {
+    /// The URL, as given (it holds no password).
+    public let name: String
+    /// The largest answer accepted: 1 MiB (`INFO all` is about 5 KiB, plus about 200 bytes per command
+    /// the server has seen).
+    public let maximumResponseBytes: Int
+    let url: ServerURL
+    private let password: String?
+    private let connection: ServerConnection
+
+    /// Creates a feed for `url`, reading its password now. Nothing is sent before the first poll.
+    ///
+    /// - Parameters:
+    ///   - url: `redis://[user@]host[:port][?password-env=VAR|password-file=PATH]` or `rediss://…`.
+    ///   - trustRoots: the CAs a `rediss` server is verified against instead of the system's (`--ca-file`).
+    ///   - maximumResponseBytes: the largest answer accepted.
+    ///   - environment: where `password-env` is looked up; the process's by default.
+    /// - Throws: ``FeedError`` for a bad URL or a password that cannot be read (``ServerURL``).
+    public init(
+        url: String,
+        trustRoots: HTTPFeed.TrustRoots? = nil,
+        maximumResponseBytes: Int = 1 << 20,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(FeedError) {
+        let parsed = try ServerURL(url)
+        guard parsed.scheme == .redis || parsed.scheme == .rediss else {
+            throw FeedError("not a redis:// or rediss:// URL")
+        }
+        self.name = url
+        self.url = parsed
+        self.password = try parsed.readPassword(environment: environment)
+        self.maximumResponseBytes = maximumResponseBytes
+        var tls: TLSConfiguration?
+        if parsed.scheme == .rediss {
+            var configuration = TLSConfiguration.makeClientConfiguration()
+            if let trustRoots {
+                configuration.trustRoots = .certificates(trustRoots.certificates)
+            }
+            tls = configuration
+        }
+        self.connection = ServerConnection(host: parsed.host, port: parsed.port, tlsConfiguration: tls)
+    }
+
+    /// Reads `INFO all` once.
+    ///
+    /// - Throws: ``FeedError``: `connection refused`, `timeout after 1.0s`, `redis: NOAUTH
+    ///   Authentication required.` (and the other errors the server answers), `not a Redis reply
+    ///   (starts with "…")`, `response larger than N bytes`, `TLS: …`.
+    public func poll(timeout: Duration) async throws -> [Sample] {
+        var commands: [[String]] = []
+        if let password {
+            commands.append(["AUTH"] + (self.url.user.map { [$0] } ?? []) + [password])
+        }
+        commands.append(["INFO", "all"])
+        let count = commands.count
+        let replies: [RESPValue]
+        do {
+            let answer = try await self.connection.exchange(
+                Self.encode(commands),
+                deadline: .now() + TimeAmount(timeout),
+                maximumResponseBytes: self.maximumResponseBytes
+            ) { received in
+                do throws(RESPReader.Malformed) {
+                    return try RESPReader.replies(count, in: received) != nil
+                } catch {
+                    throw ServerConnection.Failure(.malformed, reason: error.description)
+                }
+            }
+            replies = try RESPReader.replies(count, in: answer) ?? []
+        } catch {
+            throw FeedError.describing(error, timeout: timeout)
+        }
+        for reply in replies {
+            if case .error(let message) = reply {
+                throw FeedError("redis: " + SafeText.escaped(message, limit: 120))
+            }
+        }
+        guard case .bulk(let info?) = replies.last else {
+            throw FeedError("unexpected answer to INFO")
+        }
+        return RedisInfo.samples(String(decoding: info, as: UTF8.self))
+    }
+
+    /// Closes the connection kept between polls.
+    public func close() async {
+        await self.connection.close()
+    }
+
+    /// `commands` as RESP arrays of bulk strings, one after the other (a pipeline).
+    static func encode(_ commands: [[String]]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        for command in commands {
+            bytes += Array("*\(command.count)\r\n".utf8)
+            for argument in command {
+                bytes += Array("$\(argument.utf8.count)\r\n".utf8) + Array(argument.utf8) + [0x0D, 0x0A]
+            }
+        }
+        return bytes
+    }
+}

@@ -1,0 +1,217 @@
+import NIOCore
+import NIOPosix
+import NIOSSL
+import PerfKit
+import Synchronization
+
+/// A TCP connection to a server that answers one request at a time, such as Redis or memcached, kept
+/// open between polls.
+///
+/// Each ``exchange(_:deadline:maximumResponseBytes:isComplete:)`` writes a request and collects the
+/// answer until the caller's framing says it is whole. The connection is kept for the next poll; one
+/// that failed is closed, and the next exchange opens a new one. An exchange that fails on a kept
+/// connection before any byte of an answer arrived (the server closed it while idle) is sent once more
+/// on a new connection.
+///
+/// Bounds: one deadline for connecting, the TLS handshake, the request and the answer; no more than
+/// the exchange's limit is ever held.
+final class ServerConnection: Sendable {
+    /// The server's host name or address.
+    let host: String
+    /// The server's TCP port.
+    let port: Int
+    private let eventLoopGroup: any EventLoopGroup
+    private let tlsConfiguration: TLSConfiguration?
+    private let tlsContext = Mutex<NIOSSLContext?>(nil)
+    private let idle = Mutex<Connection?>(nil)
+
+    /// Says whether the bytes received so far hold a whole answer; throws ``Failure`` when they cannot
+    /// be the start of one.
+    typealias Framing = @Sendable (_ received: [UInt8]) throws -> Bool
+
+    /// A connection to `host`:`port`, over TLS when `tlsConfiguration` is given (the server's name is
+    /// sent and verified). Nothing is opened before the first exchange.
+    init(
+        host: String,
+        port: Int,
+        tlsConfiguration: TLSConfiguration? = nil,
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) {
+        self.host = host
+        self.port = port
+        self.tlsConfiguration = tlsConfiguration
+        self.eventLoopGroup = eventLoopGroup
+    }
+
+    /// Writes `request` and returns the bytes of the answer, once `isComplete` says they are whole,
+    /// all before `deadline`.
+    ///
+    /// - Throws: ``Failure`` (deadline, size limit, closed early, or the framing's refusal),
+    ///   `CancellationError`, or what NIO reports (`NIOConnectionError`, `IOError`, `ChannelError`, TLS
+    ///   errors); ``FeedError/describing(_:timeout:)`` turns them into a reason.
+    func exchange(
+        _ request: [UInt8],
+        deadline: NIODeadline,
+        maximumResponseBytes: Int,
+        isComplete: @escaping Framing
+    ) async throws -> [UInt8] {
+        let pending = { (eventLoop: any EventLoop) in
+            ServerResponseCollector.Pending(
+                request: request,
+                deadline: deadline,
+                maximumResponseBytes: maximumResponseBytes,
+                isComplete: isComplete,
+                promise: eventLoop.makePromise()
+            )
+        }
+        if let connection = self.takeIdleConnection() {
+            do {
+                return try await self.send(pending(connection.channel.eventLoop), on: connection)
+            } catch let error where Self.meansStaleConnection(error) {
+                // The server closed the idle connection meanwhile: try once on a new one.
+            }
+        }
+        let connection = try await self.connect(deadline: deadline)
+        return try await self.send(pending(connection.channel.eventLoop), on: connection)
+    }
+
+    /// Closes the kept connection, if any.
+    func close() async {
+        try? await self.takeIdleConnection()?.channel.close()
+    }
+
+    /// The kept connection, taken out so that no other exchange uses it meanwhile.
+    private func takeIdleConnection() -> Connection? {
+        self.idle.withLockedValue { idle in
+            defer { idle = nil }
+            return idle
+        }
+    }
+
+    private static func meansStaleConnection(_ error: any Error) -> Bool {
+        if let failure = error as? Failure {
+            return failure.kind == .closedBeforeResponse
+        }
+        return error is IOError || error is ChannelError
+    }
+}
+
+// MARK: - Connecting and sending
+
+extension ServerConnection {
+    /// A connection and the handler that collects its answers.
+    struct Connection: Sendable {
+        var channel: any Channel
+        var collector: NIOLoopBound<ServerResponseCollector>
+    }
+
+    private func send(_ pending: ServerResponseCollector.Pending, on connection: Connection) async throws -> [UInt8] {
+        let eventLoop = connection.channel.eventLoop
+        do {
+            let answer = try await withTaskCancellationHandler {
+                eventLoop.execute { connection.collector.value.send(pending) }
+                return try await pending.promise.futureResult.get()
+            } onCancel: {
+                eventLoop.execute { connection.collector.value.cancel() }
+            }
+            let replaced = self.idle.withLockedValue { idle in
+                defer { idle = connection }
+                return idle
+            }
+            replaced?.channel.close(promise: nil)
+            return answer
+        } catch {
+            connection.channel.close(promise: nil)
+            throw error
+        }
+    }
+
+    private func connect(deadline: NIODeadline) async throws -> Connection {
+        let remaining = deadline - .now()
+        guard remaining > .zero else {
+            throw Failure(.deadlineExceeded)
+        }
+        let tls = try self.sharedTLSContext()
+        let host = self.host
+        let bootstrap = ClientBootstrap(group: self.eventLoopGroup)
+            .connectTimeout(remaining)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+        do {
+            return try await bootstrap.connect(host: host, port: self.port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        let isAddress = (try? SocketAddress(ipAddress: host, port: 0)) != nil
+                        let handler = try NIOSSLClientHandler(context: tls, serverHostname: isAddress ? nil : host)
+                        try channel.pipeline.syncOperations.addHandler(handler)
+                    }
+                    let collector = ServerResponseCollector()
+                    try channel.pipeline.syncOperations.addHandler(collector)
+                    return Connection(
+                        channel: channel,
+                        collector: NIOLoopBound(collector, eventLoop: channel.eventLoop)
+                    )
+                }
+            }
+        } catch ChannelError.connectTimeout {
+            throw Failure(.deadlineExceeded)
+        }
+    }
+
+    /// The TLS context, made on first use; nil for a plain connection.
+    private func sharedTLSContext() throws -> NIOSSLContext? {
+        guard let configuration = self.tlsConfiguration else {
+            return nil
+        }
+        return try self.tlsContext.withLockedValue { context in
+            if let context {
+                return context
+            }
+            let made = try NIOSSLContext(configuration: configuration)
+            context = made
+            return made
+        }
+    }
+}
+
+// MARK: - Failures
+
+extension ServerConnection {
+    /// Why an exchange failed, when NIO does not say it itself.
+    struct Failure: Error, Hashable, CustomStringConvertible {
+        enum Kind: Hashable, Sendable {
+            /// The deadline passed first.
+            case deadlineExceeded
+            /// The answer is larger than the exchange's limit.
+            case tooLarge
+            /// The connection closed before any byte of an answer.
+            case closedBeforeResponse
+            /// The connection closed in the middle of an answer.
+            case closedMidResponse
+            /// The server sent something that cannot be an answer; ``Failure/reason`` says what.
+            case malformed
+        }
+
+        /// What went wrong.
+        let kind: Kind
+        /// For ``Kind/tooLarge`` the limit, for ``Kind/closedMidResponse`` the bytes received; 0 otherwise.
+        let bytes: Int
+        /// For ``Kind/malformed``, what the framing refused, e.g. `not a Redis reply (starts with "H")`.
+        let reason: String
+
+        init(_ kind: Kind, bytes: Int = 0, reason: String = "") {
+            self.kind = kind
+            self.bytes = bytes
+            self.reason = reason
+        }
+
+        var description: String {
+            switch self.kind {
+            case .deadlineExceeded: "deadline exceeded"
+            case .tooLarge: "response larger than \(self.bytes) bytes"
+            case .closedBeforeResponse: "connection closed before a response"
+            case .closedMidResponse: "connection closed mid-response after \(self.bytes) bytes"
+            case .malformed: self.reason
+            }
+        }
+    }
+}

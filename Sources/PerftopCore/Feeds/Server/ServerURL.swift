@@ -1,0 +1,115 @@
+import FoundationEssentials
+import PerfKit
+
+/// The address of a server perftop reads directly, as given to `--endpoint`:
+/// `redis://[user@]host[:port][?password-env=VAR|password-file=PATH]`, `rediss://…` (TLS) or
+/// `memcached://host[:port]`.
+///
+/// A password never appears in the URL (it would show in `ps` and on screen): the query names the
+/// environment variable or the file that holds it, read once when perftop starts.
+struct ServerURL: Sendable, Equatable {
+    /// The servers perftop reads directly.
+    enum Scheme: String, Sendable, CaseIterable {
+        case redis
+        case rediss
+        case memcached
+
+        /// The server's usual port.
+        var defaultPort: Int {
+            switch self {
+            case .redis, .rediss: 6379
+            case .memcached: 11211
+            }
+        }
+    }
+
+    /// Where a password comes from.
+    enum PasswordSource: Sendable, Equatable {
+        /// An environment variable's value.
+        case environment(String)
+        /// A file's first line.
+        case file(String)
+    }
+
+    var scheme: Scheme
+    var host: String
+    var port: Int
+    /// The user to authenticate as (a Redis ACL user); nil for the default user.
+    var user: String?
+    var password: PasswordSource?
+
+    /// Whether `url` names a server perftop reads directly (its scheme is one of ``Scheme``).
+    static func isServer(_ url: String) -> Bool {
+        Scheme.allCases.contains { url.lowercased().hasPrefix($0.rawValue + "://") }
+    }
+
+    /// Parses `text`.
+    ///
+    /// - Throws: ``FeedError`` `not a URL`, `no host`, `bad port`, `a password in the URL shows in ps
+    ///   and on screen; use ?password-env=VAR or ?password-file=PATH`, `unknown parameter X`, or
+    ///   `memcached takes no password (perftop speaks its text protocol, which has no authentication)`.
+    init(_ text: String) throws(FeedError) {
+        guard let components = URLComponents(string: text),
+            let scheme = components.scheme.flatMap({ Scheme(rawValue: $0.lowercased()) })
+        else {
+            throw FeedError("not a URL")
+        }
+        guard let host = components.host, !host.isEmpty else {
+            throw FeedError("no host")
+        }
+        guard components.password == nil else {
+            throw FeedError(
+                "a password in the URL shows in ps and on screen; use ?password-env=VAR or ?password-file=PATH"
+            )
+        }
+        if let port = components.port, !(1...65535).contains(port) {
+            throw FeedError("bad port \(port)")
+        }
+        self.scheme = scheme
+        self.host = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        self.port = components.port ?? scheme.defaultPort
+        self.user = components.user.flatMap { $0.isEmpty ? nil : $0 }
+        self.password = nil
+        for item in components.queryItems ?? [] {
+            switch (item.name, item.value) {
+            case ("password-env", let name?) where !name.isEmpty:
+                self.password = .environment(name)
+            case ("password-file", let path?) where !path.isEmpty:
+                self.password = .file(path)
+            default:
+                throw FeedError("unknown parameter \(item.name) (use password-env or password-file)")
+            }
+        }
+        if scheme == .memcached, self.password != nil || self.user != nil {
+            throw FeedError("memcached takes no user or password (perftop speaks its text protocol, which has none)")
+        }
+    }
+
+    /// The password, read from its variable or file; nil without a ``password``.
+    ///
+    /// - Throws: ``FeedError`` `$NAME is not set` or the file's problem, e.g.
+    ///   `password file /x: no such file or directory`, `password file /x is empty`.
+    func readPassword(environment: [String: String] = ProcessInfo.processInfo.environment) throws(FeedError) -> String?
+    {
+        switch self.password {
+        case nil:
+            return nil
+        case .environment(let name):
+            guard let value = environment[name], !value.isEmpty else {
+                throw FeedError("$\(name) is not set")
+            }
+            return value
+        case .file(let path):
+            let text: String
+            do {
+                text = try ProcFile.read(path, limit: 4096)
+            } catch {
+                throw FeedError("password file \(error)")
+            }
+            guard let line = text.split(separator: "\n", omittingEmptySubsequences: false).first, !line.isEmpty else {
+                throw FeedError("password file \(path) is empty")
+            }
+            return String(line.hasSuffix("\r") ? line.dropLast() : line)
+        }
+    }
+}
