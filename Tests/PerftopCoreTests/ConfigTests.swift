@@ -117,6 +117,15 @@ struct ConfigTests {
         #expect(defaults.sources.isEmpty)
     }
 
+    @Test("the default layout gains the queries pane when a source is a database, unless the config lists panes")
+    func queriesPaneForADatabase() {
+        let database = CommandLineSettings(sources: .init(endpoints: ["postgresql://app@db/shop"]))
+        #expect(PerftopConfig().resolved(with: database).settings.visiblePanes == DashboardSettings.PaneKind.allCases)
+        let redis = CommandLineSettings(sources: .init(endpoints: ["redis://cache:6379"]))
+        #expect(PerftopConfig().resolved(with: redis).settings.visiblePanes == DashboardSettings.PaneKind.defaultLayout)
+        #expect(PerftopConfig(panes: [.caches]).resolved(with: database).settings.visiblePanes == [.caches])
+    }
+
     @Test("the config lives in $XDG_CONFIG_HOME/perftop, else ~/.config/perftop")
     func location() {
         #expect(

@@ -388,8 +388,11 @@ import Testing
     @Test(arguments: [
         ("http://127.0.0.1:9100/metrics", nil),
         ("https://metrics.example.com/debug/vars", nil),
-        ("ftp://example.com/metrics", "unsupported scheme ftp (use http, https, redis, rediss or memcached)"),
-        ("localhost:9100", "unsupported scheme localhost (use http, https, redis, rediss or memcached)"),
+        (
+            "ftp://example.com/metrics",
+            "unsupported scheme ftp (use http, https, redis, rediss, memcached or postgresql)"
+        ),
+        ("localhost:9100", "unsupported scheme localhost (use http, https, redis, rediss, memcached or postgresql)"),
         ("http:///metrics", "no host"),
         ("not a url", "not a URL"),
         (

@@ -3,6 +3,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
+import ServerTestKit
 import Synchronization
 
 #if canImport(Glibc)
@@ -390,30 +391,10 @@ final class OpenSSLTestServer {
         self.process.standardError = FileHandle.nullDevice
         try self.process.run()
         do {
-            try await Self.waitUntilListening(port: self.port)
+            try await ServerTestProcess.waitUntilListening(port: self.port)
         } catch {
             self.stop()
             throw error
-        }
-    }
-
-    /// Tries to connect every 50 ms, at most 100 times: s_server says nothing on a pipe until it exits.
-    static func waitUntilListening(port: Int) async throws {
-        var attempts = 0
-        while true {
-            do {
-                let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                    .connect(host: "127.0.0.1", port: port)
-                    .get()
-                try await channel.close()
-                return
-            } catch {
-                attempts += 1
-                guard attempts < 100 else {
-                    throw error
-                }
-                try await Task.sleep(for: .milliseconds(50))
-            }
         }
     }
 

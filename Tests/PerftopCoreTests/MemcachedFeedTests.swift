@@ -1,4 +1,5 @@
 import PerfKit
+import ServerTestKit
 import Testing
 
 @testable import PerftopCore

@@ -1,5 +1,6 @@
 import Foundation
 import PerfKit
+import ServerTestKit
 import Testing
 
 @testable import PerftopCore

@@ -179,7 +179,7 @@ struct DashboardViewStateTests {
         _ = state.handle(.tab)
         #expect(state.shownPanes == [.queues])
         _ = state.handle(.character("z"))
-        #expect(state.shownPanes == PaneKind.allCases)
+        #expect(state.shownPanes == PaneKind.defaultLayout)
         _ = state.handle(.character("z"))
         #expect(press(&state, .escape) == .redraw)
         #expect(state.zoomed == nil)

@@ -14,6 +14,12 @@ public enum LabelName {
     public static let operation = "op"
     /// The command of a server's per-command series, e.g. `get` on ``MetricName/redisCommandSeconds``.
     public static let command = "cmd"
+    /// A PostgreSQL statement's `queryid`, which identifies its normalised text.
+    public static let statement = "queryid"
+    /// A statement's normalised text (white space collapsed, at most 200 characters).
+    public static let query = "query"
+    /// A table, `schema.name`.
+    public static let table = "table"
     /// A summary's quantile, `0.5` … `1`.
     public static let quantile = "quantile"
     /// A histogram bucket's upper bound.

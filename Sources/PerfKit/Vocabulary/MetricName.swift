@@ -165,6 +165,35 @@ public enum MetricName {
     public static let redisCommandSeconds = "redis_command_seconds"
     /// memcached: open client connections (gauge).
     public static let memcachedConnections = "memcached_current_connections"
+    /// PostgreSQL: transactions committed, all databases (counter).
+    public static let postgresCommits = "postgres_commits_total"
+    /// PostgreSQL: transactions rolled back, all databases (counter).
+    public static let postgresRollbacks = "postgres_rollbacks_total"
+    /// PostgreSQL: server processes connected to a database (gauge).
+    public static let postgresBackends = "postgres_backends"
+    /// PostgreSQL: deadlocks detected (counter).
+    public static let postgresDeadlocks = "postgres_deadlocks_total"
+    /// PostgreSQL: 1 when `pg_stat_statements` can be read, 0 when it is not installed or not
+    /// loaded (gauge).
+    public static let postgresStatementsAvailable = "postgres_statements_available"
+    /// PostgreSQL: time spent in every statement `pg_stat_statements` tracks (counter, seconds).
+    public static let postgresStatementsSeconds = "postgres_statements_seconds_total"
+    /// PostgreSQL: calls of one statement, by ``LabelName/statement`` and ``LabelName/query`` (counter).
+    public static let postgresStatementCalls = "postgres_statement_calls_total"
+    /// PostgreSQL: time spent in one statement (counter, seconds).
+    public static let postgresStatementSeconds = "postgres_statement_seconds_total"
+    /// PostgreSQL: the longest run of one statement since its statistics were reset (gauge, seconds).
+    public static let postgresStatementMaxSeconds = "postgres_statement_max_seconds"
+    /// PostgreSQL: rows one statement returned or changed (counter).
+    public static let postgresStatementRows = "postgres_statement_rows_total"
+    /// PostgreSQL: sequential scans of a table, by ``LabelName/table`` (counter).
+    public static let postgresTableSequentialScans = "postgres_table_seq_scans_total"
+    /// PostgreSQL: rows sequential scans of a table read (counter).
+    public static let postgresTableSequentialRows = "postgres_table_seq_rows_read_total"
+    /// PostgreSQL: index scans of a table (counter).
+    public static let postgresTableIndexScans = "postgres_table_index_scans_total"
+    /// PostgreSQL: estimated live rows of a table (gauge).
+    public static let postgresTableLiveRows = "postgres_table_live_rows"
     // MARK: - The machine (node-exporter names)
 
     /// CPU time, by ``LabelName/mode`` and, per core, ``LabelName/cpu`` (counter, seconds).

@@ -79,13 +79,18 @@ extension PerftopConfig {
     /// Sources are taken as a whole: when the command line names any source (`--attach`,
     /// `--endpoint` or `--pid`), the config's `[sources]` table is not used at all, so
     /// `perftop --pid 42` watches process 42 and nothing the config names.
+    ///
+    /// Without `panes` in the config, the default layout gains the queries pane when a source is a
+    /// database (`postgresql://`), as htop shows a meter only where there is something to measure.
     public func resolved(with commandLine: CommandLineSettings) -> (settings: DashboardSettings, sources: Sources) {
         let defaults = DashboardSettings()
+        let sources = commandLine.sources.isEmpty ? self.sources : commandLine.sources
+        let watchesDatabase = sources.endpoints.contains { ServerURL.isDatabase($0) }
         let settings = DashboardSettings(
             interval: commandLine.interval ?? self.interval ?? defaults.interval,
             theme: commandLine.theme ?? self.theme ?? defaults.theme,
-            visiblePanes: self.panes ?? defaults.visiblePanes
+            visiblePanes: self.panes ?? (watchesDatabase ? defaults.visiblePanes + [.queries] : defaults.visiblePanes)
         )
-        return (settings, commandLine.sources.isEmpty ? self.sources : commandLine.sources)
+        return (settings, sources)
     }
 }

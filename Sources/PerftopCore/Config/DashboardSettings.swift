@@ -1,11 +1,16 @@
 /// The dashboard settings a user changes while it runs and that outlive it: the refresh interval,
 /// the theme and which panes are shown. The config file stores them; keys change them.
 public struct DashboardSettings: Sendable, Equatable {
-    /// The six panes, in layout order; the raw value is the name used in the config file.
+    /// The panes, in layout order; the raw value is the name used in the config file.
     public enum PaneKind: String, Sendable, Hashable, CaseIterable {
         case caches, queues, latency, memory, churn, tracker
+        /// A database's statements: shown by default only when a database source is watched.
+        case queries
 
-        /// The digit key that toggles the pane: `1` for caches through `6` for the tracker.
+        /// The panes shown by default: every pane but ``queries``.
+        public static let defaultLayout: [PaneKind] = [.caches, .queues, .latency, .memory, .churn, .tracker]
+
+        /// The digit key that toggles the pane: `1` for caches through `7` for the queries.
         public var toggleKey: Character {
             Character(String(Self.allCases.firstIndex(of: self)! + 1))
         }
@@ -19,6 +24,7 @@ public struct DashboardSettings: Sendable, Equatable {
             case .memory: "memory"
             case .churn: "allocation churn"
             case .tracker: "tracker"
+            case .queries: "queries"
             }
         }
     }
@@ -34,11 +40,12 @@ public struct DashboardSettings: Sendable, Equatable {
     /// The panes shown, in layout order.
     public var visiblePanes: [PaneKind]
 
-    /// Creates settings; the default polls every second with the default theme and every pane.
+    /// Creates settings; the default polls every second with the default theme and the panes of
+    /// ``PaneKind/defaultLayout``.
     public init(
         interval: Duration = .seconds(1),
         theme: String = "default",
-        visiblePanes: [PaneKind] = PaneKind.allCases
+        visiblePanes: [PaneKind] = PaneKind.defaultLayout
     ) {
         self.interval = interval
         self.theme = theme

@@ -106,7 +106,8 @@ public struct SourceList: Sendable {
     }
 
     /// Checks an `--endpoint` URL: `http` and `https` as ``HTTPFeed/validate(url:)`` does, `redis`,
-    /// `rediss` and `memcached` as ``RedisFeed`` and ``MemcachedFeed`` read them.
+    /// `rediss`, `memcached` and `postgresql` as ``RedisFeed``, ``MemcachedFeed`` and ``PostgresFeed``
+    /// read them.
     ///
     /// - Throws: ``FeedError`` naming the problem, e.g. `unsupported scheme ftp (use http, https, redis,
     ///   rediss or memcached)`.
@@ -120,7 +121,7 @@ public struct SourceList: Sendable {
 
     // MARK: - Servers
 
-    /// The feeds of the Redis and memcached endpoints, in the order given, with their passwords read;
+    /// The feeds of the Redis, memcached and PostgreSQL endpoints, in the order given, with their passwords read;
     /// warns about a password file others can read.
     private func serverFeeds(
         trustRoots: HTTPFeed.TrustRoots?,
@@ -139,6 +140,9 @@ public struct SourceList: Sendable {
                     servers.append((feed, feed.close))
                 case .memcached:
                     let feed = try MemcachedFeed(url: url)
+                    servers.append((feed, feed.close))
+                case .postgresql, .postgres:
+                    let feed = try PostgresFeed(url: url)
                     servers.append((feed, feed.close))
                 }
             } catch {

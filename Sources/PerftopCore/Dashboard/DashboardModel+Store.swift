@@ -19,6 +19,7 @@ extension DashboardModel {
         var latencies: [LatencyView] = []
         var memory = MemoryView()
         var churn: [ChurnView] = []
+        var queries: [QueriesView] = []
         for source in store.sources {
             let view = SourceView(store: store, source: source)
             let distributions = view.latencies()
@@ -32,6 +33,9 @@ extension DashboardModel {
             if let readouts = view.churn() {
                 churn.append(readouts)
             }
+            if let statements = view.queries() {
+                queries.append(statements)
+            }
         }
         self.init(
             timestamp: timestamp,
@@ -42,6 +46,7 @@ extension DashboardModel {
             latencies: latencies,
             memory: memory,
             churn: churn,
+            queries: queries,
             selfCost: selfCost
         )
     }

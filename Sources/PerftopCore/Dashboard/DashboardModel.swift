@@ -25,6 +25,8 @@ public struct DashboardModel: Sendable, Equatable {
     public var memory: MemoryView
     /// Allocation churn of the watched processes.
     public var churn: [ChurnView]
+    /// The statements of each database source (PostgreSQL); empty when none is watched.
+    public var queries: [QueriesView]
     /// The optimization tracker's targets; empty when no tracker is loaded.
     public var tracker: [TrackerTargetView]
     /// The advisor's findings over the collected series, most severe first; empty when it has none.
@@ -42,6 +44,7 @@ public struct DashboardModel: Sendable, Equatable {
         latencies: [LatencyView] = [],
         memory: MemoryView = MemoryView(),
         churn: [ChurnView] = [],
+        queries: [QueriesView] = [],
         tracker: [TrackerTargetView] = [],
         advice: [Advice] = [],
         selfCost: SelfCost = SelfCost()
@@ -54,6 +57,7 @@ public struct DashboardModel: Sendable, Equatable {
         self.latencies = latencies
         self.memory = memory
         self.churn = churn
+        self.queries = queries
         self.tracker = tracker
         self.advice = advice
         self.selfCost = selfCost

@@ -7,12 +7,13 @@ import PerftopCore
 /// it directly. Cost: O(width × height) per frame, no I/O.
 public struct DashboardRenderer: Sendable {
     /// The panes, each knowing its ``Pane/kind``; laid out in the order of
-    /// ``DashboardSettings/PaneKind/allCases`` (left to right, top to bottom), whatever their order here.
+    /// ``DashboardSettings/PaneKind/allCases`` (left to right, top to bottom), whatever their order here;
+    /// without a view state, the panes of ``DashboardSettings/PaneKind/defaultLayout``.
     public let panes: [any Pane]
 
-    /// The six standard panes: caches, queues, latency, memory, allocation churn, tracker.
+    /// The standard panes: caches, queues, latency, memory, allocation churn, tracker, queries.
     public static let standardPanes: [any Pane] = [
-        CachePane(), QueuePane(), LatencyPane(), MemoryPane(), ChurnPane(), TrackerPane(),
+        CachePane(), QueuePane(), LatencyPane(), MemoryPane(), ChurnPane(), TrackerPane(), QueriesPane(),
     ]
 
     /// The pane of `kind`, if the renderer has one.
@@ -21,7 +22,7 @@ public struct DashboardRenderer: Sendable {
     }
 
     /// The line shown in the body when every pane is hidden.
-    public static let allHiddenHint = "every pane is hidden: press 1-6 to show one"
+    public static let allHiddenHint = "every pane is hidden: press 1-7 to show one"
 
     /// Creates a renderer for the given panes.
     public init(panes: [any Pane] = DashboardRenderer.standardPanes) {
@@ -32,12 +33,12 @@ public struct DashboardRenderer: Sendable {
     /// empty when the terminal is too small or every pane is hidden.
     /// - Parameters:
     ///   - size: The terminal size.
-    ///   - state: The view state: visible panes and zoom; every pane when nil.
+    ///   - state: The view state: visible panes and zoom; the default layout when nil.
     public func placement(
         size: TerminalSize,
         state: DashboardViewState? = nil
     ) -> (layout: DashboardLayout, panes: [(kind: DashboardSettings.PaneKind, rect: Rect)]) {
-        let kinds = (state?.shownPanes ?? DashboardSettings.PaneKind.allCases).filter { self.pane($0) != nil }
+        let kinds = (state?.shownPanes ?? DashboardSettings.PaneKind.defaultLayout).filter { self.pane($0) != nil }
         let layout = DashboardLayout(width: size.width, height: size.height, paneCount: kinds.count)
         return (layout, Array(zip(kinds, layout.panes)).map { (kind: $0.0, rect: $0.1) })
     }

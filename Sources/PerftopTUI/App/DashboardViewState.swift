@@ -107,6 +107,7 @@ public struct DashboardViewState: Sendable {
         case .memory: model.memory.processes.count
         case .churn: model.churn.count
         case .tracker: model.tracker.count
+        case .queries: model.queries.reduce(0) { $0 + max(1, $1.statements.count) }
         }
     }
 

@@ -139,7 +139,7 @@ public enum KeyBindings {
                 label: String(kind.toggleKey),
                 summary: "show / hide the \(kind.displayName) pane",
                 action: .togglePane(kind),
-                footer: kind == .caches ? KeyBinding.FooterHint("1-6", "panes") : nil
+                footer: kind == .caches ? KeyBinding.FooterHint("1-7", "panes") : nil
             )
         }
         + [

@@ -8,7 +8,7 @@ public protocol Pane: Sendable {
     /// The title shown in the pane's frame.
     var title: String { get }
 
-    /// Which of the six panes this is: its place in the layout, its toggle key and its config name.
+    /// Which of the panes this is: its place in the layout, its toggle key and its config name.
     var kind: DashboardSettings.PaneKind { get }
 
     /// Draws the pane's content (without its frame) into the whole canvas.

@@ -49,6 +49,8 @@ public enum Style: Sendable, Hashable, CaseIterable {
     case churnBorder
     /// The border of the optimization tracker pane when it does not have the focus.
     case trackerBorder
+    /// The border of the queries pane when it does not have the focus.
+    case queriesBorder
 
     /// The border style of `pane` when it does not have the focus; a theme can color each pane's
     /// box (`perftop_cache_box`, …) and falls back to ``border``'s color.
@@ -60,6 +62,7 @@ public enum Style: Sendable, Hashable, CaseIterable {
         case .memory: .memoryBorder
         case .churn: .churnBorder
         case .tracker: .trackerBorder
+        case .queries: .queriesBorder
         }
     }
 }
@@ -93,7 +96,8 @@ extension Style {
         switch self {
         case .normal, .label, .good, .graph, .graphLow, .graphMedium: []
         case .title, .value, .warning, .focusedBorder, .graphHigh: .bold
-        case .dim, .border, .cacheBorder, .queueBorder, .latencyBorder, .memoryBorder, .churnBorder, .trackerBorder:
+        case .dim, .border, .cacheBorder, .queueBorder, .latencyBorder, .memoryBorder, .churnBorder, .trackerBorder,
+            .queriesBorder:
             .dim
         case .critical: [.bold, .underline]
         case .header, .selected: .reverse

@@ -100,14 +100,14 @@ public struct HTTPFeed: Feed {
 
     /// Checks that `url` is an absolute `http` or `https` URL with a host, as the CLI does before starting.
     ///
-    /// - Throws: ``FeedError`` `not a URL`, `unsupported scheme X (use http, https, redis, rediss or memcached)`, `no host`, or a
+    /// - Throws: ``FeedError`` `not a URL`, `unsupported scheme X (use http, https, redis, rediss, memcached or postgresql)`, `no host`, or a
     ///   refusal of credentials in the URL (`http://user:password@host/`).
     public static func validate(url: String) throws(FeedError) {
         guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased() else {
             throw FeedError("not a URL")
         }
         guard scheme == "http" || scheme == "https" else {
-            throw FeedError("unsupported scheme \(scheme) (use http, https, redis, rediss or memcached)")
+            throw FeedError("unsupported scheme \(scheme) (use http, https, redis, rediss, memcached or postgresql)")
         }
         guard let host = parsed.host, !host.isEmpty else {
             throw FeedError("no host")

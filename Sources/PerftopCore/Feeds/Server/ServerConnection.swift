@@ -44,7 +44,7 @@ final class ServerConnection: Sendable {
     }
 
     /// Writes `request` and returns the bytes of the answer, once `isComplete` says they are whole,
-    /// all before `deadline`.
+    /// all before `deadline`: a ``withSession(deadline:_:)`` of one exchange.
     ///
     /// - Throws: ``Failure`` (deadline, size limit, closed early, or the framing's refusal),
     ///   `CancellationError`, or what NIO reports (`NIOConnectionError`, `IOError`, `ChannelError`, TLS
@@ -55,24 +55,28 @@ final class ServerConnection: Sendable {
         maximumResponseBytes: Int,
         isComplete: @escaping Framing
     ) async throws -> [UInt8] {
-        let pending = { (eventLoop: any EventLoop) in
-            ServerResponseCollector.Pending(
-                request: request,
-                deadline: deadline,
-                maximumResponseBytes: maximumResponseBytes,
-                isComplete: isComplete,
-                promise: eventLoop.makePromise()
-            )
+        try await self.withSession(deadline: deadline) { session in
+            try await session.exchange(request, maximumResponseBytes: maximumResponseBytes, isComplete: isComplete)
         }
+    }
+
+    /// Runs `body` with a session on the kept connection, or on a new one (``Session/isNew``, for a
+    /// protocol that must log in first); the connection is kept for the next call when `body` returns,
+    /// closed when it throws. When `body` fails on a kept connection the way a connection the server
+    /// closed while idle fails, it runs once more on a new connection, so `body` must only read.
+    func withSession<Result: Sendable>(
+        deadline: NIODeadline,
+        _ body: (Session) async throws -> Result
+    ) async throws -> Result {
         if let connection = self.takeIdleConnection() {
             do {
-                return try await self.send(pending(connection.channel.eventLoop), on: connection)
+                return try await self.run(body, on: Session(connection: connection, isNew: false, deadline: deadline))
             } catch let error where Self.meansStaleConnection(error) {
                 // The server closed the idle connection meanwhile: try once on a new one.
             }
         }
         let connection = try await self.connect(deadline: deadline)
-        return try await self.send(pending(connection.channel.eventLoop), on: connection)
+        return try await self.run(body, on: Session(connection: connection, isNew: true, deadline: deadline))
     }
 
     /// Closes the kept connection, if any.
@@ -88,6 +92,23 @@ final class ServerConnection: Sendable {
         }
     }
 
+    private func run<Result: Sendable>(_ body: (Session) async throws -> Result, on session: Session) async throws
+        -> Result
+    {
+        do {
+            let result = try await body(session)
+            let replaced = self.idle.withLockedValue { idle in
+                defer { idle = session.connection }
+                return idle
+            }
+            replaced?.channel.close(promise: nil)
+            return result
+        } catch {
+            session.connection.channel.close(promise: nil)
+            throw error
+        }
+    }
+
     private static func meansStaleConnection(_ error: any Error) -> Bool {
         if let failure = error as? Failure {
             return failure.kind == .closedBeforeResponse
@@ -96,7 +117,7 @@ final class ServerConnection: Sendable {
     }
 }
 
-// MARK: - Connecting and sending
+// MARK: - Sessions and connecting
 
 extension ServerConnection {
     /// A connection and the handler that collects its answers.
@@ -105,24 +126,34 @@ extension ServerConnection {
         var collector: NIOLoopBound<ServerResponseCollector>
     }
 
-    private func send(_ pending: ServerResponseCollector.Pending, on connection: Connection) async throws -> [UInt8] {
-        let eventLoop = connection.channel.eventLoop
-        do {
-            let answer = try await withTaskCancellationHandler {
-                eventLoop.execute { connection.collector.value.send(pending) }
+    /// Exchanges on one connection, in order, all before one deadline.
+    struct Session: Sendable {
+        fileprivate let connection: Connection
+        /// Whether the connection was opened for this session (nothing was sent on it before).
+        let isNew: Bool
+        fileprivate let deadline: NIODeadline
+
+        /// Writes `request` and returns the answer's bytes once `isComplete` says they are whole.
+        func exchange(
+            _ request: [UInt8],
+            maximumResponseBytes: Int,
+            isComplete: @escaping Framing
+        ) async throws -> [UInt8] {
+            let eventLoop = self.connection.channel.eventLoop
+            let collector = self.connection.collector
+            let pending = ServerResponseCollector.Pending(
+                request: request,
+                deadline: self.deadline,
+                maximumResponseBytes: maximumResponseBytes,
+                isComplete: isComplete,
+                promise: eventLoop.makePromise()
+            )
+            return try await withTaskCancellationHandler {
+                eventLoop.execute { collector.value.send(pending) }
                 return try await pending.promise.futureResult.get()
             } onCancel: {
-                eventLoop.execute { connection.collector.value.cancel() }
+                eventLoop.execute { collector.value.cancel() }
             }
-            let replaced = self.idle.withLockedValue { idle in
-                defer { idle = connection }
-                return idle
-            }
-            replaced?.channel.close(promise: nil)
-            return answer
-        } catch {
-            connection.channel.close(promise: nil)
-            throw error
         }
     }
 

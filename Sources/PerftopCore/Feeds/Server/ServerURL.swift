@@ -2,8 +2,9 @@ import FoundationEssentials
 import PerfKit
 
 /// The address of a server perftop reads directly, as given to `--endpoint`:
-/// `redis://[user@]host[:port][?password-env=VAR|password-file=PATH]`, `rediss://…` (TLS) or
-/// `memcached://host[:port]`.
+/// `redis://[user@]host[:port][?password-env=VAR|password-file=PATH]`, `rediss://…` (TLS),
+/// `memcached://host[:port]` or `postgresql://[user@]host[:port][/database][?password-env=VAR|…]`
+/// (also `postgres://`).
 ///
 /// A password never appears in the URL (it would show in `ps` and on screen): the query names the
 /// environment variable or the file that holds it, read once when perftop starts.
@@ -13,12 +14,15 @@ struct ServerURL: Sendable, Equatable {
         case redis
         case rediss
         case memcached
+        case postgresql
+        case postgres
 
         /// The server's usual port.
         var defaultPort: Int {
             switch self {
             case .redis, .rediss: 6379
             case .memcached: 11211
+            case .postgresql, .postgres: 5432
             }
         }
     }
@@ -34,13 +38,21 @@ struct ServerURL: Sendable, Equatable {
     var scheme: Scheme
     var host: String
     var port: Int
-    /// The user to authenticate as (a Redis ACL user); nil for the default user.
+    /// The user to authenticate as (a Redis ACL user, a PostgreSQL role); nil for the default user.
     var user: String?
     var password: PasswordSource?
+    /// The path without its `/`: the PostgreSQL database; nil when the URL has none.
+    var database: String?
 
     /// Whether `url` names a server perftop reads directly (its scheme is one of ``Scheme``).
     static func isServer(_ url: String) -> Bool {
         Scheme.allCases.contains { url.lowercased().hasPrefix($0.rawValue + "://") }
+    }
+
+    /// Whether `url` names a database server (`postgresql://` or `postgres://`).
+    static func isDatabase(_ url: String) -> Bool {
+        let lowered = url.lowercased()
+        return lowered.hasPrefix("postgresql://") || lowered.hasPrefix("postgres://")
     }
 
     /// Parses `text`.
@@ -69,6 +81,11 @@ struct ServerURL: Sendable, Equatable {
         self.host = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
         self.port = components.port ?? scheme.defaultPort
         self.user = components.user.flatMap { $0.isEmpty ? nil : $0 }
+        let path = components.path.drop { $0 == "/" }
+        self.database = path.isEmpty ? nil : String(path)
+        guard !(self.user ?? "").contains("\0"), !(self.database ?? "").contains("\0") else {
+            throw FeedError("NUL in the user or database name")
+        }
         self.password = nil
         for item in components.queryItems ?? [] {
             switch (item.name, item.value) {

@@ -1,0 +1,147 @@
+import FoundationEssentials
+import NIOCore
+import PerfKit
+
+/// A PostgreSQL server read directly (`perftop --endpoint postgresql://user@host:5432/db`).
+///
+/// It logs in once per connection (clear text, `md5` or SCRAM-SHA-256; ``PostgresAuthentication``)
+/// and keeps the connection between polls. Each poll runs three queries in one round trip
+/// (``PostgresStatistics``): the buffer cache's hits and reads of `pg_stat_database` as the cache
+/// `postgres`, the top statements of `pg_stat_statements` when the extension is there, and the
+/// sequential against index scans of the database's tables.
+///
+/// Bounds: the whole poll (connect, login, queries) finishes within its timeout; a server message
+/// larger than 1 MiB, or an answer larger than ``maximumResponseBytes``, fails it. It only reads.
+public struct PostgresFeed: Feed {
+    /// The URL, as given (it holds no password).
+    public let name: String
+    /// The largest answer to one poll's queries: 1 MiB.
+    public let maximumResponseBytes: Int
+    private let user: String
+    private let database: String
+    private let password: String?
+    private let connection: ServerConnection
+
+    /// Creates a feed for `url`, reading its password now. Nothing is sent before the first poll.
+    ///
+    /// - Parameters:
+    ///   - url: `postgresql://[user@]host[:port][/database][?password-env=VAR|password-file=PATH]`;
+    ///     the user defaults to the login name, the database to the user, as `psql` does.
+    ///   - maximumResponseBytes: the largest answer accepted.
+    ///   - environment: where `password-env` is looked up; the process's by default.
+    /// - Throws: ``FeedError`` for a bad URL or a password that cannot be read (``ServerURL``).
+    public init(
+        url: String,
+        maximumResponseBytes: Int = 1 << 20,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws(FeedError) {
+        let parsed = try ServerURL(url)
+        guard parsed.scheme == .postgresql || parsed.scheme == .postgres else {
+            throw FeedError("not a postgresql:// URL")
+        }
+        self.name = url
+        self.user = parsed.user ?? ProcessInfo.processInfo.userName
+        self.database = parsed.database ?? self.user
+        self.password = try parsed.readPassword(environment: environment)
+        self.maximumResponseBytes = maximumResponseBytes
+        self.connection = ServerConnection(host: parsed.host, port: parsed.port)
+    }
+
+    /// Runs the three queries once, logging in first on a new connection.
+    ///
+    /// - Throws: ``FeedError``: `connection refused`, `timeout after 1.0s`, `postgresql: password
+    ///   authentication failed for user "x" (28P01)` and the server's other errors, `the server asks
+    ///   for a password; …`, `not a PostgreSQL reply (starts with '…')`, `response larger than N bytes`.
+    public func poll(timeout: Duration) async throws -> [Sample] {
+        do {
+            return try await self.connection.withSession(deadline: .now() + TimeAmount(timeout)) { session in
+                if session.isNew {
+                    try await self.logIn(session)
+                }
+                let queries = PostgresStatistics.queries
+                let answer = try await session.exchange(
+                    queries.flatMap(PostgresWire.query),
+                    maximumResponseBytes: self.maximumResponseBytes
+                ) { received in
+                    try PostgresWire.messages(in: received).count { $0.type == UInt8(ascii: "Z") } == queries.count
+                }
+                return try PostgresStatistics.samples(try PostgresWire.results(try PostgresWire.messages(in: answer)))
+            }
+        } catch let error as PostgresError {
+            throw FeedError(error.description)
+        } catch let error as PostgresWire.Malformed {
+            throw FeedError(error.description)
+        } catch let error as PostgresAuthentication.Failure {
+            throw FeedError(error.description)
+        } catch {
+            throw FeedError.describing(error, timeout: timeout)
+        }
+    }
+
+    /// Closes the connection kept between polls.
+    public func close() async {
+        await self.connection.close()
+    }
+
+    // MARK: - Login
+
+    /// Sends the startup message and answers the server's password requests until it is ready.
+    private func logIn(_ session: ServerConnection.Session) async throws {
+        let authentication = PostgresAuthentication(user: self.user, password: self.password)
+        var scram: PostgresAuthentication.SCRAM?
+        var request = PostgresWire.startup(user: self.user, database: self.database)
+        while true {
+            let answer = try await session.exchange(request, maximumResponseBytes: 64 << 10, isComplete: Self.loginStep)
+            var next: [UInt8]?
+            for message in try PostgresWire.messages(in: answer) {
+                if message.type == UInt8(ascii: "E") {
+                    throw PostgresError(message.body)
+                }
+                if message.type == UInt8(ascii: "Z") {
+                    return
+                }
+                let payload = message.body.dropFirst(4)
+                switch message.authenticationRequest {
+                case nil, 0:
+                    continue
+                case 3:
+                    next = try authentication.clearText()
+                case 5:
+                    next = try authentication.md5(salt: payload)
+                case 10:
+                    let mechanisms = payload.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+                    guard mechanisms.contains("SCRAM-SHA-256") else {
+                        throw PostgresAuthentication.Failure(
+                            description:
+                                "no SASL mechanism perftop knows (server offers \(mechanisms.joined(separator: ", ")))"
+                        )
+                    }
+                    scram = PostgresAuthentication.SCRAM(password: try authentication.requirePassword())
+                    next = scram?.initialResponse()
+                case 11:
+                    next = try scram?.finalResponse(serverFirst: String(decoding: payload, as: UTF8.self))
+                case 12:
+                    try scram?.verify(serverFinal: String(decoding: payload, as: UTF8.self))
+                case let method?:
+                    throw PostgresAuthentication.Failure(
+                        description:
+                            "authentication method \(method) not supported (use scram-sha-256, md5 or password)"
+                    )
+                }
+            }
+            guard let next else {
+                throw PostgresWire.Malformed(description: "login ended without the server being ready")
+            }
+            request = next
+        }
+    }
+
+    /// Whether a login answer is whole: it ends in an error, in ready-for-query, or in a password
+    /// request perftop must answer.
+    private static let loginStep: ServerConnection.Framing = { received in
+        try PostgresWire.messages(in: received).contains { message in
+            message.type == UInt8(ascii: "E") || message.type == UInt8(ascii: "Z")
+                || (message.authenticationRequest.map { $0 != 0 && $0 != 12 } ?? false)
+        }
+    }
+}

@@ -1,0 +1,248 @@
+import Foundation
+import NIOCore
+import NIOPosix
+
+/// A real server from Debian's packages (`redis-server`, `memcached`, PostgreSQL) started for a test
+/// on a free port of 127.0.0.1 with a temporary directory of its own, and killed by ``stop()``.
+///
+/// Tests that need one skip, saying why, when the program is not installed (`.ci/run` installs them
+/// when it runs as root).
+// @unchecked Sendable: every stored property is a constant; `process` (not Sendable) is used only by
+// `init` and `stop()`, and `send` and `psql` use connections and processes of their own.
+public final class ServerTestProcess: @unchecked Sendable {
+    private let process = Process()
+    /// The server's working directory, removed by ``stop()``.
+    public let directory: URL
+    /// The port the server listens on.
+    public let port: Int
+
+    /// Whether the program at `path` is installed.
+    public static func isInstalled(_ path: String) -> Bool {
+        FileManager.default.isExecutableFile(atPath: path)
+    }
+
+    /// Starts `path` with the arguments `arguments(port, directory)` makes, and returns once it accepts
+    /// connections. `prepare(directory)` runs first (e.g. `initdb`).
+    init(
+        _ path: String,
+        prepare: (_ directory: String) throws -> Void = { _ in },
+        arguments: (_ port: Int, _ directory: String) -> [String]
+    ) async throws {
+        self.directory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("perftop-server-\(UInt64.random(in: 0...UInt64.max))")
+        try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
+        try prepare(self.directory.path)
+        self.port = try await Self.freePort()
+        let command = Self.asServerUser(path, arguments(self.port, self.directory.path))
+        self.process.executableURL = URL(fileURLWithPath: command[0])
+        self.process.arguments = Array(command.dropFirst())
+        self.process.currentDirectoryURL = self.directory
+        self.process.standardOutput = FileHandle.nullDevice
+        self.process.standardError = FileHandle.nullDevice
+        try self.process.run()
+        do {
+            try await Self.waitUntilListening(port: self.port)
+        } catch {
+            self.stop()
+            throw error
+        }
+    }
+
+    /// A `redis-server` without persistence; `password` sets `requirepass`, `maxmemory` its bound
+    /// (with `allkeys-lru` eviction).
+    public static func redis(password: String? = nil, maxmemory: String? = nil) async throws -> ServerTestProcess {
+        try await ServerTestProcess("/usr/bin/redis-server") { port, directory in
+            ["--port", "\(port)", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", directory]
+                + (password.map { ["--requirepass", $0] } ?? [])
+                + (maxmemory.map { ["--maxmemory", $0, "--maxmemory-policy", "allkeys-lru"] } ?? [])
+        }
+    }
+
+    /// A `memcached` of `megabytes` MiB, TCP only.
+    public static func memcached(megabytes: Int = 16) async throws -> ServerTestProcess {
+        try await ServerTestProcess("/usr/bin/memcached") { port, _ in
+            ["-l", "127.0.0.1", "-p", "\(port)", "-U", "0", "-m", "\(megabytes)", "-u", "nobody"]
+        }
+    }
+
+    // MARK: - PostgreSQL
+
+    /// PostgreSQL's programs: the newest version of Debian's `postgresql-N` installed.
+    static let postgresBin: String = {
+        let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
+        let newest = versions.compactMap(Int.init).sorted().last.map(String.init) ?? "15"
+        return "/usr/lib/postgresql/\(newest)/bin"
+    }()
+
+    /// The user PostgreSQL runs as when the tests run as root (it refuses root): Debian's `postgres`.
+    static var postgresUser: (uid: uid_t, gid: gid_t)? {
+        getpwnam("postgres").map { ($0.pointee.pw_uid, $0.pointee.pw_gid) }
+    }
+
+    /// Whether `initdb` and `postgres` are installed, and, as root, the `postgres` user exists.
+    public static var isPostgresInstalled: Bool {
+        Self.isInstalled(Self.postgresBin + "/initdb") && (geteuid() != 0 || Self.postgresUser != nil)
+    }
+
+    /// A PostgreSQL cluster made by `initdb` (superuser `perftop` with `password`, `md5` in pg_hba.conf,
+    /// which logs a role whose password is stored as SCRAM in with SCRAM-SHA-256), without fsync; `pg_stat_statements` is preloaded when `statements` is true.
+    public static func postgres(password: String, statements: Bool = true) async throws -> ServerTestProcess {
+        try await ServerTestProcess(
+            Self.postgresBin + "/postgres",
+            prepare: { directory in
+                try Self.handOver(directory)
+                let file = directory + "/password"
+                try password.write(toFile: file, atomically: true, encoding: .utf8)
+                try Self.handOver(file)
+                try Self.run(
+                    Self.asServerUser(
+                        Self.postgresBin + "/initdb",
+                        [
+                            "-D", directory + "/data", "-U", "perftop", "--pwfile=" + file, "--auth=md5",
+                            "-E", "UTF8", "--no-sync",
+                        ]
+                    )
+                )
+            },
+            arguments: { port, directory in
+                [
+                    "-D", directory + "/data", "-p", "\(port)", "-k", directory, "-c", "listen_addresses=127.0.0.1",
+                    "-c", "fsync=off",
+                ] + (statements ? ["-c", "shared_preload_libraries=pg_stat_statements"] : [])
+            }
+        )
+    }
+
+    /// Runs `sql` with `psql` as `user` against database `postgres`, and returns its unaligned output.
+    public func psql(_ sql: String, user: String = "perftop", password: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
+        process.arguments = [
+            "-h", "127.0.0.1", "-p", "\(self.port)", "-U", user, "-d", "postgres", "-X", "-q", "-A", "-t",
+            "-v", "ON_ERROR_STOP=1", "-c", sql,
+        ]
+        process.environment = ["PGPASSWORD": password, "PATH": "/usr/bin:/bin"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw CocoaError(.executableLoad)
+        }
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// `command` run as PostgreSQL's user when this process is root (`setpriv` execs, so the server is
+    /// the child this object kills), as it is otherwise.
+    private static func asServerUser(_ path: String, _ arguments: [String]) -> [String] {
+        guard geteuid() == 0, path.hasPrefix(Self.postgresBin), let (uid, gid) = Self.postgresUser else {
+            return [path] + arguments
+        }
+        return ["/usr/bin/setpriv", "--reuid=\(uid)", "--regid=\(gid)", "--clear-groups", "--", path] + arguments
+    }
+
+    /// Gives `path` to PostgreSQL's user when this process is root.
+    private static func handOver(_ path: String) throws {
+        if geteuid() == 0, let (uid, gid) = Self.postgresUser {
+            try FileManager.default.setAttributes(
+                [.ownerAccountID: uid, .groupOwnerAccountID: gid],
+                ofItemAtPath: path
+            )
+        }
+    }
+
+    private static func run(_ command: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw CocoaError(.executableLoad)
+        }
+    }
+
+    // MARK: - Traffic
+
+    /// Sends `text` on a new connection and returns what the server answered once `isComplete` says the
+    /// answer is whole: how a test drives known traffic through the server.
+    public func send(_ text: String, until isComplete: @escaping @Sendable (String) -> Bool) async throws -> String {
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connect(host: "127.0.0.1", port: self.port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                }
+            }
+        return try await channel.executeThenClose { inbound, outbound in
+            try await outbound.write(ByteBuffer(string: text))
+            var answer = ""
+            for try await buffer in inbound {
+                answer += String(buffer: buffer)
+                if isComplete(answer) {
+                    break
+                }
+            }
+            return answer
+        }
+    }
+
+    /// A port no one listens on now, borrowed from the kernel; the race with another process taking
+    /// it before the server does is acceptable in a test.
+    public static func freePort() async throws -> Int {
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .bind(host: "127.0.0.1", port: 0)
+            .get()
+        let port = channel.localAddress?.port ?? 0
+        try await channel.close()
+        return port
+    }
+
+    /// Tries to connect every 50 ms, at most 100 times: servers say nothing on a pipe when ready.
+    public static func waitUntilListening(port: Int) async throws {
+        var attempts = 0
+        while true {
+            do {
+                let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                    .connect(host: "127.0.0.1", port: port)
+                    .get()
+                try await channel.close()
+                return
+            } catch {
+                attempts += 1
+                guard attempts < 100 else {
+                    throw error
+                }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+    }
+
+    /// Kills the server and removes its directory.
+    public func stop() {
+        kill(self.process.processIdentifier, SIGKILL)
+        self.process.waitUntilExit()
+        try? FileManager.default.removeItem(at: self.directory)
+    }
+}
+
+/// A TCP server on 127.0.0.1 that accepts connections and never answers: a hung server.
+public final class SilentTCPServer: Sendable {
+    private let channel: any Channel
+    /// The port it listens on.
+    public let port: Int
+
+    public init() async throws {
+        self.channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .bind(host: "127.0.0.1", port: 0)
+            .get()
+        self.port = self.channel.localAddress?.port ?? 0
+    }
+
+    public func stop() async {
+        try? await self.channel.close()
+    }
+}
