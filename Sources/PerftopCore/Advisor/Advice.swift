@@ -90,6 +90,10 @@ public struct AdviceSubject: Sendable, Equatable, Comparable, CustomStringConver
         case processor
         /// The process behind a source (memory, allocation churn).
         case process
+        /// A database table, by its `table` label.
+        case table
+        /// A database statement, by its normalised text.
+        case statement
 
         /// Orders caches before processors before processes.
         public static func < (lhs: Self, rhs: Self) -> Bool {
@@ -117,6 +121,8 @@ public struct AdviceSubject: Sendable, Equatable, Comparable, CustomStringConver
         case .cache: "cache \(self.name ?? "?") of \(self.source)"
         case .processor: "processor \(self.name ?? "?") of \(self.source)"
         case .process: "process \(self.source)"
+        case .table: "table \(self.name ?? "?") of \(self.source)"
+        case .statement: "statement \(self.name ?? "?") of \(self.source)"
         }
     }
 

@@ -36,7 +36,9 @@ extension Advisor {
                 AdviceEvidence(label: "requests", value: requests, unit: .perSecond),
             ]
             let subject = AdviceSubject(source: view.source, kind: .cache, name: cache.name)
-            if self.runs(.cacheCapacity), bySize >= thresholds.cacheSizeEvictionsPerSecond {
+            // A Redis keyspace has no entry bound to raise: `redis-maxmemory` speaks of its memory.
+            let isRedis = cache.name == RedisInfo.cacheName && !view.series(MetricName.redisMaxMemory).isEmpty
+            if self.runs(.cacheCapacity), !isRedis, bySize >= thresholds.cacheSizeEvictionsPerSecond {
                 evidence.append(AdviceEvidence(label: "size evictions", value: bySize, unit: .perSecond))
                 if let entries = cache.entries {
                     if let capacity = cache.capacity, capacity > 0 {

@@ -40,6 +40,7 @@ public struct Advisor: Sendable, Equatable {
             advice += self.processorAdvice(view)
             advice += self.memoryAdvice(view)
             advice += self.churnAdvice(view)
+            advice += self.serverAdvice(view)
         }
         return advice.sorted { lhs, rhs in
             lhs.severity != rhs.severity

@@ -17,14 +17,22 @@ public enum AdvisorRule: String, Sendable, Equatable, Hashable, Comparable, Case
     case memoryLeak = "memory-leak"
     /// A process whose allocation rate, allocated bytes or GC pause time is above its threshold.
     case churnDominating = "churn-dominating"
+    /// A Redis server evicting keys because its memory is at `maxmemory`: raise it or set TTLs.
+    case redisMaxMemory = "redis-maxmemory"
+    /// A PostgreSQL server whose buffer cache misses too often: `shared_buffers` may be too small.
+    case databaseBufferCache = "database-buffer-cache"
+    /// A large table read mostly by sequential scans: an index candidate.
+    case databaseSequentialScans = "database-sequential-scans"
+    /// One statement taking most of the server's statement time: the one to optimize first.
+    case databaseDominantStatement = "database-dominant-statement"
 
     /// How urgent the rule's advice is: work failing or waiting without bound is ``AdviceSeverity/critical``,
     /// measured waste or growth a ``AdviceSeverity/warning``, a possible gain ``AdviceSeverity/info``.
     public var severity: AdviceSeverity {
         switch self {
         case .processorSaturated, .processorRejecting: .critical
-        case .cacheCapacity, .memoryLeak, .churnDominating: .warning
-        case .cacheExpiry: .info
+        case .cacheCapacity, .memoryLeak, .churnDominating, .redisMaxMemory, .databaseBufferCache: .warning
+        case .cacheExpiry, .databaseSequentialScans, .databaseDominantStatement: .info
         }
     }
 

@@ -72,6 +72,31 @@ public struct AdvisorThresholds: Sendable, Equatable {
     /// The points a churn counter must hold before it counts. Default 5.
     public var churnMinimumPoints: Int
 
+    // MARK: - Servers
+
+    /// The fill of Redis' `maxmemory` (`used_memory` ÷ `maxmemory`, 0 to 1) at or above which size
+    /// evictions (at least ``cacheSizeEvictionsPerSecond``) get `redis-maxmemory`. Default 0.9.
+    public var redisMaxMemoryFill: Double = 0.9
+    /// The buffer cache hit ratio (0 to 1) under which a PostgreSQL server gets
+    /// `database-buffer-cache`. Default 0.99, the usual target for an OLTP database.
+    public var databaseBufferHitRatio: Double = 0.99
+    /// The blocks read from outside the buffer cache per second, at or above which the buffer rule
+    /// may fire, so an idle server is left alone. Default 10/s.
+    public var databaseBlockReadsPerSecond: Double = 10
+    /// The live rows from which a table read mostly by sequential scans gets
+    /// `database-sequential-scans`. Default 10,000.
+    public var databaseLargeTableRows: Double = 10_000
+    /// The sequential scans per second at or above which that rule may fire. Default 0.1/s.
+    public var databaseSequentialScansPerSecond: Double = 0.1
+    /// The share of all statement time (0 to 1) above which one statement gets
+    /// `database-dominant-statement`. Default 0.5.
+    public var databaseStatementTimeShare: Double = 0.5
+    /// The statement time per second (seconds per second) the server must spend for that rule to
+    /// fire, so an idle server is left alone. Default 0.01 s/s.
+    public var databaseStatementSecondsPerSecond: Double = 0.01
+    /// The points a server's counters must hold before its rules may fire. Default 5.
+    public var serverMinimumPoints: Int = 5
+
     /// Creates thresholds; every parameter defaults to the documented default.
     public init(
         enabledRules: Set<AdvisorRule> = Set(AdvisorRule.allCases),
