@@ -16,6 +16,8 @@ let package = Package(
         .library(name: "PerftopTUI", targets: ["PerftopTUI"]),
         // For the Benchmarks package only: the demo agent and its tracker, with no API stability promise.
         .library(name: "PerftopDemo", targets: ["PerftopDemo"]),
+        // For the Benchmarks package only: starts real redis-server, memcached and PostgreSQL.
+        .library(name: "ServerTestKit", targets: ["ServerTestKit"]),
         .executable(name: "perftop", targets: ["perftop"]),
     ],
     dependencies: [

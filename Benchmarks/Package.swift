@@ -39,6 +39,7 @@ let package = Package(
                 .product(name: "PerfKit", package: "perftop"),
                 .product(name: "PerfKitAgent", package: "perftop"),
                 .product(name: "PerftopCore", package: "perftop"),
+                .product(name: "ServerTestKit", package: "perftop"),
             ]
         ),
         .executableTarget(

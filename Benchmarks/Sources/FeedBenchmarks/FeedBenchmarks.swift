@@ -4,10 +4,11 @@ import PerftopCore
 
 /// Measures what sources cost perftop: parsing Prometheus text (per 1,000 lines) with histogram
 /// estimates, flattening a Go expvar document, decoding an agent's snapshot line, and a full
-/// collector round over 10 live sources.
+/// collector round over 10 live sources, and one poll of a real Redis, memcached and PostgreSQL.
 ///
 /// Run with `swift run -c release --package-path Benchmarks FeedBenchmarks [SECTION…]`, where a
-/// section is `prometheus`, `json`, `snapshot` or `poll-cycle`; all run when none is named. The inputs are generated with a
+/// section is `prometheus`, `json`, `snapshot`, `poll-cycle` or `servers`; all run when none is named
+/// (`servers` needs Debian's redis-server, memcached and postgresql, and skips what is missing). The inputs are generated with a
 /// fixed shape, so only the timings depend on the machine.
 @main
 struct FeedBenchmarks {
@@ -17,6 +18,7 @@ struct FeedBenchmarks {
         case json
         case snapshot
         case pollCycle = "poll-cycle"
+        case servers
     }
 
     static func main() async throws {
@@ -39,6 +41,10 @@ struct FeedBenchmarks {
         if sections.contains(.pollCycle) {
             print()
             try await PollCycleBenchmark.run()
+        }
+        if sections.contains(.servers) {
+            print()
+            try await ServerPollBenchmark.run()
         }
         print()
         print("Total time: \(clock.now - start)")

@@ -54,6 +54,11 @@ public struct MemcachedFeed: Feed {
         return try MemcachedStats.samples(answer)
     }
 
+    /// The bytes of the server's answers read so far (login included): what polling it costs.
+    public var bytesReceived: Int {
+        self.connection.bytesReceived
+    }
+
     /// Closes the connection kept between polls.
     public func close() async {
         await self.connection.close()

@@ -95,6 +95,11 @@ public struct RedisFeed: Feed {
         return RedisInfo.samples(String(decoding: info, as: UTF8.self))
     }
 
+    /// The bytes of the server's answers read so far (login included): what polling it costs.
+    public var bytesReceived: Int {
+        self.connection.bytesReceived
+    }
+
     /// Closes the connection kept between polls.
     public func close() async {
         await self.connection.close()

@@ -24,6 +24,12 @@ final class ServerConnection: Sendable {
     private let tlsConfiguration: TLSConfiguration?
     private let tlsContext = Mutex<NIOSSLContext?>(nil)
     private let idle = Mutex<Connection?>(nil)
+    private let received = Atomic<Int>(0)
+
+    /// The bytes of every whole answer received so far: what polling the server costs in traffic.
+    var bytesReceived: Int {
+        self.received.load(ordering: .relaxed)
+    }
 
     /// Says whether the bytes received so far hold a whole answer; throws ``Failure`` when they cannot
     /// be the start of one.
@@ -70,13 +76,13 @@ final class ServerConnection: Sendable {
     ) async throws -> Result {
         if let connection = self.takeIdleConnection() {
             do {
-                return try await self.run(body, on: Session(connection: connection, isNew: false, deadline: deadline))
+                return try await self.run(body, on: self.session(connection, isNew: false, deadline: deadline))
             } catch let error where Self.meansStaleConnection(error) {
                 // The server closed the idle connection meanwhile: try once on a new one.
             }
         }
         let connection = try await self.connect(deadline: deadline)
-        return try await self.run(body, on: Session(connection: connection, isNew: true, deadline: deadline))
+        return try await self.run(body, on: self.session(connection, isNew: true, deadline: deadline))
     }
 
     /// Closes the kept connection, if any.
@@ -126,12 +132,19 @@ extension ServerConnection {
         var collector: NIOLoopBound<ServerResponseCollector>
     }
 
+    private func session(_ connection: Connection, isNew: Bool, deadline: NIODeadline) -> Session {
+        Session(connection: connection, isNew: isNew, deadline: deadline) { [weak self] bytes in
+            self?.received.add(bytes, ordering: .relaxed)
+        }
+    }
+
     /// Exchanges on one connection, in order, all before one deadline.
     struct Session: Sendable {
         fileprivate let connection: Connection
         /// Whether the connection was opened for this session (nothing was sent on it before).
         let isNew: Bool
         fileprivate let deadline: NIODeadline
+        fileprivate let count: @Sendable (Int) -> Void
 
         /// Writes `request` and returns the answer's bytes once `isComplete` says they are whole.
         func exchange(
@@ -148,12 +161,14 @@ extension ServerConnection {
                 isComplete: isComplete,
                 promise: eventLoop.makePromise()
             )
-            return try await withTaskCancellationHandler {
+            let answer = try await withTaskCancellationHandler {
                 eventLoop.execute { collector.value.send(pending) }
                 return try await pending.promise.futureResult.get()
             } onCancel: {
                 eventLoop.execute { collector.value.cancel() }
             }
+            self.count(answer.count)
+            return answer
         }
     }
 
