@@ -16,6 +16,9 @@ let parsers: [(target: String, products: [String])] = [
     ("FuzzTrackerTOML", ["PerftopCore"]),
     ("FuzzTrackerGoal", ["PerftopCore"]),
     ("FuzzMarkdownImport", ["PerftopCore"]),
+    ("FuzzRedisReply", ["PerfKit", "PerftopCore"]),
+    ("FuzzMemcachedStats", ["PerfKit", "PerftopCore"]),
+    ("FuzzPostgresWire", ["PerfKit", "PerftopCore"]),
 ]
 
 let package = Package(

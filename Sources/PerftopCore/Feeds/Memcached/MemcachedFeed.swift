@@ -42,16 +42,30 @@ public struct MemcachedFeed: Feed {
                 deadline: .now() + TimeAmount(timeout),
                 maximumResponseBytes: self.maximumResponseBytes
             ) { received in
-                do throws(MemcachedStats.Malformed) {
-                    return try MemcachedStats.isComplete(received)
-                } catch {
-                    throw ServerConnection.Failure(.malformed, reason: error.description)
-                }
+                try Self.isWhole(received)
             }
         } catch {
             throw FeedError.describing(error, timeout: timeout)
         }
-        return try MemcachedStats.samples(answer)
+        return try Self.samples(answer: answer)
+    }
+
+    /// Whether `answer` is a whole answer to `stats`: `END` after the statistics, or an error line.
+    ///
+    /// - Throws: ``FeedError`` `not a memcached reply (starts with '…')` as soon as it cannot be one.
+    public static func isWhole(_ answer: [UInt8]) throws(FeedError) -> Bool {
+        do {
+            return try MemcachedStats.isComplete(answer)
+        } catch {
+            throw FeedError(error.description)
+        }
+    }
+
+    /// The samples of a whole answer to `stats`, as the feed reads it. Cost: one pass over the answer.
+    ///
+    /// - Throws: ``FeedError`` `memcached: SERVER_ERROR …` for an error line.
+    public static func samples(answer: [UInt8]) throws(FeedError) -> [Sample] {
+        try MemcachedStats.samples(answer)
     }
 
     /// The bytes of the server's answers read so far (login included): what polling it costs.

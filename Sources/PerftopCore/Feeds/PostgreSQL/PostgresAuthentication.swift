@@ -1,4 +1,3 @@
-import Crypto
 import FoundationEssentials
 
 /// The password exchanges of a PostgreSQL login: clear text, `md5`, and SCRAM-SHA-256 (RFC 5802 and
@@ -29,8 +28,8 @@ struct PostgresAuthentication {
     /// The `PasswordMessage` for an MD5 request (5) with the server's 4-byte `salt`:
     /// `md5` + hex(md5(hex(md5(password + user)) + salt)).
     func md5(salt: ArraySlice<UInt8>) throws(Failure) -> [UInt8] {
-        let inner = Self.hex(Insecure.MD5.hash(data: Array((try self.requirePassword() + self.user).utf8)))
-        let outer = Self.hex(Insecure.MD5.hash(data: Array(inner.utf8) + Array(salt)))
+        let inner = Self.hex(Digest.md5(Array((try self.requirePassword() + self.user).utf8)))
+        let outer = Self.hex(Digest.md5(Array(inner.utf8) + Array(salt)))
         return PostgresWire.message("p", Array(("md5" + outer).utf8) + [0])
     }
 
@@ -99,7 +98,7 @@ struct PostgresAuthentication {
             }
             let salted = Self.saltedPassword(Array(self.password.utf8), salt: Array(salt), iterations: iterations)
             let clientKey = Self.hmac(salted, "Client Key")
-            let storedKey = Array(SHA256.hash(data: clientKey))
+            let storedKey = Digest.sha256(clientKey)
             let withoutProof = "c=biws,r=" + nonce
             let authMessage = self.clientFirstBare + "," + serverFirst + "," + withoutProof
             let signature = Self.hmac(storedKey, authMessage)
@@ -121,11 +120,10 @@ struct PostgresAuthentication {
 
         /// PBKDF2-HMAC-SHA-256 of one block: RFC 5802's `Hi`.
         static func saltedPassword(_ password: [UInt8], salt: [UInt8], iterations: Int) -> [UInt8] {
-            let key = SymmetricKey(data: password)
-            var block = Array(HMAC<SHA256>.authenticationCode(for: salt + [0, 0, 0, 1], using: key))
+            var block = Digest.hmacSHA256(key: password, salt + [0, 0, 0, 1])
             var result = block
             for _ in 1..<iterations {
-                block = Array(HMAC<SHA256>.authenticationCode(for: block, using: key))
+                block = Digest.hmacSHA256(key: password, block)
                 for index in result.indices {
                     result[index] ^= block[index]
                 }
@@ -134,7 +132,7 @@ struct PostgresAuthentication {
         }
 
         private static func hmac(_ key: [UInt8], _ text: String) -> [UInt8] {
-            Array(HMAC<SHA256>.authenticationCode(for: Array(text.utf8), using: SymmetricKey(data: key)))
+            Digest.hmacSHA256(key: key, Array(text.utf8))
         }
     }
 }

@@ -58,14 +58,12 @@ public struct PostgresFeed: Feed {
                 if session.isNew {
                     try await self.logIn(session)
                 }
-                let queries = PostgresStatistics.queries
                 let answer = try await session.exchange(
-                    queries.flatMap(PostgresWire.query),
-                    maximumResponseBytes: self.maximumResponseBytes
-                ) { received in
-                    try PostgresWire.messages(in: received).count { $0.type == UInt8(ascii: "Z") } == queries.count
-                }
-                return try PostgresStatistics.samples(try PostgresWire.results(try PostgresWire.messages(in: answer)))
+                    PostgresStatistics.queries.flatMap(PostgresWire.query),
+                    maximumResponseBytes: self.maximumResponseBytes,
+                    isComplete: Self.isWhole
+                )
+                return try Self.samples(answer: answer)
             }
         } catch let error as PostgresError {
             throw FeedError(error.description)
@@ -81,6 +79,32 @@ public struct PostgresFeed: Feed {
     /// The bytes of the server's answers read so far (login included): what polling it costs.
     public var bytesReceived: Int {
         self.connection.bytesReceived
+    }
+
+    /// Whether `answer` holds the whole answer to a poll's three queries (three `ReadyForQuery`).
+    ///
+    /// - Throws: ``FeedError`` `not a PostgreSQL reply (starts with '…')` as soon as it cannot be one.
+    public static func isWhole(_ answer: [UInt8]) throws(FeedError) -> Bool {
+        do {
+            let ready = try PostgresWire.messages(in: answer).count { $0.type == UInt8(ascii: "Z") }
+            return ready >= PostgresStatistics.queries.count
+        } catch {
+            throw FeedError(error.description)
+        }
+    }
+
+    /// The samples of a whole answer to a poll's three queries, as the feed reads it. Cost: one pass
+    /// over the answer.
+    ///
+    /// - Throws: ``FeedError`` for a malformed answer or the server's error to the first query.
+    public static func samples(answer: [UInt8]) throws(FeedError) -> [Sample] {
+        do {
+            return try PostgresStatistics.samples(try PostgresWire.results(try PostgresWire.messages(in: answer)))
+        } catch let error as PostgresError {
+            throw FeedError(error.description)
+        } catch {
+            throw FeedError("\(error)")
+        }
     }
 
     /// Closes the connection kept between polls.

@@ -67,22 +67,46 @@ public struct RedisFeed: Feed {
         }
         commands.append(["INFO", "all"])
         let count = commands.count
-        let replies: [RESPValue]
+        let answer: [UInt8]
         do {
-            let answer = try await self.connection.exchange(
+            answer = try await self.connection.exchange(
                 Self.encode(commands),
                 deadline: .now() + TimeAmount(timeout),
                 maximumResponseBytes: self.maximumResponseBytes
             ) { received in
-                do throws(RESPReader.Malformed) {
-                    return try RESPReader.replies(count, in: received) != nil
-                } catch {
-                    throw ServerConnection.Failure(.malformed, reason: error.description)
-                }
+                try Self.isWhole(received, replies: count)
             }
-            replies = try RESPReader.replies(count, in: answer) ?? []
         } catch {
             throw FeedError.describing(error, timeout: timeout)
+        }
+        return try Self.samples(answer: answer, replies: count)
+    }
+
+    /// Whether `answer` holds `replies` whole RESP replies (a poll's pipeline).
+    ///
+    /// - Throws: ``FeedError`` `not a Redis reply (starts with '…')` as soon as the bytes cannot be one.
+    public static func isWhole(_ answer: [UInt8], replies: Int) throws(FeedError) -> Bool {
+        do {
+            return try RESPReader.replies(replies, in: answer) != nil
+        } catch {
+            throw FeedError(error.description)
+        }
+    }
+
+    /// The samples of a whole answer to a poll's `replies` commands, the last `INFO all`: how the feed
+    /// reads what the server sent. Cost: one pass over the answer.
+    ///
+    /// - Throws: ``FeedError`` `redis: …` for an error reply, `unexpected answer to INFO`, or a
+    ///   malformed or incomplete answer.
+    public static func samples(answer: [UInt8], replies count: Int) throws(FeedError) -> [Sample] {
+        let whole: [RESPValue]?
+        do {
+            whole = try RESPReader.replies(count, in: answer)
+        } catch {
+            throw FeedError(error.description)
+        }
+        guard let replies = whole else {
+            throw FeedError("incomplete answer")
         }
         for reply in replies {
             if case .error(let message) = reply {
