@@ -7,12 +7,16 @@ import Testing
 struct QueriesPaneTests {
     static let source = "postgresql://app@db:5432/shop"
 
-    static func model(available: Bool = true, statements: [QueryView]) -> DashboardModel {
+    static func model(
+        available: Bool = true,
+        statements: [QueryView],
+        tables: [TableScansView] = []
+    ) -> DashboardModel {
         DashboardModel(
             timestamp: 1_700_000_000,
             interval: 1,
             sources: [SourceStatus(name: Self.source, state: .ok)],
-            queries: [QueriesView(source: Self.source, isAvailable: available, statements: statements)]
+            queries: [QueriesView(source: Self.source, isAvailable: available, statements: statements, tables: tables)]
         )
     }
 
@@ -48,6 +52,35 @@ struct QueriesPaneTests {
         #expect(grid.line(1).contains(" time calls/s   mean    max  rows query"))
         #expect(grid.line(2).contains("80.0%   120/s 4.00ms  250ms    12 SELECT * FROM orders WHERE customer = $1"))
         #expect(grid.line(3).contains("20.0%  30.0/s 4.00ms 10.0ms     1 UPDATE stock SET n = n - $1 WHERE id = $2"))
+    }
+
+    @Test("below the statements, the tables by rows read in sequential scans, against index scans")
+    func tables() {
+        let tables = [
+            TableScansView(
+                source: Self.source,
+                name: "public.orders",
+                sequentialScansPerSecond: 2,
+                sequentialRowsPerSecond: 100_000,
+                indexScansPerSecond: 0.5,
+                liveRows: 50_000
+            )
+        ]
+        let grid = TestModels.render(
+            QueriesPane(),
+            Self.model(statements: Self.statements, tables: tables),
+            width: 100,
+            height: 12
+        )
+        let text = grid.text
+        #expect(text.contains("SELECT * FROM orders WHERE customer = $1"))
+        #expect(text.contains("table"))
+        #expect(text.contains("seq/s seq rows/s  idx/s live rows"))
+        #expect(
+            text.contains(
+                "public.orders                                                   2.00/s     100k/s 0.50/s     50.0k"
+            )
+        )
     }
 
     @Test("a server without pg_stat_statements is told how to enable it")

@@ -9,7 +9,8 @@ extension SourceView {
     func queries() -> QueriesView? {
         let available = self.series(MetricName.postgresStatementsAvailable).first?.latest
         let calls = self.series(MetricName.postgresStatementCalls)
-        guard available != nil || !calls.isEmpty else {
+        let sequentialScans = self.series(MetricName.postgresTableSequentialScans)
+        guard available != nil || !calls.isEmpty || !sequentialScans.isEmpty else {
             return nil
         }
         let seconds = self.series(MetricName.postgresStatementSeconds)
@@ -48,8 +49,65 @@ extension SourceView {
                 ($0.timePerSecond ?? 0, $0.totalSeconds ?? 0, $1.statement) > (
                     $1.timePerSecond ?? 0, $1.totalSeconds ?? 0, $0.statement
                 )
-            }
+            },
+            tables: self.tables(sequentialScans)
         )
+    }
+
+    /// The tables with sequential-scan statistics, the most rows read sequentially per second first.
+    private func tables(_ sequentialScans: [SeriesStore.Series]) -> [TableScansView] {
+        let rowsRead = self.series(MetricName.postgresTableSequentialRows)
+        let indexScans = self.series(MetricName.postgresTableIndexScans)
+        let liveRows = self.series(MetricName.postgresTableLiveRows)
+        let tables = sequentialScans.compactMap { scans -> TableScansView? in
+            guard let name = scans.id.label(LabelName.table) else {
+                return nil
+            }
+            return TableScansView(
+                source: self.source,
+                name: name,
+                sequentialScansPerSecond: scans.rate(over: self.window)?.value,
+                sequentialRowsPerSecond: Self.first(rowsRead, LabelName.table, name)?.rate(over: self.window)?.value,
+                indexScansPerSecond: Self.first(indexScans, LabelName.table, name)?.rate(over: self.window)?.value,
+                liveRows: Self.first(liveRows, LabelName.table, name)?.latest
+            )
+        }
+        return tables.sorted {
+            ($0.sequentialRowsPerSecond ?? 0, $1.name) > ($1.sequentialRowsPerSecond ?? 0, $0.name)
+        }
+    }
+}
+
+/// How one table of a database is read: sequential scans against index scans, over the window.
+public struct TableScansView: Sendable, Equatable {
+    /// The source.
+    public var source: String
+    /// `schema.table`.
+    public var name: String
+    /// Sequential scans per second.
+    public var sequentialScansPerSecond: Double?
+    /// Rows those scans read per second.
+    public var sequentialRowsPerSecond: Double?
+    /// Index scans per second.
+    public var indexScansPerSecond: Double?
+    /// Estimated live rows.
+    public var liveRows: Double?
+
+    /// Creates a view.
+    public init(
+        source: String,
+        name: String,
+        sequentialScansPerSecond: Double? = nil,
+        sequentialRowsPerSecond: Double? = nil,
+        indexScansPerSecond: Double? = nil,
+        liveRows: Double? = nil
+    ) {
+        self.source = source
+        self.name = name
+        self.sequentialScansPerSecond = sequentialScansPerSecond
+        self.sequentialRowsPerSecond = sequentialRowsPerSecond
+        self.indexScansPerSecond = indexScansPerSecond
+        self.liveRows = liveRows
     }
 }
 
@@ -61,12 +119,15 @@ public struct QueriesView: Sendable, Equatable {
     public var isAvailable: Bool
     /// The statements, the most time per second over the window first.
     public var statements: [QueryView]
+    /// The tables of the URL's database, the most rows read by sequential scans first.
+    public var tables: [TableScansView]
 
     /// Creates a view.
-    public init(source: String, isAvailable: Bool, statements: [QueryView]) {
+    public init(source: String, isAvailable: Bool, statements: [QueryView], tables: [TableScansView] = []) {
         self.source = source
         self.isAvailable = isAvailable
         self.statements = statements
+        self.tables = tables
     }
 }
 
