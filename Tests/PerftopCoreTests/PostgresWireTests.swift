@@ -62,6 +62,14 @@ struct PostgresWireTests {
         }
     }
 
+    /// Found by FuzzPostgresWire: a data row claiming -1 columns trapped in `0..<count`.
+    @Test func refusesANegativeColumnCount() {
+        let negative = Self.message("D", [0xFF, 0xFF]) + Self.ready
+        #expect(throws: PostgresWire.Malformed(description: "negative column count")) {
+            try PostgresWire.results(try PostgresWire.messages(in: negative))
+        }
+    }
+
     @Test func writesTheStartupMessage() {
         let startup = PostgresWire.startup(user: "u", database: "d")
         let text = String(decoding: startup.dropFirst(8), as: UTF8.self)

@@ -58,6 +58,15 @@ struct RedisInfoTests {
         #expect(RedisInfo.quantileLabel(percent) == label)
     }
 
+    /// Found by FuzzRedisReply: `61e3082` parses as infinity.
+    @Test func leavesOutNumbersThatAreNotFiniteOrAreNegative() {
+        let samples = RedisInfo.samples(
+            "used_memory_rss:61e3082\r\nused_cpu_sys:1e999\r\nkeyspace_hits:-5\r\nkeyspace_misses:3\r\n"
+                + "cmdstat_get:calls=1e400,usec=7\r\nlatency_percentiles_usec_get:p50=inf,p99=nan\r\n"
+        )
+        #expect(samples.map(\.name) == [MetricName.cacheMisses])
+    }
+
     @Test func skipsWhatItDoesNotKnow() {
         let samples = RedisInfo.samples(
             "# Stats\r\nkeyspace_hits:abc\r\nnonsense\r\nfuture_field:1\r\nkeyspace_misses:4\r\n"

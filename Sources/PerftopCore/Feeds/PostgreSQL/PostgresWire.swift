@@ -129,6 +129,9 @@ enum PostgresWire {
             throw Malformed(description: "short data row")
         }
         let count = Int(Self.int16(body, at: body.startIndex))
+        guard count >= 0 else {
+            throw Malformed(description: "negative column count")
+        }
         var index = body.startIndex + 2
         var columns: [String?] = []
         for _ in 0..<count {

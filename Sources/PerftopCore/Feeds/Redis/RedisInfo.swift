@@ -43,13 +43,13 @@ enum RedisInfo {
             }
             let field = line[..<colon]
             let value = line[line.index(after: colon)...]
-            if let known = Self.fields[String(field)], let number = Double(value), number.isFinite {
+            if let known = Self.fields[String(field)], let number = Self.number(value) {
                 let labels = Self.cacheLabels(known.name).merging(known.labels) { first, _ in first }
                 samples.append(Sample(name: known.name, labels: labels, kind: known.kind, value: number * known.scale))
                 values[field] = number
-            } else if field == "used_memory_rss", let resident = Double(value), resident >= 0 {
+            } else if field == "used_memory_rss", let resident = Self.number(value) {
                 samples.append(Sample(name: MetricName.processResidentMemory, kind: .gauge, value: resident))
-            } else if field == "used_cpu_sys" || field == "used_cpu_user", let seconds = Double(value), seconds >= 0 {
+            } else if field == "used_cpu_sys" || field == "used_cpu_user", let seconds = Self.number(value) {
                 cpuSeconds = (cpuSeconds ?? 0) + seconds
             } else if field.hasPrefix("db"), Int(field.dropFirst(2)) != nil {
                 keys += Self.attributes(value)["keys"] ?? 0
@@ -76,6 +76,12 @@ enum RedisInfo {
         return samples
     }
 
+    /// `text` as a number when it is one, finite and not negative (every figure of `INFO` is), else nil:
+    /// `61e3082` reads as infinity and is left out.
+    private static func number(_ text: Substring) -> Double? {
+        Double(text).flatMap { $0.isFinite && $0 >= 0 ? $0 : nil }
+    }
+
     /// `[cache: redis]` for the keyspace's metrics, nothing for the server's own.
     private static func cacheLabels(_ name: String = MetricName.cacheHits) -> [String: String] {
         name.hasPrefix("cache_") ? [LabelName.cache: Self.cacheName] : [:]
@@ -85,8 +91,7 @@ enum RedisInfo {
     private static func attributes(_ text: Substring) -> [Substring: Double] {
         var attributes: [Substring: Double] = [:]
         for pair in text.split(separator: ",") {
-            guard let equals = pair.firstIndex(of: "="), let number = Double(pair[pair.index(after: equals)...]),
-                number.isFinite
+            guard let equals = pair.firstIndex(of: "="), let number = Self.number(pair[pair.index(after: equals)...])
             else {
                 continue
             }
