@@ -48,6 +48,24 @@ struct MemoryPaneTests {
         }
     }
 
+    @Test("a heap with a limit (Redis maxmemory) reads used/limit, a warning from 90% of it")
+    func heapLimit() throws {
+        let redis = { (used: Double) in
+            ProcessMemoryView(
+                source: "redis",
+                residentBytes: 20 * 1_048_576,
+                heapInUseBytes: used,
+                heapLimitBytes: 10 * 1_048_576
+            )
+        }
+        let roomy = self.render(width: 80) { $0.processes = [redis(5 * 1_048_576)] }
+        #expect(roomy.text.contains("5.00MiB/10.0MiB"))
+        let full = self.render(width: 80) { $0.processes = [redis(9.5 * 1_048_576)] }
+        let row = try #require((0..<8).first { full.line($0).contains("9.50MiB/10.0MiB") })
+        let column = try #require(full.line(row).distance(of: "9.50MiB/10.0MiB"))
+        #expect(full[row, column].style == .warning)
+    }
+
     @Test("without any heap the column is left out; a process without one shows a dash")
     func heapMissing() {
         let proc = ProcessMemoryView(source: "proc", residentBytes: 1_048_576)

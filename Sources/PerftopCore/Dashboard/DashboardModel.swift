@@ -293,6 +293,9 @@ public struct ProcessMemoryView: Sendable, Equatable {
     /// the trend graph shows), so one spike moves it less than a first-to-last difference would.
     /// Nil with fewer than two points.
     public var residentGrowthBytesPerSecond: Double?
+    /// The bound the process keeps its data under, in bytes: Redis' `maxmemory` when set; nil
+    /// otherwise.
+    public var heapLimitBytes: Double?
 
     /// Creates a process memory view.
     public init(
@@ -300,13 +303,15 @@ public struct ProcessMemoryView: Sendable, Equatable {
         residentBytes: Double? = nil,
         heapInUseBytes: Double? = nil,
         residentHistory: [SeriesStore.Point] = [],
-        residentGrowthBytesPerSecond: Double? = nil
+        residentGrowthBytesPerSecond: Double? = nil,
+        heapLimitBytes: Double? = nil
     ) {
         self.source = source
         self.residentBytes = residentBytes
         self.heapInUseBytes = heapInUseBytes
         self.residentHistory = residentHistory
         self.residentGrowthBytesPerSecond = residentGrowthBytesPerSecond
+        self.heapLimitBytes = heapLimitBytes
     }
 }
 

@@ -7,7 +7,8 @@ import PerfKit
 extension SourceView {
     // MARK: - Memory
 
-    /// The process's resident memory and heap: PerfKit's heap gauge, else Go's heap, else the JVM's heap pools.
+    /// The process's resident memory and heap: PerfKit's heap gauge, else Go's heap, else the JVM's
+    /// heap pools; with Redis' `maxmemory` as the heap's limit.
     func processMemory() -> ProcessMemoryView? {
         let resident = self.series(MetricName.processResidentMemory).first
         let heap = self.heapSeries().flatMap(Self.latestSum)
@@ -19,7 +20,8 @@ extension SourceView {
             residentBytes: resident?.latest,
             heapInUseBytes: heap,
             residentHistory: resident.map { Array($0.points) } ?? [],
-            residentGrowthBytesPerSecond: resident?.fit(over: .retained)?.slope
+            residentGrowthBytesPerSecond: resident?.fit(over: .retained)?.slope,
+            heapLimitBytes: self.series(MetricName.redisMaxMemory).first?.latest.flatMap { $0 > 0 ? $0 : nil }
         )
     }
 

@@ -70,7 +70,7 @@ public struct MemoryPane: Pane {
                 row.insert(.text(UnitFormat.bytes(Self.peak(process, context)), .dim), at: 3)
             }
             if showHeap {
-                row.insert(.text(UnitFormat.bytes(process.heapInUseBytes), .normal), at: 2)
+                row.insert(Self.heap(process), at: 2)
             }
             return row
         }
@@ -210,5 +210,14 @@ public struct MemoryPane: Pane {
             return .fromZero
         }
         return .fixed(min(low, high * 0.9)...high)
+    }
+
+    /// The heap in use, `used/limit` when the process has a limit (Redis' `maxmemory`), as a warning
+    /// from 90 % of it.
+    static func heap(_ process: ProcessMemoryView) -> Table.Content {
+        guard let limit = process.heapLimitBytes, let used = process.heapInUseBytes else {
+            return .text(UnitFormat.bytes(process.heapInUseBytes), .normal)
+        }
+        return .text(UnitFormat.bytes(used) + "/" + UnitFormat.bytes(limit), used / limit >= 0.9 ? .warning : .normal)
     }
 }
