@@ -11,13 +11,21 @@ let package = Package(
         .package(name: "perftop", path: "..")
     ],
     targets: [
+        // `swift run --package-path Examples AnswerCache /tmp/answers.sock`: a semantic cache (docs/caching.md).
+        .executableTarget(
+            name: "AnswerCache",
+            dependencies: [
+                .product(name: "PerfKit", package: "perftop"),
+                .product(name: "PerfKitAgent", package: "perftop"),
+            ]
+        ),
         .executableTarget(
             name: "ThumbnailService",
             dependencies: [
                 .product(name: "PerfKit", package: "perftop"),
                 .product(name: "PerfKitAgent", package: "perftop"),
             ]
-        )
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -13,6 +13,7 @@ public final class DemoAgent: Sendable {
 
     private let users: Cache<Int, String>
     private let embeddings: Cache<Int, [Float]>
+    private let answers: SemanticCache<String>
     private let jobs: AsyncProcessor
     private let timings: OperationTimings
 
@@ -21,10 +22,18 @@ public final class DemoAgent: Sendable {
         self.registry = MetricsRegistry()
         self.users = Cache(name: "users", capacity: 600)
         self.embeddings = Cache(name: "embeddings", capacity: 120)
+        self.answers = SemanticCache(
+            name: "answers",
+            capacity: 300,
+            dimensions: Self.wordDimensions,
+            similarityThreshold: 0.8,
+            embed: Self.embedWords
+        )
         self.jobs = AsyncProcessor(name: "jobs", maxConcurrency: 4)
         self.timings = OperationTimings()
         self.registry.register(self.users)
         self.registry.register(self.embeddings)
+        self.registry.register(self.answers)
         self.registry.register(self.jobs)
         self.registry.register(self.timings)
         self.registry.register(ProcessSampleSource())
@@ -37,6 +46,7 @@ public final class DemoAgent: Sendable {
     public func run() async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.lookUpForever() }
+            group.addTask { await self.askForever() }
             group.addTask { await self.submitJobsForever() }
         }
     }
@@ -65,6 +75,31 @@ public final class DemoAgent: Sendable {
                 if self.embeddings.value(forKey: document) == nil {
                     let embedding = self.timings.measure("embeddings.compute") { Self.embed(document) }
                     self.embeddings.setValue(embedding, forKey: document)
+                }
+            }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    /// Questions to a stand-in model through the semantic cache: the same question asked in one of
+    /// three wordings, so some lookups hit exactly, some hit a similar wording, and the rest compute.
+    private func askForever() async {
+        var random = SplitMix64(seed: 0xA5C)
+        let subjects = ["price", "status", "owner", "size", "delivery date"]
+        while !Task.isCancelled {
+            for _ in 0..<20 {
+                let item = random.skewedKey(upTo: 400)
+                let subject = subjects[Int(random.next() % UInt64(subjects.count))]
+                let question =
+                    switch random.next() % 3 {
+                    case 0: "what is the \(subject) of item \(item)"
+                    case 1: "tell me the \(subject) of item \(item) please"
+                    default: "\(subject) of item \(item)?"
+                    }
+                _ = try? await self.answers.value(for: question) {
+                    self.timings.measure("answers.generate") {
+                        "the \(subject) of item \(item) is \(Self.embed(item)[0])"
+                    }
                 }
             }
             try? await Task.sleep(for: .milliseconds(20))
@@ -105,6 +140,25 @@ extension DemoAgent {
     static func embed(_ document: Int) -> [Float] {
         var generator = SplitMix64(seed: UInt64(document))
         return (0..<256).map { _ in Float(generator.nextUnitDouble()) }
+    }
+}
+
+extension DemoAgent {
+    /// The length of ``embedWords(_:)``'s vectors.
+    static let wordDimensions = 128
+
+    /// A stand-in for a sentence embedding: each word adds 1 to one of ``wordDimensions`` dimensions
+    /// (by its FNV-1a hash), so wordings that share most words point the same way.
+    @Sendable static func embedWords(_ text: String) -> [Float] {
+        var vector = [Float](repeating: 0, count: Self.wordDimensions)
+        for word in text.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber }) {
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in word.utf8 {
+                hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+            }
+            vector[Int(hash % UInt64(Self.wordDimensions))] += 1
+        }
+        return vector
     }
 }
 

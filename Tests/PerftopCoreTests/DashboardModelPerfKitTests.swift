@@ -204,4 +204,23 @@ struct DashboardModelPerfKitTests {
         #expect(derivedSources == ["up"])
         #expect(model.processors.contains { $0.source == "gone" }, "the screen still shows the last good values")
     }
+
+    @Test("a semantic cache: hit rate over exact and similar hits, the similar share and their mean similarity")
+    func semanticCache() async throws {
+        let cache = SemanticCache<String>(name: "answers", capacity: 10, dimensions: 2, similarityThreshold: 0.9) {
+            prompt in prompt.hasPrefix("near") ? [1, 0.2] : prompt.hasPrefix("far") ? [0, 1] : [1, 0]
+        }
+        try await cache.store("a", prompt: "stored")
+        let before = cache.collectSamples()
+        _ = try await cache.lookup("stored")
+        _ = try await cache.lookup("near stored")
+        _ = try await cache.lookup("far away")
+        _ = try await cache.lookup("near again")
+        let model = DashboardModel.recorded([(0, before), (1, cache.collectSamples())])
+        let view = try #require(model.caches.first { $0.name == "answers" })
+        #expect(view.hitRate == 0.75, "3 hits (1 exact, 2 similar) and 1 miss")
+        #expect(abs((view.similarShareOfHits ?? 0) - 2.0 / 3) < 1e-9)
+        let similarity = Double(Float(1 / (1 + 0.04).squareRoot()))
+        #expect(abs((view.meanSimilarity ?? 0) - similarity) < 1e-6)
+    }
 }

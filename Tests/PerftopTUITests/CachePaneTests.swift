@@ -104,4 +104,13 @@ struct CachePaneTests {
         let short = TestModels.render(CachePane(), TestModels.golden, width: 80, height: 8).text
         #expect(!short.contains("embeddings hit rate"))
     }
+
+    @Test("a semantic cache's graph says how many hits were similar prompts and how similar")
+    func similarHits() {
+        var model = TestModels.golden
+        model.caches[0].similarShareOfHits = 0.35
+        model.caches[0].meanSimilarity = 0.934
+        let text = TestModels.render(CachePane(), model, width: 100, height: 24).text
+        #expect(text.contains("similar 35.0% at 0.93  evict size 2.50/s expired 0.70/s  93.4%"))
+    }
 }

@@ -2,10 +2,10 @@ import BenchmarkSupport
 import PerfKit
 
 /// Measures PerfKit's ``Cache``: hit ratios on a Zipf trace against Belady's optimum, scan
-/// resistance, and get/put cost against a plain locked dictionary.
+/// resistance, and get/put cost against a plain locked dictionary; and a ``SemanticCache``'s search.
 ///
 /// Run with `swift run -c release --package-path Benchmarks CacheBenchmarks [SECTION…]`, where a
-/// section is `hit-ratio`, `scan`, `workloads`, `memory` or `throughput`; all run when none is named. Traces are
+/// section is `hit-ratio`, `scan`, `workloads`, `memory`, `throughput` or `semantic`; all run when none is named. Traces are
 /// seeded and deterministic; throughput figures depend on the machine.
 @main
 struct CacheBenchmarks {
@@ -27,6 +27,7 @@ struct CacheBenchmarks {
         case workloads
         case memory
         case throughput
+        case semantic
     }
 
     static func main() async {
@@ -46,6 +47,9 @@ struct CacheBenchmarks {
         }
         if sections.contains(.throughput) {
             await self.printThroughput(policies: policies)
+        }
+        if sections.contains(.semantic) {
+            await SemanticSearchBenchmark.run()
         }
         print()
         print("Total time: \(clock.now - start)")

@@ -64,11 +64,15 @@ enum ServerPollBenchmark {
         }
         durations.sort()
         let milliseconds = { (duration: Duration) in
-            formatted(Double(duration.components.attoseconds) * 1e-15 + Double(duration.components.seconds) * 1e3, digits: 3)
+            formatted(
+                Double(duration.components.attoseconds) * 1e-15 + Double(duration.components.seconds) * 1e3,
+                digits: 3
+            )
                 + " ms"
         }
         return [
-            name, milliseconds(first), milliseconds(durations[durations.count / 2]), milliseconds(durations[durations.count * 95 / 100]),
+            name, milliseconds(first), milliseconds(durations[durations.count / 2]),
+            milliseconds(durations[durations.count * 95 / 100]),
             "\((bytes() - before) / Self.polls)", "\(samples)",
         ]
     }

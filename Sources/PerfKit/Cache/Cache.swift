@@ -127,6 +127,12 @@ public final class Cache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         self.state.withLockedValue { $0.value(forKey: key, refreshAfter: refreshAfter) }
     }
 
+    /// Whether `key` has an entry that has not expired, without counting a hit or a miss or telling
+    /// the policy: for a structure that mirrors the cache's keys. Cost: O(1) amortised, one lock.
+    func containsKey(_ key: Key) -> Bool {
+        self.state.withLockedValue { $0.containsKey(key) }
+    }
+
     /// The number of entries in the cache, from 0 to ``capacity``, expired entries excluded.
     /// Cost: O(1) amortised, one lock.
     @inlinable

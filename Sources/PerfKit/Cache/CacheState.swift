@@ -200,6 +200,13 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         return (entry.value, self.configuration.elapsed() - entry.writtenAt >= refreshAfter)
     }
 
+    /// Whether `key` has an entry that has not expired, without counting a hit or a miss or recording
+    /// an access.
+    @inlinable mutating func containsKey(_ key: Key) -> Bool {
+        self.expireEntries()
+        return self.index[key] != nil
+    }
+
     /// Finds the slot of `key`, counting a hit and recording the access, or counting a miss.
     @inlinable mutating func lookUp(_ key: Key) -> Int? {
         self.expireEntries()

@@ -27,6 +27,12 @@ public enum MetricName {
     public static let cacheTierHits = "cache_tier_hits_total"
     /// Writes to a `TieredCache`'s lower tier that failed (counter).
     public static let cacheWriteFailures = "cache_write_failures_total"
+    /// Lookups of a `SemanticCache` served by a similar prompt rather than the same one; they count in
+    /// ``cacheHits`` too (counter).
+    public static let cacheSimilarHits = "cache_similar_hits_total"
+    /// The similarity (cosine, 0 to 1) of the prompts of a `SemanticCache`'s similar hits (histogram,
+    /// `le` buckets from 0.5 to 1).
+    public static let cacheSimilarity = "cache_similarity"
     /// Entries a `DiskCache` wrote (counter).
     public static let cacheWrites = "cache_writes_total"
     /// Entries a `DiskCache` dropped because their source file changed (counter).

@@ -89,6 +89,11 @@ public struct CacheView: Sendable, Equatable {
     public var capacity: Double?
     /// Recent interval hit rates, oldest first, for a trend graph.
     public var hitRateHistory: [SeriesStore.Point]
+    /// For a semantic cache, the share of its hits that were similar prompts rather than the same
+    /// one, over the window; nil for other caches or without hits.
+    public var similarShareOfHits: Double? = nil
+    /// For a semantic cache, the mean cosine similarity of its similar hits over the window.
+    public var meanSimilarity: Double? = nil
 
     /// Creates a cache view.
     public init(

@@ -75,6 +75,7 @@ struct SourceView {
         let (hits, misses) = (self.series(MetricName.cacheHits), self.series(MetricName.cacheMisses))
         let evictions = self.series(MetricName.cacheEvictions)
         let (entries, capacities) = (self.series(MetricName.cacheEntries), self.series(MetricName.cacheCapacity))
+        let similarHits = self.series(MetricName.cacheSimilarHits)
         let first = { (series: [SeriesStore.Series], cache: String) in Self.first(series, LabelName.cache, cache) }
         return Self.values(of: LabelName.cache, in: hits).map { cache in
             var view = CacheView(source: self.source, name: cache)
@@ -88,6 +89,9 @@ struct SourceView {
                     view.hitRateHistory = SeriesStore.Series.shares(of: hits, and: misses, over: .retained)
                 }
             }
+            if let similar = first(similarHits, cache) {
+                self.addSimilarity(to: &view, similarHits: similar, hits: first(hits, cache))
+            }
             let evictions = Self.labelled(evictions, LabelName.cache, cache)
             view.evictionsPerSecond = self.rate(evictions)
             view.evictionsByCause = self.ratesByCause(evictions)
@@ -97,6 +101,23 @@ struct SourceView {
                 $0 < Double(Int.max) ? $0 : nil
             }
             return view
+        }
+    }
+
+    /// A semantic cache's share of similar hits and their mean similarity over the window, from
+    /// `cache_similar_hits_total` and the `cache_similarity` histogram's `_sum` and `_count`.
+    private func addSimilarity(to view: inout CacheView, similarHits: SeriesStore.Series, hits: SeriesStore.Series?) {
+        if let hits {
+            view.similarShareOfHits =
+                SeriesStore.Series.meanPerEvent(total: similarHits, count: hits, over: self.window)?
+                .value
+        }
+        let histogram = MetricName.cacheSimilarity
+        let label = (LabelName.cache, view.name)
+        if let sum = Self.first(self.series(histogram + MetricName.sumSuffix), label.0, label.1),
+            let count = Self.first(self.series(histogram + MetricName.countSuffix), label.0, label.1)
+        {
+            view.meanSimilarity = SeriesStore.Series.meanPerEvent(total: sum, count: count, over: self.window)?.value
         }
     }
 

@@ -81,6 +81,10 @@ public struct CachePane: Pane {
         if !cache.evictionsByCause.isEmpty {
             detail = "evict " + Self.causes(cache.evictionsByCause) + "  " + detail
         }
+        if let share = cache.similarShareOfHits {
+            let similarity = cache.meanSimilarity.map { " at " + UnitFormat.fixed($0, decimals: 2) } ?? ""
+            detail = "similar " + UnitFormat.percent(fraction: share) + similarity + "  " + detail
+        }
         let fraction = cache.entries.flatMap { entries in cache.capacity.map { $0 > 0 ? entries / $0 : 0 } }
         let fillText =
             (fraction.map { UnitFormat.percent(fraction: $0) + " " } ?? "")

@@ -31,8 +31,7 @@ public final class HTTP1Client: Sendable {
     static let maximumIdleConnectionsPerOrigin = 2
 
     private let eventLoopGroup: any EventLoopGroup
-    private let tlsConfiguration: TLSConfiguration
-    private let tlsContext = Mutex<NIOSSLContext?>(nil)
+    private let tls: TLSClientContext
     private let pool = Mutex(Pool())
 
     /// A response: its status, headers and whole body.
@@ -51,7 +50,7 @@ public final class HTTP1Client: Sendable {
     /// `tlsConfiguration` (chain and host name).
     init(eventLoopGroup: any EventLoopGroup, tlsConfiguration: TLSConfiguration) {
         self.eventLoopGroup = eventLoopGroup
-        self.tlsConfiguration = tlsConfiguration
+        self.tls = TLSClientContext(configuration: tlsConfiguration)
     }
 
     /// Sends `GET url` with `headers` (a `Host` header is added) and returns the response, all before
@@ -174,20 +173,13 @@ extension HTTP1Client {
         guard remaining > .zero else {
             throw Failure(.deadlineExceeded)
         }
-        let tls = origin.scheme == "https" ? try self.sharedTLSContext() : nil
+        let tls = origin.scheme == "https" ? try self.tls.context() : nil
         let bootstrap = ClientBootstrap(group: self.eventLoopGroup).connectTimeout(remaining)
         do {
             return try await bootstrap.connect(host: origin.host, port: origin.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if let tls {
-                        // An IP address is not a server name (SNI): NIOSSL then checks the
-                        // certificate against the peer's address.
-                        let isAddress = (try? SocketAddress(ipAddress: origin.host, port: 0)) != nil
-                        let handler = try NIOSSLClientHandler(
-                            context: tls,
-                            serverHostname: isAddress ? nil : origin.host
-                        )
-                        try channel.pipeline.syncOperations.addHandler(handler)
+                        try TLSClientContext.addHandler(tls, host: origin.host, to: channel)
                     }
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
                     let collector = HTTP1ResponseCollector()
@@ -200,19 +192,6 @@ extension HTTP1Client {
             }
         } catch ChannelError.connectTimeout {
             throw Failure(.deadlineExceeded)
-        }
-    }
-
-    /// The TLS context, made on first use: loading the system's roots costs milliseconds, and a run
-    /// without an https endpoint never needs it.
-    private func sharedTLSContext() throws -> NIOSSLContext {
-        try self.tlsContext.withLockedValue { context in
-            if let context {
-                return context
-            }
-            let made = try NIOSSLContext(configuration: self.tlsConfiguration)
-            context = made
-            return made
         }
     }
 }

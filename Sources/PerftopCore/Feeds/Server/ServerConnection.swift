@@ -21,8 +21,7 @@ final class ServerConnection: Sendable {
     /// The server's TCP port.
     let port: Int
     private let eventLoopGroup: any EventLoopGroup
-    private let tlsConfiguration: TLSConfiguration?
-    private let tlsContext = Mutex<NIOSSLContext?>(nil)
+    private let tls: TLSClientContext?
     private let idle = Mutex<Connection?>(nil)
     private let received = Atomic<Int>(0)
 
@@ -45,7 +44,7 @@ final class ServerConnection: Sendable {
     ) {
         self.host = host
         self.port = port
-        self.tlsConfiguration = tlsConfiguration
+        self.tls = tlsConfiguration.map(TLSClientContext.init(configuration:))
         self.eventLoopGroup = eventLoopGroup
     }
 
@@ -177,7 +176,7 @@ extension ServerConnection {
         guard remaining > .zero else {
             throw Failure(.deadlineExceeded)
         }
-        let tls = try self.sharedTLSContext()
+        let tls = try self.tls?.context()
         let host = self.host
         let bootstrap = ClientBootstrap(group: self.eventLoopGroup)
             .connectTimeout(remaining)
@@ -186,9 +185,7 @@ extension ServerConnection {
             return try await bootstrap.connect(host: host, port: self.port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if let tls {
-                        let isAddress = (try? SocketAddress(ipAddress: host, port: 0)) != nil
-                        let handler = try NIOSSLClientHandler(context: tls, serverHostname: isAddress ? nil : host)
-                        try channel.pipeline.syncOperations.addHandler(handler)
+                        try TLSClientContext.addHandler(tls, host: host, to: channel)
                     }
                     let collector = ServerResponseCollector()
                     try channel.pipeline.syncOperations.addHandler(collector)
@@ -200,21 +197,6 @@ extension ServerConnection {
             }
         } catch ChannelError.connectTimeout {
             throw Failure(.deadlineExceeded)
-        }
-    }
-
-    /// The TLS context, made on first use; nil for a plain connection.
-    private func sharedTLSContext() throws -> NIOSSLContext? {
-        guard let configuration = self.tlsConfiguration else {
-            return nil
-        }
-        return try self.tlsContext.withLockedValue { context in
-            if let context {
-                return context
-            }
-            let made = try NIOSSLContext(configuration: configuration)
-            context = made
-            return made
         }
     }
 }
@@ -233,7 +215,8 @@ extension ServerConnection {
             case closedBeforeResponse
             /// The connection closed in the middle of an answer.
             case closedMidResponse
-            /// The server sent something that cannot be an answer; ``Failure/reason`` says what.
+            /// The server sent something that cannot be an answer; ``Failure/reason`` says what (the
+            /// framings throw their own ``FeedError``).
             case malformed
         }
 
@@ -241,7 +224,7 @@ extension ServerConnection {
         let kind: Kind
         /// For ``Kind/tooLarge`` the limit, for ``Kind/closedMidResponse`` the bytes received; 0 otherwise.
         let bytes: Int
-        /// For ``Kind/malformed``, what the framing refused, e.g. `not a Redis reply (starts with "H")`.
+        /// For ``Kind/malformed``, what was wrong, e.g. `unrequested data from the server`.
         let reason: String
 
         init(_ kind: Kind, bytes: Int = 0, reason: String = "") {
