@@ -35,7 +35,7 @@ struct SourceOptions: ParsableArguments {
     @Option(
         name: .customLong("endpoint"),
         help: ArgumentHelp(
-            "Poll this metrics URL (http(s): Prometheus text, OpenMetrics or JSON) or server (redis://, rediss://, memcached://) (repeatable).",
+            "Poll this metrics URL (http(s): Prometheus text, OpenMetrics or JSON) or server (redis://, rediss://, memcached://, postgresql://) (repeatable).",
             valueName: "url"
         )
     )
@@ -62,7 +62,7 @@ struct SourceOptions: ParsableArguments {
     @Option(
         name: .customLong("ca-file"),
         help: ArgumentHelp(
-            "Verify every https --endpoint against the PEM certificates of this file instead of the system's roots.",
+            "Verify every TLS --endpoint (https, rediss, postgresql sslmode=require) against the PEM certificates of this file instead of the system's roots.",
             valueName: "path"
         )
     )

@@ -19,10 +19,13 @@ struct PostgresFeedTests {
         "postgresql://\(user)@127.0.0.1:\(server.port)/postgres?password-env=PG_PASSWORD"
     }
 
-    private static func feed(_ server: ServerTestProcess, user: String = "perftop", password: String = Self.password)
-        throws -> PostgresFeed
-    {
-        try PostgresFeed(url: Self.url(server, user: user), environment: ["PG_PASSWORD": password])
+    private static func feed(
+        _ server: ServerTestProcess,
+        user: String = "perftop",
+        password: String = Self.password,
+        url: String? = nil
+    ) throws -> PostgresFeed {
+        try PostgresFeed(url: url ?? Self.url(server, user: user), environment: ["PG_PASSWORD": password])
     }
 
     private static func value(_ samples: [Sample], _ name: String, _ labels: [String: String] = [:]) -> Double? {
@@ -112,6 +115,50 @@ struct PostgresFeedTests {
             await failureReason(polling: none, timeout: .seconds(10))
                 == "the server asks for a password; add ?password-env=VAR or ?password-file=PATH"
         )
+    }
+
+    @Test(.enabled(if: ServerTestProcess.isPostgresInstalled && OpenSSLTestServer.isAvailable, Self.skipReason))
+    func speaksTLSWithSSLModeRequireAndVerifiesTheServer() async throws {
+        let certificate = try TestCertificate()
+        defer { certificate.remove() }
+        let server = try await ServerTestProcess.postgres(
+            password: Self.password,
+            statements: false,
+            tls: (certificate.certificatePath, certificate.keyPath)
+        )
+        defer { server.stop() }
+        let url = Self.url(server) + "&sslmode=require"
+        let trusted = try PostgresFeed(
+            url: url,
+            trustRoots: try HTTPFeed.TrustRoots(pemFile: certificate.certificatePath),
+            environment: ["PG_PASSWORD": Self.password]
+        )
+        let samples = try await trusted.poll(timeout: .seconds(10))
+        #expect(Self.value(samples, MetricName.cacheHits, [LabelName.cache: "postgres"]) != nil)
+        let connections = try server.psql(
+            "SELECT count(*) FROM pg_stat_ssl JOIN pg_stat_activity USING (pid) "
+                + "WHERE ssl AND application_name = 'perftop'",
+            password: Self.password
+        )
+        #expect(connections == "1", "perftop's connection is encrypted")
+        await trusted.close()
+
+        let untrusted = try PostgresFeed(url: url, environment: ["PG_PASSWORD": Self.password])
+        #expect(
+            await failureReason(polling: untrusted, timeout: .seconds(10)) == "TLS: certificate verification failed"
+        )
+    }
+
+    @Test(.enabled(if: ServerTestProcess.isPostgresInstalled, Self.skipReason))
+    func refusesToGoOnInClearWhenTheServerHasNoTLS() async throws {
+        let server = try await ServerTestProcess.postgres(password: Self.password, statements: false)
+        defer { server.stop() }
+        let feed = try Self.feed(server, url: Self.url(server) + "&sslmode=require")
+        #expect(
+            await failureReason(polling: feed, timeout: .seconds(10))
+                == "the server does not accept TLS (ssl = off); sslmode=disable sends the password in clear"
+        )
+        #expect(throws: FeedError.self) { try PostgresFeed(url: Self.url(server) + "&sslmode=prefer") }
     }
 
     @Test func aServerThatIsNotPostgreSQLIsNamedAsSuch() async throws {

@@ -86,7 +86,12 @@ public final class ServerTestProcess: @unchecked Sendable {
 
     /// A PostgreSQL cluster made by `initdb` (superuser `perftop` with `password`, `md5` in pg_hba.conf,
     /// which logs a role whose password is stored as SCRAM in with SCRAM-SHA-256), without fsync; `pg_stat_statements` is preloaded when `statements` is true.
-    public static func postgres(password: String, statements: Bool = true) async throws -> ServerTestProcess {
+    /// With `tls` (a PEM certificate and its unencrypted key), the server also accepts TLS.
+    public static func postgres(
+        password: String,
+        statements: Bool = true,
+        tls: (certificate: String, key: String)? = nil
+    ) async throws -> ServerTestProcess {
         try await ServerTestProcess(
             Self.postgresBin + "/postgres",
             prepare: { directory in
@@ -103,12 +108,22 @@ public final class ServerTestProcess: @unchecked Sendable {
                         ]
                     )
                 )
+                if let tls {
+                    for (source, name) in [(tls.certificate, "server.crt"), (tls.key, "server.key")] {
+                        let target = directory + "/data/" + name
+                        try FileManager.default.copyItem(atPath: source, toPath: target)
+                        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: target)
+                        try Self.handOver(target)
+                    }
+                }
             },
             arguments: { port, directory in
                 [
                     "-D", directory + "/data", "-p", "\(port)", "-k", directory, "-c", "listen_addresses=127.0.0.1",
                     "-c", "fsync=off",
                 ] + (statements ? ["-c", "shared_preload_libraries=pg_stat_statements"] : [])
+                    + (tls == nil
+                        ? [] : ["-c", "ssl=on", "-c", "ssl_cert_file=server.crt", "-c", "ssl_key_file=server.key"])
             }
         )
     }

@@ -142,7 +142,7 @@ public struct SourceList: Sendable {
                     let feed = try MemcachedFeed(url: url)
                     servers.append((feed, feed.close))
                 case .postgresql, .postgres:
-                    let feed = try PostgresFeed(url: url)
+                    let feed = try PostgresFeed(url: url, trustRoots: trustRoots)
                     servers.append((feed, feed.close))
                 }
             } catch {
@@ -178,7 +178,7 @@ public struct SourceList: Sendable {
         if !self.headerVariables.isEmpty {
             throw SourceListError("--header-env needs --endpoint")
         }
-        if self.caFile != nil, !self.sources.endpoints.contains(where: { $0.lowercased().hasPrefix("rediss://") }) {
+        if self.caFile != nil, !self.sources.endpoints.contains(where: { (try? ServerURL($0))?.usesTLS == true }) {
             throw SourceListError("--ca-file needs --endpoint")
         }
     }

@@ -17,6 +17,16 @@ final class TLSClientContext: Sendable {
         self.configuration = configuration
     }
 
+    /// A client configuration that verifies the chain and the host name against `trustRoots` (the
+    /// certificates of `--ca-file`), or the system's roots without them.
+    static func configuration(trustRoots: HTTPFeed.TrustRoots?) -> TLSConfiguration {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        if let trustRoots {
+            configuration.trustRoots = .certificates(trustRoots.certificates)
+        }
+        return configuration
+    }
+
     /// The context, made the first time it is asked for.
     ///
     /// - Throws: NIOSSL's error when the configuration cannot be loaded (e.g. a bad trust root).
@@ -31,13 +41,19 @@ final class TLSClientContext: Sendable {
         }
     }
 
-    /// Adds the TLS handler for a connection to `host` at the front of `channel`'s pipeline; call it
-    /// on the channel's event loop, while setting the channel up.
-    static func addHandler(_ context: NIOSSLContext, host: String, to channel: any Channel) throws {
+    /// Adds the TLS handler for a connection to `host` to `channel`'s pipeline, last while setting the
+    /// channel up, or first to start TLS on a connection already in use; call it on the channel's
+    /// event loop.
+    static func addHandler(
+        _ context: NIOSSLContext,
+        host: String,
+        to channel: any Channel,
+        position: ChannelPipeline.SynchronousOperations.Position = .last
+    ) throws {
         // An IP address is not a server name (SNI): NIOSSL then checks the certificate against the
         // peer's address.
         let isAddress = (try? SocketAddress(ipAddress: host, port: 0)) != nil
         let handler = try NIOSSLClientHandler(context: context, serverHostname: isAddress ? nil : host)
-        try channel.pipeline.syncOperations.addHandler(handler)
+        try channel.pipeline.syncOperations.addHandler(handler, position: position)
     }
 }

@@ -90,12 +90,10 @@ public struct HTTPFeed: Feed {
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         trustRoots: TrustRoots? = nil
     ) -> HTTP1Client {
-        var tls = TLSConfiguration.makeClientConfiguration()
-        if let trustRoots {
-            // The client configuration verifies the chain and the host name; only the roots change.
-            tls.trustRoots = .certificates(trustRoots.certificates)
-        }
-        return HTTP1Client(eventLoopGroup: eventLoopGroup, tlsConfiguration: tls)
+        HTTP1Client(
+            eventLoopGroup: eventLoopGroup,
+            tlsConfiguration: TLSClientContext.configuration(trustRoots: trustRoots)
+        )
     }
 
     /// Checks that `url` is an absolute `http` or `https` URL with a host, as the CLI does before starting.

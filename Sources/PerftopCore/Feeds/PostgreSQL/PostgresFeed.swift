@@ -1,5 +1,6 @@
 import FoundationEssentials
 import NIOCore
+import NIOSSL
 import PerfKit
 
 /// A PostgreSQL server read directly (`perftop --endpoint postgresql://user@host:5432/db`).
@@ -20,18 +21,22 @@ public struct PostgresFeed: Feed {
     private let user: String
     private let database: String
     private let password: String?
+    private let usesTLS: Bool
     private let connection: ServerConnection
 
     /// Creates a feed for `url`, reading its password now. Nothing is sent before the first poll.
     ///
     /// - Parameters:
-    ///   - url: `postgresql://[user@]host[:port][/database][?password-env=VAR|password-file=PATH]`;
-    ///     the user defaults to the login name, the database to the user, as `psql` does.
+    ///   - url: `postgresql://[user@]host[:port][/database][?password-env=VAR|password-file=PATH]`,
+    ///     with `sslmode=require` for TLS; the user defaults to the login name, the database to the
+    ///     user, as `psql` does.
+    ///   - trustRoots: the CAs a TLS server is verified against instead of the system's (`--ca-file`).
     ///   - maximumResponseBytes: the largest answer accepted.
     ///   - environment: where `password-env` is looked up; the process's by default.
     /// - Throws: ``FeedError`` for a bad URL or a password that cannot be read (``ServerURL``).
     public init(
         url: String,
+        trustRoots: HTTPFeed.TrustRoots? = nil,
         maximumResponseBytes: Int = 1 << 20,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(FeedError) {
@@ -44,7 +49,13 @@ public struct PostgresFeed: Feed {
         self.database = parsed.database ?? self.user
         self.password = try parsed.readPassword(environment: environment)
         self.maximumResponseBytes = maximumResponseBytes
-        self.connection = ServerConnection(host: parsed.host, port: parsed.port)
+        self.connection = ServerConnection(
+            host: parsed.host,
+            port: parsed.port,
+            tlsConfiguration: parsed.usesTLS ? TLSClientContext.configuration(trustRoots: trustRoots) : nil,
+            startsTLSAtConnect: false
+        )
+        self.usesTLS = parsed.usesTLS
     }
 
     /// Runs the three queries once, logging in first on a new connection.
@@ -114,8 +125,29 @@ public struct PostgresFeed: Feed {
 
     // MARK: - Login
 
-    /// Sends the startup message and answers the server's password requests until it is ready.
+    /// `SSLRequest`: the code 80877103 that asks a server to switch to TLS before the startup message.
+    static let sslRequest: [UInt8] = PostgresWire.bytes(of: 8) + PostgresWire.bytes(of: 80_877_103)
+
+    /// Asks the server for TLS and starts it: the server answers one byte, `S` or `N`.
+    private func startTLS(_ session: ServerConnection.Session) async throws {
+        let answer = try await session.exchange(Self.sslRequest, maximumResponseBytes: 1) { !$0.isEmpty }
+        switch answer.first {
+        case UInt8(ascii: "S"):
+            try await session.startTLS()
+        case UInt8(ascii: "N"):
+            throw FeedError("the server does not accept TLS (ssl = off); sslmode=disable sends the password in clear")
+        default:
+            let start = String(decoding: answer, as: UTF8.self)
+            throw PostgresWire.Malformed(description: "not a PostgreSQL reply (starts with \(SafeText.quoted(start)))")
+        }
+    }
+
+    /// Sends the startup message (after TLS, with `sslmode=require`) and answers the server's
+    /// password requests until it is ready.
     private func logIn(_ session: ServerConnection.Session) async throws {
+        if self.usesTLS {
+            try await self.startTLS(session)
+        }
         let authentication = PostgresAuthentication(user: self.user, password: self.password)
         var scram: PostgresAuthentication.SCRAM?
         var request = PostgresWire.startup(user: self.user, database: self.database)

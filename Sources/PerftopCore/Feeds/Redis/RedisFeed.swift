@@ -44,15 +44,11 @@ public struct RedisFeed: Feed {
         self.url = parsed
         self.password = try parsed.readPassword(environment: environment)
         self.maximumResponseBytes = maximumResponseBytes
-        var tls: TLSConfiguration?
-        if parsed.scheme == .rediss {
-            var configuration = TLSConfiguration.makeClientConfiguration()
-            if let trustRoots {
-                configuration.trustRoots = .certificates(trustRoots.certificates)
-            }
-            tls = configuration
-        }
-        self.connection = ServerConnection(host: parsed.host, port: parsed.port, tlsConfiguration: tls)
+        self.connection = ServerConnection(
+            host: parsed.host,
+            port: parsed.port,
+            tlsConfiguration: parsed.usesTLS ? TLSClientContext.configuration(trustRoots: trustRoots) : nil
+        )
     }
 
     /// Reads `INFO all` once.

@@ -22,6 +22,9 @@ final class ServerConnection: Sendable {
     let port: Int
     private let eventLoopGroup: any EventLoopGroup
     private let tls: TLSClientContext?
+    /// Whether TLS starts when the connection opens (Redis), rather than when the protocol asks for
+    /// it (PostgreSQL's `SSLRequest`, ``Session/startTLS()``).
+    private let startsTLSAtConnect: Bool
     private let idle = Mutex<Connection?>(nil)
     private let received = Atomic<Int>(0)
 
@@ -35,15 +38,18 @@ final class ServerConnection: Sendable {
     typealias Framing = @Sendable (_ received: [UInt8]) throws -> Bool
 
     /// A connection to `host`:`port`, over TLS when `tlsConfiguration` is given (the server's name is
-    /// sent and verified). Nothing is opened before the first exchange.
+    /// sent and verified): from the start, or from ``Session/startTLS()`` when `startsTLSAtConnect` is
+    /// false. Nothing is opened before the first exchange.
     init(
         host: String,
         port: Int,
         tlsConfiguration: TLSConfiguration? = nil,
+        startsTLSAtConnect: Bool = true,
         eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) {
         self.host = host
         self.port = port
+        self.startsTLSAtConnect = startsTLSAtConnect
         self.tls = tlsConfiguration.map(TLSClientContext.init(configuration:))
         self.eventLoopGroup = eventLoopGroup
     }
@@ -132,9 +138,14 @@ extension ServerConnection {
     }
 
     private func session(_ connection: Connection, isNew: Bool, deadline: NIODeadline) -> Session {
-        Session(connection: connection, isNew: isNew, deadline: deadline) { [weak self] bytes in
-            self?.received.add(bytes, ordering: .relaxed)
-        }
+        Session(
+            connection: connection,
+            isNew: isNew,
+            deadline: deadline,
+            count: { [weak self] bytes in self?.received.add(bytes, ordering: .relaxed) },
+            host: self.host,
+            tls: self.startsTLSAtConnect ? nil : self.tls
+        )
     }
 
     /// Exchanges on one connection, in order, all before one deadline.
@@ -144,6 +155,24 @@ extension ServerConnection {
         let isNew: Bool
         fileprivate let deadline: NIODeadline
         fileprivate let count: @Sendable (Int) -> Void
+        fileprivate let host: String
+        /// The context ``startTLS()`` uses, for a connection whose protocol starts TLS itself.
+        fileprivate let tls: TLSClientContext?
+
+        /// Starts TLS on the connection, as the protocol has just agreed with the server (PostgreSQL
+        /// answered `S` to an `SSLRequest`); what follows is encrypted, and the server's certificate
+        /// is verified as for a connection that starts with TLS.
+        func startTLS() async throws {
+            guard let tls = self.tls else {
+                throw Failure(.malformed, reason: "no TLS configured for this connection")
+            }
+            let context = try tls.context()
+            let channel = self.connection.channel
+            let host = self.host
+            try await channel.eventLoop.submit {
+                try TLSClientContext.addHandler(context, host: host, to: channel, position: .first)
+            }.get()
+        }
 
         /// Writes `request` and returns the answer's bytes once `isComplete` says they are whole.
         func exchange(
@@ -176,7 +205,7 @@ extension ServerConnection {
         guard remaining > .zero else {
             throw Failure(.deadlineExceeded)
         }
-        let tls = try self.tls?.context()
+        let tls = self.startsTLSAtConnect ? try self.tls?.context() : nil
         let host = self.host
         let bootstrap = ClientBootstrap(group: self.eventLoopGroup)
             .connectTimeout(remaining)

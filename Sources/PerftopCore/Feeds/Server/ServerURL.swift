@@ -43,6 +43,8 @@ struct ServerURL: Sendable, Equatable {
     var password: PasswordSource?
     /// The path without its `/`: the PostgreSQL database; nil when the URL has none.
     var database: String?
+    /// Whether the connection is encrypted: `rediss`, or PostgreSQL's `sslmode=require`.
+    var usesTLS: Bool
 
     /// Whether `url` names a server perftop reads directly (its scheme is one of ``Scheme``).
     static func isServer(_ url: String) -> Bool {
@@ -87,14 +89,27 @@ struct ServerURL: Sendable, Equatable {
             throw FeedError("NUL in the user or database name")
         }
         self.password = nil
+        self.usesTLS = scheme == .rediss
+        let isDatabase = scheme == .postgresql || scheme == .postgres
         for item in components.queryItems ?? [] {
             switch (item.name, item.value) {
             case ("password-env", let name?) where !name.isEmpty:
                 self.password = .environment(name)
             case ("password-file", let path?) where !path.isEmpty:
                 self.password = .file(path)
+            case ("sslmode", let mode?) where isDatabase:
+                switch mode {
+                case "disable": self.usesTLS = false
+                case "require", "verify-ca", "verify-full": self.usesTLS = true
+                default:
+                    throw FeedError(
+                        "sslmode=\(mode) not supported (use require, which verifies the certificate and host name, or disable)"
+                    )
+                }
             default:
-                throw FeedError("unknown parameter \(item.name) (use password-env or password-file)")
+                throw FeedError(
+                    "unknown parameter \(item.name) (use password-env or password-file\(isDatabase ? ", sslmode" : ""))"
+                )
             }
         }
         if scheme == .memcached, self.password != nil || self.user != nil {
