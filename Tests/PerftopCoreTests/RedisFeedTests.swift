@@ -117,6 +117,24 @@ struct RedisFeedTests {
         await feed.close()
     }
 
+    @Test(.enabled(if: Self.isInstalled && OpenSSLTestServer.isAvailable, Self.skipReason))
+    func readsOverTLSAndVerifiesTheServer() async throws {
+        let certificate = try TestCertificate()
+        defer { certificate.remove() }
+        let server = try await ServerTestProcess.redis(tls: (certificate.certificatePath, certificate.keyPath))
+        defer { server.stop() }
+        let url = "rediss://127.0.0.1:\(server.port)"
+        let trusted = try RedisFeed(url: url, trustRoots: try HTTPFeed.TrustRoots(pemFile: certificate.certificatePath))
+        let samples = try await trusted.poll(timeout: .seconds(5))
+        #expect(Self.value(samples, MetricName.cacheHits) == 0)
+        await trusted.close()
+        let untrusted = try RedisFeed(url: url)
+        #expect(await failureReason(polling: untrusted, timeout: .seconds(5)) == "TLS: certificate verification failed")
+        let plain = try RedisFeed(url: "redis://127.0.0.1:\(server.port)")
+        let reason = await failureReason(polling: plain, timeout: .milliseconds(500))
+        #expect(reason != nil, "plain text to a TLS port fails")
+    }
+
     @Test func aServerThatIsNotRedisIsNamedAsSuch() async throws {
         let http = try await HTTPTestServer(.ok("hello", contentType: "text/plain"))
         let feed = try RedisFeed(url: "redis://127.0.0.1:\(http.port)")

@@ -49,10 +49,22 @@ public final class ServerTestProcess: @unchecked Sendable {
     }
 
     /// A `redis-server` without persistence; `password` sets `requirepass`, `maxmemory` its bound
-    /// (with `allkeys-lru` eviction).
-    public static func redis(password: String? = nil, maxmemory: String? = nil) async throws -> ServerTestProcess {
+    /// (with `allkeys-lru` eviction), `tls` a PEM certificate and key to serve TLS with.
+    public static func redis(
+        password: String? = nil,
+        maxmemory: String? = nil,
+        tls: (certificate: String, key: String)? = nil
+    ) async throws -> ServerTestProcess {
         try await ServerTestProcess("/usr/bin/redis-server") { port, directory in
-            ["--port", "\(port)", "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", directory]
+            // With `tls`, the port speaks TLS only (clients are not asked for a certificate).
+            let ports =
+                tls.map {
+                    [
+                        "--port", "0", "--tls-port", "\(port)", "--tls-cert-file", $0.certificate, "--tls-key-file",
+                        $0.key, "--tls-ca-cert-file", $0.certificate, "--tls-auth-clients", "no",
+                    ]
+                } ?? ["--port", "\(port)"]
+            return ports + ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", directory]
                 + (password.map { ["--requirepass", $0] } ?? [])
                 + (maxmemory.map { ["--maxmemory", $0, "--maxmemory-policy", "allkeys-lru"] } ?? [])
         }
