@@ -77,6 +77,17 @@ struct PostgresWireTests {
         #expect(Array(startup.prefix(8)) == PostgresWire.bytes(of: Int32(startup.count)) + [0, 3, 0, 0])
     }
 
+    @Test func cutsAStatementTextTheServerDidNotCut() throws {
+        let long = String(repeating: "x", count: 5_000)
+        let samples = try PostgresStatistics.samples([
+            .rows([["10", "5", "1", "0", "2", "0"]]),
+            .rows([["1", "3", "2.5", "1.0", "3", long, "2.5"]]),
+            .rows([]),
+        ])
+        let texts = Set(samples.compactMap { $0.labels["query"] })
+        #expect(texts == [String(repeating: "x", count: PostgresStatistics.queryTextLength)])
+    }
+
     @Test func readsTheStatisticsOfAFailedStatementsQueryAsUnavailable() throws {
         let samples = try PostgresStatistics.samples([
             .rows([["10", "5", "1", "0", "2", "0"]]),

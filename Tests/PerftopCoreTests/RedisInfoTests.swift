@@ -53,7 +53,10 @@ struct RedisInfoTests {
         #expect(quantile("0.999") == 5.023e-6)
     }
 
-    @Test(arguments: [(50.0, "0.5"), (95, "0.95"), (99, "0.99"), (99.9, "0.999"), (100, "1"), (0, "0")])
+    @Test(arguments: [
+        (50.0, "0.5"), (95, "0.95"), (99, "0.99"), (99.9, "0.999"), (100, "1"), (0, "0"), (99.9999, "0.999999"),
+        (99.99999, "0.9999999"),
+    ])
     func writesPercentilesAsQuantileLabels(percent: Double, label: String) {
         #expect(RedisInfo.quantileLabel(percent) == label)
     }

@@ -12,6 +12,15 @@ public enum LabelValue {
         case loader
     }
 
+    /// The caches of the servers perftop reads directly, values of ``LabelName/cache``.
+    public enum ServerCache: String, Sendable, CaseIterable {
+        /// A Redis server's keyspace.
+        case redis
+        /// A memcached server's items.
+        case memcached
+        /// A PostgreSQL server's buffer cache (`shared_buffers`).
+        case postgres
+    }
     /// How a `LoadingCache`'s load ended, values of ``LabelName/outcome`` on ``MetricName/cacheLoads``.
     public enum LoadOutcome: String, Sendable, CaseIterable {
         /// The loader returned a value.

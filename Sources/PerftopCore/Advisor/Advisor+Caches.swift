@@ -37,7 +37,8 @@ extension Advisor {
             ]
             let subject = AdviceSubject(source: view.source, kind: .cache, name: cache.name)
             // A Redis keyspace has no entry bound to raise: `redis-maxmemory` speaks of its memory.
-            let isRedis = cache.name == RedisInfo.cacheName && !view.series(MetricName.redisMaxMemory).isEmpty
+            let isRedis =
+                cache.name == LabelValue.ServerCache.redis.rawValue && !view.series(MetricName.redisMaxMemory).isEmpty
             if self.runs(.cacheCapacity), !isRedis, bySize >= thresholds.cacheSizeEvictionsPerSecond {
                 evidence.append(AdviceEvidence(label: "size evictions", value: bySize, unit: .perSecond))
                 if let entries = cache.entries {

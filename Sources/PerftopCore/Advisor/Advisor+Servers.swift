@@ -17,13 +17,14 @@ extension Advisor {
 
     /// `redis-maxmemory`: the keyspace evicts by size while `used_memory` is near `maxmemory`.
     private func redisAdvice(_ view: SourceView) -> [Advice] {
+        let redis = LabelValue.ServerCache.redis.rawValue
         guard self.runs(.redisMaxMemory), let maximum = view.series(MetricName.redisMaxMemory).first?.latest,
             maximum > 0,
-            let used = view.series(MetricName.cacheBytes, LabelName.cache, RedisInfo.cacheName).first?.latest
+            let used = view.series(MetricName.cacheBytes, LabelName.cache, redis).first?.latest
         else {
             return []
         }
-        let evictions = view.series(MetricName.cacheEvictions, LabelName.cache, RedisInfo.cacheName).filter {
+        let evictions = view.series(MetricName.cacheEvictions, LabelName.cache, redis).filter {
             $0.id.label(LabelName.cause) == CacheEvictionCause.size.rawValue
         }
         guard self.hasEnoughPoints(evictions.first), let bySize = view.rate(evictions),
@@ -36,14 +37,14 @@ extension Advisor {
             AdviceEvidence(label: "used", value: used, unit: .bytes),
             AdviceEvidence(label: "maxmemory", value: maximum, unit: .bytes),
         ]
-        if let cache = view.caches().first(where: { $0.name == RedisInfo.cacheName }), let hitRate = cache.hitRate {
+        if let cache = view.caches().first(where: { $0.name == redis }), let hitRate = cache.hitRate {
             evidence.append(AdviceEvidence(label: "hit rate", value: hitRate, unit: .fraction))
         }
         return [
             Advice(
                 rule: .redisMaxMemory,
                 severity: AdvisorRule.redisMaxMemory.severity,
-                subject: AdviceSubject(source: view.source, kind: .cache, name: RedisInfo.cacheName),
+                subject: AdviceSubject(source: view.source, kind: .cache, name: redis),
                 finding: "evicting keys at maxmemory",
                 action: "raise maxmemory, or set TTLs on keys that need not live forever",
                 evidence: evidence
@@ -56,7 +57,7 @@ extension Advisor {
     /// `database-buffer-cache`: the buffer cache's hit ratio over the window is under the target
     /// while blocks are read at a real rate.
     private func bufferCacheAdvice(_ view: SourceView) -> [Advice] {
-        let cache = PostgresStatistics.cacheName
+        let cache = LabelValue.ServerCache.postgres.rawValue
         guard self.runs(.databaseBufferCache),
             let hits = view.series(MetricName.cacheHits, LabelName.cache, cache).first,
             let reads = view.series(MetricName.cacheMisses, LabelName.cache, cache).first,

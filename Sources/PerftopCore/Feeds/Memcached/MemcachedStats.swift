@@ -8,7 +8,7 @@ import PerfKit
 /// value that is not a number. Cost: one pass over the answer.
 enum MemcachedStats {
     /// The cache name the server's items are shown under.
-    static let cacheName = "memcached"
+    static let cacheName = LabelValue.ServerCache.memcached.rawValue
 
     /// Why an answer is not memcached's.
     struct Malformed: Error, Equatable, CustomStringConvertible {

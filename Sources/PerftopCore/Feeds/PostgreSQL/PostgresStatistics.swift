@@ -7,7 +7,7 @@ import PerfKit
 /// under that text and the statements query leaves them out.
 enum PostgresStatistics {
     /// The cache name the buffer cache is shown under.
-    static let cacheName = "postgres"
+    static let cacheName = LabelValue.ServerCache.postgres.rawValue
     /// The most statements read per poll, by total time.
     static let statementLimit = 10
     /// The most tables read per poll, by rows read sequentially.
@@ -94,7 +94,9 @@ enum PostgresStatistics {
             guard let id = row[0] ?? nil, let calls = Self.number(row[1]), let milliseconds = Self.number(row[2]) else {
                 continue
             }
-            let labels = [LabelName.statement: id, LabelName.query: (row[5] ?? nil) ?? ""]
+            // The query cut it already; a server that did not must not make the label longer.
+            let text = String(((row[5] ?? nil) ?? "").prefix(Self.queryTextLength))
+            let labels = [LabelName.statement: id, LabelName.query: text]
             samples.append(
                 Sample(name: MetricName.postgresStatementCalls, labels: labels, kind: .counter, value: calls)
             )

@@ -9,7 +9,7 @@ import PerfKit
 /// server gives what both know. Cost: one pass over the text.
 enum RedisInfo {
     /// The cache name the keyspace is shown under.
-    static let cacheName = "redis"
+    static let cacheName = LabelValue.ServerCache.redis.rawValue
 
     /// Counters and gauges read from a `field:value` line: the field, the metric, its kind and a factor.
     private static let fields: [String: (name: String, labels: [String: String], kind: Sample.Kind, scale: Double)] = [
@@ -140,19 +140,35 @@ enum RedisInfo {
     }
 
     /// The quantile label of a percentile, as the vocabulary writes them: 50 → `0.5`, 99.9 → `0.999`,
-    /// 100 → `1`.
+    /// 100 → `1`; a percentile with more decimals (`p99.9999`, configurable in Redis) keeps them, up to
+    /// seven, rather than being rounded up to the next thousandth (which could read `1`).
     static func quantileLabel(_ percent: Double) -> String {
         if percent == 100 {
             return LabelValue.Quantile.maximum
         }
-        var digits = String(Int((percent * 1000).rounded()))
-        while digits.count < 5 {
-            digits = "0" + digits
+        for decimals in [3, 7] {
+            let scale = Double(Int.pow10(decimals))
+            let units = (percent * scale).rounded()
+            guard abs(percent * scale - units) < 1e-6 * scale || decimals == 7, units < 100 * scale, units >= 0 else {
+                continue
+            }
+            var digits = String(Int(units))
+            while digits.count < decimals + 2 {
+                digits = "0" + digits
+            }
+            var text = "0." + digits
+            while text.hasSuffix("0") {
+                text.removeLast()
+            }
+            return text.hasSuffix(".") ? String(text.dropLast()) : text
         }
-        var text = "0." + digits
-        while text.hasSuffix("0") {
-            text.removeLast()
-        }
-        return text.hasSuffix(".") ? String(text.dropLast()) : text
+        return String(percent / 100)
+    }
+}
+
+extension Int {
+    /// 10 to the power `exponent` (0 or more, at most 18).
+    fileprivate static func pow10(_ exponent: Int) -> Int {
+        (0..<exponent).reduce(1) { value, _ in value * 10 }
     }
 }
