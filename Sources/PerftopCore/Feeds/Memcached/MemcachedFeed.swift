@@ -21,13 +21,10 @@ public struct MemcachedFeed: Feed {
     ///
     /// - Throws: ``FeedError`` for a bad URL (``ServerURL``).
     public init(url: String, maximumResponseBytes: Int = 64 << 10) throws(FeedError) {
-        let parsed = try ServerURL(url)
-        guard parsed.scheme == .memcached else {
-            throw FeedError("not a memcached:// URL")
-        }
+        let parsed = try ServerURL(url, accepting: [.memcached])
         self.name = url
         self.maximumResponseBytes = maximumResponseBytes
-        self.connection = ServerConnection(host: parsed.host, port: parsed.port)
+        self.connection = parsed.connection(trustRoots: nil)
     }
 
     /// Reads `stats` once.

@@ -40,21 +40,13 @@ public struct PostgresFeed: Feed {
         maximumResponseBytes: Int = 1 << 20,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(FeedError) {
-        let parsed = try ServerURL(url)
-        guard parsed.scheme == .postgresql || parsed.scheme == .postgres else {
-            throw FeedError("not a postgresql:// URL")
-        }
+        let parsed = try ServerURL(url, accepting: [.postgresql, .postgres])
         self.name = url
         self.user = parsed.user ?? ProcessInfo.processInfo.userName
         self.database = parsed.database ?? self.user
         self.password = try parsed.readPassword(environment: environment)
         self.maximumResponseBytes = maximumResponseBytes
-        self.connection = ServerConnection(
-            host: parsed.host,
-            port: parsed.port,
-            tlsConfiguration: parsed.usesTLS ? TLSClientContext.configuration(trustRoots: trustRoots) : nil,
-            startsTLSAtConnect: false
-        )
+        self.connection = parsed.connection(trustRoots: trustRoots, startsTLSAtConnect: false)
         self.usesTLS = parsed.usesTLS
     }
 

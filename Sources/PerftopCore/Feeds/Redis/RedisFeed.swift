@@ -18,7 +18,7 @@ public struct RedisFeed: Feed {
     /// The largest answer accepted: 1 MiB (`INFO all` is about 5 KiB, plus about 200 bytes per command
     /// the server has seen).
     public let maximumResponseBytes: Int
-    let url: ServerURL
+    private let user: String?
     private let password: String?
     private let connection: ServerConnection
 
@@ -36,19 +36,12 @@ public struct RedisFeed: Feed {
         maximumResponseBytes: Int = 1 << 20,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(FeedError) {
-        let parsed = try ServerURL(url)
-        guard parsed.scheme == .redis || parsed.scheme == .rediss else {
-            throw FeedError("not a redis:// or rediss:// URL")
-        }
+        let parsed = try ServerURL(url, accepting: [.redis, .rediss])
         self.name = url
-        self.url = parsed
+        self.user = parsed.user
         self.password = try parsed.readPassword(environment: environment)
         self.maximumResponseBytes = maximumResponseBytes
-        self.connection = ServerConnection(
-            host: parsed.host,
-            port: parsed.port,
-            tlsConfiguration: parsed.usesTLS ? TLSClientContext.configuration(trustRoots: trustRoots) : nil
-        )
+        self.connection = parsed.connection(trustRoots: trustRoots)
     }
 
     /// Reads `INFO all` once.
@@ -59,7 +52,7 @@ public struct RedisFeed: Feed {
     public func poll(timeout: Duration) async throws -> [Sample] {
         var commands: [[String]] = []
         if let password {
-            commands.append(["AUTH"] + (self.url.user.map { [$0] } ?? []) + [password])
+            commands.append(["AUTH"] + (self.user.map { [$0] } ?? []) + [password])
         }
         commands.append(["INFO", "all"])
         let count = commands.count

@@ -117,6 +117,28 @@ struct ServerURL: Sendable, Equatable {
         }
     }
 
+    /// Parses `text` for a feed that reads only the servers of `schemes`.
+    ///
+    /// - Throws: ``FeedError`` as ``init(_:)`` does, or `not a SCHEMES URL`, e.g. `not a redis:// or
+    ///   rediss:// URL`.
+    init(_ text: String, accepting schemes: [Scheme]) throws(FeedError) {
+        try self.init(text)
+        guard schemes.contains(self.scheme) else {
+            throw FeedError("not a " + schemes.map { $0.rawValue + "://" }.joined(separator: " or ") + " URL")
+        }
+    }
+
+    /// The connection to the server, over TLS when ``usesTLS`` (verified against `trustRoots`, else
+    /// the system's): from the start, or when the protocol asks for it (`startsTLSAtConnect` false).
+    func connection(trustRoots: HTTPFeed.TrustRoots?, startsTLSAtConnect: Bool = true) -> ServerConnection {
+        ServerConnection(
+            host: self.host,
+            port: self.port,
+            tlsConfiguration: self.usesTLS ? TLSClientContext.configuration(trustRoots: trustRoots) : nil,
+            startsTLSAtConnect: startsTLSAtConnect
+        )
+    }
+
     /// The password, read from its variable or file; nil without a ``password``.
     ///
     /// - Throws: ``FeedError`` `$NAME is not set` or the file's problem, e.g.
