@@ -63,6 +63,7 @@ let package = Package(
         .target(
             name: "PerftopCore",
             dependencies: [
+                "CPerfKitSystem",
                 "PerfKit",
                 "PerfKitAgent",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

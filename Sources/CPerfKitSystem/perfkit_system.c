@@ -31,3 +31,16 @@ int perfkit_read_heap_statistics(perfkit_heap_statistics *statistics) {
     return 0;
 }
 #endif
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+
+int perfkit_limit_malloc_arenas(int count) {
+    return mallopt(M_ARENA_MAX, count);
+}
+#else
+int perfkit_limit_malloc_arenas(int count) {
+    (void)count;
+    return 0;
+}
+#endif

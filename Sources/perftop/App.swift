@@ -61,6 +61,8 @@ struct App {
 
     /// The app of `perftop watch`: the sources the command line names, else the config file's.
     static func watching(output: OutputOptions, sources: SourceOptions) throws -> App {
+        // Before the feeds start their threads.
+        MallocArenas.limit(to: 1)
         let commandLineSources = sources.commandLineSources
         let run = try Self.resolve(output, commandLineSources: commandLineSources)
         let origin = run.sources != commandLineSources ? run.configPath : nil
@@ -207,11 +209,13 @@ struct App {
         try sink.write(exporter.header)
         var primed = false
         var last: Collector.Round?
+        var startup = StartupPages()
         // The first round only primes the counters: a rate needs two readings.
         try await collector.run(
             rounds: rounds.map { $0 + 1 },
             for: duration.map { .seconds($0) }
         ) { round in
+            startup.roundEnded()
             guard primed else {
                 primed = true
                 return
@@ -255,7 +259,13 @@ struct App {
         let saveFailure = Mutex<String?>(nil)
         let configPath = run.configPath
         let wakeup = DashboardWakeup()
-        let collecting = Task { await collector.run { _ in wakeup?.signal() } }
+        let collecting = Task {
+            var startup = StartupPages()
+            await collector.run { _ in
+                wakeup?.signal()
+                startup.roundEnded()
+            }
+        }
         defer { collecting.cancel() }
         let dashboard = DashboardApp(
             modelProvider: { collector.model },
@@ -285,6 +295,24 @@ struct App {
         }
         if let failure = saveFailure.withLockedValue({ $0 }) {
             Console.error("settings not saved: \(failure)")
+        }
+    }
+}
+
+/// Gives back the code pages only the startup used (``ResidentCodePages``) once a long run has
+/// settled: after its third round, by when the dashboard has drawn its first frames.
+private struct StartupPages {
+    /// Rounds ended so far, up to the release.
+    private var rounds = 0
+
+    /// Counts a round; releases the pages after the third.
+    mutating func roundEnded() {
+        guard self.rounds < 3 else {
+            return
+        }
+        self.rounds += 1
+        if self.rounds == 3 {
+            ResidentCodePages.release()
         }
     }
 }

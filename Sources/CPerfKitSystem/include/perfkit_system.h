@@ -16,6 +16,10 @@ typedef struct {
 /// glibc's figures would not count the process's allocations.
 int perfkit_read_heap_statistics(perfkit_heap_statistics *statistics);
 
+/// Caps glibc's malloc arenas at `count` (mallopt M_ARENA_MAX) and returns 1, or returns 0 where
+/// the C library is not glibc or refuses.
+int perfkit_limit_malloc_arenas(int count);
+
 /// 1 when a sanitizer's runtime (ThreadSanitizer, AddressSanitizer) is linked and malloc is its own.
 int perfkit_malloc_is_replaced_by_sanitizer(void);
 
