@@ -51,10 +51,15 @@ struct App {
         self.run = run
         self.output = output
         self.feeds = feeds
+        var discovery: Collector.FeedDiscovery?
+        if let agents = feeds.discovery {
+            discovery = { agents.feeds(replacing: $0) }
+        }
         self.collector = Collector(
             feeds: feeds.feeds,
             configuration: run.collectorConfiguration,
-            derivation: run.derivation
+            derivation: run.derivation,
+            discovery: discovery
         )
         feeds.selfRegistry.register(self.collector.processor)
     }

@@ -11,7 +11,7 @@ struct SourceOptions: ParsableArguments {
     @Option(
         name: .customLong("attach"),
         help: ArgumentHelp(
-            "Watch the PerfKit agent on this Unix socket, or every socket in a directory or glob (repeatable).",
+            "Watch the PerfKit agent on this Unix socket, or every socket in a directory or glob, looked at again every round (repeatable).",
             valueName: "path"
         )
     )

@@ -347,7 +347,8 @@ import Testing
             try await AgentServer.start(path: directory + "/b.sock", registry: registry, agentName: "b"),
         ]
         let feeds = try AgentFeed.socketPaths(matching: directory).map { AgentFeed(path: $0) }
-        let collector = Collector(feeds: feeds, configuration: Collector.Configuration(timeout: .seconds(1)))
+        // Generous: both agents answer, so only a loaded machine makes a poll take long.
+        let collector = Collector(feeds: feeds, configuration: Collector.Configuration(interval: .seconds(10)))
         await collector.collectOnce()
         #expect(collector.model.sources.map(\.name) == ["agent:\(directory)/a.sock", "agent:\(directory)/b.sock"])
         #expect(collector.model.sources.map(\.state) == [.ok, .ok])
@@ -363,7 +364,7 @@ import Testing
 /// A Unix socket listener that answers every connection in one fixed way, on a thread of its own.
 ///
 /// It lives in `/tmp/perftop-test-XXXXXX/a.sock` so the path fits in a socket address.
-private final class TestListener: Sendable {
+final class TestListener: Sendable {
     /// How the listener treats a connection.
     enum Behaviour: Sendable {
         /// Reads the request line, writes `text`, then closes the connection or holds it open.

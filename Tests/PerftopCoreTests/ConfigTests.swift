@@ -3,6 +3,10 @@ import Testing
 
 @testable import PerftopCore
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 @Suite("Config file")
 struct ConfigTests {
     private func fixture(_ name: String) throws -> String {
@@ -120,10 +124,34 @@ struct ConfigTests {
     @Test("the default layout gains the queries pane when a source is a database, unless the config lists panes")
     func queriesPaneForADatabase() {
         let database = CommandLineSettings(sources: .init(endpoints: ["postgresql://app@db/shop"]))
-        #expect(PerftopConfig().resolved(with: database).settings.visiblePanes == DashboardSettings.PaneKind.allCases)
+        #expect(
+            PerftopConfig().resolved(with: database).settings.visiblePanes
+                == DashboardSettings.PaneKind.defaultLayout + [.queries]
+        )
         let redis = CommandLineSettings(sources: .init(endpoints: ["redis://cache:6379"]))
         #expect(PerftopConfig().resolved(with: redis).settings.visiblePanes == DashboardSettings.PaneKind.defaultLayout)
         #expect(PerftopConfig(panes: [.caches]).resolved(with: database).settings.visiblePanes == [.caches])
+    }
+
+    @Test("the default layout gains the fleet pane for several agents or endpoints, or an --attach directory or glob")
+    func fleetPaneForAFleet() throws {
+        let directory = try TestListener.makeTemporaryDirectory()
+        defer { rmdir(directory) }
+        let fleets: [PerftopConfig.Sources] = [
+            .init(attach: [directory]),
+            .init(attach: ["/run/agents/*.sock"]),
+            .init(attach: ["/run/a.sock", "/run/b.sock"]),
+            .init(attach: ["/run/a.sock"], endpoints: ["redis://cache:6379"]),
+            .init(endpoints: ["redis://cache:6379", "memcached://cache:11211"]),
+        ]
+        for sources in fleets {
+            let panes = PerftopConfig().resolved(with: CommandLineSettings(sources: sources)).settings.visiblePanes
+            #expect(panes == DashboardSettings.PaneKind.defaultLayout + [.fleet], "\(sources)")
+        }
+        let one = CommandLineSettings(sources: .init(attach: ["/run/a.sock"]))
+        #expect(PerftopConfig().resolved(with: one).settings.visiblePanes == DashboardSettings.PaneKind.defaultLayout)
+        let listed = PerftopConfig(panes: [.memory]).resolved(with: CommandLineSettings(sources: fleets[0]))
+        #expect(listed.settings.visiblePanes == [.memory])
     }
 
     @Test("the config lives in $XDG_CONFIG_HOME/perftop, else ~/.config/perftop")

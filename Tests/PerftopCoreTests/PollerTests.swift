@@ -36,6 +36,25 @@ struct PollerTests {
         )
     }
 
+    @Test("replaced feeds: a kept name keeps its state, a new one starts pending, a gone one is reported")
+    func replaceFeeds() async throws {
+        let kept = ScriptedFeed(name: "kept", samples: [Sample(name: "x", kind: .gauge, value: 1)])
+        let gone = ScriptedFeed(name: "gone", samples: [Sample(name: "y", kind: .gauge, value: 2)])
+        let poller = Poller(feeds: [kept, gone], configuration: Self.configuration())
+        kept.failing.store(true, ordering: .relaxed)
+        _ = await poller.poll(at: 0, interval: .seconds(1))
+
+        let new = ScriptedFeed(name: "new", samples: [Sample(name: "z", kind: .gauge, value: 3)])
+        #expect(poller.replaceFeeds([kept, new]) == ["gone"])
+        #expect(poller.feeds.map(\.name) == ["kept", "new"])
+        let statuses = poller.statuses(at: 0.2, interval: .seconds(1))
+        #expect(statuses.map(\.state) == [.down(reason: "connection refused"), .pending])
+        let next = await poller.poll(at: 0.2, interval: .seconds(1))
+        #expect(next.map(\.source) == ["kept", "new"])
+        #expect(next[0].skipped, "the kept feed is still backing off")
+        #expect(next[1].samples?.count == 1)
+    }
+
     @Test("one result per feed in the feeds' order; states go pending, ok, stale, down")
     func states() async throws {
         let good = ScriptedFeed(name: "good", samples: [Sample(name: "x", kind: .gauge, value: 1)])

@@ -53,7 +53,9 @@ struct ServerSourcesTests {
         }
         let screen = try await tmux.screen()
         #expect(shown, "the redis row at 70.0% and the statement:\n\(screen)")
-        let redisRow = screen.split(separator: "\n").first { $0.contains("│redis://") && $0.contains("%") }
+        // The cache pane is the first on its row of the screen.
+        let redisRow = screen.split(separator: "\n").lazy.compactMap { $0.split(separator: "││").first }
+            .first { $0.contains("│redis://") && $0.contains("%") }
         #expect(redisRow?.contains("70.0%") == true, "\(redisRow ?? "no redis row"):\n\(screen)")
 
         try await tmux.send("7")

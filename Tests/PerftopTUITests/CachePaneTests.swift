@@ -49,6 +49,20 @@ struct CachePaneTests {
         #expect(text.contains("other  tokens"))
     }
 
+    @Test("a fleet's rows name each agent by its name and pid, whole, in a narrow pane too")
+    func sourceLabels() {
+        var model = DashboardModel(timestamp: 0, interval: 1)
+        for (index, pid) in [41_001, 41_002].enumerated() {
+            let name = "agent:/run/perftop/agent-\(index).sock"
+            model.sources.append(SourceStatus(name: name, state: .ok, displayName: "demo[\(pid)]"))
+            model.caches.append(CacheView(source: name, name: "users", hitRate: 0.5))
+        }
+        let text = TestModels.render(CachePane(), model, width: 40, height: 6).text
+        #expect(text.contains("demo[41001] users"))
+        #expect(text.contains("demo[41002] users"))
+        #expect(!text.contains("agent:/run"))
+    }
+
     @Test(
         "no caches: the pane says why",
         arguments: [

@@ -41,7 +41,7 @@ struct DashboardRendererTests {
     func asciiGlyphs() {
         let grid = TestModels.dashboard(TestModels.full, width: 80, height: 24, glyphs: .ascii)
         #expect(grid.line(1).hasPrefix("+- Cache hit rate -"))
-        #expect(grid.line(0).hasPrefix("perftop | proc ok |"))
+        #expect(grid.line(0).hasPrefix("perftop | 3 sources: 1 ok, 1 stale, 1 down |"))
         #expect(grid.text.contains("_-#"))
         #expect(!grid.text.contains("█"))
         #expect(!grid.text.contains("│"))

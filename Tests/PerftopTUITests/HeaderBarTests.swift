@@ -25,19 +25,21 @@ struct HeaderBarTests {
         #expect(HeaderBar.interval(seconds) == expected)
     }
 
-    @Test("a short row keeps the cost and cuts the sources with an ellipsis")
+    @Test("a short row keeps the cost and counts the sources by state, cut if need be")
     func shortRow() {
         let line = self.header(TestModels.full, width: 80)
-        #expect(line.hasPrefix("perftop │ proc ok │ agent:/tmp/a.sock"))
-        #expect(line.contains("…"))
+        #expect(line.hasPrefix("perftop │ 3 sources: 1 ok, 1 stale, 1 down │"))
         #expect(line.hasSuffix("collect 1.20ms draw 350µs cpu 0.8%"))
+        let shorter = self.header(TestModels.full, width: 60)
+        #expect(shorter.hasPrefix("perftop │ 3 sources: 1 ok "))
+        #expect(shorter.hasSuffix("collect 1.20ms draw 350µs cpu 0.8%"))
     }
 
     @Test("frozen shows FROZEN after perftop, kept even when the row is short")
     func frozen() {
         var grid = CellGrid(rows: 1, columns: 60)
         grid.withCanvas(grid.bounds) { HeaderBar.draw(model: TestModels.full, isFrozen: true, into: &$0) }
-        #expect(grid.line(0).hasPrefix("perftop │ FROZEN │ proc"))
+        #expect(grid.line(0).hasPrefix("perftop │ FROZEN │ 3 sou…"))
     }
 
     @Test("the interval in force replaces the model's")
@@ -46,6 +48,37 @@ struct HeaderBarTests {
         let model = DashboardModel(timestamp: 0, interval: 1)
         grid.withCanvas(grid.bounds) { HeaderBar.draw(model: model, interval: .milliseconds(250), into: &$0) }
         #expect(grid.line(0).hasPrefix("perftop │ no sources │ every 250ms"))
+    }
+
+    @Test("sources that fit are listed by the names they give themselves")
+    func listedByLabel() {
+        let model = DashboardModel(
+            timestamp: 0,
+            interval: 1,
+            sources: [
+                SourceStatus(name: "proc", state: .ok),
+                SourceStatus(name: "agent:/run/a.sock", state: .ok, displayName: "demo[42]"),
+                SourceStatus(name: "agent:/run/\u{1B}[2J.sock", state: .pending),
+            ]
+        )
+        let line = self.header(model, width: 160)
+        #expect(line.hasPrefix("perftop │ proc ok │ demo[42] ok │ agent:/run/\\u{1B}[2J.sock pending │ every 1s"))
+    }
+
+    @Test("sources that do not fit are counted by state, states without a source left out")
+    func summary() {
+        let states: [SourceState] = [
+            .ok, .ok, .down(reason: "connection refused"), .stale(age: 2, reason: "timeout"), .ok,
+        ]
+        let model = DashboardModel(
+            timestamp: 0,
+            interval: 1,
+            sources: states.enumerated().map { SourceStatus(name: "agent:/run/\($0.offset).sock", state: $0.element) }
+        )
+        #expect(self.header(model, width: 200).hasPrefix("perftop │ agent:/run/0.sock ok │ agent:/run/1.sock ok"))
+        #expect(self.header(model, width: 120).hasPrefix("perftop │ 5 sources: 3 ok, 1 stale, 1 down │ every 1s"))
+        let segments = HeaderBar.summary(model.sources)
+        #expect(segments.map(\.style) == [.normal, .good, .normal, .warning, .normal, .critical])
     }
 
     @Test("no sources configured is said, not hidden")

@@ -26,7 +26,7 @@ struct KeyBindingsTests {
         arguments: [
             DashboardAction.quit, .toggleFreeze, .longerInterval, .shorterInterval, .nextTheme, .toggleZoom, .focusNext,
             .focusPrevious, .scrollUp, .scrollDown, .pageUp, .pageDown, .scrollToTop, .scrollToBottom,
-            .cycleTrackerSort,
+            .cycleSort,
             .resetPeaks, .toggleHelp, .dismiss,
         ]
     )
@@ -34,7 +34,7 @@ struct KeyBindingsTests {
         #expect(KeyBindings.all.contains { $0.action == action && !$0.keys.isEmpty })
     }
 
-    @Test("1 to 7 toggle the seven panes in order")
+    @Test("1 to 8 toggle the eight panes in order")
     func paneKeys() {
         for (index, kind) in DashboardSettings.PaneKind.allCases.enumerated() {
             #expect(KeyBindings.action(for: .character(Character(String(index + 1)))) == .togglePane(kind))
@@ -43,6 +43,6 @@ struct KeyBindingsTests {
 
     @Test("the footer hints come from the key map")
     func footer() {
-        #expect(FooterBar.hints.map(\.key) == ["q", "space", "+/-", "t", "1-7", "z", "?"])
+        #expect(FooterBar.hints.map(\.key) == ["q", "space", "+/-", "t", "1-8", "z", "?"])
     }
 }

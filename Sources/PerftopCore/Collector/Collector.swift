@@ -114,6 +114,12 @@ public final class Collector: Sendable {
     /// The third stage, which derives the model from the store.
     public let derivation: Derivation
 
+    /// Finds the feeds to poll at the start of each round, given the feeds in use (e.g. the agents
+    /// whose sockets are in a watched directory now); it returns the feeds to keep as they are (the
+    /// same instances, so connections and backoff carry on) and new ones for new sources.
+    public typealias FeedDiscovery = @Sendable (_ current: [any Feed]) -> [any Feed]
+
+    private let discovery: FeedDiscovery?
     private let recorded: Mutex<Recorded>
     private let latest: Mutex<DashboardModel>
     private let now: @Sendable () -> Double
@@ -126,14 +132,18 @@ public final class Collector: Sendable {
     ///   - feeds: the sources to poll; their names must be unique.
     ///   - configuration: interval, timeout and bounds.
     ///   - derivation: what is derived each round besides the views: the tracker and the advisor.
+    ///   - discovery: called at the start of each round to add and drop feeds; a dropped feed's
+    ///     series leave the store. None by default: the feeds are fixed.
     ///   - now: the wall clock, in seconds since 1970; injected by tests.
     public init(
         feeds: [any Feed],
         configuration: Configuration = Configuration(),
         derivation: Derivation = Derivation(),
+        discovery: FeedDiscovery? = nil,
         now: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
     ) {
         self.configuration = configuration
+        self.discovery = discovery
         self.poller = Poller(feeds: feeds, configuration: configuration.poller)
         self.derivation = derivation
         self.now = now
@@ -194,7 +204,8 @@ public final class Collector: Sendable {
 
     // MARK: - Rounds
 
-    /// Runs one round: polls every due feed, records what they returned and derives the model.
+    /// Runs one round: finds the feeds (with a ``FeedDiscovery``), polls every due feed, records what
+    /// they returned and derives the model.
     ///
     /// Returns after every polled feed has answered or reached its deadline, so at most about
     /// ``Configuration/timeout`` after it started, plus the derivation's time.
@@ -202,6 +213,14 @@ public final class Collector: Sendable {
     public func collectOnce() async -> Round {
         let clock = ContinuousClock()
         let started = clock.now
+        if let discovery = self.discovery {
+            let removed = self.poller.replaceFeeds(discovery(self.poller.feeds))
+            if !removed.isEmpty {
+                self.recorded.withLockedValue { recorded in
+                    removed.forEach { recorded.store.removeSource($0) }
+                }
+            }
+        }
         let time = self.now()
         let interval = self.interval
         let results = await self.poller.poll(at: time, interval: interval)

@@ -81,15 +81,21 @@ extension PerftopConfig {
     /// `perftop --pid 42` watches process 42 and nothing the config names.
     ///
     /// Without `panes` in the config, the default layout gains the queries pane when a source is a
-    /// database (`postgresql://`), as htop shows a meter only where there is something to measure.
+    /// database (`postgresql://`), as htop shows a meter only where there is something to measure,
+    /// and the fleet pane when a fleet is watched: more than one agent or endpoint, or an `--attach`
+    /// directory or glob.
     public func resolved(with commandLine: CommandLineSettings) -> (settings: DashboardSettings, sources: Sources) {
         let defaults = DashboardSettings()
         let sources = commandLine.sources.isEmpty ? self.sources : commandLine.sources
         let watchesDatabase = sources.endpoints.contains { ServerURL.isDatabase($0) }
+        let watchesFleet =
+            sources.attach.count + sources.endpoints.count > 1
+            || sources.attach.contains(where: AgentDiscovery.isPattern)
         let settings = DashboardSettings(
             interval: commandLine.interval ?? self.interval ?? defaults.interval,
             theme: commandLine.theme ?? self.theme ?? defaults.theme,
-            visiblePanes: self.panes ?? (watchesDatabase ? defaults.visiblePanes + [.queries] : defaults.visiblePanes)
+            visiblePanes: self.panes
+                ?? defaults.visiblePanes + (watchesDatabase ? [.queries] : []) + (watchesFleet ? [.fleet] : [])
         )
         return (settings, sources)
     }

@@ -6,11 +6,17 @@ public struct DashboardSettings: Sendable, Equatable {
         case caches, queues, latency, memory, churn, tracker
         /// A database's statements: shown by default only when a database source is watched.
         case queries
+        /// One row per source: shown by default only when a fleet (several agents or endpoints, or
+        /// an `--attach` directory or pattern) is watched.
+        case fleet
 
-        /// The panes shown by default: every pane but ``queries``.
+        /// The panes shown by default: every pane but ``queries`` and ``fleet``.
         public static let defaultLayout: [PaneKind] = [.caches, .queues, .latency, .memory, .churn, .tracker]
 
-        /// The digit key that toggles the pane: `1` for caches through `7` for the queries.
+        /// The keys that toggle the panes, for hints: `1-8`.
+        public static let toggleKeys = "1-\(Self.allCases.count)"
+
+        /// The digit key that toggles the pane: `1` for caches through `8` for the fleet.
         public var toggleKey: Character {
             Character(String(Self.allCases.firstIndex(of: self)! + 1))
         }
@@ -25,6 +31,7 @@ public struct DashboardSettings: Sendable, Equatable {
             case .churn: "allocation churn"
             case .tracker: "tracker"
             case .queries: "queries"
+            case .fleet: "fleet"
             }
         }
     }

@@ -6,7 +6,7 @@ extension PerftopConfig {
     /// The first lines of a config file perftop creates.
     static let newFileHeader = """
         # perftop configuration (docs/configuration.md). perftop rewrites the interval, theme and
-        # panes lines when you change them with + / -, t and 1-7; other lines are kept as written.
+        # panes lines when you change them with + / -, t and 1-8; other lines are kept as written.
 
         """
 

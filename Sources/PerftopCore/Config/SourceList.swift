@@ -82,12 +82,13 @@ public struct SourceList: Sendable {
         }
         feeds += watchedPids.map { ProcessFeed(pid: $0) }
         feeds += socketPaths.map { AgentFeed(path: $0, trustedOwners: trustedOwners) }
+        let discovery = AgentDiscovery(attach: self.sources.attach, trustedOwners: trustedOwners)
         let trustRoots = try self.endpointTrustRoots()
         let servers = try self.serverFeeds(trustRoots: trustRoots, warn: warn)
         feeds += servers.map(\.feed)
         let httpEndpoints = self.sources.endpoints.filter { !ServerURL.isServer($0) }
         guard !httpEndpoints.isEmpty else {
-            return SourceFeeds(feeds: feeds, selfRegistry: selfRegistry) {
+            return SourceFeeds(feeds: feeds, selfRegistry: selfRegistry, discovery: discovery) {
                 for server in servers {
                     await server.close()
                 }
@@ -97,7 +98,7 @@ public struct SourceList: Sendable {
         let client = HTTPFeed.makeClient(trustRoots: trustRoots)
         let httpFeeds = httpEndpoints.map { HTTPFeed(url: $0, headers: headers, client: client) }
         httpFeeds.compactMap(\.cleartextWarning).forEach(warn)
-        return SourceFeeds(feeds: feeds + httpFeeds, selfRegistry: selfRegistry) {
+        return SourceFeeds(feeds: feeds + httpFeeds, selfRegistry: selfRegistry, discovery: discovery) {
             await client.shutdown()
             for server in servers {
                 await server.close()
@@ -226,11 +227,20 @@ public struct SourceFeeds: Sendable {
     public let selfRegistry: MetricsRegistry
     /// Shuts the endpoints' HTTP client down, if any; errors are ignored (nothing is left to flush).
     public let shutdown: @Sendable () async -> Void
+    /// The `--attach` directories and patterns to look at again every round; `nil` when the agents
+    /// are fixed.
+    public let discovery: AgentDiscovery?
 
     /// Creates the feeds of a run.
-    public init(feeds: [any Feed], selfRegistry: MetricsRegistry, shutdown: @escaping @Sendable () async -> Void) {
+    public init(
+        feeds: [any Feed],
+        selfRegistry: MetricsRegistry,
+        discovery: AgentDiscovery? = nil,
+        shutdown: @escaping @Sendable () async -> Void
+    ) {
         self.feeds = feeds
         self.selfRegistry = selfRegistry
+        self.discovery = discovery
         self.shutdown = shutdown
     }
 }

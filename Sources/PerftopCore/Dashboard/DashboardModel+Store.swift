@@ -20,16 +20,30 @@ extension DashboardModel {
         var memory = MemoryView()
         var churn: [ChurnView] = []
         var queries: [QueriesView] = []
+        var fleet: [String: FleetRow] = [:]
+        let states = Dictionary(sources.map { ($0.name, $0.state) }, uniquingKeysWith: { first, _ in first })
         for source in store.sources {
             let view = SourceView(store: store, source: source)
             let distributions = view.latencies()
+            let (cacheCount, processorCount, latencyCount) = (caches.count, processors.count, latencies.count)
             caches += view.caches()
             processors += view.processors()
             latencies += distributions.map(\.view)
             view.addSystemMemory(to: &memory)
-            if let process = view.processMemory() {
+            let process = view.processMemory()
+            if let process {
                 memory.processes.append(process)
             }
+            fleet[source] = FleetRow(
+                source: source,
+                state: states[source] ?? .ok,
+                caches: caches[cacheCount...],
+                processors: processors[processorCount...],
+                latencies: latencies[latencyCount...],
+                process: process,
+                heapGrowthBytesPerSecond: view.heapGrowthPerSecond(),
+                cpuPercent: view.cpuPercent()
+            )
             if let readouts = view.churn() {
                 churn.append(readouts)
             }
@@ -47,6 +61,7 @@ extension DashboardModel {
             memory: memory,
             churn: churn,
             queries: queries,
+            fleet: sources.map { fleet[$0.name] ?? FleetRow(source: $0.name, state: $0.state) },
             selfCost: selfCost
         )
     }

@@ -1,3 +1,5 @@
+import PerfKit
+
 /// Everything the dashboard shows at one moment, derived from the series store.
 ///
 /// This is the view model the panes draw: plain values, already computed (rates, hit ratios,
@@ -27,6 +29,8 @@ public struct DashboardModel: Sendable, Equatable {
     public var churn: [ChurnView]
     /// The statements of each database source (PostgreSQL); empty when none is watched.
     public var queries: [QueriesView]
+    /// One row per source, in the sources' order, for the fleet pane.
+    public var fleet: [FleetRow]
     /// The optimization tracker's targets; empty when no tracker is loaded.
     public var tracker: [TrackerTargetView]
     /// The advisor's findings over the collected series, most severe first; empty when it has none.
@@ -45,6 +49,7 @@ public struct DashboardModel: Sendable, Equatable {
         memory: MemoryView = MemoryView(),
         churn: [ChurnView] = [],
         queries: [QueriesView] = [],
+        fleet: [FleetRow] = [],
         tracker: [TrackerTargetView] = [],
         advice: [Advice] = [],
         selfCost: SelfCost = SelfCost()
@@ -58,9 +63,17 @@ public struct DashboardModel: Sendable, Equatable {
         self.memory = memory
         self.churn = churn
         self.queries = queries
+        self.fleet = fleet
         self.tracker = tracker
         self.advice = advice
         self.selfCost = selfCost
+    }
+
+    /// How the screen names `source` (a view's `source`): what the source calls itself
+    /// (``SourceStatus/label``), else its name; escaped (``SafeText``), so it can be drawn as it is.
+    /// Cost: O(sources).
+    public func label(of source: String) -> String {
+        SafeText.escaped(self.sources.first { $0.name == source }?.label ?? source)
     }
 }
 

@@ -25,6 +25,18 @@ extension SourceView {
         )
     }
 
+    /// How fast the heap in use grew over the window, in bytes per second, by the first convention
+    /// the source reports; nil when it reports none.
+    func heapGrowthPerSecond() -> Double? {
+        self.heapSeries().flatMap(self.growth)
+    }
+
+    /// The process's CPU use over the window, in percent of one core, from `process_cpu_seconds_total`.
+    func cpuPercent() -> Double? {
+        let series = self.series(MetricName.processCPUSeconds)
+        return series.isEmpty ? nil : self.rate(series).map { $0 * 100 }
+    }
+
     /// The series whose sum is the heap in use, by the first convention the source reports.
     private func heapSeries() -> [SeriesStore.Series]? {
         let candidates = [
@@ -121,6 +133,12 @@ extension SourceView {
         return readouts.isEmpty ? nil : (origins.joined(separator: " + "), readouts)
     }
 
+    /// The change per second of the summed `series` over the window; nil when one of them has none.
+    private func growth(_ series: [SeriesStore.Series]) -> Double? {
+        let changes = series.map { $0.change(over: self.window)?.value }
+        return changes.contains { $0 == nil } ? nil : changes.compactMap { $0 }.reduce(0, +)
+    }
+
     // MARK: - Readouts
 
     /// One per-second readout per counter the source reports (every label set summed); none for a
@@ -141,8 +159,7 @@ extension SourceView {
         guard let inUse = Self.latestSum(series) else {
             return []
         }
-        let changes = series.map { $0.change(over: self.window)?.value }
-        let growth = changes.contains { $0 == nil } ? nil : changes.compactMap { $0 }.reduce(0, +)
+        let growth = self.growth(series)
         return [
             ChurnReadout(measure: "heap in use", value: inUse, unit: .bytes),
             ChurnReadout(measure: "heap growth", value: growth, unit: .bytesPerSecond),

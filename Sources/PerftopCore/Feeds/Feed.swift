@@ -16,6 +16,15 @@ public protocol Feed: Sendable {
     /// - Returns: the samples read.
     /// - Throws: ``FeedError`` with a short reason to show on screen.
     func poll(timeout: Duration) async throws -> [Sample]
+
+    /// What the source calls itself, fit for the screen (escaped), e.g. `demo[4242]` for an agent
+    /// named `demo` in process 4242; `nil` until it has said, or when it never does.
+    var displayName: String? { get }
+}
+
+extension Feed {
+    /// None: the source is shown by ``name``.
+    public var displayName: String? { nil }
 }
 
 /// Why a poll failed, in a few words fit for a status line (e.g. `connection refused`).

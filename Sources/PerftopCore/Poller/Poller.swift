@@ -75,23 +75,53 @@ public final class Poller: Sendable {
         var running = false
     }
 
-    /// The feeds, polled in this order (concurrently).
-    public let feeds: [any Feed]
+    /// The most polls that run at once.
+    public static let maximumConcurrentPolls = 8
+
     /// The processor the polls run on; register it to show the poller's own queue.
     public let processor: AsyncProcessor
     /// How the poller polls.
     public let configuration: Configuration
+    private let currentFeeds: Mutex<[any Feed]>
     private let health: Mutex<[String: Health]>
 
     /// Creates a poller for `feeds`, whose names must be unique.
     public init(feeds: [any Feed], configuration: Configuration) {
-        self.feeds = feeds
+        self.currentFeeds = Mutex(feeds)
         self.configuration = configuration
-        self.processor = AsyncProcessor(name: "collector", maxConcurrency: max(1, min(feeds.count, 8)))
+        self.processor = AsyncProcessor(name: "collector", maxConcurrency: Self.maximumConcurrentPolls)
         let backoff = Backoff(initial: configuration.initialBackoff, maximum: configuration.maximumBackoff)
         self.health = Mutex(
             Dictionary(feeds.map { ($0.name, Health(backoff: backoff)) }, uniquingKeysWith: { first, _ in first })
         )
+    }
+
+    /// The feeds, polled in this order (concurrently).
+    public var feeds: [any Feed] {
+        self.currentFeeds.withLockedValue { $0 }
+    }
+
+    /// Polls `feeds` from the next round on and returns the names of the feeds that are gone.
+    ///
+    /// A feed whose name was polled before keeps its history (last success, failure, backoff); a
+    /// new name starts pending. A poll of a removed feed still running finishes and is ignored.
+    /// Names must be unique. Cost: O(feeds).
+    @discardableResult
+    public func replaceFeeds(_ feeds: [any Feed]) -> [String] {
+        let previous = self.currentFeeds.withLockedValue { current in
+            defer { current = feeds }
+            return current
+        }
+        let kept = Set(feeds.map(\.name))
+        let removed = previous.map(\.name).filter { !kept.contains($0) }
+        if !removed.isEmpty {
+            self.health.withLockedValue { health in
+                for name in removed {
+                    health[name] = nil
+                }
+            }
+        }
+        return removed
     }
 
     // MARK: - Polling
@@ -107,21 +137,22 @@ public final class Poller: Sendable {
     ///   - interval: The interval in force, which bounds the timeout and the backoff's tolerance.
     public func poll(at time: Double, interval: Duration) async -> [Result] {
         let timeout = min(self.configuration.timeout, interval)
-        let due = self.startPolls(at: time, interval: interval)
+        let feeds = self.feeds
+        let due = self.startPolls(of: feeds, at: time, interval: interval)
         let results = await withTaskGroup(of: (Int, Result).self) { group in
-            for (index, feed) in self.feeds.enumerated() where due[index] {
+            for (index, feed) in feeds.enumerated() where due[index] {
                 group.addTask {
                     (index, await self.poll(feed, timeout: timeout))
                 }
             }
-            var ordered = [Result?](repeating: nil, count: self.feeds.count)
+            var ordered = [Result?](repeating: nil, count: feeds.count)
             for await (index, result) in group {
                 ordered[index] = result
             }
             return ordered
         }
         return self.health.withLockedValue { health in
-            self.feeds.enumerated().map { index, feed in
+            feeds.enumerated().map { index, feed in
                 var state = health[feed.name] ?? self.freshHealth()
                 guard let result = results[index] else {
                     return Result(source: feed.name, samples: nil, failure: state.lastFailure, skipped: true)
@@ -141,11 +172,12 @@ public final class Poller: Sendable {
         }
     }
 
-    /// Marks the feeds due at `time` as running and returns, per feed, whether to poll it this round.
-    private func startPolls(at time: Double, interval: Duration) -> [Bool] {
+    /// Marks the feeds of `feeds` due at `time` as running and returns, per feed, whether to poll it
+    /// this round.
+    private func startPolls(of feeds: [any Feed], at time: Double, interval: Duration) -> [Bool] {
         let tolerance = interval.seconds / 2
         return self.health.withLockedValue { health in
-            self.feeds.map { feed in
+            feeds.map { feed in
                 var state = health[feed.name] ?? self.freshHealth()
                 guard !state.running, state.backoff.allows(at: time, tolerance: tolerance) else {
                     return false
@@ -204,10 +236,11 @@ public final class Poller: Sendable {
     /// good one, stale while its last good poll is within the stale limit, down after that (or when it
     /// never answered), with the wait before its next poll when it is backing off beyond `interval`.
     public func statuses(at time: Double, interval: Duration) -> [SourceStatus] {
-        self.health.withLockedValue { health in
-            self.feeds.map { feed in
+        let feeds = self.feeds
+        return self.health.withLockedValue { health in
+            feeds.map { feed in
                 guard let state = health[feed.name], state.polled else {
-                    return SourceStatus(name: feed.name, state: .pending)
+                    return SourceStatus(name: feed.name, state: .pending, displayName: feed.displayName)
                 }
                 let sourceState: SourceState
                 if let failure = state.lastFailure {
@@ -225,7 +258,8 @@ public final class Poller: Sendable {
                     name: feed.name,
                     state: sourceState,
                     lastSuccess: state.lastSuccess,
-                    retryIn: state.lastFailure != nil && retryIn > interval.seconds ? retryIn : nil
+                    retryIn: state.lastFailure != nil && retryIn > interval.seconds ? retryIn : nil,
+                    displayName: feed.displayName
                 )
             }
         }

@@ -5,8 +5,10 @@ import PerfKit
 /// The collector builds one per configured source every round; the header bar shows it and exports
 /// read it (``description``). It is a plain value: copying it costs a few strings.
 public struct SourceStatus: Sendable, Equatable {
-    /// The source's name as shown on screen, e.g. `proc` or `agent:/tmp/a.sock`.
+    /// The source's name, e.g. `proc` or `agent:/tmp/a.sock`: its key in the store and in exports.
     public var name: String
+    /// What the source calls itself (``Feed/displayName``), e.g. `demo[4242]`; `nil` if it has not said.
+    public var displayName: String?
     /// The source's state.
     public var state: SourceState
     /// When the source last delivered samples, in seconds since 1970-01-01 UTC; `nil` if it never has.
@@ -28,18 +30,26 @@ public struct SourceStatus: Sendable, Equatable {
     ///   - lastSuccess: when it last delivered samples.
     ///   - truncatedToSeries: the series it was cut to, if any.
     ///   - retryIn: seconds until the next poll of a source in backoff.
+    ///   - displayName: what the source calls itself, if it has said.
     public init(
         name: String,
         state: SourceState,
         lastSuccess: Double? = nil,
         truncatedToSeries: Int? = nil,
-        retryIn: Double? = nil
+        retryIn: Double? = nil,
+        displayName: String? = nil
     ) {
         self.name = name
+        self.displayName = displayName
         self.state = state
         self.lastSuccess = lastSuccess
         self.truncatedToSeries = truncatedToSeries
         self.retryIn = retryIn
+    }
+
+    /// The source as the screen names it: ``displayName`` when the source has said it, else ``name``.
+    public var label: String {
+        self.displayName ?? self.name
     }
 }
 

@@ -267,6 +267,12 @@ public struct SeriesStore: Sendable {
 
     // MARK: - Writing
 
+    /// Forgets `source` and every series it reported, as when a watched agent goes away. O(1) plus
+    /// freeing its series.
+    public mutating func removeSource(_ source: String) {
+        self.bySource.removeValue(forKey: source)
+    }
+
     /// Appends one poll's samples from `source`, all read at `time`.
     ///
     /// A counter value that is negative, NaN or infinite is a lying source, not a count: it is not

@@ -11,9 +11,9 @@ public struct DashboardRenderer: Sendable {
     /// without a view state, the panes of ``DashboardSettings/PaneKind/defaultLayout``.
     public let panes: [any Pane]
 
-    /// The standard panes: caches, queues, latency, memory, allocation churn, tracker, queries.
+    /// The standard panes: caches, queues, latency, memory, allocation churn, tracker, queries, fleet.
     public static let standardPanes: [any Pane] = [
-        CachePane(), QueuePane(), LatencyPane(), MemoryPane(), ChurnPane(), TrackerPane(), QueriesPane(),
+        CachePane(), QueuePane(), LatencyPane(), MemoryPane(), ChurnPane(), TrackerPane(), QueriesPane(), FleetPane(),
     ]
 
     /// The pane of `kind`, if the renderer has one.
@@ -22,7 +22,7 @@ public struct DashboardRenderer: Sendable {
     }
 
     /// The line shown in the body when every pane is hidden.
-    public static let allHiddenHint = "every pane is hidden: press 1-7 to show one"
+    public static let allHiddenHint = "every pane is hidden: press \(DashboardSettings.PaneKind.toggleKeys) to show one"
 
     /// Creates a renderer for the given panes.
     public init(panes: [any Pane] = DashboardRenderer.standardPanes) {
@@ -55,6 +55,7 @@ public struct DashboardRenderer: Sendable {
         size: TerminalSize,
         state: DashboardViewState
     ) -> [DashboardSettings.PaneKind: Int] {
+        let model = state.shownModel(model)
         let (layout, placed) = self.placement(size: size, state: state)
         var limits: [DashboardSettings.PaneKind: Int] = [:]
         for (kind, rect) in placed {
@@ -84,6 +85,7 @@ public struct DashboardRenderer: Sendable {
         state: DashboardViewState? = nil
     ) -> CellGrid {
         var grid = CellGrid(rows: size.height, columns: size.width)
+        let model = state?.shownModel(model) ?? model
         let (layout, placed) = self.placement(size: size, state: state)
         guard layout.arrangement != .tooSmall else {
             grid.withCanvas(grid.bounds, glyphs: glyphs) { Self.drawTooSmall(into: &$0) }

@@ -1,3 +1,4 @@
+import PerfKit
 import PerftopCore
 
 /// Everything the dashboard remembers between frames besides the terminal: the settings, which
@@ -47,6 +48,8 @@ public struct DashboardViewState: Sendable {
     public private(set) var peaks = Peaks()
     /// The tracker's order.
     public private(set) var trackerSort = TrackerSort.status
+    /// The fleet pane's order, filter, selection and the source drilled into.
+    public private(set) var fleet = FleetViewState()
     /// The model on screen: the newest, or the frozen one; nil before the first.
     public private(set) var model: DashboardModel?
     /// A short message for the footer and when it goes away, e.g. after `t`.
@@ -55,6 +58,8 @@ public struct DashboardViewState: Sendable {
     public let themeNames: [String]
     /// The index in ``themeNames`` of the theme in use.
     public private(set) var themeIndex = 0
+    /// The zoom to go back to when the source drilled into is left (Esc).
+    private var zoomBeforeDrill: DashboardSettings.PaneKind?
     /// The first table row shown per pane.
     private var scrollOffsets: [DashboardSettings.PaneKind: Int] = [:]
     /// The largest useful offset per pane at the current size, from ``setScrollLimits(_:)``.
@@ -69,17 +74,27 @@ public struct DashboardViewState: Sendable {
         settings.visiblePanes = DashboardSettings.PaneKind.allCases.filter { settings.visiblePanes.contains($0) }
         self.settings = settings
         self.themeNames = themeNames
-        self.focused = settings.visiblePanes.first
+        self.focused = settings.visiblePanes.contains(.fleet) ? .fleet : settings.visiblePanes.first
     }
 
     // MARK: - Reading
 
-    /// The panes to lay out: the zoomed one alone, else every visible one in order.
+    /// The panes to lay out: the zoomed one alone, else every visible one in order; while a fleet
+    /// source is drilled into, every visible pane but the fleet's (the default layout if none).
     public var shownPanes: [DashboardSettings.PaneKind] {
         if let zoomed = self.zoomed {
             return [zoomed]
         }
-        return self.settings.visiblePanes
+        guard self.fleet.drilled != nil else {
+            return self.settings.visiblePanes
+        }
+        let panes = self.settings.visiblePanes.filter { $0 != .fleet }
+        return panes.isEmpty ? DashboardSettings.PaneKind.defaultLayout : panes
+    }
+
+    /// What the panes show of `model`: the source drilled into alone, else all of it.
+    public func shownModel(_ model: DashboardModel) -> DashboardModel {
+        self.fleet.drilled.map { model.only(source: $0) } ?? model
     }
 
     /// The first table row `pane` shows.
@@ -93,7 +108,8 @@ public struct DashboardViewState: Sendable {
             isFocused: pane == self.focused,
             scrollOffset: self.scrollOffset(of: pane),
             peaks: self.peaks,
-            trackerSort: self.trackerSort
+            trackerSort: self.trackerSort,
+            fleet: self.fleet
         )
     }
 
@@ -108,6 +124,7 @@ public struct DashboardViewState: Sendable {
         case .churn: model.churn.count
         case .tracker: model.tracker.count
         case .queries: model.queries.reduce(0) { $0 + max(1, $1.statements.count) }
+        case .fleet: model.fleet.count
         }
     }
 
@@ -178,6 +195,9 @@ public struct DashboardViewState: Sendable {
         if case .mouse(let event) = key {
             return self.handle(event, panes: panes)
         }
+        if self.fleet.draft != nil {
+            return self.editFilter(key)
+        }
         guard let action = KeyBindings.action(for: key) else {
             return .none
         }
@@ -219,21 +239,34 @@ public struct DashboardViewState: Sendable {
             self.moveFocus(by: action == .focusNext ? 1 : -1)
             return .redraw
         case .scrollUp:
-            return self.scroll(by: -1)
+            return self.scroll(by: -1, pageRows: pageRows)
         case .scrollDown:
-            return self.scroll(by: 1)
+            return self.scroll(by: 1, pageRows: pageRows)
         case .pageUp:
-            return self.scroll(by: -pageRows)
+            return self.scroll(by: -pageRows, pageRows: pageRows)
         case .pageDown:
-            return self.scroll(by: pageRows)
+            return self.scroll(by: pageRows, pageRows: pageRows)
         case .scrollToTop:
-            return self.scroll(by: Int.min / 2)
+            return self.scroll(by: Int.min / 2, pageRows: pageRows)
         case .scrollToBottom:
-            return self.scroll(by: Int.max / 2)
-        case .cycleTrackerSort:
-            self.trackerSort = self.trackerSort.next
-            self.show("tracker sorted by " + self.trackerSort.rawValue, now: now)
+            return self.scroll(by: Int.max / 2, pageRows: pageRows)
+        case .cycleSort:
+            if self.focused == .fleet, self.fleet.drilled == nil {
+                self.fleet.sort = self.fleet.sort.next
+                self.show("fleet sorted by " + self.fleet.sort.rawValue, now: now)
+            } else {
+                self.trackerSort = self.trackerSort.next
+                self.show("tracker sorted by " + self.trackerSort.rawValue, now: now)
+            }
             return .redraw
+        case .startFilter:
+            guard self.focused == .fleet, self.fleet.drilled == nil else {
+                return .none
+            }
+            self.fleet.draft = self.fleet.filter
+            return .redraw
+        case .drillIn:
+            return self.drillIn(now: now)
         case .resetPeaks:
             self.peaks.reset()
             if let model = self.model {
@@ -245,12 +278,96 @@ public struct DashboardViewState: Sendable {
             self.isHelpShown = true
             return .redraw
         case .dismiss:
+            if self.fleet.drilled != nil {
+                self.fleet.drilled = nil
+                self.zoomed = self.zoomBeforeDrill
+                self.focused = self.settings.visiblePanes.contains(.fleet) ? .fleet : self.settings.visiblePanes.first
+                return .redraw
+            }
+            if self.focused == .fleet, !self.fleet.filter.isEmpty {
+                self.fleet.filter = ""
+                self.fleet.selected = 0
+                self.scrollOffsets[.fleet] = 0
+                return .redraw
+            }
             guard self.zoomed != nil else {
                 return .none
             }
             self.zoomed = nil
             return .redraw
         }
+    }
+
+    // MARK: - Fleet
+
+    /// A key while the fleet's filter is typed: a character adds to it, Backspace takes the last
+    /// one back, Enter keeps it, Esc drops it (and the filter kept before).
+    private mutating func editFilter(_ key: Key) -> Outcome {
+        var draft = self.fleet.draft ?? ""
+        switch key {
+        case .enter:
+            self.fleet.filter = draft
+            self.fleet.draft = nil
+        case .escape:
+            self.fleet.filter = ""
+            self.fleet.draft = nil
+        case .backspace:
+            guard !draft.isEmpty else {
+                return .none
+            }
+            draft.removeLast()
+            self.fleet.draft = draft
+        case .character(let character):
+            guard !character.unicodeScalars.contains(where: SafeText.isUnsafe),
+                draft.count < FleetViewState.maximumFilterLength
+            else {
+                return .none
+            }
+            self.fleet.draft = draft + String(character)
+        default:
+            return .none
+        }
+        self.fleet.selected = 0
+        self.scrollOffsets[.fleet] = 0
+        return .redraw
+    }
+
+    /// Shows the selected fleet source's panes alone, when the fleet pane has the focus.
+    private mutating func drillIn(now: Duration) -> Outcome {
+        guard self.focused == .fleet, self.fleet.drilled == nil, let model = self.model else {
+            return .none
+        }
+        let rows = self.fleet.rows(of: model)
+        guard !rows.isEmpty else {
+            return .none
+        }
+        let source = rows[min(self.fleet.selected, rows.count - 1)].source
+        self.fleet.drilled = source
+        self.zoomBeforeDrill = self.zoomed
+        self.zoomed = nil
+        self.focused = self.shownPanes.first
+        self.show(model.label(of: source) + " alone: Esc for the fleet", now: now)
+        return .redraw
+    }
+
+    /// Moves the fleet's selection by `rows` within the rows listed, and scrolls the pane so that
+    /// the selection stays within the `pageRows` shown.
+    private mutating func moveSelection(by rows: Int, pageRows: Int) -> Outcome {
+        let count = self.model.map { self.fleet.rows(of: $0).count } ?? 0
+        let current = min(self.fleet.selected, max(0, count - 1))
+        let next = min(max(0, current.addingReportingOverflow(rows).partialValue), max(0, count - 1))
+        guard next != self.fleet.selected else {
+            return .none
+        }
+        self.fleet.selected = next
+        let offset = self.scrollOffset(of: .fleet)
+        let shown = max(1, pageRows - 1)
+        if next < offset {
+            self.scrollOffsets[.fleet] = next
+        } else if next >= offset + shown {
+            self.scrollOffsets[.fleet] = next - shown + 1
+        }
+        return .redraw
     }
 
     // MARK: - Internals
@@ -324,10 +441,13 @@ public struct DashboardViewState: Sendable {
         }
     }
 
-    /// Scrolls the focused pane.
-    private mutating func scroll(by rows: Int) -> Outcome {
+    /// Scrolls the focused pane; in the fleet pane, moves the selection.
+    private mutating func scroll(by rows: Int, pageRows: Int) -> Outcome {
         guard let focused = self.focused else {
             return .none
+        }
+        if focused == .fleet {
+            return self.moveSelection(by: rows, pageRows: pageRows)
         }
         return self.scroll(focused, by: rows)
     }

@@ -24,33 +24,71 @@ enum HeaderBar {
         into canvas: inout Canvas
     ) {
         let separator = " \(canvas.glyphs.separator) "
-        var left: [Segment] = [("perftop", .title)]
+        var head: [Segment] = [("perftop", .title)]
         if isFrozen {
-            left += [(separator, .border), (self.frozenIndicator, .selected)]
+            head += [(separator, .border), (self.frozenIndicator, .selected)]
         }
+        var listed: [Segment] = []
         if model.sources.isEmpty {
-            left += [(separator, .border), ("no sources", .dim)]
+            listed += [(separator, .border), ("no sources", .dim)]
         }
         for source in model.sources {
             let state = self.state(source.state)
-            left += [(separator, .border), (source.name, .normal), (" ", .normal), state] + self.notes(source)
+            listed +=
+                [(separator, .border), (model.label(of: source.name), .normal), (" ", .normal), state]
+                + self.notes(source)
         }
         let every = interval.map { self.interval($0) } ?? self.interval(model.interval)
-        left += [(separator, .border), ("every " + every, .dim)]
+        let tail: [Segment] = [(separator, .border), ("every " + every, .dim)]
         let cost = model.selfCost
-        let leftWidth = left.reduce(0) { $0 + $1.text.displayWidth }
         var right = self.cost(cost, gap: "  ")
-        var rightWidth = right.reduce(0) { $0 + $1.text.displayWidth }
-        if leftWidth + 1 + rightWidth > canvas.width {
+        var rightWidth = Self.width(right)
+        if Self.width(head + listed + tail) + 1 + rightWidth > canvas.width {
             right = self.cost(cost, gap: " ")
-            rightWidth = right.reduce(0) { $0 + $1.text.displayWidth }
+            rightWidth = Self.width(right)
         }
+        // Sources that do not fit beside the rest are counted by state instead; the fleet pane lists them.
+        if model.sources.count > 1, Self.width(head + listed + tail) + 1 + rightWidth > canvas.width {
+            listed = [(separator, .border)] + self.summary(model.sources)
+        }
+        let left = head + listed + tail
+        let leftWidth = Self.width(left)
         var leftLimit = canvas.width
         if leftWidth + 1 + rightWidth <= canvas.width || canvas.width - rightWidth - 1 >= 24 {
             self.put(right, from: canvas.width - rightWidth, limit: canvas.width, into: &canvas)
             leftLimit = canvas.width - rightWidth - 1
         }
         self.put(left, from: 0, limit: leftLimit, into: &canvas)
+    }
+
+    /// The columns `segments` take.
+    private static func width(_ segments: [Segment]) -> Int {
+        segments.reduce(0) { $0 + $1.text.displayWidth }
+    }
+
+    /// `12 sources: 10 ok, 1 stale, 1 down`, the counts coloured by state; states no source is in
+    /// are left out.
+    static func summary(_ sources: [SourceStatus]) -> [Segment] {
+        var counts = (ok: 0, stale: 0, down: 0, pending: 0)
+        for source in sources {
+            switch source.state {
+            case .ok: counts.ok += 1
+            case .stale: counts.stale += 1
+            case .down: counts.down += 1
+            case .pending: counts.pending += 1
+            }
+        }
+        let parts: [Segment] = [
+            (counts.ok > 0 ? "\(counts.ok) ok" : "", .good),
+            (counts.stale > 0 ? "\(counts.stale) stale" : "", .warning),
+            (counts.down > 0 ? "\(counts.down) down" : "", .critical),
+            (counts.pending > 0 ? "\(counts.pending) pending" : "", .dim),
+        ].filter { !$0.text.isEmpty }
+        var segments: [Segment] = [("\(sources.count) sources: ", .normal)]
+        for (index, part) in parts.enumerated() {
+            segments += index > 0 ? [(", ", .normal), part] : [part]
+        }
+        return segments
     }
 
     /// `collect 1.20ms  draw 350µs  cpu 0.8%`, with `gap` between the parts.

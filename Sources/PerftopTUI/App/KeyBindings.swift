@@ -32,13 +32,18 @@ public enum DashboardAction: Sendable, Hashable {
     case scrollToTop
     /// Scroll the focused pane's table to its last row.
     case scrollToBottom
-    /// Sort the tracker by the next key (status, priority, due).
-    case cycleTrackerSort
+    /// Sort the focused table by its next key: the tracker (status, priority, due) or the fleet
+    /// (any column); with another pane focused, the tracker.
+    case cycleSort
+    /// Start typing a filter of the fleet pane's sources.
+    case startFilter
+    /// Show the selected fleet source's panes alone.
+    case drillIn
     /// Forget the peaks seen so far.
     case resetPeaks
     /// Show or hide the help overlay.
     case toggleHelp
-    /// Close the help overlay or the zoom.
+    /// Close the help overlay, the source drilled into, the fleet's filter or the zoom.
     case dismiss
 }
 
@@ -139,7 +144,7 @@ public enum KeyBindings {
                 label: String(kind.toggleKey),
                 summary: "show / hide the \(kind.displayName) pane",
                 action: .togglePane(kind),
-                footer: kind == .caches ? KeyBinding.FooterHint("1-7", "panes") : nil
+                footer: kind == .caches ? KeyBinding.FooterHint(DashboardSettings.PaneKind.toggleKeys, "panes") : nil
             )
         }
         + [
@@ -171,8 +176,15 @@ public enum KeyBindings {
             KeyBinding(
                 keys: [.character("s")],
                 label: "s",
-                summary: "sort the tracker (status, priority, due)",
-                action: .cycleTrackerSort
+                summary: "sort the tracker (status, priority, due) or the fleet (next column)",
+                action: .cycleSort
+            ),
+            KeyBinding(keys: [.character("/")], label: "/", summary: "filter the fleet by name", action: .startFilter),
+            KeyBinding(
+                keys: [.enter],
+                label: "Enter",
+                summary: "show the selected fleet source alone",
+                action: .drillIn
             ),
             KeyBinding(keys: [.character("r")], label: "r", summary: "reset the peaks", action: .resetPeaks),
             KeyBinding(
@@ -182,7 +194,12 @@ public enum KeyBindings {
                 action: .toggleHelp,
                 footer: KeyBinding.FooterHint("?", "help")
             ),
-            KeyBinding(keys: [.escape], label: "Esc", summary: "close the help or the zoom", action: .dismiss),
+            KeyBinding(
+                keys: [.escape],
+                label: "Esc",
+                summary: "back to the fleet, clear its filter, or close the zoom",
+                action: .dismiss
+            ),
         ]
 
     /// The action bound to `key`, or nil.

@@ -40,7 +40,7 @@ public struct CachePane: Pane {
             columns.insert(Table.Column(title: "by cause", minWidth: 16, alignment: .left, priority: 7), at: 6)
         }
         if showSource {
-            columns.insert(Table.Column(title: "source", minWidth: 6, alignment: .left, priority: 6), at: 0)
+            columns.insert(SourceColumn.column(labels: caches[visible].lazy.map { model.label(of: $0.source) }), at: 0)
         }
         let rows: [[Table.Content]] = caches[visible].map { cache in
             var row: [Table.Content] = [
@@ -56,7 +56,7 @@ public struct CachePane: Pane {
                 row.insert(.text(Self.causes(cache.evictionsByCause), .dim), at: 6)
             }
             if showSource {
-                row.insert(.text(cache.source, .dim), at: 0)
+                row.insert(.text(model.label(of: cache.source), .dim), at: 0)
             }
             return row
         }
@@ -76,7 +76,7 @@ public struct CachePane: Pane {
     /// One cache's graph: `embeddings hit rate` with the current rate and evictions by cause, a
     /// fill gauge, and the hit rate over time.
     private func graphEntry(_ cache: CacheView, showSource: Bool, model: DashboardModel) -> GraphStack.Entry {
-        let name = showSource ? cache.source + " " + cache.name : cache.name
+        let name = showSource ? model.label(of: cache.source) + " " + cache.name : cache.name
         var detail = UnitFormat.percent(fraction: cache.hitRate)
         if !cache.evictionsByCause.isEmpty {
             detail = "evict " + Self.causes(cache.evictionsByCause) + "  " + detail

@@ -26,7 +26,7 @@ public struct ChurnPane: Pane {
         }
         let showSource = SourceColumn.isNeeded(model.churn.map(\.source))
         let lines = model.churn.flatMap { churn in
-            let origin = (showSource ? churn.source + " from " : "from ") + churn.origin
+            let origin = (showSource ? model.label(of: churn.source) + " from " : "from ") + churn.origin
             return origin.wrapped(toWidth: canvas.width).map(Line.origin) + churn.readouts.map(Line.readout)
         }
         let fits = lines.count <= canvas.height

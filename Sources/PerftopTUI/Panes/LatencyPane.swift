@@ -45,7 +45,10 @@ public struct LatencyPane: Pane {
             columns.insert(Table.Column(title: "peak", minWidth: 6, priority: 7), at: 5)
         }
         if showSource {
-            columns.insert(Table.Column(title: "source", minWidth: 6, alignment: .left, priority: 6), at: 0)
+            columns.insert(
+                SourceColumn.column(labels: latencies[visible].lazy.map { model.label(of: $0.source) }),
+                at: 0
+            )
         }
         let rows: [[Table.Content]] = latencies[visible].map { latency in
             var row: [Table.Content] = [
@@ -61,7 +64,7 @@ public struct LatencyPane: Pane {
                 row.insert(.text(UnitFormat.seconds(Self.peak(latency, context)), .dim), at: 5)
             }
             if showSource {
-                row.insert(.text(latency.source, .dim), at: 0)
+                row.insert(.text(model.label(of: latency.source), .dim), at: 0)
             }
             return row
         }
@@ -70,7 +73,11 @@ public struct LatencyPane: Pane {
         if fitsSplit {
             for (offset, processor) in split.enumerated() {
                 canvas.withRegion(Rect(row: tableHeight + 1 + offset, column: 0, height: 1, width: canvas.width)) {
-                    Self.drawWaitVersusService(processor, showSource: showSource, into: &$0)
+                    Self.drawWaitVersusService(
+                        processor,
+                        sourceLabel: showSource ? model.label(of: processor.source) : nil,
+                        into: &$0
+                    )
                 }
             }
         }
@@ -83,7 +90,7 @@ public struct LatencyPane: Pane {
                 detail += " peak " + UnitFormat.seconds(peak)
             }
             return GraphStack.Entry(
-                title: (showSource ? latency.source + " " : "") + latency.name + " p95",
+                title: (showSource ? model.label(of: latency.source) + " " : "") + latency.name + " p95",
                 detail: detail,
                 graph: LineGraph(values: model.slots(latency.p95History), interval: model.interval) {
                     UnitFormat.seconds($0)
@@ -96,12 +103,13 @@ public struct LatencyPane: Pane {
     }
 
     /// `jobs wait ████░░░░ 7.0% 3.40ms/45.2ms`: the share of a task's p95 time spent waiting for a
-    /// slot, as a gauge, then wait and service p95.
-    static func drawWaitVersusService(_ processor: ProcessorView, showSource: Bool, into canvas: inout Canvas) {
+    /// slot, as a gauge, then wait and service p95; `sourceLabel` before the name when rows come from
+    /// several sources.
+    static func drawWaitVersusService(_ processor: ProcessorView, sourceLabel: String?, into canvas: inout Canvas) {
         guard let wait = processor.waitP95, let service = processor.serviceP95 else {
             return
         }
-        let name = (showSource ? processor.source + " " : "") + processor.name
+        let name = (sourceLabel.map { $0 + " " } ?? "") + processor.name
         let share = wait + service > 0 ? wait / (wait + service) : nil
         let text =
             "wait " + UnitFormat.seconds(wait) + (share.map { " (" + UnitFormat.percent(fraction: $0) + ")" } ?? "")

@@ -61,7 +61,7 @@ public struct MemoryPane: Pane {
         let rows: [[Table.Content]] = processes[visible].map { process in
             let history = model.slots(process.residentHistory)
             var row: [Table.Content] = [
-                .text(process.source, .normal),
+                .text(model.label(of: process.source), .normal),
                 .text(UnitFormat.bytes(process.residentBytes), .value),
                 .text(Self.growth(process), Self.growthStyle(process.residentGrowthBytesPerSecond)),
                 .sparkline(history, Self.residentScale(history)),
@@ -86,7 +86,7 @@ public struct MemoryPane: Pane {
             }
             let history = model.slots(process.residentHistory)
             return GraphStack.Entry(
-                title: process.source + " rss",
+                title: model.label(of: process.source) + " rss",
                 detail: detail,
                 graph: LineGraph(
                     values: history,

@@ -106,4 +106,16 @@ enum SourceColumn {
         }
         return false
     }
+
+    /// The widest a source column needs to be before it is cut: `demo[123456]` and a little more.
+    static let maximumWidth = 14
+
+    /// The `source` column of a table whose rows come from several sources: as wide as the longest
+    /// of `labels` (up to ``maximumWidth``), so that no label loses what tells it from the others
+    /// (an agent's pid) while a less important column can go instead, and kept before all but the
+    /// columns of priority 0.
+    static func column(labels: some Sequence<String>) -> Table.Column {
+        let widest = labels.reduce(6) { max($0, $1.displayWidth) }
+        return Table.Column(title: "source", minWidth: min(widest, Self.maximumWidth), alignment: .left, priority: 1)
+    }
 }

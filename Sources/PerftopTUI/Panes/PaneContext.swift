@@ -14,19 +14,23 @@ public struct PaneContext: Sendable, Equatable {
     public var peaks: Peaks
     /// The order of the tracker's rows (`s` cycles it); other panes ignore it.
     public var trackerSort: TrackerSort
+    /// The fleet pane's order, filter and selection; other panes ignore it.
+    public var fleet: FleetViewState
 
-    /// Creates a context; the default is an unfocused, unscrolled pane with no peaks and the
-    /// tracker sorted by status.
+    /// Creates a context; the default is an unfocused, unscrolled pane with no peaks, the
+    /// tracker sorted by status and the fleet by name.
     public init(
         isFocused: Bool = false,
         scrollOffset: Int = 0,
         peaks: Peaks = Peaks(),
-        trackerSort: TrackerSort = .status
+        trackerSort: TrackerSort = .status,
+        fleet: FleetViewState = FleetViewState()
     ) {
         self.isFocused = isFocused
         self.scrollOffset = scrollOffset
         self.peaks = peaks
         self.trackerSort = trackerSort
+        self.fleet = fleet
     }
 }
 

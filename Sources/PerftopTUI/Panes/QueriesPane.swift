@@ -31,7 +31,7 @@ public struct QueriesPane: Pane {
         var row = 0
         for unavailable in model.queries where !unavailable.isAvailable {
             row += NoData.draw(
-                SafeText.escaped(unavailable.source) + ": " + Self.enableHint,
+                model.label(of: unavailable.source) + ": " + Self.enableHint,
                 row: row,
                 into: &canvas
             )
@@ -42,7 +42,8 @@ public struct QueriesPane: Pane {
         guard height > 0 else {
             return
         }
-        let showSource = SourceColumn.isNeeded(model.queries.map(\.source))
+        let sourceLabel: ((String) -> String)? =
+            SourceColumn.isNeeded(model.queries.map(\.source)) ? { model.label(of: $0) } : nil
         // The tables get up to a third of the rows left, and only when there is room for both.
         let tableRows = tables.isEmpty || height < 6 ? 0 : min(tables.count + 1, max(2, height / 3))
         let statementRows = height - (tableRows > 0 ? tableRows + 1 : 0)
@@ -56,20 +57,25 @@ public struct QueriesPane: Pane {
                     statements,
                     offset: context.scrollOffset,
                     height: statementRows,
-                    showSource: showSource
+                    sourceLabel: sourceLabel
                 )
                 .draw(into: &$0)
             }
         }
         if tableRows > 0 {
             canvas.withRegion(Rect(row: row + statementRows + 1, column: 0, height: tableRows, width: canvas.width)) {
-                Self.scanTable(tables, height: tableRows, showSource: showSource).draw(into: &$0)
+                Self.scanTable(tables, height: tableRows, sourceLabel: sourceLabel).draw(into: &$0)
             }
         }
     }
 
     /// The statements from `offset`: share of time, calls/s, mean, max, rows per call, text.
-    static func statementTable(_ statements: [QueryView], offset: Int, height: Int, showSource: Bool) -> Table {
+    static func statementTable(
+        _ statements: [QueryView],
+        offset: Int,
+        height: Int,
+        sourceLabel: ((String) -> String)?
+    ) -> Table {
         var columns: [Table.Column] = [
             Table.Column(title: "time", minWidth: 5, priority: 0),
             Table.Column(title: "calls/s", minWidth: 7, priority: 1),
@@ -78,10 +84,10 @@ public struct QueriesPane: Pane {
             Table.Column(title: "rows", minWidth: 5, priority: 4),
             Table.Column(title: "query", minWidth: 12, isFlexible: true, alignment: .left, priority: 0),
         ]
-        if showSource {
-            columns.insert(Table.Column(title: "source", minWidth: 6, alignment: .left, priority: 5), at: 0)
-        }
         let visible = Table.visibleRows(total: statements.count, offset: offset, height: height)
+        if let sourceLabel {
+            columns.insert(SourceColumn.column(labels: statements[visible].lazy.map { sourceLabel($0.source) }), at: 0)
+        }
         let rows: [[Table.Content]] = statements[visible].map { statement in
             var cells: [Table.Content] = [
                 .text(UnitFormat.percent(fraction: statement.shareOfTime), .value),
@@ -91,8 +97,8 @@ public struct QueriesPane: Pane {
                 .text(UnitFormat.count(statement.rowsPerCall), .normal),
                 .text(SafeText.escaped(statement.text), .normal),
             ]
-            if showSource {
-                cells.insert(.text(SafeText.escaped(statement.source), .dim), at: 0)
+            if let sourceLabel {
+                cells.insert(.text(sourceLabel(statement.source), .dim), at: 0)
             }
             return cells
         }
@@ -101,7 +107,7 @@ public struct QueriesPane: Pane {
 
     /// The tables, the most rows read sequentially first: sequential scans, the rows they read, index
     /// scans and live rows, per second over the window.
-    static func scanTable(_ tables: [TableScansView], height: Int, showSource: Bool) -> Table {
+    static func scanTable(_ tables: [TableScansView], height: Int, sourceLabel: ((String) -> String)?) -> Table {
         var columns: [Table.Column] = [
             Table.Column(title: "table", minWidth: 10, isFlexible: true, alignment: .left, priority: 0),
             Table.Column(title: "seq/s", minWidth: 6, priority: 0),
@@ -109,10 +115,10 @@ public struct QueriesPane: Pane {
             Table.Column(title: "idx/s", minWidth: 6, priority: 0),
             Table.Column(title: "live rows", minWidth: 9, priority: 2),
         ]
-        if showSource {
-            columns.insert(Table.Column(title: "source", minWidth: 6, alignment: .left, priority: 5), at: 0)
-        }
         let visible = Table.visibleRows(total: tables.count, offset: 0, height: height)
+        if let sourceLabel {
+            columns.insert(SourceColumn.column(labels: tables[visible].lazy.map { sourceLabel($0.source) }), at: 0)
+        }
         let rows: [[Table.Content]] = tables[visible].map { table in
             var cells: [Table.Content] = [
                 .text(SafeText.escaped(table.name), .normal),
@@ -121,8 +127,8 @@ public struct QueriesPane: Pane {
                 .text(UnitFormat.rate(table.indexScansPerSecond), .normal),
                 .text(UnitFormat.count(table.liveRows), .normal),
             ]
-            if showSource {
-                cells.insert(.text(SafeText.escaped(table.source), .dim), at: 0)
+            if let sourceLabel {
+                cells.insert(.text(sourceLabel(table.source), .dim), at: 0)
             }
             return cells
         }

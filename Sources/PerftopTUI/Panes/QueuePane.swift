@@ -47,7 +47,10 @@ public struct QueuePane: Pane {
             columns.insert(Table.Column(title: "peak", minWidth: 5, priority: 9), at: 2)
         }
         if showSource {
-            columns.insert(Table.Column(title: "source", minWidth: 6, alignment: .left, priority: 10), at: 0)
+            columns.insert(
+                SourceColumn.column(labels: processors[visible].lazy.map { model.label(of: $0.source) }),
+                at: 0
+            )
         }
         let rows: [[Table.Content]] = processors[visible].map { processor in
             var row: [Table.Content] = [
@@ -66,7 +69,7 @@ public struct QueuePane: Pane {
                 row.insert(.text(UnitFormat.count(Self.peak(processor, context)), .dim), at: 2)
             }
             if showSource {
-                row.insert(.text(processor.source, .dim), at: 0)
+                row.insert(.text(model.label(of: processor.source), .dim), at: 0)
             }
             return row
         }
@@ -90,7 +93,7 @@ public struct QueuePane: Pane {
         context: PaneContext,
         model: DashboardModel
     ) -> [GraphStack.Entry] {
-        let name = showSource ? processor.source + " " + processor.name : processor.name
+        let name = showSource ? model.label(of: processor.source) + " " + processor.name : processor.name
         let count = { (value: Double?) in UnitFormat.count(value) }
         var depthDetail = Self.fill(processor.queueDepth, of: processor.queueCapacity)
         if let peak = Self.peak(processor, context) {
@@ -136,7 +139,7 @@ public struct QueuePane: Pane {
     }
 
     /// `style` for a rate above zero, plain otherwise.
-    private static func alarm(_ rate: Double?, _ style: Style) -> Style {
+    static func alarm(_ rate: Double?, _ style: Style) -> Style {
         (rate ?? 0) > 0 ? style : .normal
     }
 }

@@ -189,6 +189,10 @@ public final class CursesTerminal: Screen {
         switch code {
         case 9:
             return .tab
+        case 10, 13:
+            return .enter
+        case 8, 127:
+            return .backspace
         case 27:
             return .escape
         default:
@@ -223,6 +227,8 @@ public final class CursesTerminal: Screen {
         case KEY_HOME: return .home
         case KEY_END: return .end
         case KEY_BTAB: return .backTab
+        case KEY_ENTER: return .enter
+        case KEY_BACKSPACE: return .backspace
         case KEY_MOUSE:
             var row: Int32 = 0
             var column: Int32 = 0

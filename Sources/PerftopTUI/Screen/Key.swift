@@ -8,6 +8,10 @@ public enum Key: Sendable, Hashable {
     case backTab
     /// The Esc key.
     case escape
+    /// Enter (Return, or the keypad's Enter).
+    case enter
+    /// Backspace.
+    case backspace
     /// The up arrow.
     case up
     /// The down arrow.

@@ -51,6 +51,8 @@ public enum Style: Sendable, Hashable, CaseIterable {
     case trackerBorder
     /// The border of the queries pane when it does not have the focus.
     case queriesBorder
+    /// The border of the fleet pane when it does not have the focus.
+    case fleetBorder
 
     /// The border style of `pane` when it does not have the focus; a theme can color each pane's
     /// box (`perftop_cache_box`, …) and falls back to ``border``'s color.
@@ -63,6 +65,7 @@ public enum Style: Sendable, Hashable, CaseIterable {
         case .churn: .churnBorder
         case .tracker: .trackerBorder
         case .queries: .queriesBorder
+        case .fleet: .fleetBorder
         }
     }
 }
@@ -97,7 +100,7 @@ extension Style {
         case .normal, .label, .good, .graph, .graphLow, .graphMedium: []
         case .title, .value, .warning, .focusedBorder, .graphHigh: .bold
         case .dim, .border, .cacheBorder, .queueBorder, .latencyBorder, .memoryBorder, .churnBorder, .trackerBorder,
-            .queriesBorder:
+            .queriesBorder, .fleetBorder:
             .dim
         case .critical: [.bold, .underline]
         case .header, .selected: .reverse

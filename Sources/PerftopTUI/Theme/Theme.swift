@@ -71,6 +71,7 @@ public struct Theme: Sendable, Equatable {
         .churnBorder: ["perftop_churn_box", "mem_box", "perftop_border", "div_line"],
         .trackerBorder: ["perftop_tracker_box", "proc_box", "perftop_border", "div_line"],
         .queriesBorder: ["perftop_queries_box", "net_box", "perftop_border", "div_line"],
+        .fleetBorder: ["perftop_fleet_box", "proc_box", "perftop_border", "div_line"],
     ]
 
     /// The keys of the styles that have their own background.

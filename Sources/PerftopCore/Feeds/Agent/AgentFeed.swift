@@ -44,6 +44,8 @@ public final class AgentFeed: Feed {
     private let eventLoopGroup: any EventLoopGroup
     private let now: @Sendable () -> Double
     private let connection: Mutex<ConnectionState>
+    /// The agent's name and pid from its last snapshot, as ``displayName`` shows them.
+    private let reportedName = Mutex<String?>(nil)
     /// Connection attempts made so far; tests read it to see reuse and backoff.
     let connectAttempts = Atomic<Int>(0)
 
@@ -106,7 +108,33 @@ public final class AgentFeed: Feed {
     ///   error answer.
     public func poll(timeout: Duration) async throws -> [Sample] {
         let line = try await self.exchange(timeout: timeout)
-        return try Self.decode(line: line).samples
+        let snapshot = try Self.decode(line: line)
+        let name = Self.displayName(agent: snapshot.agent, pid: snapshot.pid)
+        self.reportedName.withLockedValue { reported in
+            if reported != name {
+                reported = name
+            }
+        }
+        return snapshot.samples
+    }
+
+    /// The agent's name and pid from its last snapshot, e.g. `demo[4242]`; `nil` before the first
+    /// snapshot and when the agent gives no name.
+    public var displayName: String? {
+        self.reportedName.withLockedValue { $0 }
+    }
+
+    /// The longest agent name shown, in characters; a longer one is cut with an ellipsis.
+    static let maximumNameLength = 32
+
+    /// `agent[pid]` with the agent's name escaped and cut to ``maximumNameLength`` (the agent
+    /// chooses it), the pid left out when it is not positive; `nil` for an empty name.
+    static func displayName(agent: String, pid: Int32) -> String? {
+        guard !agent.isEmpty else {
+            return nil
+        }
+        let name = SafeText.escaped(agent, limit: Self.maximumNameLength)
+        return pid > 0 ? "\(name)[\(pid)]" : name
     }
 
     /// Closes the connection, if one is open; the next poll opens a new one.
@@ -475,9 +503,9 @@ extension AgentFeed {
     /// The sockets an `--attach` argument names: a socket path as it is, every socket in a directory,
     /// or every socket a glob pattern (`*`, `?`, `[…]`) matches; sorted, without duplicates.
     ///
-    /// The pattern is expanded once, when perftop starts: agents whose sockets appear later are not
-    /// picked up until perftop is restarted, while an agent that restarts on a path already matched is
-    /// (see ``AgentFeed``). Cost: one directory listing or one `glob(3)`, and a `stat` per entry.
+    /// ``AgentDiscovery`` expands a directory or pattern again every round, so agents whose sockets
+    /// appear later are picked up and those whose sockets are gone dropped. Cost: one directory
+    /// listing or one `glob(3)`, and a `stat` per entry.
     ///
     /// Sockets found in a directory or by a pattern are listed whoever owns them; a poll of one that is
     /// not trusted fails with the reason.
@@ -491,8 +519,7 @@ extension AgentFeed {
         matching pattern: String,
         trustedOwners: Set<UInt32> = []
     ) throws(FeedError) -> [String] {
-        var status = stat()
-        if stat(pattern, &status) == 0, status.st_mode & S_IFMT == S_IFDIR {
+        if Self.isDirectory(pattern) {
             let directory = pattern.hasSuffix("/") ? String(pattern.dropLast()) : pattern
             let entries = (try? FileManager.default.contentsOfDirectory(atPath: pattern)) ?? []
             let sockets = entries.map { directory + "/" + $0 }.filter(Self.isSocket).sorted()
@@ -519,6 +546,12 @@ extension AgentFeed {
             throw FeedError("no sockets match \(pattern)")
         }
         return Array(Set(sockets)).sorted()
+    }
+
+    /// Whether `path` names a directory (a symbolic link to one included).
+    static func isDirectory(_ path: String) -> Bool {
+        var status = stat()
+        return stat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFDIR
     }
 
     private static func isSocket(_ path: String) -> Bool {
