@@ -53,6 +53,14 @@ let package = Package(
             ]
         ),
         .executableTarget(
+            name: "FleetAgents",
+            dependencies: [
+                .product(name: "PerfKit", package: "perftop"),
+                .product(name: "PerfKitAgent", package: "perftop"),
+                .product(name: "PerftopDemo", package: "perftop"),
+            ]
+        ),
+        .executableTarget(
             name: "DashboardBenchmarks",
             dependencies: [
                 "BenchmarkSupport",

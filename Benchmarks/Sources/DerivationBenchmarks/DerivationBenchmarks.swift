@@ -7,7 +7,7 @@ import PerftopTUI
 /// Measures one round's derivation (the dashboard model, the demo tracker's eight targets and the
 /// advisor, as the dashboard runs them) at 1, 10, 100 and 1,000 sources shaped like the demo agent,
 /// in process, with every series' history full (300 points), and the layout and drawing of the
-/// 10-source model at 200×50.
+/// 10- and 100-source models at 200×50, with and without the fleet pane.
 ///
 /// Run with `swift run -c release --package-path Benchmarks DerivationBenchmarks`.
 @main
@@ -23,7 +23,7 @@ struct DerivationBenchmarks {
         print()
         let derivation = Derivation(tracker: DemoTracker.tracker, advisor: Advisor())
         var table = TextTable(["sources", "series", "model", "tracker", "advisor", "round", "per source"])
-        var tenSourceModel: DashboardModel?
+        var drawnModels: [(sources: Int, model: DashboardModel)] = []
         for count in [1, 10, 100, 1_000] {
             let (store, sources, time) = Self.filledStore(sources: count, shape: shape)
             let modelOnly = Derivation()
@@ -45,19 +45,31 @@ struct DerivationBenchmarks {
                 Self.milliseconds(tracked - model), Self.milliseconds(advised), Self.milliseconds(round),
                 Self.milliseconds(round / Double(count)),
             ])
-            if count == 10 {
-                tenSourceModel = derivation.derive(from: store, sources: sources, timestamp: time, interval: 1)
+            if count == 10 || count == 100 {
+                drawnModels.append(
+                    (count, derivation.derive(from: store, sources: sources, timestamp: time, interval: 1))
+                )
             }
         }
         print(table.render())
         print()
-        if let model = tenSourceModel {
-            let renderer = DashboardRenderer()
-            let size = TerminalSize(width: 200, height: 50)
+        let renderer = DashboardRenderer()
+        let size = TerminalSize(width: 200, height: 50)
+        for (count, model) in drawnModels {
             let draw = await medianSeconds(repetitions: 50) {
                 renderer.render(model, size: size).line(25).count
             }
-            print("layout + draw of the 10-source model at 200x50: \(Self.milliseconds(draw)) (median of 50)")
+            // The fleet's default layout: the six panes and the fleet pane, focused.
+            let fleetState = DashboardViewState(
+                settings: DashboardSettings(visiblePanes: DashboardSettings.PaneKind.defaultLayout + [.fleet])
+            )
+            let fleetDraw = await medianSeconds(repetitions: 50) {
+                renderer.render(model, size: size, state: fleetState).line(25).count
+            }
+            print(
+                "layout + draw of the \(count)-source model at 200x50: \(Self.milliseconds(draw)),"
+                    + " with the fleet pane \(Self.milliseconds(fleetDraw)) (medians of 50)"
+            )
         }
     }
 

@@ -75,6 +75,12 @@ public struct DashboardModel: Sendable, Equatable {
     public func label(of source: String) -> String {
         SafeText.escaped(self.sources.first { $0.name == source }?.label ?? source)
     }
+
+    /// ``label(of:)`` of every source, by name, for a screen that names many: O(sources) once
+    /// instead of O(sources) per name.
+    public var sourceLabels: [String: String] {
+        Dictionary(self.sources.map { ($0.name, SafeText.escaped($0.label)) }, uniquingKeysWith: { first, _ in first })
+    }
 }
 
 // MARK: - Panes

@@ -1,3 +1,4 @@
+import PerfKit
 import PerftopCore
 
 /// The columns the fleet pane can be sorted by; `s` moves to the next while the pane has the focus.
@@ -61,12 +62,14 @@ public struct FleetViewState: Sendable, Equatable {
     /// Cost: O(n log n) in the sources.
     public func rows(of model: DashboardModel) -> [FleetRow] {
         let filter = self.activeFilter.lowercased()
+        let labels = model.sourceLabels
+        let label = { (source: String) in labels[source] ?? SafeText.escaped(source) }
         let listed = model.fleet.enumerated().filter { _, row in
-            filter.isEmpty || model.label(of: row.source).lowercased().contains(filter)
+            filter.isEmpty || label(row.source).lowercased().contains(filter)
                 || row.source.lowercased().contains(filter)
         }
         return listed.sorted { lhs, rhs in
-            switch Self.compare(lhs.element, rhs.element, by: self.sort, model: model) {
+            switch Self.compare(lhs.element, rhs.element, by: self.sort, label: label) {
             case .some(let ascending): ascending
             case .none: lhs.offset < rhs.offset
             }
@@ -74,12 +77,12 @@ public struct FleetViewState: Sendable, Equatable {
         .map(\.element)
     }
 
-    /// Whether `lhs` goes before `rhs` in `sort`'s worst-first order; nil when they tie. A row
-    /// without the value goes after every row with it.
-    static func compare(_ lhs: FleetRow, _ rhs: FleetRow, by sort: FleetSort, model: DashboardModel) -> Bool? {
+    /// Whether `lhs` goes before `rhs` in `sort`'s worst-first order (names by `label`); nil when
+    /// they tie. A row without the value goes after every row with it.
+    static func compare(_ lhs: FleetRow, _ rhs: FleetRow, by sort: FleetSort, label: (String) -> String) -> Bool? {
         switch sort {
         case .source:
-            let (left, right) = (model.label(of: lhs.source), model.label(of: rhs.source))
+            let (left, right) = (label(lhs.source), label(rhs.source))
             return left == right ? nil : left < right
         case .state:
             return lhs.state.severity == rhs.state.severity ? nil : lhs.state.severity > rhs.state.severity

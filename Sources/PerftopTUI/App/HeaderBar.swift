@@ -32,10 +32,11 @@ enum HeaderBar {
         if model.sources.isEmpty {
             listed += [(separator, .border), ("no sources", .dim)]
         }
+        let labels = model.sourceLabels
         for source in model.sources {
             let state = self.state(source.state)
             listed +=
-                [(separator, .border), (model.label(of: source.name), .normal), (" ", .normal), state]
+                [(separator, .border), (labels[source.name] ?? source.name, .normal), (" ", .normal), state]
                 + self.notes(source)
         }
         let every = interval.map { self.interval($0) } ?? self.interval(model.interval)

@@ -53,12 +53,18 @@ public struct TrackerPane: Pane {
     }
 
     /// The advice under an `advice` title: a severity mark, then the subject, finding, action and
-    /// numbers, wrapped; the last row says `… N more` when not every item fits whole.
+    /// numbers, wrapped; the last row says `… N more` when not every item fits whole. Only the items
+    /// up to the first that does not fit are wrapped: a fleet's advice can run to hundreds.
     static func drawAdvice(_ advice: [Advice], into canvas: inout Canvas) {
         canvas.put(row: 0, column: 0, text: "advice", style: .title)
         let space = canvas.height - 1
-        let items = advice.map { "\($0.subject): \($0.message)".wrapped(toWidth: max(1, canvas.width - 2)) }
-        let fitsWhole = items.reduce(0) { $0 + $1.count } <= space
+        var items: [[String]] = []
+        var lineCount = 0
+        for item in advice where lineCount <= space {
+            items.append("\(item.subject): \(item.message)".wrapped(toWidth: max(1, canvas.width - 2)))
+            lineCount += items[items.count - 1].count
+        }
+        let fitsWhole = items.count == advice.count && lineCount <= space
         var row = 1
         for (index, (item, lines)) in zip(advice, items).enumerated() {
             let last = fitsWhole ? space : space - 1
