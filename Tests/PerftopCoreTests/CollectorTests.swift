@@ -305,4 +305,74 @@ struct CollectorTests {
         #expect(stats.queueDepth == 0)
         #expect(stats.inFlight == 0)
     }
+
+    @Test("the advisor runs again after five seconds, or at once when a source's state changes")
+    func adviceCadence() async throws {
+        // A cache that turns bad: every hit until `bad` is set, then every lookup a miss and an eviction.
+        let bad = Atomic<Bool>(false)
+        let counts = Mutex((hits: 0.0, misses: 0.0, evictions: 0.0))
+        let cache = ClosureFeed(name: "agent") {
+            let now = counts.withLockedValue { counts in
+                if bad.load(ordering: .relaxed) {
+                    counts.misses += 100
+                    counts.evictions += 100
+                } else {
+                    counts.hits += 100
+                }
+                return counts
+            }
+            let labels = [LabelName.cache: "c"]
+            return [
+                Sample(name: MetricName.cacheHits, labels: labels, kind: .counter, value: now.hits),
+                Sample(name: MetricName.cacheMisses, labels: labels, kind: .counter, value: now.misses),
+                Sample(
+                    name: MetricName.cacheEvictions,
+                    labels: [LabelName.cache: "c", LabelName.cause: CacheEvictionCause.size.rawValue],
+                    kind: .counter,
+                    value: now.evictions
+                ),
+            ]
+        }
+        let other = SwitchFeed()
+        var thresholds = AdvisorThresholds()
+        thresholds.cacheHitRatio = 0.8
+        thresholds.cacheMinimumPoints = 2
+        thresholds.cacheSizeEvictionsPerSecond = 1
+        let clock = ManualClock()
+        let collector = Collector(
+            feeds: [cache, other],
+            configuration: Collector.Configuration(interval: .seconds(1), retention: 3),
+            derivation: Derivation(advisor: Advisor(thresholds: thresholds)),
+            now: { clock.seconds.withLockedValue { $0 } }
+        )
+        for _ in 0..<3 {
+            await collector.collectOnce()
+            clock.advance(by: 1)
+        }
+        #expect(collector.model.advice.isEmpty)
+
+        bad.store(true, ordering: .relaxed)
+        for _ in 0..<2 {
+            await collector.collectOnce()
+            clock.advance(by: 1)
+        }
+        #expect(collector.model.advice.isEmpty, "4 s after the advisor last ran (the first round): still its advice")
+        await collector.collectOnce()
+        #expect(collector.model.advice.map(\.rule) == [.cacheCapacity])
+
+        bad.store(false, ordering: .relaxed)
+        other.failing.store(true, ordering: .relaxed)
+        clock.advance(by: 1)
+        await collector.collectOnce()
+        #expect(collector.model.sources[1].state != .ok)
+        #expect(collector.model.advice.isEmpty == false, "the advisor ran again at once: the cache is still bad")
+        for _ in 0..<3 {
+            clock.advance(by: 1)
+            await collector.collectOnce()
+        }
+        #expect(
+            collector.model.advice.map(\.rule) == [.cacheCapacity],
+            "3 s later: still the advice of the state change"
+        )
+    }
 }

@@ -27,12 +27,14 @@ public struct Derivation: Sendable {
     ///   - timestamp: When the round read, in seconds since 1970.
     ///   - interval: The interval in force, in seconds.
     ///   - selfCost: What perftop itself costs, for the header.
+    ///   - reusedAdvice: advice of an earlier round to show instead of running the advisor; nil runs it.
     public func derive(
         from store: SeriesStore,
         sources: [SourceStatus],
         timestamp: Double,
         interval: Double,
-        selfCost: SelfCost = SelfCost()
+        selfCost: SelfCost = SelfCost(),
+        reusedAdvice: [Advice]? = nil
     ) -> DashboardModel {
         var model = DashboardModel(
             store: store,
@@ -44,7 +46,9 @@ public struct Derivation: Sendable {
         if let tracker = self.tracker {
             model.tracker = TrackerEvaluator(window: .retained).evaluate(tracker, store: store).views
         }
-        if let advisor = self.advisor {
+        if let reusedAdvice {
+            model.advice = reusedAdvice
+        } else if let advisor = self.advisor {
             model.advice = advisor.advise(store: store, sources: model.sources)
         }
         return model
