@@ -165,7 +165,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PerftopEndToEndTests",
-            dependencies: ["perftop", "perfkit-allocation-agent", "ServerTestKit"]
+            dependencies: ["perftop", "perfkit-allocation-agent", "ServerTestKit", "PerfKit", "PerfKitAgent"]
         ),
     ]
 )

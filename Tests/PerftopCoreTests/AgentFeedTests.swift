@@ -196,7 +196,7 @@ import Testing
     /// The socket file is root's, but the process answering on it is not: only its credentials tell.
     @Test(.enabled(if: geteuid() == 0 && ForeignAgent.isAvailable, "runs an agent as nobody, which needs root"))
     func refusesAnAgentRunningAsAnotherUser() async throws {
-        let agent = try ForeignAgent(uid: 65534, answer: try Self.snapshotLine())
+        let agent = try await ForeignAgent(uid: 65534, answer: try Self.snapshotLine())
         defer { agent.stop() }
         #expect(chown(agent.path, 0, 0) == 0)
         try AgentFeed.validate(path: agent.path)
@@ -513,7 +513,7 @@ private final class ForeignAgent {
     private let process = Process()
 
     /// Starts the agent as `uid` (and the group of the same number); returns once it listens.
-    init(uid: UInt32, answer: String) throws {
+    init(uid: UInt32, answer: String) async throws {
         self.directory = try TestListener.makeTemporaryDirectory()
         self.path = self.directory + "/a.sock"
         chown(self.directory, uid, uid)
@@ -526,7 +526,11 @@ private final class ForeignAgent {
         let output = Pipe()
         self.process.standardOutput = output
         try self.process.run()
-        let ready = output.fileHandleForReading.readData(ofLength: 6)
+        // Read on a thread of its own: Python can take a second to start on a loaded machine, and a
+        // blocking read here would hold one of the two threads Swift concurrency has.
+        let ready = await withCheckedContinuation { (continuation: CheckedContinuation<Data, Never>) in
+            Thread.detachNewThread { continuation.resume(returning: output.fileHandleForReading.readData(ofLength: 6)) }
+        }
         guard ready == Data("ready\n".utf8) else {
             self.stop()
             throw FeedError("foreign agent did not start")

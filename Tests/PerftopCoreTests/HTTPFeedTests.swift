@@ -163,7 +163,7 @@ import Testing
 
     @Test(.enabled(if: OpenSSLTestServer.isAvailable))
     func refusesARedirectFromHTTPSToHTTP() async throws {
-        let certificate = try TestCertificate()
+        let certificate = try await TestCertificate()
         defer { certificate.remove() }
         let plain = try await HTTPTestServer(.ok("m 1\n", contentType: "text/plain; version=0.0.4"))
         let secure = try await HTTPTestServer(.redirect(location: plain.url()), certificate: certificate)

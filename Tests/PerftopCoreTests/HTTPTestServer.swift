@@ -375,7 +375,7 @@ final class OpenSSLTestServer {
         for (name, contents) in files {
             try contents.write(to: self.directory.appendingPathComponent(name), atomically: true, encoding: .utf8)
         }
-        self.certificate = try TestCertificate(subjectAltName: subjectAltName)
+        self.certificate = try await TestCertificate(subjectAltName: subjectAltName)
         // Borrow a free port from the kernel; the race with another process taking it is acceptable in a test.
         let probe = try await HTTPTestServer(.hang)
         self.port = probe.port
@@ -427,7 +427,7 @@ final class TestCertificate: Sendable {
     ///
     /// - Parameter subjectAltName: `IP:127.0.0.1`, or e.g. `DNS:other.invalid` for a certificate that
     ///   is not for 127.0.0.1.
-    init(subjectAltName: String = "IP:127.0.0.1") throws {
+    init(subjectAltName: String = "IP:127.0.0.1") async throws {
         self.directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("perftop-cert-\(UInt64.random(in: 0...UInt64.max))")
         try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
@@ -442,7 +442,11 @@ final class TestCertificate: Sendable {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        process.waitUntilExit()
+        // Polled, not `waitUntilExit()`: making an RSA key can take a second, which would hold one of
+        // the two threads Swift concurrency has on this machine.
+        while process.isRunning {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
     }
 
     /// Removes the certificate, the key and their directory.

@@ -36,24 +36,24 @@ struct PostgresFeedTests {
     func readsAQueryMixAsTheServerCountsIt() async throws {
         let server = try await ServerTestProcess.postgres(password: Self.password)
         defer { server.stop() }
-        _ = try server.psql(
+        _ = try await server.psql(
             "CREATE EXTENSION pg_stat_statements; CREATE TABLE orders(id int PRIMARY KEY, note text); "
                 + "INSERT INTO orders SELECT g, 'n' || g FROM generate_series(1, 20000) g; ANALYZE orders;",
             password: Self.password
         )
         // The mix: 40 full scans (the statement with the most time), 200 lookups by the primary key.
-        _ = try server.psql(
+        _ = try await server.psql(
             String(repeating: "SELECT count(*) FROM orders WHERE note LIKE '%7%';", count: 40)
                 + String(repeating: "SELECT note FROM orders WHERE id = 42;", count: 200),
             password: Self.password
         )
         let feed = try Self.feed(server)
-        let before = try server.psql(
+        let before = try await server.psql(
             "SELECT sum(blks_hit) || ' ' || sum(blks_read) FROM pg_stat_database",
             password: Self.password
         ).split(separator: " ").compactMap { Double($0) }
         let samples = try await feed.poll(timeout: .seconds(10))
-        let after = try server.psql(
+        let after = try await server.psql(
             "SELECT sum(blks_hit) || ' ' || sum(blks_read) FROM pg_stat_database",
             password: Self.password
         ).split(separator: " ").compactMap { Double($0) }
@@ -65,7 +65,7 @@ struct PostgresFeedTests {
         #expect((before[1]...after[1]).contains(reads))
         #expect(Self.value(samples, MetricName.postgresStatementsAvailable) == 1)
 
-        let top = try server.psql(
+        let top = try await server.psql(
             "SELECT queryid || ' ' || calls FROM pg_stat_statements WHERE query NOT LIKE '/* perftop */%' "
                 + "ORDER BY total_exec_time DESC LIMIT 1",
             password: Self.password
@@ -94,7 +94,7 @@ struct PostgresFeedTests {
     func logsInWithMD5AndRefusesAWrongPassword() async throws {
         let server = try await ServerTestProcess.postgres(password: Self.password, statements: false)
         defer { server.stop() }
-        _ = try server.psql(
+        _ = try await server.psql(
             "SET password_encryption = 'md5'; CREATE ROLE legacy LOGIN PASSWORD 'old one'; "
                 + "GRANT pg_read_all_stats TO legacy;",
             password: Self.password
@@ -119,7 +119,7 @@ struct PostgresFeedTests {
 
     @Test(.enabled(if: ServerTestProcess.isPostgresInstalled && OpenSSLTestServer.isAvailable, Self.skipReason))
     func speaksTLSWithSSLModeRequireAndVerifiesTheServer() async throws {
-        let certificate = try TestCertificate()
+        let certificate = try await TestCertificate()
         defer { certificate.remove() }
         let server = try await ServerTestProcess.postgres(
             password: Self.password,
@@ -135,7 +135,7 @@ struct PostgresFeedTests {
         )
         let samples = try await trusted.poll(timeout: .seconds(10))
         #expect(Self.value(samples, MetricName.cacheHits, [LabelName.cache: "postgres"]) != nil)
-        let connections = try server.psql(
+        let connections = try await server.psql(
             "SELECT count(*) FROM pg_stat_ssl JOIN pg_stat_activity USING (pid) "
                 + "WHERE ssl AND application_name = 'perftop'",
             password: Self.password

@@ -119,7 +119,7 @@ struct RedisFeedTests {
 
     @Test(.enabled(if: Self.isInstalled && OpenSSLTestServer.isAvailable, Self.skipReason))
     func readsOverTLSAndVerifiesTheServer() async throws {
-        let certificate = try TestCertificate()
+        let certificate = try await TestCertificate()
         defer { certificate.remove() }
         let server = try await ServerTestProcess.redis(tls: (certificate.certificatePath, certificate.keyPath))
         defer { server.stop() }

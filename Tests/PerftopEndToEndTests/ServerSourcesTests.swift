@@ -17,7 +17,7 @@ struct ServerSourcesTests {
         defer { redis.stop() }
         let postgres = try await ServerTestProcess.postgres(password: "pw")
         defer { postgres.stop() }
-        _ = try postgres.psql(
+        _ = try await postgres.psql(
             "CREATE EXTENSION pg_stat_statements; CREATE TABLE items(id int, name text); "
                 + "INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, 5000) g;",
             password: "pw"
@@ -43,7 +43,7 @@ struct ServerSourcesTests {
                     "SET k v\r\n" + String(repeating: "GET k\r\n", count: 70)
                         + String(repeating: "GET nothing\r\n", count: 30) + "PING\r\n"
                 ) { $0.hasSuffix("+PONG\r\n") }
-                _ = try? postgres.psql("SELECT count(*) FROM items WHERE name LIKE '%42%'", password: "pw")
+                _ = try? await postgres.psql("SELECT count(*) FROM items WHERE name LIKE '%42%'", password: "pw")
                 try? await Task.sleep(for: .milliseconds(100))
             }
         }

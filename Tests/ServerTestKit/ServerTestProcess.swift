@@ -25,13 +25,13 @@ public final class ServerTestProcess: @unchecked Sendable {
     /// connections. `prepare(directory)` runs first (e.g. `initdb`).
     init(
         _ path: String,
-        prepare: (_ directory: String) throws -> Void = { _ in },
+        prepare: (_ directory: String) async throws -> Void = { _ in },
         arguments: (_ port: Int, _ directory: String) -> [String]
     ) async throws {
         self.directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("perftop-server-\(UInt64.random(in: 0...UInt64.max))")
         try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
-        try prepare(self.directory.path)
+        try await prepare(self.directory.path)
         self.port = try await Self.freePort()
         let command = Self.asServerUser(path, arguments(self.port, self.directory.path))
         self.process.executableURL = URL(fileURLWithPath: command[0])
@@ -111,7 +111,7 @@ public final class ServerTestProcess: @unchecked Sendable {
                 let file = directory + "/password"
                 try password.write(toFile: file, atomically: true, encoding: .utf8)
                 try Self.handOver(file)
-                try Self.run(
+                try await Self.run(
                     Self.asServerUser(
                         Self.postgresBin + "/initdb",
                         [
@@ -140,8 +140,9 @@ public final class ServerTestProcess: @unchecked Sendable {
         )
     }
 
-    /// Runs `sql` with `psql` as `user` against database `postgres`, and returns its unaligned output.
-    public func psql(_ sql: String, user: String = "perftop", password: String) throws -> String {
+    /// Runs `sql` with `psql` as `user` against database `postgres`, and returns its unaligned output
+    /// (read once psql exits: a few lines, well within a pipe's buffer).
+    public func psql(_ sql: String, user: String = "perftop", password: String) async throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
         process.arguments = [
@@ -153,8 +154,8 @@ public final class ServerTestProcess: @unchecked Sendable {
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
+        await Self.exit(of: process)
         let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
         guard process.terminationStatus == 0 else {
             throw CocoaError(.executableLoad)
         }
@@ -180,16 +181,25 @@ public final class ServerTestProcess: @unchecked Sendable {
         }
     }
 
-    private static func run(_ command: [String]) throws {
+    private static func run(_ command: [String]) async throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: command[0])
         process.arguments = Array(command.dropFirst())
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        process.waitUntilExit()
+        await Self.exit(of: process)
         guard process.terminationStatus == 0 else {
             throw CocoaError(.executableLoad)
+        }
+    }
+
+    /// Returns once `process` has exited, polling every 5 ms: `waitUntilExit()` would hold one of
+    /// the two threads Swift concurrency has on this machine for the whole run (`initdb` takes
+    /// seconds), starving every other test's timers and continuations.
+    private static func exit(of process: Process) async {
+        while process.isRunning {
+            try? await Task.sleep(for: .milliseconds(5))
         }
     }
 

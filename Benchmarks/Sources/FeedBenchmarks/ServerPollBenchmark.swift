@@ -31,7 +31,7 @@ enum ServerPollBenchmark {
         if ServerTestProcess.isPostgresInstalled {
             let postgres = try await ServerTestProcess.postgres(password: "bench")
             defer { postgres.stop() }
-            _ = try postgres.psql(
+            _ = try await postgres.psql(
                 "CREATE EXTENSION pg_stat_statements; CREATE TABLE t(id int PRIMARY KEY, v text); "
                     + "INSERT INTO t SELECT g, 'v' || g FROM generate_series(1, 10000) g; "
                     + "SELECT count(*) FROM t WHERE v LIKE '%5%'; SELECT v FROM t WHERE id = 7;",
