@@ -150,12 +150,14 @@ struct App {
 
     /// ``present()`` before the feeds are shut down.
     private func presentRounds() async throws {
+        let record = RoundRecord(try self.output.recorder())
+        defer { record.finish() }
         if self.output.export == nil, !self.output.once {
-            try await self.runDashboard()
+            try await self.runDashboard(record: record)
             return
         }
         let exporter = self.output.export?.exporter ?? DashboardSnapshot(size: Self.snapshotSize)
-        let last = try await self.runExport(exporter)
+        let last = try await self.runExport(exporter, record: record)
         if self.output.once {
             try Self.checkSources(last)
         }
@@ -182,7 +184,7 @@ struct App {
     ///
     /// A signal stops the export between two rounds, never inside a write; what was written is
     /// then finished (a file renamed into place) as if the count had been reached.
-    private func runExport(_ exporter: any Exporter) async throws -> Collector.Round? {
+    private func runExport(_ exporter: any Exporter, record: RoundRecord) async throws -> Collector.Round? {
         // Observe the signals before the output file exists, so a signal never finds it unowned.
         let signals = TerminationSignals.shared
         let sink = try self.output.output.map(ExportSink.file(atPath:)) ?? ExportSink.standardOutput()
@@ -190,7 +192,14 @@ struct App {
         let duration = self.output.duration
         let collector = self.collector
         let work = Task {
-            try await Self.writeRounds(exporter, collector, into: sink, rounds: rounds, duration: duration)
+            try await Self.writeRounds(
+                exporter,
+                collector,
+                into: sink,
+                rounds: rounds,
+                duration: duration,
+                record: record
+            )
         }
         let watcher = Task {
             _ = await signals.next()
@@ -209,7 +218,8 @@ struct App {
         _ collector: Collector,
         into sink: ExportSink,
         rounds: Int?,
-        duration: Double?
+        duration: Double?,
+        record: RoundRecord
     ) async throws -> Collector.Round? {
         try sink.write(exporter.header)
         var primed = false
@@ -221,6 +231,7 @@ struct App {
             for: duration.map { .seconds($0) }
         ) { round in
             startup.roundEnded()
+            record.record(round)
             guard primed else {
                 primed = true
                 return
@@ -250,7 +261,7 @@ struct App {
     /// Runs the dashboard with the run's theme first in the `t` cycle; each change of the
     /// settings sets the collector's interval and is saved to the config file (a failed save is
     /// reported on standard error when the dashboard ends, the first one only).
-    private func runDashboard() async throws {
+    private func runDashboard(record: RoundRecord) async throws {
         let run = self.run
         let theme: Theme
         do {
@@ -266,9 +277,10 @@ struct App {
         let wakeup = DashboardWakeup()
         let collecting = Task {
             var startup = StartupPages()
-            await collector.run { _ in
+            await collector.run { round in
                 wakeup?.signal()
                 startup.roundEnded()
+                record.record(round)
             }
         }
         defer { collecting.cancel() }
@@ -300,6 +312,38 @@ struct App {
         }
         if let failure = saveFailure.withLockedValue({ $0 }) {
             Console.error("settings not saved: \(failure)")
+        }
+    }
+}
+
+/// The `--record` file of a run, if any: every round appended to it; the first failure (e.g. a full
+/// disk) stops the record and is reported on standard error when the run ends, while the dashboard
+/// or the export goes on.
+private final class RoundRecord: Sendable {
+    private let recorder: Recorder?
+    private let failure = Mutex<String?>(nil)
+
+    init(_ recorder: Recorder?) {
+        self.recorder = recorder
+    }
+
+    /// Appends `round`, unless there is no record or it has failed.
+    func record(_ round: Collector.Round) {
+        guard let recorder = self.recorder, self.failure.withLockedValue({ $0 == nil }) else {
+            return
+        }
+        do {
+            try recorder.record(round)
+        } catch {
+            self.failure.withLockedValue { $0 = "\(error)" }
+        }
+    }
+
+    /// Closes the file and reports a failure.
+    func finish() {
+        self.recorder?.close()
+        if let failure = self.failure.withLockedValue({ $0 }) {
+            Console.error("--record stopped: \(failure)")
         }
     }
 }

@@ -83,6 +83,35 @@ struct OutputOptions: ParsableArguments {
     )
     var output: String?
 
+    @Option(
+        name: .customLong("record"),
+        help: ArgumentHelp(
+            "Also append every round to this file as JSON lines (the --export jsonl format) while the "
+                + "dashboard or an export runs.",
+            valueName: "file"
+        )
+    )
+    var recordPath: String?
+
+    @Option(
+        name: .customLong("record-max"),
+        help: ArgumentHelp(
+            "With --record: rotate the file when the next round would take it past this size "
+                + "(default 100MiB; e.g. 10MB, 512KiB).",
+            valueName: "size"
+        )
+    )
+    var recordMax: String?
+
+    @Option(
+        name: .customLong("record-keep"),
+        help: ArgumentHelp(
+            "With --record: how many rotated files to keep, FILE.1 the newest (default 3).",
+            valueName: "n"
+        )
+    )
+    var recordKeep: Int?
+
     @Flag(
         help: """
             Print one snapshot (the dashboard as text, or one --export round) and exit: \
@@ -94,6 +123,25 @@ struct OutputOptions: ParsableArguments {
     /// Whether any option that chooses what to print (rather than how often) was given.
     var choosesOutput: Bool {
         self.export != nil || self.count != nil || self.duration != nil || self.output != nil || self.once
+    }
+
+    /// The `--record` file opened for appending, or nil without `--record`.
+    ///
+    /// - Throws: a one-line ``CommandFailure`` naming the flag and the file, e.g.
+    ///   `--record /x/r.jsonl: no such file or directory`.
+    func recorder() throws -> Recorder? {
+        guard let path = self.recordPath else {
+            return nil
+        }
+        do {
+            return try Recorder(
+                path: path,
+                maximumBytes: self.recordMax.flatMap(Recorder.size(parsing:)) ?? Recorder.defaultMaximumBytes,
+                keep: self.recordKeep ?? Recorder.defaultKeep
+            )
+        } catch {
+            throw CommandFailure("--record \(error)")
+        }
     }
 
     /// The size of the text dashboard `--once` prints without `--export`.
@@ -121,6 +169,15 @@ struct OutputOptions: ParsableArguments {
                     "--duration \(duration) is shorter than --interval \(interval): no round would be written"
                 )
             }
+        }
+        if self.recordPath == nil, self.recordMax != nil || self.recordKeep != nil {
+            throw ValidationError("--record-max and --record-keep need --record")
+        }
+        if let recordMax = self.recordMax, Recorder.size(parsing: recordMax) == nil {
+            throw ValidationError("--record-max must be a size such as 100MiB or 10MB, got '\(recordMax)'")
+        }
+        if let keep = self.recordKeep, keep < 0 || keep > 1000 {
+            throw ValidationError("--record-keep must be from 0 to 1000, got \(keep)")
         }
         if self.once, self.count != nil || self.duration != nil {
             throw ValidationError("--once takes one round; it cannot be combined with --count or --duration")

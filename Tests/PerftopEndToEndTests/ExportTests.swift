@@ -177,6 +177,49 @@ struct ExportTests {
         #expect((1...3).contains(Self.rounds(timed.standardOutput)))
     }
 
+    @Test("--record keeps every round of the dashboard as JSON lines while it runs")
+    func recordsWhileWatching() async throws {
+        let directory = try PerftopProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let record = directory + "/record.jsonl"
+        let tmux = try await TmuxSession.start(columns: 160, rows: 48, environment: ["XDG_CONFIG_HOME": directory])
+        try await tmux.type(
+            "\(PerftopProcess.executablePath) --interval 0.3 --record \(record) --record-max 10MiB; echo EXIT=$?"
+        )
+        #expect(try await tmux.waitFor("Memory"))
+        let rounds = { () -> Set<String> in
+            let lines = ((try? String(contentsOfFile: record, encoding: .utf8)) ?? "").split(separator: "\n")
+            return Set(
+                lines.compactMap { line in
+                    (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["timestamp"]
+                        as? String
+                }
+            )
+        }
+        #expect(await PerftopProcess.eventually { rounds().count >= 3 }, "three rounds recorded while watching")
+        try await tmux.send("q")
+        #expect(try await tmux.waitFor("EXIT=0"))
+        let text = try String(contentsOfFile: record, encoding: .utf8)
+        #expect(text.hasSuffix("}\n"), "the record ends with a whole line")
+        #expect(text.contains(#""metric":"node_cpu_seconds_total""#))
+        await tmux.close()
+    }
+
+    @Test(
+        "--record-max without --record, a size that is not one, or a file that cannot be written: one line, before anything runs"
+    )
+    func recordUsage() async throws {
+        let alone = try await PerftopProcess.run(["--record-max", "10MB", "--once"])
+        #expect(alone.status == 64)
+        #expect(alone.standardError.hasPrefix("perftop: --record-max and --record-keep need --record"))
+        let size = try await PerftopProcess.run(["--record", "/tmp/x.jsonl", "--record-max", "ten", "--once"])
+        #expect(size.status == 64)
+        #expect(size.standardError.hasPrefix("perftop: --record-max must be a size such as 100MiB or 10MB, got 'ten'"))
+        let unwritable = try await PerftopProcess.run(["--record", "/nonexistent/r.jsonl", "--once"])
+        #expect(unwritable.status != 0)
+        #expect(unwritable.standardError == "perftop: --record /nonexistent/r.jsonl: no such file or directory\n")
+    }
+
     @Test("--duration shorter than --interval, or --once with --count, is a usage error")
     func durationUsage() async throws {
         let short = try await PerftopProcess.run(["--export", "csv", "--duration", "0.5", "--interval", "1"])

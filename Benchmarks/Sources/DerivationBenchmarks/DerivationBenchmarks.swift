@@ -1,4 +1,5 @@
 import BenchmarkSupport
+import Glibc
 import PerfKit
 import PerftopCore
 import PerftopDemo
@@ -53,6 +54,7 @@ struct DerivationBenchmarks {
         }
         print(table.render())
         print()
+        await Self.measureRecording(shape: shape, derivation: derivation)
         let renderer = DashboardRenderer()
         let size = TerminalSize(width: 200, height: 50)
         for (count, model) in drawnModels {
@@ -71,6 +73,31 @@ struct DerivationBenchmarks {
                     + " with the fleet pane \(Self.milliseconds(fleetDraw)) (medians of 50)"
             )
         }
+    }
+
+    /// `--record`'s cost per round and bytes per round for one demo-shaped agent: the round's raw
+    /// samples and the derived series of its model, formatted as JSON lines and appended to a file.
+    static func measureRecording(shape: [Sample], derivation: Derivation) async {
+        let (store, sources, time) = Self.filledStore(sources: 1, shape: shape)
+        let model = derivation.derive(from: store, sources: sources, timestamp: time, interval: 1)
+        let round = Collector.Round(
+            time: time,
+            results: [Poller.Result(source: sources[0].name, samples: shape, failure: nil)],
+            model: model
+        )
+        let path = "/tmp/perftop-record-benchmark-\(getpid()).jsonl"
+        defer { unlink(path) }
+        guard let recorder = try? Recorder(path: path, maximumBytes: 1 << 30) else {
+            print("recording: cannot open \(path)")
+            return
+        }
+        let bytes = JSONLinesExporter().rows(for: round).utf8.count
+        let seconds = await medianSeconds(repetitions: 200) {
+            (try? recorder.record(round)) != nil ? 1 : 0
+        }
+        print(
+            "recording one round of one demo-shaped agent: \(Self.milliseconds(seconds)), \(bytes) bytes (median of 200)"
+        )
     }
 
     /// A store holding `sources` sources of `shape`'s series, each polled `retention` times one
