@@ -136,6 +136,21 @@ struct FleetPaneTests {
         #expect(state.focused == .fleet)
     }
 
+    @Test("a source shown alone that goes away takes the screen back to the fleet")
+    func drilledSourceGone() {
+        var state = DashboardViewState(settings: DashboardSettings(visiblePanes: [.caches, .fleet]))
+        state.receive(Self.model)
+        _ = press(&state, .enter)
+        #expect(state.fleet.drilled == "agent:/run/c.sock")
+        var later = Self.model
+        later.timestamp = 2
+        later.sources.removeLast()
+        later.fleet.removeLast()
+        state.receive(later)
+        #expect(state.fleet.drilled == nil)
+        #expect(state.focused == .fleet)
+    }
+
     @Test("Enter and / do nothing outside the fleet pane")
     func onlyInTheFleet() {
         var state = DashboardViewState(settings: DashboardSettings(visiblePanes: [.caches, .fleet]))

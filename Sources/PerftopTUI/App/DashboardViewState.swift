@@ -140,6 +140,10 @@ public struct DashboardViewState: Sendable {
         }
         self.model = latest
         self.peaks.observe(latest)
+        if let drilled = self.fleet.drilled, !latest.sources.contains(where: { $0.name == drilled }) {
+            // The source shown alone is gone (its agent stopped): back to the fleet.
+            self.leaveDrill()
+        }
         return true
     }
 
@@ -279,9 +283,7 @@ public struct DashboardViewState: Sendable {
             return .redraw
         case .dismiss:
             if self.fleet.drilled != nil {
-                self.fleet.drilled = nil
-                self.zoomed = self.zoomBeforeDrill
-                self.focused = self.settings.visiblePanes.contains(.fleet) ? .fleet : self.settings.visiblePanes.first
+                self.leaveDrill()
                 return .redraw
             }
             if self.focused == .fleet, !self.fleet.filter.isEmpty {
@@ -330,6 +332,13 @@ public struct DashboardViewState: Sendable {
         self.fleet.selected = 0
         self.scrollOffsets[.fleet] = 0
         return .redraw
+    }
+
+    /// Back from the source shown alone to the fleet pane, zoomed again if it was.
+    private mutating func leaveDrill() {
+        self.fleet.drilled = nil
+        self.zoomed = self.zoomBeforeDrill
+        self.focused = self.settings.visiblePanes.contains(.fleet) ? .fleet : self.settings.visiblePanes.first
     }
 
     /// Shows the selected fleet source's panes alone, when the fleet pane has the focus.
