@@ -36,6 +36,32 @@ struct PollerTests {
         )
     }
 
+    /// Answers after `delay`, whatever the timeout; says whether it enforces its timeout itself.
+    private struct SlowFeed: Feed {
+        let name: String
+        let delay: Duration
+        let enforcesItsTimeout: Bool
+
+        func poll(timeout: Duration) async throws -> [Sample] {
+            try await Task.sleep(for: self.delay)
+            return [Sample(name: "x", kind: .gauge, value: 1)]
+        }
+    }
+
+    @Test("a feed that enforces its own timeout is not raced against one; any other feed is")
+    func ownTimeout() async throws {
+        let feeds = [
+            SlowFeed(name: "raced", delay: .milliseconds(300), enforcesItsTimeout: false),
+            SlowFeed(name: "trusted", delay: .milliseconds(300), enforcesItsTimeout: true),
+        ]
+        var configuration = Self.configuration()
+        configuration.timeout = .milliseconds(100)
+        let poller = Poller(feeds: feeds, configuration: configuration)
+        let results = await poller.poll(at: 0, interval: .seconds(1))
+        #expect(results[0].failure == "timeout after 0.1s")
+        #expect(results[1].samples?.count == 1, "its own poll decides; this test feed breaks the promise on purpose")
+    }
+
     @Test("replaced feeds: a kept name keeps its state, a new one starts pending, a gone one is reported")
     func replaceFeeds() async throws {
         let kept = ScriptedFeed(name: "kept", samples: [Sample(name: "x", kind: .gauge, value: 1)])

@@ -20,11 +20,20 @@ public protocol Feed: Sendable {
     /// What the source calls itself, fit for the screen (escaped), e.g. `demo[4242]` for an agent
     /// named `demo` in process 4242; `nil` until it has said, or when it never does.
     var displayName: String? { get }
+
+    /// Whether ``poll(timeout:)`` itself always returns or throws within its timeout (its I/O is
+    /// bounded by the same deadline). The poller then calls it directly instead of racing it against
+    /// a timer, which costs two tasks and a sleep per poll (a hundred agents poll a hundred times a
+    /// second). False by default: the poller enforces the timeout.
+    var enforcesItsTimeout: Bool { get }
 }
 
 extension Feed {
     /// None: the source is shown by ``name``.
     public var displayName: String? { nil }
+
+    /// False: the poller races the poll against the timeout.
+    public var enforcesItsTimeout: Bool { false }
 }
 
 /// Why a poll failed, in a few words fit for a status line (e.g. `connection refused`).

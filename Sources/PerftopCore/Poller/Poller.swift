@@ -196,6 +196,10 @@ public final class Poller: Sendable {
         do {
             let samples = try await self.processor.submit {
                 start.started.store(true, ordering: .relaxed)
+                guard !feed.enforcesItsTimeout else {
+                    defer { self.finishPoll(of: feed.name) }
+                    return try await feed.poll(timeout: timeout)
+                }
                 return try await withDeadline(timeout) {
                     defer { self.finishPoll(of: feed.name) }
                     return try await feed.poll(timeout: timeout)

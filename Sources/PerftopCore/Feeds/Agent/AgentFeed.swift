@@ -118,6 +118,10 @@ public final class AgentFeed: Feed {
         return snapshot.samples
     }
 
+    /// True: connecting, writing and reading run under the poll's one deadline on the event loop,
+    /// and decoding the line (at most ``maximumResponseBytes``) is bounded work.
+    public var enforcesItsTimeout: Bool { true }
+
     /// The agent's name and pid from its last snapshot, e.g. `demo[4242]`; `nil` before the first
     /// snapshot and when the agent gives no name.
     public var displayName: String? {
