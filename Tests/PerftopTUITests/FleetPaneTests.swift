@@ -1,3 +1,4 @@
+import PerfKit
 import PerftopCore
 import Testing
 
@@ -149,6 +150,29 @@ struct FleetPaneTests {
         state.receive(later)
         #expect(state.fleet.drilled == nil)
         #expect(state.focused == .fleet)
+    }
+
+    @Test("a source's own name never reaches the screen as a control sequence, in any pane")
+    func hostileNames() {
+        let name = "agent:/run/\u{1B}]52;c;cm0=\u{07}.sock"
+        var model = DashboardModel(
+            timestamp: 1,
+            interval: 1,
+            sources: [
+                SourceStatus(name: name, state: .ok, displayName: "\u{1B}[2J\u{202E}evil[1]"),
+                SourceStatus(name: "agent:/run/b.sock", state: .ok),
+            ],
+            caches: [CacheView(source: name, name: "users"), CacheView(source: "agent:/run/b.sock", name: "users")],
+            fleet: [FleetRow(source: name, state: .ok), FleetRow(source: "agent:/run/b.sock", state: .ok)]
+        )
+        model.memory.processes = [ProcessMemoryView(source: name, residentBytes: 1)]
+        for pane in [FleetPane(), CachePane(), MemoryPane()] as [any Pane] {
+            let text = TestModels.render(pane, model, width: 120, height: 12).text
+            #expect(!text.unicodeScalars.contains { $0 != "\n" && SafeText.isUnsafe($0) }, "\(pane.title):\n\(text)")
+            #expect(text.contains("\\u{1B}[2J\\u{202E}evil[1]"), "\(pane.title):\n\(text)")
+        }
+        let header = TestModels.dashboard(model, width: 200, height: 50).line(0)
+        #expect(!header.unicodeScalars.contains { SafeText.isUnsafe($0) })
     }
 
     @Test("Enter and / do nothing outside the fleet pane")
