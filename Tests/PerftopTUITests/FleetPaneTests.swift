@@ -49,7 +49,10 @@ struct FleetPaneTests {
     @Test("one row per source under the fleet's row: Σhits / Σlookups and the worst p95, marked max")
     func rows() {
         let text = TestModels.render(FleetPane(), Self.model, width: 100, height: 8).text
-        #expect(text.contains("source▾"))
+        #expect(text.contains("source↓"))
+        let ascii = TestModels.render(FleetPane(), Self.model, width: 100, height: 8, glyphs: .ascii).text
+        #expect(ascii.contains("sourcev"), "the sort mark in ASCII")
+        #expect(ascii.unicodeScalars.allSatisfy { $0.isASCII || "–".unicodeScalars.contains($0) })
         #expect(text.contains("fleet (3)"))
         #expect(text.contains("54.0%"), "(0.9 × 100 + 0.5 × 900) / 1000:\n\(text)")
         #expect(text.contains("max 50.0ms"))
@@ -96,6 +99,24 @@ struct FleetPaneTests {
         #expect(grid.text.contains("fleet (1)"))
         #expect(press(&state, .escape) == .redraw)
         #expect(state.fleet.filter == "")
+    }
+
+    @Test("a NaN from a source sorts as a missing value, after every number, in every column")
+    func nanSortsLast() {
+        var model = Self.model
+        model.fleet[0].hitRate = .nan
+        model.fleet[0].cpuPercent = .nan
+        model.fleet[1].cpuPercent = .infinity
+        var fleet = FleetViewState()
+        fleet.sort = .hit
+        #expect(fleet.rows(of: model).map(\.source) == ["agent:/run/b.sock", "agent:/run/a.sock", "agent:/run/c.sock"])
+        fleet.sort = .cpu
+        #expect(fleet.rows(of: model).first?.source == "agent:/run/b.sock")
+        for sort in FleetSort.allCases {
+            fleet.sort = sort
+            #expect(fleet.rows(of: model).count == 3)
+            #expect(TestModels.render(FleetPane(), model, width: 100, height: 8).text.contains("fleet (3)"))
+        }
     }
 
     @Test("a control character never enters the filter")

@@ -105,9 +105,9 @@ public struct FleetViewState: Sendable, Equatable {
         }
     }
 
-    /// Orders two optional values, missing ones last; nil when equal.
+    /// Orders two optional values, missing ones (and NaN, which has no order) last; nil when equal.
     private static func compare(_ lhs: Double?, _ rhs: Double?, highestFirst: Bool) -> Bool? {
-        switch (lhs, rhs) {
+        switch (lhs.flatMap { $0.isNaN ? nil : $0 }, rhs.flatMap { $0.isNaN ? nil : $0 }) {
         case (.some(let left), .some(let right)):
             return left == right ? nil : (highestFirst ? left > right : left < right)
         case (.some, .none):

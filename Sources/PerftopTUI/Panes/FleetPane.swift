@@ -56,7 +56,7 @@ public struct FleetPane: Pane {
             )
         }
         let table = Table(
-            columns: Self.columns(sortedBy: fleet.sort),
+            columns: Self.columns(sortedBy: fleet.sort, mark: canvas.glyphs.arrowDown),
             rows: tableRows,
             totalRows: rows.count + 1,
             firstRow: visible.lowerBound
@@ -69,8 +69,9 @@ public struct FleetPane: Pane {
         Table.visibleRows(total: model.fleet.count, offset: .max, height: contentHeight - 1).lowerBound
     }
 
-    /// The columns, the one sorted by marked with `▾` (every order is worst first).
-    static func columns(sortedBy sort: FleetSort) -> [Table.Column] {
+    /// The columns, the one sorted by marked with `mark` (`↓`, or `v` in ASCII: every order is worst
+    /// first).
+    static func columns(sortedBy sort: FleetSort, mark: Character) -> [Table.Column] {
         let columns: [(FleetSort, Table.Column)] = [
             (.source, Table.Column(title: "source", minWidth: 12, alignment: .left, priority: 0)),
             (.state, Table.Column(title: "state", minWidth: 5, alignment: .left, priority: 1)),
@@ -86,7 +87,7 @@ public struct FleetPane: Pane {
         return columns.map { kind, column in
             var column = column
             if kind == sort {
-                column.title += "▾"
+                column.title.append(mark)
             }
             return column
         }
