@@ -1,3 +1,4 @@
+import Foundation
 import PerfKit
 import PerfKitAgent
 import Testing
@@ -87,6 +88,38 @@ struct AgentDiscoveryTests {
         #expect(collector.withStore { $0.sources } == [b], "a gone agent's series leave the store")
         #expect(collector.model.memory.processes.map(\.source) == [b])
         try await second.shutdown()
+    }
+
+    @Test("a directory that fills with sockets is watched up to the agent limit, and no further")
+    func boundedByTheAgentLimit() throws {
+        let directory = try TestListener.makeTemporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        var descriptors: [Int32] = []
+        defer { descriptors.forEach { close($0) } }
+        for index in 0..<(AgentDiscovery.maximumAgents + 5) {
+            let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_un()
+            address.sun_family = sa_family_t(AF_UNIX)
+            let path = directory + "/s\(index).sock"
+            withUnsafeMutableBytes(of: &address.sun_path) { raw in
+                raw.copyBytes(from: path.utf8)
+                raw[path.utf8.count] = 0
+            }
+            let bound = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+                }
+            }
+            try #require(descriptor >= 0 && bound == 0)
+            descriptors.append(descriptor)
+        }
+        let discovery = try #require(AgentDiscovery(attach: [directory], trustedOwners: []))
+        let machine = SystemFeed()
+        let first = discovery.feeds(replacing: [machine])
+        #expect(first.count == 1 + AgentDiscovery.maximumAgents)
+        let again = discovery.feeds(replacing: first)
+        #expect(again.count == first.count)
+        #expect(zip(again, first).allSatisfy { $0.name == $1.name }, "the same agents, in the same places")
     }
 
     @Test("an agent's display name is its own name and pid, escaped and cut")

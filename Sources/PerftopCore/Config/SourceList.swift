@@ -81,6 +81,12 @@ public struct SourceList: Sendable {
             feeds.append(RegistryFeed(name: "self", registry: selfRegistry))
         }
         feeds += watchedPids.map { ProcessFeed(pid: $0) }
+        if socketPaths.count > AgentDiscovery.maximumAgents {
+            warn(
+                "--attach: \(socketPaths.count) agent sockets, watching the first \(AgentDiscovery.maximumAgents) by path"
+            )
+            socketPaths.removeLast(socketPaths.count - AgentDiscovery.maximumAgents)
+        }
         feeds += socketPaths.map { AgentFeed(path: $0, trustedOwners: trustedOwners) }
         let discovery = AgentDiscovery(attach: self.sources.attach, trustedOwners: trustedOwners)
         let trustRoots = try self.endpointTrustRoots()

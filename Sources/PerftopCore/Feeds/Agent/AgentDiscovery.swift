@@ -6,6 +6,11 @@
 /// while no agent listens, back when one does). Cost per round: one directory listing or `glob(3)`
 /// per pattern and a `stat` per entry.
 public struct AgentDiscovery: Sendable {
+    /// The most agents watched at once: each costs a connection, a poll a round and up to the
+    /// store's series cap, so a directory that fills with sockets must not grow perftop without
+    /// bound. Sockets beyond it are not attached until others go.
+    public static let maximumAgents = 1_000
+
     /// The directories and glob patterns looked at.
     public let patterns: [String]
     /// Sockets named by their own paths, never dropped.
@@ -32,8 +37,8 @@ public struct AgentDiscovery: Sendable {
     }
 
     /// `current` without the agents whose sockets are gone from the patterns, then a new
-    /// ``AgentFeed`` for each socket found that no feed reads yet, in path order. Every other feed
-    /// is kept as it is, in its place.
+    /// ``AgentFeed`` for each socket found that no feed reads yet, in path order, while fewer than
+    /// ``maximumAgents`` agents are watched. Every other feed is kept as it is, in its place.
     public func feeds(replacing current: [any Feed]) -> [any Feed] {
         var found = Set<String>()
         for pattern in self.patterns {
@@ -51,7 +56,7 @@ public struct AgentDiscovery: Sendable {
             }
             feeds.append(feed)
         }
-        for path in found.subtracting(watched).sorted() {
+        for path in found.subtracting(watched).sorted().prefix(max(0, Self.maximumAgents - watched.count)) {
             feeds.append(AgentFeed(path: path, trustedOwners: self.trustedOwners))
         }
         return feeds
