@@ -97,20 +97,7 @@ struct AgentDiscoveryTests {
         var descriptors: [Int32] = []
         defer { descriptors.forEach { close($0) } }
         for index in 0..<(AgentDiscovery.maximumAgents + 5) {
-            let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_un()
-            address.sun_family = sa_family_t(AF_UNIX)
-            let path = directory + "/s\(index).sock"
-            withUnsafeMutableBytes(of: &address.sun_path) { raw in
-                raw.copyBytes(from: path.utf8)
-                raw[path.utf8.count] = 0
-            }
-            let bound = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-                }
-            }
-            try #require(descriptor >= 0 && bound == 0)
+            let descriptor = try TestListener.bindSocket(at: directory + "/s\(index).sock")
             descriptors.append(descriptor)
         }
         let discovery = try #require(AgentDiscovery(attach: [directory], trustedOwners: []))

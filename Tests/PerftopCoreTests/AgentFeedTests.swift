@@ -387,22 +387,7 @@ final class TestListener: Sendable {
         self.behaviour = behaviour
         self.directory = try Self.makeTemporaryDirectory()
         self.path = self.directory + "/a.sock"
-        self.descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_un()
-        address.sun_family = sa_family_t(AF_UNIX)
-        let path = self.path
-        withUnsafeMutableBytes(of: &address.sun_path) { raw in
-            raw.copyBytes(from: path.utf8)
-            raw[path.utf8.count] = 0
-        }
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(self.descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
-            }
-        }
-        guard self.descriptor >= 0, bound == 0 else {
-            throw FeedError("test listener: cannot bind \(path)")
-        }
+        self.descriptor = try Self.bindSocket(at: self.path)
         if case .bindOnly = behaviour {
             self.finished.signal()
             return
@@ -416,6 +401,26 @@ final class TestListener: Sendable {
     /// The request lines received so far.
     var requests: [String] {
         self.state.withLockedValue { $0.requests }
+    }
+
+    /// A Unix stream socket bound to `path` (not listening), or a thrown ``FeedError``.
+    static func bindSocket(at path: String) throws -> Int32 {
+        let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: path.utf8)
+            raw[path.utf8.count] = 0
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
+        }
+        guard descriptor >= 0, bound == 0 else {
+            throw FeedError("test listener: cannot bind \(path)")
+        }
+        return descriptor
     }
 
     static func makeTemporaryDirectory() throws -> String {
