@@ -19,6 +19,7 @@ let parsers: [(target: String, products: [String])] = [
     ("FuzzRedisReply", ["PerfKit", "PerftopCore"]),
     ("FuzzMemcachedStats", ["PerfKit", "PerftopCore"]),
     ("FuzzPostgresWire", ["PerfKit", "PerftopCore"]),
+    ("FuzzPrometheusAPI", ["PerfKit", "PerftopCore"]),
 ]
 
 let package = Package(

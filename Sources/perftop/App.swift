@@ -21,6 +21,8 @@ struct App {
         var configPath: String?
         /// The tracker to evaluate every round, if any.
         var tracker: Tracker?
+        /// What is asked of Prometheus servers: the config file's `[prometheus]`.
+        var prometheus = PrometheusQueries()
 
         /// The collector's configuration: ``settings``' interval.
         var collectorConfiguration: Collector.Configuration {
@@ -51,15 +53,11 @@ struct App {
         self.run = run
         self.output = output
         self.feeds = feeds
-        var discovery: Collector.FeedDiscovery?
-        if let agents = feeds.discovery {
-            discovery = { agents.feeds(replacing: $0) }
-        }
         self.collector = Collector(
             feeds: feeds.feeds,
             configuration: run.collectorConfiguration,
             derivation: run.derivation,
-            discovery: discovery
+            discovery: feeds.feedDiscovery
         )
         feeds.selfRegistry.register(self.collector.processor)
     }
@@ -71,7 +69,7 @@ struct App {
         let commandLineSources = sources.commandLineSources
         let run = try Self.resolve(output, commandLineSources: commandLineSources)
         let origin = run.sources != commandLineSources ? run.configPath : nil
-        let feeds = try Self.feeds(sources.list(for: run.sources, origin: origin))
+        let feeds = try Self.feeds(sources.list(for: run.sources, origin: origin, prometheusQueries: run.prometheus))
         return App(run: run, output: output, feeds: feeds)
     }
 
@@ -129,7 +127,9 @@ struct App {
                 throw CommandFailure("\(error)")
             }
         }
-        return Run(settings: resolved.settings, sources: resolved.sources, configPath: path, tracker: tracker)
+        var run = Run(settings: resolved.settings, sources: resolved.sources, configPath: path, tracker: tracker)
+        run.prometheus = config.prometheus
+        return run
     }
 
     // MARK: - Presenting
@@ -150,6 +150,7 @@ struct App {
 
     /// ``present()`` before the feeds are shut down.
     private func presentRounds() async throws {
+        await self.backfill()
         let record = RoundRecord(try self.output.recorder())
         defer { record.finish() }
         if self.output.export == nil, !self.output.once {
@@ -160,6 +161,29 @@ struct App {
         let last = try await self.runExport(exporter, record: record)
         if self.output.once {
             try Self.checkSources(last)
+        }
+    }
+
+    /// The longest a Prometheus server's history may take to read at start.
+    static let backfillTimeout = Duration.seconds(15)
+
+    /// Fills the store with each Prometheus server's history over the retained window, one point per
+    /// interval, so the graphs, rates and the advisor's window are full from the first frame; a
+    /// server that cannot be read is named on standard error and perftop starts without its history.
+    private func backfill() async {
+        let configuration = self.collector.configuration
+        for engine in self.feeds.prometheus {
+            do {
+                let collector = self.collector
+                try await engine.backfill(
+                    window: configuration.interval * configuration.retention,
+                    points: configuration.retention,
+                    timeout: Self.backfillTimeout,
+                    record: { collector.recordHistory($0) }
+                )
+            } catch {
+                Console.warning("--prometheus \(engine.url): starting without history: \(error)")
+            }
         }
     }
 

@@ -42,9 +42,18 @@ struct SourceOptions: ParsableArguments {
     var endpoints: [String] = []
 
     @Option(
+        name: .customLong("prometheus"),
+        help: ArgumentHelp(
+            "Watch every target of this Prometheus server (its base URL, http or https) through its HTTP API, with the graphs filled from its history at start (repeatable).",
+            valueName: "url"
+        )
+    )
+    var prometheusServers: [String] = []
+
+    @Option(
         name: .customLong("header-file"),
         help: ArgumentHelp(
-            "Send the 'Name: value' lines of this file to every --endpoint (repeatable).",
+            "Send the 'Name: value' lines of this file to every --endpoint and --prometheus (repeatable).",
             valueName: "path"
         )
     )
@@ -53,7 +62,7 @@ struct SourceOptions: ParsableArguments {
     @Option(
         name: .customLong("header-env"),
         help: ArgumentHelp(
-            "Send the 'Name: value' held by this environment variable to every --endpoint (repeatable).",
+            "Send the 'Name: value' held by this environment variable to every --endpoint and --prometheus (repeatable).",
             valueName: "name"
         )
     )
@@ -70,12 +79,22 @@ struct SourceOptions: ParsableArguments {
 
     /// The sources named on the command line.
     var commandLineSources: PerftopConfig.Sources {
-        PerftopConfig.Sources(attach: self.attachPaths, endpoints: self.endpoints, pids: self.pids)
+        PerftopConfig.Sources(
+            attach: self.attachPaths,
+            endpoints: self.endpoints,
+            pids: self.pids,
+            prometheus: self.prometheusServers
+        )
     }
 
     /// The sources to watch with this command line's headers, trust roots and socket owners: `sources`
     /// (the command line's, or the config file's when `origin` names it).
-    func list(for sources: PerftopConfig.Sources, origin: String? = nil, includingSelf: Bool = true) -> SourceList {
+    func list(
+        for sources: PerftopConfig.Sources,
+        origin: String? = nil,
+        includingSelf: Bool = true,
+        prometheusQueries: PrometheusQueries = PrometheusQueries()
+    ) -> SourceList {
         SourceList(
             sources: sources,
             origin: origin,
@@ -83,7 +102,8 @@ struct SourceOptions: ParsableArguments {
             headerVariables: self.headerVariables,
             caFile: self.caFile,
             trustedSocketOwners: self.allowedSocketOwners,
-            includingSelf: includingSelf
+            includingSelf: includingSelf,
+            prometheusQueries: prometheusQueries
         )
     }
 
@@ -94,6 +114,13 @@ struct SourceOptions: ParsableArguments {
                 try SourceList.validate(endpoint: url)
             } catch {
                 throw ValidationError("--endpoint \(url): \(error)")
+            }
+        }
+        for url in self.prometheusServers {
+            do {
+                try HTTPFeed.validate(url: url)
+            } catch {
+                throw ValidationError("--prometheus \(url): \(error)")
             }
         }
     }

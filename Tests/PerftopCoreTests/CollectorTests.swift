@@ -83,6 +83,35 @@ private final class ManualClock: Sendable {
 
 @Suite("Collector")
 struct CollectorTests {
+    @Test("history recorded before the first round gives rates at once; a reading's own time is kept")
+    func historyBeforeTheFirstRound() async throws {
+        func counts(hits: Double, misses: Double) -> [Sample] {
+            [
+                Sample(name: MetricName.cacheHits, labels: [LabelName.cache: "c"], kind: .counter, value: hits),
+                Sample(name: MetricName.cacheMisses, labels: [LabelName.cache: "c"], kind: .counter, value: misses),
+            ]
+        }
+        let clock = ManualClock()
+        let collector = Collector(
+            feeds: [ConstantFeed(name: "s", samples: counts(hits: 130, misses: 30))],
+            now: { clock.seconds.withLockedValue { $0 } }
+        )
+        collector.recordHistory([
+            "s": [
+                FeedReading(samples: counts(hits: 10, misses: 10), time: 990),
+                FeedReading(samples: counts(hits: 100, misses: 20), time: 995),
+                FeedReading(samples: counts(hits: 1, misses: 1)),
+            ]
+        ])
+        let round = await collector.collectOnce()
+        let cache = try #require(round.model.caches.first)
+        #expect(cache.hitRate == 0.75, "(130 − 100) / (160 − 120), between the history's last point and the round")
+        let times = collector.withStore {
+            $0.series(source: "s", named: MetricName.cacheHits).first?.points.map(\.time)
+        }
+        #expect(times == [990, 995, 1_000], "a reading without a time is skipped")
+    }
+
     @Test("a hung source is cut off at its deadline and the others still report")
     func hungSourceDoesNotBlockOthers() async throws {
         let good = ConstantFeed(name: "good", samples: [Sample(name: "x", kind: .gauge, value: 7)])

@@ -50,6 +50,34 @@ struct ConfigTests {
         #expect(config.sources.pids == [1, 42])
     }
 
+    @Test("[prometheus] sets the source label, the matchers and the query overrides; [sources] the servers")
+    func prometheusTable() throws {
+        let config = try PerftopConfig(
+            toml: """
+                [sources]
+                prometheus = ["http://prometheus:9090"]
+
+                [prometheus]
+                label = "pod"
+                match = ' job="api" '
+
+                [prometheus.queries]
+                cache_hits_total = 'sum by (pod, cache) (app_cache_hits_total)'
+                """
+        )
+        #expect(config.sources.prometheus == ["http://prometheus:9090"])
+        #expect(
+            config.prometheus
+                == PrometheusQueries(
+                    sourceLabel: "pod",
+                    match: #"job="api""#,
+                    overrides: ["cache_hits_total": "sum by (pod, cache) (app_cache_hits_total)"]
+                )
+        )
+        let resolved = config.resolved(with: CommandLineSettings())
+        #expect(resolved.settings.visiblePanes.contains(.fleet))
+    }
+
     @Test("an empty file sets nothing; a missing file is nil")
     func emptyAndMissing() throws {
         #expect(try PerftopConfig(toml: "# nothing\n") == PerftopConfig())
@@ -77,12 +105,27 @@ struct ConfigTests {
             ("\ntheme = 3", "config.toml:2: theme must be a theme name or file path, got 3"),
             ("panes = \"caches\"", "config.toml:1: panes must be an array of pane names"),
             ("\n\npanes = [\"caches\", \"disks\"]", "config.toml:3: panes: unknown pane \"disks\""),
-            ("intervall = 1", "config.toml:1: unknown key 'intervall' (known: interval, theme, panes, sources)"),
+            (
+                "intervall = 1",
+                "config.toml:1: unknown key 'intervall' (known: interval, theme, panes, sources, prometheus)"
+            ),
             ("[sources]\nattach = \"/tmp/a.sock\"", "config.toml:2: sources.attach must be an array of"),
             ("[sources]\npids = [1, -4]", "config.toml:2: sources.pids: -4 is not a process id"),
             ("[sources]\n\nsockets = []", "config.toml:3: unknown key 'sockets' in [sources]"),
             ("sources = 1", "config.toml:1: sources must be a table: [sources]"),
             ("interval = = 1", "config.toml:1: "),
+            ("[prometheus]\nlabel = \"in stance\"", "config.toml:2: prometheus.label must be a label name"),
+            (
+                "[prometheus]\n\nurl = 1",
+                "config.toml:3: unknown key 'url' in [prometheus] (known: label, match, queries)"
+            ),
+            ("[prometheus]\nmatch = 3", "config.toml:2: prometheus.match must be label matchers"),
+            ("[prometheus.queries]\n\"a b\" = \"x\"", "config.toml:2: prometheus.queries: 'a b' is not a metric name"),
+            (
+                "[prometheus.queries]\ncache_hits_total = 1",
+                "config.toml:2: prometheus.queries.cache_hits_total must be"
+            ),
+            ("[sources]\nprometheus = \"http://p:9090\"", "config.toml:2: sources.prometheus must be an array of"),
             // Found by Fuzz/FuzzConfig: toml++ (inside TOMLKit) aborted the process on these.
             ("[\n", "config.toml:1: expected a key in the table header, found the end of the line"),
             ("interval = 1\n[[=\n", "config.toml:2: expected a key in the table header, found '='"),

@@ -48,6 +48,32 @@ struct PollerTests {
         }
     }
 
+    /// Says when its one sample was measured, warns, and names its query.
+    private struct TimedFeed: Feed {
+        let name = "timed"
+        let query: String? = "up{job=\"api\"}"
+
+        func poll(timeout: Duration) async throws -> [Sample] {
+            [Sample(name: "x", kind: .gauge, value: 1)]
+        }
+
+        func read(timeout: Duration) async throws -> FeedReading {
+            FeedReading(samples: try await self.poll(timeout: timeout), time: 42, warning: "partial\u{1B}[2J answer")
+        }
+    }
+
+    @Test("a reading's time and warning reach the result; the warning (escaped) and the query the status")
+    func timedReading() async throws {
+        let poller = Poller(feeds: [TimedFeed()], configuration: Self.configuration())
+        let results = await poller.poll(at: 100, interval: .seconds(1))
+        #expect(results[0].time == 42)
+        #expect(results[0].warning == "partial\\u{1B}[2J answer")
+        let status = poller.statuses(at: 100, interval: .seconds(1))[0]
+        #expect(status.state == .ok)
+        #expect(status.warning == "partial\\u{1B}[2J answer")
+        #expect(status.query == "up{job=\"api\"}")
+    }
+
     @Test("a feed that enforces its own timeout is not raced against one; any other feed is")
     func ownTimeout() async throws {
         let feeds = [

@@ -44,6 +44,19 @@ struct SeriesStoreTests {
         #expect(now.increase(over: .retained)?.value == 1, "1 → 2, then a reset to 0")
     }
 
+    @Test("a poll no newer than the source's last adds nothing: the same scrape read twice is one point")
+    func olderPollsAreIgnored() {
+        var store = SeriesStore(retention: 10)
+        let sample = Sample(name: "c_total", kind: .counter, value: 1)
+        store.record(source: "s", samples: [sample], at: 10)
+        store.record(source: "s", samples: [Sample(name: "c_total", kind: .counter, value: 5)], at: 10)
+        store.record(source: "s", samples: [Sample(name: "c_total", kind: .counter, value: 9)], at: 9)
+        #expect(store.series(source: "s", named: "c_total").first?.points == [SeriesStore.Point(time: 10, value: 1)])
+        store.record(source: "s", samples: [Sample(name: "c_total", kind: .counter, value: 3)], at: 11)
+        #expect(store.series(source: "s", named: "c_total").first?.points.count == 2)
+        #expect(store.lastRecordTime(source: "s") == 11)
+    }
+
     @Test("rate is the increase per second between the last two points")
     func rate() throws {
         #expect(try self.counterSeries([(10, 100)]).rate(over: .lastInterval)?.value == nil)

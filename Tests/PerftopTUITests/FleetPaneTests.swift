@@ -196,6 +196,31 @@ struct FleetPaneTests {
         #expect(!header.unicodeScalars.contains { SafeText.isUnsafe($0) })
     }
 
+    @Test("i shows the selected source's name, state, warning and query under the table; a warned source is warn")
+    func sourceDetail() {
+        var model = Self.model
+        model.sources[0].warning = "results truncated"
+        model.sources[0].query = #"{__name__=~"cache_.+",instance="a:1"}"#
+        var state = DashboardViewState(settings: DashboardSettings(visiblePanes: [.caches, .fleet]))
+        state.receive(model)
+        #expect(state.focused == .fleet)
+        // The rows by name: agent:/run/c.sock, api[101], api[102].
+        _ = press(&state, .down)
+        #expect(press(&state, .character("i")) == .redraw)
+        #expect(state.fleet.showsDetail)
+        let text = TestModels.render(FleetPane(), model, context: state.context(for: .fleet), width: 100, height: 12)
+            .text
+        #expect(text.contains("warn "), "\(text)")
+        #expect(text.contains("agent:/run/a.sock: ok (warning: results truncated)"), "\(text)")
+        #expect(text.contains(#"query: {__name__=~"cache_.+",instance="a:1"}"#), "\(text)")
+        let narrow = TestModels.render(FleetPane(), model, context: state.context(for: .fleet), width: 30, height: 14)
+        #expect(narrow.text.contains("query: {__name__=~"), "a hanging indent keeps the label with the query")
+        #expect(press(&state, .character("i")) == .redraw)
+        #expect(!state.fleet.showsDetail)
+        _ = press(&state, .tab)
+        #expect(press(&state, .character("i")) == .none, "only with the fleet focused")
+    }
+
     @Test("Enter and / do nothing outside the fleet pane")
     func onlyInTheFleet() {
         var state = DashboardViewState(settings: DashboardSettings(visiblePanes: [.caches, .fleet]))

@@ -250,10 +250,12 @@ enum TestModels {
     }
 
     /// `values` as a history read one second apart, the newest at the models' time (1_700_000_000).
-    static func history(_ values: [Double], endingAt time: Double = 1_700_000_000) -> [SeriesStore.Point] {
-        values.enumerated().map {
-            SeriesStore.Point(time: time - Double(values.count - 1 - $0.offset), value: $0.element)
-        }
+    static func history(_ values: [Double], endingAt time: Double = 1_700_000_000) -> PointHistory {
+        PointHistory(
+            values.enumerated().map {
+                SeriesStore.Point(time: time - Double(values.count - 1 - $0.offset), value: $0.element)
+            }
+        )
     }
 
     // MARK: - Rendering

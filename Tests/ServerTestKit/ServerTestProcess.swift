@@ -77,6 +77,84 @@ public final class ServerTestProcess: @unchecked Sendable {
         }
     }
 
+    // MARK: - Prometheus
+
+    /// Debian's Prometheus server.
+    public static let prometheusPath = "/usr/bin/prometheus"
+
+    /// A Prometheus server that scrapes `targets` (`host:port` of agents serving `/metrics`) as job
+    /// `demo` every `scrapeInterval`, with its TSDB in the temporary directory. It listens at once but
+    /// answers queries only when ready; ``waitForPrometheus(scrapes:)`` waits for that and for data.
+    public static func prometheus(scraping targets: [String], scrapeInterval: String = "1s") async throws
+        -> ServerTestProcess
+    {
+        try await ServerTestProcess(
+            Self.prometheusPath,
+            prepare: { directory in
+                let list = targets.map { "'\($0)'" }.joined(separator: ", ")
+                let config = """
+                    global:
+                      scrape_interval: \(scrapeInterval)
+                      scrape_timeout: \(scrapeInterval)
+                    scrape_configs:
+                      - job_name: demo
+                        static_configs:
+                          - targets: [\(list)]
+
+                    """
+                try config.write(toFile: directory + "/prometheus.yml", atomically: true, encoding: .utf8)
+            },
+            arguments: { port, directory in
+                [
+                    "--config.file=" + directory + "/prometheus.yml", "--storage.tsdb.path=" + directory + "/data",
+                    "--web.listen-address=127.0.0.1:\(port)", "--log.level=warn",
+                ]
+            }
+        )
+    }
+
+    /// `http://127.0.0.1:PORT`: the server's base URL.
+    public var baseURL: String {
+        "http://127.0.0.1:\(self.port)"
+    }
+
+    /// Returns once every target Prometheus scrapes has been scraped successfully at least `scrapes`
+    /// times, asking every 200 ms for at most `limit`.
+    public func waitForPrometheus(scrapes: Int, targets: Int, limit: Duration = .seconds(60)) async throws {
+        let deadline = ContinuousClock.now.advanced(by: limit)
+        let query = "count(count_over_time(up[5m]) >= \(scrapes) and up == 1)"
+        while ContinuousClock.now < deadline {
+            if let answer = try? await self.prometheusQuery(query), answer.contains("\"\(targets)\"]") {
+                return
+            }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        throw CocoaError(.executableLoad)
+    }
+
+    /// The JSON text of the instant query `promQL`, asked of this Prometheus server over a plain
+    /// HTTP/1.0 request (the answer ends with the connection).
+    public func prometheusQuery(_ promQL: String) async throws -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        let encoded = promQL.addingPercentEncoding(withAllowedCharacters: allowed) ?? promQL
+        return try await Self.httpGet(port: self.port, path: "/api/v1/query?query=\(encoded)")
+    }
+
+    /// The body of `GET path` from 127.0.0.1:`port`, asked over HTTP/1.0 (the answer ends with the
+    /// connection), e.g. an agent's `/metrics`.
+    public static func httpGet(port: Int, path: String) async throws -> String {
+        let answer = try await Self.send(
+            "GET \(path) HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n",
+            toPort: port,
+            until: { _ in false }
+        )
+        guard let body = answer.range(of: "\r\n\r\n").map({ String(answer[$0.upperBound...]) }) else {
+            throw CocoaError(.executableLoad)
+        }
+        return body
+    }
+
     // MARK: - PostgreSQL
 
     /// PostgreSQL's programs: the newest version of Debian's `postgresql-N` installed.
@@ -104,7 +182,7 @@ public final class ServerTestProcess: @unchecked Sendable {
         statements: Bool = true,
         tls: (certificate: String, key: String)? = nil
     ) async throws -> ServerTestProcess {
-        try await ServerTestProcess(
+        let server = try await ServerTestProcess(
             Self.postgresBin + "/postgres",
             prepare: { directory in
                 try Self.handOver(directory)
@@ -138,6 +216,16 @@ public final class ServerTestProcess: @unchecked Sendable {
                         ? [] : ["-c", "ssl=on", "-c", "ssl_cert_file=server.crt", "-c", "ssl_key_file=server.key"])
             }
         )
+        // It accepts connections before it accepts logins ("the database system is starting up").
+        for attempt in 1...100 {
+            do {
+                try await Self.run([Self.postgresBin + "/pg_isready", "-q", "-h", "127.0.0.1", "-p", "\(server.port)"])
+                break
+            } catch  where attempt < 100 {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+        return server
     }
 
     /// Runs `sql` with `psql` as `user` against database `postgres`, and returns its unaligned output
@@ -208,8 +296,18 @@ public final class ServerTestProcess: @unchecked Sendable {
     /// Sends `text` on a new connection and returns what the server answered once `isComplete` says the
     /// answer is whole: how a test drives known traffic through the server.
     public func send(_ text: String, until isComplete: @escaping @Sendable (String) -> Bool) async throws -> String {
+        try await Self.send(text, toPort: self.port, until: isComplete)
+    }
+
+    /// Sends `text` on a new connection to `port` of 127.0.0.1 and returns the answer once
+    /// `isComplete` says it is whole, or the server closed the connection.
+    public static func send(
+        _ text: String,
+        toPort port: Int,
+        until isComplete: @escaping @Sendable (String) -> Bool
+    ) async throws -> String {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connect(host: "127.0.0.1", port: self.port) { channel in
+            .connect(host: "127.0.0.1", port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                 }

@@ -13,26 +13,56 @@ import Synchronization
 /// operations) whose counters grow and gauges move at every snapshot, without the demo's simulated
 /// load, so that a hundred agents cost this process little and perftop's own cost can be measured.
 ///
-/// Run with `swift run -c release --package-path Benchmarks FleetAgents DIRECTORY [COUNT]`
-/// (COUNT 100 by default); SIGINT or SIGTERM removes the sockets and exits.
+/// Run with `swift run -c release --package-path Benchmarks FleetAgents DIRECTORY [COUNT [PORT]]`
+/// (COUNT 100 by default); with PORT, agent N also serves `/metrics` on 127.0.0.1:PORT+N for a
+/// Prometheus server to scrape. SIGINT or SIGTERM removes the sockets and exits.
 @main
 struct FleetAgents {
     static func main() async throws {
         let arguments = CommandLine.arguments
-        guard arguments.count >= 2, let count = Int(arguments.count > 2 ? arguments[2] : "100"), count > 0 else {
-            print("usage: FleetAgents DIRECTORY [COUNT]")
+        guard arguments.count >= 2, let count = Int(arguments.count > 2 ? arguments[2] : "100"), count > 0,
+            arguments.count < 4 || Int(arguments[3]) != nil
+        else {
+            print("usage: FleetAgents DIRECTORY [COUNT [PORT]]")
             exit(2)
         }
         let directory = arguments[1]
+        let firstPort = arguments.count > 3 ? Int(arguments[3]) : nil
         let shape = DemoAgent().registry.collectSamples()
         var servers: [AgentServer] = []
+        var httpServers: [AgentHTTPServer] = []
         for index in 0..<count {
             let registry = MetricsRegistry()
             registry.register(ShapedSource(shape: shape, step: Double(index % 7 + 1)))
             let path = directory + "/agent-\(index).sock"
             servers.append(try await AgentServer.start(path: path, registry: registry, agentName: "fleet-\(index)"))
+            if let firstPort {
+                httpServers.append(
+                    try await AgentHTTPServer.start(
+                        registry: registry,
+                        agentName: "fleet-\(index)",
+                        port: firstPort + index
+                    )
+                )
+            }
         }
         print("serving \(count) agents of \(shape.count) series in \(directory)")
+        let (signals, sources) = Self.terminationSignals()
+        for await _ in signals {
+            break
+        }
+        for server in servers {
+            try? await server.shutdown()
+        }
+        for server in httpServers {
+            await server.shutdown()
+        }
+        sources.forEach { $0.cancel() }
+    }
+
+    /// SIGINT and SIGTERM as a stream. Nonisolated: the handlers run on a dispatch queue, and a
+    /// closure formed in `main` would be main-actor isolated and trap there.
+    nonisolated static func terminationSignals() -> (AsyncStream<Int32>, [any DispatchSourceSignal]) {
         let (signals, arrived) = AsyncStream<Int32>.makeStream()
         let queue = DispatchQueue(label: "fleet-agents.signals")
         let sources = [SIGINT, SIGTERM].map { number in
@@ -42,13 +72,7 @@ struct FleetAgents {
             source.resume()
             return source
         }
-        for await _ in signals {
-            break
-        }
-        for server in servers {
-            try? await server.shutdown()
-        }
-        sources.forEach { $0.cancel() }
+        return (signals, sources)
     }
 }
 

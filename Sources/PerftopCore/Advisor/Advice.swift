@@ -117,12 +117,17 @@ public struct AdviceSubject: Sendable, Equatable, Comparable, CustomStringConver
 
     /// `cache users of demo`, `processor jobs of demo` or `process demo`.
     public var description: String {
+        self.description(naming: self.source)
+    }
+
+    /// ``description`` with the source called `label`, e.g. by its ``DashboardModel/label(of:)``.
+    public func description(naming label: String) -> String {
         switch self.kind {
-        case .cache: "cache \(self.name ?? "?") of \(self.source)"
-        case .processor: "processor \(self.name ?? "?") of \(self.source)"
-        case .process: "process \(self.source)"
-        case .table: "table \(self.name ?? "?") of \(self.source)"
-        case .statement: "statement \(self.name ?? "?") of \(self.source)"
+        case .cache: "cache \(self.name ?? "?") of \(label)"
+        case .processor: "processor \(self.name ?? "?") of \(label)"
+        case .process: "process \(label)"
+        case .table: "table \(self.name ?? "?") of \(label)"
+        case .statement: "statement \(self.name ?? "?") of \(label)"
         }
     }
 

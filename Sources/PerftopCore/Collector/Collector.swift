@@ -216,6 +216,29 @@ public final class Collector: Sendable {
         self.currentInterval.withLockedValue { $0 = max(interval, .milliseconds(1)) }
     }
 
+    // MARK: - History
+
+    /// Records what sources held before perftop started (e.g. ``PrometheusEngine/backfill(window:points:timeout:)``),
+    /// each source's readings oldest first, so the graphs and windows are full from the first round.
+    ///
+    /// A reading without a time, over the poll budget or breaking the sample limits is skipped, as
+    /// a poll's would be; the next round's model shows the rest. Cost: as many recordings as readings.
+    public func recordHistory(_ history: [String: [FeedReading]]) {
+        let configuration = self.configuration
+        self.recorded.withLockedValue { recorded in
+            for (source, readings) in history {
+                for reading in readings {
+                    guard let time = reading.time, reading.samples.count <= configuration.maximumSamplesPerPoll,
+                        configuration.sampleLimits.violation(in: reading.samples) == nil
+                    else {
+                        continue
+                    }
+                    recorded.store.record(source: source, samples: reading.samples, at: time)
+                }
+            }
+        }
+    }
+
     // MARK: - Rounds
 
     /// Runs one round: finds the feeds (with a ``FeedDiscovery``), polls every due feed, records what
@@ -245,7 +268,7 @@ public final class Collector: Sendable {
         let (store, cpuPercent) = self.recorded.withLockedValue { recorded in
             for result in results {
                 if let samples = result.samples {
-                    recorded.store.record(source: result.source, samples: samples, at: time)
+                    recorded.store.record(source: result.source, samples: samples, at: result.time ?? time)
                 }
             }
             var cpuPercent: Double?

@@ -82,15 +82,15 @@ extension PerftopConfig {
     ///
     /// Without `panes` in the config, the default layout gains the queries pane when a source is a
     /// database (`postgresql://`), as htop shows a meter only where there is something to measure,
-    /// and the fleet pane when a fleet is watched: more than one agent or endpoint, or an `--attach`
-    /// directory or glob.
+    /// and the fleet pane when a fleet is watched: more than one agent or endpoint, an `--attach`
+    /// directory or glob, or a Prometheus server.
     public func resolved(with commandLine: CommandLineSettings) -> (settings: DashboardSettings, sources: Sources) {
         let defaults = DashboardSettings()
         let sources = commandLine.sources.isEmpty ? self.sources : commandLine.sources
         let watchesDatabase = sources.endpoints.contains { ServerURL.isDatabase($0) }
         let watchesFleet =
             sources.attach.count + sources.endpoints.count > 1
-            || sources.attach.contains(where: AgentDiscovery.isPattern)
+            || sources.attach.contains(where: AgentDiscovery.isPattern) || !sources.prometheus.isEmpty
         let settings = DashboardSettings(
             interval: commandLine.interval ?? self.interval ?? defaults.interval,
             theme: commandLine.theme ?? self.theme ?? defaults.theme,

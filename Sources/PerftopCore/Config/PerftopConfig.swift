@@ -16,17 +16,20 @@ public struct PerftopConfig: Sendable, Equatable {
         public var endpoints: [String]
         /// Process ids watched through /proc (`--pid`).
         public var pids: [Int32]
+        /// Prometheus servers whose targets are watched (`--prometheus`).
+        public var prometheus: [String]
 
         /// Creates a sources table; empty by default.
-        public init(attach: [String] = [], endpoints: [String] = [], pids: [Int32] = []) {
+        public init(attach: [String] = [], endpoints: [String] = [], pids: [Int32] = [], prometheus: [String] = []) {
             self.attach = attach
             self.endpoints = endpoints
             self.pids = pids
+            self.prometheus = prometheus
         }
 
         /// Whether no source is named.
         public var isEmpty: Bool {
-            self.attach.isEmpty && self.endpoints.isEmpty && self.pids.isEmpty
+            self.attach.isEmpty && self.endpoints.isEmpty && self.pids.isEmpty && self.prometheus.isEmpty
         }
     }
 
@@ -38,18 +41,22 @@ public struct PerftopConfig: Sendable, Equatable {
     public var panes: [DashboardSettings.PaneKind]?
     /// The `[sources]` table.
     public var sources: Sources
+    /// The `[prometheus]` table: the source label, the matchers and the query overrides.
+    public var prometheus: PrometheusQueries
 
     /// Creates a config; every key unset by default.
     public init(
         interval: Duration? = nil,
         theme: String? = nil,
         panes: [DashboardSettings.PaneKind]? = nil,
-        sources: Sources = Sources()
+        sources: Sources = Sources(),
+        prometheus: PrometheusQueries = PrometheusQueries()
     ) {
         self.interval = interval
         self.theme = theme
         self.panes = panes
         self.sources = sources
+        self.prometheus = prometheus
     }
 }
 
@@ -57,9 +64,11 @@ public struct PerftopConfig: Sendable, Equatable {
 
 extension PerftopConfig {
     /// The top-level keys; any other is an error.
-    static let topLevelKeys = ["interval", "theme", "panes", "sources"]
+    static let topLevelKeys = ["interval", "theme", "panes", "sources", "prometheus"]
     /// The keys of `[sources]`.
-    static let sourceKeys = ["attach", "endpoints", "pids"]
+    static let sourceKeys = ["attach", "endpoints", "pids", "prometheus"]
+    /// The keys of `[prometheus]`.
+    static let prometheusKeys = ["label", "match", "queries"]
 
     /// Reads a config from TOML text.
     ///
@@ -140,7 +149,71 @@ private struct ConfigReader {
             }
             config.sources = try self.sources(sources)
         }
+        if let value = table["prometheus"] {
+            guard let prometheus = value.table else {
+                throw self.error("prometheus must be a table: [prometheus]", key: "prometheus")
+            }
+            config.prometheus = try self.prometheus(prometheus)
+        }
         return config
+    }
+
+    private func prometheus(_ table: TOMLTable) throws(ConfigError) -> PrometheusQueries {
+        for key in table.keys where !PerftopConfig.prometheusKeys.contains(key) {
+            throw self.error(
+                "unknown key '\(key)' in [prometheus] (known: \(PerftopConfig.prometheusKeys.joined(separator: ", ")))",
+                key: key,
+                table: "prometheus"
+            )
+        }
+        var queries = PrometheusQueries()
+        if let value = table["label"] {
+            guard let label = value.string, PrometheusName.isValid(label, allowsColon: false) else {
+                throw self.error(
+                    "prometheus.label must be a label name such as \"instance\", got \(self.raw("label", table: "prometheus"))",
+                    key: "label",
+                    table: "prometheus"
+                )
+            }
+            queries.sourceLabel = label
+        }
+        if let value = table["match"] {
+            guard let match = value.string else {
+                throw self.error(
+                    "prometheus.match must be label matchers such as 'job=\"api\"', got \(self.raw("match", table: "prometheus"))",
+                    key: "match",
+                    table: "prometheus"
+                )
+            }
+            queries.match = match.trimmingWhitespace()
+        }
+        if let value = table["queries"] {
+            guard let overrides = value.table else {
+                throw self.error(
+                    "prometheus.queries must be a table: [prometheus.queries]",
+                    key: "queries",
+                    table: "prometheus"
+                )
+            }
+            for key in overrides.keys.sorted() {
+                guard PrometheusName.isValid(key, allowsColon: true) else {
+                    throw self.error(
+                        "prometheus.queries: '\(key)' is not a metric name",
+                        key: key,
+                        table: "prometheus.queries"
+                    )
+                }
+                guard let promQL = overrides[key]?.string, !promQL.trimmingWhitespace().isEmpty else {
+                    throw self.error(
+                        "prometheus.queries.\(key) must be a PromQL string",
+                        key: key,
+                        table: "prometheus.queries"
+                    )
+                }
+                queries.overrides[key] = promQL
+            }
+        }
+        return queries
     }
 
     private func panes(_ value: TOMLValue) throws(ConfigError) -> [DashboardSettings.PaneKind] {
@@ -174,6 +247,7 @@ private struct ConfigReader {
         var sources = PerftopConfig.Sources()
         sources.attach = try self.strings(table, "attach", what: "socket paths, directories or globs")
         sources.endpoints = try self.strings(table, "endpoints", what: "http(s) URLs")
+        sources.prometheus = try self.strings(table, "prometheus", what: "Prometheus server URLs")
         if let value = table["pids"] {
             guard let array = value.array else {
                 throw self.error("sources.pids must be an array of process ids", key: "pids", table: "sources")
@@ -242,8 +316,8 @@ private struct ConfigReader {
     }
 
     /// The value text of a top-level `key` as written, for messages: `"fast"`, `true`.
-    func raw(_ key: String) -> String {
-        guard let number = self.line(of: key, table: nil) else {
+    func raw(_ key: String, table: String? = nil) -> String {
+        guard let number = self.line(of: key, table: table) else {
             return "?"
         }
         let line = self.lines[number - 1]

@@ -21,6 +21,8 @@ public struct SourceList: Sendable {
     /// Whether perftop's own process is a source (when no agent is attached); `tracker check` leaves
     /// it out so that perftop's memory never counts against a target.
     public var includingSelf: Bool
+    /// What is asked of the Prometheus servers (`[prometheus]` in the config file).
+    public var prometheusQueries: PrometheusQueries
 
     /// Creates a source list.
     public init(
@@ -30,7 +32,8 @@ public struct SourceList: Sendable {
         headerVariables: [String] = [],
         caFile: String? = nil,
         trustedSocketOwners: [UInt32] = [],
-        includingSelf: Bool = true
+        includingSelf: Bool = true,
+        prometheusQueries: PrometheusQueries = PrometheusQueries()
     ) {
         self.sources = sources
         self.origin = origin
@@ -39,6 +42,7 @@ public struct SourceList: Sendable {
         self.caFile = caFile
         self.trustedSocketOwners = trustedSocketOwners
         self.includingSelf = includingSelf
+        self.prometheusQueries = prometheusQueries
     }
 
     /// Builds the feeds: this machine, perftop itself (when no agent is attached and
@@ -93,7 +97,7 @@ public struct SourceList: Sendable {
         let servers = try self.serverFeeds(trustRoots: trustRoots, warn: warn)
         feeds += servers.map(\.feed)
         let httpEndpoints = self.sources.endpoints.filter { !ServerURL.isServer($0) }
-        guard !httpEndpoints.isEmpty else {
+        guard !httpEndpoints.isEmpty || !self.sources.prometheus.isEmpty else {
             return SourceFeeds(feeds: feeds, selfRegistry: selfRegistry, discovery: discovery) {
                 for server in servers {
                     await server.close()
@@ -103,8 +107,19 @@ public struct SourceList: Sendable {
         let headers = try self.endpointHeaders(warn: warn)
         let client = HTTPFeed.makeClient(trustRoots: trustRoots)
         let httpFeeds = httpEndpoints.map { HTTPFeed(url: $0, headers: headers, client: client) }
-        httpFeeds.compactMap(\.cleartextWarning).forEach(warn)
-        return SourceFeeds(feeds: feeds + httpFeeds, selfRegistry: selfRegistry, discovery: discovery) {
+        let engines = self.sources.prometheus.map {
+            PrometheusEngine(url: $0, queries: self.prometheusQueries, headers: headers, client: client)
+        }
+        // The Prometheus servers get the same headers, so the same warning.
+        (httpFeeds + self.sources.prometheus.map { HTTPFeed(url: $0, headers: headers, client: client) })
+            .compactMap(\.cleartextWarning).forEach(warn)
+        let serverFeeds: [any Feed] = engines.map { PrometheusServerFeed(engine: $0) }
+        return SourceFeeds(
+            feeds: feeds + httpFeeds + serverFeeds,
+            selfRegistry: selfRegistry,
+            discovery: discovery,
+            prometheus: engines
+        ) {
             await client.shutdown()
             for server in servers {
                 await server.close()
@@ -176,17 +191,26 @@ public struct SourceList: Sendable {
                 throw SourceListError(self.endpointPlace(url) + ": \(error)")
             }
         }
-        if self.sources.endpoints.contains(where: { !ServerURL.isServer($0) }) {
+        for url in self.sources.prometheus {
+            do {
+                try HTTPFeed.validate(url: url)
+            } catch {
+                throw SourceListError(
+                    (self.origin.map { "\($0): sources.prometheus: \(url)" } ?? "--prometheus \(url)") + ": \(error)"
+                )
+            }
+        }
+        if self.sources.endpoints.contains(where: { !ServerURL.isServer($0) }) || !self.sources.prometheus.isEmpty {
             return
         }
         if !self.headerFiles.isEmpty {
-            throw SourceListError("--header-file needs --endpoint")
+            throw SourceListError("--header-file needs --endpoint or --prometheus")
         }
         if !self.headerVariables.isEmpty {
-            throw SourceListError("--header-env needs --endpoint")
+            throw SourceListError("--header-env needs --endpoint or --prometheus")
         }
         if self.caFile != nil, !self.sources.endpoints.contains(where: { (try? ServerURL($0))?.usesTLS == true }) {
-            throw SourceListError("--ca-file needs --endpoint")
+            throw SourceListError("--ca-file needs --endpoint or --prometheus")
         }
     }
 
@@ -236,18 +260,35 @@ public struct SourceFeeds: Sendable {
     /// The `--attach` directories and patterns to look at again every round; `nil` when the agents
     /// are fixed.
     public let discovery: AgentDiscovery?
+    /// The Prometheus servers (`--prometheus`), whose targets come and go as sources.
+    public let prometheus: [PrometheusEngine]
 
     /// Creates the feeds of a run.
     public init(
         feeds: [any Feed],
         selfRegistry: MetricsRegistry,
         discovery: AgentDiscovery? = nil,
+        prometheus: [PrometheusEngine] = [],
         shutdown: @escaping @Sendable () async -> Void
     ) {
         self.feeds = feeds
         self.selfRegistry = selfRegistry
         self.discovery = discovery
+        self.prometheus = prometheus
         self.shutdown = shutdown
+    }
+
+    /// The feeds of the next round, given the current ones: the agents found by ``discovery`` and the
+    /// targets of each Prometheus server; `nil` when the feeds are fixed.
+    public var feedDiscovery: Collector.FeedDiscovery? {
+        guard self.discovery != nil || !self.prometheus.isEmpty else {
+            return nil
+        }
+        let agents = self.discovery
+        let engines = self.prometheus
+        return { current in
+            engines.reduce(agents?.feeds(replacing: current) ?? current) { $1.feeds(replacing: $0) }
+        }
     }
 }
 

@@ -107,7 +107,7 @@ public struct CacheView: Sendable, Equatable {
     /// The entry capacity.
     public var capacity: Double?
     /// Recent interval hit rates, oldest first, for a trend graph.
-    public var hitRateHistory: [SeriesStore.Point]
+    public var hitRateHistory: PointHistory
     /// For a semantic cache, the share of its hits that were similar prompts rather than the same
     /// one, over the window; nil for other caches or without hits.
     public var similarShareOfHits: Double? = nil
@@ -125,7 +125,7 @@ public struct CacheView: Sendable, Equatable {
         evictionsByCause: [EvictionRate] = [],
         entries: Double? = nil,
         capacity: Double? = nil,
-        hitRateHistory: [SeriesStore.Point] = []
+        hitRateHistory: PointHistory = []
     ) {
         self.source = source
         self.name = name
@@ -183,9 +183,9 @@ public struct ProcessorView: Sendable, Equatable {
     /// The 95th percentile of the time tasks ran, in seconds.
     public var serviceP95: Double?
     /// Recent queue depths, oldest first, for a trend graph.
-    public var depthHistory: [SeriesStore.Point]
+    public var depthHistory: PointHistory
     /// Recent numbers of running tasks, oldest first, for a trend graph.
-    public var inFlightHistory: [SeriesStore.Point]
+    public var inFlightHistory: PointHistory
 
     /// Creates a processor view.
     public init(
@@ -202,8 +202,8 @@ public struct ProcessorView: Sendable, Equatable {
         oldestQueuedSeconds: Double? = nil,
         waitP95: Double? = nil,
         serviceP95: Double? = nil,
-        depthHistory: [SeriesStore.Point] = [],
-        inFlightHistory: [SeriesStore.Point] = []
+        depthHistory: PointHistory = [],
+        inFlightHistory: PointHistory = []
     ) {
         self.source = source
         self.name = name
@@ -243,7 +243,7 @@ public struct LatencyView: Sendable, Equatable {
     /// Measurements per second over the last interval, from the `_count` counter.
     public var requestsPerSecond: Double?
     /// Recent p95 values, oldest first, for a trend graph.
-    public var p95History: [SeriesStore.Point]
+    public var p95History: PointHistory
 
     /// Creates a latency view.
     ///
@@ -258,7 +258,7 @@ public struct LatencyView: Sendable, Equatable {
         p99: Double? = nil,
         max: Double? = nil,
         requestsPerSecond: Double? = nil,
-        p95History: [SeriesStore.Point] = []
+        p95History: PointHistory = []
     ) {
         self.source = source
         self.name = name
@@ -311,7 +311,7 @@ public struct ProcessMemoryView: Sendable, Equatable {
     /// The allocator's bytes in use (`process_heap_in_use_bytes`); nil when the process does not report it.
     public var heapInUseBytes: Double?
     /// Recent resident sizes, oldest first, for a trend graph.
-    public var residentHistory: [SeriesStore.Point]
+    public var residentHistory: PointHistory
     /// How fast the resident size grows, in bytes per second (negative when it shrinks): the slope
     /// of the least-squares line through every retained point of the resident series (the window
     /// the trend graph shows), so one spike moves it less than a first-to-last difference would.
@@ -326,7 +326,7 @@ public struct ProcessMemoryView: Sendable, Equatable {
         source: String,
         residentBytes: Double? = nil,
         heapInUseBytes: Double? = nil,
-        residentHistory: [SeriesStore.Point] = [],
+        residentHistory: PointHistory = [],
         residentGrowthBytesPerSecond: Double? = nil,
         heapLimitBytes: Double? = nil
     ) {

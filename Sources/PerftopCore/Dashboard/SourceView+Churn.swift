@@ -19,7 +19,7 @@ extension SourceView {
             source: self.source,
             residentBytes: resident?.latest,
             heapInUseBytes: heap,
-            residentHistory: resident.map { Array($0.points) } ?? [],
+            residentHistory: resident.map(\.points) ?? [],
             residentGrowthBytesPerSecond: resident?.fit(over: .retained)?.slope,
             heapLimitBytes: self.series(MetricName.redisMaxMemory).first?.latest.flatMap { $0 > 0 ? $0 : nil }
         )

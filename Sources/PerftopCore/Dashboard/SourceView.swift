@@ -57,11 +57,11 @@ struct SourceView {
     }
 
     /// The points of `series` for a graph, or none when the views carry no histories.
-    func history(_ series: SeriesStore.Series?) -> [SeriesStore.Point] {
+    func history(_ series: SeriesStore.Series?) -> PointHistory {
         guard self.includesHistories, let series else {
             return []
         }
-        return Array(series.points)
+        return series.points
     }
 
     /// The summed rate of `series` over the view's window, or nil when none has one.
@@ -86,7 +86,9 @@ struct SourceView {
                     view.lifetimeHitRate = hitCount / (hitCount + missCount)
                 }
                 if self.includesHistories {
-                    view.hitRateHistory = SeriesStore.Series.shares(of: hits, and: misses, over: .retained)
+                    view.hitRateHistory = PointHistory(
+                        SeriesStore.Series.shares(of: hits, and: misses, over: .retained)
+                    )
                 }
             }
             if let similar = first(similarHits, cache) {

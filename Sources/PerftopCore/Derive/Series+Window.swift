@@ -15,7 +15,7 @@ extension SeriesStore.Series {
     /// ``Window/lastInterval``, those no older than the seconds before the newest point (at least the
     /// last two) for ``Window/seconds(_:)``, every point for ``Window/retained``.
     /// Cost: O(1) for the last interval, O(points in the window) otherwise; nothing is copied.
-    public func points(in window: Window) -> Slice<Deque<SeriesStore.Point>> {
+    public func points(in window: Window) -> Slice<PointHistory> {
         let all = self.points
         switch window {
         case .lastInterval:

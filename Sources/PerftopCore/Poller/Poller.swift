@@ -55,13 +55,26 @@ public final class Poller: Sendable {
         /// True when the source was not polled this round: it is backing off after failures, or its
         /// previous poll has not returned yet.
         public var skipped = false
+        /// When the samples were measured, if the source said (``FeedReading/time``); nil means the round's time.
+        public var time: Double?
+        /// The warning the source gave with its samples, escaped; nil when none.
+        public var warning: String?
 
         /// Creates a result.
-        public init(source: String, samples: [Sample]?, failure: String?, skipped: Bool = false) {
+        public init(
+            source: String,
+            samples: [Sample]?,
+            failure: String?,
+            skipped: Bool = false,
+            time: Double? = nil,
+            warning: String? = nil
+        ) {
             self.source = source
             self.samples = samples
             self.failure = failure
             self.skipped = skipped
+            self.time = time
+            self.warning = warning
         }
     }
 
@@ -69,6 +82,7 @@ public final class Poller: Sendable {
     private struct Health {
         var lastSuccess: Double?
         var lastFailure: String?
+        var lastWarning: String?
         var polled = false
         var backoff: Backoff
         /// A poll was started and has not returned (it may have been abandoned at its deadline).
@@ -161,6 +175,7 @@ public final class Poller: Sendable {
                 if result.samples != nil {
                     state.lastSuccess = time
                     state.lastFailure = nil
+                    state.lastWarning = result.warning
                     state.backoff.recordSuccess()
                 } else {
                     state.lastFailure = result.failure
@@ -194,17 +209,18 @@ public final class Poller: Sendable {
     private func poll(_ feed: any Feed, timeout: Duration) async -> Result {
         let start = PollStart()
         do {
-            let samples = try await self.processor.submit {
+            let reading = try await self.processor.submit {
                 start.started.store(true, ordering: .relaxed)
                 guard !feed.enforcesItsTimeout else {
                     defer { self.finishPoll(of: feed.name) }
-                    return try await feed.poll(timeout: timeout)
+                    return try await feed.read(timeout: timeout)
                 }
                 return try await withDeadline(timeout) {
                     defer { self.finishPoll(of: feed.name) }
-                    return try await feed.poll(timeout: timeout)
+                    return try await feed.read(timeout: timeout)
                 }
             }
+            let samples = reading.samples
             let budget = self.configuration.maximumSamplesPerPoll
             guard samples.count <= budget else {
                 return Result(
@@ -216,7 +232,13 @@ public final class Poller: Sendable {
             if let violation = self.configuration.sampleLimits.violation(in: samples) {
                 return Result(source: feed.name, samples: nil, failure: SafeText.escaped(violation))
             }
-            return Result(source: feed.name, samples: samples, failure: nil)
+            return Result(
+                source: feed.name,
+                samples: samples,
+                failure: nil,
+                time: reading.time,
+                warning: reading.warning.map { SafeText.escaped($0, limit: SafeText.maximumReasonLength) }
+            )
         } catch {
             if !start.started.load(ordering: .relaxed) {
                 self.finishPoll(of: feed.name)
@@ -244,7 +266,9 @@ public final class Poller: Sendable {
         return self.health.withLockedValue { health in
             feeds.map { feed in
                 guard let state = health[feed.name], state.polled else {
-                    return SourceStatus(name: feed.name, state: .pending, displayName: feed.displayName)
+                    var status = SourceStatus(name: feed.name, state: .pending, displayName: feed.displayName)
+                    status.query = feed.query
+                    return status
                 }
                 let sourceState: SourceState
                 if let failure = state.lastFailure {
@@ -258,13 +282,16 @@ public final class Poller: Sendable {
                     sourceState = .ok
                 }
                 let retryIn = state.backoff.remaining(at: time)
-                return SourceStatus(
+                var status = SourceStatus(
                     name: feed.name,
                     state: sourceState,
                     lastSuccess: state.lastSuccess,
                     retryIn: state.lastFailure != nil && retryIn > interval.seconds ? retryIn : nil,
                     displayName: feed.displayName
                 )
+                status.warning = state.lastFailure == nil ? state.lastWarning : nil
+                status.query = feed.query
+                return status
             }
         }
     }

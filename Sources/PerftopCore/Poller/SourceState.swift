@@ -21,6 +21,12 @@ public struct SourceStatus: Sendable, Equatable {
     public var truncatedToSeries: Int?
     /// Seconds until the collector polls a failing source again, when it is backing off; `nil` otherwise.
     public var retryIn: Double?
+    /// What an ok source warned about with its last answer (e.g. a Prometheus query's `warnings`),
+    /// escaped; `nil` when nothing.
+    public var warning: String?
+    /// The query behind the source's values (``Feed/query``), e.g. a Prometheus target's PromQL; `nil`
+    /// for a source read as a whole.
+    public var query: String?
 
     /// Creates a source status.
     ///

@@ -45,7 +45,7 @@ public struct SeriesStore: Sendable {
         private final class Storage: @unchecked Sendable {
             let id: SeriesID
             var kind: Sample.Kind
-            var points: Deque<Point>
+            var points: PointHistory
             var lastPoll: Int
             var appended: Int
             var tracksDecreases: Bool
@@ -55,7 +55,7 @@ public struct SeriesStore: Sendable {
             init(
                 id: SeriesID,
                 kind: Sample.Kind,
-                points: Deque<Point>,
+                points: PointHistory,
                 lastPoll: Int,
                 appended: Int,
                 tracksDecreases: Bool,
@@ -93,7 +93,7 @@ public struct SeriesStore: Sendable {
         /// The type the source gave it last.
         public var kind: Sample.Kind { self.storage.kind }
         /// The recent points, oldest first; at most the store's retention.
-        public var points: Deque<Point> { self.storage.points }
+        public var points: PointHistory { self.storage.points }
         /// The source's poll that last reported the series, counted from 1.
         var lastPoll: Int { self.storage.lastPoll }
         /// How many points were ever appended: the newest point is number `appended - 1`.
@@ -280,12 +280,17 @@ public struct SeriesStore: Sendable {
     /// reported for ``retention`` polls are removed. When the source is at its series cap and reports
     /// new series, series it no longer reports make room first (those read longest ago go first);
     /// what still does not fit, in number or in identity bytes, is dropped and counted in
-    /// ``droppedSeries(source:)``.
+    /// ``droppedSeries(source:)``. A poll whose time is not after the source's last one is ignored: it
+    /// holds nothing newer (a source that says when its values were measured, such as a Prometheus
+    /// server's last scrape, may give the same scrape twice).
     ///
     /// Cost: O(samples) amortised, two hash lookups per sample; the oldest point of a full series is
     /// dropped. Removing expired series costs O(series) for the source, only in a poll that left some
     /// series out; making room costs O(series log series), only when the source is over its cap.
     public mutating func record(source: String, samples: [Sample], at time: Double) {
+        if let last = self.bySource[source]?.lastTime, time <= last {
+            return
+        }
         var held = self.bySource.removeValue(forKey: source) ?? SourceSeries()
         held.poll += 1
         let poll = held.poll

@@ -271,6 +271,12 @@ public struct DashboardViewState: Sendable {
             return .redraw
         case .drillIn:
             return self.drillIn(now: now)
+        case .toggleSourceDetail:
+            guard self.focused == .fleet, self.fleet.drilled == nil else {
+                return .none
+            }
+            self.fleet.showsDetail.toggle()
+            return .redraw
         case .resetPeaks:
             self.peaks.reset()
             if let model = self.model {

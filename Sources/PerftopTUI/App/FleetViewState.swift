@@ -46,6 +46,8 @@ public struct FleetViewState: Sendable, Equatable {
     public var selected = 0
     /// The source whose panes are shown alone (Enter on its row; Esc comes back); nil for the fleet.
     public var drilled: String?
+    /// Whether the selected source's query, name and state are shown under the table (`i`).
+    public var showsDetail = false
 
     /// The longest filter kept, in characters.
     public static let maximumFilterLength = 64

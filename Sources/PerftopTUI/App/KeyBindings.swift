@@ -39,6 +39,9 @@ public enum DashboardAction: Sendable, Hashable {
     case startFilter
     /// Show the selected fleet source's panes alone.
     case drillIn
+    /// Show or hide, under the fleet, where the selected source's values come from: its query (a
+    /// Prometheus target's PromQL), its name, and why it is not ok.
+    case toggleSourceDetail
     /// Forget the peaks seen so far.
     case resetPeaks
     /// Show or hide the help overlay.
@@ -185,6 +188,12 @@ public enum KeyBindings {
                 label: "Enter",
                 summary: "show the selected fleet source alone",
                 action: .drillIn
+            ),
+            KeyBinding(
+                keys: [.character("i")],
+                label: "i",
+                summary: "show / hide the selected fleet source's query and state",
+                action: .toggleSourceDetail
             ),
             KeyBinding(keys: [.character("r")], label: "r", summary: "reset the peaks", action: .resetPeaks),
             KeyBinding(

@@ -6,8 +6,9 @@ import PerftopCore
 /// and CPU (``FleetRow``); the fleet's own row on top (hit ratio as Σhits / Σlookups, the worst p95,
 /// the rest summed).
 ///
-/// `s` sorts by the next column (worst first), `/` filters by name, ↑ ↓ select a row and Enter
-/// shows that source's panes alone (``FleetViewState``); the sort column is marked in the header.
+/// `s` sorts by the next column (worst first), `/` filters by name, ↑ ↓ select a row, Enter
+/// shows that source's panes alone and `i` shows under the table where its values come from (its
+/// name, state and query) (``FleetViewState``); the sort column is marked in the header.
 public struct FleetPane: Pane {
     /// The pane's title.
     public let title = "Fleet"
@@ -40,10 +41,19 @@ public struct FleetPane: Pane {
             top = 1
         }
         let rows = fleet.rows(of: model)
-        let height = canvas.height - top
+        var height = canvas.height - top
+        if fleet.showsDetail, !rows.isEmpty {
+            let source = rows[min(fleet.selected, rows.count - 1)].source
+            let lines = Self.detail(of: source, model: model, width: canvas.width).prefix(max(0, height - 2))
+            height -= lines.count
+            for (index, line) in lines.enumerated() {
+                canvas.put(row: top + height + index, column: 0, text: line, style: .dim)
+            }
+        }
         // The fleet's row takes one line of the table's height, so the sources get one less.
         let visible = Table.visibleRows(total: rows.count, offset: context.scrollOffset, height: height - 1)
         let selected = context.isFocused ? min(fleet.selected, rows.count - 1) : -1
+        let warned = Set(model.sources.lazy.filter { $0.warning != nil }.map(\.name))
         var tableRows = [self.cells(FleetRow.total(of: rows), label: "fleet (\(rows.count))", isTotal: true)]
         for index in visible {
             let mark = index == selected ? Self.selectionMark : ""
@@ -51,7 +61,8 @@ public struct FleetPane: Pane {
                 self.cells(
                     rows[index],
                     label: mark + model.label(of: rows[index].source),
-                    isSelected: index == selected
+                    isSelected: index == selected,
+                    isWarned: warned.contains(rows[index].source)
                 )
             )
         }
@@ -93,15 +104,21 @@ public struct FleetPane: Pane {
         }
     }
 
-    /// One row's cells; the fleet's p95 is the worst source's, so it says `max`.
-    private func cells(_ row: FleetRow, label: String, isTotal: Bool = false, isSelected: Bool = false) -> [Table
-        .Content]
-    {
+    /// One row's cells; the fleet's p95 is the worst source's, so it says `max`; an ok source that
+    /// warned (e.g. a Prometheus query's `warnings`; `i` shows it) is `warn`.
+    private func cells(
+        _ row: FleetRow,
+        label: String,
+        isTotal: Bool = false,
+        isSelected: Bool = false,
+        isWarned: Bool = false
+    ) -> [Table.Content] {
         let style: (Style) -> Style = { isSelected ? .selected : $0 }
         let p95 = UnitFormat.seconds(row.worstP95)
+        let warned = isWarned && row.state == .ok
         return [
             .text(label, style(isTotal ? .title : .normal)),
-            .text(Self.state(row.state), style(Self.stateStyle(row.state))),
+            .text(warned ? "warn" : Self.state(row.state), style(warned ? .warning : Self.stateStyle(row.state))),
             .text(UnitFormat.percent(fraction: row.hitRate), style(CachePane.hitRateStyle(row.hitRate))),
             .text(UnitFormat.rate(row.requestsPerSecond), style(.normal)),
             .text(isTotal && row.worstP95 != nil ? "max " + p95 : p95, style(.normal)),
@@ -111,6 +128,32 @@ public struct FleetPane: Pane {
             .text(UnitFormat.byteRate(row.heapGrowthBytesPerSecond), style(.normal)),
             .text(UnitFormat.percent(row.cpuPercent), style(.normal)),
         ]
+    }
+
+    /// The most lines the selected source's detail (`i`) takes under the table.
+    static let maximumDetailLines = 4
+
+    /// Where `source`'s values come from, wrapped to `width` in at most ``maximumDetailLines`` lines:
+    /// its name and state (with the reason, or the warning of an ok source), then its query if it has
+    /// one. Everything from outside is escaped.
+    static func detail(of source: String, model: DashboardModel, width: Int) -> [String] {
+        guard let status = model.sources.first(where: { $0.name == source }) else {
+            return []
+        }
+        var text = SafeText.escaped(status.name) + ": " + status.state.description
+        if let warning = status.warning {
+            text += " (warning: " + warning + ")"
+        }
+        var lines = text.wrapped(toWidth: width)
+        if let query = status.query {
+            // A hanging indent: a query is mostly one long word, which would wrap away from its label.
+            let label = "query: "
+            let wrapped = SafeText.escaped(query).wrapped(toWidth: max(1, width - label.count))
+            lines += wrapped.enumerated().map {
+                ($0.offset == 0 ? label : String(repeating: " ", count: label.count)) + $0.element
+            }
+        }
+        return Array(lines.prefix(Self.maximumDetailLines))
     }
 
     /// `ok`, `stale`, `down`, `wait`: one word, the reason being in the header and the source's panes.

@@ -31,7 +31,7 @@ public struct TrackerPane: Pane {
         canvas.withRegion(tableArea) { self.drawTargets(model: model, context: context, into: &$0) }
         let adviceArea = Rect(row: tableHeight, column: 0, height: canvas.height - tableHeight, width: canvas.width)
         if !model.advice.isEmpty, !adviceArea.isEmpty {
-            canvas.withRegion(adviceArea) { Self.drawAdvice(model.advice, into: &$0) }
+            canvas.withRegion(adviceArea) { Self.drawAdvice(model.advice, model: model, into: &$0) }
         }
     }
 
@@ -54,14 +54,16 @@ public struct TrackerPane: Pane {
 
     /// The advice under an `advice` title: a severity mark, then the subject, finding, action and
     /// numbers, wrapped; the last row says `… N more` when not every item fits whole. Only the items
-    /// up to the first that does not fit are wrapped: a fleet's advice can run to hundreds.
-    static func drawAdvice(_ advice: [Advice], into canvas: inout Canvas) {
+    /// up to the first that does not fit are wrapped: a fleet's advice can run to hundreds. Sources
+    /// are named as the header names them (``DashboardModel/label(of:)``).
+    static func drawAdvice(_ advice: [Advice], model: DashboardModel, into canvas: inout Canvas) {
         canvas.put(row: 0, column: 0, text: "advice", style: .title)
         let space = canvas.height - 1
         var items: [[String]] = []
         var lineCount = 0
         for item in advice where lineCount <= space {
-            items.append("\(item.subject): \(item.message)".wrapped(toWidth: max(1, canvas.width - 2)))
+            let subject = item.subject.description(naming: model.label(of: item.subject.source))
+            items.append("\(subject): \(item.message)".wrapped(toWidth: max(1, canvas.width - 2)))
             lineCount += items[items.count - 1].count
         }
         let fitsWhole = items.count == advice.count && lineCount <= space

@@ -52,7 +52,7 @@ enum TimeSlots {
 
 extension DashboardModel {
     /// `points` in slots of the model's interval ending at its time (``TimeSlots``).
-    func slots(_ points: [SeriesStore.Point]) -> [Double] {
+    func slots(_ points: some Collection<SeriesStore.Point>) -> [Double] {
         TimeSlots.values(of: points, now: self.timestamp, interval: self.interval)
     }
 }

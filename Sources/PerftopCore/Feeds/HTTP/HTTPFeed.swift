@@ -123,8 +123,8 @@ public struct HTTPFeed: Feed {
     ///   ``SnapshotDecodingError`` description, `TLS: …`, `cannot resolve HOST`, `too many redirects
     ///   (more than 3)`, `redirect cycle`, `redirect from https to http refused`.
     public func poll(timeout: Duration) async throws -> [Sample] {
-        let (contentType, body) = try await self.fetch(timeout: timeout)
-        return try self.decode(body, contentType: contentType)
+        let response = try await self.fetch(timeout: timeout)
+        return try self.decode(response.body, contentType: response.contentType)
     }
 }
 
@@ -176,9 +176,20 @@ extension HTTPFeed {
 // MARK: - Fetching
 
 extension HTTPFeed {
+    /// The final response of a fetch.
+    struct Fetched {
+        /// The status code.
+        var status: Int
+        /// The `Content-Type` header, if any.
+        var contentType: String?
+        /// The whole body.
+        var body: [UInt8]
+    }
+
     /// Sends the request, follows redirects and reads the body, all within `timeout`; returns the final
-    /// response's `Content-Type` and body.
-    private func fetch(timeout: Duration) async throws -> (contentType: String?, body: [UInt8]) {
+    /// response. A status outside 2xx fails the fetch, unless `keepingErrorBodies` (an API such as
+    /// Prometheus' explains its errors in the body) and the status is 4xx or 5xx.
+    func fetch(timeout: Duration, keepingErrorBodies: Bool = false) async throws -> Fetched {
         guard let start = URL(string: self.url), let origin = Origin(start) else {
             throw FeedError("invalid URL")
         }
@@ -205,10 +216,15 @@ extension HTTPFeed {
                     }
                     continue
                 }
-                guard (200..<300).contains(response.status.code) else {
-                    throw FeedError("HTTP \(response.status.code) \(response.status.reasonPhrase)")
+                let status = Int(response.status.code)
+                guard (200..<300).contains(status) || (keepingErrorBodies && (400..<600).contains(status)) else {
+                    throw FeedError("HTTP \(status) \(response.status.reasonPhrase)")
                 }
-                return (response.headers.first(name: "Content-Type"), response.body)
+                return Fetched(
+                    status: status,
+                    contentType: response.headers.first(name: "Content-Type"),
+                    body: response.body
+                )
             }
         } catch {
             throw FeedError.describing(error, timeout: timeout)
