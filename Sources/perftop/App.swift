@@ -150,7 +150,7 @@ struct App {
 
     /// ``present()`` before the feeds are shut down.
     private func presentRounds() async throws {
-        await self.backfill()
+        await Self.backfill(self.feeds, into: self.collector)
         let record = RoundRecord(try self.output.recorder())
         defer { record.finish() }
         if self.output.export == nil, !self.output.once {
@@ -170,11 +170,10 @@ struct App {
     /// Fills the store with each Prometheus server's history over the retained window, one point per
     /// interval, so the graphs, rates and the advisor's window are full from the first frame; a
     /// server that cannot be read is named on standard error and perftop starts without its history.
-    private func backfill() async {
-        let configuration = self.collector.configuration
-        for engine in self.feeds.prometheus {
+    private static func backfill(_ feeds: SourceFeeds, into collector: Collector) async {
+        let configuration = collector.configuration
+        for engine in feeds.prometheus {
             do {
-                let collector = self.collector
                 try await engine.backfill(
                     window: configuration.interval * configuration.retention,
                     points: configuration.retention,
@@ -188,12 +187,17 @@ struct App {
     }
 
     /// Polls `list` (and this machine) every `interval` for `duration` (at least two rounds, so rates
-    /// exist) and returns the collector holding what they reported; `tracker check` and `tracker
-    /// baseline` judge that.
+    /// exist), after the history of its Prometheus servers, and returns the collector holding what
+    /// they reported; `tracker check` and `tracker baseline` judge that.
     static func sample(_ list: SourceList, interval: Duration, duration: Duration) async throws -> Collector {
         let feeds = try Self.feeds(list)
-        let collector = Collector(feeds: feeds.feeds, configuration: Collector.Configuration(interval: interval))
+        let collector = Collector(
+            feeds: feeds.feeds,
+            configuration: Collector.Configuration(interval: interval),
+            discovery: feeds.feedDiscovery
+        )
         feeds.selfRegistry.register(collector.processor)
+        await Self.backfill(feeds, into: collector)
         let rounds = max(2, Int((duration.seconds / interval.seconds).rounded(.down)) + 1)
         await collector.run(rounds: rounds) { _ in }
         try Task.checkCancellation()

@@ -43,4 +43,29 @@ struct PointHistoryTests {
         #expect(copy.count == 100, "an append to a shared newest chunk copies it")
         #expect(second.last == Self.point(1_000))
     }
+
+    @Test func timesAreKeptToTheMillisecondAndTheSameTimeReadsTheSameEverywhere() {
+        let time = 1_733_400_000.123_4
+        let first = PointHistory([SeriesStore.Point(time: 5, value: 1), SeriesStore.Point(time: time, value: 2)])
+        let second = PointHistory([SeriesStore.Point(time: time, value: 3)])
+        #expect(first[1].time == 1_733_400_000.123)
+        #expect(first[1].time == second[0].time, "two series read in one poll pair up by time")
+        #expect(first[0] == SeriesStore.Point(time: 5, value: 1))
+    }
+
+    @Test func aTimeTooFarFromItsChunksFirstStartsAnotherAndEveryPointIsStillFound() {
+        var history = PointHistory()
+        let sixtyDays = 60.0 * 86_400
+        let times = [0, 1, 2, sixtyDays, sixtyDays + 1] + (0..<70).map { sixtyDays + 2 + Double($0) }
+        for (index, time) in times.enumerated() {
+            history.append(SeriesStore.Point(time: time, value: Double(index)))
+        }
+        #expect(history.map(\.time) == times)
+        #expect(history.map(\.value) == times.indices.map(Double.init))
+        for _ in 0..<4 {
+            history.removeFirst()
+        }
+        #expect(history.first?.time == sixtyDays + 1)
+        #expect(history.count == times.count - 4)
+    }
 }
