@@ -69,4 +69,33 @@ struct PrometheusResponseTests {
             try Self.decode(body, status: status)
         }
     }
+
+    @Test func everyTruncationAndByteFlipOfAnAnswerDecodesOrFailsWithAReason() {
+        let answer = Array(
+            #"""
+            {"status":"success","warnings":["w\u00e9\ud83d\ude00"],"data":{"resultType":"matrix","result":[
+            {"metric":{"__name__":"cache_hits_total","cache":"us\"ers","instance":"a:1"},"values":[[1.5,"1"],[2,"+Inf"]]},
+            {"metric":{},"value":[3e0,"NaN"]}]},"extra":[true,false,null,{"x":[-1.5E+2]}]}
+            """#.utf8
+        )
+        #expect((try? PrometheusResponse.decode(answer, status: 200))?.series.count == 2)
+        #expect((try? PrometheusResponse.decode(answer, status: 200))?.warnings == ["wé😀"])
+        var mutations = (0..<answer.count).map { Array(answer.prefix($0)) }
+        for index in answer.indices {
+            for byte: UInt8 in [0x00, 0x22, 0x5C, 0x7B, 0x5D, 0xFF] {
+                var mutated = answer
+                mutated[index] = byte
+                mutations.append(mutated)
+            }
+        }
+        // Nesting deeper than the reader follows, in a member it skips.
+        mutations.append(Array(#"{"status":"success","x":"#.utf8) + Array(repeating: UInt8(ascii: "["), count: 100_000))
+        for body in mutations {
+            do {
+                _ = try PrometheusResponse.decode(body, status: 200)
+            } catch {
+                #expect(!error.reason.isEmpty)
+            }
+        }
+    }
 }
