@@ -54,6 +54,10 @@ struct PrometheusQueriesTests {
                     points: [.init(time: 10, value: 1)]
                 ),
                 .init(labels: ["__name__": "cache_hits_total"], points: [.init(time: 10, value: 1)]),
+                // Found by Fuzz/FuzzPrometheusAPI: no name, a name that is not one, an empty target.
+                .init(labels: ["__name__": "", "instance": "b"], points: [.init(time: 10, value: 1)]),
+                .init(labels: ["__name__": "a b", "instance": "b"], points: [.init(time: 10, value: 1)]),
+                .init(labels: ["__name__": "cache_entries", "instance": ""], points: [.init(time: 10, value: 1)]),
             ],
             warnings: []
         )

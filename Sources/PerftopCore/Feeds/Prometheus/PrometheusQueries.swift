@@ -97,8 +97,8 @@ public struct PrometheusQueries: Sendable, Equatable {
     static let targetLabels: Set<String> = ["__name__", "job", "instance"]
 
     /// The series of `response` as samples by source (the value of ``sourceLabel``), each point of a
-    /// series at its own time: `[source: [time: samples]]`. Series without the source label are
-    /// skipped; `_created` series are dropped.
+    /// series at its own time: `[source: [time: samples]]`. Series without the source label (or with
+    /// an empty one) or without a valid metric name are skipped; `_created` series are dropped.
     ///
     /// Cost: linear in the points of the answer.
     func samples(
@@ -115,9 +115,9 @@ public struct PrometheusQueries: Sendable, Equatable {
         }
         var bySource: [String: [Double: [Sample]]] = [:]
         for series in response.series {
-            guard let source = series.labels[self.sourceLabel],
+            guard let source = series.labels[self.sourceLabel], !source.isEmpty,
                 let name = metricName ?? series.labels["__name__"],
-                !name.hasSuffix("_created")
+                PrometheusName.isValid(name, allowsColon: true), !name.hasSuffix("_created")
             else {
                 continue
             }
