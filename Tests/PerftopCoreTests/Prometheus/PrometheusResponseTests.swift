@@ -88,7 +88,7 @@ struct PrometheusResponseTests {
                 mutations.append(mutated)
             }
         }
-        // Nesting deeper than the reader follows, in a member it skips.
+        // Nesting far deeper than the reader follows.
         mutations.append(Array(#"{"status":"success","x":"#.utf8) + Array(repeating: UInt8(ascii: "["), count: 100_000))
         for body in mutations {
             do {
