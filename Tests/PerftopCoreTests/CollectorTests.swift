@@ -72,6 +72,25 @@ private final class SwitchFeed: Feed {
     }
 }
 
+/// Says its values were measured at the next of `times`, one per poll.
+private final class TimedFeed: Feed {
+    let name = "timed"
+    private let times: Mutex<[Double]>
+
+    init(times: [Double]) {
+        self.times = Mutex(times)
+    }
+
+    func poll(timeout: Duration) async throws -> [Sample] {
+        [Sample(name: "x", kind: .gauge, value: 1)]
+    }
+
+    func read(timeout: Duration) async throws -> FeedReading {
+        let time = self.times.withLockedValue { $0.isEmpty ? nil : $0.removeFirst() }
+        return FeedReading(samples: try await self.poll(timeout: timeout), time: time)
+    }
+}
+
 /// A wall clock the test moves by hand.
 private final class ManualClock: Sendable {
     let seconds = Mutex<Double>(1_000)
@@ -83,6 +102,25 @@ private final class ManualClock: Sendable {
 
 @Suite("Collector")
 struct CollectorTests {
+    @Test("a reading's time that is not finite or is later than the round's is recorded as the round's")
+    func hostileReadingTimes() async throws {
+        let clock = ManualClock()
+        let collector = Collector(
+            feeds: [TimedFeed(times: [.nan, .infinity, 1e15, 999.5])],
+            now: { clock.seconds.withLockedValue { $0 } }
+        )
+        for _ in 0..<4 {
+            await collector.collectOnce()
+            clock.advance(by: 1)
+        }
+        let times = collector.withStore { $0.series(source: "timed", named: "x").first?.points.map(\.time) }
+        #expect(times == [1_000, 1_001, 1_002], "a hostile time never holds later readings back; 999.5 is older")
+        collector.recordHistory([
+            "timed": [FeedReading(samples: [], time: .infinity), FeedReading(samples: [], time: 5e9)]
+        ])
+        #expect(collector.withStore { $0.lastRecordTime(source: "timed") } == 1_002)
+    }
+
     @Test("history recorded before the first round gives rates at once; a reading's own time is kept")
     func historyBeforeTheFirstRound() async throws {
         func counts(hits: Double, misses: Double) -> [Sample] {

@@ -221,14 +221,17 @@ public final class Collector: Sendable {
     /// Records what sources held before perftop started (e.g. ``PrometheusEngine/backfill(window:points:timeout:)``),
     /// each source's readings oldest first, so the graphs and windows are full from the first round.
     ///
-    /// A reading without a time, over the poll budget or breaking the sample limits is skipped, as
-    /// a poll's would be; the next round's model shows the rest. Cost: as many recordings as readings.
+    /// A reading without a time, with a time that is not finite or is later than now, over the poll
+    /// budget or breaking the sample limits is skipped, as a poll's would be; the next round's model
+    /// shows the rest. Cost: as many recordings as readings.
     public func recordHistory(_ history: [String: [FeedReading]]) {
         let configuration = self.configuration
+        let now = self.now()
         self.recorded.withLockedValue { recorded in
             for (source, readings) in history {
                 for reading in readings {
-                    guard let time = reading.time, reading.samples.count <= configuration.maximumSamplesPerPoll,
+                    guard let time = reading.time, time.isFinite, time <= now,
+                        reading.samples.count <= configuration.maximumSamplesPerPoll,
                         configuration.sampleLimits.violation(in: reading.samples) == nil
                     else {
                         continue
@@ -237,6 +240,17 @@ public final class Collector: Sendable {
                 }
             }
         }
+    }
+
+    /// The time a round's reading is recorded at: the time its source says the values were measured
+    /// (``FeedReading/time``) when that is finite and not after the round's, else the round's. A
+    /// source whose clock runs ahead of this machine's, or that sends a time of its choosing, could
+    /// otherwise hold back every later reading (the store ignores a reading no newer than the last).
+    static func recordingTime(reported: Double?, round: Double) -> Double {
+        guard let reported, reported.isFinite else {
+            return round
+        }
+        return min(reported, round)
     }
 
     // MARK: - Rounds
@@ -268,7 +282,11 @@ public final class Collector: Sendable {
         let (store, cpuPercent) = self.recorded.withLockedValue { recorded in
             for result in results {
                 if let samples = result.samples {
-                    recorded.store.record(source: result.source, samples: samples, at: result.time ?? time)
+                    recorded.store.record(
+                        source: result.source,
+                        samples: samples,
+                        at: Self.recordingTime(reported: result.time, round: time)
+                    )
                 }
             }
             var cpuPercent: Double?
