@@ -256,14 +256,13 @@ public final class PrometheusEngine: Sendable {
                 overridden[target, default: [:]].merge(byTime) { $0 + $1 }
             }
         }
-        let base = String(self.queries.defaultQuery.dropLast())
         try await withThrowingTaskGroup(of: (String, PrometheusResponse).self) { group in
             var pending = targets[...]
             func startNext() {
                 guard let target = pending.popFirst() else {
                     return
                 }
-                let promQL = base + ",\(label)=\"\(PrometheusQueries.escaped(target))\"}"
+                let promQL = self.queries.defaultQuery(narrowedTo: target)
                 group.addTask { (target, try await range(promQL)) }
             }
             for _ in 0..<Self.backfillConcurrency {

@@ -71,24 +71,14 @@ public struct PrometheusQueries: Sendable, Equatable {
     /// What perftop asks about one source, shown on request: the default query narrowed to it, and
     /// each override.
     public func description(ofSource value: String) -> String {
-        let narrowed = "\(self.sourceLabel)=\"\(Self.escaped(value))\""
-        let base = String(self.defaultQuery.dropLast()) + "," + narrowed + "}"
-        return ([base] + self.overrides.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)" })
+        ([self.defaultQuery(narrowedTo: value)]
+            + self.overrides.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)" })
             .joined(separator: "; ")
     }
 
-    /// `value` as the inside of a PromQL string literal.
-    static func escaped(_ value: String) -> String {
-        var text = ""
-        for character in value {
-            switch character {
-            case "\\": text += "\\\\"
-            case "\"": text += "\\\""
-            case "\n": text += "\\n"
-            default: text.append(character)
-            }
-        }
-        return text
+    /// The default query for the one source `value` of the source label.
+    func defaultQuery(narrowedTo value: String) -> String {
+        String(self.defaultQuery.dropLast()) + ",\(self.sourceLabel)=\"\(SeriesID.escape(value))\"}"
     }
 
     // MARK: - Samples

@@ -12,10 +12,14 @@ public struct PrometheusTargetFeed: Feed {
     /// The target, e.g. `10.0.0.7:9100`.
     public let target: String
 
+    /// The PromQL behind the source's values, shown on request; made once, as the poller asks every round.
+    public let query: String?
+
     /// Creates a target's feed.
     public init(engine: PrometheusEngine, target: String) {
         self.engine = engine
         self.target = target
+        self.query = engine.queries.description(ofSource: target)
     }
 
     /// `prometheus:URL#TARGET`.
@@ -26,11 +30,6 @@ public struct PrometheusTargetFeed: Feed {
     /// The target, escaped and cut like an agent's name.
     public var displayName: String? {
         SafeText.escaped(self.target, limit: AgentFeed.maximumNameLength)
-    }
-
-    /// The PromQL behind the source's values, shown on request.
-    public var query: String? {
-        self.engine.queries.description(ofSource: self.target)
     }
 
     /// Every request of a round ends by the poll's deadline.
