@@ -63,6 +63,29 @@ struct PrometheusEngineTests {
         }
     }
 
+    /// Starts Prometheus scraping `agents`, waits until each was scraped `scrapes` times, runs `body`
+    /// with it and a client, then stops the client, Prometheus and the agents, whatever `body` did
+    /// (an error it throws is recorded).
+    private static func withPrometheus(
+        scraping agents: [TestAgent],
+        scrapes: Int,
+        _ body: (ServerTestProcess, HTTP1Client) async throws -> Void
+    ) async throws {
+        let prometheus = try await ServerTestProcess.prometheus(scraping: agents.map(\.target))
+        let client = HTTPFeed.makeClient()
+        do {
+            try await prometheus.waitForPrometheus(scrapes: scrapes, targets: agents.count)
+            try await body(prometheus, client)
+        } catch {
+            Issue.record(error)
+        }
+        await client.shutdown()
+        prometheus.stop()
+        for agent in agents {
+            await agent.stop()
+        }
+    }
+
     private static func value(_ samples: [Sample], _ name: String) -> Double? {
         samples.first { $0.name == name && $0.labels == [LabelName.cache: "users"] }?.value
     }
@@ -71,10 +94,7 @@ struct PrometheusEngineTests {
     func everyTargetIsASourceWithTheAgentsOwnCountsAtItsScrapeTime() async throws {
         let first = try await TestAgent(hits: 30, misses: 10)
         let second = try await TestAgent(hits: 5, misses: 15)
-        let prometheus = try await ServerTestProcess.prometheus(scraping: [first.target, second.target])
-        let client = HTTPFeed.makeClient()
-        do {
-            try await prometheus.waitForPrometheus(scrapes: 2, targets: 2)
+        try await Self.withPrometheus(scraping: [first, second], scrapes: 2) { prometheus, client in
             let engine = PrometheusEngine(url: prometheus.baseURL + "/", client: client)
             let server = PrometheusServerFeed(engine: engine)
             #expect(server.name == "prometheus:" + prometheus.baseURL)
@@ -99,23 +119,14 @@ struct PrometheusEngineTests {
             }
             // The same feeds again: none added, none dropped.
             #expect(engine.feeds(replacing: feeds).map(\.name) == feeds.map(\.name))
-        } catch {
-            Issue.record(error)
         }
-        await client.shutdown()
-        prometheus.stop()
-        await first.stop()
-        await second.stop()
     }
 
     @Test(.enabled(if: Self.isInstalled, Self.skipReason))
     func aTargetPrometheusCannotScrapeIsDownWithItsReason() async throws {
         let first = try await TestAgent(hits: 1, misses: 1)
         let second = try await TestAgent(hits: 1, misses: 1)
-        let prometheus = try await ServerTestProcess.prometheus(scraping: [first.target, second.target])
-        let client = HTTPFeed.makeClient()
-        do {
-            try await prometheus.waitForPrometheus(scrapes: 1, targets: 2)
+        try await Self.withPrometheus(scraping: [first, second], scrapes: 1) { prometheus, client in
             let engine = PrometheusEngine(url: prometheus.baseURL, client: client)
             _ = try await PrometheusServerFeed(engine: engine).read(timeout: .seconds(5))
             await second.stop()
@@ -132,21 +143,13 @@ struct PrometheusEngineTests {
             }
             let up = try #require(feeds.first { $0.name == engine.sourceName(ofTarget: first.target) })
             #expect(try await Self.value(up.read(timeout: .seconds(5)).samples, MetricName.cacheHits) == 1)
-        } catch {
-            Issue.record(error)
         }
-        await client.shutdown()
-        prometheus.stop()
-        await first.stop()
     }
 
     @Test(.enabled(if: Self.isInstalled, Self.skipReason))
     func aBadQueryOverrideIsTheServersStateWithPrometheusMessage() async throws {
         let agent = try await TestAgent(hits: 1, misses: 1)
-        let prometheus = try await ServerTestProcess.prometheus(scraping: [agent.target])
-        let client = HTTPFeed.makeClient()
-        do {
-            try await prometheus.waitForPrometheus(scrapes: 1, targets: 1)
+        try await Self.withPrometheus(scraping: [agent], scrapes: 1) { prometheus, client in
             let engine = PrometheusEngine(
                 url: prometheus.baseURL,
                 queries: PrometheusQueries(overrides: [MetricName.cacheHits: "sum by (instance) ("]),
@@ -163,21 +166,13 @@ struct PrometheusEngineTests {
                 return
             }
             #expect(reason.hasPrefix("prometheus 400 bad_data: "))
-        } catch {
-            Issue.record(error)
         }
-        await client.shutdown()
-        prometheus.stop()
-        await agent.stop()
     }
 
     @Test(.enabled(if: Self.isInstalled, Self.skipReason))
     func theBackfillFillsTheWindowSoTheFirstRoundHasRates() async throws {
         let agent = try await TestAgent(hits: 0, misses: 0, steady: true)
-        let prometheus = try await ServerTestProcess.prometheus(scraping: [agent.target])
-        let client = HTTPFeed.makeClient()
-        do {
-            try await prometheus.waitForPrometheus(scrapes: 6, targets: 1)
+        try await Self.withPrometheus(scraping: [agent], scrapes: 6) { prometheus, client in
             let engine = PrometheusEngine(url: prometheus.baseURL, client: client)
             let received = Mutex<[String: [FeedReading]]>([:])
             try await engine.backfill(window: .seconds(60), points: 60, timeout: .seconds(10)) { history in
@@ -208,12 +203,7 @@ struct PrometheusEngineTests {
                 $0.series(source: source, named: MetricName.cacheHits).first?.points.count
             }
             #expect((points ?? 0) >= times.count)
-        } catch {
-            Issue.record(error)
         }
-        await client.shutdown()
-        prometheus.stop()
-        await agent.stop()
     }
 
     // MARK: - Failure injection
