@@ -83,6 +83,10 @@ public enum MetricName {
     public static let bucketSuffix = "_bucket"
     /// The ending of a maximum gauge beside a summary (Micrometer).
     public static let maxSuffix = "_max"
+    /// The ending of a counter's name, by Prometheus' conventions.
+    public static let totalSuffix = "_total"
+    /// The ending of OpenMetrics' creation-time samples of counters, histograms and summaries.
+    public static let createdSuffix = "_created"
 
     // MARK: - Process (Prometheus client names)
 

@@ -111,14 +111,18 @@ public struct PointHistory: RandomAccessCollection, @unchecked Sendable, Equatab
         }
     }
 
+    /// A history of the points listed, oldest first.
     public init(arrayLiteral points: SeriesStore.Point...) {
         self.init(points)
     }
 
+    /// 0: the oldest point.
     public var startIndex: Int { 0 }
 
+    /// ``count``: one past the newest point.
     public var endIndex: Int { self.count }
 
+    /// The point at `position`, 0 being the oldest. O(1), or O(chunks) in a history with a short chunk.
     public subscript(position: Int) -> SeriesStore.Point {
         precondition(position >= 0 && position < self.count, "index out of range")
         var index = self.offset + position
@@ -168,6 +172,7 @@ public struct PointHistory: RandomAccessCollection, @unchecked Sendable, Equatab
         }
     }
 
+    /// Whether both hold the same points in the same order.
     public static func == (lhs: PointHistory, rhs: PointHistory) -> Bool {
         lhs.elementsEqual(rhs)
     }

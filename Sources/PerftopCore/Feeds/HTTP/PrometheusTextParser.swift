@@ -115,9 +115,9 @@ private enum FamilyType {
     /// or `nil` when such samples are dropped.
     func kind(suffix: String) -> Sample.Kind? {
         switch self {
-        case .counter: suffix == "_created" ? nil : .counter
-        case .histogram: suffix == "_created" ? nil : .histogram
-        case .summary: suffix == "_created" ? nil : .summary
+        case .counter: suffix == MetricName.createdSuffix ? nil : .counter
+        case .histogram: suffix == MetricName.createdSuffix ? nil : .histogram
+        case .summary: suffix == MetricName.createdSuffix ? nil : .summary
         case .gauge, .gaugeHistogram, .info, .stateSet: .gauge
         case .untyped: .untyped
         }
@@ -129,7 +129,8 @@ private enum FamilyType {
 /// The state of one parse: the input, the position, the families seen so far and the output.
 private struct ParserState {
     private static let suffixes = [
-        "_total", MetricName.bucketSuffix, MetricName.sumSuffix, MetricName.countSuffix, "_created", "_gsum", "_gcount",
+        MetricName.totalSuffix, MetricName.bucketSuffix, MetricName.sumSuffix, MetricName.countSuffix,
+        MetricName.createdSuffix, "_gsum", "_gcount",
         "_info",
     ]
 

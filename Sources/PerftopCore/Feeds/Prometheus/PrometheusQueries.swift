@@ -107,7 +107,7 @@ public struct PrometheusQueries: Sendable, Equatable {
         for series in response.series {
             guard let source = series.labels[self.sourceLabel], !source.isEmpty,
                 let name = metricName ?? series.labels["__name__"],
-                PrometheusName.isValid(name, allowsColon: true), !name.hasSuffix("_created")
+                PrometheusName.isValid(name, allowsColon: true), !name.hasSuffix(MetricName.createdSuffix)
             else {
                 continue
             }
@@ -138,6 +138,6 @@ public struct PrometheusQueries: Sendable, Equatable {
         for suffix in [MetricName.sumSuffix, MetricName.countSuffix] where name.hasSuffix(suffix) {
             return histogramFamilies.contains(name.dropLast(suffix.count)) ? .histogram : .summary
         }
-        return name.hasSuffix("_total") ? .counter : .gauge
+        return name.hasSuffix(MetricName.totalSuffix) ? .counter : .gauge
     }
 }
