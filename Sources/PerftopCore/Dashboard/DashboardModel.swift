@@ -106,8 +106,14 @@ public struct CacheView: Sendable, Equatable {
     public var entries: Double?
     /// The entry capacity.
     public var capacity: Double?
-    /// Recent interval hit rates, oldest first, for a trend graph.
-    public var hitRateHistory: PointHistory
+    /// Recent interval hit rates over the retained window, oldest first, for a trend graph; derived
+    /// from the cache's counters each time it is read (only the rows drawn pay for it).
+    public var hitRateHistory: PointHistory {
+        get { self.hitRateTrend.points }
+        set { self.hitRateTrend = DerivedHistory(newValue) }
+    }
+    /// Where ``hitRateHistory`` comes from.
+    var hitRateTrend: DerivedHistory
     /// For a semantic cache, the share of its hits that were similar prompts rather than the same
     /// one, over the window; nil for other caches or without hits.
     public var similarShareOfHits: Double? = nil
@@ -136,7 +142,7 @@ public struct CacheView: Sendable, Equatable {
         self.evictionsByCause = evictionsByCause
         self.entries = entries
         self.capacity = capacity
-        self.hitRateHistory = hitRateHistory
+        self.hitRateTrend = DerivedHistory(hitRateHistory)
     }
 }
 

@@ -86,9 +86,7 @@ struct SourceView {
                     view.lifetimeHitRate = hitCount / (hitCount + missCount)
                 }
                 if self.includesHistories {
-                    view.hitRateHistory = PointHistory(
-                        SeriesStore.Series.shares(of: hits, and: misses, over: .retained)
-                    )
+                    view.hitRateTrend = .shares(of: hits, and: misses)
                 }
             }
             if let similar = first(similarHits, cache) {
