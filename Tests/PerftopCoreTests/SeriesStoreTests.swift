@@ -26,6 +26,24 @@ struct SeriesStoreTests {
         #expect(store.pointCount == 3)
     }
 
+    @Test("samples sent in another order, or with new series among them, each reach their own series")
+    func findsSeriesWhateverTheOrder() {
+        var store = SeriesStore(retention: 10)
+        let sample = { (cache: String, value: Double) in
+            Sample(name: "hits_total", labels: ["cache": cache], kind: .counter, value: value)
+        }
+        store.record(source: "a", samples: [sample("b", 1), sample("d", 2), .gauge("y", 3)], at: 1)
+        store.record(source: "a", samples: [.gauge("y", 13), sample("d", 12), sample("b", 11)], at: 2)
+        store.record(source: "a", samples: [sample("a", 20), sample("b", 21), sample("c", 22), sample("d", 23)], at: 3)
+        store.record(source: "a", samples: [sample("a", 30), sample("b", 31), sample("c", 32), sample("d", 33)], at: 4)
+        let values = store.series(source: "a", named: "hits_total").map {
+            ($0.id.label("cache"), $0.points.map(\.value))
+        }
+        #expect(values.map(\.0) == ["a", "b", "c", "d"])
+        #expect(values.map(\.1) == [[20, 30], [1, 11, 21, 31], [22, 32], [2, 12, 23, 33]])
+        #expect(store.series(source: "a", id: SeriesID(name: "y"))?.points.map(\.value) == [3, 13])
+    }
+
     @Test("a series or a store taken before a poll keeps what it held: recording copies before it writes")
     func copiesAreValues() throws {
         var store = SeriesStore(retention: 3)

@@ -86,5 +86,43 @@ enum SnapshotBenchmark {
             UnitFormat.seconds(seconds / 1_000 / Double(samples)),
         ])
         print(table.render())
+        print()
+        try await Self.runRecording(line: line)
+    }
+
+    /// The store's side of the same poll: one decoded line's samples recorded for each of 100
+    /// sources, a poll a second, into a store of the dashboard's retention (300 points), as the
+    /// collector records a fleet. The store is filled first, so every append also drops a point.
+    static func runRecording(line: Data) async throws {
+        print(
+            "3b. Recording a poll of that line into the store, 100 sources, 300 points each (median of 5 runs of 100 rounds)"
+        )
+        print()
+        let samples = try Snapshot.decode(jsonLine: line).samples
+        let sources = (0..<100).map { "agent:/tmp/fleet/agent-\($0).sock" }
+        var store = SeriesStore(retention: 300)
+        var time = 1_800_000_000.0
+        for _ in 0..<300 {
+            time += 1
+            for source in sources {
+                store.record(source: source, samples: samples, at: time)
+            }
+        }
+        let seconds = await medianSeconds(repetitions: 5) {
+            for _ in 0..<100 {
+                time += 1
+                for source in sources {
+                    store.record(source: source, samples: samples, at: time)
+                }
+            }
+            return store.pointCount
+        }
+        let recorded = Double(100 * sources.count * samples.count)
+        var table = TextTable(["samples a round", "per round", "per sample"])
+        table.append([
+            String(sources.count * samples.count), UnitFormat.seconds(seconds / 100),
+            UnitFormat.seconds(seconds / recorded),
+        ])
+        print(table.render())
     }
 }

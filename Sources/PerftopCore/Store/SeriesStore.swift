@@ -181,7 +181,7 @@ public struct SeriesStore: Sendable {
 
     /// Everything one source reported: its series by metric name, each name's series sorted by
     /// identity, so a lookup by name never scans the source's other series and never sorts.
-    private struct SourceSeries: Sendable {
+    fileprivate struct SourceSeries: Sendable {
         var byName: [String: [Series]] = [:]
         var count = 0
         var identityBytes = 0
@@ -189,6 +189,10 @@ public struct SeriesStore: Sendable {
         var poll = 0
         var lastTime: Double?
         var dropped = 0
+        /// Where each sample of the last poll was found among the series of its name, by the
+        /// sample's place in the poll: a source sends its samples in the same order every time, so
+        /// the next poll finds most series by one comparison instead of a binary search.
+        var positions: [Int] = []
 
         /// Where `id` is, or would go, among the series of its name: a binary search by identity.
         static func position(of id: SeriesID, in named: [Series]) -> (index: Int, found: Bool) {
@@ -235,10 +239,18 @@ public struct SeriesStore: Sendable {
         /// Runs `body` on the series `id` where it is held, so appending a point does not copy the
         /// series' points; nil when there is no such series.
         mutating func modify<Result>(_ id: SeriesID, _ body: (inout Series) -> Result) -> Result? {
-            guard let (index, found) = self.byName[id.name].map({ Self.position(of: id, in: $0) }), found else {
-                return nil
-            }
-            return body(&self.byName[id.name]![index])
+            self.modify(id, near: nil, body)?.result
+        }
+
+        /// ``modify(_:_:)``, looking at `position` among the series of the name first; also returns
+        /// where the series was.
+        mutating func modify<Result>(
+            _ id: SeriesID,
+            near position: Int?,
+            _ body: (inout Series) -> Result
+        ) -> (result: Result, position: Int)? {
+            // Optional chaining through the dictionary's subscript mutates in place: one hash of the name.
+            self.byName[id.name]?.modifySeries(id, near: position, body) ?? nil
         }
 
         /// Every series held, current or not.
@@ -297,23 +309,27 @@ public struct SeriesStore: Sendable {
         let retention = self.retention
         var fresh: [(id: SeriesID, sample: Sample)] = []
         var reported = 0
-        for sample in samples {
+        let lastPositions = held.positions
+        var positions = [Int](repeating: -1, count: samples.count)
+        for (place, sample) in samples.enumerated() {
             guard sample.kind != .counter || (sample.value.isFinite && sample.value >= 0) else {
                 continue
             }
             let id = sample.seriesID
             let point = Point(time: time, value: sample.value)
-            let isFirstThisPoll = held.modify(id) { existing in
+            let found = held.modify(id, near: place < lastPositions.count ? lastPositions[place] : nil) { existing in
                 let isFirst = existing.lastPoll != poll
                 existing.append(point, kind: sample.kind, poll: poll, retention: retention)
                 return isFirst
             }
-            guard let isFirstThisPoll else {
+            guard let (isFirstThisPoll, position) = found else {
                 fresh.append((id, sample))
                 continue
             }
+            positions[place] = position
             reported += isFirstThisPoll ? 1 : 0
         }
+        held.positions = positions
         if held.count > reported {
             Self.removeSeries(from: &held) { $0.lastPoll <= poll - self.retention }
         }
@@ -436,5 +452,21 @@ public struct SeriesStore: Sendable {
     /// The total number of points held, for checking the memory bound.
     public var pointCount: Int {
         self.bySource.values.reduce(0) { total, held in total + held.all.reduce(0) { $0 + $1.points.count } }
+    }
+}
+
+extension Array where Element == SeriesStore.Series {
+    /// Runs `body` on the series `id` of these series of one name, sorted by identity, where it is
+    /// held; nil when there is no such series. Cost: a binary search.
+    fileprivate mutating func modifySeries<Result>(
+        _ id: SeriesID,
+        near position: Int?,
+        _ body: (inout SeriesStore.Series) -> Result
+    ) -> (result: Result, position: Int)? {
+        if let position, self.indices.contains(position), self[position].id == id {
+            return (body(&self[position]), position)
+        }
+        let (index, found) = SeriesStore.SourceSeries.position(of: id, in: self)
+        return found ? (body(&self[index]), index) : nil
     }
 }
