@@ -1,6 +1,7 @@
 import Foundation
-import PerfKit
 import Testing
+
+@testable import PerfKit
 
 @Suite struct SnapshotTests {
     private func line(_ text: String) -> Data {
@@ -223,6 +224,55 @@ import Testing
     ])
     func refusesWhatIsNotJSON(text: String) {
         #expect(self.reason(decoding: self.line(text)) == "malformed snapshot: not a JSON object")
+    }
+
+    // MARK: - The fast path
+
+    /// What decoding `text` gives: the snapshot, or the error's description.
+    private func outcome(_ text: String, readsSamplesDirectly: Bool) -> Result<Snapshot, Failure> {
+        Result {
+            try Snapshot.decode(jsonLine: self.line(text), readsSamplesDirectly: readsSamplesDirectly)
+        }.mapError { Failure(reason: "\($0)") }
+    }
+
+    private struct Failure: Error, Equatable {
+        var reason: String
+    }
+
+    @Test(arguments: [
+        #""samples":[{"name":"x","labels":{"a":"1","b":"2"},"kind":"counter","value":1.5e3}]}"#,
+        #""samples":[ { "name" : "x" , "labels" : { } , "kind" : "gauge" , "value" : -0.25 } ] }"#,
+        #""samples":[{"value":"+Inf","kind":"gauge","labels":{},"name":"x"},{"name":"y","labels":{},"kind":"gauge","value":"-Inf"}]}"#,
+        #""samples":[{"name":"x","labels":{},"kind":"gauge","value":1,"extra":true}]}"#,
+        #""samples":[{"name":"x","name":"y","labels":{},"kind":"gauge","value":1}]}"#,
+        #""samples":[{"name":"x","labels":{"a":"1","a":"2"},"kind":"gauge","value":1}]}"#,
+        #""samples":[{"name":"x","labels":{},"kind":"gauge","value":"1"}]}"#,
+        #""samples":[{"name":"x","labels":{},"kind":"meter","value":1}]}"#,
+        #""samples":[{"name":"x","labels":{},"kind":"gauge","value":null}]}"#,
+        #""samples":[{"name":"1x","labels":{},"kind":"gauge","value":1}]}"#,
+        #""samples":[{"name":"x\u0041","labels":{"p":"a\/b"},"kind":"gauge","value":1}]}"#,
+        #""samples":[{"name":"x","labels":{},"kind":"gauge","value":1}],"samples":[1]}"#,
+        #""samples":[1],"samples":[{"name":"x","labels":{},"kind":"gauge","value":1}]}"#,
+        #""samples":[{"name":"x","labels":{},"kind":"gauge","value":01}]}"#,
+        #""samples":[{"name":"x","labels":{},"kind":"gauge","value":1},]}"#,
+        #""samples":[]}"#,
+        #""samples":[{}]}"#,
+    ])
+    func readsSamplesStraightFromTheLineAsThroughItsValues(rest: String) {
+        let text = Self.header + rest
+        #expect(self.outcome(text, readsSamplesDirectly: true) == self.outcome(text, readsSamplesDirectly: false))
+    }
+
+    @Test func readsTheDocumentedLinesTheSameWayOnBothPaths() throws {
+        let samples = [
+            Sample(name: "cache_hits_total", labels: ["cache": "users"], kind: .counter, value: 12),
+            Sample(name: "queue_depth", kind: .gauge, value: .infinity),
+            Sample(name: "op_seconds", labels: ["op": "a\"b\n", "quantile": "0.95"], kind: .summary, value: 0.001),
+        ]
+        let line = try Snapshot(agent: "a", pid: 1, timestamp: 2.5, samples: samples).jsonLine()
+        let text = String(decoding: line, as: UTF8.self)
+        #expect(self.outcome(text, readsSamplesDirectly: true) == self.outcome(text, readsSamplesDirectly: false))
+        #expect(try Snapshot.decode(jsonLine: line).samples == samples)
     }
 
     @Test func refusesInvalidUTF8() {

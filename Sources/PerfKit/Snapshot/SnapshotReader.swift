@@ -37,10 +37,15 @@ package struct SnapshotReader {
     /// The line is not JSON, or is nested too deep.
     package struct SyntaxError: Error {}
 
-    private let bytes: [UInt8]
-    private var index = 0
+    let bytes: [UInt8]
+    var index = 0
+    /// Whether the top object's `samples` member is read straight into ``samples`` (see
+    /// SnapshotReader+Samples.swift).
+    var readsSamplesDirectly = false
+    /// The samples of the last `samples` member of the top object, when read straight into samples.
+    var samples: [Sample]?
 
-    private init(bytes: [UInt8]) {
+    init(bytes: [UInt8]) {
         self.bytes = bytes
     }
 
@@ -63,7 +68,7 @@ package struct SnapshotReader {
 
     // MARK: - Values
 
-    private mutating func value(depth: Int) throws(SyntaxError) -> Value {
+    mutating func value(depth: Int) throws(SyntaxError) -> Value {
         guard let byte = self.peek() else {
             throw SyntaxError()
         }
@@ -111,7 +116,16 @@ package struct SnapshotReader {
                 throw SyntaxError()
             }
             self.skipWhitespace()
-            members.append((key, try self.value(depth: depth)))
+            if depth == 1 && self.readsSamplesDirectly && key == "samples" {
+                self.samples = self.samplesDirectly()
+                if self.samples != nil {
+                    members.append((key, .array([])))
+                } else {
+                    members.append((key, try self.value(depth: depth)))
+                }
+            } else {
+                members.append((key, try self.value(depth: depth)))
+            }
             self.skipWhitespace()
             if self.consume(UInt8(ascii: "}")) {
                 return .object(members)
@@ -158,7 +172,7 @@ package struct SnapshotReader {
     }
 
     /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`, as its text.
-    private mutating func number() throws(SyntaxError) -> String {
+    mutating func number() throws(SyntaxError) -> String {
         let start = self.index
         _ = self.consume(UInt8(ascii: "-"))
         if self.consume(UInt8(ascii: "0")) {
@@ -202,7 +216,7 @@ package struct SnapshotReader {
 
     /// A string: no raw control characters, valid UTF-8, escapes decoded (a `\u` surrogate only as
     /// half of a pair).
-    private mutating func string() throws(SyntaxError) -> String {
+    mutating func string() throws(SyntaxError) -> String {
         self.index += 1
         let start = self.index
         var isASCII = true
@@ -305,11 +319,11 @@ package struct SnapshotReader {
 
     // MARK: - Bytes
 
-    private func peek() -> UInt8? {
+    func peek() -> UInt8? {
         self.index < self.bytes.count ? self.bytes[self.index] : nil
     }
 
-    private mutating func consume(_ byte: UInt8) -> Bool {
+    mutating func consume(_ byte: UInt8) -> Bool {
         guard self.peek() == byte else {
             return false
         }
@@ -317,7 +331,7 @@ package struct SnapshotReader {
         return true
     }
 
-    private mutating func skipWhitespace() {
+    mutating func skipWhitespace() {
         while let byte = self.peek(),
             byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n")
                 || byte == UInt8(ascii: "\r")
