@@ -300,11 +300,12 @@ extension AgentFeed {
     ) async throws -> [UInt8] {
         let eventLoop = channel.eventLoop
         let promise = eventLoop.makePromise(of: [UInt8].self)
-        let timer = eventLoop.scheduleTask(in: TimeAmount(max(timeout, .zero))) {
-            promise.fail(FeedError.timeout(after: pollTimeout))
-        }
-        promise.futureResult.whenComplete { _ in timer.cancel() }
+        // The timer is scheduled from the loop itself: one wake-up of the loop per poll, not two.
         eventLoop.execute {
+            let timer = eventLoop.scheduleTask(in: TimeAmount(max(timeout, .zero))) {
+                promise.fail(FeedError.timeout(after: pollTimeout))
+            }
+            promise.futureResult.whenComplete { _ in timer.cancel() }
             reader.value.send(promise: promise, on: channel)
         }
         return try await withTaskCancellationHandler {
