@@ -45,7 +45,9 @@ extension AsyncProcessor {
         /// to completion.
         case drain
         /// Queued submissions and suspended submitters fail with ``AsyncProcessorError/shutDown`` and
-        /// count as `cancelled`; running operations are cancelled (they see `Task.isCancelled`).
+        /// count as `cancelled`; running operations are cancelled (they see `Task.isCancelled`), except
+        /// those of ``AsyncProcessor/submitInline(priority:_:)``, which run in their submitter's task and
+        /// are waited for.
         case cancel
     }
 }

@@ -134,31 +134,78 @@ public final class AsyncProcessor: Sendable {
         retry: RetryPolicy = .none,
         _ operation: @Sendable () async throws -> T
     ) async throws -> T {
+        let admission = try await self.admit(priority: priority)
+        let (result, reason) = await withoutActuallyEscaping(operation) { operation in
+            await self.run(operation, retry: retry, timeout: timeout, signal: admission.signal)
+        }
+        if reason == .timedOut {
+            self.complete(admission, outcome: .timedOut)
+            throw AsyncProcessorError.timedOut(timeout ?? .zero)
+        }
+        return try self.complete(admission, result: result)
+    }
+
+    /// Waits for a slot like ``submit(priority:timeout:retry:_:)``, then runs `operation` in the calling
+    /// task, frees the slot and returns the result; counted, timed and reported like a submission.
+    ///
+    /// For work that bounds its own time (an I/O call with its own deadline, say): there is no timeout,
+    /// no retry and no child task, so a submission costs no more suspensions than waiting for a slot,
+    /// where ``submit(priority:timeout:retry:_:)`` costs a child task and one or two suspensions more.
+    /// Running in the caller's task, the operation sees the caller's cancellation, and
+    /// ``shutdown(mode:)`` in ``ShutdownMode/cancel`` mode does not cancel it (a task can only be
+    /// cancelled by its owner): a shutdown waits for it to return.
+    ///
+    /// - Parameters:
+    ///   - priority: Where the submission queues; ``Priority/normal`` by default.
+    ///   - operation: The work.
+    /// - Returns: What `operation` returns.
+    public func submitInline<T>(
+        priority: Priority = .normal,
+        _ operation: () async throws -> T
+    ) async throws -> T {
+        let admission = try await self.admit(priority: priority)
+        let result: Result<T, any Error>
+        do {
+            result = .success(try await operation())
+        } catch {
+            result = .failure(error)
+        }
+        return try self.complete(admission, result: result)
+    }
+
+    /// A submission that holds a slot.
+    private struct Admission {
+        let ticket: UInt64
+        let signal: RunSignal
+        let startedAt: Duration
+    }
+
+    /// Waits for a slot and records the wait.
+    private func admit(priority: Priority) async throws -> Admission {
         let ticket = self.tickets.wrappingAdd(1, ordering: .relaxed).newValue
         let signal = RunSignal()
         let enqueuedAt = self.elapsed()
         try await self.acquireSlot(ticket: ticket, priority: priority, enqueuedAt: enqueuedAt, signal: signal)
         let startedAt = self.elapsed()
         self.waitTimes.record(startedAt - enqueuedAt)
-        let (result, reason) = await withoutActuallyEscaping(operation) { operation in
-            await self.run(operation, retry: retry, timeout: timeout, signal: signal)
+        return Admission(ticket: ticket, signal: signal, startedAt: startedAt)
+    }
+
+    /// Records the service time and the outcome of `result`, frees the slot and returns the result.
+    private func complete<T>(_ admission: Admission, result: Result<T, any Error>) throws -> T {
+        switch result {
+        case .success:
+            self.complete(admission, outcome: .succeeded)
+        case .failure(let error):
+            self.complete(admission, outcome: error is CancellationError ? .cancelled : .failed)
         }
-        self.serviceTimes.record(self.elapsed() - startedAt)
-        let outcome: ProcessorOutcome
-        let final: Result<T, any Error>
-        switch (reason, result) {
-        case (.timedOut, _):
-            outcome = .timedOut
-            final = .failure(AsyncProcessorError.timedOut(timeout ?? .zero))
-        case (_, .success):
-            outcome = .succeeded
-            final = result
-        case (_, .failure(let error)):
-            outcome = error is CancellationError ? .cancelled : .failed
-            final = result
-        }
-        self.finish(ticket: ticket, outcome: outcome)
-        return try final.get()
+        return try result.get()
+    }
+
+    /// Records the service time and `outcome`, and frees the slot.
+    private func complete(_ admission: Admission, outcome: ProcessorOutcome) {
+        self.serviceTimes.record(self.elapsed() - admission.startedAt)
+        self.finish(ticket: admission.ticket, outcome: outcome)
     }
 
     // MARK: - Shutting down

@@ -90,7 +90,7 @@ public final class Poller: Sendable {
     }
 
     /// The most polls that run at once.
-    public static let maximumConcurrentPolls = 8
+    public static let maximumConcurrentPolls = 32
 
     /// The processor the polls run on; register it to show the poller's own queue.
     public let processor: AsyncProcessor
@@ -209,7 +209,8 @@ public final class Poller: Sendable {
     private func poll(_ feed: any Feed, timeout: Duration) async -> Result {
         let start = PollStart()
         do {
-            let reading = try await self.processor.submit {
+            // In the poll's own task: the deadline is the feed's or `withDeadline`'s, never the processor's.
+            let reading = try await self.processor.submitInline {
                 start.started.store(true, ordering: .relaxed)
                 guard !feed.enforcesItsTimeout else {
                     defer { self.finishPoll(of: feed.name) }
