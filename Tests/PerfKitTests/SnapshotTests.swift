@@ -231,7 +231,7 @@ import Testing
     /// What decoding `text` gives: the snapshot, or the error's description.
     private func outcome(_ text: String, readsSamplesDirectly: Bool) -> Result<Snapshot, Failure> {
         Result {
-            try Snapshot.decode(jsonLine: self.line(text), readsSamplesDirectly: readsSamplesDirectly)
+            try Snapshot.decode(jsonBytes: Array(self.line(text)), readsSamplesDirectly: readsSamplesDirectly)
         }.mapError { Failure(reason: "\($0)") }
     }
 

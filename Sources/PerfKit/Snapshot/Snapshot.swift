@@ -134,18 +134,24 @@ extension Snapshot {
     ///
     /// - Throws: ``SnapshotDecodingError``.
     public static func decode(jsonLine: Data) throws -> Snapshot {
-        try Self.decode(jsonLine: jsonLine, readsSamplesDirectly: true)
+        try Self.decode(jsonBytes: Array(jsonLine), readsSamplesDirectly: true)
+    }
+
+    /// ``decode(jsonLine:)`` of a line already in an array of bytes (as an agent's socket gives it),
+    /// without copying it.
+    package static func decode(jsonBytes: [UInt8]) throws -> Snapshot {
+        try Self.decode(jsonBytes: jsonBytes, readsSamplesDirectly: true)
     }
 
     /// ``decode(jsonLine:)``, with the samples read straight from the line (the fast path of
     /// SnapshotReader+Samples.swift, where it applies) or always through a tree of its values; both
     /// give the same snapshot or the same error, which the tests check.
-    static func decode(jsonLine: Data, readsSamplesDirectly: Bool) throws -> Snapshot {
+    static func decode(jsonBytes: [UInt8], readsSamplesDirectly: Bool) throws -> Snapshot {
         let read: (SnapshotReader.Value, [Sample]?)?
         if readsSamplesDirectly {
-            read = try? SnapshotReader.valueAndSamples(of: Array(jsonLine))
+            read = try? SnapshotReader.valueAndSamples(of: jsonBytes)
         } else {
-            read = (try? SnapshotReader.value(of: jsonLine)).map { ($0, nil) }
+            read = (try? SnapshotReader.value(of: jsonBytes)).map { ($0, nil) }
         }
         guard let (value, directSamples) = read, case .object(let top) = value else {
             throw SnapshotDecodingError.malformed("not a JSON object")

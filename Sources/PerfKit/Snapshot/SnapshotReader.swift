@@ -1,5 +1,3 @@
-import FoundationEssentials
-
 /// Reads a snapshot line (RFC 8259 JSON in UTF-8) straight from its bytes into a ``Snapshot``, for
 /// ``Snapshot/decode(jsonLine:)``: a tree of the line's values, then the snapshot's fields from it.
 ///
@@ -47,11 +45,6 @@ package struct SnapshotReader {
 
     init(bytes: [UInt8]) {
         self.bytes = bytes
-    }
-
-    /// The value of `line`, one JSON document with blanks around it.
-    static func value(of line: Data) throws(SyntaxError) -> Value {
-        try Self.value(of: Array(line))
     }
 
     /// The value of `bytes`, one JSON document with blanks around it.

@@ -358,11 +358,10 @@ extension AgentFeed {
 extension AgentFeed {
     /// Decodes an answer line: a snapshot, or an agent's ``AgentErrorResponse`` turned into a ``FeedError``.
     static func decode(line: [UInt8]) throws(FeedError) -> Snapshot {
-        let data = Data(line)
         do {
-            return try Snapshot.decode(jsonLine: data)
+            return try Snapshot.decode(jsonBytes: line)
         } catch let error as SnapshotDecodingError where error == .wrongSchema(AgentErrorResponse.schemaName) {
-            guard let answer = try? JSONDecoder().decode(AgentErrorResponse.self, from: data) else {
+            guard let answer = try? JSONDecoder().decode(AgentErrorResponse.self, from: Data(line)) else {
                 throw FeedError("malformed error answer")
             }
             throw FeedError(Self.displayable(answer.error))
