@@ -59,38 +59,29 @@ extension SnapshotReader {
     }
 
     private mutating func plainSample() -> Sample? {
-        guard self.consume(UInt8(ascii: "{")) else {
-            return nil
-        }
         var name: String?
         var labels: [String: String]?
         var kind: Sample.Kind?
         var value: Double?
-        repeat {
-            self.skipWhitespace()
-            guard let key = self.plainString() else {
-                return nil
-            }
-            self.skipWhitespace()
-            guard self.consume(UInt8(ascii: ":")) else {
-                return nil
-            }
-            self.skipWhitespace()
+        let isPlain = self.plainObject { reader, key in
             switch key {
             case "name" where name == nil:
-                name = self.plainString()
+                name = reader.plainString()
+                return name != nil
             case "labels" where labels == nil:
-                labels = self.plainLabels()
+                labels = reader.plainLabels()
+                return labels != nil
             case "kind" where kind == nil:
-                kind = self.plainString().flatMap(Sample.Kind.init(rawValue:))
+                kind = reader.plainString().flatMap(Sample.Kind.init(rawValue:))
+                return kind != nil
             case "value" where value == nil:
-                value = self.plainValue()
+                value = reader.plainValue()
+                return value != nil
             default:
-                return nil
+                return false
             }
-            self.skipWhitespace()
-        } while self.consume(UInt8(ascii: ","))
-        guard self.consume(UInt8(ascii: "}")), let name, let labels, let kind, let value else {
+        }
+        guard isPlain, let name, let labels, let kind, let value else {
             return nil
         }
         return Sample(name: name, labels: labels, kind: kind, value: value)
@@ -98,30 +89,43 @@ extension SnapshotReader {
 
     /// An object of string values with no repeated name.
     private mutating func plainLabels() -> [String: String]? {
-        guard self.consume(UInt8(ascii: "{")) else {
-            return nil
-        }
         var labels: [String: String] = [:]
+        let isPlain = self.plainObject { reader, name in
+            guard let value = reader.plainString() else {
+                return false
+            }
+            return labels.updateValue(value, forKey: name) == nil
+        }
+        return isPlain ? labels : nil
+    }
+
+    /// Reads the object at the reader, `readMember` reading each member's value (it is given the
+    /// reader at the value and the member's key, and says whether it read it); false at anything
+    /// else, the reader then somewhere inside the object.
+    private mutating func plainObject(_ readMember: (inout SnapshotReader, String) -> Bool) -> Bool {
+        guard self.consume(UInt8(ascii: "{")) else {
+            return false
+        }
         self.skipWhitespace()
         if self.consume(UInt8(ascii: "}")) {
-            return labels
+            return true
         }
         repeat {
             self.skipWhitespace()
-            guard let name = self.plainString() else {
-                return nil
+            guard let key = self.plainString() else {
+                return false
             }
             self.skipWhitespace()
             guard self.consume(UInt8(ascii: ":")) else {
-                return nil
+                return false
             }
             self.skipWhitespace()
-            guard let value = self.plainString(), labels.updateValue(value, forKey: name) == nil else {
-                return nil
+            guard readMember(&self, key) else {
+                return false
             }
             self.skipWhitespace()
         } while self.consume(UInt8(ascii: ","))
-        return self.consume(UInt8(ascii: "}")) ? labels : nil
+        return self.consume(UInt8(ascii: "}"))
     }
 
     /// A number, or one of the strings `+Inf`, `-Inf` and `NaN`.
