@@ -1,5 +1,6 @@
 /// Reads a snapshot line (RFC 8259 JSON in UTF-8) straight from its bytes into a ``Snapshot``, for
-/// ``Snapshot/decode(jsonLine:)``: a tree of the line's values, then the snapshot's fields from it.
+/// ``Snapshot/decode(jsonLine:)``: a tree of the line's values, then the snapshot's fields from it;
+/// the plain samples of its `samples` array straight into samples (SnapshotReader+Samples.swift).
 ///
 /// `JSONDecoder` took about a third of perftop's CPU time watching ten agents (Codable's generic
 /// paths for about 150 samples a second each); this reads the same lines in one pass with no
@@ -10,7 +11,7 @@
 /// larger (about a megabyte a round at a hundred targets) but no deeper.
 ///
 /// Bounds: arrays and objects nested at most ``maximumDepth`` deep; the caller bounds the line's length.
-/// Cost: linear in the length of the line.
+/// Cost: linear in the length of the line (a `samples` array that is not plain is read twice).
 package struct SnapshotReader {
     /// The deepest nesting read (a snapshot needs 4).
     static let maximumDepth = 32
