@@ -263,6 +263,20 @@ import Testing
         #expect(self.outcome(text, readsSamplesDirectly: true) == self.outcome(text, readsSamplesDirectly: false))
     }
 
+    @Test func aLineAsJSONLineWritesItTakesTheFastPathAndAnUnknownFieldDoesNot() throws {
+        let samples = [
+            Sample(name: "cache_hits_total", labels: ["cache": "users"], kind: .counter, value: 12),
+            Sample(name: "queue_depth", kind: .gauge, value: -.infinity),
+        ]
+        let line = try Snapshot(agent: "a", pid: 1, timestamp: 2.5, samples: samples).jsonLine()
+        #expect(try SnapshotReader.valueAndSamples(of: Array(line)).1 == samples)
+
+        let extra = Array(
+            (Self.header + #""samples":[{"name":"x","labels":{},"kind":"gauge","value":1,"unit":"s"}]}"#).utf8
+        )
+        #expect(try SnapshotReader.valueAndSamples(of: extra).1 == nil)
+    }
+
     @Test func readsTheDocumentedLinesTheSameWayOnBothPaths() throws {
         let samples = [
             Sample(name: "cache_hits_total", labels: ["cache": "users"], kind: .counter, value: 12),
