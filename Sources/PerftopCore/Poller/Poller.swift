@@ -90,7 +90,7 @@ public final class Poller: Sendable {
     }
 
     /// The most polls that run at once.
-    public static let maximumConcurrentPolls = 32
+    public static let maximumConcurrentPolls = 8
 
     /// The processor the polls run on; register it to show the poller's own queue.
     public let processor: AsyncProcessor
