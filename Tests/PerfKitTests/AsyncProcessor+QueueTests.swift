@@ -35,6 +35,8 @@ import Testing
         let first = Task { try await processor.submit { order.update { $0.append(1) } } }
         try await waitUntil { processor.stats.queueDepth == 1 }
         let second = Task { try await processor.submit { order.update { $0.append(2) } } }
+        // Two tasks started together may run in either order: the second blocks before the third starts.
+        try await waitUntil { processor.stats.blockedSubmitters == 1 }
         let third = Task { try await processor.submit { order.update { $0.append(3) } } }
         try await waitUntil { processor.stats.blockedSubmitters == 2 }
 
