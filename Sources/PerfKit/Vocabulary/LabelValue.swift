@@ -8,6 +8,8 @@ public enum LabelValue {
         case memory
         /// The `DiskCache`.
         case disk
+        /// A Redis server (`RedisCacheTier`, in PerfKitRedis).
+        case redis
         /// Neither tier had it: the loader ran.
         case loader
     }

@@ -27,6 +27,18 @@ public enum MetricName {
     public static let cacheTierHits = "cache_tier_hits_total"
     /// Writes to a `TieredCache`'s lower tier that failed (counter).
     public static let cacheWriteFailures = "cache_write_failures_total"
+    /// Whether a `TieredCache`'s remote ``LabelName/tier`` (Redis) is in use: 1 while its circuit breaker
+    /// is closed, 0 while it is open or half-open and calls fall through to the other tiers (gauge).
+    public static let cacheTierUp = "cache_tier_up"
+    /// Reads and writes of a `TieredCache` that skipped a remote ``LabelName/tier`` because it was down,
+    /// slow or failed, and went to the other tiers instead (counter).
+    public static let cacheTierFallbacks = "cache_tier_fallbacks_total"
+    /// Calls to a remote ``LabelName/tier`` that failed: a timeout, a refused or broken connection, an
+    /// error reply or a value the codec could not read (counter).
+    public static let cacheTierErrors = "cache_tier_errors_total"
+    /// Lookups of an HTTP response cache answered by a stale entry the origin confirmed with
+    /// `304 Not Modified`; they count in ``cacheHits`` too (counter).
+    public static let cacheRevalidations = "cache_revalidations_total"
     /// Lookups of a `SemanticCache` served by a similar prompt rather than the same one; they count in
     /// ``cacheHits`` too (counter).
     public static let cacheSimilarHits = "cache_similar_hits_total"
