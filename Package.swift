@@ -10,6 +10,8 @@ let package = Package(
         // and measurement does not link NIO.
         .library(name: "PerfKitAgent", targets: ["PerfKitAgent"]),
         .library(name: "PerfKitAllocationCounting", targets: ["PerfKitAllocationCounting"]),
+        // A Redis tier for TieredCache and its RESP client, on SwiftNIO (PerfKit alone does not link NIO).
+        .library(name: "PerfKitRedis", targets: ["PerfKitRedis"]),
         // For the Benchmarks package only: perftop's collector layer, with no API stability promise.
         .library(name: "PerftopCore", targets: ["PerftopCore"]),
         // For the Benchmarks package only: the headless dashboard renderer, with no API stability promise.
@@ -51,6 +53,15 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        .target(
+            name: "PerfKitRedis",
+            dependencies: [
+                "PerfKit",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]
+        ),
         // Opt-in: linking it replaces malloc process-wide, so nothing else here depends on it except
         // the example agent, never a test target (all test targets share one process).
         .target(
@@ -66,6 +77,7 @@ let package = Package(
                 "CPerfKitSystem",
                 "PerfKit",
                 "PerfKitAgent",
+                "PerfKitRedis",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -129,6 +141,15 @@ let package = Package(
                 "PerfKitTestKit",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "PerfKitRedisTests",
+            dependencies: [
+                "PerfKitRedis",
+                "ServerTestKit",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .testTarget(

@@ -19,6 +19,14 @@ let package = Package(
                 .product(name: "PerfKitAgent", package: "perftop"),
             ]
         ),
+        // `swift run --package-path Examples SharedProfiles 127.0.0.1 6379`: a Redis tier (docs/caching.md).
+        .executableTarget(
+            name: "SharedProfiles",
+            dependencies: [
+                .product(name: "PerfKit", package: "perftop"),
+                .product(name: "PerfKitRedis", package: "perftop"),
+            ]
+        ),
         .executableTarget(
             name: "ThumbnailService",
             dependencies: [

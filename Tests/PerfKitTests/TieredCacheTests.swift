@@ -141,7 +141,7 @@ import Testing
         let cache = try TieredCache<Int>(name: "ints", capacity: 10, directory: temporary.cache, maxBytes: 1 << 20)
 
         #expect(try await cache.value(forKey: "k", loader: loader) == 1)
-        cache.removeValue(forKey: "k")
+        await cache.removeValue(forKey: "k")
         #expect(try await cache.value(forKey: "k", loader: loader) == 2)
         #expect(cache.stats.loaderCalls == 2)
         #expect(cache.stats.diskHits == 0)

@@ -223,4 +223,25 @@ struct DashboardModelPerfKitTests {
         let similarity = Double(Float(1 / (1 + 0.04).squareRoot()))
         #expect(abs((view.meanSimilarity ?? 0) - similarity) < 1e-6)
     }
+
+    @Test("a tiered cache whose Redis tier is down: the view names the tier, and only that one")
+    func downTier() throws {
+        func samples(hits: Double, redisUp: Double) -> [Sample] {
+            let cache = [LabelName.cache: "sessions"]
+            let redis = [LabelName.cache: "sessions", LabelName.tier: LabelValue.CacheTier.redis.rawValue]
+            let disk = [LabelName.cache: "sessions", LabelName.tier: LabelValue.CacheTier.disk.rawValue]
+            return [
+                Sample(name: MetricName.cacheHits, labels: cache, kind: .counter, value: hits),
+                Sample(name: MetricName.cacheMisses, labels: cache, kind: .counter, value: hits / 3),
+                Sample(name: MetricName.cacheTierUp, labels: redis, kind: .gauge, value: redisUp),
+                Sample(name: MetricName.cacheTierUp, labels: disk, kind: .gauge, value: 1),
+            ]
+        }
+        let up = DashboardModel.recorded([(0, samples(hits: 0, redisUp: 1)), (1, samples(hits: 30, redisUp: 1))])
+        #expect(try #require(up.caches.first { $0.name == "sessions" }).downTiers == [])
+        let down = DashboardModel.recorded([(0, samples(hits: 0, redisUp: 1)), (1, samples(hits: 30, redisUp: 0))])
+        let view = try #require(down.caches.first { $0.name == "sessions" })
+        #expect(view.downTiers == ["redis"])
+        #expect(view.hitRate == 0.75, "the hit rate is still the cache's own")
+    }
 }

@@ -127,4 +127,13 @@ struct CachePaneTests {
         let text = TestModels.render(CachePane(), model, width: 100, height: 24).text
         #expect(text.contains("similar 35.0% at 0.93  evict size 2.50/s expired 0.70/s  93.4%"))
     }
+
+    @Test("a cache whose Redis tier is down says so in its row and its graph")
+    func downTier() {
+        var model = TestModels.golden
+        model.caches[0].downTiers = ["redis"]
+        let text = TestModels.render(CachePane(), model, width: 100, height: 24).text
+        #expect(text.contains(model.caches[0].name + " redis down"))
+        #expect(text.contains("redis down  evict size"))
+    }
 }

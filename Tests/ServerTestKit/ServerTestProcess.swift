@@ -7,10 +7,13 @@ import NIOPosix
 ///
 /// Tests that need one skip, saying why, when the program is not installed (`.ci/run` installs them
 /// when it runs as root).
-// @unchecked Sendable: every stored property is a constant; `process` (not Sendable) is used only by
-// `init` and `stop()`, and `send` and `psql` use connections and processes of their own.
+// @unchecked Sendable: `process` (not Sendable) and `command` are used only by `init`, `kill()`,
+// `restart()` and `stop()`, which a test calls from its own task one after the other; the other
+// properties are constants, and `send` and `psql` use connections and processes of their own.
 public final class ServerTestProcess: @unchecked Sendable {
-    private let process = Process()
+    private var process = Process()
+    /// The server's command line, kept for ``restart()``.
+    private var command: [String] = []
     /// The server's working directory, removed by ``stop()``.
     public let directory: URL
     /// The port the server listens on.
@@ -33,19 +36,37 @@ public final class ServerTestProcess: @unchecked Sendable {
         try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
         try await prepare(self.directory.path)
         self.port = try await Self.freePort()
-        let command = Self.asServerUser(path, arguments(self.port, self.directory.path))
-        self.process.executableURL = URL(fileURLWithPath: command[0])
-        self.process.arguments = Array(command.dropFirst())
-        self.process.currentDirectoryURL = self.directory
-        self.process.standardOutput = FileHandle.nullDevice
-        self.process.standardError = FileHandle.nullDevice
-        try self.process.run()
+        self.command = Self.asServerUser(path, arguments(self.port, self.directory.path))
         do {
-            try await Self.waitUntilListening(port: self.port)
+            try await self.launch()
         } catch {
             self.stop()
             throw error
         }
+    }
+
+    /// Runs the server's command and waits until it accepts connections.
+    private func launch() async throws {
+        self.process = Process()
+        self.process.executableURL = URL(fileURLWithPath: self.command[0])
+        self.process.arguments = Array(self.command.dropFirst())
+        self.process.currentDirectoryURL = self.directory
+        self.process.standardOutput = FileHandle.nullDevice
+        self.process.standardError = FileHandle.nullDevice
+        try self.process.run()
+        try await Self.waitUntilListening(port: self.port)
+    }
+
+    /// Kills the server as a crash would (SIGKILL), keeping its directory and port for ``restart()``.
+    /// Not safe to call concurrently with the other methods.
+    public func kill() {
+        Glibc.kill(self.process.processIdentifier, SIGKILL)
+        self.process.waitUntilExit()
+    }
+
+    /// Starts the killed server again on the same port, and returns once it accepts connections.
+    public func restart() async throws {
+        try await self.launch()
     }
 
     /// A `redis-server` without persistence; `password` sets `requirepass`, `maxmemory` its bound
@@ -358,7 +379,7 @@ public final class ServerTestProcess: @unchecked Sendable {
 
     /// Kills the server and removes its directory.
     public func stop() {
-        kill(self.process.processIdentifier, SIGKILL)
+        Glibc.kill(self.process.processIdentifier, SIGKILL)
         self.process.waitUntilExit()
         try? FileManager.default.removeItem(at: self.directory)
     }

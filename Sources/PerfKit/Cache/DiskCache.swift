@@ -343,6 +343,19 @@ public struct DiskCacheStats: Sendable, Hashable {
     public var bytes: Int
     /// The most bytes of entry files the cache keeps.
     public var maxBytes: Int
+
+    /// The statistics of a disk tier a ``TieredCache`` does not have: all zero.
+    static let none = DiskCacheStats(
+        hits: 0,
+        misses: 0,
+        writes: 0,
+        evictions: 0,
+        invalidations: 0,
+        corruptEntries: 0,
+        entries: 0,
+        bytes: 0,
+        maxBytes: 0
+    )
 }
 
 // MARK: - State

@@ -1,14 +1,20 @@
 import FoundationEssentials
 import Synchronization
 
-/// A two-level cache of `Codable` values keyed by string: memory, then disk, then a loader.
+/// A cache of `Codable` values keyed by string in tiers: memory, then a remote tier (Redis) and/or
+/// disk, then a loader.
 ///
 /// ``value(forKey:source:loader:)`` returns the in-memory value on a hit. On a miss, concurrent callers
 /// for the same key share one load (the single flight of the memory tier's ``LoadingCache``). That load
-/// reads the disk tier first: a valid disk entry is returned and promoted to memory. Otherwise the
-/// caller's loader runs and its value is written to disk and to memory; a failed disk write is counted in
-/// ``TieredCacheStats/diskWriteFailures`` and never thrown. A loader error reaches every waiting caller
-/// and is cached in neither tier.
+/// reads the remote tier first, if there is one, then the disk tier, if there is one: a value found is
+/// returned and promoted to memory. Otherwise the caller's loader runs and its value is written to disk,
+/// to the remote tier and to memory; a failed disk write is counted in
+/// ``TieredCacheStats/diskWriteFailures`` and never thrown, and the remote tier counts its own. A loader
+/// error reaches every waiting caller and is cached in no tier.
+///
+/// A remote tier (``RemoteCacheTier``) never throws and falls through at once while it is down: a
+/// lookup then goes on to disk or the loader, and the memory tier keeps working as before, so nothing
+/// held in memory is lost when Redis goes away.
 ///
 /// The disk tier survives restarts: a new tiered cache over the same directory, with an empty memory
 /// tier, serves earlier values from disk without calling the loader. A value loaded with a `source` file
@@ -21,8 +27,10 @@ import Synchronization
 public final class TieredCache<Value: Codable & Sendable>: Sendable {
     /// The memory tier; its ``Cache`` is read only by this tiered cache, so its hits are memory hits.
     private let memory: LoadingCache<String, Value>
-    /// The disk tier.
-    private let disk: DiskCache<Value>
+    /// The disk tier, if any.
+    private let disk: DiskCache<Value>?
+    /// The remote tier, if any, read before the disk tier.
+    private let remote: (any RemoteCacheTier<Value>)?
     private let counters = Mutex(TierCounters())
 
     /// Creates a tiered cache with a new memory tier over a disk tier in `directory`.
@@ -35,15 +43,30 @@ public final class TieredCache<Value: Codable & Sendable>: Sendable {
     ///   - capacity: The most entries the memory tier holds. Must be greater than zero.
     ///   - directory: The directory that holds the disk tier's entry files; it belongs to the cache.
     ///   - maxBytes: The most bytes of entry files the disk tier keeps. Must be greater than zero.
+    ///   - remote: A remote tier read before the disk tier, e.g. a `RedisCacheTier`; none by default.
     /// - Throws: An error from the file system if the directory cannot be created or listed.
     public init(
         name: String,
         capacity: Int,
         directory: URL,
-        maxBytes: Int
+        maxBytes: Int,
+        remote: (any RemoteCacheTier<Value>)? = nil
     ) throws {
         self.memory = LoadingCache(name: name, capacity: capacity)
         self.disk = try DiskCache(name: name, directory: directory, maxBytes: maxBytes)
+        self.remote = remote
+    }
+
+    /// Creates a tiered cache with a new memory tier over a remote tier, and no disk tier.
+    ///
+    /// - Parameters:
+    ///   - name: The cache's name, e.g. `sessions`; it labels the samples of both tiers.
+    ///   - capacity: The most entries the memory tier holds. Must be greater than zero.
+    ///   - remote: The remote tier, e.g. a `RedisCacheTier`.
+    public init(name: String, capacity: Int, remote: some RemoteCacheTier<Value>) {
+        self.memory = LoadingCache(name: name, capacity: capacity)
+        self.disk = nil
+        self.remote = remote
     }
 
     /// The cache's name, used as the `cache` label of its samples.
@@ -56,9 +79,10 @@ public final class TieredCache<Value: Codable & Sendable>: Sendable {
     /// Returns the value for `key` from memory, else from disk, else from `loader`.
     ///
     /// Cost on a memory hit: one memory lookup. On a miss: one ``SingleFlight`` join and, for the caller
-    /// that starts the load, one disk read (file read, checksum, JSON decode, one `stat` of the source
-    /// file), then either one memory store (disk hit) or the loader's cost plus one disk write (`fsync`
-    /// included) and one memory store. Cancelling a waiting caller does not cancel a shared load.
+    /// that starts the load, one remote read (one round trip, bounded by the tier's deadline) and one
+    /// disk read (file read, checksum, JSON decode, one `stat` of the source file), then either one
+    /// memory store (remote or disk hit) or the loader's cost plus one disk write (`fsync` included), one
+    /// remote write and one memory store. Cancelling a waiting caller does not cancel a shared load.
     ///
     /// - Parameters:
     ///   - key: The key, at most ``DiskCache/maximumKeyLength`` UTF-8 bytes to reach the disk tier; a
@@ -79,35 +103,45 @@ public final class TieredCache<Value: Codable & Sendable>: Sendable {
         }
     }
 
-    /// Reads the disk tier, or runs `loader` and writes its value to disk; counts the tier that served.
+    /// Reads the remote tier and the disk tier, or runs `loader` and writes its value to both; counts
+    /// the tier that served.
     private func load(
         key: String,
         source: String?,
         loader: @Sendable (String) async throws -> Value
     ) async throws -> Value {
-        if let value = self.disk.value(forKey: key) {
+        if let remote = self.remote, let value = await remote.value(forKey: key) {
+            self.counters.withLockedValue { $0.remoteHits += 1 }
+            return value
+        }
+        if let value = self.disk?.value(forKey: key) {
             self.counters.withLockedValue { $0.diskHits += 1 }
             return value
         }
         self.counters.withLockedValue { $0.loaderCalls += 1 }
         let value = try await loader(key)
-        do {
-            try self.disk.setValue(value, forKey: key, source: source.map { URL(fileURLWithPath: $0) })
-        } catch {
-            self.counters.withLockedValue { $0.diskWriteFailures += 1 }
+        if let disk = self.disk {
+            do {
+                try disk.setValue(value, forKey: key, source: source.map { URL(fileURLWithPath: $0) })
+            } catch {
+                self.counters.withLockedValue { $0.diskWriteFailures += 1 }
+            }
         }
+        await self.remote?.setValue(value, forKey: key)
         return value
     }
 
     // MARK: - Removing
 
-    /// Removes the value for `key` from both tiers, so the next lookup calls the loader.
+    /// Removes the value for `key` from every tier, so the next lookup calls the loader.
     ///
-    /// A load in flight for `key` is not cancelled and still stores its value. Cost: one memory removal
-    /// and one file deletion.
-    public func removeValue(forKey key: String) {
+    /// A load in flight for `key` is not cancelled and still stores its value. A remote tier that is
+    /// down drops the removal (and counts it), so its copy may serve again until it expires. Cost: one
+    /// memory removal, one file deletion and one remote round trip.
+    public func removeValue(forKey key: String) async {
         self.memory.cache.removeValue(forKey: key)
-        self.disk.removeValue(forKey: key)
+        self.disk?.removeValue(forKey: key)
+        await self.remote?.removeValue(forKey: key)
     }
 
     // MARK: - Statistics
@@ -125,9 +159,9 @@ public final class TieredCache<Value: Codable & Sendable>: Sendable {
     public var stats: TieredCacheStats {
         let memory = self.memory.cache.stats
         let loads = self.memory.loadStats
-        let disk = self.disk.stats
+        let disk = self.disk?.stats ?? DiskCacheStats.none
         let counters = self.counters.withLockedValue { $0 }
-        return TieredCacheStats(
+        var stats = TieredCacheStats(
             memory: memory,
             disk: disk,
             loads: loads,
@@ -135,6 +169,8 @@ public final class TieredCache<Value: Codable & Sendable>: Sendable {
             loaderCalls: counters.loaderCalls,
             diskWriteFailures: counters.diskWriteFailures
         )
+        stats.remoteHits = counters.remoteHits
+        return stats
     }
 }
 
@@ -142,6 +178,7 @@ public final class TieredCache<Value: Codable & Sendable>: Sendable {
 
 /// The counts of loads a ``TieredCache`` served from disk or from the loader; read under one mutex.
 struct TierCounters {
+    var remoteHits = 0
     var diskHits = 0
     var loaderCalls = 0
     var diskWriteFailures = 0
@@ -152,15 +189,18 @@ struct TierCounters {
 /// The statistics of a ``TieredCache`` at one moment: each tier's own, and which tier served lookups.
 ///
 /// Every lookup is either a memory hit or a memory miss. Each run of a load (shared by all callers that
-/// missed on the same key meanwhile) is exactly one disk hit or one loader call, so
-/// `memory.misses == diskHits + loaderCalls + callers that joined a load`, once no load is in flight.
+/// missed on the same key meanwhile) is exactly one remote hit, one disk hit or one loader call, so
+/// `memory.misses == remoteHits + diskHits + loaderCalls + callers that joined a load`, once no load is
+/// in flight.
 public struct TieredCacheStats: Sendable, Hashable {
     /// The memory tier's counters and sizes.
     public var memory: CacheStats
-    /// The disk tier's counters and sizes.
+    /// The disk tier's counters and sizes; all zero for a cache without a disk tier.
     public var disk: DiskCacheStats
     /// The memory tier's load counters: one load per disk hit or loader call.
     public var loads: LoadStats
+    /// Loads served by the remote tier, whose value was then promoted to memory.
+    public var remoteHits = 0
     /// Loads served by a valid disk entry, which was then promoted to memory.
     public var diskHits: Int
     /// Loads that ran the caller's loader, successfully or not.
@@ -195,20 +235,25 @@ public struct TieredCacheStats: Sendable, Hashable {
 // MARK: - SampleSource
 
 extension TieredCache: SampleSource {
-    /// The memory tier's samples, the disk tier's samples, then the tier samples.
+    /// The memory tier's samples, the remote tier's, the disk tier's, then the tier samples.
     ///
     /// The memory samples are those of ``LoadingCache/collectSamples()`` (labelled `cache=<name>`), the
-    /// disk samples those of ``DiskCache/collectSamples()`` (labelled `cache=<name>,tier="disk"`). Then
-    /// `cache_tier_hits_total{cache,tier}` with `tier` `"memory"`, `"disk"` and `"loader"` (counters;
-    /// the loader's counts loader calls), and `cache_write_failures_total{cache,tier="disk"}` (counter).
-    /// Cost: that of both tiers' samples plus one lock and four samples; no file I/O.
+    /// remote samples those of ``RemoteCacheTier/samples(cache:)`` (labelled `tier="redis"` for Redis),
+    /// the disk samples those of ``DiskCache/collectSamples()`` (labelled `cache=<name>,tier="disk"`).
+    /// Then `cache_tier_hits_total{cache,tier}` with `tier` `"memory"`, the remote tier's, `"disk"` and
+    /// `"loader"` (counters; the loader's counts loader calls; a tier the cache lacks is left out), and
+    /// `cache_write_failures_total{cache,tier="disk"}` (counter) with a disk tier. Cost: that of the
+    /// tiers' samples plus one lock and at most five samples; no file I/O.
     public func collectSamples() -> [Sample] {
         let stats = self.stats
-        let tiers: [(tier: LabelValue.CacheTier, value: Int)] = [
-            (.memory, stats.memoryHits),
-            (.disk, stats.diskHits),
-            (.loader, stats.loaderCalls),
-        ]
+        var tiers: [(tier: LabelValue.CacheTier, value: Int)] = [(.memory, stats.memoryHits)]
+        if let remote = self.remote {
+            tiers.append((remote.tier, stats.remoteHits))
+        }
+        if self.disk != nil {
+            tiers.append((.disk, stats.diskHits))
+        }
+        tiers.append((.loader, stats.loaderCalls))
         let tierSamples = tiers.map {
             Sample(
                 name: MetricName.cacheTierHits,
@@ -217,12 +262,21 @@ extension TieredCache: SampleSource {
                 value: Double($0.value)
             )
         }
-        let failures = Sample(
-            name: MetricName.cacheWriteFailures,
-            labels: [LabelName.cache: self.name, LabelName.tier: LabelValue.CacheTier.disk.rawValue],
-            kind: .counter,
-            value: Double(stats.diskWriteFailures)
-        )
-        return self.memory.collectSamples() + self.disk.collectSamples() + tierSamples + [failures]
+        var samples = self.memory.collectSamples() + (self.remote?.samples(cache: self.name) ?? [])
+        if let disk = self.disk {
+            samples += disk.collectSamples()
+        }
+        samples += tierSamples
+        if self.disk != nil {
+            samples.append(
+                Sample(
+                    name: MetricName.cacheWriteFailures,
+                    labels: [LabelName.cache: self.name, LabelName.tier: LabelValue.CacheTier.disk.rawValue],
+                    kind: .counter,
+                    value: Double(stats.diskWriteFailures)
+                )
+            )
+        }
+        return samples
     }
 }

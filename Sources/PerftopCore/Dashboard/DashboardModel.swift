@@ -119,6 +119,9 @@ public struct CacheView: Sendable, Equatable {
     public var similarShareOfHits: Double? = nil
     /// For a semantic cache, the mean cosine similarity of its similar hits over the window.
     public var meanSimilarity: Double? = nil
+    /// The remote tiers (e.g. `redis`) of a tiered cache whose `cache_tier_up` reads 0 now: their circuit
+    /// breaker is open and lookups fall through to the other tiers. Empty when every tier is up.
+    public var downTiers: [String] = []
 
     /// Creates a cache view.
     public init(

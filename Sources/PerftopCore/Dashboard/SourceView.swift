@@ -76,6 +76,7 @@ struct SourceView {
         let evictions = self.series(MetricName.cacheEvictions)
         let (entries, capacities) = (self.series(MetricName.cacheEntries), self.series(MetricName.cacheCapacity))
         let similarHits = self.series(MetricName.cacheSimilarHits)
+        let tiersUp = self.series(MetricName.cacheTierUp)
         let first = { (series: [SeriesStore.Series], cache: String) in Self.first(series, LabelName.cache, cache) }
         return Self.values(of: LabelName.cache, in: hits).map { cache in
             var view = CacheView(source: self.source, name: cache)
@@ -96,6 +97,9 @@ struct SourceView {
             view.evictionsPerSecond = self.rate(evictions)
             view.evictionsByCause = self.ratesByCause(evictions)
             view.entries = first(entries, cache)?.latest
+            view.downTiers = Self.labelled(tiersUp, LabelName.cache, cache).compactMap { tier in
+                tier.latest == 0 ? tier.id.label(LabelName.tier) : nil
+            }
             // A cache bounded only by weight reports Int.max entries of capacity: no entry bound to show.
             view.capacity = first(capacities, cache)?.latest.flatMap {
                 $0 < Double(Int.max) ? $0 : nil

@@ -44,7 +44,8 @@ public struct CachePane: Pane {
         }
         let rows: [[Table.Content]] = caches[visible].map { cache in
             var row: [Table.Content] = [
-                .text(cache.name, .normal),
+                cache.downTiers.isEmpty
+                    ? .text(cache.name, .normal) : .text(cache.name + " " + Self.down(cache.downTiers), .critical),
                 .text(UnitFormat.percent(fraction: cache.hitRate), Self.hitRateStyle(cache.hitRate)),
                 .text(UnitFormat.percent(fraction: cache.lifetimeHitRate), .normal),
                 .text(UnitFormat.rate(cache.requestsPerSecond), .normal),
@@ -85,6 +86,9 @@ public struct CachePane: Pane {
             let similarity = cache.meanSimilarity.map { " at " + UnitFormat.fixed($0, decimals: 2) } ?? ""
             detail = "similar " + UnitFormat.percent(fraction: share) + similarity + "  " + detail
         }
+        if !cache.downTiers.isEmpty {
+            detail = Self.down(cache.downTiers) + "  " + detail
+        }
         let fraction = cache.entries.flatMap { entries in cache.capacity.map { $0 > 0 ? entries / $0 : 0 } }
         let fillText =
             (fraction.map { UnitFormat.percent(fraction: $0) + " " } ?? "")
@@ -100,6 +104,11 @@ public struct CachePane: Pane {
                 format: { UnitFormat.percent(fraction: $0) }
             )
         )
+    }
+
+    /// `redis down`: the remote tiers whose circuit breaker is open.
+    static func down(_ tiers: [String]) -> String {
+        tiers.joined(separator: ",") + " down"
     }
 
     /// Green from 80 %, yellow from 50 %, red below; plain without a value.

@@ -2,6 +2,7 @@ import FoundationEssentials
 import NIOCore
 import NIOSSL
 import PerfKit
+import PerfKitRedis
 
 /// A Redis server read directly (`perftop --endpoint redis://host:6379`, or `rediss://` over TLS).
 ///
@@ -59,7 +60,7 @@ public struct RedisFeed: Feed {
         let answer: [UInt8]
         do {
             answer = try await self.connection.exchange(
-                Self.encode(commands),
+                RESPEncoder.encode(commands),
                 deadline: .now() + TimeAmount(timeout),
                 maximumResponseBytes: self.maximumResponseBytes
             ) { received in
@@ -116,17 +117,5 @@ public struct RedisFeed: Feed {
     /// Closes the connection kept between polls.
     public func close() async {
         await self.connection.close()
-    }
-
-    /// `commands` as RESP arrays of bulk strings, one after the other (a pipeline).
-    static func encode(_ commands: [[String]]) -> [UInt8] {
-        var bytes: [UInt8] = []
-        for command in commands {
-            bytes += Array("*\(command.count)\r\n".utf8)
-            for argument in command {
-                bytes += Array("$\(argument.utf8.count)\r\n".utf8) + Array(argument.utf8) + [0x0D, 0x0A]
-            }
-        }
-        return bytes
     }
 }

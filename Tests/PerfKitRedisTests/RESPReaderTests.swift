@@ -1,6 +1,5 @@
+import PerfKitRedis
 import Testing
-
-@testable import PerftopCore
 
 /// RESP2 replies read as they arrive: whole, partial (nil until the rest comes) and malformed.
 struct RESPReaderTests {

@@ -2,7 +2,7 @@ import PerfKit
 
 /// A reply of the Redis serialization protocol, version 2 (what a server answers a client that never
 /// sent `HELLO 3`).
-enum RESPValue: Equatable, Sendable {
+public enum RESPValue: Equatable, Sendable {
     /// `+OK`.
     case simple(String)
     /// `-ERR …`: the server refused the command.
@@ -21,20 +21,39 @@ enum RESPValue: Equatable, Sendable {
 /// Bounds: arrays nest at most ``maximumDepth`` deep and hold at most ``maximumElements`` elements, a
 /// bulk string is at most ``maximumBulkBytes``, a line at most ``maximumLineBytes``; a larger value
 /// throws instead of being waited for. Cost: one pass over the bytes of the replies read.
-struct RESPReader {
-    static let maximumDepth = 8
-    static let maximumElements = 1 << 16
-    static let maximumBulkBytes = 16 << 20
-    static let maximumLineBytes = 64 << 10
+///
+/// The Redis source of perftop and PerfKitRedis's ``RedisClient`` both read replies with it.
+public struct RESPReader {
+    /// The deepest nesting of arrays accepted.
+    public static let maximumDepth = 8
+    /// The most elements an array may hold.
+    public static let maximumElements = 1 << 16
+    /// The longest bulk string accepted, in bytes.
+    public static let maximumBulkBytes = 16 << 20
+    /// The longest line (simple string, error, integer or length) accepted, in bytes.
+    public static let maximumLineBytes = 64 << 10
 
     /// Why bytes are not a RESP reply.
-    struct Malformed: Error, Equatable, CustomStringConvertible {
+    public struct Malformed: Error, Equatable, CustomStringConvertible {
         /// What was wrong, e.g. `not a Redis reply (starts with "HTTP/1.1 400")`.
-        let description: String
+        public let description: String
+
+        /// A reason, as ``description`` shows it.
+        public init(description: String) {
+            self.description = description
+        }
     }
 
     /// The first `count` replies of `bytes`, or nil when they have not all arrived.
-    static func replies(_ count: Int, in bytes: [UInt8]) throws(Malformed) -> [RESPValue]? {
+    public static func replies(_ count: Int, in bytes: [UInt8]) throws(Malformed) -> [RESPValue]? {
+        try Self.prefix(count, of: bytes)?.replies
+    }
+
+    /// The first `count` replies of `bytes` and the number of bytes they take, or nil when they have
+    /// not all arrived: a connection that pipelines requests reads each request's replies off the
+    /// front of what it has received.
+    public static func prefix(_ count: Int, of bytes: [UInt8]) throws(Malformed) -> (replies: [RESPValue], length: Int)?
+    {
         var reader = RESPReader(bytes: bytes)
         var replies: [RESPValue] = []
         while replies.count < count {
@@ -43,7 +62,7 @@ struct RESPReader {
             }
             replies.append(reply)
         }
-        return replies
+        return (replies, reader.index)
     }
 
     private let bytes: [UInt8]
