@@ -87,7 +87,14 @@ let package = Package(
         ),
         .target(
             name: "PerftopDemo",
-            dependencies: ["PerfKit", "PerftopCore"]
+            dependencies: [
+                "PerfKit",
+                "PerfKitRedis",
+                "PerftopCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
         ),
         .systemLibrary(
             name: "CNCursesW",
@@ -105,6 +112,7 @@ let package = Package(
             dependencies: [
                 "PerfKit",
                 "PerfKitAgent",
+                "PerfKitRedis",
                 "PerftopCore",
                 "PerftopDemo",
                 "PerftopTUI",

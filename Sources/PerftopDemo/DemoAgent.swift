@@ -1,4 +1,5 @@
 import PerfKit
+import PerfKitRedis
 
 /// A synthetic agent with real PerfKit caches, a real processor, real operation timings and the real
 /// heap under changing load, so every pane has something true to show on first run.
@@ -14,11 +15,19 @@ public final class DemoAgent: Sendable {
     private let users: Cache<Int, String>
     private let embeddings: Cache<Int, [Float]>
     private let answers: SemanticCache<String>
+    /// Profiles over a Redis tier, only when the demo was given a Redis server.
+    private let profiles: TieredCache<String>?
     private let jobs: AsyncProcessor
     private let timings: OperationTimings
 
+    /// The prefix of every key the demo writes to Redis.
+    public static let redisKeyPrefix = "perftop-demo:profiles:"
+
     /// Creates the agent and registers its sources; call ``run()`` to start traffic.
-    public init() {
+    ///
+    /// - Parameter redis: A Redis server for the `profiles` cache's Redis tier; without one the demo has
+    ///   no Redis tier (it never fakes one).
+    public init(redis: RedisClient? = nil) {
         self.registry = MetricsRegistry()
         self.users = Cache(name: "users", capacity: 600)
         self.embeddings = Cache(name: "embeddings", capacity: 120)
@@ -29,11 +38,18 @@ public final class DemoAgent: Sendable {
             similarityThreshold: 0.8,
             embed: Self.embedWords
         )
+        self.profiles = redis.map { client in
+            let tier = RedisCacheTier<String>(client: client, keyPrefix: Self.redisKeyPrefix, timeToLive: .seconds(60))
+            return TieredCache(name: "profiles", capacity: 100, remote: tier)
+        }
         self.jobs = AsyncProcessor(name: "jobs", maxConcurrency: 4)
         self.timings = OperationTimings()
         self.registry.register(self.users)
         self.registry.register(self.embeddings)
         self.registry.register(self.answers)
+        if let profiles = self.profiles {
+            self.registry.register(profiles)
+        }
         self.registry.register(self.jobs)
         self.registry.register(self.timings)
         self.registry.register(ProcessSampleSource())
@@ -47,6 +63,9 @@ public final class DemoAgent: Sendable {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.lookUpForever() }
             group.addTask { await self.askForever() }
+            if let profiles = self.profiles {
+                group.addTask { await Self.readProfilesForever(profiles) }
+            }
             group.addTask { await self.submitJobsForever() }
         }
     }
@@ -100,6 +119,23 @@ public final class DemoAgent: Sendable {
                     self.timings.measure("answers.generate") {
                         "the \(subject) of item \(item) is \(Self.embed(item)[0])"
                     }
+                }
+            }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    /// Profile reads through a small memory tier over Redis: most hit memory, many of the rest hit
+    /// Redis (values written earlier, by this run or a recent one), and the rest load. With Redis down,
+    /// the loader serves them all and the cache pane says `redis down`.
+    private static func readProfilesForever(_ profiles: TieredCache<String>) async {
+        var random = SplitMix64(seed: 0x960F)
+        while !Task.isCancelled {
+            for _ in 0..<20 {
+                let user = random.skewedKey(upTo: 600)
+                _ = try? await profiles.value(forKey: String(user)) { key in
+                    try await Task.sleep(for: .milliseconds(2))
+                    return "profile of user \(key)"
                 }
             }
             try? await Task.sleep(for: .milliseconds(20))

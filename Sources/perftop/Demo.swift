@@ -2,6 +2,7 @@ import ArgumentParser
 import FoundationEssentials
 import PerfKit
 import PerfKitAgent
+import PerfKitRedis
 import PerftopCore
 import PerftopDemo
 import PerftopTUI
@@ -22,7 +23,8 @@ struct Demo: AsyncParsableCommand {
             The demo agent uses real PerfKit caches and a real processor under changing load. \
             With --serve it draws nothing and answers perftop --attach on the given Unix socket \
             until interrupted; with --http-port too, it also serves /metrics (Prometheus text) and \
-            /perftop.json over HTTP on 127.0.0.1.
+            /perftop.json over HTTP on 127.0.0.1. With --redis, a "profiles" cache keeps a tier in \
+            that Redis server (keys perftop-demo:profiles:*); without it the demo has no Redis tier.
             """
     )
 
@@ -40,6 +42,15 @@ struct Demo: AsyncParsableCommand {
         )
     )
     var httpPort: Int?
+
+    @Option(
+        name: .customLong("redis"),
+        help: ArgumentHelp(
+            "Give the demo's profiles cache a tier in this Redis server (redis://host[:port][?password-env=VAR]).",
+            valueName: "url"
+        )
+    )
+    var redisURL: String?
 
     @OptionGroup var output: OutputOptions
 
@@ -61,7 +72,14 @@ struct Demo: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let agent = DemoAgent()
+        let redis: RedisClient?
+        do {
+            redis = try self.redisURL.map { try RedisClient.connecting(to: $0) }
+        } catch {
+            throw CommandFailure("--redis \(self.redisURL ?? ""): \(error)")
+        }
+        defer { redis?.close() }
+        let agent = DemoAgent(redis: redis)
         let traffic = Task { await agent.run() }
         defer { traffic.cancel() }
         if let servePath = self.servePath {
