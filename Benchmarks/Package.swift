@@ -7,7 +7,7 @@ let package = Package(
     name: "perftop-benchmarks",
     platforms: [.macOS(.v15)],
     dependencies: [
-        .package(name: "perftop", path: ".."),
+        .package(name: "perftop", path: "..")
     ],
     targets: [
         .target(name: "BenchmarkSupport"),
@@ -16,6 +16,8 @@ let package = Package(
             dependencies: [
                 "BenchmarkSupport",
                 .product(name: "PerfKit", package: "perftop"),
+                .product(name: "PerfKitRedis", package: "perftop"),
+                .product(name: "ServerTestKit", package: "perftop"),
             ]
         ),
         .executableTarget(

@@ -5,7 +5,8 @@ import PerfKit
 /// resistance, and get/put cost against a plain locked dictionary; and a ``SemanticCache``'s search.
 ///
 /// Run with `swift run -c release --package-path Benchmarks CacheBenchmarks [SECTION…]`, where a
-/// section is `hit-ratio`, `scan`, `workloads`, `memory`, `throughput` or `semantic`; all run when none is named. Traces are
+/// section is `hit-ratio`, `scan`, `workloads`, `memory`, `throughput`, `semantic` or `redis`; all run when none is
+/// named (`redis` needs redis-server, and says it skipped without it). Traces are
 /// seeded and deterministic; throughput figures depend on the machine.
 @main
 struct CacheBenchmarks {
@@ -28,6 +29,7 @@ struct CacheBenchmarks {
         case memory
         case throughput
         case semantic
+        case redis
     }
 
     static func main() async {
@@ -50,6 +52,13 @@ struct CacheBenchmarks {
         }
         if sections.contains(.semantic) {
             await SemanticSearchBenchmark.run()
+        }
+        if sections.contains(.redis) {
+            do {
+                try await RedisTierBenchmark.run()
+            } catch {
+                print("redis: \(error)")
+            }
         }
         print()
         print("Total time: \(clock.now - start)")
