@@ -148,6 +148,7 @@ let package = Package(
             dependencies: [
                 "PerfKitHTTPCache",
                 "PerfKit",
+                "PerfKitTestKit",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

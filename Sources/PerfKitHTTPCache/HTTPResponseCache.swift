@@ -176,8 +176,9 @@ public final class HTTPResponseCache: Sendable {
     /// A GET is served from a fresh stored response; else a stale one with validators is revalidated
     /// (a `304` serves it), else it is fetched. GETs with `Cache-Control: no-store`, `Range` or a
     /// condition of their own (`If-None-Match`, `If-Modified-Since`, `If-Match`, `If-Unmodified-Since`,
-    /// `If-Range`) bypass the cache; `no-cache` or `max-age` in the request limit which stored response
-    /// may be used. Other methods go to the origin unchanged.
+    /// `If-Range`) bypass the cache; a request's `no-cache` skips the fresh response, and its `max-age=N`
+    /// accepts only one younger than N seconds (so `max-age=0` revalidates). Other methods go to the
+    /// origin unchanged.
     ///
     /// Cost: a fresh hit takes one cache lookup; anything else one origin request, shared by the
     /// concurrent identical GETs, plus one store. Cancelling a caller does not cancel a fetch that
@@ -244,7 +245,7 @@ public final class HTTPResponseCache: Sendable {
             return nil
         }
         let now = self.elapsed()
-        let isYoungEnough = control.maxAge.map { stored.age(at: now) <= .seconds($0) } ?? true
+        let isYoungEnough = control.maxAge.map { stored.age(at: now) < .seconds($0) } ?? true
         guard stored.isFresh(at: now), isYoungEnough else {
             return nil
         }
