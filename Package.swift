@@ -12,6 +12,8 @@ let package = Package(
         .library(name: "PerfKitAllocationCounting", targets: ["PerfKitAllocationCounting"]),
         // A Redis tier for TieredCache and its RESP client, on SwiftNIO (PerfKit alone does not link NIO).
         .library(name: "PerfKitRedis", targets: ["PerfKitRedis"]),
+        // The HTTP response cache in front of AsyncHTTPClient: apart, so PerfKit's caches do not link NIO.
+        .library(name: "PerfKitHTTPCache", targets: ["PerfKitHTTPCache"]),
         // For the Benchmarks package only: perftop's collector layer, with no API stability promise.
         .library(name: "PerftopCore", targets: ["PerftopCore"]),
         // For the Benchmarks package only: the headless dashboard renderer, with no API stability promise.
@@ -30,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/ordo-one/malloc-interposer", from: "1.6.1"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         // `swift package generate-documentation --target PerfKit` (docs/release.md); a plugin, linked into nothing.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
     ],
@@ -69,6 +72,15 @@ let package = Package(
             dependencies: [
                 "PerfKit",
                 .product(name: "MallocInterposerSwift", package: "malloc-interposer"),
+            ]
+        ),
+        .target(
+            name: "PerfKitHTTPCache",
+            dependencies: [
+                "PerfKit",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .target(
@@ -158,6 +170,18 @@ let package = Package(
                 "ServerTestKit",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "PerfKitHTTPCacheTests",
+            dependencies: [
+                "PerfKitHTTPCache",
+                "PerfKit",
+                "PerfKitTestKit",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .testTarget(
