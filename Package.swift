@@ -101,7 +101,9 @@ let package = Package(
             name: "PerftopDemo",
             dependencies: [
                 "PerfKit",
+                "PerfKitHTTPCache",
                 "PerfKitRedis",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 "PerftopCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -186,7 +188,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PerftopDemoTests",
-            dependencies: ["PerftopDemo"]
+            dependencies: ["PerftopDemo", "PerfKit"]
         ),
         // Real servers the source tests start (redis-server, memcached, PostgreSQL), shared by the
         // core and end-to-end tests.

@@ -8,7 +8,7 @@ extension HTTPResponseCache: SampleSource {
     /// `cache_hits_total` (fresh hits plus revalidations), `cache_misses_total` (GETs answered with a full
     /// origin response) and `cache_revalidations_total` (`304`s) (counters), then the stored responses'
     /// `cache_evictions_total` by `cause` (counters), `cache_entries` (URLs) and `cache_weight` (bytes)
-    /// (gauges), as their ``Cache`` reports them. Cost: two locks and nine samples.
+    /// (gauges), as their `Cache` reports them. Cost: two locks and nine samples.
     public func collectSamples() -> [Sample] {
         let stats = self.stats
         let cacheLabel = [LabelName.cache: self.name]

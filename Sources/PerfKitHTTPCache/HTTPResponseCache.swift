@@ -5,7 +5,7 @@ import NIOHTTP1
 import PerfKit
 import Synchronization
 
-/// A private HTTP cache in front of an AsyncHTTPClient `HTTPClient`, for GET requests: it honours
+/// An HTTP cache in front of an AsyncHTTPClient `HTTPClient`, for GET requests: it honours
 /// `Cache-Control`, `Expires` and `Vary`, and revalidates stale responses with `If-None-Match` and
 /// `If-Modified-Since` (RFC 9111; docs/caching.md, "HTTP response cache").
 ///
@@ -17,11 +17,11 @@ import Synchronization
 /// a `304 Not Modified`. A stale response with validators is revalidated with a conditional request; a
 /// `304` refreshes its headers and freshness and serves its body, a `200` replaces it.
 ///
-/// Bounds: the stored responses (body plus header bytes) are held in a ``Cache`` bounded by
-/// ``maximumBytes`` and evicted by its ``CachePolicy``; one response over ``maximumEntryBytes`` is not
+/// Bounds: the stored responses (body plus header bytes) are held in a `Cache` bounded by
+/// ``maximumBytes`` and evicted by its `CachePolicy`; one response over ``maximumEntryBytes`` is not
 /// stored; a URL keeps at most 8 variants. Every origin fetch reads at most ``maximumResponseBytes`` of
 /// body and must finish within ``timeout``. Concurrent identical GETs (same URL and headers) share one
-/// origin fetch (``SingleFlight``).
+/// origin fetch (`SingleFlight`).
 ///
 /// Cost of a fresh hit: one lookup in the cache and a copy of the stored headers. Thread-safe. The cache
 /// does not own the `HTTPClient`: the caller shuts it down after its last request.
@@ -88,7 +88,7 @@ public final class HTTPResponseCache: Sendable {
     ///   - maximumEntryBytes: The largest response stored; an eighth of `maximumBytes` by default.
     ///   - maximumResponseBytes: The longest body read from the origin; 8 MiB by default.
     ///   - timeout: How long one origin fetch may take; 30 seconds by default.
-    ///   - policy: How stored responses are evicted; ``CachePolicy/windowTinyLFU`` by default.
+    ///   - policy: How stored responses are evicted; `CachePolicy.windowTinyLFU` by default.
     ///   - isShared: Whether the cache serves several users (the default, for a service's outbound
     ///     cache): then `private` responses are not stored. Pass `false` for a single user's client.
     public convenience init(
@@ -126,7 +126,7 @@ public final class HTTPResponseCache: Sendable {
     ///   - maximumEntryBytes: The largest response stored; an eighth of `maximumBytes` by default.
     ///   - maximumResponseBytes: The longest body read from the origin; 8 MiB by default.
     ///   - timeout: How long one origin fetch may take, greater than zero; 30 seconds by default.
-    ///   - policy: How stored responses are evicted; ``CachePolicy/windowTinyLFU`` by default.
+    ///   - policy: How stored responses are evicted; `CachePolicy.windowTinyLFU` by default.
     ///   - isShared: Whether the cache serves several users (the default): then `private` responses are
     ///     not stored.
     ///   - clock: The clock that dates responses for freshness.

@@ -1,6 +1,6 @@
 import PerfKit
 
-/// The counters of an ``HTTPResponseCache`` at one moment, with the stats of the ``Cache`` that holds
+/// The counters of an ``HTTPResponseCache`` at one moment, with the stats of the `Cache` that holds
 /// its responses.
 ///
 /// Every GET counts once, as a hit or a miss, whether it shared another request's fetch or not; a

@@ -1,8 +1,14 @@
+import AsyncHTTPClient
 import PerfKit
+import PerfKitHTTPCache
 import PerfKitRedis
 
 /// A synthetic agent with real PerfKit caches, a real processor, real operation timings and the real
 /// heap under changing load, so every pane has something true to show on first run.
+///
+/// Its caches: `users` and `embeddings` (``Cache``), `answers` (``SemanticCache``), `catalog`
+/// (`HTTPResponseCache` over a loopback origin, registered once ``run()`` has started it) and, given a
+/// Redis server, `profiles` (a ``TieredCache`` with a Redis tier).
 ///
 /// Nothing here is simulated at the metric level: the caches really are looked up with a skewed
 /// key distribution and filled on misses, and the processor really runs jobs with a concurrency
@@ -66,6 +72,7 @@ public final class DemoAgent: Sendable {
             if let profiles = self.profiles {
                 group.addTask { await Self.readProfilesForever(profiles) }
             }
+            group.addTask { await self.browseCatalogForever() }
             group.addTask { await self.submitJobsForever() }
         }
     }
@@ -140,6 +147,28 @@ public final class DemoAgent: Sendable {
             }
             try? await Task.sleep(for: .milliseconds(20))
         }
+    }
+
+    /// GETs of a catalogue through an HTTP response cache, from a real HTTP origin the demo starts on
+    /// 127.0.0.1 (``DemoOrigin``): fresh hits within an item's 2 s `max-age`, `304` revalidations after
+    /// it, and misses when an item changed or was evicted (the cache holds about a third of them).
+    private func browseCatalogForever() async {
+        let origin: DemoOrigin
+        do {
+            origin = try await DemoOrigin.start()
+        } catch {
+            return
+        }
+        let catalog = HTTPResponseCache(name: "catalog", client: .shared, maximumBytes: 48 << 10, timeout: .seconds(2))
+        self.registry.register(catalog)
+        var random = SplitMix64(seed: 0xCA7A)
+        while !Task.isCancelled {
+            for _ in 0..<10 {
+                _ = try? await catalog.get(origin.url(ofItem: random.skewedKey(upTo: 300)))
+            }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        await origin.shutdown()
     }
 
     private func submitJobsForever() async {

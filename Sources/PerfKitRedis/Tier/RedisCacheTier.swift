@@ -1,7 +1,7 @@
 import PerfKit
 import Synchronization
 
-/// A ``TieredCache`` tier in Redis: values shared by every process that uses the same server and key
+/// A `TieredCache` tier in Redis: values shared by every process that uses the same server and key
 /// prefix, kept for ``timeToLive``, that never makes the cache fail when Redis does.
 ///
 /// Each read, write or removal is one command bounded by ``timeout``. A call that fails (timeout,
@@ -62,7 +62,7 @@ public final class RedisCacheTier<Value: Sendable>: RemoteCacheTier {
         self.codec = codec
     }
 
-    /// The tier's label value, ``LabelValue/CacheTier/redis``.
+    /// The tier's label value, `LabelValue.CacheTier.redis`.
     public var tier: LabelValue.CacheTier {
         .redis
     }
