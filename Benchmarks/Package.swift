@@ -17,7 +17,11 @@ let package = Package(
                 "BenchmarkSupport",
                 .product(name: "PerfKit", package: "perftop"),
                 .product(name: "PerfKitRedis", package: "perftop"),
+                .product(name: "PerfKitHTTPCache", package: "perftop"),
+                .product(name: "PerftopDemo", package: "perftop"),
                 .product(name: "ServerTestKit", package: "perftop"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         .executableTarget(

@@ -3,12 +3,12 @@
 ///
 /// The obsolete RFC 850 and asctime formats are not read: a date in them counts as invalid, which for
 /// `Expires` means already expired, so such a response is never served without revalidation.
-enum HTTPDate {
+public enum HTTPDate {
     private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
     private static let weekdays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
     /// The seconds since the epoch of an IMF-fixdate, or `nil` when `text` is not one. Cost: O(1).
-    static func secondsSinceEpoch(_ text: String) -> Int64? {
+    public static func secondsSinceEpoch(_ text: String) -> Int64? {
         let bytes = Array(text.utf8)
         guard bytes.count == 29,
             Self.weekdays.contains(Self.string(bytes, 0..<3)),

@@ -5,8 +5,8 @@ import PerfKit
 /// resistance, and get/put cost against a plain locked dictionary; and a ``SemanticCache``'s search.
 ///
 /// Run with `swift run -c release --package-path Benchmarks CacheBenchmarks [SECTION…]`, where a
-/// section is `hit-ratio`, `scan`, `workloads`, `memory`, `throughput`, `semantic` or `redis`; all run when none is
-/// named (`redis` needs redis-server, and says it skipped without it). Traces are
+/// section is `hit-ratio`, `scan`, `workloads`, `memory`, `throughput`, `semantic`, `redis` or `http`; all run when none
+/// is named (`redis` needs redis-server, and says it skipped without it). Traces are
 /// seeded and deterministic; throughput figures depend on the machine.
 @main
 struct CacheBenchmarks {
@@ -30,6 +30,7 @@ struct CacheBenchmarks {
         case throughput
         case semantic
         case redis
+        case http
     }
 
     static func main() async {
@@ -58,6 +59,13 @@ struct CacheBenchmarks {
                 try await RedisTierBenchmark.run()
             } catch {
                 print("redis: \(error)")
+            }
+        }
+        if sections.contains(.http) {
+            do {
+                try await HTTPCacheBenchmark.run()
+            } catch {
+                print("http: \(error)")
             }
         }
         print()
