@@ -20,7 +20,7 @@ struct Perftop: AsyncParsableCommand {
             dashboard's sources and output options.
             """,
         version: "perftop \(Perftop.version) (commit \(BuildInfo.commit))",
-        subcommands: [Watch.self, Demo.self, TrackerCommand.self],
+        subcommands: [Watch.self, Demo.self, Replay.self, TrackerCommand.self],
         defaultSubcommand: Watch.self
     )
 }

@@ -28,8 +28,8 @@ struct JSONLinesExporterTests {
         let lines = JSONLinesExporter().rows(for: self.round(samples)).split(separator: "\n")
         #expect(
             lines == [
-                #"{"timestamp":"2026-11-18T11:06:40.500Z","source":"agent","metric":"cache_hits_total","labels":{"cache":"users","tier":"disk"},"value":3}"#,
-                #"{"timestamp":"2026-11-18T11:06:40.500Z","source":"agent","metric":"node_load1","labels":{},"value":0.5}"#,
+                #"{"timestamp":"2026-11-18T11:06:40.500Z","source":"agent","metric":"cache_hits_total","type":"counter","labels":{"cache":"users","tier":"disk"},"value":3}"#,
+                #"{"timestamp":"2026-11-18T11:06:40.500Z","source":"agent","metric":"node_load1","type":"gauge","labels":{},"value":0.5}"#,
             ]
         )
     }

@@ -149,12 +149,16 @@ struct ExportTests {
             let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
             #expect(object["labels"] is [String: Any])
             timestamps.insert(try #require(object["timestamp"] as? String))
-            let keys = ["\"timestamp\":", ",\"source\":", ",\"metric\":", ",\"labels\":{", ",\"value\":"]
+            let keys = ["\"timestamp\":", ",\"source\":", ",\"metric\":", ",\"type\":", ",\"labels\":{", ",\"value\":"]
             let offsets = keys.compactMap { line.range(of: $0)?.lowerBound }
             #expect(offsets.count == keys.count && offsets == offsets.sorted(), "key order: \(line)")
         }
         #expect(timestamps.count == 2)
-        #expect(lines.contains { $0.contains(#""metric":"node_cpu_seconds_total","labels":{"mode":"idle"}"#) })
+        #expect(
+            lines.contains {
+                $0.contains(#""metric":"node_cpu_seconds_total","type":"counter","labels":{"mode":"idle"}"#)
+            }
+        )
         #expect(lines.contains { $0.contains(#""metric":"perftop_cpu_busy_percent""#) })
     }
 

@@ -47,6 +47,23 @@ struct DashboardViewStateTests {
         return state
     }
 
+    @Test("a replay: its keys move it; a paused or sped-up round redraws though its timestamp is the same")
+    func replay() {
+        var state = DashboardViewState(isReplay: true)
+        var model = self.model()
+        model.replay = ReplayStatus(round: 0, rounds: 5, isPlaying: true, speed: 1)
+        #expect(receive(&state, model))
+        #expect(!receive(&state, model))
+        model.replay?.isPlaying = false
+        #expect(receive(&state, model), "the header must say paused")
+        #expect(state.model?.replay?.isPlaying == false)
+        #expect(state.handle(.character(" ")) == .playback(.togglePlay))
+        #expect(!state.isFrozen, "space does not freeze a replay")
+        #expect(state.handle(.end) == .playback(.last))
+        var live = DashboardViewState()
+        #expect(live.handle(.end) != .playback(.last), "live, End scrolls")
+    }
+
     @Test("q, Q and the Ctrl-C byte quit")
     func quit() {
         for key in [Key.character("q"), .character("Q"), .character("\u{03}")] {

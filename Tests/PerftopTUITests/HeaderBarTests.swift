@@ -86,4 +86,14 @@ struct HeaderBarTests {
         let line = self.header(DashboardModel(timestamp: 0, interval: 2), width: 120)
         #expect(line.hasPrefix("perftop │ no sources │ every 2s"))
     }
+
+    @Test("a replay shows the record's time, playing or paused, the speed and the round")
+    func replay() {
+        var model = TestModels.full
+        model.timestamp = 1_796_464_800.75
+        model.replay = ReplayStatus(round: 119, rounds: 3600, isPlaying: true, speed: 4)
+        #expect(self.header(model, width: 200).contains("perftop │ REPLAY 2026-12-05 10:00:00Z ▶ 4× 120/3600 │"))
+        model.replay = ReplayStatus(round: 0, rounds: 2, isPlaying: false, speed: 0.25)
+        #expect(self.header(model, width: 200).contains("REPLAY 2026-12-05 10:00:00Z ‖ ¼× 1/2"))
+    }
 }

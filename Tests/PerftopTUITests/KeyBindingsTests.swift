@@ -45,4 +45,23 @@ struct KeyBindingsTests {
     func footer() {
         #expect(FooterBar.hints.map(\.key) == ["q", "space", "+/-", "t", "1-8", "z", "?"])
     }
+
+    @Test("a replay's keys: space plays, arrows step, brackets jump a minute, < > change speed, Home End")
+    func replayKeys() {
+        let expected: [(Key, PlaybackAction)] = [
+            (.character(" "), .togglePlay), (.left, .step(-1)), (.right, .step(1)),
+            (.character("["), .jump(seconds: -60)), (.character("]"), .jump(seconds: 60)),
+            (.character("<"), .changeSpeed(faster: false)), (.character(">"), .changeSpeed(faster: true)),
+            (.home, .first), (.end, .last),
+        ]
+        for (key, action) in expected {
+            #expect(KeyBindings.action(for: key, replay: true) == .playback(action))
+        }
+        #expect(KeyBindings.action(for: .character(" ")) == .toggleFreeze, "live, space still freezes")
+        #expect(KeyBindings.action(for: .character("q"), replay: true) == .quit)
+        let replayKeys = KeyBindings.replay.flatMap(\.keys)
+        #expect(replayKeys.allSatisfy { KeyBindings.action(for: $0, replay: true) != nil })
+        #expect(!KeyBindings.replayHelp.contains { $0.action == .scrollToTop }, "Home is the first round there")
+        #expect(FooterBar.replayHints.map(\.key) == ["space", "←/→", "[/]", "</>", "q", "t", "1-8", "z", "?"])
+    }
 }

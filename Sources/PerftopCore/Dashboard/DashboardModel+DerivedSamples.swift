@@ -1,6 +1,16 @@
 import PerfKit
 
 extension DashboardModel {
+    /// The names of the series ``derivedSamples()`` makes, which a replay skips and derives again.
+    public static let derivedNames: Set<String> = [
+        MetricName.derivedCPUBusyPercent, MetricName.derivedMemoryAvailable, MetricName.derivedCacheHitRatio,
+        MetricName.derivedCacheRequestsPerSecond, MetricName.derivedCacheEvictionsPerSecond,
+        MetricName.derivedProcessorSucceededPerSecond, MetricName.derivedProcessorFailedPerSecond,
+        MetricName.derivedProcessorRejectedPerSecond, MetricName.derivedProcessorRetriesPerSecond,
+        MetricName.derivedLatencyP95, MetricName.derivedLatencyP99, MetricName.derivedLatencyRequestsPerSecond,
+        MetricName.derivedChurnPerSecond, MetricName.derivedChurnBytesPerSecond, MetricName.derivedChurnSeconds,
+    ]
+
     /// The values perftop derives for its panes, as samples named `perftop_*`, each with its source.
     ///
     /// Exporters write these next to the raw samples so a spreadsheet gets the same hit rates,

@@ -37,6 +37,8 @@ public struct DashboardModel: Sendable, Equatable {
     public var advice: [Advice]
     /// What perftop itself costs.
     public var selfCost: SelfCost
+    /// Where a replay is, for a model a ``ReplayPlayer`` made; nil when live.
+    public var replay: ReplayStatus? = nil
 
     /// Creates a model.
     public init(

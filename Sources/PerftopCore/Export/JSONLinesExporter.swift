@@ -3,7 +3,9 @@ import PerfKit
 /// Writes collection rounds as JSON lines: one object per sample and time, for `jq` and log pipelines.
 ///
 /// Each line is one object with its keys always in this order:
-/// `{"timestamp":"2026-11-23T16:02:11.512Z","source":"proc","metric":"node_cpu_seconds_total","labels":{"mode":"idle"},"value":812345.12}`.
+/// `{"timestamp":"2026-11-23T16:02:11.512Z","source":"proc","metric":"node_cpu_seconds_total","type":"counter","labels":{"mode":"idle"},"value":812345.12}`.
+/// `type` is the sample's kind (`counter`, `gauge`, `summary`, `histogram`, `untyped`), so a record can
+/// be replayed as it was seen (``RecordReader``).
 /// `labels` is an object with its keys sorted (empty, `{}`, for a series without labels); `value`
 /// is a JSON number, or the string `"NaN"`, `"+Inf"` or `"-Inf"`, which JSON numbers cannot spell.
 /// Rows come in the same order as ``CSVExporter``'s: raw samples, then the derived `perftop_*` series.
@@ -27,6 +29,7 @@ public struct JSONLinesExporter: Exporter {
             text += "{\"timestamp\":" + timestamp
             text += ",\"source\":" + Self.string(source)
             text += ",\"metric\":" + Self.string(id.name)
+            text += ",\"type\":\"" + sample.kind.rawValue + "\""
             text += ",\"labels\":{" + labels.joined(separator: ",") + "}"
             text += ",\"value\":" + Self.value(sample.value) + "}\n"
         }

@@ -44,6 +44,13 @@ public struct DashboardApp: Sendable {
     private let makeScreen: @Sendable () throws -> any Screen
     /// Monotonic time since an arbitrary origin.
     private let uptime: @Sendable () -> Duration
+    /// Moves the replay shown, for `perftop replay`; nil when live.
+    private let playback: (@Sendable (PlaybackAction) -> Void)?
+    /// A message for the footer when the dashboard starts, e.g. a replay's damaged lines.
+    private let startNotice: String?
+
+    /// How long ``startNotice`` stays.
+    static let startNoticeLifetime: Duration = .seconds(10)
 
     /// Creates a dashboard that shows the models `modelProvider` returns.
     ///
@@ -62,12 +69,17 @@ public struct DashboardApp: Sendable {
     ///   - onSettingsChange: Called on the UI thread with the new settings each time a key
     ///     changes them (`+`, `-`, `t`, `1`–`6`): set the collector's interval and save the
     ///     config there. It must return quickly.
+    ///   - playback: For a replay, moves it (``KeyBindings/replay``'s keys); the model provider then
+    ///     returns the replay's model. Called on the UI thread; it must return quickly.
+    ///   - startNotice: A message the footer shows for the first ten seconds, or nil.
     public init(
         modelProvider: @escaping @Sendable () -> DashboardModel,
         wakeup: DashboardWakeup? = nil,
         settings: DashboardSettings = DashboardSettings(),
         themes: [Theme] = [],
-        onSettingsChange: @escaping @Sendable (DashboardSettings) -> Void = { _ in }
+        onSettingsChange: @escaping @Sendable (DashboardSettings) -> Void = { _ in },
+        playback: (@Sendable (PlaybackAction) -> Void)? = nil,
+        startNotice: String? = nil
     ) {
         let origin = ContinuousClock.now
         self.init(
@@ -79,7 +91,9 @@ public struct DashboardApp: Sendable {
             onSettingsChange: onSettingsChange,
             renderer: DashboardRenderer(),
             makeScreen: { try CursesTerminal() },
-            uptime: { ContinuousClock.now - origin }
+            uptime: { ContinuousClock.now - origin },
+            playback: playback,
+            startNotice: startNotice
         )
     }
 
@@ -93,7 +107,9 @@ public struct DashboardApp: Sendable {
         onSettingsChange: @escaping @Sendable (DashboardSettings) -> Void = { _ in },
         renderer: DashboardRenderer,
         makeScreen: @escaping @Sendable () throws -> any Screen,
-        uptime: @escaping @Sendable () -> Duration
+        uptime: @escaping @Sendable () -> Duration,
+        playback: (@Sendable (PlaybackAction) -> Void)? = nil,
+        startNotice: String? = nil
     ) {
         self.modelProvider = modelProvider
         self.wakeup = wakeup
@@ -104,6 +120,8 @@ public struct DashboardApp: Sendable {
         self.renderer = renderer
         self.makeScreen = makeScreen
         self.uptime = uptime
+        self.playback = playback
+        self.startNotice = startNotice
     }
 
     // MARK: - Loop
@@ -140,7 +158,14 @@ public struct DashboardApp: Sendable {
         if !self.themeNames.isEmpty {
             self.applyTheme(0, screen)
         }
-        var state = DashboardViewState(settings: self.settings, themeNames: self.themeNames)
+        var state = DashboardViewState(
+            settings: self.settings,
+            themeNames: self.themeNames,
+            isReplay: self.playback != nil
+        )
+        if let notice = self.startNotice {
+            state.show(notice, now: self.uptime(), lifetime: Self.startNoticeLifetime)
+        }
         var frame = FrameState()
         while true {
             if let number = signals.receivedSignal {
@@ -169,6 +194,9 @@ public struct DashboardApp: Sendable {
             case .themeChanged(let index):
                 self.applyTheme(index, screen)
                 self.onSettingsChange(state.settings)
+                frame.isInvalid = true
+            case .playback(let action):
+                self.playback?(action)
                 frame.isInvalid = true
             }
         }

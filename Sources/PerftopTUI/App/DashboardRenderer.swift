@@ -94,7 +94,8 @@ public struct DashboardRenderer: Sendable {
         grid.withCanvas(layout.header, glyphs: glyphs) { canvas in
             HeaderBar.draw(
                 model: model,
-                interval: state?.settings.interval,
+                // A replay's interval is the record's, in its model.
+                interval: state?.isReplay == true ? nil : state?.settings.interval,
                 isFrozen: state?.isFrozen ?? false,
                 into: &canvas
             )
@@ -126,10 +127,17 @@ public struct DashboardRenderer: Sendable {
             }
         }
         grid.withCanvas(layout.footer, glyphs: glyphs) { canvas in
-            FooterBar.draw(isFrozen: state?.isFrozen ?? false, notice: state?.notice?.text, into: &canvas)
+            FooterBar.draw(
+                isFrozen: state?.isFrozen ?? false,
+                notice: state?.notice?.text,
+                isReplay: state?.isReplay ?? false,
+                into: &canvas
+            )
         }
         if state?.isHelpShown == true {
-            grid.withCanvas(layout.body, glyphs: glyphs) { HelpOverlay.draw(into: &$0) }
+            grid.withCanvas(layout.body, glyphs: glyphs) {
+                HelpOverlay.draw(isReplay: state?.isReplay ?? false, into: &$0)
+            }
         }
         return grid
     }

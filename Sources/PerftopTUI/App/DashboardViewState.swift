@@ -21,6 +21,8 @@ public struct DashboardViewState: Sendable {
         /// The theme changed to the one at this index of the theme list: apply it, save the
         /// settings, then draw again.
         case themeChanged(Int)
+        /// A replay key: move the replay, then draw again.
+        case playback(PlaybackAction)
     }
 
     /// The refresh intervals `+` and `-` step through.
@@ -69,7 +71,12 @@ public struct DashboardViewState: Sendable {
     /// - Parameters:
     ///   - settings: The starting interval, theme and panes.
     ///   - themeNames: The theme cycle for `t`, the one in use first; empty disables `t`.
-    public init(settings: DashboardSettings = DashboardSettings(), themeNames: [String] = []) {
+    /// Whether the dashboard shows a replay: its keys (``KeyBindings/replay``) come first.
+    public let isReplay: Bool
+
+    /// Creates the view state of a dashboard; `isReplay` for `perftop replay`.
+    public init(settings: DashboardSettings = DashboardSettings(), themeNames: [String] = [], isReplay: Bool = false) {
+        self.isReplay = isReplay
         var settings = settings
         settings.visiblePanes = DashboardSettings.PaneKind.allCases.filter { settings.visiblePanes.contains($0) }
         self.settings = settings
@@ -135,8 +142,16 @@ public struct DashboardViewState: Sendable {
     /// - Returns: True when the model on screen changed.
     @discardableResult
     public mutating func receive(_ latest: DashboardModel) -> Bool {
-        guard !self.isFrozen, latest.timestamp != self.model?.timestamp || self.model == nil else {
+        guard !self.isFrozen else {
             return false
+        }
+        if let shown = self.model, latest.timestamp == shown.timestamp {
+            // The same round; a replay paused or sped up on it still changes the header.
+            guard latest.replay != shown.replay else {
+                return false
+            }
+            self.model?.replay = latest.replay
+            return true
         }
         self.model = latest
         self.peaks.observe(latest)
@@ -202,7 +217,7 @@ public struct DashboardViewState: Sendable {
         if self.fleet.draft != nil {
             return self.editFilter(key)
         }
-        guard let action = KeyBindings.action(for: key) else {
+        guard let action = KeyBindings.action(for: key, replay: self.isReplay) else {
             return .none
         }
         let page = panes.first { $0.kind == self.focused }.map { max(1, $0.rect.height - 3) } ?? 10
@@ -219,6 +234,8 @@ public struct DashboardViewState: Sendable {
         switch action {
         case .quit:
             return .quit
+        case .playback(let playback):
+            return .playback(playback)
         case .toggleFreeze:
             self.isFrozen.toggle()
             return .redraw
@@ -482,7 +499,8 @@ public struct DashboardViewState: Sendable {
     }
 
     /// Shows `text` in the footer for ``noticeLifetime``.
-    private mutating func show(_ text: String, now: Duration) {
-        self.notice = (text, now + Self.noticeLifetime)
+    /// Shows `text` in the footer from `now` for `lifetime` (``noticeLifetime`` by default).
+    public mutating func show(_ text: String, now: Duration, lifetime: Duration = Self.noticeLifetime) {
+        self.notice = (text, now + lifetime)
     }
 }

@@ -3,6 +3,10 @@
 enum FooterBar {
     /// The hints, in order: every binding of ``KeyBindings/all`` that has a footer form.
     static let hints: [KeyBinding.FooterHint] = KeyBindings.all.compactMap(\.footer)
+    /// A replay's hints: its own, then the others that still apply (not freezing, not the interval).
+    static let replayHints: [KeyBinding.FooterHint] =
+        KeyBindings.replay.compactMap(\.footer)
+        + KeyBindings.replayHelp.dropFirst(KeyBindings.replay.count).compactMap(\.footer).filter { $0.key != "+/-" }
 
     /// Draws the hints and the notice into the first row of the canvas.
     ///
@@ -12,9 +16,10 @@ enum FooterBar {
     /// - Parameters:
     ///   - isFrozen: Whether the screen is frozen; the freeze hint then says `resume`.
     ///   - notice: A short message for the right end, or nil.
+    ///   - isReplay: Whether a replay is shown: its hints then.
     ///   - canvas: Where to draw.
-    static func draw(isFrozen: Bool = false, notice: String? = nil, into canvas: inout Canvas) {
-        var hints = self.hints.map { hint in
+    static func draw(isFrozen: Bool = false, notice: String? = nil, isReplay: Bool = false, into canvas: inout Canvas) {
+        var hints = (isReplay ? self.replayHints : self.hints).map { hint in
             isFrozen && hint.summary == "freeze" ? KeyBinding.FooterHint(hint.key, "resume") : hint
         }
         let noticeWidth = notice.map { min($0.displayWidth + 1, canvas.width / 2) } ?? 0

@@ -1,3 +1,4 @@
+import FoundationEssentials
 import PerfKit
 import PerftopCore
 
@@ -9,6 +10,17 @@ enum HeaderBar {
 
     /// The frozen indicator, shown right after `perftop` so a short row never cuts it.
     static let frozenIndicator = "FROZEN"
+
+    /// A replay's place, e.g. `REPLAY 2026-12-05 17:03:12Z ▶ 2× 121/3600`: the recording's own time of
+    /// the round shown, playing (▶) or paused (‖), the speed, and the round of the record.
+    static func replay(_ status: ReplayStatus, at time: Double) -> String {
+        let date = Date(timeIntervalSince1970: time.rounded(.down))
+            .formatted(Date.ISO8601FormatStyle(timeZone: .gmt).dateSeparator(.dash).dateTimeSeparator(.space))
+        let speed =
+            status.speed >= 1
+            ? String(Int(status.speed)) : status.speed == 0.5 ? "½" : status.speed == 0.25 ? "¼" : "\(status.speed)"
+        return "REPLAY \(date) \(status.isPlaying ? "▶" : "‖") \(speed)× \(status.round + 1)/\(status.rounds)"
+    }
 
     /// Draws the header into the first row of the canvas; the cost part is right-aligned and
     /// dropped first when the row is short.
@@ -27,6 +39,9 @@ enum HeaderBar {
         var head: [Segment] = [("perftop", .title)]
         if isFrozen {
             head += [(separator, .border), (self.frozenIndicator, .selected)]
+        }
+        if let replay = model.replay {
+            head += [(separator, .border), (self.replay(replay, at: model.timestamp), .selected)]
         }
         var listed: [Segment] = []
         if model.sources.isEmpty {

@@ -10,9 +10,9 @@ enum HelpOverlay {
     /// The gap between a label and its summary, and between two columns.
     private static let gap = 2
 
-    /// Draws the overlay centred in the canvas. Cost: O(bindings).
-    static func draw(into canvas: inout Canvas) {
-        let bindings = KeyBindings.all
+    /// Draws the overlay centred in the canvas; a replay's keys when `isReplay`. Cost: O(bindings).
+    static func draw(isReplay: Bool = false, into canvas: inout Canvas) {
+        let bindings = isReplay ? KeyBindings.replayHelp : KeyBindings.all
         guard canvas.width >= 12 && canvas.height >= 3 && !bindings.isEmpty else {
             return
         }

@@ -48,6 +48,8 @@ public enum DashboardAction: Sendable, Hashable {
     case toggleHelp
     /// Close the help overlay, the source drilled into, the fleet's filter or the zoom.
     case dismiss
+    /// Move a replay (`perftop replay`): play or pause, step, jump, change speed.
+    case playback(PlaybackAction)
 }
 
 /// One line of the key map: the keys, how they are written for people, and what they do.
@@ -211,10 +213,67 @@ public enum KeyBindings {
             ),
         ]
 
-    /// The action bound to `key`, or nil.
-    public static func action(for key: Key) -> DashboardAction? {
-        self.table[key]
+    /// The keys of a replay, which take precedence over ``all`` there: space plays and pauses
+    /// instead of freezing, Home and End go to the first and last round instead of scrolling.
+    public static let replay: [KeyBinding] = [
+        KeyBinding(
+            keys: [.character(" ")],
+            label: "space",
+            summary: "play / pause the replay",
+            action: .playback(.togglePlay),
+            footer: KeyBinding.FooterHint("space", "play")
+        ),
+        KeyBinding(
+            keys: [.left, .right],
+            label: "←  →",
+            summary: "step one round back / forward",
+            action: .playback(.step(1)),
+            footer: KeyBinding.FooterHint("←/→", "step")
+        ),
+        KeyBinding(
+            keys: [.character("["), .character("]")],
+            label: "[  ]",
+            summary: "jump a minute back / forward",
+            action: .playback(.jump(seconds: 60)),
+            footer: KeyBinding.FooterHint("[/]", "minute")
+        ),
+        KeyBinding(
+            keys: [.character("<"), .character(">")],
+            label: "<  >",
+            summary: "play slower / faster (¼× to 64×)",
+            action: .playback(.changeSpeed(faster: true)),
+            footer: KeyBinding.FooterHint("</>", "speed")
+        ),
+        KeyBinding(keys: [.home], label: "Home", summary: "the first round", action: .playback(.first)),
+        KeyBinding(keys: [.end], label: "End", summary: "the last round", action: .playback(.last)),
+    ]
+
+    /// The action bound to `key`, or nil; in a replay, ``replay``'s bindings first.
+    public static func action(for key: Key, replay: Bool = false) -> DashboardAction? {
+        if replay, let action = Self.replayTable[key] {
+            return action
+        }
+        return self.table[key]
     }
+
+    /// The bindings a replay shows in its help: ``replay``'s, then those of ``all`` whose keys a replay
+    /// does not take over.
+    public static var replayHelp: [KeyBinding] {
+        Self.replay + Self.all.filter { binding in !binding.keys.contains { Self.replayTable[$0] != nil } }
+    }
+
+    /// The replay's bindings by key; each pair of keys goes both ways (back, forward; slower, faster).
+    private static let replayTable: [Key: DashboardAction] = [
+        .character(" "): .playback(.togglePlay),
+        .left: .playback(.step(-1)),
+        .right: .playback(.step(1)),
+        .character("["): .playback(.jump(seconds: -60)),
+        .character("]"): .playback(.jump(seconds: 60)),
+        .character("<"): .playback(.changeSpeed(faster: false)),
+        .character(">"): .playback(.changeSpeed(faster: true)),
+        .home: .playback(.first),
+        .end: .playback(.last),
+    ]
 
     /// The bindings by key.
     private static let table: [Key: DashboardAction] = {

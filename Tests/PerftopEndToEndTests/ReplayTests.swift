@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+
+/// `perftop replay` as a person uses it (tmux): record the demo while watching it, replay the record,
+/// step, jump and play through it; a damaged line is named and the rest replays.
+@Suite("replay in tmux", .serialized, .timeLimit(.minutes(2)))
+struct ReplayTests {
+    /// The record's distinct rounds so far.
+    private static func rounds(_ record: String) -> Int {
+        let lines = ((try? String(contentsOfFile: record, encoding: .utf8)) ?? "").split(separator: "\n")
+        return Set(lines.compactMap { $0.split(separator: ",").first }).count
+    }
+
+    /// The header's `REPLAY … ‖ 1× ROUND/ROUNDS` part, from the first screen line.
+    private static func position(_ screen: String) -> Substring? {
+        let header = screen.prefix { $0 != "\n" }
+        guard let replay = header.range(of: "REPLAY ") else {
+            return nil
+        }
+        return header[replay.lowerBound...].split(separator: " ").dropFirst(3).first { $0.contains("/") }
+    }
+
+    @Test("record while watching, then replay: step, jump, first and last, play to the end")
+    func recordThenReplay() async throws {
+        let directory = try PerftopProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let record = directory + "/demo.jsonl"
+        let tmux = try await TmuxSession.start(columns: 200, rows: 50, environment: ["XDG_CONFIG_HOME": directory])
+        try await tmux.type("\(PerftopProcess.executablePath) demo --interval 0.3 --record \(record); echo EXIT=$?")
+        #expect(try await tmux.waitFor("Cache hit rate"))
+        #expect(await PerftopProcess.eventually { Self.rounds(record) >= 8 }, "eight rounds recorded while watching")
+        try await tmux.send("q")
+        #expect(try await tmux.waitFor("EXIT=0"))
+        let rounds = Self.rounds(record)
+        let lines = try String(contentsOfFile: record, encoding: .utf8).split(separator: "\n").count
+        let handle = try #require(FileHandle(forWritingAtPath: record))
+        handle.seekToEndOfFile()
+        handle.write(Data("{\"timestamp\":\"cut by a crash\n".utf8))
+        try handle.close()
+
+        try await tmux.type("clear; \(PerftopProcess.executablePath) replay --paused \(record); echo EXIT=$?")
+        #expect(try await tmux.waitFor("REPLAY "))
+        #expect(try await tmux.waitFor("skipped a damaged line: \(record):\(lines + 1)"), "the damaged line is named")
+        var screen = try await tmux.screen()
+        #expect(Self.position(screen) == "1/\(rounds)", "paused on the first round:\n\(screen)")
+        #expect(screen.contains("‖"))
+        try await tmux.send("Right", "Right", "Right")
+        #expect(try await tmux.waitFor("4/\(rounds)"), "three steps forward")
+        try await tmux.send("Left")
+        #expect(try await tmux.waitFor("3/\(rounds)"), "one back")
+        screen = try await tmux.screen()
+        let users = screen.split(separator: "\n").first { $0.contains("│users ") }
+        #expect(users?.contains("%") == true, "round 3 has the users cache's hit rate:\n\(screen)")
+        try await tmux.send("]")
+        #expect(try await tmux.waitFor("\(rounds)/\(rounds)"), "a minute on is past the end: the last round")
+        try await tmux.send("[")
+        #expect(try await tmux.waitFor(" 1/\(rounds)"), "a minute back: the first round")
+        try await tmux.send("End")
+        #expect(try await tmux.waitFor("\(rounds)/\(rounds)"))
+        try await tmux.send("Home", ">", ">", "Space")
+        #expect(try await tmux.waitFor("▶ 4×"), "playing at 4×")
+        let ended = try await tmux.waitUntil { screen in
+            Self.position(screen) == "\(rounds)/\(rounds)" && screen.contains("‖")
+        }
+        screen = try await tmux.screen()
+        #expect(ended, "played to the end and paused there:\n\(screen)")
+        try await tmux.send("q")
+        #expect(try await tmux.waitFor("EXIT=0"))
+        #expect(try await tmux.screen().contains("warning: skipped a damaged line"), "and said again on exit")
+        await tmux.close()
+    }
+
+    @Test("a record that cannot be read: one line naming it, exit 1")
+    func unreadableRecord() async throws {
+        let result = try await PerftopProcess.run(["replay", "/nonexistent/record.jsonl"])
+        #expect(result.status == 1)
+        #expect(result.standardError == "perftop: /nonexistent/record.jsonl: no such file or directory\n")
+    }
+}
