@@ -188,7 +188,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PerftopDemoTests",
-            dependencies: ["PerftopDemo", "PerfKit"]
+            dependencies: ["PerftopDemo"]
         ),
         // Real servers the source tests start (redis-server, memcached, PostgreSQL), shared by the
         // core and end-to-end tests.

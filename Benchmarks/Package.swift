@@ -7,7 +7,9 @@ let package = Package(
     name: "perftop-benchmarks",
     platforms: [.macOS(.v15)],
     dependencies: [
-        .package(name: "perftop", path: "..")
+        .package(name: "perftop", path: ".."),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
     ],
     targets: [
         .target(name: "BenchmarkSupport"),

@@ -29,6 +29,13 @@ struct ReplayTests {
         try await tmux.type("\(PerftopProcess.executablePath) demo --interval 0.3 --record \(record); echo EXIT=$?")
         #expect(try await tmux.waitFor("Cache hit rate"))
         #expect(await PerftopProcess.eventually { Self.rounds(record) >= 8 }, "eight rounds recorded while watching")
+        // The demo's caches, the HTTP response cache over its loopback origin among them; no Redis tier.
+        let live = try await tmux.waitUntil { screen in
+            screen.split(separator: "\n").contains { $0.contains("│catalog ") && $0.contains("%") }
+        }
+        let liveScreen = try await tmux.screen()
+        #expect(live, "the catalog cache has a hit rate:\n\(liveScreen)")
+        #expect(!liveScreen.contains("│profiles "), "no Redis tier without --redis")
         try await tmux.send("q")
         #expect(try await tmux.waitFor("EXIT=0"))
         let rounds = Self.rounds(record)
