@@ -58,6 +58,20 @@ struct ReplayTests {
         screen = try await tmux.screen()
         let users = screen.split(separator: "\n").first { $0.contains("│users ") }
         #expect(users?.contains("%") == true, "round 3 has the users cache's hit rate:\n\(screen)")
+        // Frozen, the arrows move a cursor on the focused pane's graphs: the time and the value under it.
+        let header = screen.prefix { $0 != "\n" }
+        let clock = try #require(header.firstMatch(of: /REPLAY \d{4}-\d\d-\d\d (\d\d:\d\d:\d\dZ)/)?.output.1)
+        try await tmux.send("f", "Left")
+        // At the newest value the mark is at the right edge, its label to its left: `18:19:16Z 79.5% ▲`.
+        let cursorShown = try await tmux.waitUntil { screen in
+            screen.split(separator: "\n").contains { $0.contains("\(clock) ") && $0.contains("▲") }
+        }
+        let cursorScreen = try await tmux.screen()
+        #expect(cursorShown, "the cursor on round 3's time:\n\(cursorScreen)")
+        let cursorLine = cursorScreen.split(separator: "\n").first { $0.contains("\(clock) ") && $0.contains("▲") }
+        #expect(cursorLine?.contains("%") == true, "with the hit rate there: \(cursorLine ?? "")")
+        try await tmux.send("f")
+        #expect(try await tmux.waitForAbsence(of: "▲ "), "unfreezing drops the cursor")
         try await tmux.send("]")
         #expect(try await tmux.waitFor("\(rounds)/\(rounds)"), "a minute on is past the end: the last round")
         try await tmux.send("[")

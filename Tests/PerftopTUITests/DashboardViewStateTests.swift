@@ -64,6 +64,34 @@ struct DashboardViewStateTests {
         #expect(live.handle(.end) != .playback(.last), "live, End scrolls")
     }
 
+    @Test("the arrows freeze with a cursor on the focused pane's graphs, move it, and unfreezing drops it")
+    func cursor() {
+        var state = self.state(self.model(timestamp: 100))
+        #expect(state.handle(.left) == .redraw)
+        #expect(state.isFrozen)
+        #expect(state.cursor == 0, "first on the newest value")
+        _ = state.handle(.left)
+        _ = state.handle(.left)
+        _ = state.handle(.right)
+        #expect(state.cursor == 1)
+        let focused = state.focused!
+        #expect(state.context(for: focused).cursor == GraphCursor(slotsBack: 1, newest: 100))
+        let other = DashboardSettings.PaneKind.allCases.first { $0 != focused }!
+        #expect(state.context(for: other).cursor == nil, "only the focused pane")
+        _ = state.handle(.right)
+        _ = state.handle(.right)
+        #expect(state.cursor == 0, "never past the newest")
+        _ = state.handle(.character(" "))
+        #expect(!state.isFrozen && state.cursor == nil)
+
+        var replay = DashboardViewState(isReplay: true)
+        _ = receive(&replay, self.model())
+        #expect(replay.handle(.left) == .playback(.step(-1)), "a playing replay steps")
+        _ = replay.handle(.character("f"))
+        #expect(replay.handle(.left) == .redraw, "a frozen replay moves the cursor")
+        #expect(replay.cursor == 0)
+    }
+
     @Test("q, Q and the Ctrl-C byte quit")
     func quit() {
         for key in [Key.character("q"), .character("Q"), .character("\u{03}")] {

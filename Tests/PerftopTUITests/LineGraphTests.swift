@@ -111,4 +111,19 @@ struct LineGraphTests {
         #expect(Glyphs.unicode.brailleGraphs)
         #expect(!Glyphs.unicodeBlocks.brailleGraphs)
     }
+
+    @Test("a cursor replaces the axis with a mark under its slot, that slot's time and its value")
+    func cursor() {
+        var graph = self.graph((1...40).map(Double.init))
+        // 1,796,464,800 is 2026-12-05 10:00:00Z; 30 columns of braille hold 60 slots.
+        graph.cursor = GraphCursor(slotsBack: 0, newest: 1_796_464_800)
+        var grid = self.render(graph, width: 30, height: 4)
+        #expect(grid.line(3).hasSuffix("▲") || grid.line(3).contains("10:00:00Z 40"), "\(grid.line(3))")
+        graph.cursor = GraphCursor(slotsBack: 9, newest: 1_796_464_800)
+        grid = self.render(graph, width: 30, height: 4)
+        #expect(grid.line(3).contains("▲ 09:59:51Z 31") || grid.line(3).contains("09:59:51Z 31 ▲"), "\(grid.line(3))")
+        #expect(!grid.line(3).contains("now"), "no axis under a cursor")
+        graph.cursor = GraphCursor(slotsBack: 50, newest: 1_796_464_800)
+        #expect(self.render(graph, width: 30, height: 4).line(3).contains("09:59:10Z –"), "no value that far back")
+    }
 }

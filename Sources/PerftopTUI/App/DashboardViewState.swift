@@ -30,6 +30,9 @@ public struct DashboardViewState: Sendable {
         .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(5), .seconds(10),
     ]
 
+    /// The farthest back the graph cursor goes, in intervals: a graph never shows more.
+    public static let maximumCursorSlots = 10_000
+
     /// How long a notice (e.g. `theme nord`) stays in the footer.
     public static let noticeLifetime: Duration = .seconds(3)
 
@@ -44,6 +47,8 @@ public struct DashboardViewState: Sendable {
     public private(set) var zoomed: DashboardSettings.PaneKind?
     /// True while the screen keeps showing the model it had when frozen.
     public private(set) var isFrozen = false
+    /// While frozen, the graph cursor's place: intervals back from the newest value; nil for none.
+    public private(set) var cursor: Int?
     /// True while the help overlay is shown.
     public private(set) var isHelpShown = false
     /// Peak values since the last reset.
@@ -116,7 +121,9 @@ public struct DashboardViewState: Sendable {
             scrollOffset: self.scrollOffset(of: pane),
             peaks: self.peaks,
             trackerSort: self.trackerSort,
-            fleet: self.fleet
+            fleet: self.fleet,
+            cursor: pane == self.focused
+                ? self.cursor.map { GraphCursor(slotsBack: $0, newest: self.model?.timestamp ?? 0) } : nil
         )
     }
 
@@ -217,7 +224,9 @@ public struct DashboardViewState: Sendable {
         if self.fleet.draft != nil {
             return self.editFilter(key)
         }
-        guard let action = KeyBindings.action(for: key, replay: self.isReplay) else {
+        // Frozen, the arrows move the cursor, in a replay too (where they otherwise step).
+        let takesReplayKeys = self.isReplay && !(self.isFrozen && (key == .left || key == .right))
+        guard let action = KeyBindings.action(for: key, replay: takesReplayKeys) else {
             return .none
         }
         let page = panes.first { $0.kind == self.focused }.map { max(1, $0.rect.height - 3) } ?? 10
@@ -238,6 +247,16 @@ public struct DashboardViewState: Sendable {
             return .playback(playback)
         case .toggleFreeze:
             self.isFrozen.toggle()
+            self.cursor = nil
+            return .redraw
+        case .moveCursor(let older):
+            // The first arrow freezes the screen and puts the cursor on the newest value; the next move it.
+            guard self.isFrozen, let cursor = self.cursor else {
+                self.isFrozen = true
+                self.cursor = 0
+                return .redraw
+            }
+            self.cursor = min(max(0, cursor + (older ? 1 : -1)), Self.maximumCursorSlots)
             return .redraw
         case .longerInterval, .shorterInterval:
             return self.stepInterval(longer: action == .longerInterval, now: now)

@@ -50,6 +50,8 @@ public enum DashboardAction: Sendable, Hashable {
     case dismiss
     /// Move a replay (`perftop replay`): play or pause, step, jump, change speed.
     case playback(PlaybackAction)
+    /// Move the graph cursor one interval back (`true`) or forward, freezing the screen first.
+    case moveCursor(older: Bool)
 }
 
 /// One line of the key map: the keys, how they are written for people, and what they do.
@@ -173,6 +175,18 @@ public enum KeyBindings {
                 label: "↓  j",
                 summary: "scroll down a row",
                 action: .scrollDown
+            ),
+            KeyBinding(
+                keys: [.left],
+                label: "←  →",
+                summary: "freeze with a cursor on the focused graphs; move it back",
+                action: .moveCursor(older: true)
+            ),
+            KeyBinding(
+                keys: [.right],
+                label: "→",
+                summary: "move the graph cursor forward",
+                action: .moveCursor(older: false)
             ),
             KeyBinding(keys: [.pageUp], label: "PgUp", summary: "scroll up a page", action: .pageUp),
             KeyBinding(keys: [.pageDown], label: "PgDn", summary: "scroll down a page", action: .pageDown),

@@ -67,7 +67,8 @@ public struct CachePane: Pane {
             return
         }
         let graphs = GraphStack(
-            entries: caches.map { self.graphEntry($0, showSource: showSource, model: model) }
+            entries: caches.map { self.graphEntry($0, showSource: showSource, model: model) },
+            cursor: context.cursor
         )
         canvas.withRegion(Rect(row: tableHeight + 1, column: 0, height: graphRows, width: canvas.width)) {
             graphs.draw(from: context.scrollOffset, into: &$0)

@@ -98,7 +98,7 @@ public struct LatencyPane: Pane {
             )
         }
         canvas.withRegion(Rect(row: tableHeight + splitRows + 1, column: 0, height: graphRows, width: canvas.width)) {
-            GraphStack(entries: entries).draw(from: context.scrollOffset, into: &$0)
+            GraphStack(entries: entries, cursor: context.cursor).draw(from: context.scrollOffset, into: &$0)
         }
     }
 

@@ -97,7 +97,7 @@ public struct MemoryPane: Pane {
             )
         }
         canvas.withRegion(Rect(row: tableHeight + 1, column: 0, height: graphRows, width: canvas.width)) {
-            GraphStack(entries: entries).draw(from: context.scrollOffset, into: &$0)
+            GraphStack(entries: entries, cursor: context.cursor).draw(from: context.scrollOffset, into: &$0)
         }
     }
 

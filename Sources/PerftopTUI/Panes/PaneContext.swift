@@ -16,6 +16,8 @@ public struct PaneContext: Sendable, Equatable {
     public var trackerSort: TrackerSort
     /// The fleet pane's order, filter and selection; other panes ignore it.
     public var fleet: FleetViewState
+    /// The cursor of a frozen dashboard, for the focused pane's graphs; nil otherwise.
+    public var cursor: GraphCursor?
 
     /// Creates a context; the default is an unfocused, unscrolled pane with no peaks, the
     /// tracker sorted by status and the fleet by name.
@@ -24,13 +26,15 @@ public struct PaneContext: Sendable, Equatable {
         scrollOffset: Int = 0,
         peaks: Peaks = Peaks(),
         trackerSort: TrackerSort = .status,
-        fleet: FleetViewState = FleetViewState()
+        fleet: FleetViewState = FleetViewState(),
+        cursor: GraphCursor? = nil
     ) {
         self.isFocused = isFocused
         self.scrollOffset = scrollOffset
         self.peaks = peaks
         self.trackerSort = trackerSort
         self.fleet = fleet
+        self.cursor = cursor
     }
 }
 

@@ -82,7 +82,7 @@ public struct QueuePane: Pane {
             self.graphEntries(processor, showSource: showSource, context: context, model: model)
         }
         canvas.withRegion(Rect(row: tableHeight + 1, column: 0, height: graphRows, width: canvas.width)) {
-            GraphStack(entries: entries).draw(from: context.scrollOffset * 2, into: &$0)
+            GraphStack(entries: entries, cursor: context.cursor).draw(from: context.scrollOffset * 2, into: &$0)
         }
     }
 

@@ -34,6 +34,8 @@ struct GraphStack {
 
     /// The graphs, in order.
     var entries: [Entry]
+    /// The cursor every graph shows (a frozen dashboard's, on its focused pane), or nil.
+    var cursor: GraphCursor? = nil
 
     /// The rows a table of `tableRows` lines (header included) leaves for graphs in `height` rows,
     /// after one blank separating line; 0 when not even one graph fits, so the table keeps them all.
@@ -69,7 +71,9 @@ struct GraphStack {
                 height: bottom - top,
                 width: columnWidth
             )
-            canvas.withRegion(rect) { Self.draw(self.entries[start + index], into: &$0) }
+            var entry = self.entries[start + index]
+            entry.graph.cursor = self.cursor
+            canvas.withRegion(rect) { Self.draw(entry, into: &$0) }
         }
         return count
     }

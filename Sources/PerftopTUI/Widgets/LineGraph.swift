@@ -1,4 +1,19 @@
+import FoundationEssentials
 import PerfKit
+
+/// Where a frozen dashboard's cursor is on its graphs: a number of slots back from the newest value.
+public struct GraphCursor: Sendable, Equatable {
+    /// Slots (intervals) back from the newest value; 0 is the newest.
+    public var slotsBack: Int
+    /// When the newest value was read, in seconds since 1970-01-01 UTC.
+    public var newest: Double
+
+    /// Creates a cursor.
+    public init(slotsBack: Int, newest: Double) {
+        self.slotsBack = slotsBack
+        self.newest = newest
+    }
+}
 
 /// A multi-row line graph of a series over time, with its top and bottom values labelled on the
 /// left and a time axis (`-2m … now`) below.
@@ -21,6 +36,9 @@ public struct LineGraph {
     public var scale: Sparkline.Scale
     /// Formats the top and bottom labels, e.g. ``UnitFormat/seconds(_:)``.
     public var format: (Double?) -> String
+    /// The cursor of a frozen dashboard, drawn on the axis row with the time and the value under it;
+    /// nil for none.
+    public var cursor: GraphCursor?
 
     /// The narrowest canvas that gets value labels on the left.
     static let labelMinimumWidth = 20
@@ -82,9 +100,43 @@ public struct LineGraph {
                 Self.drawBars(shown, range: range, into: &region)
             }
         }
-        if hasAxis {
+        if hasAxis, let cursor = self.cursor {
+            self.draw(cursor, row: plotHeight, plot: plot, perColumn: perColumn, shown: shown, into: &canvas)
+        } else if hasAxis {
             self.drawAxis(row: plotHeight, from: plot.column, slots: plot.width * perColumn, into: &canvas)
         }
+    }
+
+    /// The cursor in place of the axis: a mark under its column and, beside it, the time of its slot
+    /// and the value there, e.g. `▲ 17:03:12Z 93.4%` (`–` where the series has no value).
+    private func draw(
+        _ cursor: GraphCursor,
+        row: Int,
+        plot: Rect,
+        perColumn: Int,
+        shown: [Double],
+        into canvas: inout Canvas
+    ) {
+        let slots = plot.width * perColumn
+        let back = min(max(0, cursor.slotsBack), slots - 1)
+        let column = plot.column + (slots - 1 - back) / perColumn
+        let value = back < shown.count ? shown[shown.count - 1 - back] : nil
+        let label =
+            Self.clock(cursor.newest - Double(back) * self.interval) + " "
+            + self.format(value.flatMap { $0.isFinite ? $0 : nil })
+        canvas.fill(Rect(row: row, column: 0, height: 1, width: canvas.width))
+        canvas.put(row: row, column: column, text: String(canvas.glyphs.isUnicode ? "▲" : "^"), style: .selected)
+        let start = column + 2 + label.displayWidth <= canvas.width ? column + 2 : column - 1 - label.displayWidth
+        canvas.put(row: row, column: max(0, start), text: label, style: .selected)
+    }
+
+    /// A time of day in UTC, e.g. `17:03:12Z`.
+    static func clock(_ seconds: Double) -> String {
+        guard seconds.isFinite else {
+            return "–"
+        }
+        let date = Date(timeIntervalSince1970: seconds.rounded(.down))
+        return date.formatted(Date.ISO8601FormatStyle(timeZone: .gmt).time(includingFractionalSeconds: false)) + "Z"
     }
 
     /// `-60s` under the left edge of the plot, `now` at the right, and the midpoint between them
