@@ -68,7 +68,7 @@ import Testing
 
         let client = try HTTPTestClient(port: server.port)
         try client.send(Self.get("/metrics"))
-        let response = try #require(try client.readResponse())
+        let response = try #require(try await client.readResponse())
         #expect(response.status == 200)
         #expect(response.headers["content-type"] == "text/plain; version=0.0.4; charset=utf-8")
         #expect(response.headers["content-length"] == String(response.body.utf8.count))
@@ -84,7 +84,7 @@ import Testing
 
         let client = try HTTPTestClient(port: server.port)
         try client.send(Self.get("/perftop.json?fresh=1"))
-        let response = try #require(try client.readResponse())
+        let response = try #require(try await client.readResponse())
         #expect(response.status == 200)
         #expect(response.headers["content-type"] == "application/json")
         #expect(response.body.hasSuffix("}\n"))
@@ -102,7 +102,7 @@ import Testing
         let server = try await self.start(registry)
         let client = try HTTPTestClient(port: server.port)
         try client.send(Self.get("/metrics"))
-        let body = try #require(try client.readResponse()).body
+        let body = try #require(try await client.readResponse()).body
         await server.shutdown()
 
         let parsed = try ExpositionLineCheck.parse(body)
@@ -120,20 +120,20 @@ import Testing
         let client = try HTTPTestClient(port: server.port)
 
         try client.send(Self.get("/metrics/extra"))
-        let notFound = try #require(try client.readResponse())
+        let notFound = try #require(try await client.readResponse())
         #expect(notFound.status == 404)
         #expect(notFound.headers["content-type"] == "text/plain; charset=utf-8")
 
         try client.send("POST /metrics HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\n\r\nhello")
-        let notAllowed = try #require(try client.readResponse())
+        let notAllowed = try #require(try await client.readResponse())
         #expect(notAllowed.status == 405)
         #expect(notAllowed.headers["allow"] == "GET, HEAD")
 
         try client.send("DELETE /perftop.json HTTP/1.1\r\nHost: localhost\r\n\r\n")
-        #expect(try client.readResponse()?.status == 405)
+        #expect(try await client.readResponse()?.status == 405)
 
         try client.send(Self.get("/metrics"))
-        #expect(try client.readResponse()?.status == 200)
+        #expect(try await client.readResponse()?.status == 200)
 
         await server.shutdown()
     }
@@ -143,17 +143,17 @@ import Testing
         let client = try HTTPTestClient(port: server.port)
 
         try client.send(Self.get("/metrics"))
-        let first = try #require(try client.readResponse())
+        let first = try #require(try await client.readResponse())
         try client.send(Self.get("/perftop.json"))
-        let second = try #require(try client.readResponse())
+        let second = try #require(try await client.readResponse())
         #expect(first.status == 200)
         #expect(first.headers["connection"] == nil)
         #expect(second.status == 200)
         #expect(second.headers["content-type"] == "application/json")
 
         try client.send(Self.get("/metrics") + Self.get("/nope"))
-        #expect(try client.readResponse()?.status == 200)
-        #expect(try client.readResponse()?.status == 404)
+        #expect(try await client.readResponse()?.status == 200)
+        #expect(try await client.readResponse()?.status == 404)
 
         await server.shutdown()
     }
@@ -163,12 +163,12 @@ import Testing
         let client = try HTTPTestClient(port: server.port)
 
         try client.send("HEAD /metrics HTTP/1.1\r\nHost: localhost\r\n\r\n")
-        let head = try #require(try client.readResponse(hasBody: false))
+        let head = try #require(try await client.readResponse(hasBody: false))
         #expect(head.status == 200)
         #expect(Int(head.headers["content-length"] ?? "") ?? 0 > 0)
 
         try client.send(Self.get("/nope"))
-        let next = try #require(try client.readResponse())
+        let next = try #require(try await client.readResponse())
         #expect(next.status == 404)
         #expect(next.body == "not found\n")
 
@@ -180,25 +180,25 @@ import Testing
 
         let closing = try HTTPTestClient(port: server.port)
         try closing.send(Self.get("/metrics", "Connection: close\r\n"))
-        let response = try #require(try closing.readResponse())
+        let response = try #require(try await closing.readResponse())
         #expect(response.headers["connection"] == "close")
-        #expect(try closing.readResponse() == nil)
+        #expect(try await closing.readResponse() == nil)
 
         let pipelined = try HTTPTestClient(port: server.port)
         try pipelined.send(Self.get("/metrics", "Connection: close\r\n") + Self.get("/nope"))
-        #expect(try pipelined.readResponse()?.status == 200)
-        #expect(try pipelined.readResponse() == nil)
+        #expect(try await pipelined.readResponse()?.status == 200)
+        #expect(try await pipelined.readResponse() == nil)
 
         let old = try HTTPTestClient(port: server.port)
         try old.send("GET /metrics HTTP/1.0\r\n\r\n")
-        #expect(try old.readResponse()?.version == "HTTP/1.0")
-        #expect(try old.readResponse() == nil)
+        #expect(try await old.readResponse()?.version == "HTTP/1.0")
+        #expect(try await old.readResponse() == nil)
 
         let oldKeepAlive = try HTTPTestClient(port: server.port)
         try oldKeepAlive.send("GET /metrics HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
-        #expect(try oldKeepAlive.readResponse()?.headers["connection"] == "keep-alive")
+        #expect(try await oldKeepAlive.readResponse()?.headers["connection"] == "keep-alive")
         try oldKeepAlive.send("GET /nope HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
-        #expect(try oldKeepAlive.readResponse()?.status == 404)
+        #expect(try await oldKeepAlive.readResponse()?.status == 404)
 
         await server.shutdown()
     }
@@ -211,8 +211,8 @@ import Testing
 
         let padding = String(repeating: "x", count: AgentHTTPServer.maxRequestHeadBytes)
         try client.send(Self.get("/metrics", "X-Padding: \(padding)\r\n"))
-        #expect(try client.readResponse()?.status == 400)
-        #expect(try client.readResponse() == nil)
+        #expect(try await client.readResponse()?.status == 400)
+        #expect(try await client.readResponse() == nil)
 
         await server.shutdown()
     }
@@ -223,15 +223,15 @@ import Testing
         let small = try HTTPTestClient(port: server.port)
         let allowed = String(repeating: "b", count: AgentHTTPServer.maxRequestBodyBytes)
         try small.send(Self.get("/metrics", "Content-Length: \(allowed.utf8.count)\r\n") + allowed)
-        #expect(try small.readResponse()?.status == 200)
+        #expect(try await small.readResponse()?.status == 200)
 
         let large = try HTTPTestClient(port: server.port)
         let tooMuch = String(repeating: "b", count: AgentHTTPServer.maxRequestBodyBytes + 1)
         try large.send(Self.get("/metrics", "Content-Length: \(tooMuch.utf8.count)\r\n") + tooMuch)
-        let response = try #require(try large.readResponse())
+        let response = try #require(try await large.readResponse())
         #expect(response.status == 413)
         #expect(response.headers["connection"] == "close")
-        #expect(try large.readResponse() == nil)
+        #expect(try await large.readResponse() == nil)
 
         await server.shutdown()
     }
@@ -242,8 +242,8 @@ import Testing
         let server = try await self.start(self.makeRegistry(), idleTimeout: .seconds(1))
         let client = try HTTPTestClient(port: server.port)
         try client.send(Self.get("/metrics"))
-        #expect(try client.readResponse()?.status == 200)
-        #expect(try client.readResponse() == nil)
+        #expect(try await client.readResponse()?.status == 200)
+        #expect(try await client.readResponse() == nil)
         await server.shutdown()
     }
 
@@ -255,7 +255,7 @@ import Testing
         let head = Self.get("/metrics", "X-Padding: " + String(repeating: "x", count: 200) + "\r\n")
         let sent = await client.trickle(head, every: .milliseconds(100))
         #expect(sent < head.utf8.count, "the server let the whole request trickle in")
-        #expect(try client.readResponse() == nil)
+        #expect(try await client.readResponse() == nil)
         await server.shutdown()
     }
 
@@ -267,7 +267,7 @@ import Testing
         try client.send(Self.get("/metrics", "Content-Length: \(body.utf8.count)\r\n"))
         let sent = await client.trickle(body, every: .milliseconds(100))
         #expect(sent < body.utf8.count, "the server let the whole body trickle in")
-        #expect(try client.readResponse() == nil)
+        #expect(try await client.readResponse() == nil)
         await server.shutdown()
     }
 
@@ -276,11 +276,11 @@ import Testing
         let server = try await self.start(self.makeRegistry(), requestTimeout: .seconds(1))
         let client = try HTTPTestClient(port: server.port)
         try client.send(Self.get("/metrics"))
-        #expect(try client.readResponse()?.status == 200)
+        #expect(try await client.readResponse()?.status == 200)
         let head = Self.get("/metrics", "X-Padding: " + String(repeating: "x", count: 200) + "\r\n")
         let sent = await client.trickle(head, every: .milliseconds(100))
         #expect(sent < head.utf8.count, "the server let the whole request trickle in")
-        #expect(try client.readResponse() == nil)
+        #expect(try await client.readResponse() == nil)
         await server.shutdown()
     }
 
@@ -291,9 +291,9 @@ import Testing
         let server = try await self.start(self.makeRegistry())
         let client = try HTTPTestClient(port: server.port)
         try client.send("GET /metrics HTTP/1.1\r\nHost: \(host)\r\n\r\n")
-        #expect(try client.readResponse()?.status == 200)
+        #expect(try await client.readResponse()?.status == 200)
         try client.send("GET /metrics HTTP/1.1\r\nHost: \(host):\(server.port)\r\n\r\n")
-        #expect(try client.readResponse()?.status == 200)
+        #expect(try await client.readResponse()?.status == 200)
         await server.shutdown()
     }
 
@@ -307,11 +307,11 @@ import Testing
         for host in others {
             let client = try HTTPTestClient(port: server.port)
             try client.send("GET /metrics HTTP/1.1\r\nHost: \(host)\r\n\r\n")
-            let response = try #require(try client.readResponse())
+            let response = try #require(try await client.readResponse())
             #expect(response.status == 421, "Host: \(host)")
             #expect(response.headers["connection"] == "close")
             #expect(!response.body.contains("cache_hits_total"))
-            #expect(try client.readResponse() == nil)
+            #expect(try await client.readResponse() == nil)
         }
         await server.shutdown()
     }
@@ -325,9 +325,9 @@ import Testing
         )
         let client = try HTTPTestClient(port: server.port)
         try client.send("GET /metrics HTTP/1.1\r\nHost: metrics.example.internal:\(server.port)\r\n\r\n")
-        #expect(try client.readResponse()?.status == 200)
+        #expect(try await client.readResponse()?.status == 200)
         try client.send("GET /metrics HTTP/1.1\r\nHost: other.example.internal\r\n\r\n")
-        #expect(try client.readResponse()?.status == 421)
+        #expect(try await client.readResponse()?.status == 421)
         await server.shutdown()
     }
 
@@ -338,8 +338,8 @@ import Testing
         ] {
             let client = try HTTPTestClient(port: server.port)
             try client.send(request)
-            #expect(try client.readResponse()?.status == 400)
-            #expect(try client.readResponse() == nil)
+            #expect(try await client.readResponse()?.status == 400)
+            #expect(try await client.readResponse() == nil)
         }
         await server.shutdown()
     }
@@ -366,7 +366,7 @@ import Testing
         )
         let client = try HTTPTestClient(port: exposed.port)
         try client.send(Self.get("/metrics"))
-        #expect(try client.readResponse()?.status == 200)
+        #expect(try await client.readResponse()?.status == 200)
         await exposed.shutdown()
     }
 
@@ -393,7 +393,7 @@ import Testing
             let server = try await self.start(self.makeRegistry())
             let client = try HTTPTestClient(port: server.port)
             try client.send(Self.get("/metrics"))
-            #expect(try client.readResponse()?.status == 200)
+            #expect(try await client.readResponse()?.status == 200)
 
             let descriptors = try ServerSockets.descriptors(localPort: server.port)
             #expect(descriptors.count == 2)
@@ -411,10 +411,10 @@ import Testing
         let port = server.port
         let client = try HTTPTestClient(port: port)
         try client.send(Self.get("/metrics"))
-        #expect(try client.readResponse()?.status == 200)
+        #expect(try await client.readResponse()?.status == 200)
 
         await server.shutdown()
-        #expect(try client.readResponse() == nil)
+        #expect(try await client.readResponse() == nil)
         #expect(throws: BlockingSocket.SocketError.self) {
             _ = try HTTPTestClient(port: port)
         }
@@ -428,17 +428,17 @@ import Testing
         // One write: the server reads the second request's head in the same read as the first request,
         // so it is in the middle of that request once the first response arrives.
         try client.send(Self.get("/metrics") + Self.get("/metrics", "Content-Length: 4\r\n") + "ab")
-        let first = try #require(try client.readResponse())
+        let first = try #require(try await client.readResponse())
         #expect(first.headers["connection"] == nil)
 
         let stopping = Task { await server.shutdown() }
         // The server tells its connections to finish before it stops listening.
         try await waitUntil { (try? HTTPTestClient(port: port)) == nil }
         try client.send("cd")
-        let second = try #require(try client.readResponse())
+        let second = try #require(try await client.readResponse())
         #expect(second.status == 200)
         #expect(second.headers["connection"] == "close")
-        #expect(try client.readResponse() == nil)
+        #expect(try await client.readResponse() == nil)
         await stopping.value
     }
 
@@ -502,13 +502,13 @@ final class HTTPTestClient {
     ///
     /// - Parameter hasBody: `false` for the response to a `HEAD` request, whose `Content-Length` has no
     ///   body behind it.
-    func readResponse(hasBody: Bool = true) throws -> Response? {
+    func readResponse(hasBody: Bool = true) async throws -> Response? {
         let separator = Array("\r\n\r\n".utf8)
         var headEnd: Int?
         while headEnd == nil {
             let pending = self.socket.pending
             headEnd = pending.indices.dropLast(3).first { pending[$0..<$0 + 4].elementsEqual(separator) }
-            if headEnd == nil, try !self.socket.fill() {
+            if headEnd == nil, try await !self.socket.fill() {
                 return nil
             }
         }
@@ -523,7 +523,7 @@ final class HTTPTestClient {
         }
         let length = hasBody ? Int(headers["content-length"] ?? "0") ?? 0 : 0
         while self.socket.pending.count < length {
-            guard try self.socket.fill() else {
+            guard try await self.socket.fill() else {
                 throw BlockingSocket.SocketError(operation: "read body", code: 0)
             }
         }

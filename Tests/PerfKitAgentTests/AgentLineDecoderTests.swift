@@ -24,8 +24,8 @@ import Testing
         } else {
             try client.send(line + "\n")
         }
-        #expect(try client.readError().error == "request is not a JSON object")
-        #expect(try client.requestSnapshot().agent == "test")
+        #expect(try await client.readError().error == "request is not a JSON object")
+        #expect(try await client.requestSnapshot().agent == "test")
         try await server.shutdown()
     }
 }

@@ -47,27 +47,27 @@ import Testing
         }
 
         /// The next line without its newline, or `nil` when the server closed the connection.
-        func readLine() throws -> String? {
+        func readLine() async throws -> String? {
             while true {
                 if let newline = self.socket.pending.firstIndex(of: UInt8(ascii: "\n")) {
                     let line = String(decoding: self.socket.pending[..<newline], as: UTF8.self)
                     self.socket.pending.removeSubrange(...newline)
                     return line
                 }
-                guard try self.socket.fill() else {
+                guard try await self.socket.fill() else {
                     return nil
                 }
             }
         }
 
-        func requestSnapshot() throws -> Snapshot {
+        func requestSnapshot() async throws -> Snapshot {
             try self.send(AgentProtocol.snapshotRequest + "\n")
-            let line = try #require(try self.readLine())
+            let line = try #require(try await self.readLine())
             return try Snapshot.decode(jsonLine: Data(line.utf8))
         }
 
-        func readError() throws -> AgentErrorResponse {
-            let line = try #require(try self.readLine())
+        func readError() async throws -> AgentErrorResponse {
+            let line = try #require(try await self.readLine())
             return try JSONDecoder().decode(AgentErrorResponse.self, from: Data(line.utf8))
         }
     }
@@ -104,20 +104,20 @@ import Testing
         #expect(server.path == directory.socketPath)
 
         let client = try LineClient(path: directory.socketPath)
-        let first = try client.requestSnapshot()
+        let first = try await client.requestSnapshot()
         #expect(first.agent == "test")
         #expect(first.pid == getpid())
         #expect(first.samples == cache.collectSamples())
 
         _ = cache.value(forKey: "a")
-        let second = try client.requestSnapshot()
+        let second = try await client.requestSnapshot()
         let hits = samples(named: "cache_hits_total", in: second.samples)
         #expect(hits[["cache": "users"]]?.value == 2)
 
         try await server.shutdown()
         #expect(!FileManager.default.fileExists(atPath: directory.socketPath))
         #expect(directory.contents.isEmpty)
-        #expect(try client.readLine() == nil)
+        #expect(try await client.readLine() == nil)
         try await server.shutdown()
     }
 
@@ -127,7 +127,7 @@ import Testing
             let (registry, _) = self.makeRegistry()
             let server = try await AgentServer.start(path: directory.socketPath, registry: registry, agentName: "test")
             let client = try LineClient(path: directory.socketPath)
-            _ = try client.requestSnapshot()
+            _ = try await client.requestSnapshot()
 
             let descriptors = try Self.socketDescriptors(boundUnder: directory.path)
             #expect(descriptors.count == 2, "the listening socket and the accepted connection")
@@ -167,7 +167,7 @@ import Testing
         let client = try LineClient(path: directory.socketPath)
         try client.send(#"{"request":"snap"#)
         try client.send("shot\"}\r\n")
-        let line = try #require(try client.readLine())
+        let line = try #require(try await client.readLine())
         #expect(try Snapshot.decode(jsonLine: Data(line.utf8)).agent == "split")
 
         try await server.shutdown()
@@ -180,18 +180,18 @@ import Testing
         let client = try LineClient(path: directory.socketPath)
 
         try client.send(#"{"request":"bogus"}"# + "\n")
-        let unknown = try client.readError()
+        let unknown = try await client.readError()
         #expect(unknown.schema == "perftop.error")
         #expect(unknown.version == 1)
         #expect(unknown.error == #"unknown request "bogus""#)
 
         try client.send("not json\n")
-        #expect(try client.readError().error == "request is not a JSON object")
+        #expect(try await client.readError().error == "request is not a JSON object")
 
         try client.send("\n")
-        #expect(try client.readError().error == "request is not a JSON object")
+        #expect(try await client.readError().error == "request is not a JSON object")
 
-        #expect(try client.requestSnapshot().agent == "test")
+        #expect(try await client.requestSnapshot().agent == "test")
         try await server.shutdown()
     }
 
@@ -202,12 +202,12 @@ import Testing
         let client = try LineClient(path: directory.socketPath)
 
         try client.send(String(repeating: " ", count: AgentProtocol.maxRequestLineBytes) + "\n")
-        #expect(try client.readError().error == "request is not a JSON object")
-        #expect(try client.requestSnapshot().agent == "test")
+        #expect(try await client.readError().error == "request is not a JSON object")
+        #expect(try await client.requestSnapshot().agent == "test")
 
         try client.send(String(repeating: "x", count: AgentProtocol.maxRequestLineBytes + 1) + "\n")
-        #expect(try client.readError().error.contains("longer than 4096 bytes"))
-        #expect(try client.readLine() == nil)
+        #expect(try await client.readError().error.contains("longer than 4096 bytes"))
+        #expect(try await client.readLine() == nil)
 
         try await server.shutdown()
     }
@@ -223,7 +223,7 @@ import Testing
         )
         let client = try LineClient(path: directory.socketPath)
 
-        #expect(try client.readLine() == nil)
+        #expect(try await client.readLine() == nil)
         try await server.shutdown()
     }
 
@@ -240,7 +240,7 @@ import Testing
         let server = try await AgentServer.start(path: directory.socketPath, registry: registry, agentName: "fresh")
 
         #expect(try self.fileStatus(directory.socketPath).st_ino != staleInode)
-        #expect(try LineClient(path: directory.socketPath).requestSnapshot().agent == "fresh")
+        #expect(try await LineClient(path: directory.socketPath).requestSnapshot().agent == "fresh")
         try await server.shutdown()
     }
 
@@ -253,7 +253,7 @@ import Testing
             _ = try await AgentServer.start(path: directory.socketPath, registry: registry, agentName: "second")
         }
 
-        #expect(try LineClient(path: directory.socketPath).requestSnapshot().agent == "first")
+        #expect(try await LineClient(path: directory.socketPath).requestSnapshot().agent == "first")
         #expect(directory.contents == ["a.sock"])
         try await first.shutdown()
     }

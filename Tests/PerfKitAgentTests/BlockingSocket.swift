@@ -85,14 +85,24 @@ final class BlockingSocket {
     }
 
     /// Reads more bytes into ``pending``; `false` at the end of the stream (or a reset connection).
-    func fill() throws -> Bool {
-        var chunk = [UInt8](repeating: 0, count: 65_536)
-        let count = chunk.withUnsafeMutableBytes { read(self.descriptor, $0.baseAddress, $0.count) }
-        if count == 0 || (count < 0 && errno == ECONNRESET) {
+    ///
+    /// The blocking `read` runs on a thread of its own: on a cooperative thread it would hold one of
+    /// the two that Swift concurrency has on this machine until the server answered, stalling every
+    /// other test's timers and continuations (AgentFeed's polls timed out under a full run).
+    func fill() async throws -> Bool {
+        let descriptor = self.descriptor
+        let (count, error, chunk) = await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                var chunk = [UInt8](repeating: 0, count: 65_536)
+                let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+                continuation.resume(returning: (count, errno, chunk))
+            }
+        }
+        if count == 0 || (count < 0 && error == ECONNRESET) {
             return false
         }
         guard count > 0 else {
-            throw SocketError(operation: "read", code: errno)
+            throw SocketError(operation: "read", code: error)
         }
         self.pending += chunk[..<count]
         return true

@@ -26,8 +26,12 @@ import Testing
         return String(decoding: try snapshot.jsonLine(), as: UTF8.self) + "\n"
     }
 
+    /// The timeout of a poll that should answer: a bound, not a measurement. Generous, because a full
+    /// test run on two cores can leave a poll waiting seconds for a thread (5 s once timed out).
+    static let answerTimeout: Duration = .seconds(30)
+
     /// Polls once and returns the failure reason, or `nil` when the poll succeeded.
-    private static func reason(polling feed: some Feed, timeout: Duration = .seconds(5)) async -> String? {
+    private static func reason(polling feed: some Feed, timeout: Duration = Self.answerTimeout) async -> String? {
         await failureReason(polling: feed, timeout: timeout)
     }
 
@@ -38,14 +42,14 @@ import Testing
         defer { listener.stop() }
         let feed = AgentFeed(path: listener.path)
         #expect(feed.name == "agent:\(listener.path)")
-        let samples = try await feed.poll(timeout: .seconds(5))
+        let samples = try await feed.poll(timeout: Self.answerTimeout)
         #expect(samples == [Sample(name: "cache_hits_total", labels: ["cache": "users"], kind: .counter, value: 42)])
     }
 
     @Test func sendsTheSnapshotRequestLine() async throws {
         let listener = try TestListener(.reply(try Self.snapshotLine(), thenClose: false))
         defer { listener.stop() }
-        _ = try await AgentFeed(path: listener.path).poll(timeout: .seconds(5))
+        _ = try await AgentFeed(path: listener.path).poll(timeout: Self.answerTimeout)
         #expect(listener.requests == [#"{"request":"snapshot"}"#])
     }
 
@@ -104,7 +108,7 @@ import Testing
         defer { listener.stop() }
         let length = line.utf8.count - 1
         let exact = AgentFeed(path: listener.path, maximumResponseBytes: length)
-        #expect(try await exact.poll(timeout: .seconds(5)).count == 1)
+        #expect(try await exact.poll(timeout: Self.answerTimeout).count == 1)
         let short = AgentFeed(path: listener.path, maximumResponseBytes: length - 1)
         #expect(await Self.reason(polling: short) == "response larger than \(length - 1) bytes")
     }
@@ -203,7 +207,7 @@ import Testing
         let reason = await Self.reason(polling: AgentFeed(path: agent.path))
         #expect(reason == "agent on \(agent.path) runs as uid 65534, not you or root")
         let trusting = AgentFeed(path: agent.path, trustedOwners: [65534])
-        #expect(try await trusting.poll(timeout: .seconds(5)).count == 1, "--allow-socket-owner 65534")
+        #expect(try await trusting.poll(timeout: Self.answerTimeout).count == 1, "--allow-socket-owner 65534")
         trusting.disconnect()
     }
 
@@ -217,7 +221,7 @@ import Testing
             try AgentFeed.validate(path: listener.path, trustedOwners: [1002])
         }
         let feed = AgentFeed(path: listener.path, trustedOwners: [1001])
-        #expect(try await feed.poll(timeout: .seconds(5)).count == 1)
+        #expect(try await feed.poll(timeout: Self.answerTimeout).count == 1)
         feed.disconnect()
     }
 
@@ -232,7 +236,7 @@ import Testing
         let server = try await AgentServer.start(path: path, registry: registry, agentName: "test")
         let feed = AgentFeed(path: path)
         do {
-            let samples = try await feed.poll(timeout: .seconds(5))
+            let samples = try await feed.poll(timeout: Self.answerTimeout)
             let resident = samples.first { $0.name == "process_resident_memory_bytes" }
             #expect((resident?.value ?? 0) > 0)
         } catch {
@@ -248,7 +252,7 @@ import Testing
         let server = try await AgentServer.start(path: path, registry: MetricsRegistry(), agentName: "test")
         let feed = AgentFeed(path: path)
         for _ in 0..<3 {
-            _ = try await feed.poll(timeout: .seconds(5))
+            _ = try await feed.poll(timeout: Self.answerTimeout)
         }
         #expect(feed.connectAttempts.load(ordering: .relaxed) == 1)
         feed.disconnect()
@@ -271,7 +275,7 @@ import Testing
         func advance(_ seconds: Double) { clock.withLockedValue { $0 += seconds } }
 
         let first = try await AgentServer.start(path: path, registry: registry, agentName: "test")
-        #expect(try await !feed.poll(timeout: .seconds(5)).isEmpty)
+        #expect(try await !feed.poll(timeout: Self.answerTimeout).isEmpty)
         try await first.shutdown()
 
         // The agent is gone: one attempt, then polls fail at once until the backoff has passed.
@@ -289,8 +293,8 @@ import Testing
         // The agent is back: the next attempt the backoff allows reconnects, and the connection stays.
         let second = try await AgentServer.start(path: path, registry: registry, agentName: "test")
         advance(1)
-        #expect(try await !feed.poll(timeout: .seconds(5)).isEmpty)
-        #expect(try await !feed.poll(timeout: .seconds(5)).isEmpty)
+        #expect(try await !feed.poll(timeout: Self.answerTimeout).isEmpty)
+        #expect(try await !feed.poll(timeout: Self.answerTimeout).isEmpty)
         #expect(attempts() == afterFirstFailure + 2)
         feed.disconnect()
         try await second.shutdown()
@@ -302,10 +306,10 @@ import Testing
         let path = directory + "/a.sock"
         let feed = AgentFeed(path: path)
         let first = try await AgentServer.start(path: path, registry: MetricsRegistry(), agentName: "test")
-        _ = try await feed.poll(timeout: .seconds(5))
+        _ = try await feed.poll(timeout: Self.answerTimeout)
         try await first.shutdown()
         let second = try await AgentServer.start(path: path, registry: MetricsRegistry(), agentName: "test")
-        _ = try await feed.poll(timeout: .seconds(5))
+        _ = try await feed.poll(timeout: Self.answerTimeout)
         #expect(feed.connectAttempts.load(ordering: .relaxed) == 2)
         feed.disconnect()
         try await second.shutdown()

@@ -27,7 +27,7 @@ struct MemcachedFeedTests {
             + String(repeating: "get missing\r\n", count: 300) + "version\r\n"
         _ = try await server.send(commands) { $0.contains("VERSION ") }
         let feed = try MemcachedFeed(url: "memcached://127.0.0.1:\(server.port)")
-        let samples = try await feed.poll(timeout: .seconds(5))
+        let samples = try await feed.poll(timeout: .seconds(30))
         let stats = try await server.send("stats\r\n") { $0.hasSuffix("END\r\n") }
         let own = { (field: String) in
             stats.split(separator: "\r\n").first { $0.hasPrefix("STAT \(field) ") }.flatMap {
@@ -42,7 +42,11 @@ struct MemcachedFeedTests {
         #expect(Self.value(samples, MetricName.cacheBytes) == own("bytes"))
         #expect(Self.value(samples, MetricName.memcachedConnections, [:]) ?? 0 >= 1)
 
-        let collector = Collector(feeds: [feed])
+        let collector = Collector(
+            feeds: [feed],
+            // A long interval, and with it the poll's timeout: a loaded test run must not time the poll out.
+            configuration: Collector.Configuration(interval: .seconds(30))
+        )
         _ = await collector.collectOnce()
         _ = try await server.send(String(repeating: "get k\r\n", count: 9) + "get nope\r\nversion\r\n") {
             $0.contains("VERSION ")
@@ -56,7 +60,7 @@ struct MemcachedFeedTests {
     @Test func aServerThatIsNotMemcachedIsNamedAsSuch() async throws {
         let http = try await HTTPTestServer(.ok("hello", contentType: "text/plain"))
         let feed = try MemcachedFeed(url: "memcached://127.0.0.1:\(http.port)")
-        let reason = await failureReason(polling: feed, timeout: .seconds(5))
+        let reason = await failureReason(polling: feed, timeout: .seconds(30))
         #expect(reason?.hasPrefix("not a memcached reply (starts with 'HTTP/1.1 ") == true, "\(reason ?? "no failure")")
         await feed.close()
         await http.stop()

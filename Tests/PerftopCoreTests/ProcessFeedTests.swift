@@ -55,7 +55,11 @@ import Testing
     }
 
     @Test func aVanishedProcessTakesItsSourceDown() async throws {
-        let collector = Collector(feeds: [ProcessFeed(pid: 123, procRoot: try self.fixtureRoot)])
+        // A long interval (and with it the poll's timeout): a loaded test run must not turn the exit into a timeout.
+        let collector = Collector(
+            feeds: [ProcessFeed(pid: 123, procRoot: try self.fixtureRoot)],
+            configuration: Collector.Configuration(interval: .seconds(30))
+        )
         await collector.collectOnce()
         #expect(collector.model.sources[0].state == .down(reason: "process 123 exited"))
     }

@@ -44,7 +44,7 @@ struct RedisFeedTests {
         defer { server.stop() }
         try await Self.drive(server, hits: 700, misses: 300)
         let feed = try RedisFeed(url: "redis://127.0.0.1:\(server.port)")
-        let samples = try await feed.poll(timeout: .seconds(5))
+        let samples = try await feed.poll(timeout: .seconds(30))
         #expect(Self.value(samples, MetricName.cacheHits) == 700)
         #expect(Self.value(samples, MetricName.cacheMisses) == 300)
         #expect(Self.value(samples, MetricName.cacheHits) == (try await Self.serverCount(server, "keyspace_hits")))
@@ -62,7 +62,11 @@ struct RedisFeedTests {
         let server = try await ServerTestProcess.redis()
         defer { server.stop() }
         let feed = try RedisFeed(url: "redis://127.0.0.1:\(server.port)")
-        let collector = Collector(feeds: [feed])
+        let collector = Collector(
+            feeds: [feed],
+            // A long interval, and with it the poll's timeout: a loaded test run must not time the poll out.
+            configuration: Collector.Configuration(interval: .seconds(30))
+        )
         _ = await collector.collectOnce()
         try await Self.drive(server, hits: 700, misses: 300)
         _ = await collector.collectOnce()
@@ -88,20 +92,22 @@ struct RedisFeedTests {
             url: url + "?password-env=REDIS_PASSWORD",
             environment: ["REDIS_PASSWORD": "s3cret"]
         )
-        #expect(Self.value(try await fromEnvironment.poll(timeout: .seconds(5)), MetricName.cacheHits) == 7)
+        #expect(Self.value(try await fromEnvironment.poll(timeout: .seconds(30)), MetricName.cacheHits) == 7)
         await fromEnvironment.close()
 
         let file = server.directory.appendingPathComponent("password")
         try "s3cret\n".write(to: file, atomically: true, encoding: .utf8)
         let fromFile = try RedisFeed(url: url + "?password-file=" + file.path)
-        #expect(Self.value(try await fromFile.poll(timeout: .seconds(5)), MetricName.cacheMisses) == 3)
+        #expect(Self.value(try await fromFile.poll(timeout: .seconds(30)), MetricName.cacheMisses) == 3)
         await fromFile.close()
 
         let without = try RedisFeed(url: url)
-        #expect(await failureReason(polling: without, timeout: .seconds(5)) == "redis: NOAUTH Authentication required.")
+        #expect(
+            await failureReason(polling: without, timeout: .seconds(30)) == "redis: NOAUTH Authentication required."
+        )
         let wrong = try RedisFeed(url: url + "?password-env=P", environment: ["P": "wrong"])
         #expect(
-            await failureReason(polling: wrong, timeout: .seconds(5))
+            await failureReason(polling: wrong, timeout: .seconds(30))
                 == "redis: WRONGPASS invalid username-password pair or user is disabled."
         )
     }
@@ -110,9 +116,9 @@ struct RedisFeedTests {
     func reconnectsAfterTheServerRestarts() async throws {
         let server = try await ServerTestProcess.redis()
         let feed = try RedisFeed(url: "redis://127.0.0.1:\(server.port)")
-        _ = try await feed.poll(timeout: .seconds(5))
+        _ = try await feed.poll(timeout: .seconds(30))
         server.stop()
-        let reason = await failureReason(polling: feed, timeout: .seconds(5))
+        let reason = await failureReason(polling: feed, timeout: .seconds(30))
         #expect(reason == "connection refused", "\(reason ?? "no failure")")
         await feed.close()
     }
@@ -125,11 +131,13 @@ struct RedisFeedTests {
         defer { server.stop() }
         let url = "rediss://127.0.0.1:\(server.port)"
         let trusted = try RedisFeed(url: url, trustRoots: try HTTPFeed.TrustRoots(pemFile: certificate.certificatePath))
-        let samples = try await trusted.poll(timeout: .seconds(5))
+        let samples = try await trusted.poll(timeout: .seconds(30))
         #expect(Self.value(samples, MetricName.cacheHits) == 0)
         await trusted.close()
         let untrusted = try RedisFeed(url: url)
-        #expect(await failureReason(polling: untrusted, timeout: .seconds(5)) == "TLS: certificate verification failed")
+        #expect(
+            await failureReason(polling: untrusted, timeout: .seconds(30)) == "TLS: certificate verification failed"
+        )
         let plain = try RedisFeed(url: "redis://127.0.0.1:\(server.port)")
         let reason = await failureReason(polling: plain, timeout: .milliseconds(500))
         #expect(reason != nil, "plain text to a TLS port fails")
@@ -138,7 +146,7 @@ struct RedisFeedTests {
     @Test func aServerThatIsNotRedisIsNamedAsSuch() async throws {
         let http = try await HTTPTestServer(.ok("hello", contentType: "text/plain"))
         let feed = try RedisFeed(url: "redis://127.0.0.1:\(http.port)")
-        let reason = await failureReason(polling: feed, timeout: .seconds(5))
+        let reason = await failureReason(polling: feed, timeout: .seconds(30))
         #expect(reason?.hasPrefix("not a Redis reply (starts with 'HTTP/1.1 ") == true, "\(reason ?? "no failure")")
         await feed.close()
         await http.stop()
