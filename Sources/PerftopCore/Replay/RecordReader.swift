@@ -30,13 +30,15 @@ public struct RecordedRound: Sendable, Equatable {
 /// perftop before 2026-12-05: its kind is inferred from its name (`_total`, `_count`, `_sum`,
 /// `_bucket` and `_created` are counters, the rest gauges), and ``Contents/inferredKinds`` says so.
 ///
-/// Bounds: each file at most ``maximumFileBytes``; lines longer than ``maximumLineBytes`` count as
-/// damaged. The rounds are held in memory: about the record's size again.
+/// Bounds: each file at most ``maximumFileBytes``; lines longer than ``maximumLineBytes``, and
+/// samples over the ``SampleLimits`` a live poll checks, count as damaged. The rounds are held in memory: about the record's size again.
 public enum RecordReader {
     /// The largest file read: 1 GiB.
     public static let maximumFileBytes = 1 << 30
     /// The longest line read: 1 MiB.
     public static let maximumLineBytes = 1 << 20
+    /// The bounds on each sample's name and labels, as a live poll's.
+    static let sampleLimits = SampleLimits()
 
     /// What the files hold.
     public struct Contents: Sendable, Equatable {
@@ -131,6 +133,14 @@ public enum RecordReader {
                 contents.inferredKinds = true
             }
             let sample = Sample(name: record.metric, labels: record.labels, kind: record.kind, value: record.value)
+            // The bounds a live poll checks: a record is outside input too.
+            if let violation = Self.sampleLimits.violation(in: [sample]) {
+                contents.damagedLines += 1
+                if contents.firstDamage == nil {
+                    contents.firstDamage = "\(path):\(lineNumber): \(SafeText.escaped(violation))"
+                }
+                continue
+            }
             if current?.time != seconds {
                 if let finished = current {
                     contents.rounds.append(finished)

@@ -104,6 +104,22 @@ struct RecordReaderTests {
         #expect(contents.firstDamage == "\(path):5: not a record line")
     }
 
+    @Test("a sample over the live bounds (a label value past SampleLimits) is a damaged line")
+    func sampleLimits() throws {
+        let long = String(repeating: "x", count: SampleLimits().maximumLabelValueBytes + 1)
+        let text =
+            #"{"timestamp":"2026-12-05T10:00:00.000Z","source":"a","metric":"m","type":"gauge","labels":{"l":"\#(long)"},"value":1}"#
+            + "\n"
+            + #"{"timestamp":"2026-12-05T10:00:00.000Z","source":"a","metric":"n","type":"gauge","labels":{},"value":1}"#
+            + "\n"
+        let path = try Self.write(text)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let contents = try RecordReader.read([path])
+        #expect(contents.damagedLines == 1)
+        #expect(contents.firstDamage?.hasPrefix("\(path):1: sample 'm': label 'l' longer than") == true)
+        #expect(contents.rounds.first?.sources.first?.samples.map(\.name) == ["n"])
+    }
+
     @Test("a line without type (an older perftop) gets a kind from its name, and the record says so")
     func olderRecords() throws {
         let text = """
