@@ -1,4 +1,8 @@
+// For posix_spawn_file_actions_addclosefrom_np.
+#define _GNU_SOURCE
 #include "perfkit_system.h"
+
+#include <errno.h>
 
 // Any C library header defines __GLIBC__ on glibc; stddef.h comes from the compiler.
 #include <stdlib.h>
@@ -42,5 +46,17 @@ int perfkit_limit_malloc_arenas(int count) {
 int perfkit_limit_malloc_arenas(int count) {
     (void)count;
     return 0;
+}
+#endif
+
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+int perfkit_spawn_close_from(posix_spawn_file_actions_t *actions, int lowest) {
+    return posix_spawn_file_actions_addclosefrom_np(actions, lowest);
+}
+#else
+int perfkit_spawn_close_from(posix_spawn_file_actions_t *actions, int lowest) {
+    (void)actions;
+    (void)lowest;
+    return ENOSYS;
 }
 #endif

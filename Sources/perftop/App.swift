@@ -29,10 +29,10 @@ struct App {
             Collector.Configuration(interval: self.settings.interval)
         }
 
-        /// What each round derives besides the views: the tracker, and the advisor with the tracker's
-        /// hit-ratio goals.
-        var derivation: Derivation {
-            Derivation(tracker: self.tracker, advisor: Advisor(adoptingGoalsOf: self.tracker))
+        /// What each round derives besides the views: the tracker with its triggers, and the advisor
+        /// with the tracker's hit-ratio goals.
+        func derivation(triggers: TriggerEngine) -> Derivation {
+            Derivation(tracker: self.tracker, advisor: Advisor(adoptingGoalsOf: self.tracker), triggers: triggers)
         }
     }
 
@@ -47,16 +47,22 @@ struct App {
     let feeds: SourceFeeds
     /// The round loop over the feeds.
     let collector: Collector
+    /// What the tracker's triggers do outside the dashboard: their commands, and notices on standard
+    /// error when no dashboard shows them.
+    let triggers: TriggerActions
 
     /// Builds the run over `feeds`, registering the collector's processor in perftop's own registry.
     init(run: Run, output: OutputOptions, feeds: SourceFeeds) {
         self.run = run
         self.output = output
         self.feeds = feeds
+        let engine = TriggerEngine()
+        // Without the dashboard, nothing else shows a notice.
+        self.triggers = TriggerActions(printsNotices: output.export != nil || output.once)
         self.collector = Collector(
             feeds: feeds.feeds,
             configuration: run.collectorConfiguration,
-            derivation: run.derivation,
+            derivation: run.derivation(triggers: engine),
             discovery: feeds.feedDiscovery
         )
         feeds.selfRegistry.register(self.collector.processor)
@@ -151,14 +157,18 @@ struct App {
     /// ``present()`` before the feeds are shut down.
     private func presentRounds() async throws {
         await Self.backfill(self.feeds, into: self.collector)
-        let record = RoundRecord(try self.output.recorder())
+        let record = RoundRecord(try self.output.recorder(), triggers: self.triggers)
         defer { record.finish() }
         if self.output.export == nil, !self.output.once {
+            defer { self.triggers.reportFailures() }
             try await self.runDashboard(record: record)
+            await self.triggers.finish(waitingUpTo: TriggerActions.exitWait)
             return
         }
+        defer { self.triggers.reportFailures() }
         let exporter = self.output.export?.exporter ?? DashboardSnapshot(size: Self.snapshotSize)
         let last = try await self.runExport(exporter, record: record)
+        await self.triggers.finish(waitingUpTo: TriggerActions.exitWait)
         if self.output.once {
             try Self.checkSources(last)
         }
@@ -344,19 +354,22 @@ struct App {
     }
 }
 
-/// The `--record` file of a run, if any: every round appended to it; the first failure (e.g. a full
-/// disk) stops the record and is reported on standard error when the run ends, while the dashboard
-/// or the export goes on.
+/// What each round of a run leaves behind: the triggers' actions, and the `--record` file, if any,
+/// with every round appended to it; the first failure of the record (e.g. a full disk) stops it and
+/// is reported on standard error when the run ends, while the dashboard or the export goes on.
 private final class RoundRecord: Sendable {
     private let recorder: Recorder?
+    private let triggers: TriggerActions
     private let failure = Mutex<String?>(nil)
 
-    init(_ recorder: Recorder?) {
+    init(_ recorder: Recorder?, triggers: TriggerActions) {
         self.recorder = recorder
+        self.triggers = triggers
     }
 
-    /// Appends `round`, unless there is no record or it has failed.
+    /// Acts on `round`'s new alerts and appends it, unless there is no record or it has failed.
     func record(_ round: Collector.Round) {
+        self.triggers.handle(round.model.alerts)
         guard let recorder = self.recorder, self.failure.withLockedValue({ $0 == nil }) else {
             return
         }

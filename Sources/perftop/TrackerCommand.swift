@@ -107,6 +107,11 @@ struct TrackerCheck: AsyncParsableCommand {
             output += "\nadvice:\n" + advice.map { "  " + $0.line + "\n" }.joined()
         }
         Console.output(output)
+        // One verdict over the whole window: a trigger whose condition holds fires once.
+        let triggers = TriggerActions(printsNotices: true)
+        triggers.handle(TriggerEngine().observe(evaluation.results, at: collector.model.timestamp, settled: true))
+        await triggers.finish(waitingUpTo: triggers.runner.timeout)
+        triggers.reportFailures()
         guard evaluation.passed else {
             let names = evaluation.failures.map { "'\($0.target.name)' \($0.status)" }.joined(separator: ", ")
             Console.error("tracker check failed: \(names)")

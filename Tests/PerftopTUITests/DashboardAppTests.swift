@@ -19,6 +19,7 @@ private final class FakeScreen: Screen, Sendable {
         var frames: [CellGrid] = []
         var reads = 0
         var restores = 0
+        var bells = 0
         var themes: [String] = []
         var onRead: [Int: @Sendable (FakeScreen) -> Void] = [:]
         /// What each read was told to wait for: its timeout and descriptor.
@@ -63,6 +64,10 @@ private final class FakeScreen: Screen, Sendable {
 
     func apply(_ theme: Theme) {
         self.state.withLockedValue { $0.themes.append(theme.name) }
+    }
+
+    func ringBell() {
+        self.state.withLockedValue { $0.bells += 1 }
     }
 
     func setSize(_ size: TerminalSize) {
@@ -151,6 +156,40 @@ struct DashboardAppTests {
         #expect(isReadable())
         wakeup.drain()
         #expect(!isReadable())
+    }
+
+    @Test("a trigger's alert rings the bell once and shows its notice in the footer, frozen or not")
+    func triggerAlert() throws {
+        let screen = FakeScreen(keys: [.character("f"), nil, nil, .character("q")])
+        let models = Mutex(0)
+        let app = self.app(screen: screen) {
+            var model = TestModels.full
+            let call = models.withLockedValue { count in
+                count += 1
+                return count
+            }
+            // From the third look on, the model carries one alert (as every later round would).
+            if call >= 3 {
+                model.alerts = [
+                    TriggerAlert(
+                        sequence: 1,
+                        time: model.timestamp,
+                        event: .fired,
+                        target: "embed p95",
+                        status: .missed,
+                        formattedValue: "72ms",
+                        goal: "< 50ms",
+                        trigger: Trigger(bell: true)
+                    )
+                ]
+            }
+            return model
+        }
+        try app.run()
+        let (bells, frames) = screen.state.withLockedValue { ($0.bells, $0.frames) }
+        #expect(bells == 1)
+        let footer = try #require(frames.last).line(23)
+        #expect(footer.contains("trigger: 'embed p95' missed: 72ms"))
     }
 
     @Test("q quits, after drawing, and restores the screen; an unbound key draws nothing new")

@@ -168,6 +168,31 @@ struct DashboardViewStateTests {
         #expect(state.settings.theme == "default")
     }
 
+    @Test(
+        "trigger alerts: the newest new one with a notice is shown for ten seconds; a bell is due once; old ones are skipped"
+    )
+    func alerts() {
+        var state = self.state()
+        func alert(_ sequence: Int, _ target: String, trigger: Trigger) -> TriggerAlert {
+            TriggerAlert(sequence: sequence, time: 0, event: .fired, target: target, status: .missed, trigger: trigger)
+        }
+        let first = [alert(1, "a", trigger: Trigger()), alert(2, "b", trigger: Trigger(bell: true))]
+        let shown = state.receiveAlerts(first, now: .seconds(1))
+        #expect(shown)
+        #expect(state.notice?.text == "trigger: 'b' missed (and 1 more)")
+        let rings = [state.takeBell(), state.takeBell()]
+        #expect(rings == [true, false])
+        let again = state.receiveAlerts(first, now: .seconds(2))
+        let silent = state.receiveAlerts(
+            first + [alert(3, "c", trigger: Trigger(notice: false, command: ["x"]))],
+            now: .seconds(2)
+        )
+        #expect(!again && !silent)
+        #expect(state.notice?.text == "trigger: 'b' missed (and 1 more)")
+        #expect(!expire(&state, now: .seconds(10)))
+        #expect(expire(&state, now: .seconds(11)))
+    }
+
     @Test("t without a theme list only says so")
     func noThemes() {
         var state = self.state()

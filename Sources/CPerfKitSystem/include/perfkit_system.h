@@ -2,6 +2,7 @@
 #define PERFKIT_SYSTEM_H
 
 #include <stddef.h>
+#include <spawn.h>
 
 /// The heap figures of glibc's mallinfo2(), in bytes.
 typedef struct {
@@ -19,6 +20,11 @@ int perfkit_read_heap_statistics(perfkit_heap_statistics *statistics);
 /// Caps glibc's malloc arenas at `count` (mallopt M_ARENA_MAX) and returns 1, or returns 0 where
 /// the C library is not glibc or refuses.
 int perfkit_limit_malloc_arenas(int count);
+
+/// Adds to `actions` the closing of every descriptor from `lowest` on (glibc 2.34's
+/// posix_spawn_file_actions_addclosefrom_np) and returns 0, or returns ENOSYS where the C library
+/// has no such action; the caller then relies on close-on-exec.
+int perfkit_spawn_close_from(posix_spawn_file_actions_t *actions, int lowest);
 
 /// 1 when a sanitizer's runtime (ThreadSanitizer, AddressSanitizer) is linked and malloc is its own.
 int perfkit_malloc_is_replaced_by_sanitizer(void);

@@ -39,6 +39,10 @@ public struct DashboardModel: Sendable, Equatable {
     public var selfCost: SelfCost
     /// Where a replay is, for a model a ``ReplayPlayer`` made; nil when live.
     public var replay: ReplayStatus? = nil
+    /// The latest alerts of the tracker's triggers, oldest first (at most
+    /// ``TriggerEngine/maximumRecentAlerts``); a consumer acts on those with a ``TriggerAlert/sequence``
+    /// above the last it saw. Empty without triggers, and in a replay.
+    public var alerts: [TriggerAlert] = []
 
     /// Creates a model.
     public init(

@@ -3,20 +3,24 @@ import PerfKit
 /// The third stage: everything perftop shows, judges or advises, derived from one snapshot of the
 /// store: the dashboard model (every pane's views), the tracker's targets and the advisor's findings.
 ///
-/// A plain value: the collector runs it once per round on a copy of the store (copy-on-write, so no
-/// copy is made), off the UI thread and never under the recording lock; a test or a benchmark runs
-/// it on any store. Every number comes from the one window math (``SeriesStore/Series``).
+/// A plain value but for ``triggers``: the collector runs it once per round on a copy of the store
+/// (copy-on-write, so no copy is made), off the UI thread and never under the recording lock; a test
+/// or a benchmark runs it on any store. Every number comes from the one window math (``SeriesStore/Series``).
 /// Cost: linear in the series of the sources, plus the tracker's and the advisor's reads.
 public struct Derivation: Sendable {
     /// The tracker whose targets are evaluated over the retained window; nil for none.
     public var tracker: Tracker?
     /// The advisor run after the views; nil for no advice.
     public var advisor: Advisor?
+    /// The tracker's triggers: the one part that remembers rounds (how long each target has been
+    /// missed), so a derivation with one must run once per round, in order. Nil fires none (a replay).
+    public var triggers: TriggerEngine?
 
     /// Creates a derivation.
-    public init(tracker: Tracker? = nil, advisor: Advisor? = nil) {
+    public init(tracker: Tracker? = nil, advisor: Advisor? = nil, triggers: TriggerEngine? = nil) {
         self.tracker = tracker
         self.advisor = advisor
+        self.triggers = triggers
     }
 
     /// The model of `store` at `timestamp`.
@@ -44,7 +48,12 @@ public struct Derivation: Sendable {
             selfCost: selfCost
         )
         if let tracker = self.tracker {
-            model.tracker = TrackerEvaluator(window: .retained).evaluate(tracker, store: store).views
+            let evaluation = TrackerEvaluator(window: .retained).evaluate(tracker, store: store)
+            model.tracker = evaluation.views
+            if let triggers = self.triggers {
+                _ = triggers.observe(evaluation.results, at: timestamp)
+                model.alerts = triggers.recentAlerts
+            }
         }
         if let reusedAdvice {
             model.advice = reusedAdvice

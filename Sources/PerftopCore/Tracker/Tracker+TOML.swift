@@ -55,7 +55,7 @@ private struct TOMLTrackerReader {
     private static let topLevelKeys: Set<String> = ["title", "margin", "target"]
     private static let targetKeys: Set<String> = [
         "name", "section", "tracked", "metric", "statistic", "goal", "baseline", "baseline_captured", "priority",
-        "owner", "due", "status", "notes", "columns",
+        "owner", "due", "status", "notes", "columns", "trigger",
     ]
 
     init(text: String, fileName: String) {
@@ -69,7 +69,7 @@ private struct TOMLTrackerReader {
 
     /// The 1-based line where `key` is set: in the `index`-th target, or at the top level when `index` is nil.
     /// Falls back to the target's header line, or nil.
-    func line(of key: String, target index: Int?) -> Int? {
+    func line(of key: String, target index: Int?, orHeader: Bool = true) -> Int? {
         let range: Range<Int>
         if let index, index < self.targetHeaders.count {
             let end = index + 1 < self.targetHeaders.count ? self.targetHeaders[index + 1] : self.lines.count
@@ -87,6 +87,9 @@ private struct TOMLTrackerReader {
             if after.first == "=" {
                 return number + 1
             }
+        }
+        guard orHeader else {
+            return nil
         }
         return index.flatMap { $0 < self.targetHeaders.count ? self.targetHeaders[$0] + 1 : nil }
     }
@@ -164,7 +167,26 @@ private struct TOMLTrackerReader {
         target.status = try self.string(table, "status", target: index).flatMap(TrackerWorkStatus.init(parsing:))
         target.notes = try self.string(table, "notes", target: index)
         target.columns = try self.columns(table, target: index)
+        target.trigger = try self.trigger(table, target: index)
         return target
+    }
+
+    /// A `trigger = { … }` inline table or a `[target.trigger]` table; errors name the line of the
+    /// key at fault when it has one of its own, else the line of `trigger`.
+    private func trigger(_ table: TOMLTable, target index: Int) throws -> Trigger? {
+        guard let value = table["trigger"] else {
+            return nil
+        }
+        guard let trigger = value.table else {
+            throw self.error("expected trigger to be a table, e.g. { bell = true }", key: "trigger", target: index)
+        }
+        do {
+            return try Trigger(toml: trigger)
+        } catch {
+            let line =
+                self.line(of: error.key, target: index, orHeader: false) ?? self.line(of: "trigger", target: index)
+            throw TrackerError("trigger: " + error.message, file: self.fileName, line: line)
+        }
     }
 
     private func string(_ table: TOMLTable, _ key: String, target index: Int?) throws -> String? {
@@ -347,6 +369,7 @@ package enum TOMLWriting {
             }
             lines.append("]")
         }
+        add("trigger", target.trigger?.tomlText)
         return lines
     }
 

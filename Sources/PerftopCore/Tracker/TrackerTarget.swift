@@ -31,6 +31,8 @@ public struct TrackerTarget: Sendable, Equatable {
     public var notes: String?
     /// The original markdown table's header → cell pairs, in column order; empty for a hand-written target.
     public var columns: [TrackerColumn]
+    /// What happens when the target's status crosses a line; nil for nothing.
+    public var trigger: Trigger?
 
     /// Creates a target.
     public init(
@@ -46,7 +48,8 @@ public struct TrackerTarget: Sendable, Equatable {
         due: TrackerDate? = nil,
         status: TrackerWorkStatus? = nil,
         notes: String? = nil,
-        columns: [TrackerColumn] = []
+        columns: [TrackerColumn] = [],
+        trigger: Trigger? = nil
     ) {
         self.name = name
         self.section = section
@@ -61,6 +64,7 @@ public struct TrackerTarget: Sendable, Equatable {
         self.status = status
         self.notes = notes
         self.columns = columns
+        self.trigger = trigger
     }
 
     /// Whether the target names a metric.

@@ -171,7 +171,15 @@ public struct DashboardApp: Sendable {
             if let number = signals.receivedSignal {
                 return .signal(number)
             }
-            if state.receive(self.modelProvider()) || state.expireNotice(now: self.uptime()) {
+            let latest = self.modelProvider()
+            let now = self.uptime()
+            if state.receiveAlerts(latest.alerts, now: now) {
+                frame.isInvalid = true
+            }
+            if state.takeBell() {
+                screen.ringBell()
+            }
+            if state.receive(latest) || state.expireNotice(now: now) {
                 frame.isInvalid = true
             }
             self.drawIfNeeded(on: screen, state: &state, frame: &frame)

@@ -35,6 +35,8 @@ public struct DashboardViewState: Sendable {
 
     /// How long a notice (e.g. `theme nord`) stays in the footer.
     public static let noticeLifetime: Duration = .seconds(3)
+    /// How long a trigger's notice stays in the footer.
+    public static let alertLifetime: Duration = .seconds(10)
 
     /// The rows a mouse wheel notch scrolls.
     public static let wheelRows = 3
@@ -61,6 +63,10 @@ public struct DashboardViewState: Sendable {
     public private(set) var model: DashboardModel?
     /// A short message for the footer and when it goes away, e.g. after `t`.
     public private(set) var notice: (text: String, until: Duration)?
+    /// Whether a trigger asked for the bell since ``takeBell()`` was last called.
+    public private(set) var isBellDue = false
+    /// The sequence of the last trigger alert taken (``receiveAlerts(_:now:)``).
+    private var lastAlertSequence = 0
     /// The names of the themes `t` cycles through; the first is the one in use at the start.
     public let themeNames: [String]
     /// The index in ``themeNames`` of the theme in use.
@@ -167,6 +173,33 @@ public struct DashboardViewState: Sendable {
             self.leaveDrill()
         }
         return true
+    }
+
+    /// Takes the trigger alerts of the newest model, frozen or not: the newest alert not seen before
+    /// that asks for a notice becomes the notice (for ``alertLifetime``), and one asking for the bell
+    /// makes ``isBellDue`` true.
+    /// - Returns: True when the notice changed (the footer must be drawn again).
+    public mutating func receiveAlerts(_ alerts: [TriggerAlert], now: Duration) -> Bool {
+        let fresh = alerts.filter { $0.sequence > self.lastAlertSequence }
+        guard let newest = fresh.last else {
+            return false
+        }
+        self.lastAlertSequence = newest.sequence
+        if fresh.contains(where: \.trigger.bell) {
+            self.isBellDue = true
+        }
+        guard let shown = fresh.last(where: \.trigger.notice) else {
+            return false
+        }
+        let more = fresh.filter(\.trigger.notice).count - 1
+        self.show(shown.message + (more > 0 ? " (and \(more) more)" : ""), now: now, lifetime: Self.alertLifetime)
+        return true
+    }
+
+    /// Whether the bell is due, clearing it: the app rings it once.
+    public mutating func takeBell() -> Bool {
+        defer { self.isBellDue = false }
+        return self.isBellDue
     }
 
     /// Takes how far each pane can scroll now (see ``DashboardRenderer/scrollLimits(_:size:state:)``)

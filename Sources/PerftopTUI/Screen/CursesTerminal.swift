@@ -200,6 +200,14 @@ public final class CursesTerminal: Screen {
         }
     }
 
+    /// Rings the bell through ncurses' `beep`, which flashes the screen on a terminal without one.
+    public func ringBell() {
+        guard self.screen != nil else {
+            return
+        }
+        beep()
+    }
+
     /// Ends ncurses mode and frees the screen: the terminal is back to normal. Idempotent.
     public func restore() {
         guard let screen = self.screen else {

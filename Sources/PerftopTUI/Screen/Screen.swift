@@ -21,4 +21,7 @@ public protocol Screen: AnyObject {
 
     /// Uses `theme`'s colors from the next frame on; a monochrome terminal ignores it.
     func apply(_ theme: Theme)
+
+    /// Rings the terminal's bell (or flashes the screen where it has none).
+    func ringBell()
 }
