@@ -87,6 +87,7 @@ let package = Package(
             name: "PerftopCore",
             dependencies: [
                 "CPerfKitSystem",
+                "CZlib",
                 "PerfKit",
                 "PerfKitAgent",
                 "PerfKitRedis",
@@ -113,6 +114,11 @@ let package = Package(
         .systemLibrary(
             name: "CNCursesW",
             providers: [.apt(["libncurses-dev"])]
+        ),
+        // zlib, for `--record FILE.gz` and replaying it.
+        .systemLibrary(
+            name: "CZlib",
+            providers: [.apt(["zlib1g-dev"])]
         ),
         .target(
             name: "PerftopTUI",

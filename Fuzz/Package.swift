@@ -21,6 +21,7 @@ let parsers: [(target: String, products: [String])] = [
     ("FuzzMemcachedStats", ["PerfKit", "PerftopCore"]),
     ("FuzzPostgresWire", ["PerfKit", "PerftopCore"]),
     ("FuzzPrometheusAPI", ["PerfKit", "PerftopCore"]),
+    ("FuzzRecord", ["PerfKit", "PerftopCore"]),
 ]
 
 let package = Package(

@@ -87,7 +87,7 @@ struct OutputOptions: ParsableArguments {
         name: .customLong("record"),
         help: ArgumentHelp(
             "Also append every round to this file as JSON lines (the --export jsonl format) while the "
-                + "dashboard or an export runs.",
+                + "dashboard or an export runs; gzip-compressed, a member per round, when it ends in .gz.",
             valueName: "file"
         )
     )
@@ -137,7 +137,8 @@ struct OutputOptions: ParsableArguments {
             return try Recorder(
                 path: path,
                 maximumBytes: self.recordMax.flatMap(Recorder.size(parsing:)) ?? Recorder.defaultMaximumBytes,
-                keep: self.recordKeep ?? Recorder.defaultKeep
+                keep: self.recordKeep ?? Recorder.defaultKeep,
+                compressed: path.hasSuffix(".gz")
             )
         } catch {
             throw CommandFailure("--record \(error)")

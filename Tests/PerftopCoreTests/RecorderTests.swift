@@ -80,6 +80,30 @@ struct RecorderTests {
         }
     }
 
+    @Test("FILE.gz: each round is one gzip member, the file reads as the same lines, and replays")
+    func compressed() throws {
+        let directory = try self.directory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/record.jsonl.gz"
+        let recorder = try Recorder(path: path, compressed: true)
+        try recorder.record(Self.round(at: 1_800_000_000))
+        try recorder.record(Self.round(at: 1_800_000_001, value: 2))
+        recorder.close()
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        let exporter = JSONLinesExporter()
+        let expected =
+            exporter.rows(for: Self.round(at: 1_800_000_000))
+            + exporter.rows(for: Self.round(at: 1_800_000_001, value: 2))
+        #expect(Gzip.decompress(bytes, limit: 1 << 20) == .init(bytes: Array(expected.utf8)))
+        // A crash in the middle of the third round's write.
+        let third = Gzip.compress(Array(exporter.rows(for: Self.round(at: 1_800_000_002, value: 3)).utf8))
+        try Data(bytes + third.prefix(third.count / 2)).write(to: URL(fileURLWithPath: path))
+        let contents = try RecordReader.read([path])
+        #expect(contents.rounds.map(\.time) == [1_800_000_000, 1_800_000_001])
+        #expect(contents.damagedLines == 1)
+        #expect(contents.firstDamage?.hasPrefix("\(path): the last gzip member is cut short") == true)
+    }
+
     @Test("keep 0 starts the file again")
     func keepNone() throws {
         let directory = try self.directory()

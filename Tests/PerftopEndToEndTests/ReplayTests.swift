@@ -91,6 +91,37 @@ struct ReplayTests {
         await tmux.close()
     }
 
+    @Test("a FILE.gz record is gzip that zcat reads, and replays like a plain one")
+    func compressedRecord() async throws {
+        let directory = try PerftopProcess.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let record = directory + "/demo.jsonl.gz"
+        let socket = directory + "/demo.sock"
+        let agent = try PerftopProcess.start(["demo", "--serve", socket])
+        #expect(await PerftopProcess.eventually { FileManager.default.fileExists(atPath: socket) })
+        let export = try await PerftopProcess.run([
+            "--no-config", "--attach", socket, "--export", "csv", "--count", "4", "--interval", "0.3",
+            "--record", record,
+        ])
+        await PerftopProcess.stop(agent)
+        #expect(export.status == 0, "stderr: \(export.standardError)")
+        let unzipped = try await PerftopProcess.run(command: ["gzip", "-dc", record])
+        #expect(unzipped.status == 0)
+        let timestamps = Set(
+            unzipped.standardOutput.split(separator: "\n").compactMap { $0.split(separator: ",").first }
+        )
+        #expect(timestamps.count == 5, "five rounds (the priming one too), each a timestamp")
+
+        let tmux = try await TmuxSession.start(columns: 200, rows: 50, environment: ["XDG_CONFIG_HOME": directory])
+        try await tmux.type("\(PerftopProcess.executablePath) replay --paused \(record); echo EXIT=$?")
+        #expect(try await tmux.waitFor("REPLAY "))
+        let screen = try await tmux.screen()
+        #expect(Self.position(screen) == "1/5", "\(screen)")
+        try await tmux.send("q")
+        #expect(try await tmux.waitFor("EXIT=0"))
+        await tmux.close()
+    }
+
     @Test("a record that cannot be read: one line naming it, exit 1")
     func unreadableRecord() async throws {
         let result = try await PerftopProcess.run(["replay", "/nonexistent/record.jsonl"])

@@ -85,19 +85,27 @@ struct DerivationBenchmarks {
             results: [Poller.Result(source: sources[0].name, samples: shape, failure: nil)],
             model: model
         )
-        let path = "/tmp/perftop-record-benchmark-\(getpid()).jsonl"
-        defer { unlink(path) }
-        guard let recorder = try? Recorder(path: path, maximumBytes: 1 << 30) else {
-            print("recording: cannot open \(path)")
-            return
+        for compressed in [false, true] {
+            let path = "/tmp/perftop-record-benchmark-\(getpid()).jsonl" + (compressed ? ".gz" : "")
+            defer { unlink(path) }
+            guard let recorder = try? Recorder(path: path, maximumBytes: 1 << 30, compressed: compressed) else {
+                print("recording: cannot open \(path)")
+                return
+            }
+            let repetitions = 200
+            let seconds = await medianSeconds(repetitions: repetitions) {
+                (try? recorder.record(round)) != nil ? 1 : 0
+            }
+            recorder.close()
+            var status = stat()
+            stat(path, &status)
+            // medianSeconds runs the closure once more to warm up.
+            let bytes = Int(status.st_size) / (repetitions + 1)
+            print(
+                "recording one round of one demo-shaped agent\(compressed ? ", gzip (FILE.gz)" : ""):"
+                    + " \(Self.milliseconds(seconds)), \(bytes) bytes (median of \(repetitions))"
+            )
         }
-        let bytes = JSONLinesExporter().rows(for: round).utf8.count
-        let seconds = await medianSeconds(repetitions: 200) {
-            (try? recorder.record(round)) != nil ? 1 : 0
-        }
-        print(
-            "recording one round of one demo-shaped agent: \(Self.milliseconds(seconds)), \(bytes) bytes (median of 200)"
-        )
     }
 
     /// A store holding `sources` sources of `shape`'s series, each polled `retention` times one

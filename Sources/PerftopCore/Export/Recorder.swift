@@ -18,6 +18,11 @@ import Synchronization
 /// logrotate does (`FILE` becomes `FILE.1`, `FILE.1` becomes `FILE.2`, …), keeping ``keep`` old
 /// files and deleting the oldest; so the record never takes more than (keep + 1) × maximumBytes
 /// (plus one round). Every file starts with a whole round. Thread-safe.
+///
+/// Compressed (``isCompressed``, `--record FILE.gz`): each round's lines are written as one gzip
+/// member (``Gzip``), still with one `write`, so the file is a valid gzip stream after every round
+/// (`zcat FILE.gz` reads it) and a crash cuts at most the last member, which the replay names and
+/// skips. The size bound counts compressed bytes.
 public final class Recorder: Sendable {
     /// The file rounds are appended to.
     public let path: String
@@ -25,6 +30,8 @@ public final class Recorder: Sendable {
     public let maximumBytes: Int
     /// The rotated files kept besides `path`: `path.1` (the newest) to `path.keep`.
     public let keep: Int
+    /// Whether each round is written gzip-compressed.
+    public let isCompressed: Bool
 
     /// The default of ``maximumBytes``: 100 MiB.
     public static let defaultMaximumBytes = 100 << 20
@@ -46,15 +53,18 @@ public final class Recorder: Sendable {
     ///   - path: the record's file.
     ///   - maximumBytes: the size past which it is rotated; at least 1.
     ///   - keep: the rotated files kept; 0 keeps none (the file is started again).
+    ///   - compressed: whether each round is written as a gzip member.
     /// - Throws: ``RecordError`` naming the file and the reason, e.g. `/x/r.jsonl: no such file or directory`.
     public init(
         path: String,
         maximumBytes: Int = Recorder.defaultMaximumBytes,
-        keep: Int = Recorder.defaultKeep
+        keep: Int = Recorder.defaultKeep,
+        compressed: Bool = false
     ) throws(RecordError) {
         self.path = path
         self.maximumBytes = max(1, maximumBytes)
         self.keep = max(0, keep)
+        self.isCompressed = compressed
         self.state = Mutex(try Self.open(path))
     }
 
@@ -64,14 +74,18 @@ public final class Recorder: Sendable {
 
     /// Appends `round`'s lines, rotating first when they would take the file past ``maximumBytes``.
     ///
-    /// Cost: the export's formatting (linear in the round's samples) and one `write`; a rotation
-    /// adds `keep` renames.
+    /// Cost: the export's formatting (linear in the round's samples), the compression if any, and one
+    /// `write`; a rotation adds `keep` renames.
     /// - Throws: ``RecordError`` when the file cannot be written or rotated (e.g. the disk is full);
     ///   the record then stops: later calls throw without writing.
     public func record(_ round: Collector.Round) throws(RecordError) {
-        let bytes = Array(self.exporter.rows(for: round).utf8)
-        guard !bytes.isEmpty else {
+        let text = Array(self.exporter.rows(for: round).utf8)
+        guard !text.isEmpty else {
             return
+        }
+        let bytes = self.isCompressed ? Gzip.compress(text) : text
+        guard !bytes.isEmpty else {
+            throw RecordError(path: self.path, reason: "cannot compress: out of memory")
         }
         try self.state.withLockedValue { (state) throws(RecordError) in
             guard var open = state else {

@@ -30,7 +30,11 @@ public struct RecordedRound: Sendable, Equatable {
 /// perftop before 2026-12-05: its kind is inferred from its name (`_total`, `_count`, `_sum`,
 /// `_bucket` and `_created` are counters, the rest gauges), and ``Contents/inferredKinds`` says so.
 ///
-/// Bounds: each file at most ``maximumFileBytes``; lines longer than ``maximumLineBytes``, and
+/// A gzip-compressed file (`--record FILE.gz`, or a record compressed afterwards with `gzip`) is told
+/// by its first bytes and read member after member; a member cut short (a crash while writing it) or
+/// damaged ends that file's rounds and is named like a damaged line.
+///
+/// Bounds: each file at most ``maximumFileBytes``, compressed or not, and its text too; lines longer than ``maximumLineBytes``, and
 /// samples over the ``SampleLimits`` a live poll checks, count as damaged. The rounds are held in memory: about the record's size again.
 public enum RecordReader {
     /// The largest file read: 1 GiB.
@@ -63,7 +67,7 @@ public enum RecordReader {
     /// Cost: one pass over every line (a JSON decode each); the rounds' samples in memory.
     /// - Throws: ``Failure`` when a file cannot be read, is too large, or holds no round at all.
     public static func read(_ paths: [String]) throws(Failure) -> Contents {
-        var contents = Contents(rounds: [], damagedLines: 0, firstDamage: nil, inferredKinds: false)
+        var contents = Self.nothingRead
         for path in paths {
             let data: Data
             do {
@@ -79,7 +83,7 @@ public enum RecordReader {
             } catch {
                 throw Failure(description: "\(path): \(Self.reason(error))")
             }
-            Self.read(data, path: path, into: &contents)
+            Self.read(file: data, path: path, into: &contents)
         }
         guard !contents.rounds.isEmpty else {
             let reason = contents.firstDamage.map { "no round could be read (\($0))" } ?? "no round in the record"
@@ -87,6 +91,25 @@ public enum RecordReader {
         }
         contents.rounds.sort { $0.time < $1.time }
         return contents
+    }
+
+    /// Nothing read yet.
+    public static var nothingRead: Contents {
+        Contents(rounds: [], damagedLines: 0, firstDamage: nil, inferredKinds: false)
+    }
+
+    /// Reads one file's bytes, plain or gzip-compressed, appending its rounds; what the fuzzer feeds.
+    public static func read(file data: Data, path: String, into contents: inout Contents) {
+        guard data.starts(with: Gzip.magic) else {
+            Self.read(data, path: path, into: &contents)
+            return
+        }
+        let text = Gzip.decompress(data, limit: Self.maximumFileBytes)
+        Self.read(Data(text.bytes), path: path, into: &contents)
+        if let damage = text.damage {
+            contents.damagedLines += 1
+            contents.firstDamage = contents.firstDamage ?? "\(path): \(damage)"
+        }
     }
 
     /// Reads the lines of one file, appending its rounds.
