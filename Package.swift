@@ -226,7 +226,9 @@ let package = Package(
         ),
         .testTarget(
             name: "PerftopEndToEndTests",
-            dependencies: ["perftop", "perfkit-allocation-agent", "ServerTestKit", "PerfKit", "PerfKitAgent"]
+            dependencies: [
+                "perftop", "perfkit-allocation-agent", "ServerTestKit", "PerfKit", "PerfKitAgent", "PerftopCore",
+            ]
         ),
     ]
 )

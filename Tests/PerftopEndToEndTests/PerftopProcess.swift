@@ -1,4 +1,5 @@
 import Foundation
+import PerftopCore
 
 /// The built `perftop` executable, run as a user would run it.
 ///
@@ -89,46 +90,24 @@ enum PerftopProcess {
 
     /// Starts `command` with standard input from /dev/null, output and error to the given files, and
     /// no other descriptor of the test process: a tmux server lives on after the test and would
-    /// otherwise keep other tests' sockets open (SwiftNIO does not mark its sockets close-on-exec).
+    /// otherwise keep other tests' sockets open. The test runs on dispatch worker threads, which block
+    /// every signal; ``ChildProcess`` starts the child with none blocked.
     static func spawn(_ command: [String], outputPath: String, errorPath: String) throws -> pid_t {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, errorPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        _ = closeInheritedDescriptors(&actions, 3)
-        // The test runs on dispatch worker threads, which block every signal; a child would inherit
-        // that mask (a tmux server could then never be stopped), so it starts with none blocked and
-        // every signal at its default action.
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        var allSignals = sigset_t()
-        sigfillset(&allSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        posix_spawnattr_setsigdefault(&attributes, &allSignals)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var argv = command.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid = pid_t()
-        let result = posix_spawnp(&pid, command[0], &actions, &attributes, &argv, environ)
-        guard result == 0 else {
-            throw SpawnError(command: command, code: result)
+        switch ChildProcess.spawn(command, standardOutput: outputPath, standardError: errorPath) {
+        case .success(let pid):
+            return pid
+        case .failure(let error):
+            throw SpawnError(command: command, reason: error.description)
         }
-        return pid
     }
 
     /// The exit status of `pid` if it has ended (128 + N for a signal), reaping it; nil while it runs.
     static func exitStatus(_ pid: pid_t) -> Int32? {
-        var status: Int32 = 0
-        guard waitpid(pid, &status, WNOHANG) == pid else {
-            return nil
+        switch ChildProcess.exitStatus(pid) {
+        case .status(let status): status
+        case .signal(let signal): 128 + signal
+        case nil: nil
         }
-        let signal = status & 0x7f
-        return signal == 0 ? (status >> 8) & 0xff : 128 + signal
     }
 
     /// A fresh private directory for sockets; Unix socket paths must stay under 108 bytes.
@@ -155,21 +134,12 @@ enum PerftopProcess {
     }
 }
 
-/// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later), which the Glibc module does
-/// not export: it makes the child close every descriptor from `lowest` on. Declared by symbol name;
-/// its two arguments are passed the same way under the Swift and C calling conventions.
-@_silgen_name("posix_spawn_file_actions_addclosefrom_np")
-private func closeInheritedDescriptors(
-    _ actions: UnsafeMutablePointer<posix_spawn_file_actions_t>,
-    _ lowest: Int32
-) -> Int32
-
 /// A child process could not be started.
 struct SpawnError: Error, CustomStringConvertible {
     var command: [String]
-    var code: Int32
+    var reason: String
 
     var description: String {
-        "cannot start \(self.command[0]): \(String(cString: strerror(self.code)))"
+        "cannot start \(self.command[0]): \(self.reason)"
     }
 }

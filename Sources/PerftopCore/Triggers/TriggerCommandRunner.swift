@@ -1,4 +1,3 @@
-import CPerfKitSystem
 import FoundationEssentials
 import PerfKit
 import Synchronization
@@ -83,7 +82,7 @@ public final class TriggerCommandRunner: Sendable {
             }
             var environment = ProcessInfo.processInfo.environment
             environment.merge(alert.environment) { _, new in new }
-            switch Self.spawn(command, environment: environment) {
+            switch ChildProcess.spawn(command, environment: environment, ownProcessGroup: true) {
             case .success(let pid):
                 state.started += 1
                 state.running.append(
@@ -102,21 +101,22 @@ public final class TriggerCommandRunner: Sendable {
             let now = ContinuousClock.now
             var failures: [String] = []
             state.running.removeAll { running in
-                var status: Int32 = 0
-                if waitpid(running.pid, &status, WNOHANG) == running.pid {
-                    let signal = status & 0x7f
-                    let code = (status >> 8) & 0xff
-                    if signal != 0 {
-                        failures.append("trigger '\(running.target)': \(running.program) ended by signal \(signal)")
-                    } else if code != 0 {
+                switch ChildProcess.exitStatus(running.pid) {
+                case .signal(let signal):
+                    failures.append("trigger '\(running.target)': \(running.program) ended by signal \(signal)")
+                    return true
+                case .status(let code):
+                    if code != 0 {
                         failures.append("trigger '\(running.target)': \(running.program) exited with status \(code)")
                     }
                     return true
+                case nil:
+                    break
                 }
                 if now >= running.deadline {
                     kill(-running.pid, SIGKILL)
                     // Killed, so it ends at once; the wait only collects it.
-                    waitpid(running.pid, &status, 0)
+                    waitpid(running.pid, nil, 0)
                     failures.append("trigger '\(running.target)': \(running.program) killed after \(self.timeout)")
                     return true
                 }
@@ -152,51 +152,5 @@ public final class TriggerCommandRunner: Sendable {
     /// The first ``maximumFailures`` failures, one line each, and how many there were in all.
     public var failures: (messages: [String], count: Int) {
         self.state.withLockedValue { ($0.failures, $0.failureCount) }
-    }
-
-    // MARK: - Spawning
-
-    /// Starts `command` (the program looked up in `PATH`) as described on the type.
-    private static func spawn(_ command: [String], environment: [String: String]) -> Result<pid_t, SpawnError> {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        _ = perfkit_spawn_close_from(&actions, 3)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        var allSignals = sigset_t()
-        sigfillset(&allSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        posix_spawnattr_setsigdefault(&attributes, &allSignals)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(
-            &attributes,
-            Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP)
-        )
-        var arguments = command.map { strdup($0) } + [nil]
-        defer { arguments.forEach { free($0) } }
-        var variables = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { variables.forEach { free($0) } }
-        var pid = pid_t()
-        let result = posix_spawnp(&pid, command[0], &actions, &attributes, &arguments, &variables)
-        guard result == 0 else {
-            return .failure(SpawnError(code: result))
-        }
-        return .success(pid)
-    }
-
-    /// Why a command could not start: the system's reason.
-    private struct SpawnError: Error, CustomStringConvertible {
-        var code: Int32
-
-        var description: String {
-            String(cString: strerror(self.code))
-        }
     }
 }
