@@ -23,16 +23,18 @@ struct App {
         var tracker: Tracker?
         /// What is asked of Prometheus servers: the config file's `[prometheus]`.
         var prometheus = PrometheusQueries()
+        /// The config file's custom panes (`[[pane]]`), derived every round.
+        var customPanes: [PaneDefinition] = []
 
         /// The collector's configuration: ``settings``' interval.
         var collectorConfiguration: Collector.Configuration {
             Collector.Configuration(interval: self.settings.interval)
         }
 
-        /// What each round derives besides the views: the tracker, and the advisor with the tracker's
-        /// hit-ratio goals.
+        /// What each round derives besides the views: the tracker, the advisor with the tracker's
+        /// hit-ratio goals, and the custom panes.
         var derivation: Derivation {
-            Derivation(tracker: self.tracker, advisor: Advisor(adoptingGoalsOf: self.tracker))
+            Derivation(tracker: self.tracker, advisor: Advisor(adoptingGoalsOf: self.tracker), panes: self.customPanes)
         }
     }
 
@@ -106,6 +108,8 @@ struct App {
         } catch {
             throw CommandFailure("\(error)")
         }
+        // A bad [[pane]] or [layout] entry is left out: the run goes on without it.
+        config.warnings.forEach { Console.warning("\($0)") }
         let commandLine = CommandLineSettings(
             interval: output.interval.map { .seconds($0) },
             theme: output.theme,
@@ -129,6 +133,7 @@ struct App {
         }
         var run = Run(settings: resolved.settings, sources: resolved.sources, configPath: path, tracker: tracker)
         run.prometheus = config.prometheus
+        run.customPanes = config.customPanes
         return run
     }
 

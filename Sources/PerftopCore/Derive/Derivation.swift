@@ -1,7 +1,8 @@
 import PerfKit
 
 /// The third stage: everything perftop shows, judges or advises, derived from one snapshot of the
-/// store: the dashboard model (every pane's views), the tracker's targets and the advisor's findings.
+/// store: the dashboard model (every pane's views, the custom panes' too), the tracker's targets and the
+/// advisor's findings.
 ///
 /// A plain value: the collector runs it once per round on a copy of the store (copy-on-write, so no
 /// copy is made), off the UI thread and never under the recording lock; a test or a benchmark runs
@@ -12,11 +13,14 @@ public struct Derivation: Sendable {
     public var tracker: Tracker?
     /// The advisor run after the views; nil for no advice.
     public var advisor: Advisor?
+    /// The custom panes (config `[[pane]]` tables) whose views are derived.
+    public var panes: [PaneDefinition]
 
     /// Creates a derivation.
-    public init(tracker: Tracker? = nil, advisor: Advisor? = nil) {
+    public init(tracker: Tracker? = nil, advisor: Advisor? = nil, panes: [PaneDefinition] = []) {
         self.tracker = tracker
         self.advisor = advisor
+        self.panes = panes
     }
 
     /// The model of `store` at `timestamp`.
@@ -46,6 +50,7 @@ public struct Derivation: Sendable {
         if let tracker = self.tracker {
             model.tracker = TrackerEvaluator(window: .retained).evaluate(tracker, store: store).views
         }
+        model.customPanes = self.panes.map { CustomPaneView($0, store: store) }
         if let reusedAdvice {
             model.advice = reusedAdvice
         } else if let advisor = self.advisor {
