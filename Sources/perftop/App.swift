@@ -25,6 +25,8 @@ struct App {
         var prometheus = PrometheusQueries()
         /// The config file's custom panes (`[[pane]]`), derived every round.
         var customPanes: [PaneDefinition] = []
+        /// The config file's entries left out (a bad `[[pane]]` or `[layout]` key), printed at the start.
+        var configWarnings: [ConfigError] = []
 
         /// The collector's configuration: ``settings``' interval.
         var collectorConfiguration: Collector.Configuration {
@@ -134,6 +136,7 @@ struct App {
         var run = Run(settings: resolved.settings, sources: resolved.sources, configPath: path, tracker: tracker)
         run.prometheus = config.prometheus
         run.customPanes = config.customPanes
+        run.configWarnings = config.warnings
         return run
     }
 
@@ -338,6 +341,14 @@ struct App {
                 } catch {
                     saveFailure.withLockedValue { $0 = $0 ?? "\(error)" }
                 }
+            },
+            // The warnings went to standard error, under the dashboard's screen: the footer shows the
+            // first, naming the file without its directory so that the message fits.
+            startNotice: run.configWarnings.first.map { first in
+                var shown = first
+                shown.file = first.file.split(separator: "/").last.map(String.init) ?? first.file
+                let more = run.configWarnings.count > 1 ? " (and \(run.configWarnings.count - 1) more)" : ""
+                return SafeText.escaped("warning: \(shown)\(more)", limit: Console.maximumMessageLength)
             }
         )
         try await MainActor.run {

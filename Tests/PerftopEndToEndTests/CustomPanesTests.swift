@@ -64,6 +64,10 @@ struct CustomPanesTests {
             "the panes' order and columns:\n\(screen)"
         )
         #expect(!screen.contains("broken"))
+        #expect(
+            screen.contains("warning: config.toml:18: unknown kind 'pie' (expected graph, table, gauge)"),
+            "the footer does not show the warning:\n\(screen)"
+        )
         try await tmux.send("q")
         #expect(try await tmux.waitFor("EXIT=0"))
         let warnings = try String(contentsOfFile: stderr, encoding: .utf8)

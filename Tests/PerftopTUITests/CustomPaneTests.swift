@@ -164,4 +164,28 @@ struct CustomPaneTests {
         #expect(grid.line(1).contains("Embed p95"))
         #expect(grid.line(21).contains("Cache hit rate"))
     }
+
+    @Test(
+        "every pane in a fixed layout of large sizes draws at the smallest sizes without a control sequence",
+        arguments: [1, 4]
+    )
+    func smallLayouts(columns: Int) throws {
+        let view = CustomPaneView(definition: try self.definition(.table), value: 1, status: .met)
+        let ids = DashboardSettings.PaneKind.allCases.map(DashboardSettings.PaneID.builtIn) + [.custom("embed")]
+        var settings = DashboardSettings(visiblePanes: ids)
+        settings.layout = DashboardSettings.PaneLayout(custom: ["embed"], columns: columns)
+        settings.layout.sizes = [.custom("embed"): 9, .builtIn(.caches): 9]
+        let state = DashboardViewState(settings: settings)
+        for (width, height) in [(60, 16), (61, 17), (80, 24)] {
+            let size = TerminalSize(width: width, height: height)
+            let grid = DashboardRenderer().render(self.model(view), size: size, state: state)
+            #expect(grid.line(0).hasPrefix("perftop"))
+            #expect(!grid.text.unicodeScalars.contains { SafeText.isUnsafe($0) && $0 != "\n" })
+            let placed = DashboardRenderer().placement(size: size, state: state).panes
+            #expect(placed.count == ids.count)
+            #expect(
+                placed.allSatisfy { $0.rect.row >= 1 && $0.rect.maxRow <= height - 1 && $0.rect.maxColumn <= width }
+            )
+        }
+    }
 }
