@@ -19,7 +19,7 @@ public struct CustomPane: Pane {
         self.view = model.customPanes.first { $0.definition.name == name }
     }
 
-    /// The `title` of the pane's table (its name without one), escaped.
+    /// The `title` of the pane's `[[pane]]` table (its name without one), escaped.
     public var title: String {
         SafeText.escaped(self.view?.definition.title ?? self.name)
     }
@@ -38,7 +38,8 @@ public struct CustomPane: Pane {
         switch view.definition.kind {
         case .graph:
             Self.drawSummary(view, model: model, into: &canvas)
-            guard canvas.height > 1 else {
+            // Without a value, the reason may take several rows.
+            guard view.value != nil, canvas.height > 1 else {
                 return
             }
             let area = Rect(row: 1, column: 0, height: canvas.height - 1, width: canvas.width)
@@ -48,16 +49,16 @@ public struct CustomPane: Pane {
             graph.cursor = context.cursor
             canvas.withRegion(area) { graph.draw(into: &$0) }
         case .gauge:
-            guard view.value != nil else {
+            guard let value = view.value else {
                 Self.drawSummary(view, model: model, into: &canvas)
                 return
             }
-            let fraction = view.value.flatMap { value in view.definition.scale.map { value / $0 } }
+            let fraction = view.definition.scale.map { value / $0 }
             Gauge.draw(
                 row: 0,
                 label: "",
                 fraction: fraction.flatMap { $0.isFinite ? min(max($0, 0), 1) : nil },
-                text: view.format(view.value),
+                text: view.format(value),
                 into: &canvas
             )
             Self.drawStatus(view, model: model, row: 1, into: &canvas)
