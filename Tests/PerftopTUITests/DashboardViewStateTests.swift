@@ -222,6 +222,32 @@ struct DashboardViewStateTests {
         #expect(!state.context(for: .builtIn(.tracker)).isFocused)
     }
 
+    @Test(
+        "with a layout order, panes follow it, Tab reaches custom panes, and a pane shown again goes back to its place"
+    )
+    func layoutOrder() {
+        var settings = DashboardSettings(visiblePanes: [.builtIn(.caches), .custom("load"), .builtIn(.memory)])
+        settings.layout = DashboardSettings.PaneLayout(
+            order: [.builtIn(.memory), .custom("load"), .builtIn(.caches)],
+            custom: ["load"]
+        )
+        var state = DashboardViewState(settings: settings)
+        #expect(state.shownPanes == [.builtIn(.memory), .custom("load"), .builtIn(.caches)])
+        #expect(state.focused == .builtIn(.memory))
+        _ = state.handle(.tab)
+        #expect(state.focused == .custom("load"))
+        #expect(state.context(for: .custom("load")).isFocused)
+        _ = state.handle(.character("z"))
+        #expect(state.shownPanes == [.custom("load")])
+        _ = state.handle(.character("z"))
+        _ = state.handle(.character("4"))
+        #expect(state.shownPanes == [.custom("load"), .builtIn(.caches)])
+        _ = state.handle(.character("4"))
+        #expect(state.shownPanes == [.builtIn(.memory), .custom("load"), .builtIn(.caches)])
+        _ = state.handle(.character("2"))
+        #expect(state.shownPanes.last == .builtIn(.queues), "a pane the order lacks goes last")
+    }
+
     @Test("z zooms the focused pane, Tab moves the zoom, z or Esc go back, hiding it ends the zoom")
     func zoom() {
         var state = self.state()
