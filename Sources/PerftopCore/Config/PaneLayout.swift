@@ -35,7 +35,7 @@ extension DashboardSettings {
         }
 
         /// `panes` (without duplicates) in layout order; a pane ``order`` lacks goes last.
-        public func ordered(_ panes: some Sequence<PaneID>) -> [PaneID] {
+        public func ordered(_ panes: some Collection<PaneID>) -> [PaneID] {
             var shown = Set(panes)
             var ordered = self.order.filter { shown.remove($0) != nil }
             ordered += panes.filter { shown.remove($0) != nil }
