@@ -23,16 +23,25 @@ struct App {
         var tracker: Tracker?
         /// What is asked of Prometheus servers: the config file's `[prometheus]`.
         var prometheus = PrometheusQueries()
+        /// The config file's custom panes (`[[pane]]`), derived every round.
+        var customPanes: [PaneDefinition] = []
+        /// The config file's entries left out (a bad `[[pane]]` or `[layout]` key), printed at the start.
+        var configWarnings: [ConfigError] = []
 
         /// The collector's configuration: ``settings``' interval.
         var collectorConfiguration: Collector.Configuration {
             Collector.Configuration(interval: self.settings.interval)
         }
 
-        /// What each round derives besides the views: the tracker with its triggers, and the advisor
-        /// with the tracker's hit-ratio goals.
+        /// What each round derives besides the views: the tracker with its triggers, the advisor with
+        /// the tracker's hit-ratio goals, and the custom panes.
         func derivation(triggers: TriggerEngine) -> Derivation {
-            Derivation(tracker: self.tracker, advisor: Advisor(adoptingGoalsOf: self.tracker), triggers: triggers)
+            Derivation(
+                tracker: self.tracker,
+                advisor: Advisor(adoptingGoalsOf: self.tracker),
+                panes: self.customPanes,
+                triggers: triggers
+            )
         }
     }
 
@@ -112,6 +121,8 @@ struct App {
         } catch {
             throw CommandFailure("\(error)")
         }
+        // A bad [[pane]] or [layout] entry is left out: the run goes on without it.
+        config.warnings.forEach { Console.warning("\($0)") }
         let commandLine = CommandLineSettings(
             interval: output.interval.map { .seconds($0) },
             theme: output.theme,
@@ -135,6 +146,8 @@ struct App {
         }
         var run = Run(settings: resolved.settings, sources: resolved.sources, configPath: path, tracker: tracker)
         run.prometheus = config.prometheus
+        run.customPanes = config.customPanes
+        run.configWarnings = config.warnings
         return run
     }
 
@@ -343,6 +356,14 @@ struct App {
                 } catch {
                     saveFailure.withLockedValue { $0 = $0 ?? "\(error)" }
                 }
+            },
+            // The warnings went to standard error, under the dashboard's screen: the footer shows the
+            // first, naming the file without its directory so that the message fits.
+            startNotice: run.configWarnings.first.map { first in
+                var shown = first
+                shown.file = first.file.split(separator: "/").last.map(String.init) ?? first.file
+                let more = run.configWarnings.count > 1 ? " (and \(run.configWarnings.count - 1) more)" : ""
+                return SafeText.escaped("warning: \(shown)\(more)", limit: Console.maximumMessageLength)
             }
         )
         try await MainActor.run {

@@ -59,9 +59,12 @@ struct Replay: AsyncParsableCommand {
         let settings: DashboardSettings
         let theme: Theme
         var tracker: Tracker?
+        let customPanes: [PaneDefinition]
         do {
             let config = try configPath.flatMap { try PerftopConfig.load(path: $0) } ?? PerftopConfig()
+            config.warnings.forEach { Console.warning("\($0)") }
             settings = config.resolved(with: CommandLineSettings(theme: self.theme)).settings
+            customPanes = config.customPanes
             tracker = try self.trackerPath.map { try Tracker.read(path: $0) }
         } catch {
             throw CommandFailure("\(error)")
@@ -73,7 +76,7 @@ struct Replay: AsyncParsableCommand {
         }
         let player = ReplayPlayer(
             rounds: contents.rounds,
-            derivation: Derivation(tracker: tracker, advisor: Advisor(adoptingGoalsOf: tracker))
+            derivation: Derivation(tracker: tracker, advisor: Advisor(adoptingGoalsOf: tracker), panes: customPanes)
         )
         let origin = ContinuousClock.now
         if self.paused {

@@ -44,7 +44,7 @@ struct ConfigTests {
         let config = try #require(try PerftopConfig.load(path: try self.fixture("full")))
         #expect(config.interval == .milliseconds(500))
         #expect(config.theme == "nord")
-        #expect(config.panes == [.caches, .latency, .memory])
+        #expect(config.panes == [.builtIn(.caches), .builtIn(.latency), .builtIn(.memory)])
         #expect(config.sources.attach == ["/tmp/perftop/*.sock"])
         #expect(config.sources.endpoints == ["http://127.0.0.1:9090/metrics"])
         #expect(config.sources.pids == [1, 42])
@@ -75,7 +75,7 @@ struct ConfigTests {
                 )
         )
         let resolved = config.resolved(with: CommandLineSettings())
-        #expect(resolved.settings.visiblePanes.contains(.fleet))
+        #expect(resolved.settings.visiblePanes.contains(.builtIn(.fleet)))
     }
 
     @Test("an empty file sets nothing; a missing file is nil")
@@ -107,7 +107,7 @@ struct ConfigTests {
             ("\n\npanes = [\"caches\", \"disks\"]", "config.toml:3: panes: unknown pane \"disks\""),
             (
                 "intervall = 1",
-                "config.toml:1: unknown key 'intervall' (known: interval, theme, panes, sources, prometheus)"
+                "config.toml:1: unknown key 'intervall' (known: interval, theme, panes, sources, prometheus, pane, layout)"
             ),
             ("[sources]\nattach = \"/tmp/a.sock\"", "config.toml:2: sources.attach must be an array of"),
             ("[sources]\npids = [1, -4]", "config.toml:2: sources.pids: -4 is not a process id"),
@@ -146,18 +146,21 @@ struct ConfigTests {
         let config = PerftopConfig(
             interval: .seconds(5),
             theme: "nord",
-            panes: [.memory],
+            panes: [.builtIn(.memory)],
             sources: .init(attach: ["/a.sock"], pids: [7])
         )
         let fromConfig = config.resolved(with: CommandLineSettings())
-        #expect(fromConfig.settings == DashboardSettings(interval: .seconds(5), theme: "nord", visiblePanes: [.memory]))
+        #expect(
+            fromConfig.settings
+                == DashboardSettings(interval: .seconds(5), theme: "nord", visiblePanes: [.builtIn(.memory)])
+        )
         #expect(fromConfig.sources == config.sources)
         let overridden = config.resolved(
             with: CommandLineSettings(interval: .milliseconds(250), theme: "dracula", sources: .init(pids: [9]))
         )
         #expect(overridden.settings.interval == .milliseconds(250))
         #expect(overridden.settings.theme == "dracula")
-        #expect(overridden.settings.visiblePanes == [.memory])
+        #expect(overridden.settings.visiblePanes == [.builtIn(.memory)])
         #expect(overridden.sources == PerftopConfig.Sources(pids: [9]))
         let defaults = PerftopConfig().resolved(with: CommandLineSettings())
         #expect(defaults.settings == DashboardSettings())
@@ -169,11 +172,18 @@ struct ConfigTests {
         let database = CommandLineSettings(sources: .init(endpoints: ["postgresql://app@db/shop"]))
         #expect(
             PerftopConfig().resolved(with: database).settings.visiblePanes
-                == DashboardSettings.PaneKind.defaultLayout + [.queries]
+                == DashboardSettings.PaneKind.defaultLayout.map(DashboardSettings.PaneID.builtIn) + [.builtIn(.queries)]
         )
         let redis = CommandLineSettings(sources: .init(endpoints: ["redis://cache:6379"]))
-        #expect(PerftopConfig().resolved(with: redis).settings.visiblePanes == DashboardSettings.PaneKind.defaultLayout)
-        #expect(PerftopConfig(panes: [.caches]).resolved(with: database).settings.visiblePanes == [.caches])
+        #expect(
+            PerftopConfig().resolved(with: redis).settings.visiblePanes
+                == DashboardSettings.PaneKind.defaultLayout.map(DashboardSettings.PaneID.builtIn)
+        )
+        #expect(
+            PerftopConfig(panes: [.builtIn(.caches)]).resolved(with: database).settings.visiblePanes == [
+                .builtIn(.caches)
+            ]
+        )
     }
 
     @Test("the default layout gains the fleet pane for several agents or endpoints, or an --attach directory or glob")
@@ -189,12 +199,20 @@ struct ConfigTests {
         ]
         for sources in fleets {
             let panes = PerftopConfig().resolved(with: CommandLineSettings(sources: sources)).settings.visiblePanes
-            #expect(panes == DashboardSettings.PaneKind.defaultLayout + [.fleet], "\(sources)")
+            #expect(
+                panes == DashboardSettings.PaneKind.defaultLayout.map(DashboardSettings.PaneID.builtIn) + [
+                    .builtIn(.fleet)
+                ],
+                "\(sources)"
+            )
         }
         let one = CommandLineSettings(sources: .init(attach: ["/run/a.sock"]))
-        #expect(PerftopConfig().resolved(with: one).settings.visiblePanes == DashboardSettings.PaneKind.defaultLayout)
-        let listed = PerftopConfig(panes: [.memory]).resolved(with: CommandLineSettings(sources: fleets[0]))
-        #expect(listed.settings.visiblePanes == [.memory])
+        #expect(
+            PerftopConfig().resolved(with: one).settings.visiblePanes
+                == DashboardSettings.PaneKind.defaultLayout.map(DashboardSettings.PaneID.builtIn)
+        )
+        let listed = PerftopConfig(panes: [.builtIn(.memory)]).resolved(with: CommandLineSettings(sources: fleets[0]))
+        #expect(listed.settings.visiblePanes == [.builtIn(.memory)])
     }
 
     @Test("the config lives in $XDG_CONFIG_HOME/perftop, else ~/.config/perftop")
@@ -227,7 +245,7 @@ struct ConfigTests {
             let new = DashboardSettings(
                 interval: .milliseconds(1500),
                 theme: "gruvbox-dark",
-                visiblePanes: [.latency, .caches]
+                visiblePanes: [.builtIn(.latency), .builtIn(.caches)]
             )
             try PerftopConfig.save(settingsChangedFrom: old, to: new, path: file.path)
             let config = try #require(try PerftopConfig.load(path: file.path))
@@ -253,7 +271,7 @@ struct ConfigTests {
 
                 """
             try Data(original.utf8).write(to: file)
-            let old = DashboardSettings(interval: .seconds(2), visiblePanes: [.caches, .queues])
+            let old = DashboardSettings(interval: .seconds(2), visiblePanes: [.builtIn(.caches), .builtIn(.queues)])
             var new = old
             new.theme = "nord"
             try PerftopConfig.save(settingsChangedFrom: old, to: new, path: file.path)
@@ -273,11 +291,11 @@ struct ConfigTests {
                     """
             )
             var newer = new
-            newer.visiblePanes = [.memory]
+            newer.visiblePanes = [.builtIn(.memory)]
             newer.interval = .seconds(10)
             try PerftopConfig.save(settingsChangedFrom: new, to: newer, path: file.path)
             let config = try #require(try PerftopConfig.load(path: file.path))
-            #expect(config.panes == [.memory])
+            #expect(config.panes == [.builtIn(.memory)])
             #expect(config.interval == .seconds(10))
             #expect(config.theme == "nord")
             #expect(config.sources.pids == [42])
@@ -352,7 +370,7 @@ struct ConfigTests {
     @Test("a '[' inside a multi-line array, string or comment is not a table header")
     func bracketsInsideValues() throws {
         let config = try PerftopConfig(toml: "panes = [\n  # [\n  \"caches\",\n]\ntheme = \"\"\"\n[\n\"\"\"\n")
-        #expect(config.panes == [.caches])
+        #expect(config.panes == [.builtIn(.caches)])
         #expect(config.theme == "[\n")
     }
 }

@@ -250,7 +250,11 @@ struct DashboardAppTests {
         try app.run()
         let settings = reported.withLockedValue { $0 }
         #expect(settings.map(\.interval) == [.seconds(2), .seconds(2), .seconds(2)])
-        #expect(settings.last?.visiblePanes == [.queues, .latency, .memory, .churn, .tracker])
+        #expect(
+            settings.last?.visiblePanes == [
+                .builtIn(.queues), .builtIn(.latency), .builtIn(.memory), .builtIn(.churn), .builtIn(.tracker),
+            ]
+        )
         #expect(settings.last?.theme == "nord")
         #expect(screen.state.withLockedValue { $0.themes } == ["default", "nord"])
         let footer = screen.state.withLockedValue { $0.frames.last?.line(23) } ?? ""

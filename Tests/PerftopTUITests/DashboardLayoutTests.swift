@@ -96,4 +96,27 @@ struct DashboardLayoutTests {
         #expect(layout.arrangement == .grid(columns: 1, rows: 6))
         #expect(layout.frame == .rule)
     }
+
+    @Test("a fixed number of columns overrides the width's, at most one per pane")
+    func fixedColumns() {
+        let layout = DashboardLayout(width: 200, height: 50, paneCount: 6, columns: 2)
+        #expect(layout.arrangement == .grid(columns: 2, rows: 3))
+        #expect(layout.panes.map(\.width) == [100, 100, 100, 100, 100, 100])
+        #expect(
+            DashboardLayout(width: 200, height: 50, paneCount: 2, columns: 4).arrangement == .grid(columns: 2, rows: 1)
+        )
+        let narrow = DashboardLayout(width: 70, height: 24, paneCount: 4, columns: 2)
+        #expect(narrow.arrangement == .grid(columns: 2, rows: 2))
+        #expect(narrow.frame == .box, "side by side, even below 80 columns")
+    }
+
+    @Test("sizes: widths in a row follow them, and a row's height its largest")
+    func sizes() {
+        let layout = DashboardLayout(width: 120, height: 32, paneCount: 4, columns: 2, sizes: [2, 1, 1, 1])
+        #expect(layout.panes.map(\.width) == [80, 40, 60, 60])
+        #expect(layout.panes.map(\.height) == [20, 20, 10, 10])
+        #expect(layout.panes.map(\.row) == [1, 1, 21, 21])
+        let equal = DashboardLayout(width: 120, height: 32, paneCount: 4, columns: 2, sizes: [1, 1, 1, 1])
+        #expect(equal == DashboardLayout(width: 120, height: 32, paneCount: 4, columns: 2))
+    }
 }

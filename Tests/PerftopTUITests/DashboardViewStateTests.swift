@@ -7,7 +7,7 @@ import Testing
 private func press(
     _ state: inout DashboardViewState,
     _ key: Key,
-    panes: [(kind: DashboardSettings.PaneKind, rect: Rect)] = [],
+    panes: [(id: DashboardSettings.PaneID, rect: Rect)] = [],
     now: Duration = .zero
 ) -> DashboardViewState.Outcome {
     state.handle(key, panes: panes, now: now)
@@ -24,13 +24,13 @@ private func expire(_ state: inout DashboardViewState, now: Duration) -> Bool {
 }
 
 /// `state.setScrollLimits(…)` as a free function, for `#expect`.
-private func setLimits(_ state: inout DashboardViewState, _ limits: [DashboardSettings.PaneKind: Int]) -> Bool {
+private func setLimits(_ state: inout DashboardViewState, _ limits: [DashboardSettings.PaneID: Int]) -> Bool {
     state.setScrollLimits(limits)
 }
 
 @Suite("DashboardViewState")
 struct DashboardViewStateTests {
-    typealias PaneKind = DashboardSettings.PaneKind
+    typealias PaneID = DashboardSettings.PaneID
 
     /// A model with `rows` caches, one process and one p95 of `p95` seconds, at `timestamp`.
     private func model(timestamp: Double = 1, rows: Int = 20, p95: Double = 0.01) -> DashboardModel {
@@ -76,7 +76,7 @@ struct DashboardViewStateTests {
         #expect(state.cursor == 1)
         let focused = state.focused!
         #expect(state.context(for: focused).cursor == GraphCursor(slotsBack: 1, newest: 100))
-        let other = DashboardSettings.PaneKind.allCases.first { $0 != focused }!
+        let other = DashboardSettings.PaneKind.allCases.map(PaneID.builtIn).first { $0 != focused }!
         #expect(state.context(for: other).cursor == nil, "only the focused pane")
         _ = state.handle(.right)
         _ = state.handle(.right)
@@ -203,10 +203,14 @@ struct DashboardViewStateTests {
     @Test("1-6 hide and show panes in layout order; the focus leaves a hidden pane")
     func togglePanes() {
         var state = self.state()
-        #expect(state.focused == .caches)
+        #expect(state.focused == .builtIn(.caches))
         #expect(press(&state, .character("1")) == .settingsChanged)
-        #expect(state.settings.visiblePanes == [.queues, .latency, .memory, .churn, .tracker])
-        #expect(state.focused == .queues)
+        #expect(
+            state.settings.visiblePanes == [
+                .builtIn(.queues), .builtIn(.latency), .builtIn(.memory), .builtIn(.churn), .builtIn(.tracker),
+            ]
+        )
+        #expect(state.focused == .builtIn(.queues))
         for digit in "23456" {
             _ = state.handle(.character(digit))
         }
@@ -215,41 +219,69 @@ struct DashboardViewStateTests {
         #expect(state.focused == nil)
         _ = state.handle(.character("4"))
         _ = state.handle(.character("1"))
-        #expect(state.settings.visiblePanes == [.caches, .memory])
-        #expect(state.focused == .memory)
+        #expect(state.settings.visiblePanes == [.builtIn(.caches), .builtIn(.memory)])
+        #expect(state.focused == .builtIn(.memory))
     }
 
     @Test("the panes of the settings are put in layout order")
     func settingsOrder() {
-        let state = DashboardViewState(settings: DashboardSettings(visiblePanes: [.tracker, .caches]))
-        #expect(state.shownPanes == [.caches, .tracker])
-        #expect(state.focused == .caches)
+        let state = DashboardViewState(
+            settings: DashboardSettings(visiblePanes: [.builtIn(.tracker), .builtIn(.caches)])
+        )
+        #expect(state.shownPanes == [.builtIn(.caches), .builtIn(.tracker)])
+        #expect(state.focused == .builtIn(.caches))
     }
 
     @Test("Tab and Shift-Tab move the focus over the visible panes, wrapping")
     func focus() {
         var state = self.state()
         #expect(press(&state, .tab) == .redraw)
-        #expect(state.focused == .queues)
+        #expect(state.focused == .builtIn(.queues))
         _ = state.handle(.backTab)
         _ = state.handle(.backTab)
-        #expect(state.focused == .tracker)
+        #expect(state.focused == .builtIn(.tracker))
         _ = state.handle(.character("1"))
         _ = state.handle(.tab)
-        #expect(state.focused == .queues)
-        #expect(state.context(for: .queues).isFocused)
-        #expect(!state.context(for: .tracker).isFocused)
+        #expect(state.focused == .builtIn(.queues))
+        #expect(state.context(for: .builtIn(.queues)).isFocused)
+        #expect(!state.context(for: .builtIn(.tracker)).isFocused)
+    }
+
+    @Test(
+        "with a layout order, panes follow it, Tab reaches custom panes, and a pane shown again goes back to its place"
+    )
+    func layoutOrder() {
+        var settings = DashboardSettings(visiblePanes: [.builtIn(.caches), .custom("load"), .builtIn(.memory)])
+        settings.layout = DashboardSettings.PaneLayout(
+            order: [.builtIn(.memory), .custom("load"), .builtIn(.caches)],
+            custom: ["load"]
+        )
+        var state = DashboardViewState(settings: settings)
+        #expect(state.shownPanes == [.builtIn(.memory), .custom("load"), .builtIn(.caches)])
+        #expect(state.focused == .builtIn(.memory))
+        _ = state.handle(.tab)
+        #expect(state.focused == .custom("load"))
+        #expect(state.context(for: .custom("load")).isFocused)
+        _ = state.handle(.character("z"))
+        #expect(state.shownPanes == [.custom("load")])
+        _ = state.handle(.character("z"))
+        _ = state.handle(.character("4"))
+        #expect(state.shownPanes == [.custom("load"), .builtIn(.caches)])
+        _ = state.handle(.character("4"))
+        #expect(state.shownPanes == [.builtIn(.memory), .custom("load"), .builtIn(.caches)])
+        _ = state.handle(.character("2"))
+        #expect(state.shownPanes.last == .builtIn(.queues), "a pane the order lacks goes last")
     }
 
     @Test("z zooms the focused pane, Tab moves the zoom, z or Esc go back, hiding it ends the zoom")
     func zoom() {
         var state = self.state()
         #expect(press(&state, .character("z")) == .redraw)
-        #expect(state.shownPanes == [.caches])
+        #expect(state.shownPanes == [.builtIn(.caches)])
         _ = state.handle(.tab)
-        #expect(state.shownPanes == [.queues])
+        #expect(state.shownPanes == [.builtIn(.queues)])
         _ = state.handle(.character("z"))
-        #expect(state.shownPanes == PaneKind.defaultLayout)
+        #expect(state.shownPanes == DashboardSettings.PaneKind.defaultLayout.map(PaneID.builtIn))
         _ = state.handle(.character("z"))
         #expect(press(&state, .escape) == .redraw)
         #expect(state.zoomed == nil)
@@ -257,59 +289,63 @@ struct DashboardViewStateTests {
         _ = state.handle(.character("z"))
         _ = state.handle(.character("2"))
         #expect(state.zoomed == nil)
-        #expect(state.shownPanes == [.caches, .latency, .memory, .churn, .tracker])
+        #expect(
+            state.shownPanes == [
+                .builtIn(.caches), .builtIn(.latency), .builtIn(.memory), .builtIn(.churn), .builtIn(.tracker),
+            ]
+        )
     }
 
     @Test("arrows, j/k, PgUp/PgDn, Home and End scroll the focused pane, clamped to its rows")
     func scroll() {
         var state = self.state(self.model(rows: 20))
-        let panes = [(kind: PaneKind.caches, rect: Rect(row: 1, column: 0, height: 8, width: 40))]
+        let panes = [(id: PaneID.builtIn(.caches), rect: Rect(row: 1, column: 0, height: 8, width: 40))]
         #expect(press(&state, .up, panes: panes) == .none)
         #expect(press(&state, .down, panes: panes) == .redraw)
         _ = state.handle(.character("j"), panes: panes)
-        #expect(state.scrollOffset(of: .caches) == 2)
+        #expect(state.scrollOffset(of: .builtIn(.caches)) == 2)
         _ = state.handle(.character("k"), panes: panes)
-        #expect(state.scrollOffset(of: .caches) == 1)
+        #expect(state.scrollOffset(of: .builtIn(.caches)) == 1)
         _ = state.handle(.pageDown, panes: panes)
-        #expect(state.scrollOffset(of: .caches) == 6)
+        #expect(state.scrollOffset(of: .builtIn(.caches)) == 6)
         _ = state.handle(.pageUp, panes: panes)
-        #expect(state.scrollOffset(of: .caches) == 1)
+        #expect(state.scrollOffset(of: .builtIn(.caches)) == 1)
         _ = state.handle(.end, panes: panes)
-        #expect(state.scrollOffset(of: .caches) == 19)
+        #expect(state.scrollOffset(of: .builtIn(.caches)) == 19)
         #expect(press(&state, .down, panes: panes) == .none)
         _ = state.handle(.home, panes: panes)
-        #expect(state.scrollOffset(of: .caches) == 0)
-        #expect(state.context(for: .caches).scrollOffset == 0)
+        #expect(state.scrollOffset(of: .builtIn(.caches)) == 0)
+        #expect(state.context(for: .builtIn(.caches)).scrollOffset == 0)
         _ = state.handle(.tab)
         #expect(press(&state, .down) == .none)
-        #expect(state.scrollOffset(of: .queues) == 0)
+        #expect(state.scrollOffset(of: .builtIn(.queues)) == 0)
     }
 
     @Test("a pane's scroll limit stops End and pulls back an offset beyond it")
     func scrollLimits() {
         var state = self.state(self.model(rows: 20))
         _ = state.handle(.end)
-        #expect(state.scrollOffset(of: .caches) == 19)
-        #expect(setLimits(&state, [.caches: 14]))
-        #expect(state.scrollOffset(of: .caches) == 14)
-        #expect(!setLimits(&state, [.caches: 14]))
+        #expect(state.scrollOffset(of: .builtIn(.caches)) == 19)
+        #expect(setLimits(&state, [.builtIn(.caches): 14]))
+        #expect(state.scrollOffset(of: .builtIn(.caches)) == 14)
+        #expect(!setLimits(&state, [.builtIn(.caches): 14]))
         _ = state.handle(.home)
         _ = state.handle(.end)
-        #expect(state.scrollOffset(of: .caches) == 14)
+        #expect(state.scrollOffset(of: .builtIn(.caches)) == 14)
         #expect(press(&state, .up) == .redraw)
-        #expect(state.scrollOffset(of: .caches) == 13)
+        #expect(state.scrollOffset(of: .builtIn(.caches)) == 13)
     }
 
     @Test("the renderer asks each shown pane for its limit, else uses the row count")
     func rendererLimits() {
         struct Limited: Pane {
             let title = "limited"
-            let kind = DashboardSettings.PaneKind.caches
+            let id = DashboardSettings.PaneID.builtIn(.caches)
             func draw(model: DashboardModel, context: PaneContext, into canvas: inout Canvas) {}
             func scrollLimit(model: DashboardModel, contentHeight: Int) -> Int? { 100 - contentHeight }
         }
-        // A pane is found by its kind, wherever it stands in the list.
-        let panes = DashboardRenderer.standardPanes.filter { $0.kind != .caches } + [Limited()]
+        // A pane is found by its id, wherever it stands in the list.
+        let panes = DashboardRenderer.standardPanes.filter { $0.id != .builtIn(.caches) } + [Limited()]
         let renderer = DashboardRenderer(panes: panes)
         let state = self.state(self.model(rows: 20))
         let limits = renderer.scrollLimits(
@@ -317,8 +353,8 @@ struct DashboardViewStateTests {
             size: TerminalSize(width: 80, height: 24),
             state: state
         )
-        #expect(limits[.caches] == 100 - 6)
-        #expect(limits[.latency] == 0)
+        #expect(limits[.builtIn(.caches)] == 100 - 6)
+        #expect(limits[.builtIn(.latency)] == 0)
         #expect(limits.count == 6)
     }
 
@@ -327,7 +363,7 @@ struct DashboardViewStateTests {
         var state = self.state()
         #expect(state.trackerSort == .status)
         #expect(press(&state, .character("s")) == .redraw)
-        #expect(state.context(for: .tracker).trackerSort == .priority)
+        #expect(state.context(for: .builtIn(.tracker)).trackerSort == .priority)
         _ = state.handle(.character("s"))
         #expect(state.trackerSort == .due)
         _ = state.handle(.character("s"))
@@ -343,7 +379,7 @@ struct DashboardViewStateTests {
         #expect(press(&state, .character("r")) == .redraw)
         #expect(state.peaks[key] == 1)
         #expect(state.notice?.text == "peaks reset")
-        #expect(state.context(for: .latency).peaks[key] == 1)
+        #expect(state.context(for: .builtIn(.latency)).peaks[key] == 1)
     }
 
     @Test("? and h open the help; any key closes it without doing anything else")
@@ -367,16 +403,16 @@ struct DashboardViewStateTests {
     func mouse() {
         var state = self.state(self.model(rows: 20))
         let panes = [
-            (kind: PaneKind.caches, rect: Rect(row: 1, column: 0, height: 10, width: 40)),
-            (kind: PaneKind.queues, rect: Rect(row: 1, column: 40, height: 10, width: 40)),
+            (id: PaneID.builtIn(.caches), rect: Rect(row: 1, column: 0, height: 10, width: 40)),
+            (id: PaneID.builtIn(.queues), rect: Rect(row: 1, column: 40, height: 10, width: 40)),
         ]
         let wheel = MouseEvent(action: .wheelDown, row: 5, column: 10)
         #expect(press(&state, .mouse(wheel), panes: panes) == .redraw)
-        #expect(state.scrollOffset(of: .caches) == DashboardViewState.wheelRows)
+        #expect(state.scrollOffset(of: .builtIn(.caches)) == DashboardViewState.wheelRows)
         _ = state.handle(.mouse(MouseEvent(action: .wheelUp, row: 5, column: 10)), panes: panes)
-        #expect(state.scrollOffset(of: .caches) == 0)
+        #expect(state.scrollOffset(of: .builtIn(.caches)) == 0)
         #expect(press(&state, .mouse(MouseEvent(action: .click, row: 2, column: 50)), panes: panes) == .redraw)
-        #expect(state.focused == .queues)
+        #expect(state.focused == .builtIn(.queues))
         #expect(press(&state, .mouse(MouseEvent(action: .click, row: 0, column: 50)), panes: panes) == .none)
     }
 }

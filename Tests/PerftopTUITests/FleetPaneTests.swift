@@ -63,8 +63,10 @@ struct FleetPaneTests {
 
     @Test("s sorts by the next column, worst first; / filters by name as it is typed; Esc clears it")
     func sortAndFilter() {
-        var state = DashboardViewState(settings: DashboardSettings(visiblePanes: [.caches, .fleet]))
-        #expect(state.focused == .fleet, "a shown fleet pane has the focus first")
+        var state = DashboardViewState(
+            settings: DashboardSettings(visiblePanes: [.builtIn(.caches), .builtIn(.fleet)])
+        )
+        #expect(state.focused == .builtIn(.fleet), "a shown fleet pane has the focus first")
         state.receive(Self.model)
         #expect(
             state.fleet.rows(of: Self.model).map(\.source)
@@ -91,7 +93,7 @@ struct FleetPaneTests {
         let grid = TestModels.render(
             FleetPane(),
             Self.model,
-            context: state.context(for: .fleet),
+            context: state.context(for: .builtIn(.fleet)),
             width: 100,
             height: 8
         )
@@ -121,23 +123,25 @@ struct FleetPaneTests {
 
     @Test("a control character never enters the filter")
     func filterRefusesControls() {
-        var state = DashboardViewState(settings: DashboardSettings(visiblePanes: [.fleet]))
+        var state = DashboardViewState(settings: DashboardSettings(visiblePanes: [.builtIn(.fleet)]))
         _ = press(&state, .character("/"), .character("\u{1B}"), .character("\u{202E}"), .character("a"))
         #expect(state.fleet.draft == "a")
     }
 
     @Test("↓ selects the next sources, Enter shows the selected one alone, Esc comes back to the zoomed fleet")
     func drillIn() {
-        var state = DashboardViewState(settings: DashboardSettings(visiblePanes: [.caches, .latency, .fleet]))
+        var state = DashboardViewState(
+            settings: DashboardSettings(visiblePanes: [.builtIn(.caches), .builtIn(.latency), .builtIn(.fleet)])
+        )
         state.receive(Self.model)
         _ = press(&state, .character("z"))
-        #expect(state.shownPanes == [.fleet])
+        #expect(state.shownPanes == [.builtIn(.fleet)])
         _ = press(&state, .down, .down, .down)
         #expect(state.fleet.selected == 2, "the last row; a third ↓ stays there")
         let selected = TestModels.render(
             FleetPane(),
             Self.model,
-            context: state.context(for: .fleet),
+            context: state.context(for: .builtIn(.fleet)),
             width: 100,
             height: 8
         )
@@ -145,8 +149,8 @@ struct FleetPaneTests {
 
         #expect(press(&state, .enter) == .redraw)
         #expect(state.fleet.drilled == "agent:/run/b.sock")
-        #expect(state.shownPanes == [.caches, .latency])
-        #expect(state.focused == .caches)
+        #expect(state.shownPanes == [.builtIn(.caches), .builtIn(.latency)])
+        #expect(state.focused == .builtIn(.caches))
         let alone = state.shownModel(Self.model)
         #expect(alone.caches.map(\.source) == ["agent:/run/b.sock"])
         #expect(alone.sources.map(\.label) == ["api[102]"])
@@ -154,13 +158,15 @@ struct FleetPaneTests {
 
         #expect(press(&state, .escape) == .redraw)
         #expect(state.fleet.drilled == nil)
-        #expect(state.shownPanes == [.fleet])
-        #expect(state.focused == .fleet)
+        #expect(state.shownPanes == [.builtIn(.fleet)])
+        #expect(state.focused == .builtIn(.fleet))
     }
 
     @Test("a source shown alone that goes away takes the screen back to the fleet")
     func drilledSourceGone() {
-        var state = DashboardViewState(settings: DashboardSettings(visiblePanes: [.caches, .fleet]))
+        var state = DashboardViewState(
+            settings: DashboardSettings(visiblePanes: [.builtIn(.caches), .builtIn(.fleet)])
+        )
         state.receive(Self.model)
         _ = press(&state, .enter)
         #expect(state.fleet.drilled == "agent:/run/c.sock")
@@ -170,7 +176,7 @@ struct FleetPaneTests {
         later.fleet.removeLast()
         state.receive(later)
         #expect(state.fleet.drilled == nil)
-        #expect(state.focused == .fleet)
+        #expect(state.focused == .builtIn(.fleet))
     }
 
     @Test("a source's own name never reaches the screen as a control sequence, in any pane")
@@ -201,19 +207,33 @@ struct FleetPaneTests {
         var model = Self.model
         model.sources[0].warning = "results truncated"
         model.sources[0].query = #"{__name__=~"cache_.+",instance="a:1"}"#
-        var state = DashboardViewState(settings: DashboardSettings(visiblePanes: [.caches, .fleet]))
+        var state = DashboardViewState(
+            settings: DashboardSettings(visiblePanes: [.builtIn(.caches), .builtIn(.fleet)])
+        )
         state.receive(model)
-        #expect(state.focused == .fleet)
+        #expect(state.focused == .builtIn(.fleet))
         // The rows by name: agent:/run/c.sock, api[101], api[102].
         _ = press(&state, .down)
         #expect(press(&state, .character("i")) == .redraw)
         #expect(state.fleet.showsDetail)
-        let text = TestModels.render(FleetPane(), model, context: state.context(for: .fleet), width: 100, height: 12)
-            .text
+        let text = TestModels.render(
+            FleetPane(),
+            model,
+            context: state.context(for: .builtIn(.fleet)),
+            width: 100,
+            height: 12
+        )
+        .text
         #expect(text.contains("warn "), "\(text)")
         #expect(text.contains("agent:/run/a.sock: ok (warning: results truncated)"), "\(text)")
         #expect(text.contains(#"query: {__name__=~"cache_.+",instance="a:1"}"#), "\(text)")
-        let narrow = TestModels.render(FleetPane(), model, context: state.context(for: .fleet), width: 30, height: 14)
+        let narrow = TestModels.render(
+            FleetPane(),
+            model,
+            context: state.context(for: .builtIn(.fleet)),
+            width: 30,
+            height: 14
+        )
         #expect(narrow.text.contains("query: {__name__=~"), "a hanging indent keeps the label with the query")
         #expect(press(&state, .character("i")) == .redraw)
         #expect(!state.fleet.showsDetail)
@@ -223,10 +243,12 @@ struct FleetPaneTests {
 
     @Test("Enter and / do nothing outside the fleet pane")
     func onlyInTheFleet() {
-        var state = DashboardViewState(settings: DashboardSettings(visiblePanes: [.caches, .fleet]))
+        var state = DashboardViewState(
+            settings: DashboardSettings(visiblePanes: [.builtIn(.caches), .builtIn(.fleet)])
+        )
         state.receive(Self.model)
         _ = press(&state, .tab)
-        #expect(state.focused == .caches)
+        #expect(state.focused == .builtIn(.caches))
         #expect(press(&state, .enter) == .none)
         #expect(press(&state, .character("/")) == .none)
         #expect(state.fleet.draft == nil)

@@ -83,7 +83,8 @@ extension PerftopConfig {
     /// Without `panes` in the config, the default layout gains the queries pane when a source is a
     /// database (`postgresql://`), as htop shows a meter only where there is something to measure,
     /// and the fleet pane when a fleet is watched: more than one agent or endpoint, an `--attach`
-    /// directory or glob, or a Prometheus server.
+    /// directory or glob, or a Prometheus server; the custom panes of `[[pane]]` tables follow. With a
+    /// `[layout]` table, the panes go in the order `panes` lists them.
     public func resolved(with commandLine: CommandLineSettings) -> (settings: DashboardSettings, sources: Sources) {
         let defaults = DashboardSettings()
         let sources = commandLine.sources.isEmpty ? self.sources : commandLine.sources
@@ -91,11 +92,24 @@ extension PerftopConfig {
         let watchesFleet =
             sources.attach.count + sources.endpoints.count > 1
             || sources.attach.contains(where: AgentDiscovery.isPattern) || !sources.prometheus.isEmpty
+        let custom = self.customPanes.map { DashboardSettings.PaneID.custom($0.name) }
+        let builtIn =
+            DashboardSettings.PaneKind.defaultLayout + (watchesDatabase ? [.queries] : [])
+            + (watchesFleet ? [.fleet] : [])
+        let visible = self.panes ?? builtIn.map(DashboardSettings.PaneID.builtIn) + custom
+        var layout = DashboardSettings.PaneLayout(custom: self.customPanes.map(\.name))
+        if let table = self.layout {
+            // With a [layout] table, `panes` is the order too; the panes it leaves out keep theirs, after it.
+            var seen: Set<DashboardSettings.PaneID> = []
+            layout.order = ((self.panes ?? []) + layout.order).filter { seen.insert($0).inserted }
+            layout.columns = table.columns
+            layout.sizes = table.sizes
+        }
         let settings = DashboardSettings(
             interval: commandLine.interval ?? self.interval ?? defaults.interval,
             theme: commandLine.theme ?? self.theme ?? defaults.theme,
-            visiblePanes: self.panes
-                ?? defaults.visiblePanes + (watchesDatabase ? [.queries] : []) + (watchesFleet ? [.fleet] : [])
+            visiblePanes: visible,
+            layout: layout
         )
         return (settings, sources)
     }

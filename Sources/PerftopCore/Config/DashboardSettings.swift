@@ -1,5 +1,6 @@
 /// The dashboard settings a user changes while it runs and that outlive it: the refresh interval,
-/// the theme and which panes are shown. The config file stores them; keys change them.
+/// the theme, which panes are shown and how they are laid out. The config file stores them; keys change
+/// the interval, the theme and the visible panes.
 public struct DashboardSettings: Sendable, Equatable {
     /// The panes, in layout order; the raw value is the name used in the config file.
     public enum PaneKind: String, Sendable, Hashable, CaseIterable {
@@ -45,17 +46,21 @@ public struct DashboardSettings: Sendable, Equatable {
     /// The name of the theme in use (a built-in name or a file path).
     public var theme: String
     /// The panes shown, in layout order.
-    public var visiblePanes: [PaneKind]
+    public var visiblePanes: [PaneID]
+    /// The panes' order, columns and sizes.
+    public var layout: PaneLayout
 
     /// Creates settings; the default polls every second with the default theme and the panes of
-    /// ``PaneKind/defaultLayout``.
+    /// ``PaneKind/defaultLayout`` in the default ``PaneLayout``.
     public init(
         interval: Duration = .seconds(1),
         theme: String = "default",
-        visiblePanes: [PaneKind] = PaneKind.defaultLayout
+        visiblePanes: [PaneID] = PaneKind.defaultLayout.map(PaneID.builtIn),
+        layout: PaneLayout = PaneLayout()
     ) {
         self.interval = interval
         self.theme = theme
         self.visiblePanes = visiblePanes
+        self.layout = layout
     }
 }

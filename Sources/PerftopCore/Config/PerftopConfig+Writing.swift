@@ -55,7 +55,7 @@ extension PerftopConfig {
             assignments.append(("theme", TOMLWriting.string(new.theme)))
         }
         if old.visiblePanes != new.visiblePanes {
-            let names = new.visiblePanes.map { TOMLWriting.string($0.rawValue) }
+            let names = new.visiblePanes.map { TOMLWriting.string($0.name) }
             assignments.append(("panes", "[" + names.joined(separator: ", ") + "]"))
         }
         return assignments

@@ -37,26 +37,53 @@ public struct PerftopConfig: Sendable, Equatable {
     public var interval: Duration?
     /// A built-in theme name or a theme file path (`theme`), when set.
     public var theme: String?
-    /// The panes shown, in layout order (`panes`), when set.
-    public var panes: [DashboardSettings.PaneKind]?
+    /// The panes shown (`panes`), built-in or custom, when set.
+    public var panes: [DashboardSettings.PaneID]?
     /// The `[sources]` table.
     public var sources: Sources
     /// The `[prometheus]` table: the source label, the matchers and the query overrides.
     public var prometheus: PrometheusQueries
+    /// The custom panes of the `[[pane]]` tables that were read, in file order.
+    public var customPanes: [PaneDefinition]
+    /// The `[layout]` table, when there is one.
+    public var layout: Layout?
+    /// The `[[pane]]` and `[layout]` entries that were left out, each a one-line warning naming the
+    /// file and line: unlike any other mistake in the file, they do not stop perftop.
+    public var warnings: [ConfigError]
+
+    /// The `[layout]` table: panes in the order of `panes`, a fixed number of columns, relative sizes.
+    public struct Layout: Sendable, Equatable {
+        /// `columns`: 1 to ``DashboardSettings/PaneLayout/maximumColumns``, or nil for the width's.
+        public var columns: Int?
+        /// `sizes`: each pane's relative size.
+        public var sizes: [DashboardSettings.PaneID: Int]
+
+        /// Creates a layout table.
+        public init(columns: Int? = nil, sizes: [DashboardSettings.PaneID: Int] = [:]) {
+            self.columns = columns
+            self.sizes = sizes
+        }
+    }
 
     /// Creates a config; every key unset by default.
     public init(
         interval: Duration? = nil,
         theme: String? = nil,
-        panes: [DashboardSettings.PaneKind]? = nil,
+        panes: [DashboardSettings.PaneID]? = nil,
         sources: Sources = Sources(),
-        prometheus: PrometheusQueries = PrometheusQueries()
+        prometheus: PrometheusQueries = PrometheusQueries(),
+        customPanes: [PaneDefinition] = [],
+        layout: Layout? = nil,
+        warnings: [ConfigError] = []
     ) {
         self.interval = interval
         self.theme = theme
         self.panes = panes
         self.sources = sources
         self.prometheus = prometheus
+        self.customPanes = customPanes
+        self.layout = layout
+        self.warnings = warnings
     }
 }
 
@@ -64,7 +91,11 @@ public struct PerftopConfig: Sendable, Equatable {
 
 extension PerftopConfig {
     /// The top-level keys; any other is an error.
-    static let topLevelKeys = ["interval", "theme", "panes", "sources", "prometheus"]
+    static let topLevelKeys = ["interval", "theme", "panes", "sources", "prometheus", "pane", "layout"]
+    /// The keys of a `[[pane]]` table.
+    static let paneKeys = ["name", "title", "metric", "statistic", "ratio_of", "unit", "kind", "goal", "max"]
+    /// The keys of `[layout]`.
+    static let layoutKeys = ["columns", "sizes"]
     /// The keys of `[sources]`.
     static let sourceKeys = ["attach", "endpoints", "pids", "prometheus"]
     /// The keys of `[prometheus]`.
@@ -73,7 +104,8 @@ extension PerftopConfig {
     /// Reads a config from TOML text.
     ///
     /// Unknown keys are errors (so a misspelt key never silently does nothing), as are values of
-    /// the wrong type or out of range. Cost: O(length of the text).
+    /// the wrong type or out of range; in a `[[pane]]` or the `[layout]` table they leave that pane or
+    /// that layout key out instead, with a warning in ``warnings``. Cost: O(length of the text).
     ///
     /// - Parameters:
     ///   - text: the file's contents.
@@ -103,7 +135,7 @@ extension PerftopConfig {
 }
 
 /// Turns a parsed TOML table into a ``PerftopConfig``, finding each key's line in the text for errors.
-private struct ConfigReader {
+struct ConfigReader {
     let lines: [Substring]
     let fileName: String
 
@@ -140,8 +172,16 @@ private struct ConfigReader {
             }
             config.theme = theme
         }
+        var rejectedPanes: Set<String> = []
+        if let value = table["pane"] {
+            (config.customPanes, rejectedPanes) = self.customPanes(value, warnings: &config.warnings)
+        }
+        let customNames = config.customPanes.map(\.name)
         if let value = table["panes"] {
-            config.panes = try self.panes(value)
+            config.panes = try self.panes(value, customNames: customNames, rejected: rejectedPanes)
+        }
+        if let value = table["layout"] {
+            config.layout = self.layout(value, customNames: customNames, warnings: &config.warnings)
         }
         if let value = table["sources"] {
             guard let sources = value.table else {
@@ -216,14 +256,24 @@ private struct ConfigReader {
         return queries
     }
 
-    private func panes(_ value: TOMLValue) throws(ConfigError) -> [DashboardSettings.PaneKind] {
-        let names = DashboardSettings.PaneKind.allCases.map(\.rawValue).joined(separator: ", ")
+    /// The `panes` list: built-in names and the names of `[[pane]]` tables; the name of a `[[pane]]`
+    /// table left out with a warning is skipped.
+    private func panes(
+        _ value: TOMLValue,
+        customNames: [String],
+        rejected: Set<String>
+    ) throws(ConfigError) -> [DashboardSettings.PaneID] {
+        let names = (DashboardSettings.PaneKind.allCases.map(\.rawValue) + customNames).joined(separator: ", ")
         guard let array = value.array else {
             throw self.error("panes must be an array of pane names (\(names))", key: "panes")
         }
-        var panes: [DashboardSettings.PaneKind] = []
+        var panes: [DashboardSettings.PaneID] = []
         for element in array {
-            guard let name = element.string, let pane = DashboardSettings.PaneKind(rawValue: name) else {
+            if let name = element.string, rejected.contains(name) {
+                continue
+            }
+            guard let name = element.string, let pane = DashboardSettings.PaneID(name: name, customNames: customNames)
+            else {
                 throw self.error(
                     "panes: unknown pane \(element) (known: \(names))",
                     key: "panes"

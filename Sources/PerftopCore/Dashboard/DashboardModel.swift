@@ -35,6 +35,8 @@ public struct DashboardModel: Sendable, Equatable {
     public var tracker: [TrackerTargetView]
     /// The advisor's findings over the collected series, most severe first; empty when it has none.
     public var advice: [Advice]
+    /// The custom panes of the config's `[[pane]]` tables, in their order; empty when it has none.
+    public var customPanes: [CustomPaneView] = []
     /// What perftop itself costs.
     public var selfCost: SelfCost
     /// Where a replay is, for a model a ``ReplayPlayer`` made; nil when live.

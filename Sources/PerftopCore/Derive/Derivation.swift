@@ -1,7 +1,8 @@
 import PerfKit
 
 /// The third stage: everything perftop shows, judges or advises, derived from one snapshot of the
-/// store: the dashboard model (every pane's views), the tracker's targets and the advisor's findings.
+/// store: the dashboard model (every pane's views, the custom panes' too), the tracker's targets and the
+/// advisor's findings.
 ///
 /// A plain value but for ``triggers``: the collector runs it once per round on a copy of the store
 /// (copy-on-write, so no copy is made), off the UI thread and never under the recording lock; a test
@@ -12,14 +13,22 @@ public struct Derivation: Sendable {
     public var tracker: Tracker?
     /// The advisor run after the views; nil for no advice.
     public var advisor: Advisor?
+    /// The custom panes (config `[[pane]]` tables) whose views are derived.
+    public var panes: [PaneDefinition]
     /// The tracker's triggers: the one part that remembers rounds (how long each target has been
     /// missed), so a derivation with one must run once per round, in order. Nil fires none (a replay).
     public var triggers: TriggerEngine?
 
     /// Creates a derivation.
-    public init(tracker: Tracker? = nil, advisor: Advisor? = nil, triggers: TriggerEngine? = nil) {
+    public init(
+        tracker: Tracker? = nil,
+        advisor: Advisor? = nil,
+        panes: [PaneDefinition] = [],
+        triggers: TriggerEngine? = nil
+    ) {
         self.tracker = tracker
         self.advisor = advisor
+        self.panes = panes
         self.triggers = triggers
     }
 
@@ -55,6 +64,7 @@ public struct Derivation: Sendable {
                 model.alerts = triggers.recentAlerts
             }
         }
+        model.customPanes = self.panes.map { CustomPaneView($0, store: store) }
         if let reusedAdvice {
             model.advice = reusedAdvice
         } else if let advisor = self.advisor {

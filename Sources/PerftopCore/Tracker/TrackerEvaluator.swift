@@ -287,6 +287,78 @@ public struct TrackerEvaluator: Sendable {
         store: SeriesStore,
         wantsLower: Bool = true
     ) -> Result<TrackerReading, TrackerError> {
+        let candidates = self.candidates(selector, statistic: statistic, store: store)
+        guard let worst = Self.worst(of: candidates, wantsLower: wantsLower) else {
+            return .failure(TrackerError(self.missingReason(selector, statistic: statistic, store: store)))
+        }
+        return .success(worst)
+    }
+
+    /// Reads `statistic` of every series `selector` matches in every source: one reading per candidate
+    /// ``read(_:statistic:store:wantsLower:)`` chooses from, in source and series order, each without a
+    /// history (``TrackerReading/history`` is empty; ``TrackerReading/candidates`` is 1).
+    public func readEach(
+        _ selector: MetricSelector,
+        statistic: TrackerStatistic,
+        store: SeriesStore
+    ) -> Result<[TrackerReading], TrackerError> {
+        let candidates = self.candidates(selector, statistic: statistic, store: store)
+        guard !candidates.isEmpty else {
+            return .failure(TrackerError(self.missingReason(selector, statistic: statistic, store: store)))
+        }
+        return .success(candidates.map(\.reading))
+    }
+
+    /// Reads the ratio of two rates in every source, rate(`numerator`) ÷ rate(`denominator`) (each the
+    /// summed ``TrackerStatistic/rate`` of the counters its selector matches in the source, e.g. failed
+    /// requests per request), and keeps the worst source's, as ``read(_:statistic:store:wantsLower:)``
+    /// does. The history pairs the two per-interval rates by time. No value where the denominator's rate
+    /// is zero.
+    public func read(
+        _ numerator: MetricSelector,
+        per denominator: MetricSelector,
+        store: SeriesStore,
+        wantsLower: Bool = true
+    ) -> Result<TrackerReading, TrackerError> {
+        let candidates = self.ratioCandidates(numerator, per: denominator, store: store)
+        guard let worst = Self.worst(of: candidates, wantsLower: wantsLower) else {
+            return .failure(TrackerError(self.missingRatioReason(numerator, per: denominator, store: store)))
+        }
+        return .success(worst)
+    }
+
+    /// The ratio of ``read(_:per:store:wantsLower:)`` in every source that has one, each without a history.
+    public func readEach(
+        _ numerator: MetricSelector,
+        per denominator: MetricSelector,
+        store: SeriesStore
+    ) -> Result<[TrackerReading], TrackerError> {
+        let candidates = self.ratioCandidates(numerator, per: denominator, store: store)
+        guard !candidates.isEmpty else {
+            return .failure(TrackerError(self.missingRatioReason(numerator, per: denominator, store: store)))
+        }
+        return .success(candidates.map(\.reading))
+    }
+
+    /// The worst of `candidates` for the goal's direction, with its history and the number of candidates.
+    private static func worst(of candidates: [Candidate], wantsLower: Bool) -> TrackerReading? {
+        guard var worst = candidates.first else {
+            return nil
+        }
+        for candidate in candidates.dropFirst()
+        where wantsLower ? candidate.reading.value > worst.reading.value : candidate.reading.value < worst.reading.value
+        {
+            worst = candidate
+        }
+        var reading = worst.reading
+        reading.history = worst.history()
+        reading.candidates = candidates.count
+        return reading
+    }
+
+    /// Every candidate of `selector` and `statistic`, source by source.
+    private func candidates(_ selector: MetricSelector, statistic: TrackerStatistic, store: SeriesStore) -> [Candidate]
+    {
         var candidates: [Candidate] = []
         for source in store.sources {
             // Only the series the selector can match (and a summary's _sum and _count, for `mean`):
@@ -297,18 +369,69 @@ public struct TrackerEvaluator: Sendable {
                 }
             candidates += self.candidates(selector, statistic: statistic, source: source, series: series, store: store)
         }
-        guard var worst = candidates.first else {
-            return .failure(TrackerError(self.missingReason(selector, statistic: statistic, store: store)))
+        return candidates
+    }
+
+    /// One candidate per source with both rates: rate(`numerator`) ÷ rate(`denominator`), the denominator's non-zero.
+    private func ratioCandidates(
+        _ numerator: MetricSelector,
+        per denominator: MetricSelector,
+        store: SeriesStore
+    ) -> [Candidate] {
+        store.sources.compactMap { source in
+            let parts = store.series(source: source, named: numerator.name).filter {
+                numerator.matches($0.id, source: source)
+            }
+            let wholes = store.series(source: source, named: denominator.name).filter {
+                denominator.matches($0.id, source: source)
+            }
+            guard let part = SeriesStore.Series.sumOfRates(parts, over: self.window),
+                let whole = SeriesStore.Series.sumOfRates(wholes, over: self.window), whole.value != 0,
+                let first = parts.first
+            else {
+                return nil
+            }
+            let id = parts.count == 1 ? first.id : SeriesID(name: first.id.name)
+            return self.reading(
+                part.value / whole.value,
+                Self.ratios(parts, per: wholes, over: self.window),
+                source,
+                id
+            )
         }
-        for candidate in candidates.dropFirst()
-        where wantsLower ? candidate.reading.value > worst.reading.value : candidate.reading.value < worst.reading.value
-        {
-            worst = candidate
+    }
+
+    /// The per-interval ratio of the summed rates of `parts` and of `wholes`, at each time both have a
+    /// rate and the whole's is not zero, oldest first.
+    private static func ratios(
+        _ parts: [SeriesStore.Series],
+        per wholes: [SeriesStore.Series],
+        over window: Window
+    ) -> [SeriesStore.Point] {
+        let wholeRates = Dictionary(
+            Self.summedRates(wholes, over: window).map { ($0.time, $0.value) },
+            uniquingKeysWith: { first, _ in first }
+        )
+        return Self.summedRates(parts, over: window).compactMap { part in
+            guard let whole = wholeRates[part.time], whole != 0 else {
+                return nil
+            }
+            return SeriesStore.Point(time: part.time, value: part.value / whole)
         }
-        var reading = worst.reading
-        reading.history = worst.history()
-        reading.candidates = candidates.count
-        return .success(reading)
+    }
+
+    private func missingRatioReason(
+        _ numerator: MetricSelector,
+        per denominator: MetricSelector,
+        store: SeriesStore
+    ) -> String {
+        for selector in [numerator, denominator]
+        where !store.sources.contains(where: { source in
+            store.series(source: source, named: selector.name).contains { selector.matches($0.id, source: source) }
+        }) {
+            return "no series matches \(selector)"
+        }
+        return "a ratio needs two polls of both, in one source, and a rate of \(denominator.name) above 0"
     }
 
     private func missingReason(_ selector: MetricSelector, statistic: TrackerStatistic, store: SeriesStore) -> String {

@@ -244,23 +244,7 @@ extension TrackerResult {
     /// The kind of quantity the value is, for display: the goal's unit, else the statistic (`hit ratio` is a
     /// fraction, `rate` per second), else the metric's name (`_seconds`, `_bytes`, `_ratio`), else plain.
     public var valueKind: TrackerUnit.Kind {
-        if let unit = self.target.goal?.unit, unit != .none {
-            return unit.kind
-        }
-        switch self.target.statistic {
-        case .hitRatio: return .fraction
-        case .rate: return .rate
-        default: break
-        }
-        let name = self.target.metric?.name ?? ""
-        if name.hasSuffix(MetricName.secondsSuffix) || name.contains("_seconds_") {
-            return .time
-        } else if name.hasSuffix("_bytes") || name.contains("_bytes_") {
-            return .bytes
-        } else if name.hasSuffix("_ratio") {
-            return .fraction
-        }
-        return .plain
+        TrackerUnit.Kind(goal: self.target.goal, statistic: self.target.statistic, metric: self.target.metric)
     }
 
     private var decimalBytes: Bool {

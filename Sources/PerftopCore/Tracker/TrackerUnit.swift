@@ -1,4 +1,5 @@
 import FoundationEssentials
+import PerfKit
 
 /// A unit a goal is written in, and how it converts to the base unit of its kind: seconds, bytes, a
 /// fraction (for `%`) or per second.
@@ -110,6 +111,17 @@ public enum TrackerUnit: String, Sendable, Hashable, CaseIterable {
 
     // MARK: - Formatting
 
+    /// The unit of the kind's base: seconds, bytes, percent (a fraction), per second, or none.
+    public init(base kind: Kind) {
+        switch kind {
+        case .plain: self = .none
+        case .time: self = .seconds
+        case .fraction: self = .percent
+        case .bytes: self = .bytes
+        case .rate: self = .perSecond
+        }
+    }
+
     /// A value in base units with the unit that suits its size in the same family: `45.2ms`, `1.5GiB`
     /// (`1.5GB` when this unit is decimal), `72.5%`, `1200/s`.
     ///
@@ -172,5 +184,38 @@ public enum TrackerUnit: String, Sendable, Hashable, CaseIterable {
             }
         }
         return text == "-0" ? "0" : text
+    }
+}
+
+// MARK: - Inferring
+
+extension TrackerUnit.Kind {
+    /// The kind of quantity a statistic of `metric` is, for display: the goal's unit, else the statistic
+    /// (`hit ratio` is a fraction, `rate` per second), else the metric's name (`_seconds`, `_bytes`,
+    /// `_ratio`), else plain.
+    public init(goal: TrackerGoal?, statistic: TrackerStatistic?, metric: MetricSelector?) {
+        if let unit = goal?.unit, unit != .none {
+            self = unit.kind
+            return
+        }
+        switch statistic {
+        case .hitRatio:
+            self = .fraction
+            return
+        case .rate:
+            self = .rate
+            return
+        default: break
+        }
+        let name = metric?.name ?? ""
+        if name.hasSuffix(MetricName.secondsSuffix) || name.contains("_seconds_") {
+            self = .time
+        } else if name.hasSuffix("_bytes") || name.contains("_bytes_") {
+            self = .bytes
+        } else if name.hasSuffix("_ratio") {
+            self = .fraction
+        } else {
+            self = .plain
+        }
     }
 }

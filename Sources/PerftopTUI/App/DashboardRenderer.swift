@@ -6,9 +6,10 @@ import PerftopCore
 /// This is everything ``DashboardApp`` shows, without the terminal: tests and snapshot tools use
 /// it directly. Cost: O(width × height) per frame, no I/O.
 public struct DashboardRenderer: Sendable {
-    /// The panes, each knowing its ``Pane/kind``; laid out in the order of
-    /// ``DashboardSettings/PaneKind/allCases`` (left to right, top to bottom), whatever their order here;
-    /// without a view state, the panes of ``DashboardSettings/PaneKind/defaultLayout``.
+    /// The built-in panes, each knowing its ``Pane/id``; laid out in the order of the settings'
+    /// ``DashboardSettings/PaneLayout`` (left to right, top to bottom), whatever their order here;
+    /// without a view state, the panes of ``DashboardSettings/PaneKind/defaultLayout``. Custom panes
+    /// are made from the model (``CustomPane``).
     public let panes: [any Pane]
 
     /// The standard panes: caches, queues, latency, memory, allocation churn, tracker, queries, fleet.
@@ -16,9 +17,17 @@ public struct DashboardRenderer: Sendable {
         CachePane(), QueuePane(), LatencyPane(), MemoryPane(), ChurnPane(), TrackerPane(), QueriesPane(), FleetPane(),
     ]
 
-    /// The pane of `kind`, if the renderer has one.
-    func pane(_ kind: DashboardSettings.PaneKind) -> (any Pane)? {
-        self.panes.first { $0.kind == kind }
+    /// Whether the renderer can draw `pane`: a built-in pane it has, or any custom pane.
+    func has(_ pane: DashboardSettings.PaneID) -> Bool {
+        pane.kind == nil || self.panes.contains { $0.id == pane }
+    }
+
+    /// The pane of `id` drawing `model`, if the renderer has one.
+    func pane(_ id: DashboardSettings.PaneID, model: DashboardModel) -> (any Pane)? {
+        switch id {
+        case .builtIn: self.panes.first { $0.id == id }
+        case .custom(let name): CustomPane(name: name, model: model)
+        }
     }
 
     /// The line shown in the body when every pane is hidden.
@@ -29,18 +38,26 @@ public struct DashboardRenderer: Sendable {
         self.panes = panes
     }
 
-    /// Where the shown panes go at `size`: each pane kind with its rectangle, in layout order;
+    /// Where the shown panes go at `size`: each pane with its rectangle, in layout order;
     /// empty when the terminal is too small or every pane is hidden.
     /// - Parameters:
     ///   - size: The terminal size.
-    ///   - state: The view state: visible panes and zoom; the default layout when nil.
+    ///   - state: The view state: visible panes, their layout and zoom; the default layout when nil.
     public func placement(
         size: TerminalSize,
         state: DashboardViewState? = nil
-    ) -> (layout: DashboardLayout, panes: [(kind: DashboardSettings.PaneKind, rect: Rect)]) {
-        let kinds = (state?.shownPanes ?? DashboardSettings.PaneKind.defaultLayout).filter { self.pane($0) != nil }
-        let layout = DashboardLayout(width: size.width, height: size.height, paneCount: kinds.count)
-        return (layout, Array(zip(kinds, layout.panes)).map { (kind: $0.0, rect: $0.1) })
+    ) -> (layout: DashboardLayout, panes: [(id: DashboardSettings.PaneID, rect: Rect)]) {
+        let defaults = DashboardSettings.PaneKind.defaultLayout.map(DashboardSettings.PaneID.builtIn)
+        let ids = (state?.shownPanes ?? defaults).filter(self.has)
+        let paneLayout = state?.settings.layout
+        let layout = DashboardLayout(
+            width: size.width,
+            height: size.height,
+            paneCount: ids.count,
+            columns: paneLayout?.columns,
+            sizes: paneLayout.map { layout in ids.map(layout.size(of:)) }
+        )
+        return (layout, Array(zip(ids, layout.panes)).map { (id: $0.0, rect: $0.1) })
     }
 
     /// How far each shown pane can scroll at `size`: the pane's own
@@ -54,18 +71,18 @@ public struct DashboardRenderer: Sendable {
         _ model: DashboardModel,
         size: TerminalSize,
         state: DashboardViewState
-    ) -> [DashboardSettings.PaneKind: Int] {
+    ) -> [DashboardSettings.PaneID: Int] {
         let model = state.shownModel(model)
         let (layout, placed) = self.placement(size: size, state: state)
-        var limits: [DashboardSettings.PaneKind: Int] = [:]
-        for (kind, rect) in placed {
-            guard let pane = self.pane(kind) else {
+        var limits: [DashboardSettings.PaneID: Int] = [:]
+        for (id, rect) in placed {
+            guard let pane = self.pane(id, model: model) else {
                 continue
             }
             let contentHeight = rect.height - (layout.frame == .box ? 2 : 1)
-            let rows = DashboardViewState.rowCount(of: kind, in: model)
+            let rows = DashboardViewState.rowCount(of: id, in: model)
             let limit = pane.scrollLimit(model: model, contentHeight: contentHeight) ?? (rows - 1)
-            limits[kind] = max(0, limit)
+            limits[id] = max(0, limit)
         }
         return limits
     }
@@ -100,18 +117,18 @@ public struct DashboardRenderer: Sendable {
                 into: &canvas
             )
         }
-        for (kind, rect) in placed {
-            guard let pane = self.pane(kind) else {
+        for (id, rect) in placed {
+            guard let pane = self.pane(id, model: model) else {
                 continue
             }
-            let context = state?.context(for: kind) ?? PaneContext()
+            let context = state?.context(for: id) ?? PaneContext()
             grid.withCanvas(rect, glyphs: glyphs) { canvas in
                 pane.drawFramed(
                     model: model,
                     context: context,
                     into: &canvas,
                     frame: layout.frame,
-                    border: Style.border(for: kind)
+                    border: id.kind.map(Style.border(for:)) ?? .border
                 )
             }
         }

@@ -41,12 +41,15 @@ public struct DashboardViewState: Sendable {
     /// The rows a mouse wheel notch scrolls.
     public static let wheelRows = 3
 
+    /// The fleet pane, which takes the focus first and owns the fleet keys.
+    private static let fleetPane = DashboardSettings.PaneID.builtIn(.fleet)
+
     /// The interval, theme and visible panes.
     public private(set) var settings: DashboardSettings
     /// The pane with the keyboard focus; nil when every pane is hidden.
-    public private(set) var focused: DashboardSettings.PaneKind?
+    public private(set) var focused: DashboardSettings.PaneID?
     /// The pane shown alone over the whole body, or nil.
-    public private(set) var zoomed: DashboardSettings.PaneKind?
+    public private(set) var zoomed: DashboardSettings.PaneID?
     /// True while the screen keeps showing the model it had when frozen.
     public private(set) var isFrozen = false
     /// While frozen, the graph cursor's place: intervals back from the newest value; nil for none.
@@ -72,11 +75,11 @@ public struct DashboardViewState: Sendable {
     /// The index in ``themeNames`` of the theme in use.
     public private(set) var themeIndex = 0
     /// The zoom to go back to when the source drilled into is left (Esc).
-    private var zoomBeforeDrill: DashboardSettings.PaneKind?
+    private var zoomBeforeDrill: DashboardSettings.PaneID?
     /// The first table row shown per pane.
-    private var scrollOffsets: [DashboardSettings.PaneKind: Int] = [:]
+    private var scrollOffsets: [DashboardSettings.PaneID: Int] = [:]
     /// The largest useful offset per pane at the current size, from ``setScrollLimits(_:)``.
-    private var scrollLimits: [DashboardSettings.PaneKind: Int] = [:]
+    private var scrollLimits: [DashboardSettings.PaneID: Int] = [:]
 
     /// Creates the state for a dashboard starting with `settings`.
     /// - Parameters:
@@ -89,25 +92,25 @@ public struct DashboardViewState: Sendable {
     public init(settings: DashboardSettings = DashboardSettings(), themeNames: [String] = [], isReplay: Bool = false) {
         self.isReplay = isReplay
         var settings = settings
-        settings.visiblePanes = DashboardSettings.PaneKind.allCases.filter { settings.visiblePanes.contains($0) }
+        settings.visiblePanes = settings.layout.ordered(settings.visiblePanes)
         self.settings = settings
         self.themeNames = themeNames
-        self.focused = settings.visiblePanes.contains(.fleet) ? .fleet : settings.visiblePanes.first
+        self.focused = settings.visiblePanes.contains(Self.fleetPane) ? Self.fleetPane : settings.visiblePanes.first
     }
 
     // MARK: - Reading
 
     /// The panes to lay out: the zoomed one alone, else every visible one in order; while a fleet
     /// source is drilled into, every visible pane but the fleet's (the default layout if none).
-    public var shownPanes: [DashboardSettings.PaneKind] {
+    public var shownPanes: [DashboardSettings.PaneID] {
         if let zoomed = self.zoomed {
             return [zoomed]
         }
         guard self.fleet.drilled != nil else {
             return self.settings.visiblePanes
         }
-        let panes = self.settings.visiblePanes.filter { $0 != .fleet }
-        return panes.isEmpty ? DashboardSettings.PaneKind.defaultLayout : panes
+        let panes = self.settings.visiblePanes.filter { $0 != Self.fleetPane }
+        return panes.isEmpty ? DashboardSettings.PaneKind.defaultLayout.map(DashboardSettings.PaneID.builtIn) : panes
     }
 
     /// What the panes show of `model`: the source drilled into alone, else all of it.
@@ -116,12 +119,12 @@ public struct DashboardViewState: Sendable {
     }
 
     /// The first table row `pane` shows.
-    public func scrollOffset(of pane: DashboardSettings.PaneKind) -> Int {
+    public func scrollOffset(of pane: DashboardSettings.PaneID) -> Int {
         self.scrollOffsets[pane] ?? 0
     }
 
     /// The context `pane` is drawn with.
-    public func context(for pane: DashboardSettings.PaneKind) -> PaneContext {
+    public func context(for pane: DashboardSettings.PaneID) -> PaneContext {
         PaneContext(
             isFocused: pane == self.focused,
             scrollOffset: self.scrollOffset(of: pane),
@@ -134,9 +137,12 @@ public struct DashboardViewState: Sendable {
     }
 
     /// The number of rows `pane`'s table has in `model`: one per cache, processor, operation,
-    /// process, churn source or tracker target.
-    public static func rowCount(of pane: DashboardSettings.PaneKind, in model: DashboardModel) -> Int {
-        switch pane {
+    /// process, churn source, tracker target or custom table row.
+    public static func rowCount(of pane: DashboardSettings.PaneID, in model: DashboardModel) -> Int {
+        guard case .builtIn(let kind) = pane else {
+            return model.customPanes.first { $0.definition.name == pane.name }?.rows.count ?? 0
+        }
+        return switch kind {
         case .caches: model.caches.count
         case .queues: model.processors.count
         case .latency: model.latencies.count
@@ -207,7 +213,7 @@ public struct DashboardViewState: Sendable {
     /// are clamped to their row count in the model on screen.
     /// - Returns: True when an offset changed.
     @discardableResult
-    public mutating func setScrollLimits(_ limits: [DashboardSettings.PaneKind: Int]) -> Bool {
+    public mutating func setScrollLimits(_ limits: [DashboardSettings.PaneID: Int]) -> Bool {
         self.scrollLimits = limits
         var changed = false
         for (pane, offset) in self.scrollOffsets {
@@ -241,7 +247,7 @@ public struct DashboardViewState: Sendable {
     /// - Returns: What the app must do.
     public mutating func handle(
         _ key: Key,
-        panes: [(kind: DashboardSettings.PaneKind, rect: Rect)] = [],
+        panes: [(id: DashboardSettings.PaneID, rect: Rect)] = [],
         now: Duration = .zero
     ) -> Outcome {
         if key == .resize {
@@ -262,7 +268,7 @@ public struct DashboardViewState: Sendable {
         guard let action = KeyBindings.action(for: key, replay: takesReplayKeys) else {
             return .none
         }
-        let page = panes.first { $0.kind == self.focused }.map { max(1, $0.rect.height - 3) } ?? 10
+        let page = panes.first { $0.id == self.focused }.map { max(1, $0.rect.height - 3) } ?? 10
         return self.perform(action, pageRows: page, now: now)
     }
 
@@ -303,7 +309,7 @@ public struct DashboardViewState: Sendable {
             self.show("theme " + self.settings.theme, now: now)
             return .themeChanged(self.themeIndex)
         case .togglePane(let kind):
-            self.toggle(kind)
+            self.toggle(.builtIn(kind))
             return .settingsChanged
         case .toggleZoom:
             self.zoomed = self.zoomed == nil ? self.focused : nil
@@ -324,7 +330,7 @@ public struct DashboardViewState: Sendable {
         case .scrollToBottom:
             return self.scroll(by: Int.max / 2, pageRows: pageRows)
         case .cycleSort:
-            if self.focused == .fleet, self.fleet.drilled == nil {
+            if self.focused == Self.fleetPane, self.fleet.drilled == nil {
                 self.fleet.sort = self.fleet.sort.next
                 self.show("fleet sorted by " + self.fleet.sort.rawValue, now: now)
             } else {
@@ -333,7 +339,7 @@ public struct DashboardViewState: Sendable {
             }
             return .redraw
         case .startFilter:
-            guard self.focused == .fleet, self.fleet.drilled == nil else {
+            guard self.focused == Self.fleetPane, self.fleet.drilled == nil else {
                 return .none
             }
             self.fleet.draft = self.fleet.filter
@@ -341,7 +347,7 @@ public struct DashboardViewState: Sendable {
         case .drillIn:
             return self.drillIn(now: now)
         case .toggleSourceDetail:
-            guard self.focused == .fleet, self.fleet.drilled == nil else {
+            guard self.focused == Self.fleetPane, self.fleet.drilled == nil else {
                 return .none
             }
             self.fleet.showsDetail.toggle()
@@ -361,10 +367,10 @@ public struct DashboardViewState: Sendable {
                 self.leaveDrill()
                 return .redraw
             }
-            if self.focused == .fleet, !self.fleet.filter.isEmpty {
+            if self.focused == Self.fleetPane, !self.fleet.filter.isEmpty {
                 self.fleet.filter = ""
                 self.fleet.selected = 0
-                self.scrollOffsets[.fleet] = 0
+                self.scrollOffsets[Self.fleetPane] = 0
                 return .redraw
             }
             guard self.zoomed != nil else {
@@ -405,7 +411,7 @@ public struct DashboardViewState: Sendable {
             return .none
         }
         self.fleet.selected = 0
-        self.scrollOffsets[.fleet] = 0
+        self.scrollOffsets[Self.fleetPane] = 0
         return .redraw
     }
 
@@ -413,12 +419,13 @@ public struct DashboardViewState: Sendable {
     private mutating func leaveDrill() {
         self.fleet.drilled = nil
         self.zoomed = self.zoomBeforeDrill
-        self.focused = self.settings.visiblePanes.contains(.fleet) ? .fleet : self.settings.visiblePanes.first
+        self.focused =
+            self.settings.visiblePanes.contains(Self.fleetPane) ? Self.fleetPane : self.settings.visiblePanes.first
     }
 
     /// Shows the selected fleet source's panes alone, when the fleet pane has the focus.
     private mutating func drillIn(now: Duration) -> Outcome {
-        guard self.focused == .fleet, self.fleet.drilled == nil, let model = self.model else {
+        guard self.focused == Self.fleetPane, self.fleet.drilled == nil, let model = self.model else {
             return .none
         }
         let rows = self.fleet.rows(of: model)
@@ -444,12 +451,12 @@ public struct DashboardViewState: Sendable {
             return .none
         }
         self.fleet.selected = next
-        let offset = self.scrollOffset(of: .fleet)
+        let offset = self.scrollOffset(of: Self.fleetPane)
         let shown = max(1, pageRows - 1)
         if next < offset {
-            self.scrollOffsets[.fleet] = next
+            self.scrollOffsets[Self.fleetPane] = next
         } else if next >= offset + shown {
-            self.scrollOffsets[.fleet] = next - shown + 1
+            self.scrollOffsets[Self.fleetPane] = next - shown + 1
         }
         return .redraw
     }
@@ -459,23 +466,23 @@ public struct DashboardViewState: Sendable {
     /// Scrolls or focuses the pane under the pointer.
     private mutating func handle(
         _ event: MouseEvent,
-        panes: [(kind: DashboardSettings.PaneKind, rect: Rect)]
+        panes: [(id: DashboardSettings.PaneID, rect: Rect)]
     ) -> Outcome {
         let hit = panes.first { pane in
             (pane.rect.row..<pane.rect.maxRow).contains(event.row)
                 && (pane.rect.column..<pane.rect.maxColumn).contains(event.column)
         }
-        guard let kind = hit?.kind else {
+        guard let id = hit?.id else {
             return .none
         }
         switch event.action {
         case .click:
-            self.focused = kind
+            self.focused = id
             return .redraw
         case .wheelUp:
-            return self.scroll(kind, by: -Self.wheelRows)
+            return self.scroll(id, by: -Self.wheelRows)
         case .wheelDown:
-            return self.scroll(kind, by: Self.wheelRows)
+            return self.scroll(id, by: Self.wheelRows)
         }
     }
 
@@ -493,14 +500,14 @@ public struct DashboardViewState: Sendable {
     }
 
     /// Shows or hides a pane; the focus and the zoom leave a pane that is hidden.
-    private mutating func toggle(_ kind: DashboardSettings.PaneKind) {
+    private mutating func toggle(_ kind: DashboardSettings.PaneID) {
         var visible = Set(self.settings.visiblePanes)
         if visible.contains(kind) {
             visible.remove(kind)
         } else {
             visible.insert(kind)
         }
-        self.settings.visiblePanes = DashboardSettings.PaneKind.allCases.filter { visible.contains($0) }
+        self.settings.visiblePanes = self.settings.layout.ordered(visible)
         if self.zoomed == kind {
             self.zoomed = nil
         }
@@ -530,7 +537,7 @@ public struct DashboardViewState: Sendable {
         guard let focused = self.focused else {
             return .none
         }
-        if focused == .fleet {
+        if focused == Self.fleetPane {
             return self.moveSelection(by: rows, pageRows: pageRows)
         }
         return self.scroll(focused, by: rows)
@@ -538,7 +545,7 @@ public struct DashboardViewState: Sendable {
 
     /// Scrolls `pane` by `rows`, clamped to its scroll limit, or to its rows in the model on
     /// screen when it has none.
-    private mutating func scroll(_ pane: DashboardSettings.PaneKind, by rows: Int) -> Outcome {
+    private mutating func scroll(_ pane: DashboardSettings.PaneID, by rows: Int) -> Outcome {
         let count = self.model.map { Self.rowCount(of: pane, in: $0) } ?? 0
         let limit = self.scrollLimits[pane] ?? (count - 1)
         let current = self.scrollOffset(of: pane)

@@ -9,7 +9,7 @@ public struct CachePane: Pane {
     /// The pane's title.
     public let title = "Cache hit rate"
     /// The pane's place in the layout, its toggle key and its config name.
-    public let kind = DashboardSettings.PaneKind.caches
+    public let id = DashboardSettings.PaneID.builtIn(.caches)
 
     /// Creates the pane.
     public init() {}

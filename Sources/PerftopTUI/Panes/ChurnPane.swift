@@ -9,7 +9,7 @@ public struct ChurnPane: Pane {
     /// The pane's title.
     public let title = "Allocation churn"
     /// The pane's place in the layout, its toggle key and its config name.
-    public let kind = DashboardSettings.PaneKind.churn
+    public let id = DashboardSettings.PaneID.builtIn(.churn)
 
     /// The widest a readout line gets, so values sit next to their names in a wide pane.
     static let readoutWidth = 32

@@ -13,7 +13,7 @@ public struct FleetPane: Pane {
     /// The pane's title.
     public let title = "Fleet"
     /// The pane's place in the layout, its toggle key and its config name.
-    public let kind = DashboardSettings.PaneKind.fleet
+    public let id = DashboardSettings.PaneID.builtIn(.fleet)
 
     /// The mark before the selected row's name.
     static let selectionMark = "> "

@@ -11,7 +11,7 @@ public struct LatencyPane: Pane {
     /// The pane's title.
     public let title = "p95 latency"
     /// The pane's place in the layout, its toggle key and its config name.
-    public let kind = DashboardSettings.PaneKind.latency
+    public let id = DashboardSettings.PaneID.builtIn(.latency)
 
     /// Creates the pane.
     public init() {}

@@ -13,7 +13,7 @@ public struct MemoryPane: Pane {
     /// The pane's title.
     public let title = "Memory"
     /// The pane's place in the layout, its toggle key and its config name.
-    public let kind = DashboardSettings.PaneKind.memory
+    public let id = DashboardSettings.PaneID.builtIn(.memory)
 
     /// Creates the pane.
     public init() {}

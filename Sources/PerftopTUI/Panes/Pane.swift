@@ -8,8 +8,9 @@ public protocol Pane: Sendable {
     /// The title shown in the pane's frame.
     var title: String { get }
 
-    /// Which of the panes this is: its place in the layout, its toggle key and its config name.
-    var kind: DashboardSettings.PaneKind { get }
+    /// Which pane this is: a built-in pane (its place in the default layout, its toggle key and its
+    /// config name) or a custom one (its `[[pane]]` name).
+    var id: DashboardSettings.PaneID { get }
 
     /// Draws the pane's content (without its frame) into the whole canvas.
     ///

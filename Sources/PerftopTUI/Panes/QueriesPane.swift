@@ -11,7 +11,7 @@ public struct QueriesPane: Pane {
     /// The pane's title.
     public let title = "Queries"
     /// The pane's place in the layout, its toggle key and its config name.
-    public let kind = DashboardSettings.PaneKind.queries
+    public let id = DashboardSettings.PaneID.builtIn(.queries)
 
     /// How to turn `pg_stat_statements` on, shown for a source without it.
     static let enableHint =

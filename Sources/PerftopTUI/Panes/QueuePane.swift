@@ -14,7 +14,7 @@ public struct QueuePane: Pane {
     /// The pane's title.
     public let title = "Queue depth"
     /// The pane's place in the layout, its toggle key and its config name.
-    public let kind = DashboardSettings.PaneKind.queues
+    public let id = DashboardSettings.PaneID.builtIn(.queues)
 
     /// Creates the pane.
     public init() {}

@@ -16,7 +16,7 @@ public struct TrackerPane: Pane {
     /// The pane's title.
     public let title = "Optimization tracker"
     /// The pane's place in the layout, its toggle key and its config name.
-    public let kind = DashboardSettings.PaneKind.tracker
+    public let id = DashboardSettings.PaneID.builtIn(.tracker)
 
     /// The line shown when no tracker is loaded.
     static let notLoaded = "no tracker loaded (--tracker FILE): no optimization targets to show"

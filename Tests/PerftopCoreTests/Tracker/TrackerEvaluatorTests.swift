@@ -121,6 +121,46 @@ struct TrackerEvaluatorTests {
         #expect(none.reason == "a rate needs two polls")
     }
 
+    @Test("ratio: rate ÷ rate per source, the history paired by time, a restart counted as everywhere")
+    func ratio() throws {
+        let failed = try MetricSelector(parsing: #"tasks_total{outcome="failed"}"#)
+        let all = try MetricSelector(parsing: "tasks_total")
+        let store = Self.store([
+            (0, [.counter("tasks_total", 0, ["outcome": "ok"]), .counter("tasks_total", 0, ["outcome": "failed"])]),
+            (1, [.counter("tasks_total", 18, ["outcome": "ok"]), .counter("tasks_total", 2, ["outcome": "failed"])]),
+            // The process restarted: both counters start again from 0, and their increases are their values.
+            (2, [.counter("tasks_total", 3, ["outcome": "ok"]), .counter("tasks_total", 1, ["outcome": "failed"])]),
+        ])
+        let evaluator = TrackerEvaluator(window: .seconds(60))
+        let reading = try evaluator.read(failed, per: all, store: store).get()
+        // 3 failed of 24 tasks over the window; 2 of 20, then 1 of 4.
+        #expect(reading.value == 3.0 / 24)
+        #expect(reading.history.map(\.value) == [0.1, 0.25])
+        #expect(reading.source == "agent")
+        let each = try evaluator.readEach(failed, per: all, store: store).get()
+        #expect(each.map(\.value) == [3.0 / 24])
+        let idle = Self.store([(0, [.counter("tasks_total", 3)]), (1, [.counter("tasks_total", 3)])])
+        let none = evaluator.read(all, per: all, store: idle)
+        #expect(throws: TrackerError.self) { try none.get() }
+        #expect(
+            evaluator.read(all, per: try MetricSelector(parsing: "nothing_total"), store: store).failureMessage
+                == "no series matches nothing_total"
+        )
+    }
+
+    @Test("readEach: every candidate the worst is chosen from, in source and series order")
+    func readEach() throws {
+        var store = Self.store([(0, [.gauge("depth", 4, ["q": "a"]), .gauge("depth", 9, ["q": "b"])])])
+        store.record(source: "other", samples: [.gauge("depth", 1, ["q": "a"])], at: 0)
+        let evaluator = TrackerEvaluator(window: .seconds(60))
+        let each = try evaluator.readEach(try MetricSelector(parsing: "depth"), statistic: .current, store: store).get()
+        #expect(each.map(\.value) == [4, 9, 1])
+        #expect(each.map(\.source) == ["agent", "agent", "other"])
+        #expect(each.allSatisfy { $0.history.isEmpty && $0.candidates == 1 })
+        let worst = try evaluator.read(try MetricSelector(parsing: "depth"), statistic: .current, store: store).get()
+        #expect(worst.value == 9 && worst.candidates == 3)
+    }
+
     @Test("hit ratio: Δhits / (Δhits + Δmisses) over the window, from the misses twin with the same labels")
     func hitRatio() throws {
         let labels = ["cache": "embeddings"]
@@ -392,5 +432,15 @@ struct TrackerEvaluatorTests {
         #expect(views[1].status == "missed" && views[1].statusRank == 0 && views[1].change == "-25%")
         #expect(views[2].status == "unbound" && views[2].current == nil && views[2].priorityRank == 4)
         #expect(TrackerTargetView(name: "x", goal: "< 1s", status: "at risk").statusRank == 1)
+    }
+}
+
+extension Result where Failure == TrackerError {
+    /// The error's message, or nil for a success.
+    fileprivate var failureMessage: String? {
+        guard case .failure(let error) = self else {
+            return nil
+        }
+        return error.message
     }
 }
