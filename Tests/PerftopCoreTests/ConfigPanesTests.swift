@@ -101,6 +101,12 @@ struct ConfigPanesTests {
             ("colour = \"red\"", 5, "unknown key 'colour' in [[pane]]"),
             ("ratio_of = 'x_total'", 5, "ratio_of goes with statistic = \"ratio\""),
             ("max = -1", 5, "max must be a number above 0"),
+            ("trigger = { bell = true }", 5, "pane \"bad\" has a trigger but no goal to judge it by"),
+            (
+                "goal = \"< 1\"\ntrigger = { rounds = 0 }", 6,
+                "trigger: expected rounds to be a whole number from 1 to 1000"
+            ),
+            ("goal = \"< 1\"\ntrigger = \"loud\"", 6, "trigger must be a table"),
         ]
     )
     func badPane(line: String, number: Int, message: String) throws {
@@ -123,6 +129,21 @@ struct ConfigPanesTests {
         #expect(warning.line == number)
         #expect("\(warning)".hasPrefix("config.toml:\(number): "))
         #expect(warning.message.contains(message), "\(warning)")
+    }
+
+    @Test("a pane's trigger is read as a tracker target's")
+    func paneTrigger() throws {
+        let text = """
+            [[pane]]
+            name = "errors"
+            metric = 'http_requests_total{code="500"}'
+            statistic = "rate"
+            goal = "< 5/s"
+            trigger = { rounds = 2, command = ["logger", "perftop"] }
+            """
+        let config = try PerftopConfig(toml: text, fileName: "config.toml")
+        #expect(config.warnings.isEmpty)
+        #expect(config.customPanes.first?.trigger == Trigger(rounds: 2, command: ["logger", "perftop"]))
     }
 
     @Test("pane names: unique, not a built-in pane's, letters, digits, - and _")

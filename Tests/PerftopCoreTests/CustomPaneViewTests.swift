@@ -114,6 +114,30 @@ struct CustomPaneViewTests {
         #expect(model.customPanes[0].value == 9)
     }
 
+    @Test("a pane's trigger fires through the derivation's engine, once, naming the pane")
+    func paneTrigger() throws {
+        var pane = PaneDefinition(
+            name: "errors",
+            title: "Error rate",
+            metric: try self.selector("http_requests_total{code=\"500\"}"),
+            statistic: .reading(.rate),
+            goal: try TrackerGoal(parsing: "< 1/s")
+        )
+        pane.trigger = Trigger()
+        let derivation = Derivation(panes: [pane], triggers: TriggerEngine())
+        let sources = [SourceStatus(name: "a", state: .ok), SourceStatus(name: "b", state: .ok)]
+        let first = derivation.derive(from: Self.store(), sources: sources, timestamp: 1_700_000_003, interval: 1)
+        let second = derivation.derive(from: Self.store(), sources: sources, timestamp: 1_700_000_004, interval: 1)
+        #expect(first.customPanes[0].status == .missed)
+        let alert = try #require(first.alerts.first)
+        #expect(second.alerts == [alert], "still missed: no second alert")
+        #expect(alert.target == "Error rate")
+        #expect(alert.environment["PERFTOP_PANE"] == "errors")
+        #expect(alert.environment["PERFTOP_SOURCE"] == "b")
+        #expect(alert.environment["PERFTOP_SERIES"] == "http_requests_total{code=\"500\"}")
+        #expect(alert.message == "trigger: 'Error rate' missed: 5/s (goal < 1/s) on b")
+    }
+
     @Test("label values from a source are escaped and cut in a table's rows")
     func hostileLabels() throws {
         var store = SeriesStore(retention: 4)

@@ -39,6 +39,9 @@ public struct PaneDefinition: Sendable, Hashable {
     public var goal: TrackerGoal?
     /// A gauge's full scale, in base units; nil for the default (see ``scale``).
     public var maximum: Double?
+    /// What happens when the value's status against ``goal`` crosses a line (as a tracker target's
+    /// ``Trigger``); nil for nothing.
+    public var trigger: Trigger?
 
     /// Creates a pane definition.
     public init(
@@ -49,7 +52,8 @@ public struct PaneDefinition: Sendable, Hashable {
         unit: TrackerUnit? = nil,
         kind: Kind = .graph,
         goal: TrackerGoal? = nil,
-        maximum: Double? = nil
+        maximum: Double? = nil,
+        trigger: Trigger? = nil
     ) {
         self.name = name
         self.title = title ?? name
@@ -59,6 +63,7 @@ public struct PaneDefinition: Sendable, Hashable {
         self.kind = kind
         self.goal = goal
         self.maximum = maximum
+        self.trigger = trigger
     }
 
     /// The unit values are shown in: ``unit``, else the unit of the kind of quantity the tracker infers

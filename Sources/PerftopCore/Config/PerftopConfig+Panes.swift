@@ -107,6 +107,23 @@ extension ConfigReader {
             }
             definition.maximum = definition.displayUnit.baseValue(amount)
         }
+        if let value = table["trigger"] {
+            guard let trigger = value.table else {
+                throw self.paneError("trigger must be a table, e.g. { bell = true }", key: "trigger", pane: index)
+            }
+            guard definition.goal != nil else {
+                throw self.paneError(
+                    "pane \"\(name)\" has a trigger but no goal to judge it by",
+                    key: "trigger",
+                    pane: index
+                )
+            }
+            do {
+                definition.trigger = try Trigger(toml: trigger)
+            } catch {
+                throw self.paneError("trigger: \(error.message)", key: "trigger", pane: index)
+            }
+        }
         return definition
     }
 

@@ -93,7 +93,9 @@ extension PerftopConfig {
     /// The top-level keys; any other is an error.
     static let topLevelKeys = ["interval", "theme", "panes", "sources", "prometheus", "pane", "layout"]
     /// The keys of a `[[pane]]` table.
-    static let paneKeys = ["name", "title", "metric", "statistic", "ratio_of", "unit", "kind", "goal", "max"]
+    static let paneKeys = [
+        "name", "title", "metric", "statistic", "ratio_of", "unit", "kind", "goal", "max", "trigger",
+    ]
     /// The keys of `[layout]`.
     static let layoutKeys = ["columns", "sizes"]
     /// The keys of `[sources]`.

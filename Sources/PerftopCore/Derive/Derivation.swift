@@ -56,15 +56,17 @@ public struct Derivation: Sendable {
             interval: interval,
             selfCost: selfCost
         )
+        var subjects: [TriggerSubject] = []
         if let tracker = self.tracker {
             let evaluation = TrackerEvaluator(window: .retained).evaluate(tracker, store: store)
             model.tracker = evaluation.views
-            if let triggers = self.triggers {
-                _ = triggers.observe(evaluation.results, at: timestamp)
-                model.alerts = triggers.recentAlerts
-            }
+            subjects = TriggerSubject.targets(evaluation.results)
         }
         model.customPanes = self.panes.map { CustomPaneView($0, store: store) }
+        if let triggers = self.triggers {
+            _ = triggers.observe(subjects + TriggerSubject.panes(model.customPanes), at: timestamp)
+            model.alerts = triggers.recentAlerts
+        }
         if let reusedAdvice {
             model.advice = reusedAdvice
         } else if let advisor = self.advisor {

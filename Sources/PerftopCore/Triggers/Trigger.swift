@@ -5,7 +5,7 @@
 /// then stays quiet until the target has been met for ``rounds`` rounds in a row (hysteresis: an
 /// at-risk target neither fires nor re-arms a `missed` trigger), and fires at most once per
 /// ``cooldown``.
-public struct Trigger: Sendable, Equatable {
+public struct Trigger: Sendable, Hashable {
     /// The status that fires the trigger.
     public enum Condition: String, Sendable, Hashable, CaseIterable {
         /// The target is missed.

@@ -17,8 +17,10 @@ public struct TriggerAlert: Sendable, Equatable {
     public var time: Double
     /// Fired or recovered.
     public var event: Event
-    /// The target's name as written.
+    /// The target's name as written, or the custom pane's title.
     public var target: String
+    /// The custom pane's name, for a pane's trigger; nil for a tracker target's.
+    public var pane: String?
     /// The target's status now.
     public var status: TrackerStatus
     /// The value in base units, if there is one.
@@ -40,6 +42,7 @@ public struct TriggerAlert: Sendable, Equatable {
         time: Double,
         event: Event,
         target: String,
+        pane: String? = nil,
         status: TrackerStatus,
         value: Double? = nil,
         formattedValue: String? = nil,
@@ -52,6 +55,7 @@ public struct TriggerAlert: Sendable, Equatable {
         self.time = time
         self.event = event
         self.target = target
+        self.pane = pane
         self.status = status
         self.value = value
         self.formattedValue = formattedValue
@@ -88,6 +92,7 @@ public struct TriggerAlert: Sendable, Equatable {
             "PERFTOP_STATUS": self.status.rawValue,
             "PERFTOP_TIME": TOMLWriting.dateTime(self.time.rounded(.down)),
         ]
+        variables["PERFTOP_PANE"] = self.pane
         variables["PERFTOP_VALUE"] = self.formattedValue
         variables["PERFTOP_VALUE_RAW"] = self.value.map { "\($0)" }
         variables["PERFTOP_GOAL"] = self.goal
