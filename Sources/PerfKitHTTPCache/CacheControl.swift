@@ -1,4 +1,5 @@
 import NIOHTTP1
+import PerfKit
 
 /// The directives of a request's or a response's `Cache-Control` header fields that the
 /// ``HTTPResponseCache`` acts on (RFC 9111 §5.2); other directives are ignored.
@@ -89,6 +90,11 @@ public struct CacheControl: Sendable, Hashable {
     }
 
     /// The trimmed, non-empty directives of `value`, split at the commas outside quoted strings.
+    /// HTTP's optional white space (RFC 9110, "OWS"): spaces and tabs, nothing else.
+    static func isOptionalWhitespace(_ character: Character) -> Bool {
+        character == " " || character == "\t"
+    }
+
     private static func directives(of value: String) -> [Substring] {
         var directives: [Substring] = []
         var start = value.startIndex
@@ -105,11 +111,11 @@ public struct CacheControl: Sendable, Hashable {
             index = value.index(after: index)
         }
         directives.append(value[start...])
-        return directives.map { $0.trimmingSpaces() }.filter { !$0.isEmpty }
+        return directives.map { $0.trimming(Self.isOptionalWhitespace) }.filter { !$0.isEmpty }
     }
 
     private static func unquoted(_ text: Substring) -> Substring {
-        let text = text.trimmingSpaces()
+        let text = text.trimming(Self.isOptionalWhitespace)
         guard text.count >= 2, text.first == "\"", text.last == "\"" else {
             return text
         }

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import PerfKit
 
 /// One response the ``HTTPResponseCache`` holds: its status, headers and body, the request header values
 /// it varies on, its validators and its freshness, dated with the cache's clock.
@@ -125,7 +126,7 @@ struct StoredResponse: Sendable {
     /// The lowercased field names of every `Vary` line, `*` included.
     static func varyNames(of headers: HTTPHeaders) -> [String] {
         headers["Vary"].flatMap { $0.split(separator: ",") }
-            .map { $0.trimmingSpaces().lowercased() }
+            .map { $0.trimming(CacheControl.isOptionalWhitespace).lowercased() }
             .filter { !$0.isEmpty }
     }
 
@@ -133,7 +134,8 @@ struct StoredResponse: Sendable {
     /// when absent.
     static func normalizedValue(of name: String, in headers: HTTPHeaders) -> String? {
         let values = headers[name]
-        return values.isEmpty ? nil : values.map { String($0[...].trimmingSpaces()) }.joined(separator: ",")
+        return values.isEmpty
+            ? nil : values.map { String($0.trimming(CacheControl.isOptionalWhitespace)) }.joined(separator: ",")
     }
 
     // MARK: - Weight

@@ -234,7 +234,7 @@ extension ProcessStatistics {
             throw .malformed(path: statPath, problem: "no command name in parentheses")
         }
         let command = String(line[line.index(after: open)..<close])
-        guard let pid = Int32(line[..<open].trimmingSpaces) else {
+        guard let pid = Int32(line[..<open].trimming { $0 == " " }) else {
             throw .malformed(path: statPath, problem: "field 1 is not a number")
         }
         // Fields 3 and up, so field n (1-based, as proc(5) numbers them) is rest[n - 3].
@@ -369,16 +369,5 @@ extension ProcessStatistics {
             }
         }
         return count
-    }
-}
-
-// MARK: - Text helpers
-
-extension Substring {
-    /// The text without leading and trailing spaces.
-    fileprivate var trimmingSpaces: Substring {
-        let start = self.firstIndex { $0 != " " } ?? self.endIndex
-        let end = self.lastIndex { $0 != " " }.map { self.index(after: $0) } ?? start
-        return self[start..<end]
     }
 }
