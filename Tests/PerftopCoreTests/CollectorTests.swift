@@ -442,4 +442,33 @@ struct CollectorTests {
             "3 s later: still the advice of the state change"
         )
     }
+
+    @Test("setTracker: the next round judges the new tracker, and the advisor adopts its hit-ratio goals")
+    func setTracker() async throws {
+        let feed = ConstantFeed(name: "s", samples: [Sample(name: "g", kind: .gauge, value: 7)])
+        var unbound = Tracker(targets: [TrackerTarget(name: "g", goal: try TrackerGoal(parsing: "< 10"))])
+        let collector = Collector(
+            feeds: [feed],
+            derivation: Derivation(tracker: unbound, advisor: Advisor(adoptingGoalsOf: unbound))
+        )
+        #expect(await collector.collectOnce().model.tracker.map(\.status) == ["unbound"])
+        #expect(collector.model.bindableSeries.map(\.selector.description) == ["g"])
+        unbound.targets[0].metric = MetricSelector(name: "g")
+        unbound.targets.append(
+            TrackerTarget(
+                name: "users",
+                metric: MetricSelector(
+                    name: MetricName.cacheHits,
+                    matchers: [.init(label: LabelName.cache, value: "u")]
+                ),
+                statistic: .hitRatio,
+                goal: try TrackerGoal(parsing: ">= 90%")
+            )
+        )
+        collector.setTracker(unbound)
+        #expect(collector.derivation.advisor?.thresholds.cacheHitRatioTargets == ["u": 0.9])
+        let round = await collector.collectOnce()
+        #expect(round.model.tracker.first?.status == "met")
+        #expect(round.model.tracker.first?.current != nil)
+    }
 }

@@ -19,6 +19,17 @@ public struct Derivation: Sendable {
         self.advisor = advisor
     }
 
+    /// Evaluates `tracker` from now on instead of ``tracker``; the advisor, if any, adopts its
+    /// hit-ratio goals as the caches' targets (``AdvisorThresholds/adoptHitRatioGoals(of:)``), as
+    /// ``Advisor/init(adoptingGoalsOf:)`` does for the first tracker.
+    /// - Parameter tracker: The new tracker; nil for none.
+    public mutating func replaceTracker(_ tracker: Tracker?) {
+        self.tracker = tracker
+        if let tracker {
+            self.advisor?.thresholds.adoptHitRatioGoals(of: tracker)
+        }
+    }
+
     /// The model of `store` at `timestamp`.
     ///
     /// - Parameters:
@@ -45,6 +56,7 @@ public struct Derivation: Sendable {
         )
         if let tracker = self.tracker {
             model.tracker = TrackerEvaluator(window: .retained).evaluate(tracker, store: store).views
+            model.bindableSeries = BindableSeries.catalog(of: store)
         }
         if let reusedAdvice {
             model.advice = reusedAdvice
