@@ -312,6 +312,12 @@ struct App {
             }
         }
         defer { collecting.cancel() }
+        // Without a tracker file (the demo's built-in tracker), bindings hold until perftop ends.
+        var onBind: (@Sendable (TrackerBinding) -> String)?
+        if let tracker = run.tracker {
+            let binder = TrackerBinder(tracker: tracker, path: self.output.trackerPath) { collector.setTracker($0) }
+            onBind = { binder.bind($0) }
+        }
         let dashboard = DashboardApp(
             modelProvider: { collector.model },
             wakeup: wakeup,
@@ -333,7 +339,8 @@ struct App {
                 } catch {
                     saveFailure.withLockedValue { $0 = $0 ?? "\(error)" }
                 }
-            }
+            },
+            onBind: onBind
         )
         try await MainActor.run {
             _ = try dashboard.run()
