@@ -443,6 +443,21 @@ struct CollectorTests {
         )
     }
 
+    @Test("the series to bind are listed again only when a series comes or goes")
+    func bindableSeries() async {
+        let names = Mutex(["a"])
+        let feed = ClosureFeed(name: "s") {
+            names.withLockedValue { $0 }.map { Sample(name: $0, kind: .gauge, value: 1) }
+        }
+        let collector = Collector(feeds: [feed], derivation: Derivation(tracker: Tracker()))
+        #expect(await collector.collectOnce().model.bindableSeries.map(\.selector.name) == ["a"])
+        #expect(await collector.collectOnce().model.bindableSeries.map(\.selector.name) == ["a"], "kept")
+        names.withLockedValue { $0 = ["a", "b"] }
+        #expect(await collector.collectOnce().model.bindableSeries.map(\.selector.name) == ["a", "b"])
+        let untracked = Collector(feeds: [feed])
+        #expect(await untracked.collectOnce().model.bindableSeries.isEmpty, "no tracker, no list")
+    }
+
     @Test("setTracker: the next round judges the new tracker, and the advisor adopts its hit-ratio goals")
     func setTracker() async throws {
         let feed = ConstantFeed(name: "s", samples: [Sample(name: "g", kind: .gauge, value: 7)])

@@ -136,6 +136,9 @@ public final class Collector: Sendable {
     }
 
     private let lastAdvice = Mutex<LastAdvice?>(nil)
+    /// The series a target could be bound to, listed for a store of this identity generation: listing
+    /// them reads every series, so a round keeps them while no series came or went.
+    private let lastBindableSeries = Mutex<(generation: Int, series: [BindableSeries])?>(nil)
     private let discovery: FeedDiscovery?
     private let recorded: Mutex<Recorded>
     private let latest: Mutex<DashboardModel>
@@ -328,14 +331,21 @@ public final class Collector: Sendable {
             }
         }
         let derivation = self.derivation
+        let reusedBindableSeries = self.lastBindableSeries.withLockedValue { last in
+            last.flatMap { $0.generation == store.identityGeneration ? $0.series : nil }
+        }
         let model = derivation.derive(
             from: store,
             sources: sources,
             timestamp: time,
             interval: interval.seconds,
             selfCost: SelfCost(collectSeconds: collectSeconds, cpuPercent: cpuPercent),
-            reusedAdvice: reusedAdvice
+            reusedAdvice: reusedAdvice,
+            reusedBindableSeries: reusedBindableSeries
         )
+        if reusedBindableSeries == nil, derivation.tracker != nil {
+            self.lastBindableSeries.withLockedValue { $0 = (store.identityGeneration, model.bindableSeries) }
+        }
         if reusedAdvice == nil, derivation.advisor != nil {
             self.lastAdvice.withLockedValue {
                 $0 = LastAdvice(time: time, sources: adviceSources, advice: model.advice)

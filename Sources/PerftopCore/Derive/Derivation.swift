@@ -39,13 +39,16 @@ public struct Derivation: Sendable {
     ///   - interval: The interval in force, in seconds.
     ///   - selfCost: What perftop itself costs, for the header.
     ///   - reusedAdvice: advice of an earlier round to show instead of running the advisor; nil runs it.
+    ///   - reusedBindableSeries: the ``DashboardModel/bindableSeries`` of an earlier round of the same
+    ///     ``SeriesStore/identityGeneration``, to keep instead of listing them again; nil lists them.
     public func derive(
         from store: SeriesStore,
         sources: [SourceStatus],
         timestamp: Double,
         interval: Double,
         selfCost: SelfCost = SelfCost(),
-        reusedAdvice: [Advice]? = nil
+        reusedAdvice: [Advice]? = nil,
+        reusedBindableSeries: [BindableSeries]? = nil
     ) -> DashboardModel {
         var model = DashboardModel(
             store: store,
@@ -56,7 +59,7 @@ public struct Derivation: Sendable {
         )
         if let tracker = self.tracker {
             model.tracker = TrackerEvaluator(window: .retained).evaluate(tracker, store: store).views
-            model.bindableSeries = BindableSeries.catalog(of: store)
+            model.bindableSeries = reusedBindableSeries ?? BindableSeries.catalog(of: store)
         }
         if let reusedAdvice {
             model.advice = reusedAdvice

