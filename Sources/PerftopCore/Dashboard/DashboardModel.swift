@@ -39,8 +39,8 @@ public struct DashboardModel: Sendable, Equatable {
     public var selfCost: SelfCost
     /// Where a replay is, for a model a ``ReplayPlayer`` made; nil when live.
     public var replay: ReplayStatus? = nil
-    /// The live series a tracker target can be bound to (the tracker pane's `b`), sorted by
-    /// selector, at most ``BindableSeries/maximumCount``; empty when no tracker is loaded.
+    /// The live series a tracker target can be bound to (the tracker pane's `b`), in the order of
+    /// ``BindableSeries/catalog(of:)``; empty when no tracker is loaded.
     public var bindableSeries: [BindableSeries] = []
 
     /// Creates a model.

@@ -53,12 +53,18 @@ extension Tracker {
     /// `updated` (``tomlText()``). The file is replaced atomically and keeps its mode
     /// (``ExportSink``).
     ///
-    /// - Throws: ``TrackerError`` when the file cannot be read again, ``ExportError`` when it cannot
-    ///   be written; the file is then unchanged.
+    /// The file must still hold this tracker: one edited since it was read (a target added, say,
+    /// which would put the change into another target's table) is left alone.
+    ///
+    /// - Throws: ``TrackerError`` when the file cannot be read again or no longer holds this tracker,
+    ///   ``ExportError`` when it cannot be written; the file is then unchanged.
     public func writeChanges(_ updated: Tracker, toFile path: String) throws {
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
         else {
             throw TrackerError("cannot read the file", file: path)
+        }
+        guard (try? Tracker(toml: text, fileName: path)) == self else {
+            throw TrackerError("changed since perftop read it; not overwritten", file: path)
         }
         let sink = try ExportSink.file(atPath: path)
         try sink.write(self.text(text, updatedTo: updated) ?? updated.tomlText())

@@ -32,10 +32,11 @@ public final class TrackerBinder: Sendable {
     }
 
     /// Binds the target and says what happened in one line for the footer: `bound 'x' to sel (p95):
-    /// saved to tracker.toml` (the file's name, so the footer has room for it), `… in memory only (no tracker file)`, or, when the file cannot be written,
-    /// `… not saved: reason` (the binding still applies until perftop ends, and the next binding
-    /// saved writes it too). A binding whose target
-    /// is not in the tracker (it changed since the row was drawn) changes nothing.
+    /// saved to tracker.toml` (the file's name, so the footer has room for it), `bound … in memory
+    /// only (no tracker file)`, or, when the file cannot be written (or was edited since it was
+    /// read), `not saved: reason; 'x' bound in memory only`: the binding still applies until
+    /// perftop ends, and the next binding that is saved writes it too. A binding whose target is not
+    /// in the tracker (it changed since the row was drawn) changes nothing.
     public func bind(_ binding: TrackerBinding) -> String {
         self.trackers.withLockedValue { trackers in
             guard let updated = trackers.current.applying(binding) else {
@@ -49,7 +50,8 @@ public final class TrackerBinder: Sendable {
                     trackers.saved = updated
                     outcome = "\(done): saved to \(path.split(separator: "/").last.map(String.init) ?? path)"
                 } catch {
-                    outcome = "\(done), not saved: \(error)"
+                    // The reason first: the footer cuts a long notice at its end.
+                    outcome = "not saved: \(error); '\(binding.targetName)' bound in memory only"
                 }
             }
             trackers.current = updated

@@ -106,6 +106,22 @@ struct TrackerBinderTests {
         #expect(mode == 0o640)
     }
 
+    @Test("a file edited since it was read is not overwritten: the footer says so and the binding holds in memory")
+    func editedFile() throws {
+        let (directory, path) = try self.temporaryFile(Self.file)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let binder = TrackerBinder(tracker: try Tracker(toml: Self.file), path: path) { _ in }
+        let edited = "[[target]]\nname = \"new first\"\n\n" + Self.file
+        try edited.write(toFile: path, atomically: false, encoding: .utf8)
+        let outcome = binder.bind(Self.binding)
+        #expect(
+            outcome == "not saved: \(path): changed since perftop read it; not overwritten; "
+                + "'Resolver Lookup' bound in memory only"
+        )
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == edited)
+        #expect(binder.current.targets[0].metric == Self.binding.metric)
+    }
+
     @Test("without a file the binding holds in memory; a failed write says so in one line and still binds")
     func memoryAndFailure() throws {
         let memory = TrackerBinder(tracker: try Tracker(toml: Self.file), path: nil) { _ in }
@@ -117,7 +133,7 @@ struct TrackerBinderTests {
         let failing = TrackerBinder(tracker: try Tracker(toml: Self.file), path: path) { _ in }
         try FileManager.default.removeItem(atPath: directory)
         let outcome = failing.bind(Self.binding)
-        #expect(outcome.contains(", not saved: "), "\(outcome)")
+        #expect(outcome.hasPrefix("not saved: \(path): cannot read the file"), "\(outcome)")
         #expect(!outcome.contains("\n"))
         #expect(failing.current.targets[0].metric == Self.binding.metric)
     }
