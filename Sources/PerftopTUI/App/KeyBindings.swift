@@ -209,7 +209,7 @@ public enum KeyBindings {
             KeyBinding(
                 keys: [.enter],
                 label: "Enter",
-                summary: "show the selected fleet source alone",
+                summary: "show the selected fleet source alone; in the b picker, choose",
                 action: .drillIn
             ),
             KeyBinding(
@@ -235,7 +235,7 @@ public enum KeyBindings {
             KeyBinding(
                 keys: [.escape],
                 label: "Esc",
-                summary: "back to the fleet, clear its filter, or close the zoom",
+                summary: "close the b picker, back to the fleet, clear its filter, or close the zoom",
                 action: .dismiss
             ),
         ]
