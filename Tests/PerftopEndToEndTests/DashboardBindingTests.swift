@@ -3,10 +3,10 @@ import Testing
 
 /// Binding a tracker target from the dashboard: `b` in the tracker pane, in a real terminal (tmux).
 @Suite("tracker binding in tmux", .serialized, .timeLimit(.minutes(2)))
-struct TrackerBindingTests {
+struct DashboardBindingTests {
     /// A tracker as a person writes one, its only target unbound.
     static let tracker = """
-        # Bound from the dashboard by TrackerBindingTests.
+        # Bound from the dashboard by DashboardBindingTests.
         title = "bind test"
 
         [[target]]
