@@ -12,8 +12,9 @@ public struct TrackerPickerState: Sendable, Equatable {
     public let targetIndex: Int
     /// The target's name, the query the list is first ranked by.
     public let targetName: String
-    /// Every series that could be bound, as the model listed them when the picker opened.
-    public let candidates: [BindableSeries]
+    /// Every series that could be bound, as the model listed them when the picker opened, with
+    /// their words cut once.
+    public let candidates: [SeriesMatcher.Candidate]
     /// What the user typed to filter the list; empty ranks by the target's name.
     public private(set) var filter = ""
     /// The series listed: the candidates ranked by the target's name, or only those matching every
@@ -31,8 +32,8 @@ public struct TrackerPickerState: Sendable, Equatable {
     public init(targetIndex: Int, targetName: String, candidates: [BindableSeries]) {
         self.targetIndex = targetIndex
         self.targetName = targetName
-        self.candidates = candidates
-        self.listed = SeriesMatcher(query: targetName).ranked(candidates)
+        self.candidates = candidates.map(SeriesMatcher.Candidate.init)
+        self.listed = SeriesMatcher(query: targetName).ranked(self.candidates)
     }
 
     /// The statistics offered for the chosen series, the default first; empty before one is chosen.
