@@ -335,6 +335,12 @@ struct App {
             }
         }
         defer { collecting.cancel() }
+        // Without a tracker file (the demo's built-in tracker), bindings hold until perftop ends.
+        var onBind: (@Sendable (TrackerBinding) -> String)?
+        if let tracker = run.tracker {
+            let binder = TrackerBinder(tracker: tracker, path: self.output.trackerPath) { collector.setTracker($0) }
+            onBind = { binder.bind($0) }
+        }
         let dashboard = DashboardApp(
             modelProvider: { collector.model },
             wakeup: wakeup,
@@ -364,7 +370,8 @@ struct App {
                 shown.file = first.file.split(separator: "/").last.map(String.init) ?? first.file
                 let more = run.configWarnings.count > 1 ? " (and \(run.configWarnings.count - 1) more)" : ""
                 return SafeText.escaped("warning: \(shown)\(more)", limit: Console.maximumMessageLength)
-            }
+            },
+            onBind: onBind
         )
         try await MainActor.run {
             _ = try dashboard.run()

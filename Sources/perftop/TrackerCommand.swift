@@ -158,7 +158,7 @@ struct TrackerBaseline: AsyncParsableCommand {
             TrackerEvaluator(window: window).captureBaselines(tracker, store: store, at: now)
         }
         do {
-            try tracker.writeBaselines(of: capture.tracker, toFile: self.file)
+            try tracker.writeChanges(capture.tracker, toFile: self.file)
         } catch {
             throw CommandFailure("\(self.file): \(error)")
         }

@@ -442,4 +442,48 @@ struct CollectorTests {
             "3 s later: still the advice of the state change"
         )
     }
+
+    @Test("the series to bind are listed again only when a series comes or goes")
+    func bindableSeries() async {
+        let names = Mutex(["a"])
+        let feed = ClosureFeed(name: "s") {
+            names.withLockedValue { $0 }.map { Sample(name: $0, kind: .gauge, value: 1) }
+        }
+        let collector = Collector(feeds: [feed], derivation: Derivation(tracker: Tracker()))
+        #expect(await collector.collectOnce().model.bindableSeries.map(\.selector.name) == ["a"])
+        #expect(await collector.collectOnce().model.bindableSeries.map(\.selector.name) == ["a"], "kept")
+        names.withLockedValue { $0 = ["a", "b"] }
+        #expect(await collector.collectOnce().model.bindableSeries.map(\.selector.name) == ["a", "b"])
+        let untracked = Collector(feeds: [feed])
+        #expect(await untracked.collectOnce().model.bindableSeries.isEmpty, "no tracker, no list")
+    }
+
+    @Test("setTracker: the next round judges the new tracker, and the advisor adopts its hit-ratio goals")
+    func setTracker() async throws {
+        let feed = ConstantFeed(name: "s", samples: [Sample(name: "g", kind: .gauge, value: 7)])
+        var unbound = Tracker(targets: [TrackerTarget(name: "g", goal: try TrackerGoal(parsing: "< 10"))])
+        let collector = Collector(
+            feeds: [feed],
+            derivation: Derivation(tracker: unbound, advisor: Advisor(adoptingGoalsOf: unbound))
+        )
+        #expect(await collector.collectOnce().model.tracker.map(\.status) == ["unbound"])
+        #expect(collector.model.bindableSeries.map(\.selector.description) == ["g"])
+        unbound.targets[0].metric = MetricSelector(name: "g")
+        unbound.targets.append(
+            TrackerTarget(
+                name: "users",
+                metric: MetricSelector(
+                    name: MetricName.cacheHits,
+                    matchers: [.init(label: LabelName.cache, value: "u")]
+                ),
+                statistic: .hitRatio,
+                goal: try TrackerGoal(parsing: ">= 90%")
+            )
+        )
+        collector.setTracker(unbound)
+        #expect(collector.derivation.advisor?.thresholds.cacheHitRatioTargets == ["u": 0.9])
+        let round = await collector.collectOnce()
+        #expect(round.model.tracker.first?.status == "met")
+        #expect(round.model.tracker.first?.current != nil)
+    }
 }

@@ -62,6 +62,30 @@ struct SeriesStoreTests {
         #expect(now.increase(over: .retained)?.value == 1, "1 → 2, then a reset to 0")
     }
 
+    @Test("the identity generation moves when a series or a source comes or goes, not when points are added")
+    func identityGeneration() {
+        var store = SeriesStore(retention: 2)
+        let a = Sample(name: "a", kind: .gauge, value: 1)
+        let b = Sample(name: "b", kind: .gauge, value: 1)
+        #expect(store.identityGeneration == 0)
+        store.record(source: "s", samples: [a], at: 1)
+        let first = store.identityGeneration
+        #expect(first > 0)
+        store.record(source: "s", samples: [a], at: 2)
+        #expect(store.identityGeneration == first, "only a point added")
+        store.record(source: "s", samples: [a, b], at: 3)
+        let second = store.identityGeneration
+        #expect(second > first)
+        store.record(source: "s", samples: [b], at: 4)
+        store.record(source: "s", samples: [b], at: 5)
+        #expect(store.identityGeneration > second, "a unreported for `retention` polls is removed")
+        let third = store.identityGeneration
+        store.removeSource("s")
+        #expect(store.identityGeneration > third)
+        store.removeSource("s")
+        #expect(store.identityGeneration == third + 1, "removing a source that is not there changes nothing")
+    }
+
     @Test("a poll no newer than the source's last adds nothing: the same scrape read twice is one point")
     func olderPollsAreIgnored() {
         var store = SeriesStore(retention: 10)

@@ -56,6 +56,19 @@ struct TOMLLineEditorTests {
         #expect(lines.filter { $0.hasPrefix("baseline") }.count == 4)
     }
 
+    @Test("a new key goes after the last of the keys named to precede it, after a multi-line value whole")
+    func insertAfterKeys() {
+        var editor = TOMLLineEditor(Self.tracker)
+        editor.set("metric", to: "'x'", in: .arrayElement(name: "target", index: 0), after: ["name", "notes"])
+        editor.set("statistic", to: "\"p95\"", in: .arrayElement(name: "target", index: 1), after: ["name"])
+        let lines = editor.lines
+        let notesEnd = lines.firstIndex(of: "goal = \"< 50ms\"").map { $0 - 1 }
+        #expect(notesEnd.map { lines[$0] } == "metric = 'x'", "after the closing quotes of notes")
+        let memory = lines.firstIndex(of: "name = \"memory\"")
+        #expect(memory.map { lines[$0 + 1] } == "statistic = \"p95\"")
+        #expect(lines.count == Self.tracker.split(separator: "\n", omittingEmptySubsequences: false).count + 2)
+    }
+
     @Test("an element the document does not have changes nothing")
     func missingElement() {
         var editor = TOMLLineEditor(Self.tracker)

@@ -340,4 +340,35 @@ struct DashboardAppTests {
         let app = self.app(makeScreen: { throw TerminalError.notATerminal }, clock: { .zero })
         #expect(throws: TerminalError.notATerminal) { try app.run() }
     }
+
+    @Test("Enter on a statistic in the tracker's picker hands the binding on and shows what it did in the footer")
+    func bind() throws {
+        var model = DashboardModel(timestamp: 1, interval: 1)
+        model.tracker = [TrackerTargetView(name: "Users Lookup", goal: "< 1s", status: "unbound", targetIndex: 2)]
+        let lookup = MetricSelector(name: "operation_seconds", matchers: [.init(label: "op", value: "users.lookup")])
+        model.bindableSeries = [BindableSeries(selector: lookup, kind: .summary)]
+        let bound = Mutex<[TrackerBinding]>([])
+        let tabs = [Key?](repeating: .tab, count: 5)
+        let screen = FakeScreen(
+            size: TerminalSize(width: 120, height: 30),
+            keys: tabs + [.character("b"), .enter, .enter, nil, .character("q")]
+        )
+        let shown = model
+        let app = DashboardApp(
+            modelProvider: { shown },
+            renderer: DashboardRenderer(),
+            makeScreen: { screen },
+            uptime: { .zero },
+            onBind: { binding in
+                bound.withLockedValue { $0.append(binding) }
+                return "bound it"
+            }
+        )
+        try app.run()
+        let expected = TrackerBinding(targetIndex: 2, targetName: "Users Lookup", metric: lookup, statistic: .p95)
+        #expect(bound.withLockedValue { $0 } == [expected])
+        let frames = screen.state.withLockedValue { $0.frames }
+        #expect(frames.contains { $0.text.contains("Bind 'Users Lookup'") })
+        #expect(frames.last?.line(29).hasSuffix("bound it") == true)
+    }
 }

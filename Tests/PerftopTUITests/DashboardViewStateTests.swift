@@ -415,4 +415,126 @@ struct DashboardViewStateTests {
         #expect(state.focused == .builtIn(.queues))
         #expect(press(&state, .mouse(MouseEvent(action: .click, row: 0, column: 50)), panes: panes) == .none)
     }
+
+    // MARK: - Tracker binding
+
+    /// A model with three tracker targets (the second unbound, the third untracked so not listed) and
+    /// the live series the picker offers.
+    private func trackerModel() -> DashboardModel {
+        var model = DashboardModel(timestamp: 1, interval: 1)
+        model.tracker = [
+            TrackerTargetView(name: "memory", goal: "< 1GB", status: "met", targetIndex: 0),
+            TrackerTargetView(name: "Resolver Lookup", goal: "< 5ms", status: "unbound", targetIndex: 1),
+            TrackerTargetView(name: "jobs", goal: "> 1/s", status: "missed", targetIndex: 3),
+        ]
+        let lookup = MetricSelector(name: "operation_seconds", matchers: [.init(label: "op", value: "resolver.lookup")])
+        model.bindableSeries = [
+            BindableSeries(selector: MetricSelector(name: "cache_hits_total"), kind: .counter),
+            BindableSeries(selector: lookup, kind: .summary),
+            BindableSeries(selector: MetricSelector(name: "process_resident_memory_bytes"), kind: .gauge),
+        ]
+        return model
+    }
+
+    @Test("↑/↓ in the focused tracker move its selection in the order shown, which the pane is told")
+    func trackerSelection() {
+        var state = self.state(self.trackerModel())
+        while state.focused != .builtIn(.tracker) {
+            _ = state.handle(.tab)
+        }
+        #expect(state.trackerSelection == nil)
+        #expect(press(&state, .down) == .redraw)
+        // Sorted by status: missed (jobs, 3), met (memory, 0), unbound (Resolver Lookup, 1).
+        #expect(state.trackerSelection == 0)
+        _ = state.handle(.down)
+        #expect(state.context(for: .builtIn(.tracker)).trackerSelection == 1)
+        #expect(press(&state, .down) == .none, "the last row")
+        _ = state.handle(.home)
+        #expect(state.trackerSelection == 3)
+    }
+
+    @Test("b opens the picker on the selected target, ranked by its name; Enter, Enter binds the default statistic")
+    func bindFlow() {
+        var state = self.state(self.trackerModel())
+        #expect(press(&state, .character("b")) == .redraw)
+        #expect(state.picker == nil && state.notice?.text.contains("focus the tracker pane") == true)
+        while state.focused != .builtIn(.tracker) {
+            _ = state.handle(.tab)
+        }
+        _ = state.handle(.end)
+        #expect(state.trackerSelection == 1)
+        #expect(press(&state, .character("b")) == .redraw)
+        let picker = state.picker
+        #expect(picker?.targetName == "Resolver Lookup")
+        #expect(picker?.listed.first?.selector.name == "operation_seconds")
+        // Keys go to the picker now: q types, it does not quit.
+        #expect(press(&state, .character("q")) == .redraw)
+        #expect(state.picker?.filter == "q" && state.picker?.listed.isEmpty == true)
+        _ = state.handle(.backspace)
+        #expect(state.picker?.listed.count == 3)
+        #expect(press(&state, .enter) == .redraw)
+        #expect(state.picker?.chosen?.selector.name == "operation_seconds")
+        #expect(state.picker?.statistics.first == .p95)
+        _ = state.handle(.down)
+        let outcome = state.handle(.enter)
+        #expect(
+            outcome
+                == .bind(
+                    TrackerBinding(
+                        targetIndex: 1,
+                        targetName: "Resolver Lookup",
+                        metric: MetricSelector(
+                            name: "operation_seconds",
+                            matchers: [.init(label: "op", value: "resolver.lookup")]
+                        ),
+                        statistic: .p50
+                    )
+                )
+        )
+        #expect(state.picker == nil)
+        #expect(state.trackerSelection == 1)
+    }
+
+    @Test("Esc goes back from the statistics to the series, then closes the picker; a filter narrows the list")
+    func pickerEscape() {
+        var state = self.state(self.trackerModel())
+        while state.focused != .builtIn(.tracker) {
+            _ = state.handle(.tab)
+        }
+        _ = state.handle(.character("b"))
+        for character in "mem" {
+            _ = state.handle(.character(character))
+        }
+        #expect(state.picker?.listed.map(\.selector.name) == ["process_resident_memory_bytes"])
+        let click = Key.mouse(MouseEvent(action: .click, row: 2, column: 2))
+        let panes = [(id: PaneID.builtIn(.caches), rect: Rect(row: 1, column: 0, height: 10, width: 40))]
+        #expect(press(&state, click, panes: panes) == .none, "the mouse does nothing while the picker is open")
+        #expect(state.focused == .builtIn(.tracker) && state.picker != nil)
+        _ = state.handle(.enter)
+        #expect(state.picker?.statistics.first == .current)
+        _ = state.handle(.escape)
+        #expect(state.picker?.chosen == nil && state.picker?.filter == "mem")
+        #expect(press(&state, .escape) == .redraw)
+        #expect(state.picker == nil)
+        #expect(press(&state, .escape) == .none, "Esc with no picker, zoom or fleet changes nothing")
+    }
+
+    @Test("b in a replay, or with no live series, says why it cannot bind")
+    func bindRefused() {
+        var replay = DashboardViewState(isReplay: true)
+        replay.receive(self.trackerModel())
+        while replay.focused != .builtIn(.tracker) {
+            _ = replay.handle(.tab)
+        }
+        _ = replay.handle(.character("b"))
+        #expect(replay.picker == nil && replay.notice?.text == "a replay cannot bind targets")
+        var model = self.trackerModel()
+        model.bindableSeries = []
+        var state = self.state(model)
+        while state.focused != .builtIn(.tracker) {
+            _ = state.handle(.tab)
+        }
+        _ = state.handle(.character("b"))
+        #expect(state.picker == nil && state.notice?.text == "no live series to bind to yet")
+    }
 }

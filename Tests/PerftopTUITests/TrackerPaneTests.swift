@@ -60,6 +60,34 @@ struct TrackerPaneTests {
         #expect(end.text.contains("↑ 8 above, rows 9-12 of 12"))
     }
 
+    @Test("focused, the selected target is marked and highlighted, and kept in view when the table scrolls")
+    func selection() throws {
+        var model = TestModels.full
+        model.tracker = (0..<12).map { (index: Int) in
+            TrackerTargetView(name: "t\(index)", goal: "< 1ms", status: "met", targetIndex: index)
+        }
+        let unfocused = TestModels.render(
+            TrackerPane(),
+            model,
+            context: PaneContext(trackerSelection: 2),
+            width: 60,
+            height: 8
+        )
+        #expect(!unfocused.text.contains("> t"), "only the focused pane marks its selection")
+        let first = TestModels.render(TrackerPane(), model, context: PaneContext(isFocused: true), width: 60, height: 8)
+        #expect(first.line(2).hasPrefix("│> t0 "), "no selection yet: the first row")
+        #expect(first[2, 1].style == .selected)
+        let below = TestModels.render(
+            TrackerPane(),
+            model,
+            context: PaneContext(isFocused: true, scrollOffset: 0, trackerSelection: 9),
+            width: 60,
+            height: 8
+        )
+        #expect(below.text.contains("│> t9 "), "a selection below the page scrolls it into view")
+        #expect(!below.text.contains("│t0 "))
+    }
+
     @Test(
         "status words map to styles",
         arguments: [

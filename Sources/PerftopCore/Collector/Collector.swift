@@ -111,8 +111,11 @@ public final class Collector: Sendable {
     public let configuration: Configuration
     /// The first stage, which polls the sources.
     public let poller: Poller
-    /// The third stage, which derives the model from the store.
-    public let derivation: Derivation
+    /// The third stage, which derives the model from the store: the one the collector started with
+    /// until ``setTracker(_:)`` changes its tracker. Cheap: one lock.
+    public var derivation: Derivation {
+        self.currentDerivation.withLockedValue { $0 }
+    }
 
     /// Finds the feeds to poll at the start of each round, given the feeds in use (e.g. the agents
     /// whose sockets are in a watched directory now); it returns the feeds to keep as they are (the
@@ -133,12 +136,17 @@ public final class Collector: Sendable {
     }
 
     private let lastAdvice = Mutex<LastAdvice?>(nil)
+    /// The series a target could be bound to, listed for a store of this identity generation: listing
+    /// them reads every series, so a round keeps them while no series came or went.
+    private let lastBindableSeries = Mutex<(generation: Int, series: [BindableSeries])?>(nil)
     private let discovery: FeedDiscovery?
     private let recorded: Mutex<Recorded>
     private let latest: Mutex<DashboardModel>
     private let now: @Sendable () -> Double
     /// The interval in force; starts as the configuration's, changed by ``setInterval(_:)``.
     private let currentInterval: Mutex<Duration>
+    /// The derivation in force; starts as the initialiser's, changed by ``setTracker(_:)``.
+    private let currentDerivation: Mutex<Derivation>
 
     /// Creates a collector.
     ///
@@ -159,7 +167,7 @@ public final class Collector: Sendable {
         self.configuration = configuration
         self.discovery = discovery
         self.poller = Poller(feeds: feeds, configuration: configuration.poller)
-        self.derivation = derivation
+        self.currentDerivation = Mutex(derivation)
         self.now = now
         self.currentInterval = Mutex(configuration.interval)
         self.recorded = Mutex(
@@ -214,6 +222,14 @@ public final class Collector: Sendable {
     /// - Parameter interval: The new interval; values below one millisecond are raised to it.
     public func setInterval(_ interval: Duration) {
         self.currentInterval.withLockedValue { $0 = max(interval, .milliseconds(1)) }
+    }
+
+    /// Replaces the tracker evaluated each round (``Derivation/replaceTracker(_:)``), e.g. after a
+    /// target was bound from the dashboard; the next round judges the new tracker, a round in
+    /// progress the old one. Thread-safe.
+    /// - Parameter tracker: The new tracker; nil for none.
+    public func setTracker(_ tracker: Tracker?) {
+        self.currentDerivation.withLockedValue { $0.replaceTracker(tracker) }
     }
 
     // MARK: - History
@@ -314,15 +330,23 @@ public final class Collector: Sendable {
                     ? last.advice : nil
             }
         }
-        let model = self.derivation.derive(
+        let derivation = self.derivation
+        let reusedBindableSeries = self.lastBindableSeries.withLockedValue { last in
+            last.flatMap { $0.generation == store.identityGeneration ? $0.series : nil }
+        }
+        let model = derivation.derive(
             from: store,
             sources: sources,
             timestamp: time,
             interval: interval.seconds,
             selfCost: SelfCost(collectSeconds: collectSeconds, cpuPercent: cpuPercent),
-            reusedAdvice: reusedAdvice
+            reusedAdvice: reusedAdvice,
+            reusedBindableSeries: reusedBindableSeries
         )
-        if reusedAdvice == nil, self.derivation.advisor != nil {
+        if reusedBindableSeries == nil, derivation.tracker != nil {
+            self.lastBindableSeries.withLockedValue { $0 = (store.identityGeneration, model.bindableSeries) }
+        }
+        if reusedAdvice == nil, derivation.advisor != nil {
             self.lastAdvice.withLockedValue {
                 $0 = LastAdvice(time: time, sources: adviceSources, advice: model.advice)
             }

@@ -45,6 +45,9 @@ public struct DashboardModel: Sendable, Equatable {
     /// ``TriggerEngine/maximumRecentAlerts``); a consumer acts on those with a ``TriggerAlert/sequence``
     /// above the last it saw. Empty without triggers, and in a replay.
     public var alerts: [TriggerAlert] = []
+    /// The live series a tracker target can be bound to (the tracker pane's `b`), in the order of
+    /// ``BindableSeries/catalog(of:)``; empty when no tracker is loaded.
+    public var bindableSeries: [BindableSeries] = []
 
     /// Creates a model.
     public init(

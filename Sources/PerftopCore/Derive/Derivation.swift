@@ -32,6 +32,17 @@ public struct Derivation: Sendable {
         self.triggers = triggers
     }
 
+    /// Evaluates `tracker` from now on instead of ``tracker``; the advisor, if any, adopts its
+    /// hit-ratio goals as the caches' targets (``AdvisorThresholds/adoptHitRatioGoals(of:)``), as
+    /// ``Advisor/init(adoptingGoalsOf:)`` does for the first tracker.
+    /// - Parameter tracker: The new tracker; nil for none.
+    public mutating func replaceTracker(_ tracker: Tracker?) {
+        self.tracker = tracker
+        if let tracker {
+            self.advisor?.thresholds.adoptHitRatioGoals(of: tracker)
+        }
+    }
+
     /// The model of `store` at `timestamp`.
     ///
     /// - Parameters:
@@ -41,13 +52,16 @@ public struct Derivation: Sendable {
     ///   - interval: The interval in force, in seconds.
     ///   - selfCost: What perftop itself costs, for the header.
     ///   - reusedAdvice: advice of an earlier round to show instead of running the advisor; nil runs it.
+    ///   - reusedBindableSeries: the ``DashboardModel/bindableSeries`` of an earlier round of the same
+    ///     ``SeriesStore/identityGeneration``, to keep instead of listing them again; nil lists them.
     public func derive(
         from store: SeriesStore,
         sources: [SourceStatus],
         timestamp: Double,
         interval: Double,
         selfCost: SelfCost = SelfCost(),
-        reusedAdvice: [Advice]? = nil
+        reusedAdvice: [Advice]? = nil,
+        reusedBindableSeries: [BindableSeries]? = nil
     ) -> DashboardModel {
         var model = DashboardModel(
             store: store,
@@ -60,6 +74,7 @@ public struct Derivation: Sendable {
         if let tracker = self.tracker {
             let evaluation = TrackerEvaluator(window: .retained).evaluate(tracker, store: store)
             model.tracker = evaluation.views
+            model.bindableSeries = reusedBindableSeries ?? BindableSeries.catalog(of: store)
             subjects = TriggerSubject.targets(evaluation.results)
         }
         model.customPanes = self.panes.map { CustomPaneView($0, store: store) }

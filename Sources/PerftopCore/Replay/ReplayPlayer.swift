@@ -205,6 +205,13 @@ public final class ReplayPlayer: Sendable {
                 lastSuccess: seen
             )
         }
-        return self.derivation.derive(from: store, sources: sources, timestamp: time, interval: interval)
+        // A replay binds no targets, so it lists no series to bind (``DashboardModel/bindableSeries``).
+        return self.derivation.derive(
+            from: store,
+            sources: sources,
+            timestamp: time,
+            interval: interval,
+            reusedBindableSeries: []
+        )
     }
 }

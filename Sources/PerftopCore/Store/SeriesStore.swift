@@ -184,6 +184,8 @@ public struct SeriesStore: Sendable {
     fileprivate struct SourceSeries: Sendable {
         var byName: [String: [Series]] = [:]
         var count = 0
+        /// Series added or removed so far: what ``SeriesStore/identityGeneration`` follows.
+        var identityChanges = 0
         var identityBytes = 0
         /// Polls recorded, counted from 1; a series is current when its last poll is this one.
         var poll = 0
@@ -222,6 +224,7 @@ public struct SeriesStore: Sendable {
             let index = self.byName[series.id.name].map { Self.position(of: series.id, in: $0).index } ?? 0
             self.byName[series.id.name, default: []].insert(series, at: index)
             self.count += 1
+            self.identityChanges += 1
         }
 
         /// Removes the series `id`, if held.
@@ -234,6 +237,7 @@ public struct SeriesStore: Sendable {
                 self.byName[id.name] = nil
             }
             self.count -= 1
+            self.identityChanges += 1
         }
 
         /// Runs `body` on the series `id` where it is held, so appending a point does not copy the
@@ -261,6 +265,12 @@ public struct SeriesStore: Sendable {
 
     private var bySource: [String: SourceSeries] = [:]
 
+    /// Counts the changes of the set of series held: it grows whenever a series is added or removed
+    /// (or a source with its series), and stays put while polls only append points. A reader that
+    /// derives something from the identities alone (``BindableSeries/catalog(of:)``) can keep its
+    /// result until this changes.
+    public private(set) var identityGeneration = 0
+
     /// Creates an empty store.
     ///
     /// - Parameters:
@@ -282,7 +292,9 @@ public struct SeriesStore: Sendable {
     /// Forgets `source` and every series it reported, as when a watched agent goes away. O(1) plus
     /// freeing its series.
     public mutating func removeSource(_ source: String) {
-        self.bySource.removeValue(forKey: source)
+        if self.bySource.removeValue(forKey: source) != nil {
+            self.identityGeneration += 1
+        }
     }
 
     /// Appends one poll's samples from `source`, all read at `time`.
@@ -304,6 +316,7 @@ public struct SeriesStore: Sendable {
             return
         }
         var held = self.bySource.removeValue(forKey: source) ?? SourceSeries()
+        let identityChanges = held.identityChanges
         held.poll += 1
         let poll = held.poll
         let retention = self.retention
@@ -355,6 +368,9 @@ public struct SeriesStore: Sendable {
         }
         held.dropped = dropped
         held.lastTime = time
+        if held.identityChanges != identityChanges {
+            self.identityGeneration += 1
+        }
         self.bySource[source] = held
     }
 

@@ -291,7 +291,7 @@ extension TrackerResult {
 extension TrackerEvaluation {
     /// The tracker pane's rows: every tracked target, in the tracker's order.
     public var views: [TrackerTargetView] {
-        self.results.filter(\.target.tracked).map { result in
+        self.results.enumerated().filter(\.element.target.tracked).map { index, result in
             TrackerTargetView(
                 name: result.target.name,
                 goal: result.formattedGoal ?? "-",
@@ -304,7 +304,8 @@ extension TrackerEvaluation {
                 due: result.target.due?.description,
                 statusRank: result.status.rank,
                 change: result.formattedChange,
-                trend: result.trendDirection
+                trend: result.trendDirection,
+                targetIndex: index
             )
         }
     }

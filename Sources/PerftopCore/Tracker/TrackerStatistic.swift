@@ -40,6 +40,22 @@ public enum TrackerStatistic: String, Sendable, Hashable, CaseIterable, CustomSt
         self != .hitRatio || metric.name.contains("hits")
     }
 
+    /// The statistics that read a series of `kind` selected by `metric`, the one to offer first
+    /// leading: for a summary or histogram ``p95`` (then the other percentiles, ``max`` and
+    /// ``mean``); for a counter ``hitRatio`` when it is a hits counter (``canRead(_:)``), else
+    /// ``rate`` (then ``current``); for a gauge or an untyped series ``current`` (then ``mean`` and
+    /// ``max``).
+    public static func choices(for kind: Sample.Kind, of metric: MetricSelector) -> [TrackerStatistic] {
+        switch kind {
+        case .summary, .histogram:
+            return [.p95, .p50, .p90, .p99, .max, .mean]
+        case .counter:
+            return Self.hitRatio.canRead(metric) ? [.hitRatio, .rate, .current] : [.rate, .current]
+        case .gauge, .untyped:
+            return [.current, .mean, .max]
+        }
+    }
+
     /// The name as written in a tracker file, e.g. `p95` or `hit ratio`.
     public var description: String {
         self.rawValue

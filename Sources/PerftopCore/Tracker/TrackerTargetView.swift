@@ -26,6 +26,9 @@ public struct TrackerTargetView: Sendable, Equatable {
     public var change: String?
     /// Whether the value moved towards or away from the goal over the window; nil without a trend or goal.
     public var trend: TrackerTrendDirection?
+    /// The target's place in ``Tracker/targets``, which a binding names (``TrackerBinding``); nil for a
+    /// row made by hand.
+    public var targetIndex: Int?
 
     /// Creates a tracker target view.
     public init(
@@ -40,7 +43,8 @@ public struct TrackerTargetView: Sendable, Equatable {
         due: String? = nil,
         statusRank: Int? = nil,
         change: String? = nil,
-        trend: TrackerTrendDirection? = nil
+        trend: TrackerTrendDirection? = nil,
+        targetIndex: Int? = nil
     ) {
         self.name = name
         self.goal = goal
@@ -54,5 +58,6 @@ public struct TrackerTargetView: Sendable, Equatable {
         self.statusRank = statusRank ?? TrackerStatus(rawValue: status)?.rank ?? TrackerStatus.allCases.count
         self.change = change
         self.trend = trend
+        self.targetIndex = targetIndex
     }
 }

@@ -48,8 +48,11 @@ public struct DashboardApp: Sendable {
     private let playback: (@Sendable (PlaybackAction) -> Void)?
     /// A message for the footer when the dashboard starts, e.g. a replay's damaged lines.
     private let startNotice: String?
+    /// Applies a binding made in the tracker pane's picker and says how it went; nil when targets
+    /// cannot be bound (a replay).
+    private let onBind: (@Sendable (TrackerBinding) -> String)?
 
-    /// How long ``startNotice`` stays.
+    /// How long ``startNotice`` and what a binding did stay.
     static let startNoticeLifetime: Duration = .seconds(10)
 
     /// Creates a dashboard that shows the models `modelProvider` returns.
@@ -72,6 +75,9 @@ public struct DashboardApp: Sendable {
     ///   - playback: For a replay, moves it (``KeyBindings/replay``'s keys); the model provider then
     ///     returns the replay's model. Called on the UI thread; it must return quickly.
     ///   - startNotice: A message the footer shows for the first ten seconds, or nil.
+    ///   - onBind: Applies a binding chosen in the tracker pane's `b` picker (set the collector's
+    ///     tracker, write the tracker file) and returns one line for the footer, shown for ten
+    ///     seconds. Called on the UI thread; it must return quickly. Nil: `b` says it cannot bind.
     public init(
         modelProvider: @escaping @Sendable () -> DashboardModel,
         wakeup: DashboardWakeup? = nil,
@@ -79,7 +85,8 @@ public struct DashboardApp: Sendable {
         themes: [Theme] = [],
         onSettingsChange: @escaping @Sendable (DashboardSettings) -> Void = { _ in },
         playback: (@Sendable (PlaybackAction) -> Void)? = nil,
-        startNotice: String? = nil
+        startNotice: String? = nil,
+        onBind: (@Sendable (TrackerBinding) -> String)? = nil
     ) {
         let origin = ContinuousClock.now
         self.init(
@@ -93,7 +100,8 @@ public struct DashboardApp: Sendable {
             makeScreen: { try CursesTerminal() },
             uptime: { ContinuousClock.now - origin },
             playback: playback,
-            startNotice: startNotice
+            startNotice: startNotice,
+            onBind: onBind
         )
     }
 
@@ -109,7 +117,8 @@ public struct DashboardApp: Sendable {
         makeScreen: @escaping @Sendable () throws -> any Screen,
         uptime: @escaping @Sendable () -> Duration,
         playback: (@Sendable (PlaybackAction) -> Void)? = nil,
-        startNotice: String? = nil
+        startNotice: String? = nil,
+        onBind: (@Sendable (TrackerBinding) -> String)? = nil
     ) {
         self.modelProvider = modelProvider
         self.wakeup = wakeup
@@ -122,6 +131,7 @@ public struct DashboardApp: Sendable {
         self.uptime = uptime
         self.playback = playback
         self.startNotice = startNotice
+        self.onBind = onBind
     }
 
     // MARK: - Loop
@@ -205,6 +215,10 @@ public struct DashboardApp: Sendable {
                 frame.isInvalid = true
             case .playback(let action):
                 self.playback?(action)
+                frame.isInvalid = true
+            case .bind(let binding):
+                let outcome = self.onBind?(binding) ?? "targets cannot be bound here"
+                state.show(outcome, now: self.uptime(), lifetime: Self.startNoticeLifetime)
                 frame.isInvalid = true
             }
         }

@@ -93,7 +93,7 @@ public struct DashboardRenderer: Sendable {
     ///   - size: The terminal size; the grid has exactly this size.
     ///   - glyphs: Unicode, or ASCII for terminals without a UTF-8 locale.
     ///   - state: The interactive state — visible panes, zoom, focus, scrolling, peaks, frozen,
-    ///     interval, notice, help overlay; nil draws every pane unfocused, as a snapshot.
+    ///     interval, notice, the tracker's picker, help overlay; nil draws every pane unfocused, as a snapshot.
     /// - Returns: The frame.
     public func render(
         _ model: DashboardModel,
@@ -150,6 +150,9 @@ public struct DashboardRenderer: Sendable {
                 isReplay: state?.isReplay ?? false,
                 into: &canvas
             )
+        }
+        if let picker = state?.picker {
+            grid.withCanvas(layout.body, glyphs: glyphs) { TrackerPickerOverlay.draw(picker, into: &$0) }
         }
         if state?.isHelpShown == true {
             grid.withCanvas(layout.body, glyphs: glyphs) {

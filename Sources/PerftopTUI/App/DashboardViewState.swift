@@ -3,7 +3,7 @@ import PerftopCore
 
 /// Everything the dashboard remembers between frames besides the terminal: the settings, which
 /// pane has the focus, how far each pane is scrolled, the zoom, the frozen model, the help
-/// overlay, the peaks, the tracker's order and a short notice.
+/// overlay, the peaks, the tracker's order, selection and `b` picker, and a short notice.
 ///
 /// A pure value: keys and models go in, what the app must do comes out, so every key is testable
 /// without a terminal. Times are the app's monotonic uptime, passed in.
@@ -23,6 +23,9 @@ public struct DashboardViewState: Sendable {
         case themeChanged(Int)
         /// A replay key: move the replay, then draw again.
         case playback(PlaybackAction)
+        /// A target was bound in the tracker pane's picker: apply the binding, say how it went,
+        /// then draw again.
+        case bind(TrackerBinding)
     }
 
     /// The refresh intervals `+` and `-` step through.
@@ -43,6 +46,7 @@ public struct DashboardViewState: Sendable {
 
     /// The fleet pane, which takes the focus first and owns the fleet keys.
     private static let fleetPane = DashboardSettings.PaneID.builtIn(.fleet)
+    private static let trackerPane = DashboardSettings.PaneID.builtIn(.tracker)
 
     /// The interval, theme and visible panes.
     public private(set) var settings: DashboardSettings
@@ -62,6 +66,10 @@ public struct DashboardViewState: Sendable {
     public private(set) var trackerSort = TrackerSort.status
     /// The fleet pane's order, filter, selection and the source drilled into.
     public private(set) var fleet = FleetViewState()
+    /// The tracker target selected (its ``TrackerTargetView/targetIndex``); nil selects the first row.
+    public private(set) var trackerSelection: Int?
+    /// The `b` picker, while it is open.
+    public private(set) var picker: TrackerPickerState?
     /// The model on screen: the newest, or the frozen one; nil before the first.
     public private(set) var model: DashboardModel?
     /// A short message for the footer and when it goes away, e.g. after `t`.
@@ -130,6 +138,7 @@ public struct DashboardViewState: Sendable {
             scrollOffset: self.scrollOffset(of: pane),
             peaks: self.peaks,
             trackerSort: self.trackerSort,
+            trackerSelection: self.trackerSelection,
             fleet: self.fleet,
             cursor: pane == self.focused
                 ? self.cursor.map { GraphCursor(slotsBack: $0, newest: self.model?.timestamp ?? 0) } : nil
@@ -238,7 +247,8 @@ public struct DashboardViewState: Sendable {
     // MARK: - Keys
 
     /// Handles a key: closes the help overlay if it is open (any key does, but a resize only
-    /// redraws), else runs the key's binding from ``KeyBindings``; mouse events scroll or focus
+    /// redraws), else gives it to the tracker's picker while that is open (the mouse then does
+    /// nothing), else runs the key's binding from ``KeyBindings``; mouse events scroll or focus
     /// the pane under the pointer.
     /// - Parameters:
     ///   - key: The key.
@@ -256,6 +266,9 @@ public struct DashboardViewState: Sendable {
         if self.isHelpShown {
             self.isHelpShown = false
             return .redraw
+        }
+        if self.picker != nil {
+            return self.editPicker(key)
         }
         if case .mouse(let event) = key {
             return self.handle(event, panes: panes)
@@ -346,6 +359,8 @@ public struct DashboardViewState: Sendable {
             return .redraw
         case .drillIn:
             return self.drillIn(now: now)
+        case .bindTarget:
+            return self.openPicker(now: now)
         case .toggleSourceDetail:
             guard self.focused == Self.fleetPane, self.fleet.drilled == nil else {
                 return .none
@@ -378,6 +393,106 @@ public struct DashboardViewState: Sendable {
             }
             self.zoomed = nil
             return .redraw
+        }
+    }
+
+    // MARK: - Tracker
+
+    /// The tracker's rows in the order shown (``trackerSort``).
+    private var trackerRows: [TrackerTargetView] {
+        self.model.map { TrackerPane.sorted($0.tracker, by: self.trackerSort) } ?? []
+    }
+
+    /// `b`: opens the picker for the selected target, when the tracker pane has the focus.
+    private mutating func openPicker(now: Duration) -> Outcome {
+        guard self.focused == Self.trackerPane else {
+            self.show("b binds a tracker target: focus the tracker pane (Tab) first", now: now)
+            return .redraw
+        }
+        guard !self.isReplay else {
+            self.show("a replay cannot bind targets", now: now)
+            return .redraw
+        }
+        let rows = self.trackerRows
+        guard let target = rows.first(where: { $0.targetIndex == self.trackerSelection }) ?? rows.first,
+            let index = target.targetIndex, let model = self.model
+        else {
+            self.show("no tracker target to bind", now: now)
+            return .redraw
+        }
+        guard !model.bindableSeries.isEmpty else {
+            self.show("no live series to bind to yet", now: now)
+            return .redraw
+        }
+        self.picker = TrackerPickerState(targetIndex: index, targetName: target.name, candidates: model.bindableSeries)
+        return .redraw
+    }
+
+    /// A key while the picker is open: a character filters, Backspace takes one back, the arrows,
+    /// PgUp, PgDn, Home and End move, Enter chooses the series and then the statistic, Esc goes back
+    /// from the statistics to the series, and from the series closes the picker.
+    private mutating func editPicker(_ key: Key) -> Outcome {
+        guard var picker = self.picker else {
+            return .none
+        }
+        switch key {
+        case .escape:
+            guard picker.back() else {
+                self.picker = nil
+                return .redraw
+            }
+        case .enter:
+            if let binding = picker.choose() {
+                self.picker = nil
+                self.trackerSelection = binding.targetIndex
+                return .bind(binding)
+            }
+        case .up: picker.move(by: -1)
+        case .down: picker.move(by: 1)
+        case .pageUp: picker.move(by: -TrackerPickerOverlay.pageRows)
+        case .pageDown: picker.move(by: TrackerPickerOverlay.pageRows)
+        case .home: picker.move(by: Int.min / 2)
+        case .end: picker.move(by: Int.max / 2)
+        case .backspace:
+            guard picker.deleteBackward() else {
+                return .none
+            }
+        case .character(let character):
+            guard picker.type(character) else {
+                return .none
+            }
+        default:
+            return .none
+        }
+        self.picker = picker
+        return .redraw
+    }
+
+    /// Moves the tracker's selection by `rows` among the rows shown, and scrolls the pane so that
+    /// the selection stays within the `pageRows` shown.
+    private mutating func moveTrackerSelection(by rows: Int, pageRows: Int) -> Outcome {
+        let targets = self.trackerRows
+        guard !targets.isEmpty else {
+            return .none
+        }
+        let current = targets.firstIndex { $0.targetIndex == self.trackerSelection } ?? 0
+        let next = min(max(0, current.addingReportingOverflow(rows).partialValue), targets.count - 1)
+        guard next != current || self.trackerSelection == nil else {
+            return .none
+        }
+        self.trackerSelection = targets[next].targetIndex
+        self.keepVisible(row: next, in: Self.trackerPane, pageRows: pageRows)
+        return .redraw
+    }
+
+    /// Scrolls `pane` so that `row` is within the `pageRows` shown (its header takes one).
+    private mutating func keepVisible(row: Int, in pane: DashboardSettings.PaneID, pageRows: Int) {
+        let offset = self.scrollOffset(of: pane)
+        let shown = max(1, pageRows - 1)
+        if row < offset {
+            self.scrollOffsets[pane] = row
+        } else if row >= offset + shown {
+            self.scrollOffsets[pane] = row - shown + 1
         }
     }
 
@@ -451,13 +566,7 @@ public struct DashboardViewState: Sendable {
             return .none
         }
         self.fleet.selected = next
-        let offset = self.scrollOffset(of: Self.fleetPane)
-        let shown = max(1, pageRows - 1)
-        if next < offset {
-            self.scrollOffsets[Self.fleetPane] = next
-        } else if next >= offset + shown {
-            self.scrollOffsets[Self.fleetPane] = next - shown + 1
-        }
+        self.keepVisible(row: next, in: Self.fleetPane, pageRows: pageRows)
         return .redraw
     }
 
@@ -532,13 +641,16 @@ public struct DashboardViewState: Sendable {
         }
     }
 
-    /// Scrolls the focused pane; in the fleet pane, moves the selection.
+    /// Scrolls the focused pane; in the fleet and tracker panes, moves the selection.
     private mutating func scroll(by rows: Int, pageRows: Int) -> Outcome {
         guard let focused = self.focused else {
             return .none
         }
         if focused == Self.fleetPane {
             return self.moveSelection(by: rows, pageRows: pageRows)
+        }
+        if focused == Self.trackerPane {
+            return self.moveTrackerSelection(by: rows, pageRows: pageRows)
         }
         return self.scroll(focused, by: rows)
     }

@@ -39,6 +39,8 @@ public enum DashboardAction: Sendable, Hashable {
     case startFilter
     /// Show the selected fleet source's panes alone.
     case drillIn
+    /// Bind the selected tracker target to a live series: open the picker of series and statistics.
+    case bindTarget
     /// Show or hide, under the fleet, where the selected source's values come from: its query (a
     /// Prometheus target's PromQL), its name, and why it is not ok.
     case toggleSourceDetail
@@ -169,11 +171,16 @@ public enum KeyBindings {
                 summary: "focus the previous pane",
                 action: .focusPrevious
             ),
-            KeyBinding(keys: [.up, .character("k")], label: "↑  k", summary: "scroll up a row", action: .scrollUp),
+            KeyBinding(
+                keys: [.up, .character("k")],
+                label: "↑  k",
+                summary: "scroll up a row (fleet, tracker: select)",
+                action: .scrollUp
+            ),
             KeyBinding(
                 keys: [.down, .character("j")],
                 label: "↓  j",
-                summary: "scroll down a row",
+                summary: "scroll down a row (fleet, tracker: select)",
                 action: .scrollDown
             ),
             KeyBinding(
@@ -202,7 +209,7 @@ public enum KeyBindings {
             KeyBinding(
                 keys: [.enter],
                 label: "Enter",
-                summary: "show the selected fleet source alone",
+                summary: "show the selected fleet source alone; in the b picker, choose",
                 action: .drillIn
             ),
             KeyBinding(
@@ -210,6 +217,12 @@ public enum KeyBindings {
                 label: "i",
                 summary: "show / hide the selected fleet source's query and state",
                 action: .toggleSourceDetail
+            ),
+            KeyBinding(
+                keys: [.character("b")],
+                label: "b",
+                summary: "bind the selected tracker target to a live series",
+                action: .bindTarget
             ),
             KeyBinding(keys: [.character("r")], label: "r", summary: "reset the peaks", action: .resetPeaks),
             KeyBinding(
@@ -222,7 +235,7 @@ public enum KeyBindings {
             KeyBinding(
                 keys: [.escape],
                 label: "Esc",
-                summary: "back to the fleet, clear its filter, or close the zoom",
+                summary: "close the b picker, back to the fleet, clear its filter, or close the zoom",
                 action: .dismiss
             ),
         ]

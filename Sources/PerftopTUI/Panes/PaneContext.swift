@@ -14,18 +14,22 @@ public struct PaneContext: Sendable, Equatable {
     public var peaks: Peaks
     /// The order of the tracker's rows (`s` cycles it); other panes ignore it.
     public var trackerSort: TrackerSort
+    /// The selected tracker target (``TrackerTargetView/targetIndex``; nil: the first row), marked
+    /// while the tracker pane has the focus; other panes ignore it.
+    public var trackerSelection: Int?
     /// The fleet pane's order, filter and selection; other panes ignore it.
     public var fleet: FleetViewState
     /// The cursor of a frozen dashboard, for the focused pane's graphs; nil otherwise.
     public var cursor: GraphCursor?
 
     /// Creates a context; the default is an unfocused, unscrolled pane with no peaks, the
-    /// tracker sorted by status and the fleet by name.
+    /// tracker sorted by status (its first row selected) and the fleet by name.
     public init(
         isFocused: Bool = false,
         scrollOffset: Int = 0,
         peaks: Peaks = Peaks(),
         trackerSort: TrackerSort = .status,
+        trackerSelection: Int? = nil,
         fleet: FleetViewState = FleetViewState(),
         cursor: GraphCursor? = nil
     ) {
@@ -33,6 +37,7 @@ public struct PaneContext: Sendable, Equatable {
         self.scrollOffset = scrollOffset
         self.peaks = peaks
         self.trackerSort = trackerSort
+        self.trackerSelection = trackerSelection
         self.fleet = fleet
         self.cursor = cursor
     }

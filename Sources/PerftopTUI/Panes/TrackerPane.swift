@@ -6,7 +6,8 @@ import PerftopCore
 ///
 /// Rows are sorted by ``PaneContext/trackerSort`` (status: missed first; priority: high first; due
 /// date: soonest first, undated last), ties kept in tracker order, and scroll with
-/// ``PaneContext/scrollOffset``. The change, trend, priority, due and owner columns show only when
+/// ``PaneContext/scrollOffset``; while the pane has the focus, the selected target
+/// (``PaneContext/trackerSelection``, which `b` binds) is marked and kept in view. The change, trend, priority, due and owner columns show only when
 /// some target has them, and narrow panes drop them again, owner first.
 ///
 /// Below the table, the advisor's findings (``DashboardModel/advice``), most severe first, each with
@@ -104,7 +105,14 @@ public struct TrackerPane: Pane {
             return
         }
         let targets = Self.sorted(model.tracker, by: context.trackerSort)
-        let visible = Table.visibleRows(total: targets.count, offset: context.scrollOffset, height: canvas.height)
+        let selected =
+            context.isFocused ? (targets.firstIndex { $0.targetIndex == context.trackerSelection } ?? 0) : nil
+        var visible = Table.visibleRows(total: targets.count, offset: context.scrollOffset, height: canvas.height)
+        if let selected, !visible.isEmpty, !visible.contains(selected) {
+            // The advice can leave the table fewer rows than a page: scroll to the selection.
+            let offset = selected < visible.lowerBound ? selected : selected - visible.count + 1
+            visible = Table.visibleRows(total: targets.count, offset: offset, height: canvas.height)
+        }
         typealias Optional = (column: Table.Column, isShown: Bool, cell: (TrackerTargetView) -> Table.Content)
         let optional: [Optional] = [
             (
@@ -141,13 +149,16 @@ public struct TrackerPane: Pane {
                 Table.Column(title: "now", minWidth: 7, priority: 0),
                 Table.Column(title: "status", minWidth: 8, alignment: .left, priority: 0),
             ] + extra.map(\.column)
-        let rows: [[Table.Content]] = targets[visible].map { target in
-            [
-                .text(target.name, .normal),
-                .text(target.goal, .dim),
-                .text(target.current ?? UnitFormat.missing, .value),
-                .text(target.status, Self.statusStyle(target.status)),
-            ] + extra.map { $0.cell(target) }
+        let rows: [[Table.Content]] = visible.map { index in
+            let target = targets[index]
+            let cells: [Table.Content] =
+                [
+                    .text((index == selected ? FleetPane.selectionMark : "") + target.name, .normal),
+                    .text(target.goal, .dim),
+                    .text(target.current ?? UnitFormat.missing, .value),
+                    .text(target.status, Self.statusStyle(target.status)),
+                ] + extra.map { $0.cell(target) }
+            return index == selected ? cells.map(Self.selectedCell) : cells
         }
         Table(columns: columns, rows: rows, totalRows: targets.count, firstRow: visible.lowerBound).draw(into: &canvas)
     }
@@ -169,6 +180,14 @@ public struct TrackerPane: Pane {
             }
         }
         return ordered.map(\.element)
+    }
+
+    /// A cell of the selected row: its text in the selection's style.
+    static func selectedCell(_ cell: Table.Content) -> Table.Content {
+        guard case .text(let text, _) = cell else {
+            return cell
+        }
+        return .text(text, .selected)
     }
 
     /// Green when met, yellow at risk, red when missed, dim otherwise.

@@ -426,11 +426,13 @@ struct TrackerEvaluatorTests {
                     priorityRank: 0,
                     due: "2024-07-15",
                     statusRank: TrackerStatus.met.rank,
-                    trend: .improving
+                    trend: .improving,
+                    targetIndex: 0
                 )
         )
         #expect(views[1].status == "missed" && views[1].statusRank == 0 && views[1].change == "-25%")
         #expect(views[2].status == "unbound" && views[2].current == nil && views[2].priorityRank == 4)
+        #expect(views.map(\.targetIndex) == [0, 1, 2], "each row names its target's place in the tracker")
         #expect(TrackerTargetView(name: "x", goal: "< 1s", status: "at risk").statusRank == 1)
     }
 }

@@ -37,16 +37,23 @@ package struct TOMLLineEditor {
 
     /// Sets `key` to `value` (TOML text, e.g. `"nord"` or `1.5`) in `table`: an existing `key = …`
     /// line, with the continuation lines of a multi-line value, is replaced in place; a new key
-    /// goes after the table's last key (or after its header, or, at the top level, after the last
-    /// line before the first header). Returns false, changing nothing, when `table` is an array
+    /// goes after the last of the keys `after` the table has (its value's last line), else after
+    /// the table's last key (or after its header, or, at the top level, after the last line
+    /// before the first header). Returns false, changing nothing, when `table` is an array
     /// element the document does not have.
     @discardableResult
-    package mutating func set(_ key: String, to value: String, in table: Table = .root) -> Bool {
+    package mutating func set(
+        _ key: String,
+        to value: String,
+        in table: Table = .root,
+        after preceding: Set<String> = []
+    ) -> Bool {
         let roles = Self.roles(of: self.lines)
         guard let range = self.range(of: table, roles: roles) else {
             return false
         }
         var lastKeyEnd: Int?
+        var lastPrecedingEnd: Int?
         var index = range.lowerBound
         while index < range.upperBound {
             guard case .key(let name) = roles[index] else {
@@ -62,9 +69,12 @@ package struct TOMLLineEditor {
                 return true
             }
             lastKeyEnd = end
+            if preceding.contains(name) {
+                lastPrecedingEnd = end
+            }
             index = end + 1
         }
-        var insertion = lastKeyEnd.map { $0 + 1 } ?? range.lowerBound
+        var insertion = (lastPrecedingEnd ?? lastKeyEnd).map { $0 + 1 } ?? range.lowerBound
         if lastKeyEnd == nil, table == .root {
             insertion = range.upperBound
             while insertion > 0, self.lines[insertion - 1].allSatisfy(\.isWhitespace) {
