@@ -131,7 +131,7 @@ struct CustomPaneViewTests {
         #expect(first.customPanes[0].status == .missed)
         let alert = try #require(first.alerts.first)
         #expect(second.alerts == [alert], "still missed: no second alert")
-        #expect(alert.target == "Error rate")
+        #expect(alert.subject.name == "Error rate")
         #expect(alert.environment["PERFTOP_PANE"] == "errors")
         #expect(alert.environment["PERFTOP_SOURCE"] == "b")
         #expect(alert.environment["PERFTOP_SERIES"] == "http_requests_total{code=\"500\"}")

@@ -175,11 +175,14 @@ struct DashboardAppTests {
                         sequence: 1,
                         time: model.timestamp,
                         event: .fired,
-                        target: "embed p95",
-                        status: .missed,
-                        formattedValue: "72ms",
-                        goal: "< 50ms",
-                        trigger: Trigger(bell: true)
+                        subject: TriggerSubject(
+                            key: "target:0:embed p95",
+                            name: "embed p95",
+                            status: .missed,
+                            formattedValue: "72ms",
+                            goal: "< 50ms",
+                            trigger: Trigger(bell: true)
+                        )
                     )
                 ]
             }

@@ -174,7 +174,12 @@ struct DashboardViewStateTests {
     func alerts() {
         var state = self.state()
         func alert(_ sequence: Int, _ target: String, trigger: Trigger) -> TriggerAlert {
-            TriggerAlert(sequence: sequence, time: 0, event: .fired, target: target, status: .missed, trigger: trigger)
+            TriggerAlert(
+                sequence: sequence,
+                time: 0,
+                event: .fired,
+                subject: TriggerSubject(key: target, name: target, status: .missed, trigger: trigger)
+            )
         }
         let first = [alert(1, "a", trigger: Trigger()), alert(2, "b", trigger: Trigger(bell: true))]
         let shown = state.receiveAlerts(first, now: .seconds(1))

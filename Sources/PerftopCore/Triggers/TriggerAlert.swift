@@ -17,66 +17,35 @@ public struct TriggerAlert: Sendable, Equatable {
     public var time: Double
     /// Fired or recovered.
     public var event: Event
-    /// The target's name as written, or the custom pane's title.
-    public var target: String
-    /// The custom pane's name, for a pane's trigger; nil for a tracker target's.
-    public var pane: String?
-    /// The target's status now.
-    public var status: TrackerStatus
-    /// The value in base units, if there is one.
-    public var value: Double?
-    /// The value formatted in the goal's unit, e.g. `72ms`.
-    public var formattedValue: String?
-    /// The goal as written, e.g. `< 50ms`.
-    public var goal: String?
-    /// The source the value came from.
-    public var source: String?
-    /// The series the value came from, e.g. `operation_seconds{op="embed"}`.
-    public var series: String?
-    /// What to do: bell, notice, command.
-    public var trigger: Trigger
+    /// What crossed the line, as the round judged it: its name, status, value, goal, source and trigger.
+    public var subject: TriggerSubject
 
     /// Creates an alert.
-    public init(
-        sequence: Int,
-        time: Double,
-        event: Event,
-        target: String,
-        pane: String? = nil,
-        status: TrackerStatus,
-        value: Double? = nil,
-        formattedValue: String? = nil,
-        goal: String? = nil,
-        source: String? = nil,
-        series: String? = nil,
-        trigger: Trigger
-    ) {
+    public init(sequence: Int, time: Double, event: Event, subject: TriggerSubject) {
         self.sequence = sequence
         self.time = time
         self.event = event
-        self.target = target
-        self.pane = pane
-        self.status = status
-        self.value = value
-        self.formattedValue = formattedValue
-        self.goal = goal
-        self.source = source
-        self.series = series
-        self.trigger = trigger
+        self.subject = subject
+    }
+
+    /// What to do: bell, notice, command.
+    public var trigger: Trigger {
+        self.subject.trigger
     }
 
     /// One line for the footer or standard error, e.g.
     /// `trigger: 'embed p95' missed: 72ms (goal < 50ms) on demo[41]`; metric text is made safe to print.
     public var message: String {
-        let what = self.event == .recovered ? "recovered" : self.status.rawValue
-        var line = "trigger: '\(self.target)' \(what)"
-        if let value = self.formattedValue {
+        let subject = self.subject
+        let what = self.event == .recovered ? "recovered" : subject.status.rawValue
+        var line = "trigger: '\(subject.name)' \(what)"
+        if let value = subject.formattedValue {
             line += ": \(value)"
         }
-        if let goal = self.goal {
+        if let goal = subject.goal {
             line += " (goal \(goal))"
         }
-        if let source = self.source {
+        if let source = subject.source {
             line += " on \(source)"
         }
         return SafeText.escaped(line)
@@ -86,18 +55,19 @@ public struct TriggerAlert: Sendable, Equatable {
     /// "Triggers"). Values are the text as read, with NUL bytes (which no environment can hold)
     /// removed; they never pass through a shell.
     public var environment: [String: String] {
+        let subject = self.subject
         var variables = [
             "PERFTOP_EVENT": self.event.rawValue,
-            "PERFTOP_TARGET": self.target,
-            "PERFTOP_STATUS": self.status.rawValue,
+            "PERFTOP_TARGET": subject.name,
+            "PERFTOP_STATUS": subject.status.rawValue,
             "PERFTOP_TIME": TOMLWriting.dateTime(self.time.rounded(.down)),
         ]
-        variables["PERFTOP_PANE"] = self.pane
-        variables["PERFTOP_VALUE"] = self.formattedValue
-        variables["PERFTOP_VALUE_RAW"] = self.value.map { "\($0)" }
-        variables["PERFTOP_GOAL"] = self.goal
-        variables["PERFTOP_SOURCE"] = self.source
-        variables["PERFTOP_SERIES"] = self.series
+        variables["PERFTOP_PANE"] = subject.pane
+        variables["PERFTOP_VALUE"] = subject.formattedValue
+        variables["PERFTOP_VALUE_RAW"] = subject.value.map { "\($0)" }
+        variables["PERFTOP_GOAL"] = subject.goal
+        variables["PERFTOP_SOURCE"] = subject.source
+        variables["PERFTOP_SERIES"] = subject.series
         return variables.mapValues { $0.replacing("\0", with: "") }
     }
 }

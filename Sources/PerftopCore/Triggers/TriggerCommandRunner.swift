@@ -72,7 +72,7 @@ public final class TriggerCommandRunner: Sendable {
         }
         self.reap()
         let command = alert.trigger.command
-        let target = alert.target
+        let target = alert.subject.name
         self.state.withLockedValue { state in
             guard state.running.count < self.maximumRunning else {
                 state.fail(

@@ -93,20 +93,7 @@ public final class TriggerEngine: Sendable {
                 target.lastFired = time
                 state.sequence += 1
                 alerts.append(
-                    TriggerAlert(
-                        sequence: state.sequence,
-                        time: time,
-                        event: event,
-                        target: subject.name,
-                        pane: subject.pane,
-                        status: subject.status,
-                        value: subject.value,
-                        formattedValue: subject.formattedValue,
-                        goal: subject.goal,
-                        source: subject.source,
-                        series: subject.series,
-                        trigger: trigger
-                    )
+                    TriggerAlert(sequence: state.sequence, time: time, event: event, subject: subject)
                 )
             }
             state.recent.append(contentsOf: alerts)

@@ -17,13 +17,16 @@ struct TriggerCommandRunnerTests {
             sequence: 1,
             time: 0,
             event: .fired,
-            target: target,
-            status: .missed,
-            value: 0.072,
-            formattedValue: "72ms",
-            goal: "< 50ms",
-            source: "demo[41]",
-            trigger: Trigger(command: command)
+            subject: TriggerSubject(
+                key: "target:0:\(target)",
+                name: target,
+                status: .missed,
+                value: 0.072,
+                formattedValue: "72ms",
+                goal: "< 50ms",
+                source: "demo[41]",
+                trigger: Trigger(command: command)
+            )
         )
     }
 
