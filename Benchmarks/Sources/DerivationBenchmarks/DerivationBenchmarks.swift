@@ -63,7 +63,9 @@ struct DerivationBenchmarks {
             }
             // The fleet's default layout: the six panes and the fleet pane, focused.
             let fleetState = DashboardViewState(
-                settings: DashboardSettings(visiblePanes: DashboardSettings.PaneKind.defaultLayout + [.fleet])
+                settings: DashboardSettings(
+                    visiblePanes: (DashboardSettings.PaneKind.defaultLayout + [.fleet]).map(DashboardSettings.PaneID.builtIn)
+                )
             )
             let fleetDraw = await medianSeconds(repetitions: 50) {
                 renderer.render(model, size: size, state: fleetState).line(25).count
