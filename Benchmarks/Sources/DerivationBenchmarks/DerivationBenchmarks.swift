@@ -64,7 +64,9 @@ struct DerivationBenchmarks {
             // The fleet's default layout: the six panes and the fleet pane, focused.
             let fleetState = DashboardViewState(
                 settings: DashboardSettings(
-                    visiblePanes: (DashboardSettings.PaneKind.defaultLayout + [.fleet]).map(DashboardSettings.PaneID.builtIn)
+                    visiblePanes: (DashboardSettings.PaneKind.defaultLayout + [.fleet]).map(
+                        DashboardSettings.PaneID.builtIn
+                    )
                 )
             )
             let fleetDraw = await medianSeconds(repetitions: 50) {
