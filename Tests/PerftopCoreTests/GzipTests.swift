@@ -24,7 +24,9 @@ struct GzipTests {
             try? FileManager.default.removeItem(atPath: base + ".gz")
             try? FileManager.default.removeItem(atPath: base + ".out")
         }
-        try Data(Gzip.compress(Self.text) + Gzip.compress(Array("x\n".utf8))).write(to: URL(fileURLWithPath: base + ".gz"))
+        try Data(Gzip.compress(Self.text) + Gzip.compress(Array("x\n".utf8))).write(
+            to: URL(fileURLWithPath: base + ".gz")
+        )
         // Not Foundation's Process: its pipe would block a cooperative thread until every process that
         // inherited the pipe (a server another test started meanwhile) ends.
         let pid = try ChildProcess.spawn(["gzip", "-dc", base + ".gz"], standardOutput: base + ".out").get()
