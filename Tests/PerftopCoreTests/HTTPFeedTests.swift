@@ -26,7 +26,11 @@ import Testing
     }
 
     /// Polls once and returns the failure reason, or `nil` when the poll succeeded.
-    private static func reason(polling feed: some Feed, timeout: Duration = .seconds(10)) async -> String? {
+    /// The deadline of a poll the server answers: long, so a crowded test run never turns an answer
+    /// into a timeout (the tests that expect one give their own, short).
+    static let answerTimeout = Duration.seconds(30)
+
+    private static func reason(polling feed: some Feed, timeout: Duration = Self.answerTimeout) async -> String? {
         await failureReason(polling: feed, timeout: timeout)
     }
 
@@ -36,7 +40,7 @@ import Testing
         let text = try PrometheusTextParserTests.fixture("go_client.prom")
         let server = try await HTTPTestServer(.ok(text, contentType: "text/plain; version=0.0.4; charset=utf-8"))
         let samples = try await Self.withClient { client in
-            try await HTTPFeed(url: server.url(), client: client).poll(timeout: .seconds(10))
+            try await HTTPFeed(url: server.url(), client: client).poll(timeout: Self.answerTimeout)
         }
         await server.stop()
         #expect(samples.contains(Sample(name: "go_goroutines", kind: .gauge, value: 143)))
@@ -51,7 +55,7 @@ import Testing
             .ok(text, contentType: "application/openmetrics-text; version=1.0.0; charset=utf-8")
         )
         let samples = try await Self.withClient { client in
-            try await HTTPFeed(url: server.url(), client: client).poll(timeout: .seconds(10))
+            try await HTTPFeed(url: server.url(), client: client).poll(timeout: Self.answerTimeout)
         }
         await server.stop()
         #expect(samples.contains(Sample(name: "jobs_total", labels: ["queue": "emails"], kind: .counter, value: 1027)))
@@ -62,7 +66,7 @@ import Testing
             #"{"cmdline":["/srv/app"],"memstats":{"Mallocs":120,"Frees":100,"NumGC":3,"PauseTotalNs":1500000},"ready":true}"#
         let server = try await HTTPTestServer(.ok(json, contentType: "application/json"))
         let samples = try await Self.withClient { client in
-            try await HTTPFeed(url: server.url("/debug/vars"), client: client).poll(timeout: .seconds(10))
+            try await HTTPFeed(url: server.url("/debug/vars"), client: client).poll(timeout: Self.answerTimeout)
         }
         await server.stop()
         #expect(samples.contains(Sample(name: "memstats_Mallocs", kind: .untyped, value: 120)))
@@ -76,7 +80,7 @@ import Testing
         let line = try Snapshot(agent: "test", pid: 7, timestamp: 1_700_000_000, samples: [sample]).jsonLine()
         let server = try await HTTPTestServer(.respond(status: .ok, contentType: "application/json", body: Array(line)))
         let samples = try await Self.withClient { client in
-            try await HTTPFeed(url: server.url("/perftop.json"), client: client).poll(timeout: .seconds(10))
+            try await HTTPFeed(url: server.url("/perftop.json"), client: client).poll(timeout: Self.answerTimeout)
         }
         await server.stop()
         #expect(samples == [sample])
@@ -114,7 +118,7 @@ import Testing
         let server = try await HTTPTestServer(.ok("m 1\n", contentType: "text/plain; version=0.0.4"))
         let headers = try HTTPFeed.parseHeaders("Authorization: Bearer s3cr3t\nX-Tenant: blue", origin: "test")
         _ = try await Self.withClient { client in
-            try await HTTPFeed(url: server.url(), headers: headers, client: client).poll(timeout: .seconds(10))
+            try await HTTPFeed(url: server.url(), headers: headers, client: client).poll(timeout: Self.answerTimeout)
         }
         await server.stop()
         let request = try #require(server.requests.first)
@@ -153,7 +157,7 @@ import Testing
         )
         let headers = try HTTPFeed.parseHeaders("X-Api-Key: s3cr3t", origin: "test")
         let samples = try await Self.withClient { client in
-            try await HTTPFeed(url: server.url(), headers: headers, client: client).poll(timeout: .seconds(10))
+            try await HTTPFeed(url: server.url(), headers: headers, client: client).poll(timeout: Self.answerTimeout)
         }
         await server.stop()
         #expect(samples == [Sample(name: "m", kind: .untyped, value: 1)])
@@ -341,7 +345,7 @@ import Testing
         let trustRoots = try HTTPFeed.TrustRoots(pemFile: server.certificatePath)
         let samples = try await Self.withClient(trustRoots: trustRoots) { client in
             try await HTTPFeed(url: "https://127.0.0.1:\(server.port)/metrics.prom", client: client)
-                .poll(timeout: .seconds(10))
+                .poll(timeout: Self.answerTimeout)
         }
         #expect(samples.contains(Sample(name: "go_goroutines", kind: .gauge, value: 143)))
         let estimates = samples.filter { $0.labels["estimate"] == "buckets" }
