@@ -262,7 +262,7 @@ struct ExportTests {
         let socket = directory + "/gone.sock"
         try Self.leaveStaleSocket(at: socket)
         let result = try await PerftopProcess.run(
-            ["--once", "--export", "csv", "--attach", socket, "--interval", "0.2"]
+            ["--once", "--export", "csv", "--attach", socket, "--interval", "1"]
         )
         #expect(result.status == 1)
         let errors = result.standardError.split(separator: "\n")
@@ -281,7 +281,7 @@ struct ExportTests {
         // TEST-NET-1: never answers; the warnings come before the first poll.
         let remote = "http://192.0.2.1:9/metrics"
         let exposed = try await PerftopProcess.run(
-            ["--once", "--export", "csv", "--endpoint", remote, "--header-file", headerFile, "--interval", "0.2"]
+            ["--once", "--export", "csv", "--endpoint", remote, "--header-file", headerFile, "--interval", "1"]
         )
         let warnings = exposed.standardError.split(separator: "\n").filter { $0.hasPrefix("perftop: warning: ") }
         #expect(
@@ -296,7 +296,7 @@ struct ExportTests {
         let local = try await PerftopProcess.run(
             [
                 "--once", "--export", "csv", "--endpoint", "http://localhost:9/metrics", "--header-file", headerFile,
-                "--interval", "0.2",
+                "--interval", "1",
             ]
         )
         #expect(!local.standardError.contains("warning"), "stderr: \(local.standardError)")

@@ -18,7 +18,7 @@ struct HostileSourceTests {
         let endpoint = try HostileEndpoint(bodies: Self.extremeMemory)
         defer { endpoint.stop() }
         let result = try await PerftopProcess.run([
-            "--no-config", "--endpoint", endpoint.url, "--once", "--interval", "0.2",
+            "--no-config", "--endpoint", endpoint.url, "--once", "--interval", "1",
         ])
         #expect(result.status == 0, "stderr: \(result.standardError)")
         #expect(result.standardOutput.contains("Memory"))
@@ -73,7 +73,7 @@ struct HostileSourceTests {
         let endpoint = try HostileEndpoint(bodies: [body])
         defer { endpoint.stop() }
         let result = try await PerftopProcess.run([
-            "--no-config", "--endpoint", endpoint.url, "--once", "--export", "csv", "--interval", "0.2",
+            "--no-config", "--endpoint", endpoint.url, "--once", "--export", "csv", "--interval", "1",
         ])
         #expect(result.status == 1)
         #expect(!Self.hasRawControls(result.standardError), "stderr: \(result.standardError)")
@@ -92,7 +92,7 @@ struct HostileSourceTests {
         let endpoint = try HostileEndpoint(bodies: [snapshot], contentType: "application/json")
         defer { endpoint.stop() }
         let result = try await PerftopProcess.run([
-            "--no-config", "--endpoint", endpoint.url, "--export", "csv", "--count", "1", "--interval", "0.2",
+            "--no-config", "--endpoint", endpoint.url, "--export", "csv", "--count", "1", "--interval", "1",
         ])
         for line in result.standardOutput.split(separator: "\n") {
             let cells = ExportTests.fields(line)

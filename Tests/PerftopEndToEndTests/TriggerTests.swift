@@ -76,7 +76,7 @@ struct TriggerTests {
         let endpoint = try HostileEndpoint(bodies: [Self.body(30)])
         defer { endpoint.stop() }
         let result = try await PerftopProcess.run([
-            "tracker", "check", file, "--endpoint", endpoint.url, "--duration", "1", "--interval", "0.2",
+            "tracker", "check", file, "--endpoint", endpoint.url, "--duration", "2", "--interval", "1",
         ])
         #expect(result.status == 1)
         #expect(result.standardError.contains("perftop: trigger: 'jobs wait' missed: 30s (goal < 10s)"))
@@ -94,7 +94,7 @@ struct TriggerTests {
         defer { endpoint.stop() }
         let result = try await PerftopProcess.run([
             "--no-config", "--endpoint", endpoint.url, "--tracker", file, "--export", "csv", "--count", "3",
-            "--interval", "0.2", "--record", directory + "/record.jsonl",
+            "--interval", "1", "--record", directory + "/record.jsonl",
         ])
         #expect(result.status == 0, "stderr: \(result.standardError)")
         let lines = result.standardError.split(separator: "\n")
