@@ -87,6 +87,10 @@ public enum MetricName {
     public static let operationSeconds = "operation_seconds"
     /// The ending every latency distribution's name has.
     public static let secondsSuffix = "_seconds"
+    /// The ending of a size in bytes, by Prometheus' conventions (`process_resident_memory_bytes`).
+    public static let bytesSuffix = "_bytes"
+    /// The ending of a fraction from 0 to 1, by Prometheus' conventions.
+    public static let ratioSuffix = "_ratio"
     /// The ending of a summary's or histogram's observation count.
     public static let countSuffix = "_count"
     /// The ending of a summary's or histogram's observation total.

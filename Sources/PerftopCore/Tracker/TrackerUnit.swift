@@ -208,11 +208,12 @@ extension TrackerUnit.Kind {
         default: break
         }
         let name = metric?.name ?? ""
-        if name.hasSuffix(MetricName.secondsSuffix) || name.contains("_seconds_") {
+        // A unit in the middle of a name (`http_request_duration_seconds_bucket`) counts too.
+        if name.hasSuffix(MetricName.secondsSuffix) || name.contains(MetricName.secondsSuffix + "_") {
             self = .time
-        } else if name.hasSuffix("_bytes") || name.contains("_bytes_") {
+        } else if name.hasSuffix(MetricName.bytesSuffix) || name.contains(MetricName.bytesSuffix + "_") {
             self = .bytes
-        } else if name.hasSuffix("_ratio") {
+        } else if name.hasSuffix(MetricName.ratioSuffix) {
             self = .fraction
         } else {
             self = .plain
