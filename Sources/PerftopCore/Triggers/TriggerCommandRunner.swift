@@ -114,8 +114,10 @@ public final class TriggerCommandRunner: Sendable {
                     break
                 }
                 if now >= running.deadline {
+                    // The group, and the child itself in case it left its group: killed, it ends at once,
+                    // so the wait only collects it.
                     kill(-running.pid, SIGKILL)
-                    // Killed, so it ends at once; the wait only collects it.
+                    kill(running.pid, SIGKILL)
                     waitpid(running.pid, nil, 0)
                     failures.append("trigger '\(running.target)': \(running.program) killed after \(self.timeout)")
                     return true
