@@ -48,7 +48,15 @@ package enum Gzip {
     /// (a member cut short, as a crash leaves the last one; damaged data; more than `limit`). Cost:
     /// linear in the text.
     package static func decompress(_ data: some Collection<UInt8>, limit: Int) -> Decompressed {
-        let input = Array(data)
+        // A record's Data is contiguous: read in place rather than copy up to a gigabyte.
+        if let result = data.withContiguousStorageIfAvailable({ Self.decompress(buffer: $0, limit: limit) }) {
+            return result
+        }
+        return Array(data).withUnsafeBufferPointer { Self.decompress(buffer: $0, limit: limit) }
+    }
+
+    /// ``decompress(_:limit:)`` of bytes in memory; at most 4 GiB (zlib counts input in 32 bits).
+    private static func decompress(buffer input: UnsafeBufferPointer<UInt8>, limit: Int) -> Decompressed {
         var result = Decompressed(bytes: [])
         var stream = z_stream()
         guard czlib_inflate_init_gzip(&stream) == Z_OK else {
@@ -61,49 +69,46 @@ package enum Gzip {
         }
         let cut = "the last gzip member is cut short at byte \(input.count) (a crash while writing it)"
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        input.withUnsafeBufferPointer { buffer in
-            stream.next_in = UnsafeMutablePointer(mutating: buffer.baseAddress)
-            stream.avail_in = uInt(buffer.count)
-            var memberStart = 0
-            var pending: [UInt8] = []
-            while true {
-                let status = chunk.withUnsafeMutableBufferPointer { output in
-                    stream.next_out = output.baseAddress
-                    stream.avail_out = uInt(output.count)
-                    let status = inflate(&stream, Z_NO_FLUSH)
-                    pending.append(contentsOf: output[0..<(output.count - Int(stream.avail_out))])
-                    return status
+        stream.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
+        stream.avail_in = uInt(input.count)
+        var memberStart = 0
+        var pending: [UInt8] = []
+        while true {
+            let status = chunk.withUnsafeMutableBufferPointer { output in
+                stream.next_out = output.baseAddress
+                stream.avail_out = uInt(output.count)
+                let status = inflate(&stream, Z_NO_FLUSH)
+                pending.append(contentsOf: output[0..<(output.count - Int(stream.avail_out))])
+                return status
+            }
+            guard result.bytes.count + pending.count <= limit else {
+                result.damage = "more than \(limit >> 20) MiB of text"
+                return result
+            }
+            switch status {
+            case Z_STREAM_END:
+                result.bytes += pending
+                pending.removeAll(keepingCapacity: true)
+                guard stream.avail_in > 0 else {
+                    return result
                 }
-                guard result.bytes.count + pending.count <= limit else {
-                    result.damage = "more than \(limit >> 20) MiB of text"
-                    return
-                }
-                switch status {
-                case Z_STREAM_END:
-                    result.bytes += pending
-                    pending.removeAll(keepingCapacity: true)
-                    guard stream.avail_in > 0 else {
-                        return
-                    }
-                    memberStart = buffer.count - Int(stream.avail_in)
-                    // Keeps the input where it is: the next member starts there.
-                    inflateReset(&stream)
-                case Z_OK where stream.avail_in > 0 || stream.avail_out == 0:
-                    continue
-                case Z_OK:
-                    // All input taken and room left for output: the member needs bytes that are not there.
-                    result.damage = cut
-                    return
-                case Z_BUF_ERROR where stream.avail_in == 0:
-                    result.damage = cut
-                    return
-                default:
-                    let reason = stream.msg.map { String(cString: $0) } ?? "error \(status)"
-                    result.damage = "damaged gzip data in the member at byte \(memberStart): \(reason)"
-                    return
-                }
+                memberStart = input.count - Int(stream.avail_in)
+                // Keeps the input where it is: the next member starts there.
+                inflateReset(&stream)
+            case Z_OK where stream.avail_in > 0 || stream.avail_out == 0:
+                continue
+            case Z_OK:
+                // All input taken and room left for output: the member needs bytes that are not there.
+                result.damage = cut
+                return result
+            case Z_BUF_ERROR where stream.avail_in == 0:
+                result.damage = cut
+                return result
+            default:
+                let reason = stream.msg.map { String(cString: $0) } ?? "error \(status)"
+                result.damage = "damaged gzip data in the member at byte \(memberStart): \(reason)"
+                return result
             }
         }
-        return result
     }
 }
