@@ -99,12 +99,19 @@ struct ReplayTests {
         let socket = directory + "/demo.sock"
         let agent = try PerftopProcess.start(["demo", "--serve", socket])
         #expect(await PerftopProcess.eventually { FileManager.default.fileExists(atPath: socket) })
-        let export = try await PerftopProcess.run([
-            "--no-config", "--attach", socket, "--export", "csv", "--count", "4", "--interval", "0.3",
-            "--record", record,
-        ])
+        // The agent is stopped on every path: an agent left behind keeps a core busy for the rest of the run.
+        let exported: PerftopProcess.Result
+        do {
+            exported = try await PerftopProcess.run([
+                "--no-config", "--attach", socket, "--export", "csv", "--count", "4", "--interval", "0.3",
+                "--record", record,
+            ])
+        } catch {
+            await PerftopProcess.stop(agent)
+            throw error
+        }
         await PerftopProcess.stop(agent)
-        #expect(export.status == 0, "stderr: \(export.standardError)")
+        #expect(exported.status == 0, "stderr: \(exported.standardError)")
         let unzipped = try await PerftopProcess.run(command: ["gzip", "-dc", record])
         #expect(unzipped.status == 0)
         let timestamps = Set(
