@@ -111,10 +111,19 @@ import Testing
         for (index, task) in tasks.enumerated() where index % 2 == 0 {
             task.cancel()
         }
-        let deadline = ContinuousClock.now.advanced(by: .seconds(20))
+        // Real time only bounds a failing run; on a loaded machine the storm may need many seconds.
+        let deadline = ContinuousClock.now.advanced(by: .seconds(120))
         while processor.stats.terminated < 200, ContinuousClock.now < deadline {
             clock.advance(by: .seconds(1))
             await Task.yield()
+        }
+        if processor.stats.terminated < 200 {
+            Issue.record("only \(processor.stats.terminated) of 200 submissions ended within 120 s")
+            // The operations and timeouts wait on the manual clock, which nothing advances any more:
+            // cancelling ends them, so the test fails instead of hanging.
+            for task in tasks {
+                task.cancel()
+            }
         }
         for task in tasks {
             _ = await task.result
