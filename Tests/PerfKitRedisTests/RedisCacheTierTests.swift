@@ -74,9 +74,11 @@ struct RedisCacheTierTests {
         let client = RedisClient(host: "127.0.0.1", port: server.port)
         defer { client.close() }
         let loads = Loads()
+        // A generous timeout: a killed server refuses at once, and on a crowded machine a SET to the
+        // live one once took over 2 s and counted as a failed write.
         let tier = RedisCacheTier<String>(
             client: client,
-            timeout: .seconds(2),
+            timeout: .seconds(10),
             breaker: CircuitBreakerPolicy(failureThreshold: 2, openDuration: .milliseconds(100))
         )
         let cache = TieredCache(name: "sessions", capacity: 1000, remote: tier)
