@@ -13,6 +13,8 @@ struct CacheBenchmarks {
     static let keyCount = 100_000
     static let requestCount = 1_000_000
     static let exponent = 0.99
+    /// The exponent of the weakly skewed Zipf workload.
+    static let weakExponent = 0.6
     static let traceSeed: UInt64 = 0x5EED_0001
     static let scanSeed: UInt64 = 0x5EED_0002
     static let scanFraction = 0.2
@@ -140,6 +142,15 @@ struct CacheBenchmarks {
                 )
             ),
             ("loop", Trace.loop(length: capacity * 3 / 2, requestCount: self.requestCount)),
+            (
+                "weak Zipf",
+                Trace.zipf(
+                    keyCount: self.keyCount,
+                    exponent: self.weakExponent,
+                    requestCount: self.requestCount,
+                    seed: self.traceSeed
+                )
+            ),
         ]
         print()
         print(
@@ -147,7 +158,8 @@ struct CacheBenchmarks {
                 + "\(self.keyCount) keys; sliding = a working set of \(5 * capacity) keys moving by one key every 10 "
                 + "requests, keys drawn uniformly from it; shifting = Zipf(\(self.exponent)) over \(self.keyCount) "
                 + "keys whose popular keys are replaced by new ones every 100000 requests; loop = keys "
-                + "0..<\(capacity * 3 / 2) in order, repeated"
+                + "0..<\(capacity * 3 / 2) in order, repeated; weak Zipf = Zipf(\(self.weakExponent)) over "
+                + "\(self.keyCount) keys (little skew: frequency and recency both predict poorly)"
         )
         print()
         HitRatioBenchmark.printWorkloads(traces: traces, capacity: capacity, policies: policies)

@@ -112,8 +112,8 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
 
     @usableFromInline let configuration: CacheConfiguration<Key, Value>
     @usableFromInline let total: CacheBudget
-    @usableFromInline let window: CacheBudget
-    @usableFromInline let protectedBudget: CacheBudget
+    @usableFromInline var window: CacheBudget
+    @usableFromInline var protectedBudget: CacheBudget
 
     @usableFromInline var index: [Key: Int] = [:]
     @usableFromInline var entries: [Entry?] = []
@@ -126,6 +126,11 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     @usableFromInline var accessOrder = CacheList()
     @usableFromInline var frequencyFronts: [Int: Int] = [:]
     @usableFromInline var sketch: FrequencySketch?
+    /// Sizes W-TinyLFU's window from simulations of sampled reads; `nil` for other policies, caches
+    /// bounded by weight and caches below ``AdaptiveWindow/minimumCapacity``.
+    @usableFromInline var adaptiveWindow: AdaptiveWindow?
+    /// Counts every read of a cache with an adaptive window; `nil` when ``adaptiveWindow`` is.
+    @usableFromInline var readTally: AdaptiveWindow.ReadTally?
     @usableFromInline var weight = 0
     /// When the clock was last read, relative to the cache's creation; read once per operation when
     /// expiry is configured, and on writes once write times are recorded for refresh-ahead.
@@ -143,16 +148,31 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     init(configuration: CacheConfiguration<Key, Value>) {
         self.configuration = configuration
         self.total = CacheBudget(count: configuration.capacity, weight: configuration.maximumWeight)
-        self.window = CacheBudget(percent: 1, of: self.total)
-        let main = CacheBudget(
-            count: self.total.count == .max ? .max : self.total.count - min(self.window.count, self.total.count),
-            weight: self.total.weight == .max ? .max : self.total.weight - min(self.window.weight, self.total.weight)
-        )
-        self.protectedBudget = CacheBudget(percent: 80, of: main)
+        (self.window, self.protectedBudget) = Self.budgets(windowPercent: 1, of: self.total)
         let bound = min(configuration.capacity, configuration.maximumWeight)
         if configuration.policy == .windowTinyLFU, bound != .max {
             self.sketch = FrequencySketch(bound: bound, seed: configuration.sketchSeed)
+            if configuration.maximumWeight == .max, let window = AdaptiveWindow(capacity: configuration.capacity) {
+                self.adaptiveWindow = window
+                self.readTally = AdaptiveWindow.ReadTally(
+                    capacity: configuration.capacity,
+                    sampleRate: window.sampleRate
+                )
+            }
         }
+    }
+
+    /// W-TinyLFU's window budget at `windowPercent` of `total`, and its protected budget, 80 % of the
+    /// main area that the window leaves.
+    @usableFromInline static func budgets(windowPercent: Int, of total: CacheBudget) -> (
+        window: CacheBudget, protected: CacheBudget
+    ) {
+        let window = CacheBudget(percent: windowPercent, of: total)
+        let main = CacheBudget(
+            count: total.count == .max ? .max : total.count - min(window.count, total.count),
+            weight: total.weight == .max ? .max : total.weight - min(window.weight, total.weight)
+        )
+        return (window, CacheBudget(percent: 80, of: main))
     }
 
     @inlinable var count: Int {
@@ -212,11 +232,49 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         self.expireEntries()
         guard let slot = self.index[key] else {
             self.misses += 1
+            if self.readTally != nil {
+                self.recordRead(hash: self.sketch!.hash(of: key), hit: false)
+            }
             return nil
         }
         self.hits += 1
         self.recordAccess(slot)
+        if self.readTally != nil {
+            self.recordRead(hash: self.entries[slot]!.sketchHash, hit: true)
+        }
         return slot
+    }
+
+    /// Tells the adaptive window about a read: clears what the cache learnt of popularity when its
+    /// hits just fell by half, and resizes the window when the simulations decide. Only for a cache
+    /// with an adaptive window.
+    @inlinable mutating func recordRead(hash: UInt64, hit: Bool) {
+        if self.readTally!.count(hit: hit) {
+            self.forgetPopularity()
+        }
+        guard self.readTally!.samples(hash),
+            let percent = self.adaptiveWindow!.replay(hash, sketch: self.sketch!)
+        else {
+            return
+        }
+        (self.window, self.protectedBudget) = Self.budgets(windowPercent: percent, of: self.total)
+    }
+
+    /// Clears the sketch and moves every protected entry to the back of probation, oldest last: after
+    /// the popular keys changed, the old ones would otherwise keep their counts and their protection
+    /// until aging wore them down, and turn away the new ones. O(protected entries + sketch table),
+    /// once per detected shift.
+    @inlinable mutating func forgetPopularity() {
+        self.sketch?.clear()
+        while self.queues[Self.protected].front != CacheLinks.none {
+            let slot = self.queues[Self.protected].front
+            let weight = self.entries[slot]!.weight
+            self.policyLinks.remove(slot, from: &self.queues[Self.protected])
+            self.queues[Self.protected].weight -= weight
+            self.policyLinks.pushBack(slot, into: &self.queues[Self.probation])
+            self.queues[Self.probation].weight += weight
+            self.entries[slot]!.queue = Self.probation
+        }
     }
 
     @inlinable mutating func setValue(_ value: Value, forKey key: Key) {
