@@ -245,7 +245,7 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         return slot
     }
 
-    /// Tells the adaptive window about a read: clears what the cache learnt of popularity when its
+    /// Tells the adaptive window about a read: forgets much of what the cache learnt of popularity when its
     /// hits just fell by half, and resizes the window when the simulations decide. Only for a cache
     /// with an adaptive window.
     @inlinable mutating func recordRead(hash: UInt64, hit: Bool) {
@@ -260,12 +260,15 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         (self.window, self.protectedBudget) = Self.budgets(windowPercent: percent, of: self.total)
     }
 
-    /// Clears the sketch and moves every protected entry to the back of probation, oldest last: after
-    /// the popular keys changed, the old ones would otherwise keep their counts and their protection
-    /// until aging wore them down, and turn away the new ones. O(protected entries + sketch table),
-    /// once per detected shift.
+    /// Halves the sketch twice and moves every protected entry to the back of probation, oldest
+    /// last: after the popular keys changed, the old ones would otherwise keep their counts and their
+    /// protection until aging wore them down, and turn away the new ones. Halved twice, the old keys'
+    /// counts fall to at most 3, which a new key read four times beats; clearing them would let a
+    /// burst of keys read once displace every popular key. O(protected entries + sketch table), once
+    /// per detected shift.
     @inlinable mutating func forgetPopularity() {
-        self.sketch?.clear()
+        self.sketch?.halve()
+        self.sketch?.halve()
         while self.queues[Self.protected].front != CacheLinks.none {
             let slot = self.queues[Self.protected].front
             let weight = self.entries[slot]!.weight

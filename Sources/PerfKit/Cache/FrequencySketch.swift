@@ -101,14 +101,6 @@ struct FrequencySketch: Sendable {
         self.additions /= 2
     }
 
-    /// Sets every counter and the number of recorded additions to zero.
-    @usableFromInline mutating func clear() {
-        for word in self.table.indices {
-            self.table[word] = 0
-        }
-        self.additions = 0
-    }
-
     /// The word index and bit shift of the counter of a spread hash in one of the four rows.
     ///
     /// Each row remixes the hash with its own offset through a SplitMix64 finalizer, whose xor-shifts

@@ -21,8 +21,8 @@ public enum CachePolicy: String, Sendable, Hashable, CaseIterable {
     /// allocated when the cache is created; none for a cache without bounds.
     ///
     /// A cache of at least 1,000 entries bounded by count adapts: it sizes its window (1 to 90% of
-    /// the capacity) from small simulations of a sample of its reads, and clears the sketch when its
-    /// hits suddenly halve, so that new popular keys are admitted at once. That costs about 5 ns a
+    /// the capacity) from small simulations of a sample of its reads, and ages the sketch and its
+    /// protected segment when its hits suddenly halve, so that new popular keys are admitted soon. That costs about 5 ns a
     /// read and 25 to 50 KiB.
     case windowTinyLFU
 }
