@@ -60,16 +60,21 @@ import Testing
         #expect(window.periodHits.allSatisfy { $0 == 0 })
     }
 
-    @Test func noticesWhenHitsFallByHalf() {
+    @Test func noticesWhenHitsFallByHalfOnKeysSeenBefore() {
         var tally = AdaptiveWindow.ReadTally(capacity: 200, sampleRate: 1)
-        let steady = (0..<300).map { _ in tally.count(hit: true) }
+        let steady = (0..<300).map { _ in tally.count(hit: true, seenBefore: false) }
         #expect(!steady.contains(true))
-        let fall = (0..<100).map { index in tally.count(hit: index < 40) }
-        #expect(fall.last == true, "40 hits after 100 is a shift")
+        let fall = (0..<100).map { index in tally.count(hit: index < 40, seenBefore: index % 2 == 0) }
+        #expect(fall.last == true, "40 hits after 100, and 30 of the 60 misses on keys seen before")
         #expect(fall.dropLast().allSatisfy { !$0 })
 
+        var burst = AdaptiveWindow.ReadTally(capacity: 200, sampleRate: 1)
+        let beforeBurst = (0..<100).map { _ in burst.count(hit: true, seenBefore: false) }
+        let during = (0..<100).map { index in burst.count(hit: false, seenBefore: index < 20) }
+        #expect(!(beforeBurst + during).contains(true), "a fall on keys never seen is a burst, not a shift")
+
         var quiet = AdaptiveWindow.ReadTally(capacity: 200, sampleRate: 1)
-        let noise = (0..<400).map { index in quiet.count(hit: index < 100 ? index % 2 == 0 : false) }
+        let noise = (0..<400).map { index in quiet.count(hit: index < 100 ? index % 2 == 0 : false, seenBefore: true) }
         #expect(!noise.contains(true), "a block of 50 hits is too few to call a fall from it a shift")
     }
 
@@ -131,31 +136,30 @@ import Testing
 
     @Test func aCacheForgetsOldPopularKeysWhenTheyAllChange() {
         let cache = Cache<Int, Int>(name: "shift", capacity: 1_000)
-        func readThrough(_ keys: Range<Int>) -> Int {
-            var hits = 0
-            for key in keys {
-                if cache.value(forKey: key) != nil {
-                    hits += 1
-                } else {
-                    cache.setValue(key, forKey: key)
-                }
+        func readThrough(_ key: Int) -> Bool {
+            guard cache.value(forKey: key) != nil else {
+                cache.setValue(key, forKey: key)
+                return false
             }
-            return hits
+            return true
         }
         // Fifteen reads saturate the old keys' counters: without forgetting, no new key could be
-        // estimated more frequent than an old victim until the sketch aged (20,000 more reads).
+        // estimated more frequent than an old victim until the sketch aged (at 20,000 reads).
         // Forgetting halves them twice, to 3, which a new key read four times beats.
         for _ in 0..<15 {
-            _ = readThrough(0..<600)
+            for key in 0..<1_000 {
+                _ = readThrough(key)
+            }
         }
-        #expect(readThrough(0..<600) == 600)
+        #expect((0..<1_000).allSatisfy { readThrough($0) })
 
         let newKeys = 10_000..<10_600
-        for _ in 0..<5 {
-            _ = readThrough(newKeys)
+        var generator = SplitMix64(seed: 0xAD_0004)
+        for _ in 0..<4_000 {
+            _ = readThrough(Int.random(in: newKeys, using: &generator))
         }
 
-        #expect(readThrough(newKeys) >= 590)
+        #expect(newKeys.filter { readThrough($0) }.count >= 540)
         #expect(cache.count == 1_000)
     }
 }

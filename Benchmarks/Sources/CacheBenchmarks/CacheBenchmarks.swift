@@ -143,6 +143,15 @@ struct CacheBenchmarks {
             ),
             ("loop", Trace.loop(length: capacity * 3 / 2, requestCount: self.requestCount)),
             (
+                "bursts",
+                Trace.zipf(
+                    keyCount: self.keyCount,
+                    exponent: self.exponent,
+                    requestCount: self.requestCount,
+                    seed: self.traceSeed
+                ).withBurstsOfOneHitWonders(length: 5 * capacity, every: 100_000)
+            ),
+            (
                 "weak Zipf",
                 Trace.zipf(
                     keyCount: self.keyCount,
@@ -158,7 +167,8 @@ struct CacheBenchmarks {
                 + "\(self.keyCount) keys; sliding = a working set of \(5 * capacity) keys moving by one key every 10 "
                 + "requests, keys drawn uniformly from it; shifting = Zipf(\(self.exponent)) over \(self.keyCount) "
                 + "keys whose popular keys are replaced by new ones every 100000 requests; loop = keys "
-                + "0..<\(capacity * 3 / 2) in order, repeated; weak Zipf = Zipf(\(self.weakExponent)) over "
+                + "0..<\(capacity * 3 / 2) in order, repeated; bursts = the Zipf trace with \(5 * capacity) "
+                + "one-hit wonders in a row after every 100000 of its requests, measured on the Zipf requests; weak Zipf = Zipf(\(self.weakExponent)) over "
                 + "\(self.keyCount) keys (little skew: frequency and recency both predict poorly)"
         )
         print()

@@ -48,6 +48,25 @@ struct Trace: Sendable {
         }
         return Trace(keys: keys, isMeasured: isMeasured, keySpace: nextUniqueKey)
     }
+
+    /// This trace with a burst of `length` one-hit wonders (unique keys, never requested again) after
+    /// every `period` of its requests, as a batch job or a crawler reading through once would make.
+    /// Only this trace's requests are measured.
+    func withBurstsOfOneHitWonders(length: Int, every period: Int) -> Trace {
+        var keys = [Int]()
+        var isMeasured = [Bool]()
+        var nextUniqueKey = self.keySpace
+        for (position, key) in self.keys.enumerated() {
+            if position > 0, position % period == 0 {
+                keys.append(contentsOf: nextUniqueKey..<nextUniqueKey + length)
+                isMeasured.append(contentsOf: repeatElement(false, count: length))
+                nextUniqueKey += length
+            }
+            keys.append(key)
+            isMeasured.append(true)
+        }
+        return Trace(keys: keys, isMeasured: isMeasured, keySpace: nextUniqueKey)
+    }
 }
 
 /// Hits and counted requests of one replay of a ``Trace``.

@@ -111,7 +111,9 @@ extension AdaptiveWindow {
     ///
     /// It also notices when the popular keys change: reads are counted in blocks of half the
     /// capacity, and a block with less than half the hits of the block before (which had at least
-    /// ``minimumBlockHits``) is a shift.
+    /// ``minimumBlockHits``) is a shift if at least a quarter of its misses are of keys the sketch
+    /// has counted before. A burst of keys read once also halves the hits, but misses on keys never
+    /// seen (the sketch's collisions aside).
     @usableFromInline
     struct ReadTally: Sendable {
         /// The fewest hits in a block for a drop in the next block to count as a shift: fewer would
@@ -122,6 +124,7 @@ extension AdaptiveWindow {
         @usableFromInline let blockLength: Int
         @usableFromInline var blockReads = 0
         @usableFromInline var blockHits = 0
+        @usableFromInline var blockRepeatedMisses = 0
         @usableFromInline var lastBlockHits = 0
 
         init(capacity: Int, sampleRate: Int) {
@@ -134,20 +137,27 @@ extension AdaptiveWindow {
             (hash >> 40) & self.sampleMask == 0
         }
 
-        /// Counts a read and returns whether it ended a block with less than half the hits of the
-        /// block before.
-        @inlinable mutating func count(hit: Bool) -> Bool {
+        /// Counts a read (a miss `seenBefore` when the sketch estimates its key above zero) and returns
+        /// whether it ended a block that marks a shift.
+        @inlinable mutating func count(hit: Bool, seenBefore: Bool) -> Bool {
             self.blockReads += 1
             if hit {
                 self.blockHits += 1
+            } else if seenBefore {
+                self.blockRepeatedMisses += 1
             }
             guard self.blockReads == self.blockLength else {
                 return false
             }
-            let shifted = self.lastBlockHits >= Self.minimumBlockHits && self.blockHits * 2 < self.lastBlockHits
+            // A quarter of the misses must be of keys the sketch has seen: after a shift the new
+            // popular keys miss again and again, while a burst of keys read once misses on new keys.
+            let shifted =
+                self.lastBlockHits >= Self.minimumBlockHits && self.blockHits * 2 < self.lastBlockHits
+                && self.blockRepeatedMisses * 4 >= self.blockReads - self.blockHits
             self.lastBlockHits = self.blockHits
             self.blockReads = 0
             self.blockHits = 0
+            self.blockRepeatedMisses = 0
             return shifted
         }
     }

@@ -249,7 +249,7 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     /// hits just fell by half, and resizes the window when the simulations decide. Only for a cache
     /// with an adaptive window.
     @inlinable mutating func recordRead(hash: UInt64, hit: Bool) {
-        if self.readTally!.count(hit: hit) {
+        if self.readTally!.count(hit: hit, seenBefore: !hit && self.sketch!.frequency(ofHash: hash) > 0) {
             self.forgetPopularity()
         }
         guard self.readTally!.samples(hash),
