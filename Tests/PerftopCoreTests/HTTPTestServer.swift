@@ -353,11 +353,11 @@ final class OpenSSLTestServer {
     /// Whether the `openssl` command is installed.
     static let isAvailable = FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl")
 
-    private let process = Process()
+    private var process = Process()
     private let directory: URL
     private let certificate: TestCertificate
     /// The port the server listens on.
-    let port: Int
+    private(set) var port = 0
 
     /// The server's certificate, PEM; a client that trusts it verifies the server.
     var certificatePath: String {
@@ -376,25 +376,32 @@ final class OpenSSLTestServer {
             try contents.write(to: self.directory.appendingPathComponent(name), atomically: true, encoding: .utf8)
         }
         self.certificate = try await TestCertificate(subjectAltName: subjectAltName)
-        // Borrow a free port from the kernel; the race with another process taking it is acceptable in a test.
-        let probe = try await HTTPTestServer(.hang)
-        self.port = probe.port
-        await probe.stop()
-
-        self.process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        self.process.arguments = [
-            "s_server", "-accept", "127.0.0.1:\(self.port)", "-cert", self.certificate.certificatePath, "-key",
-            self.certificate.keyPath, "-WWW",
-        ]
-        self.process.currentDirectoryURL = self.directory
-        self.process.standardOutput = FileHandle.nullDevice
-        self.process.standardError = FileHandle.nullDevice
-        try self.process.run()
-        do {
-            try await ServerTestProcess.waitUntilListening(port: self.port)
-        } catch {
-            self.stop()
-            throw error
+        // A port borrowed from the kernel may be taken by another test's server before s_server binds
+        // it; s_server then exits, and the other server answers. Checked, and retried on a new port.
+        for attempt in 1...5 {
+            let probe = try await HTTPTestServer(.hang)
+            self.port = probe.port
+            await probe.stop()
+            self.process = Process()
+            self.process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+            self.process.arguments = [
+                "s_server", "-accept", "127.0.0.1:\(self.port)", "-cert", self.certificate.certificatePath,
+                "-key", self.certificate.keyPath, "-WWW",
+            ]
+            self.process.currentDirectoryURL = self.directory
+            self.process.standardOutput = FileHandle.nullDevice
+            self.process.standardError = FileHandle.nullDevice
+            try self.process.run()
+            do {
+                try await ServerTestProcess.waitUntilListening(port: self.port)
+                try await Task.sleep(for: .milliseconds(200))
+            } catch {
+                self.stop()
+                throw error
+            }
+            if self.process.isRunning || attempt == 5 {
+                return
+            }
         }
     }
 
