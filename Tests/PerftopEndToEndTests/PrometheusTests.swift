@@ -100,7 +100,7 @@ struct PrometheusTests {
             session = tmux
             try await tmux.type("\(PerftopProcess.executablePath) --prometheus \(server.baseURL); echo EXIT=$?")
             #expect(try await tmux.waitFor("127.0.0.1:\(ports[2])"), "every target is a source")
-            #expect(try await tmux.screen().contains("fleet (6)"), "three targets, the server, proc and self")
+            #expect(try await tmux.waitFor("fleet (6)"), "three targets, the server, proc and self")
             try await tmux.send("i")
             let first = ports.map { "127.0.0.1:\($0)" }.sorted()[0]
             #expect(try await tmux.waitFor("#\(first): ok"), "the selected row's source and state")
