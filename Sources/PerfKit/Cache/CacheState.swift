@@ -245,9 +245,9 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         return slot
     }
 
-    /// Tells the adaptive window about a read: forgets much of what the cache learnt of popularity when its
-    /// hits just fell by half, and resizes the window when the simulations decide. Only for a cache
-    /// with an adaptive window.
+    /// Tells the adaptive window about a read: forgets much of what the cache learnt of popularity
+    /// when the read tally sees a shift, and resizes the window when the simulations decide. Only for
+    /// a cache with an adaptive window.
     @inlinable mutating func recordRead(hash: UInt64, hit: Bool) {
         if self.readTally!.count(hit: hit, seenBefore: !hit && self.sketch!.frequency(ofHash: hash) > 0) {
             self.forgetPopularity()
@@ -270,13 +270,7 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         self.sketch?.halve()
         self.sketch?.halve()
         while self.queues[Self.protected].front != CacheLinks.none {
-            let slot = self.queues[Self.protected].front
-            let weight = self.entries[slot]!.weight
-            self.policyLinks.remove(slot, from: &self.queues[Self.protected])
-            self.queues[Self.protected].weight -= weight
-            self.policyLinks.pushBack(slot, into: &self.queues[Self.probation])
-            self.queues[Self.probation].weight += weight
-            self.entries[slot]!.queue = Self.probation
+            self.move(self.queues[Self.protected].front, toQueue: Self.probation, atBack: true)
         }
     }
 
@@ -410,12 +404,16 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         self.entries[slot]!.weight = weight
     }
 
-    /// Moves a slot from its queue to the front of `queue`.
-    @inlinable mutating func move(_ slot: Int, toQueue queue: Int) {
+    /// Moves a slot from its queue to the front of `queue`, or to its back.
+    @inlinable mutating func move(_ slot: Int, toQueue queue: Int, atBack: Bool = false) {
         let entry = self.entries[slot]!
         self.policyLinks.remove(slot, from: &self.queues[entry.queue])
         self.queues[entry.queue].weight -= entry.weight
-        self.policyLinks.pushFront(slot, into: &self.queues[queue])
+        if atBack {
+            self.policyLinks.pushBack(slot, into: &self.queues[queue])
+        } else {
+            self.policyLinks.pushFront(slot, into: &self.queues[queue])
+        }
         self.queues[queue].weight += entry.weight
         self.entries[slot]!.queue = queue
     }
