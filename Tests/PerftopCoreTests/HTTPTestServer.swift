@@ -378,7 +378,7 @@ final class OpenSSLTestServer {
         self.certificate = try await TestCertificate(subjectAltName: subjectAltName)
         // A port borrowed from the kernel may be taken by another test's server before s_server binds
         // it; s_server then exits, and the other server answers. Checked, and retried on a new port.
-        for attempt in 1...5 {
+        for _ in 1...5 {
             let probe = try await HTTPTestServer(.hang)
             self.port = probe.port
             await probe.stop()
@@ -399,10 +399,12 @@ final class OpenSSLTestServer {
                 self.stop()
                 throw error
             }
-            if self.process.isRunning || attempt == 5 {
+            if self.process.isRunning {
                 return
             }
         }
+        self.stop()
+        throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "openssl s_server exited five times"])
     }
 
     /// Stops the server and removes its directory.
