@@ -226,7 +226,7 @@ struct CacheBenchmarks {
     }
 
     private static func printThroughput(policies: [BenchmarkedPolicy]) async {
-        let throughput = ThroughputBenchmark(capacity: 10_000, operationsPerThread: 200_000, repetitions: 5)
+        let throughput = ThroughputBenchmark(capacity: 10_000, operationsPerThread: 2_000_000, repetitions: 5)
         print()
         print(
             "5. Throughput: ns/op, median of \(throughput.repetitions) runs of \(throughput.operationsPerThread) "

@@ -23,6 +23,8 @@ public final class Cache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     public let policy: CachePolicy
 
     @usableFromInline let state: Mutex<CacheState<Key, Value>>
+    /// The key index as readers see it: the lock-free read path, unless the cache expires entries.
+    @usableFromInline let reads: CacheReads<Key, Value>
 
     /// Creates an empty cache that reads time from `ContinuousClock`.
     ///
@@ -103,7 +105,17 @@ public final class Cache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
             elapsed: { origin.duration(to: clock.now) },
             sketchSeed: FrequencySketch.fnv1a(name)
         )
-        self.state = Mutex(CacheState(configuration: configuration))
+        let reads = CacheReads<Key, Value>(
+            seed: configuration.sketchSeed,
+            isLockFree: timeToLive == nil && timeToIdle == nil,
+            recordsReads: policy != .fifo
+        )
+        self.reads = reads
+        self.state = Mutex(CacheState(configuration: configuration, reads: reads))
+    }
+
+    deinit {
+        self.state.withLockedValue { $0.keyIndex.releaseRetired() }
     }
 
     // MARK: - Reading
@@ -111,10 +123,23 @@ public final class Cache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     /// Returns the value stored for `key`, recording the read for the cache's policy and expiry.
     ///
     /// Counts a hit when the key is present and a miss when it is not or its entry has expired.
-    /// Cost: O(1) amortised, one lock.
+    ///
+    /// Cost: O(1) amortised. In a cache without expiry a hit takes no lock: it reads a lock-free copy
+    /// of the cache's table and records the access in a per-thread buffer that the next holder of the
+    /// lock applies to the policy, so reads on several threads run in parallel. A miss, and every read
+    /// of a cache with expiry, takes the lock.
     @inlinable
     public func value(forKey key: Key) -> Value? {
-        self.state.withLockedValue { $0.value(forKey: key) }
+        // `self.reads` is used in place, never bound to a constant: that would retain and release
+        // it, two atomic writes to one line that every reading thread shares.
+        if self.reads.isLockFree, let hit = self.reads.value(forKey: key) {
+            if let stripe = hit.fullStripe, self.reads.stripes.beginDrain() {
+                self.state.withLockedValue { $0.drainReads(stripe: stripe) }
+                self.reads.stripes.endDrain()
+            }
+            return hit.value
+        }
+        return self.state.withLockedValue { $0.value(forKey: key) }
     }
 
     /// Returns the value stored for `key` and whether it was written at least `refreshAfter` ago,

@@ -115,7 +115,6 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     @usableFromInline var window: CacheBudget
     @usableFromInline var protectedBudget: CacheBudget
 
-    @usableFromInline var index: [Key: Int] = [:]
     @usableFromInline var entries: [Entry?] = []
     @usableFromInline var freeSlots: [Int] = []
     @usableFromInline var policyLinks = CacheLinks()
@@ -144,9 +143,13 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     @usableFromInline var hits = 0
     @usableFromInline var misses = 0
     @usableFromInline var evictions = CacheEvictionCounts()
+    /// The key index: maps each key to its slot, and publishes every entry for the lock-free read
+    /// path (which a cache with expiry does not use).
+    @usableFromInline var keyIndex: CacheReads<Key, Value>.Writer
 
-    init(configuration: CacheConfiguration<Key, Value>) {
+    init(configuration: CacheConfiguration<Key, Value>, reads: CacheReads<Key, Value>) {
         self.configuration = configuration
+        self.keyIndex = CacheReads.Writer(reads: reads)
         self.total = CacheBudget(count: configuration.capacity, weight: configuration.maximumWeight)
         (self.window, self.protectedBudget) = Self.budgets(windowPercent: 1, of: self.total)
         let bound = min(configuration.capacity, configuration.maximumWeight)
@@ -177,21 +180,21 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
 
     @inlinable var count: Int {
         mutating get {
-            self.expireEntries()
-            return self.index.count
+            self.catchUp()
+            return self.keyIndex.count
         }
     }
 
     @inlinable var stats: CacheStats {
         mutating get {
-            self.expireEntries()
+            self.catchUp()
             return CacheStats(
-                hits: self.hits,
+                hits: self.hits + self.keyIndex.reads.stripes.hits,
                 misses: self.misses,
                 sizeEvictions: self.evictions.size,
                 replacements: self.evictions.replaced,
                 explicitRemovals: self.evictions.explicit,
-                entries: self.index.count,
+                entries: self.keyIndex.count,
                 capacity: self.configuration.capacity,
                 expirations: self.evictions.expired,
                 weight: self.weight,
@@ -223,26 +226,55 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     /// Whether `key` has an entry that has not expired, without counting a hit or a miss or recording
     /// an access.
     @inlinable mutating func containsKey(_ key: Key) -> Bool {
-        self.expireEntries()
-        return self.index[key] != nil
+        self.catchUp()
+        return self.keyIndex.slot(of: key, hash: self.keyIndex.hash(of: key)) != nil
     }
 
     /// Finds the slot of `key`, counting a hit and recording the access, or counting a miss.
     @inlinable mutating func lookUp(_ key: Key) -> Int? {
-        self.expireEntries()
-        guard let slot = self.index[key] else {
+        self.catchUp()
+        let hash = self.keyIndex.hash(of: key)
+        guard let slot = self.keyIndex.slot(of: key, hash: hash) else {
             self.misses += 1
             if self.readTally != nil {
-                self.recordRead(hash: self.sketch!.hash(of: key), hit: false)
+                self.recordRead(hash: hash, hit: false)
             }
             return nil
         }
         self.hits += 1
+        self.recordHit(slot)
+        return slot
+    }
+
+    /// Tells the policy, and the adaptive window if any, that a read found `slot`.
+    @inlinable mutating func recordHit(_ slot: Int) {
         self.recordAccess(slot)
         if self.readTally != nil {
             self.recordRead(hash: self.entries[slot]!.sketchHash, hit: true)
         }
-        return slot
+    }
+
+    /// Brings the state up to date before an operation: applies the hits the lock-free path recorded
+    /// since the last operation, then evicts expired entries.
+    @inlinable mutating func catchUp() {
+        self.drainReads()
+        self.expireEntries()
+    }
+
+    /// Applies to the policy every hit the lock-free path recorded since the last drain, in order per
+    /// thread: from every stripe, or from one (a reader drains its own). A slot emptied since its read
+    /// is skipped; a slot refilled since (rare: evicted and reused between the read and the drain)
+    /// gives its new entry the access.
+    @inlinable mutating func drainReads(stripe: Int? = nil) {
+        let reads = self.keyIndex.reads
+        guard reads.isLockFree, reads.recordsReads else {
+            return
+        }
+        reads.stripes.drain(stripe: stripe) { slot in
+            if slot < self.entries.count, self.entries[slot] != nil {
+                self.recordHit(slot)
+            }
+        }
     }
 
     /// Tells the adaptive window about a read: forgets much of what the cache learnt of popularity
@@ -275,13 +307,15 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     }
 
     @inlinable mutating func setValue(_ value: Value, forKey key: Key) {
-        self.expireEntries()
+        defer { self.keyIndex.reclaim() }
+        self.catchUp()
         if self.recordsWriteTimes, self.configuration.timeToLive == nil, self.configuration.timeToIdle == nil {
             self.now = self.configuration.elapsed()
         }
         let weight = self.configuration.weigher?(key, value) ?? 1
         precondition(weight >= 0, "Cache weigher returned a negative weight, \(weight)")
-        if let slot = self.index[key] {
+        let hash = self.keyIndex.hash(of: key)
+        if let slot = self.keyIndex.slot(of: key, hash: hash) {
             self.evictions.replaced += 1
             guard weight <= self.total.weight else {
                 self.remove(slot)
@@ -290,6 +324,7 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
             }
             self.reweigh(slot, to: weight)
             self.entries[slot]!.value = value
+            self.keyIndex.replace(key: key, hash: hash, value: value, slot: slot)
             self.entries[slot]!.writtenAtNanoseconds = self.nowNanoseconds
             if self.configuration.timeToLive != nil {
                 self.writeLinks.moveToFront(slot, in: &self.writeOrder)
@@ -303,14 +338,15 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
             if self.configuration.policy != .windowTinyLFU {
                 self.evictForSize(toAdmitWeight: weight)
             }
-            self.insert(key: key, value: value, weight: weight)
+            self.insert(key: key, hash: hash, value: value, weight: weight)
         }
         self.evictForSize()
     }
 
     @inlinable mutating func removeValue(forKey key: Key) -> Value? {
-        self.expireEntries()
-        guard let slot = self.index[key] else {
+        defer { self.keyIndex.reclaim(now: true) }
+        self.catchUp()
+        guard let slot = self.keyIndex.slot(of: key, hash: self.keyIndex.hash(of: key)) else {
             return nil
         }
         let value = self.entries[slot]!.value
@@ -320,9 +356,9 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     }
 
     @inlinable mutating func removeAll() {
-        self.expireEntries()
-        self.evictions.explicit += self.index.count
-        self.index = [:]
+        defer { self.keyIndex.reclaim(now: true) }
+        self.catchUp()
+        self.evictions.explicit += self.keyIndex.count
         self.entries = []
         self.freeSlots = []
         self.policyLinks.removeAll()
@@ -333,17 +369,21 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         self.accessOrder = CacheList()
         self.frequencyFronts = [:]
         self.weight = 0
+        self.keyIndex.removeAll()
     }
 
     // MARK: - Slots
 
-    @inlinable mutating func insert(key: Key, value: Value, weight: Int) {
+    /// Stores a new entry for `key`, whose ``CacheReads/Writer/hash(of:)`` is `hash`, at the front of
+    /// the primary queue.
+    @inlinable mutating func insert(key: Key, hash: UInt64, value: Value, weight: Int) {
         let entry = Entry(
             key: key,
             value: value,
             weight: weight,
             queue: Self.primary,
-            policyWord: self.configuration.policy == .lfu ? 1 : self.sketch?.hash(of: key) ?? 0,
+            // The key index hashes with the sketch's seed, so its hash is the sketch's.
+            policyWord: self.configuration.policy == .lfu ? 1 : self.sketch == nil ? 0 : hash,
             writtenAtNanoseconds: self.nowNanoseconds
         )
         let slot: Int
@@ -354,7 +394,7 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
             slot = self.entries.count
             self.entries.append(entry)
         }
-        self.index[key] = slot
+        self.keyIndex.insert(key: key, hash: hash, value: value, slot: slot)
         self.weight += weight
         self.queues[Self.primary].weight += weight
         if self.configuration.timeToLive != nil {
@@ -392,7 +432,10 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
             self.accessLinks.remove(slot, from: &self.accessOrder)
         }
         self.weight -= entry.weight
-        self.index[entry.key] = nil
+        self.keyIndex.remove(
+            key: entry.key,
+            hash: self.sketch == nil ? self.keyIndex.hash(of: entry.key) : entry.sketchHash
+        )
         self.entries[slot] = nil
         self.freeSlots.append(slot)
     }
@@ -479,7 +522,7 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     // MARK: - Eviction
 
     @inlinable var isOverBounds: Bool {
-        self.index.count > self.total.count || self.weight > self.total.weight
+        self.keyIndex.count > self.total.count || self.weight > self.total.weight
     }
 
     /// Evicts entries with cause ``CacheEvictionCause/size`` until the cache is within its bounds.
@@ -495,7 +538,7 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     /// for one more entry of the given weight if any, so a new entry is never its own victim.
     @inlinable mutating func evictForSize(toAdmitWeight incoming: Int?) {
         let entries = incoming == nil ? 0 : 1
-        while self.index.count + entries > self.total.count || self.weight + (incoming ?? 0) > self.total.weight {
+        while self.keyIndex.count + entries > self.total.count || self.weight + (incoming ?? 0) > self.total.weight {
             self.evict(self.queues[Self.primary].back, cause: .size)
         }
     }

@@ -40,6 +40,11 @@ struct FrequencySketch: Sendable {
     /// process; other keys by `hashValue`. The casts fold away when the cache is specialised for its
     /// key type.
     @inlinable func hash(of key: some Hashable) -> UInt64 {
+        Self.hash(of: key, seed: self.seed)
+    }
+
+    /// ``hash(of:)`` with the given seed, for other tables keyed like the sketch.
+    @inlinable static func hash(of key: some Hashable, seed: UInt64) -> UInt64 {
         var hash: UInt64
         if let integer = key as? Int {
             hash = UInt64(bitPattern: Int64(integer))
@@ -48,7 +53,7 @@ struct FrequencySketch: Sendable {
         } else {
             hash = UInt64(bitPattern: Int64(key.hashValue))
         }
-        hash ^= self.seed
+        hash ^= seed
         hash = (hash ^ (hash >> 33)) &* 0xFF51_AFD7_ED55_8CCD
         hash = (hash ^ (hash >> 33)) &* 0xC4CE_B9FE_1A85_EC53
         return hash ^ (hash >> 33)

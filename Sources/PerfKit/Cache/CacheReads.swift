@@ -1,0 +1,166 @@
+import Synchronization
+
+/// A ``Cache``'s key index, which readers can search without the cache's lock: a hash table of
+/// chains of immutable nodes, each holding a key, its value and its slot in the cache's state.
+///
+/// The cache's writers keep the table, under the cache's lock, through ``Writer``: every entry stored,
+/// replaced or removed is published here, and writers find a key's slot here too (there is no other
+/// index). In a cache without expiry a reader hashes its key, finds the node and copies the value out
+/// without the lock. A hit is counted and its slot recorded in the reader's stripe
+/// (``ReadStripes``); the policy learns of it when the rings are next drained. A key not found is
+/// looked up again under the lock, which counts the miss, so a miss costs what it did before and a
+/// key published a moment ago is never missed. A cache with expiry reads under the lock, since a read
+/// must check the entry's deadline and may have to evict it.
+///
+/// **Reclamation.** A node that leaves the table (replaced, removed, evicted) may still be read by a
+/// reader that found it a moment before, so it is retired, not released. Readers register in the
+/// current epoch's parity on their stripe; the writer moves to the next epoch only when no reader of
+/// the epoch before the current one is left, and then releases the nodes retired two epochs ago,
+/// which no registered reader can reach: epoch-based reclamation with per-stripe reader counts.
+/// Writers try once ``Writer/reclaimBatch`` nodes are retired, and at once after an explicit
+/// removal, so a replaced or evicted value outlives its entry by at most a few dozen writes (the
+/// cache's `deinit` releases the rest).
+///
+/// Memory per entry: one node (an object header, the key, the value, a hash, a slot and a link: 64
+/// bytes with malloc's rounding for an `Int` key and value) and 8 to 16 bytes of buckets; the table
+/// doubles when it holds as many nodes as buckets.
+@usableFromInline
+final class CacheReads<Key: Hashable & Sendable, Value: Sendable>: @unchecked Sendable {
+    // @unchecked: every stored property is immutable or atomic; readers reach tables and nodes
+    // through `tableBits` and touch only their immutable or atomic fields. `Table.ownsNodes` is
+    // written only by writers, under the cache's lock, and read in the table's `deinit`.
+
+    /// One published entry. Immutable but for `next`, which the writer relinks.
+    @usableFromInline final class Node: Sendable {
+        @usableFromInline let key: Key
+        @usableFromInline let value: Value
+        @usableFromInline let hash: UInt64
+        /// The entry's slot in the cache's state, which the policy's read buffer records.
+        @usableFromInline let slot: Int
+        /// The next node in the bucket's chain, as `Unmanaged` bits; 0 at the end.
+        @usableFromInline let next = Atomic<UInt>(0)
+
+        @usableFromInline init(key: Key, value: Value, hash: UInt64, slot: Int) {
+            self.key = key
+            self.value = value
+            self.hash = hash
+            self.slot = slot
+        }
+    }
+
+    /// The buckets: each the first node of a chain, as `Unmanaged` bits, or 0.
+    @usableFromInline final class Table: @unchecked Sendable {
+        // @unchecked: the buckets are a raw pointer allocated in `init` and freed in `deinit`; every
+        // bucket is an `Atomic`.
+        @usableFromInline let buckets: UnsafeMutablePointer<Atomic<UInt>>
+        @usableFromInline let mask: Int
+        /// Whether the table holds a reference to each of its nodes, to release when it goes; false
+        /// once its nodes moved to a bigger table or were retired one by one.
+        @usableFromInline var ownsNodes = true
+
+        @usableFromInline init(count: Int) {
+            self.buckets = UnsafeMutablePointer<Atomic<UInt>>.allocate(capacity: count)
+            for bucket in 0..<count {
+                (self.buckets + bucket).initialize(to: Atomic(0))
+            }
+            self.mask = count - 1
+        }
+
+        deinit {
+            if self.ownsNodes {
+                self.forEachNode { $0.release() }
+            }
+            self.buckets.deinitialize(count: self.mask + 1)
+            self.buckets.deallocate()
+        }
+
+        @inlinable func bucket(of hash: UInt64) -> Int {
+            Int(truncatingIfNeeded: hash) & self.mask
+        }
+
+        func forEachNode(_ body: (Unmanaged<Node>) -> Void) {
+            for bucket in 0...self.mask {
+                var bits = self.buckets[bucket].load(ordering: .relaxed)
+                while bits != 0 {
+                    let node = CacheReads.unmanagedNode(bits)
+                    bits = node._withUnsafeGuaranteedRef { $0.next.load(ordering: .relaxed) }
+                    body(node)
+                }
+            }
+        }
+    }
+
+    @inlinable static var initialBuckets: Int { 16 }
+
+    @usableFromInline let stripes: ReadStripes
+    @usableFromInline let seed: UInt64
+    /// The current ``Table``'s `Unmanaged` bits; the ``Writer``'s `table` keeps it alive.
+    @usableFromInline let tableBits = Atomic<UInt>(0)
+
+    /// Whether readers use the table without the lock: not when the cache expires entries.
+    @usableFromInline let isLockFree: Bool
+    /// Whether hits are recorded for the policy: not under FIFO, which ignores reads.
+    @usableFromInline let recordsReads: Bool
+
+    init(seed: UInt64, isLockFree: Bool, recordsReads: Bool) {
+        self.seed = seed
+        self.isLockFree = isLockFree
+        self.recordsReads = recordsReads
+        self.stripes = ReadStripes(count: isLockFree ? nil : 1)
+    }
+
+    // MARK: - Reading
+
+    /// The value of `key` and its slot if the table holds it, counting the hit and recording the slot
+    /// for the policy; `nil` otherwise, counting nothing (the caller looks again under the lock).
+    /// `fullStripe` is the reader's stripe when its ring is full: the caller drains it unless another
+    /// reader is draining. Cost: one hash, a chain of one node on average, and the stripe's two atomic
+    /// additions.
+    @inlinable func value(forKey key: Key) -> (value: Value, fullStripe: Int?)? {
+        let hash = FrequencySketch.hash(of: key, seed: self.seed)
+        let (stripe, parity) = self.stripes.enter()
+        let found = Self.unmanagedTable(self.tableBits.load(ordering: .acquiring))._withUnsafeGuaranteedRef {
+            table -> (value: Value, slot: Int)? in
+            var bits = table.buckets[table.bucket(of: hash)].load(ordering: .acquiring)
+            while bits != 0 {
+                let match = Self.unmanagedNode(bits)._withUnsafeGuaranteedRef { node -> (value: Value, slot: Int)? in
+                    if node.hash == hash, node.key == key {
+                        return (node.value, node.slot)
+                    }
+                    bits = node.next.load(ordering: .acquiring)
+                    return nil
+                }
+                if let match {
+                    return match
+                }
+            }
+            return nil
+        }
+        self.stripes.leave(stripe: stripe, parity: parity, hit: found != nil)
+        guard let found else {
+            return nil
+        }
+        guard self.recordsReads else {
+            return (found.value, nil)
+        }
+        return (found.value, self.stripes.record(slot: found.slot, stripe: stripe) ? stripe : nil)
+    }
+
+    // MARK: - Bits
+
+    @inlinable static func unmanagedNode(_ bits: UInt) -> Unmanaged<Node> {
+        Unmanaged.fromOpaque(UnsafeRawPointer(bitPattern: bits).unsafelyUnwrapped)
+    }
+
+    @inlinable static func unmanagedTable(_ bits: UInt) -> Unmanaged<Table> {
+        Unmanaged.fromOpaque(UnsafeRawPointer(bitPattern: bits).unsafelyUnwrapped)
+    }
+
+    @inlinable static func bits(of node: Unmanaged<Node>) -> UInt {
+        UInt(bitPattern: node.toOpaque())
+    }
+
+    @inlinable static func bits(of table: Table) -> UInt {
+        UInt(bitPattern: Unmanaged.passUnretained(table).toOpaque())
+    }
+}
