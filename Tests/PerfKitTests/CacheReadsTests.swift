@@ -167,6 +167,11 @@ import Testing
         #expect(cache.state.withLockedValue { $0.keyIndex.count } == stats.entries)
     }
 
+    @Test func anEntryRecordIsTheSameSizeWhateverItsKeyAndValue() {
+        #expect(MemoryLayout<CacheState<Int, Int>.Entry?>.stride == 48)
+        #expect(MemoryLayout<CacheState<String, [String: String]>.Entry?>.stride == 48)
+    }
+
     @Test func theStripeFillsItsOwnCacheLines() {
         #expect(MemoryLayout<ReadStripes.Stripe>.stride == 256)
     }

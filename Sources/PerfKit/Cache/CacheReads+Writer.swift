@@ -53,26 +53,30 @@ extension CacheReads {
             return nil
         }
 
-        /// Publishes a key the table does not hold. O(1) amortised: the table doubles, in O(count),
-        /// when it holds as many nodes as buckets.
-        @inlinable mutating func insert(key: Key, hash: UInt64, value: Value, slot: Int) {
+        /// Publishes a key the table does not hold and returns its node, which the table keeps alive
+        /// until the key leaves. O(1) amortised: the table doubles, in O(count), when it holds as many
+        /// nodes as buckets.
+        @inlinable mutating func insert(key: Key, hash: UInt64, value: Value, slot: Int) -> Unmanaged<Node> {
             if self.count > self.table.mask {
                 self.grow()
             }
-            let node = Node(key: key, value: value, hash: hash, slot: slot)
+            let node = Unmanaged.passRetained(Node(key: key, value: value, hash: hash, slot: slot))
             let bucket = self.table.buckets + self.table.bucket(of: hash)
-            node.next.store(bucket.pointee.load(ordering: .relaxed), ordering: .relaxed)
-            bucket.pointee.store(CacheReads.bits(of: Unmanaged.passRetained(node)), ordering: .releasing)
+            node._withUnsafeGuaranteedRef { $0.next.store(bucket.pointee.load(ordering: .relaxed), ordering: .relaxed) }
+            bucket.pointee.store(CacheReads.bits(of: node), ordering: .releasing)
             self.count += 1
+            return node
         }
 
-        /// Publishes a new value for a key the table holds, retiring the old node.
-        @inlinable mutating func replace(key: Key, hash: UInt64, value: Value, slot: Int) {
+        /// Publishes a new value for a key the table holds, retiring the old node, and returns the new
+        /// node.
+        @inlinable mutating func replace(key: Key, hash: UInt64, value: Value, slot: Int) -> Unmanaged<Node> {
+            let node = Unmanaged.passRetained(Node(key: key, value: value, hash: hash, slot: slot))
             self.unlink(key: key, hash: hash) { old in
-                let node = Node(key: key, value: value, hash: hash, slot: slot)
-                node.next.store(old.next.load(ordering: .relaxed), ordering: .relaxed)
-                return CacheReads.bits(of: Unmanaged.passRetained(node))
+                node._withUnsafeGuaranteedRef { $0.next.store(old.next.load(ordering: .relaxed), ordering: .relaxed) }
+                return CacheReads.bits(of: node)
             }
+            return node
         }
 
         /// Withdraws a key the table holds, retiring its node.

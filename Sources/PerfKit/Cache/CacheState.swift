@@ -51,13 +51,14 @@ struct CacheBudget: Sendable {
 /// Expiry keeps separate write-order and access-order lists, so expired entries are found in O(1).
 @usableFromInline
 struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
-    /// One cached entry: 56 bytes besides the key and value's own (an `Int` key and value: 56 in
-    /// all, padding and the optional's tag included), since a cache of a million entries pays for
-    /// every field a million times. Fields only some policies use share storage, and times are kept
-    /// in nanoseconds.
+    /// One cached entry: 48 bytes whatever the key and value (the optional's tag included), since a
+    /// cache of a million entries pays for every field a million times. The key and value live in
+    /// the entry's node in the key index, which readers without the lock share; fields only some
+    /// policies use share storage, and times are kept in nanoseconds.
     @usableFromInline struct Entry: Sendable {
-        @usableFromInline var key: Key
-        @usableFromInline var value: Value
+        /// The entry's node in the key index, which holds its key and value; the index keeps it
+        /// alive while the entry is in the cache.
+        @usableFromInline var node: Unmanaged<CacheReads<Key, Value>.Node>
         @usableFromInline var weight: Int
         /// ``frequency`` under LFU, ``sketchHash`` under W-TinyLFU, zero under other policies.
         @usableFromInline var policyWord: UInt64
@@ -67,20 +68,26 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
 
         @inlinable
         init(
-            key: Key,
-            value: Value,
+            node: Unmanaged<CacheReads<Key, Value>.Node>,
             weight: Int,
             queue: Int,
             policyWord: UInt64,
             writtenAtNanoseconds: Int64
         ) {
-            self.key = key
-            self.value = value
+            self.node = node
             self.weight = weight
             self.policyWord = policyWord
             self.writtenAtNanoseconds = writtenAtNanoseconds
             self.accessedAtNanoseconds = writtenAtNanoseconds
             self.queueIndex = UInt8(queue)
+        }
+
+        @inlinable var key: Key {
+            self.node._withUnsafeGuaranteedRef { $0.key }
+        }
+
+        @inlinable var value: Value {
+            self.node._withUnsafeGuaranteedRef { $0.value }
         }
 
         /// The queue holding the entry: ``CacheState/primary``, ``CacheState/probation`` or
@@ -323,8 +330,7 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
                 return
             }
             self.reweigh(slot, to: weight)
-            self.entries[slot]!.value = value
-            self.keyIndex.replace(key: key, hash: hash, value: value, slot: slot)
+            self.entries[slot]!.node = self.keyIndex.replace(key: key, hash: hash, value: value, slot: slot)
             self.entries[slot]!.writtenAtNanoseconds = self.nowNanoseconds
             if self.configuration.timeToLive != nil {
                 self.writeLinks.moveToFront(slot, in: &self.writeOrder)
@@ -377,24 +383,20 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     /// Stores a new entry for `key`, whose ``CacheReads/Writer/hash(of:)`` is `hash`, at the front of
     /// the primary queue.
     @inlinable mutating func insert(key: Key, hash: UInt64, value: Value, weight: Int) {
+        let slot = self.freeSlots.popLast() ?? self.entries.count
         let entry = Entry(
-            key: key,
-            value: value,
+            node: self.keyIndex.insert(key: key, hash: hash, value: value, slot: slot),
             weight: weight,
             queue: Self.primary,
             // The key index hashes with the sketch's seed, so its hash is the sketch's.
             policyWord: self.configuration.policy == .lfu ? 1 : self.sketch == nil ? 0 : hash,
             writtenAtNanoseconds: self.nowNanoseconds
         )
-        let slot: Int
-        if let free = self.freeSlots.popLast() {
-            slot = free
-            self.entries[slot] = entry
-        } else {
-            slot = self.entries.count
+        if slot == self.entries.count {
             self.entries.append(entry)
+        } else {
+            self.entries[slot] = entry
         }
-        self.keyIndex.insert(key: key, hash: hash, value: value, slot: slot)
         self.weight += weight
         self.queues[Self.primary].weight += weight
         if self.configuration.timeToLive != nil {
