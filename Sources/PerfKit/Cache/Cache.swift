@@ -3,14 +3,15 @@ import Synchronization
 /// A thread-safe key-value cache bounded by entry count and/or total weight, with an eviction policy
 /// and optional expiry after write or after access.
 ///
-/// Every operation takes one lock and runs in O(1) amortised time, whatever the ``CachePolicy``:
-/// entries live in slots of one array linked into index-based lists, so inserting, reading, expiring
-/// and evicting allocate nothing per entry once the arrays have grown. The bounds hold after every
-/// operation: the cache never holds more than ``capacity`` entries nor more than ``maximumWeight``.
+/// Every operation runs in O(1) amortised time, whatever the ``CachePolicy``: entries live in slots
+/// of one array linked into index-based lists, and each has one node in the key index, allocated
+/// when the entry is written. Writes, misses and reads of a cache with expiry take one lock; a hit
+/// on a cache without expiry takes none, so reads on several threads run in parallel (see
+/// docs/caching.md, "Reads without the lock"). The bounds hold after every operation: the cache
+/// never holds more than ``capacity`` entries nor more than ``maximumWeight``.
 ///
-/// Every read counts as a hit or a miss and every entry that leaves the cache counts as an eviction
-/// with a ``CacheEvictionCause``; ``stats`` reads all counters at once, consistently, so they are
-/// exact under concurrency. The cache is a ``SampleSource``, so registering it with a
+/// Every read counts as a hit or a miss, exactly once, and every entry that leaves the cache counts
+/// as an eviction with a ``CacheEvictionCause``; ``stats`` reads them all at once. The cache is a ``SampleSource``, so registering it with a
 /// ``MetricsRegistry`` shows it in perftop's cache pane.
 public final class Cache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     /// The cache's name, used as the `cache` label of its samples.
@@ -28,8 +29,9 @@ public final class Cache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
 
     /// Creates an empty cache that reads time from `ContinuousClock`.
     ///
-    /// Memory grows with the number of entries; nothing is allocated up front except, for
-    /// ``CachePolicy/windowTinyLFU``, its frequency sketch.
+    /// Memory grows with the number of entries. Allocated up front: the read stripes (256 bytes each,
+    /// 4 per core), a 16-bucket key index and, for ``CachePolicy/windowTinyLFU``, its frequency
+    /// sketch.
     ///
     /// - Parameters:
     ///   - name: The cache's name, e.g. `users`; it labels the cache's samples.

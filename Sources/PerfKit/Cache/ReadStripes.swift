@@ -19,21 +19,21 @@ import Synchronization
 ///   writes. ``hits`` sums the words; ``hasReaders(parity:)`` tells the writer when no reader of an
 ///   epoch is left (see ``CacheReads``).
 /// - a ring of 16 read slots, the policy's read buffer: a hit writes its slot there with a plain
-///   store. Every writer drains all rings into the policy before it changes the cache, and so does a
-///   reader that fills its ring, unless another reader is already draining: then the read is dropped
+///   store. Every writer drains all rings into the policy before it changes the cache. A reader that
+///   fills its ring drains it, unless another reader is already draining: then the read is dropped
 ///   (the policy misses one access; the hit is counted all the same), as with Caffeine's read
 ///   buffers, so under contention the policy samples the reads instead of serialising them.
 ///
 /// Memory: 256 bytes per stripe and 4 stripes per available core, rounded up to a power of two,
 /// from 4 to 64. Cost of a read: two atomic additions, two loads and two stores, all on the thread's
-/// own stripe, plus one load of the shared epoch.
+/// own stripe, plus two loads of the shared epoch, which only writers change.
 @usableFromInline
 final class ReadStripes: @unchecked Sendable {
     // @unchecked: the stripes are reached through a raw pointer that is allocated once in `init`, freed
     // in `deinit` and otherwise only read; every field a stripe holds is an `Atomic`.
 
-    /// One thread's stripe, 256 bytes so that two stripes never share a cache line (or the pair of
-    /// lines Intel cores prefetch together).
+    /// One thread's stripe: 256 bytes, the last 96 of them padding, so that what two threads write
+    /// never shares a 64-byte cache line, however the stripes are aligned.
     @usableFromInline struct Stripe: ~Copyable {
         /// Per epoch parity, even then odd: the readers inside a read that entered in an epoch of that
         /// parity (low 16 bits) and the hits they counted (above).
