@@ -11,8 +11,8 @@ import Synchronization
 /// never holds more than ``capacity`` entries nor more than ``maximumWeight``.
 ///
 /// Every read counts as a hit or a miss, exactly once, and every entry that leaves the cache counts
-/// as an eviction with a ``CacheEvictionCause``; ``stats`` reads them all at once. The cache is a ``SampleSource``, so registering it with a
-/// ``MetricsRegistry`` shows it in perftop's cache pane.
+/// as an eviction with a ``CacheEvictionCause``; ``stats`` reads them all at once. The cache is a
+/// ``SampleSource``, so registering it with a ``MetricsRegistry`` shows it in perftop's cache pane.
 public final class Cache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     /// The cache's name, used as the `cache` label of its samples.
     public let name: String
@@ -30,8 +30,8 @@ public final class Cache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     /// Creates an empty cache that reads time from `ContinuousClock`.
     ///
     /// Memory grows with the number of entries. Allocated up front: the read stripes (256 bytes each,
-    /// 4 per core), a 16-bucket key index and, for ``CachePolicy/windowTinyLFU``, its frequency
-    /// sketch.
+    /// 4 per core; one for a cache with expiry), a 16-bucket key index, 1 KiB of lists for retired
+    /// nodes and, for ``CachePolicy/windowTinyLFU``, its frequency sketch.
     ///
     /// - Parameters:
     ///   - name: The cache's name, e.g. `users`; it labels the cache's samples.

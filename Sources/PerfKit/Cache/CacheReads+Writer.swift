@@ -40,17 +40,7 @@ extension CacheReads {
         /// The slot of `key`, whose hash is `hash`, or `nil` when the cache does not hold it.
         /// O(1) on average: a chain holds one node on average.
         @inlinable func slot(of key: Key, hash: UInt64) -> Int? {
-            var bits = self.table.buckets[self.table.bucket(of: hash)].load(ordering: .relaxed)
-            while bits != 0 {
-                let (slot, next) = CacheReads.unmanagedNode(bits)._withUnsafeGuaranteedRef { node in
-                    (node.hash == hash && node.key == key ? node.slot : nil, node.next.load(ordering: .relaxed))
-                }
-                if let slot {
-                    return slot
-                }
-                bits = next
-            }
-            return nil
+            self.table.node(of: key, hash: hash)?._withUnsafeGuaranteedRef { $0.slot }
         }
 
         /// Publishes a key the table does not hold and returns its node, which the table keeps alive

@@ -78,6 +78,23 @@ final class CacheReads<Key: Hashable & Sendable, Value: Sendable>: @unchecked Se
             Int(truncatingIfNeeded: hash) & self.mask
         }
 
+        /// The node of `key`, whose hash is `hash`, or `nil`: readers and writers search alike.
+        /// O(1) on average, a chain holding one node on average.
+        @inlinable func node(of key: Key, hash: UInt64) -> Unmanaged<Node>? {
+            var bits = self.buckets[self.bucket(of: hash)].load(ordering: .acquiring)
+            while bits != 0 {
+                let node = CacheReads.unmanagedNode(bits)
+                let (isMatch, next) = node._withUnsafeGuaranteedRef {
+                    ($0.hash == hash && $0.key == key, $0.next.load(ordering: .acquiring))
+                }
+                if isMatch {
+                    return node
+                }
+                bits = next
+            }
+            return nil
+        }
+
         func forEachNode(_ body: (Unmanaged<Node>) -> Void) {
             for bucket in 0...self.mask {
                 var bits = self.buckets[bucket].load(ordering: .relaxed)
@@ -120,21 +137,7 @@ final class CacheReads<Key: Hashable & Sendable, Value: Sendable>: @unchecked Se
         let hash = FrequencySketch.hash(of: key, seed: self.seed)
         let (stripe, parity) = self.stripes.enter()
         let found = Self.unmanagedTable(self.tableBits.load(ordering: .acquiring))._withUnsafeGuaranteedRef {
-            table -> (value: Value, slot: Int)? in
-            var bits = table.buckets[table.bucket(of: hash)].load(ordering: .acquiring)
-            while bits != 0 {
-                let match = Self.unmanagedNode(bits)._withUnsafeGuaranteedRef { node -> (value: Value, slot: Int)? in
-                    if node.hash == hash, node.key == key {
-                        return (node.value, node.slot)
-                    }
-                    bits = node.next.load(ordering: .acquiring)
-                    return nil
-                }
-                if let match {
-                    return match
-                }
-            }
-            return nil
+            $0.node(of: key, hash: hash)?._withUnsafeGuaranteedRef { (value: $0.value, slot: $0.slot) }
         }
         self.stripes.leave(stripe: stripe, parity: parity, hit: found != nil)
         guard let found else {

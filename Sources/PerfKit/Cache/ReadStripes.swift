@@ -61,13 +61,19 @@ final class ReadStripes: @unchecked Sendable {
     /// ring is full reads it, and while it is set drops its read rather than wait.
     @usableFromInline let drainFlag: UnsafeMutablePointer<Atomic<Bool>>
 
-    /// Creates `count` stripes, a power of two; by default 4 per available core, from 4 to 64.
-    init(count: Int? = nil) {
-        var byCores = 4
-        while byCores < min(64, 4 * Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) {
-            byCores <<= 1
+    /// 4 stripes per core online when the process first created a cache, rounded up to a power of
+    /// two, from 4 to 64: read once, so that creating a cache reads no system file.
+    static let countByCores: Int = {
+        var count = 4
+        while count < min(64, 4 * Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) {
+            count <<= 1
         }
-        let count = count ?? byCores
+        return count
+    }()
+
+    /// Creates `count` stripes, a power of two; ``countByCores`` by default.
+    init(count: Int? = nil) {
+        let count = count ?? Self.countByCores
         self.stripeMask = count - 1
         self.drainFlag = UnsafeMutableRawPointer.allocate(byteCount: 128, alignment: 128)
             .bindMemory(to: Atomic<Bool>.self, capacity: 1)
