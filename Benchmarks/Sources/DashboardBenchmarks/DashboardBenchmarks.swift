@@ -34,13 +34,14 @@ struct DashboardBenchmarks {
         let collector = Collector(
             feeds: sources.feeds,
             configuration: configuration,
-            derivation: Derivation(tracker: DemoTracker.tracker, advisor: Advisor())
-        ) {
-            fakeTime.withLock { time in
-                time += 1
-                return time
+            derivation: Derivation(tracker: DemoTracker.tracker, advisor: Advisor()),
+            now: {
+                fakeTime.withLock { time in
+                    time += 1
+                    return time
+                }
             }
-        }
+        )
         for _ in 0..<configuration.retention {
             await collector.collectOnce()
         }

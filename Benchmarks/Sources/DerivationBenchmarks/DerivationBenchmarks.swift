@@ -8,7 +8,9 @@ import PerftopTUI
 /// Measures one round's derivation (the dashboard model, the demo tracker's eight targets and the
 /// advisor, as the dashboard runs them) at 1, 10, 100 and 1,000 sources shaped like the demo agent,
 /// in process, with every series' history full (300 points), and the layout and drawing of the
-/// 10- and 100-source models at 200×50, with and without the fleet pane.
+/// 10- and 100-source models at 200×50, with and without the fleet pane. The tracker's list of
+/// bindable series, which the collector lists again only when a series comes or goes, is its own
+/// column, not part of a round.
 ///
 /// Run with `swift run -c release --package-path Benchmarks DerivationBenchmarks`.
 @main
@@ -23,28 +25,47 @@ struct DerivationBenchmarks {
         print("one source: \(shape.count) series, shaped like the demo agent")
         print()
         let derivation = Derivation(tracker: DemoTracker.tracker, advisor: Advisor())
-        var table = TextTable(["sources", "series", "model", "tracker", "advisor", "round", "per source"])
+        var table = TextTable([
+            "sources", "series", "model", "tracker", "advisor", "round", "per source", "bindable list",
+        ])
         var drawnModels: [(sources: Int, model: DashboardModel)] = []
         for count in [1, 10, 100, 1_000] {
             let (store, sources, time) = Self.filledStore(sources: count, shape: shape)
             let modelOnly = Derivation()
             let trackerOnly = Derivation(tracker: DemoTracker.tracker)
+            // As the collector derives a round: the tracker's list of bindable series is listed again
+            // only when a series comes or goes (SeriesStore.identityGeneration), so it is measured
+            // on its own.
+            let catalog = BindableSeries.catalog(of: store)
             let model = await medianSeconds {
                 modelOnly.derive(from: store, sources: sources, timestamp: time, interval: 1).caches.count
             }
             let tracked = await medianSeconds {
-                trackerOnly.derive(from: store, sources: sources, timestamp: time, interval: 1).tracker.count
+                trackerOnly.derive(
+                    from: store,
+                    sources: sources,
+                    timestamp: time,
+                    interval: 1,
+                    reusedBindableSeries: catalog
+                ).tracker.count
             }
             let advised = await medianSeconds {
                 Advisor().advise(store: store, sources: sources).count
             }
             let round = await medianSeconds {
-                derivation.derive(from: store, sources: sources, timestamp: time, interval: 1).caches.count
+                derivation.derive(
+                    from: store,
+                    sources: sources,
+                    timestamp: time,
+                    interval: 1,
+                    reusedBindableSeries: catalog
+                ).caches.count
             }
+            let listed = await medianSeconds { BindableSeries.catalog(of: store).count }
             table.append([
                 String(count), String(count * shape.count), Self.milliseconds(model),
                 Self.milliseconds(tracked - model), Self.milliseconds(advised), Self.milliseconds(round),
-                Self.milliseconds(round / Double(count)),
+                Self.milliseconds(round / Double(count)), Self.milliseconds(listed),
             ])
             if count == 10 || count == 100 {
                 drawnModels.append(
