@@ -81,6 +81,24 @@ import Testing
         #expect(reads.value(forKey: 2) == nil)
     }
 
+    @Test func keysThatAllHashAlikeShareOneChain() {
+        // 300 keys with one hash share one bucket; removing every third unlinks nodes from the
+        // chain's front, middle and end.
+        let cache = Cache<CollidingKey, Int>(name: "collisions", capacity: 300, policy: .lru)
+        for key in 0..<300 {
+            cache.setValue(key, forKey: CollidingKey(id: key))
+        }
+        for key in stride(from: 0, to: 300, by: 3) {
+            cache.removeValue(forKey: CollidingKey(id: key))
+        }
+
+        #expect(
+            (0..<300).allSatisfy { key in
+                cache.reads.value(forKey: CollidingKey(id: key))?.value == (key % 3 == 0 ? nil : key)
+            }
+        )
+    }
+
     // MARK: - Reclamation
 
     @Test func retiredValuesAreReleasedInBatchesAndOnRemoval() {
@@ -200,5 +218,14 @@ final class TrackedValue: Sendable {
 
     deinit {
         self.counter.increment()
+    }
+}
+
+/// A key whose every value hashes alike.
+struct CollidingKey: Hashable, Sendable {
+    let id: Int
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(0)
     }
 }
