@@ -190,6 +190,11 @@ import Testing
         #expect(MemoryLayout<CacheState<String, [String: String]>.Entry?>.stride == 48)
     }
 
+    @Test func aNodeOfIntsFitsMallocsFortyEightByteClass() {
+        // No object header: key, value, hash, slot and link, 40 bytes, and 8 for malloc's own.
+        #expect(MemoryLayout<CacheReads<Int, Int>.Node>.size == 40)
+    }
+
     @Test func theStripeFillsItsOwnCacheLines() {
         #expect(MemoryLayout<ReadStripes.Stripe>.stride == 256)
     }

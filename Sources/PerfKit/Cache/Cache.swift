@@ -117,7 +117,7 @@ public final class Cache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     }
 
     deinit {
-        self.state.withLockedValue { $0.keyIndex.releaseRetired() }
+        self.state.withLockedValue { $0.keyIndex.freeRetired() }
     }
 
     // MARK: - Reading

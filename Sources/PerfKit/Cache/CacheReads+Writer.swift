@@ -13,10 +13,10 @@ extension CacheReads {
         @usableFromInline var table: Table
         /// Nodes in the table.
         @usableFromInline var count = 0
-        /// Nodes that left during the current epoch, each holding the reference the table held.
-        @usableFromInline var retiredNow: [Unmanaged<Node>] = []
+        /// Nodes that left during the current epoch, to free once no reader can hold them.
+        @usableFromInline var retiredNow: [NodeReference] = []
         /// Nodes that left during the epoch before.
-        @usableFromInline var retiredBefore: [Unmanaged<Node>] = []
+        @usableFromInline var retiredBefore: [NodeReference] = []
         /// Tables that were replaced during the current epoch.
         @usableFromInline var retiredTablesNow: [Table] = []
         /// Tables that were replaced during the epoch before.
@@ -40,31 +40,31 @@ extension CacheReads {
         /// The slot of `key`, whose hash is `hash`, or `nil` when the cache does not hold it.
         /// O(1) on average: a chain holds one node on average.
         @inlinable func slot(of key: Key, hash: UInt64) -> Int? {
-            self.table.node(of: key, hash: hash)?._withUnsafeGuaranteedRef { $0.slot }
+            self.table.node(of: key, hash: hash)?.slot
         }
 
-        /// Publishes a key the table does not hold and returns its node, which the table keeps alive
-        /// until the key leaves. O(1) amortised: the table doubles, in O(count), when it holds as many
+        /// Publishes a key the table does not hold and returns its node, which stays allocated until
+        /// the key leaves. O(1) amortised: the table doubles, in O(count), when it holds as many
         /// nodes as buckets.
-        @inlinable mutating func insert(key: Key, hash: UInt64, value: Value, slot: Int) -> Unmanaged<Node> {
+        @inlinable mutating func insert(key: Key, hash: UInt64, value: Value, slot: Int) -> NodeReference {
             if self.count > self.table.mask {
                 self.grow()
             }
-            let node = Unmanaged.passRetained(Node(key: key, value: value, hash: hash, slot: slot))
+            let node = NodeReference.make(key: key, value: value, hash: hash, slot: slot)
             let bucket = self.table.buckets + self.table.bucket(of: hash)
-            node._withUnsafeGuaranteedRef { $0.next.store(bucket.pointee.load(ordering: .relaxed), ordering: .relaxed) }
-            bucket.pointee.store(CacheReads.bits(of: node), ordering: .releasing)
+            node.pointer.pointee.next.store(bucket.pointee.load(ordering: .relaxed), ordering: .relaxed)
+            bucket.pointee.store(node.bits, ordering: .releasing)
             self.count += 1
             return node
         }
 
         /// Publishes a new value for a key the table holds, retiring the old node, and returns the new
         /// node.
-        @inlinable mutating func replace(key: Key, hash: UInt64, value: Value, slot: Int) -> Unmanaged<Node> {
-            let node = Unmanaged.passRetained(Node(key: key, value: value, hash: hash, slot: slot))
+        @inlinable mutating func replace(key: Key, hash: UInt64, value: Value, slot: Int) -> NodeReference {
+            let node = NodeReference.make(key: key, value: value, hash: hash, slot: slot)
             self.unlink(key: key, hash: hash) { old in
-                node._withUnsafeGuaranteedRef { $0.next.store(old.next.load(ordering: .relaxed), ordering: .relaxed) }
-                return CacheReads.bits(of: node)
+                node.pointer.pointee.next.store(old.pointer.pointee.next.load(ordering: .relaxed), ordering: .relaxed)
+                return node.bits
             }
             return node
         }
@@ -72,7 +72,7 @@ extension CacheReads {
         /// Withdraws a key the table holds, retiring its node.
         @inlinable mutating func remove(key: Key, hash: UInt64) {
             self.unlink(key: key, hash: hash) { old in
-                old.next.load(ordering: .relaxed)
+                old.pointer.pointee.next.load(ordering: .relaxed)
             }
             self.count -= 1
         }
@@ -92,7 +92,7 @@ extension CacheReads {
         /// tries at once.
         @inlinable static var reclaimBatch: Int { 32 }
 
-        /// Releases what no reader can reach any more: moves to the next epoch, up to twice, while
+        /// Frees what no reader can reach any more: moves to the next epoch, up to twice, while
         /// no reader of the epoch before the current one is left. Tries once ``reclaimBatch`` nodes
         /// are retired, or whenever `now` is set; O(stripes + nodes released), amortised O(1) per
         /// write. Call after every write.
@@ -109,7 +109,7 @@ extension CacheReads {
                     return
                 }
                 for node in self.retiredBefore {
-                    node.release()
+                    node.free()
                 }
                 self.retiredBefore.removeAll(keepingCapacity: true)
                 swap(&self.retiredBefore, &self.retiredNow)
@@ -119,10 +119,10 @@ extension CacheReads {
             }
         }
 
-        /// Releases every retired node at once; for the cache's `deinit`, when no reader is left.
-        mutating func releaseRetired() {
+        /// Frees every retired node at once; for the cache's `deinit`, when no reader is left.
+        mutating func freeRetired() {
             for node in self.retiredNow + self.retiredBefore {
-                node.release()
+                node.free()
             }
             self.retiredNow = []
             self.retiredBefore = []
@@ -130,19 +130,17 @@ extension CacheReads {
 
         /// Replaces the node of `key` in its chain by the bits `replacement` returns for it (its
         /// successor, to unlink it), and retires it.
-        @inlinable mutating func unlink(key: Key, hash: UInt64, replacement: (Node) -> UInt) {
+        @inlinable mutating func unlink(key: Key, hash: UInt64, replacement: (NodeReference) -> UInt) {
             let bucket = self.table.buckets + self.table.bucket(of: hash)
-            var previous: Unmanaged<Node>? = nil
+            var previous: NodeReference? = nil
             var bits = bucket.pointee.load(ordering: .relaxed)
             while bits != 0 {
-                let node = CacheReads.unmanagedNode(bits)
-                let (isMatch, next) = node._withUnsafeGuaranteedRef {
-                    ($0.hash == hash && $0.key == key, $0.next.load(ordering: .relaxed))
-                }
-                if isMatch {
-                    let newBits = node._withUnsafeGuaranteedRef(replacement)
+                let node = NodeReference(bits: bits)
+                let next = node.pointer.pointee.next.load(ordering: .relaxed)
+                if node.hash == hash && node.key == key {
+                    let newBits = replacement(node)
                     if let previous {
-                        previous._withUnsafeGuaranteedRef { $0.next.store(newBits, ordering: .releasing) }
+                        previous.pointer.pointee.next.store(newBits, ordering: .releasing)
                     } else {
                         bucket.pointee.store(newBits, ordering: .releasing)
                     }
@@ -162,12 +160,9 @@ extension CacheReads {
             let old = self.table
             let new = Table(count: 2 * (old.mask + 1))
             old.forEachNode { node in
-                node._withUnsafeGuaranteedRef { node in
-                    let target = new.buckets + new.bucket(of: node.hash)
-                    node.next.store(target.pointee.load(ordering: .relaxed), ordering: .releasing)
-                }
-                new.buckets[new.bucket(of: node._withUnsafeGuaranteedRef { $0.hash })]
-                    .store(CacheReads.bits(of: node), ordering: .relaxed)
+                let target = new.buckets + new.bucket(of: node.hash)
+                node.pointer.pointee.next.store(target.pointee.load(ordering: .relaxed), ordering: .releasing)
+                target.pointee.store(node.bits, ordering: .relaxed)
             }
             old.ownsNodes = false
             self.table = new

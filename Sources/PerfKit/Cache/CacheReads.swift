@@ -13,16 +13,16 @@ import Synchronization
 /// must check the entry's deadline and may have to evict it.
 ///
 /// **Reclamation.** A node that leaves the table (replaced, removed, evicted) may still be read by a
-/// reader that found it a moment before, so it is retired, not released. Readers register in the
+/// reader that found it a moment before, so it is retired, not freed. Readers register in the
 /// current epoch's parity on their stripe; the writer moves to the next epoch only when no reader of
-/// the epoch before the current one is left, and then releases the nodes retired two epochs ago,
+/// the epoch before the current one is left, and then frees the nodes retired two epochs ago,
 /// which no registered reader can reach: epoch-based reclamation with per-stripe reader counts.
 /// Writers try once ``Writer/reclaimBatch`` nodes are retired, and at once after an explicit
 /// removal, so a replaced or evicted value outlives its entry by at most a few dozen writes (the
-/// cache's `deinit` releases the rest).
+/// cache's `deinit` frees the rest).
 ///
-/// Memory per entry: one node (an object header, the key, the value, a hash, a slot and a link: 64
-/// bytes with malloc's rounding for an `Int` key and value) and 8 to 16 bytes of buckets; the table
+/// Memory per entry: one node (the key, the value, a hash, a slot and a link: 48 bytes with
+/// malloc's rounding for an `Int` key and value) and 8 to 16 bytes of buckets; the table
 /// doubles when it holds as many nodes as buckets.
 @usableFromInline
 final class CacheReads<Key: Hashable & Sendable, Value: Sendable>: @unchecked Sendable {
@@ -30,32 +30,72 @@ final class CacheReads<Key: Hashable & Sendable, Value: Sendable>: @unchecked Se
     // through `tableBits` and touch only their immutable or atomic fields. `Table.ownsNodes` is
     // written only by writers, under the cache's lock, and read in the table's `deinit`.
 
-    /// One published entry. Immutable but for `next`, which the writer relinks.
-    @usableFromInline final class Node: Sendable {
+    /// One published entry, in memory of its own: a plain allocation, not an object, so it has no
+    /// header or reference count (an `Int` key and value fit malloc's 48-byte size class, not 64).
+    /// Immutable but for `next`, which the writer relinks.
+    @usableFromInline struct Node: ~Copyable {
         @usableFromInline let key: Key
         @usableFromInline let value: Value
         @usableFromInline let hash: UInt64
         /// The entry's slot in the cache's state, which the policy's read buffer records.
         @usableFromInline let slot: Int
-        /// The next node in the bucket's chain, as `Unmanaged` bits; 0 at the end.
-        @usableFromInline let next = Atomic<UInt>(0)
+        /// The next node in the bucket's chain, as a ``NodeReference``'s bits; 0 at the end.
+        @usableFromInline let next: Atomic<UInt>
 
         @usableFromInline init(key: Key, value: Value, hash: UInt64, slot: Int) {
             self.key = key
             self.value = value
             self.hash = hash
             self.slot = slot
+            self.next = Atomic(0)
         }
     }
 
-    /// The buckets: each the first node of a chain, as `Unmanaged` bits, or 0.
+    /// The address of a ``Node``: what buckets, chains, entry records and the retired lists hold.
+    ///
+    /// A node is allocated by ``make(key:value:hash:slot:)`` when a writer publishes it and freed by
+    /// ``free()`` when the writer's reclamation finds no reader that could still hold it.
+    @usableFromInline struct NodeReference: @unchecked Sendable {
+        // @unchecked: a plain address. The node's fields are immutable but for the atomic `next`,
+        // and only the writer, under the cache's lock, frees it, once no reader can reach it.
+        @usableFromInline let pointer: UnsafeMutablePointer<Node>
+
+        @inlinable init(pointer: UnsafeMutablePointer<Node>) {
+            self.pointer = pointer
+        }
+
+        @inlinable init(bits: UInt) {
+            self.pointer = UnsafeMutablePointer(bitPattern: bits).unsafelyUnwrapped
+        }
+
+        /// Allocates and fills a node.
+        @inlinable static func make(key: Key, value: Value, hash: UInt64, slot: Int) -> NodeReference {
+            let pointer = UnsafeMutablePointer<Node>.allocate(capacity: 1)
+            pointer.initialize(to: Node(key: key, value: value, hash: hash, slot: slot))
+            return NodeReference(pointer: pointer)
+        }
+
+        /// Releases the node's key and value and its memory.
+        @inlinable func free() {
+            self.pointer.deinitialize(count: 1)
+            self.pointer.deallocate()
+        }
+
+        @inlinable var bits: UInt { UInt(bitPattern: self.pointer) }
+        @inlinable var key: Key { self.pointer.pointee.key }
+        @inlinable var value: Value { self.pointer.pointee.value }
+        @inlinable var hash: UInt64 { self.pointer.pointee.hash }
+        @inlinable var slot: Int { self.pointer.pointee.slot }
+    }
+
+    /// The buckets: each the first node of a chain, as ``NodeReference`` bits, or 0.
     @usableFromInline final class Table: @unchecked Sendable {
         // @unchecked: the buckets are a raw pointer allocated in `init` and freed in `deinit`; every
         // bucket is an `Atomic`.
         @usableFromInline let buckets: UnsafeMutablePointer<Atomic<UInt>>
         @usableFromInline let mask: Int
-        /// Whether the table holds a reference to each of its nodes, to release when it goes; false
-        /// once its nodes moved to a bigger table or were retired one by one.
+        /// Whether the table owns its nodes, to free when it goes; false once its nodes moved to a
+        /// bigger table or were retired one by one.
         @usableFromInline var ownsNodes = true
 
         @usableFromInline init(count: Int) {
@@ -68,7 +108,7 @@ final class CacheReads<Key: Hashable & Sendable, Value: Sendable>: @unchecked Se
 
         deinit {
             if self.ownsNodes {
-                self.forEachNode { $0.release() }
+                self.forEachNode { $0.free() }
             }
             self.buckets.deinitialize(count: self.mask + 1)
             self.buckets.deallocate()
@@ -80,27 +120,24 @@ final class CacheReads<Key: Hashable & Sendable, Value: Sendable>: @unchecked Se
 
         /// The node of `key`, whose hash is `hash`, or `nil`: readers and writers search alike.
         /// O(1) on average, a chain holding one node on average.
-        @inlinable func node(of key: Key, hash: UInt64) -> Unmanaged<Node>? {
+        @inlinable func node(of key: Key, hash: UInt64) -> NodeReference? {
             var bits = self.buckets[self.bucket(of: hash)].load(ordering: .acquiring)
             while bits != 0 {
-                let node = CacheReads.unmanagedNode(bits)
-                let (isMatch, next) = node._withUnsafeGuaranteedRef {
-                    ($0.hash == hash && $0.key == key, $0.next.load(ordering: .acquiring))
-                }
-                if isMatch {
+                let node = NodeReference(bits: bits)
+                if node.hash == hash && node.key == key {
                     return node
                 }
-                bits = next
+                bits = node.pointer.pointee.next.load(ordering: .acquiring)
             }
             return nil
         }
 
-        func forEachNode(_ body: (Unmanaged<Node>) -> Void) {
+        func forEachNode(_ body: (NodeReference) -> Void) {
             for bucket in 0...self.mask {
                 var bits = self.buckets[bucket].load(ordering: .relaxed)
                 while bits != 0 {
-                    let node = CacheReads.unmanagedNode(bits)
-                    bits = node._withUnsafeGuaranteedRef { $0.next.load(ordering: .relaxed) }
+                    let node = NodeReference(bits: bits)
+                    bits = node.pointer.pointee.next.load(ordering: .relaxed)
                     body(node)
                 }
             }
@@ -137,7 +174,7 @@ final class CacheReads<Key: Hashable & Sendable, Value: Sendable>: @unchecked Se
         let hash = FrequencySketch.hash(of: key, seed: self.seed)
         let (stripe, parity) = self.stripes.enter()
         let found = Self.unmanagedTable(self.tableBits.load(ordering: .acquiring))._withUnsafeGuaranteedRef {
-            $0.node(of: key, hash: hash)?._withUnsafeGuaranteedRef { (value: $0.value, slot: $0.slot) }
+            $0.node(of: key, hash: hash).map { (value: $0.value, slot: $0.slot) }
         }
         self.stripes.leave(stripe: stripe, parity: parity, hit: found != nil)
         guard let found else {
@@ -151,16 +188,8 @@ final class CacheReads<Key: Hashable & Sendable, Value: Sendable>: @unchecked Se
 
     // MARK: - Bits
 
-    @inlinable static func unmanagedNode(_ bits: UInt) -> Unmanaged<Node> {
-        Unmanaged.fromOpaque(UnsafeRawPointer(bitPattern: bits).unsafelyUnwrapped)
-    }
-
     @inlinable static func unmanagedTable(_ bits: UInt) -> Unmanaged<Table> {
         Unmanaged.fromOpaque(UnsafeRawPointer(bitPattern: bits).unsafelyUnwrapped)
-    }
-
-    @inlinable static func bits(of node: Unmanaged<Node>) -> UInt {
-        UInt(bitPattern: node.toOpaque())
     }
 
     @inlinable static func bits(of table: Table) -> UInt {

@@ -56,9 +56,9 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     /// the entry's node in the key index, which readers without the lock share; fields only some
     /// policies use share storage, and times are kept in nanoseconds.
     @usableFromInline struct Entry: Sendable {
-        /// The entry's node in the key index, which holds its key and value; the index keeps it
-        /// alive while the entry is in the cache.
-        @usableFromInline var node: Unmanaged<CacheReads<Key, Value>.Node>
+        /// The entry's node in the key index, which holds its key and value; the index frees it
+        /// only after the entry left the cache.
+        @usableFromInline var node: CacheReads<Key, Value>.NodeReference
         @usableFromInline var weight: Int
         /// ``frequency`` under LFU, ``sketchHash`` under W-TinyLFU, zero under other policies.
         @usableFromInline var policyWord: UInt64
@@ -68,7 +68,7 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
 
         @inlinable
         init(
-            node: Unmanaged<CacheReads<Key, Value>.Node>,
+            node: CacheReads<Key, Value>.NodeReference,
             weight: Int,
             queue: Int,
             policyWord: UInt64,
@@ -83,11 +83,11 @@ struct CacheState<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         }
 
         @inlinable var key: Key {
-            self.node._withUnsafeGuaranteedRef { $0.key }
+            self.node.key
         }
 
         @inlinable var value: Value {
-            self.node._withUnsafeGuaranteedRef { $0.value }
+            self.node.value
         }
 
         /// The queue holding the entry: ``CacheState/primary``, ``CacheState/probation`` or
