@@ -40,6 +40,32 @@ struct LinearFitTests {
         #expect(LinearFit([SeriesStore.Point]()) == nil)
     }
 
+    @Test("points whose time or value is not finite are left out of the line")
+    func nonFinitePointsAreLeftOut() throws {
+        var points = self.points([10, 13, 16, 19, 22])
+        points.insert(SeriesStore.Point(time: 1_700_000_001, value: .nan), at: 1)
+        points.append(SeriesStore.Point(time: 1_700_000_010, value: .infinity))
+        points.append(SeriesStore.Point(time: .infinity, value: 1))
+        let fit = try #require(LinearFit(points))
+        #expect(abs(fit.slope - 1.5) < 1e-12)
+        #expect(abs(fit.rSquared - 1) < 1e-12)
+        #expect(fit.count == 5)
+        #expect(fit.duration == 8)
+    }
+
+    @Test("a process's bytes, gigabytes growing by a few bytes a second, keep their slope and R²")
+    func largeValues() throws {
+        // Sums of squares of values near 4e9 would need 64 more bits than a Double has.
+        let values = (0..<300).map { (second: Int) -> Double in
+            let jitter = second % 2 == 0 ? 0.5 : -0.5
+            return 4_000_000_000 + 3 * Double(second) + jitter
+        }
+        let fit = try #require(LinearFit(self.points(values, every: 1)))
+        #expect(abs(fit.slope - 3) < 1e-3)
+        #expect(fit.rSquared > 0.99)
+        #expect(fit.rSquared <= 1)
+    }
+
     @Test("a window rate is the total increase over the time spanned, resets counted as restarts")
     func windowRate() throws {
         var store = SeriesStore(retention: 10)

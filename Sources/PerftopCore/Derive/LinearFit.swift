@@ -3,7 +3,7 @@
 ///
 /// The advisor reads a steady trend from ``slope`` (value units per second) and ``rSquared``: a
 /// series that grows steadily has a positive slope and an R² near 1; a flat, noisy or sawtooth
-/// series has a slope near 0 or an R² well below 1. Cost: O(points), two passes.
+/// series has a slope near 0 or an R² well below 1. Cost: O(points), one pass.
 public struct LinearFit: Sendable, Equatable {
     /// The growth of the value per second of time.
     public var slope: Double
@@ -15,38 +15,42 @@ public struct LinearFit: Sendable, Equatable {
     /// The time from the first point to the last, in seconds.
     public var duration: Double
 
-    /// Fits a line to `points`; nil with fewer than two points or when they were all read at the
-    /// same time (no slope exists).
-    public init?(_ points: some Collection<SeriesStore.Point>) {
-        guard points.count >= 2, let first = points.first else {
-            return nil
-        }
-        let count = Double(points.count)
+    /// Fits a line to `points`, leaving out any whose time or value is not finite; nil with fewer
+    /// than two such points or when they were all read at the same time (no slope exists).
+    ///
+    /// One pass, with Welford's updates of the means and of the sums of squared and crossed
+    /// deviations, which stay exact for values as large as a process's bytes, unlike sums of squares.
+    public init?(_ points: some Sequence<SeriesStore.Point>) {
+        var count = 0.0
+        var firstTime = 0.0
+        var lastTime = 0.0
         var meanTime = 0.0
         var meanValue = 0.0
-        var last = first
-        for point in points {
-            // Times relative to the first point keep the sums exact for epoch-sized timestamps.
-            meanTime += (point.time - first.time) / count
-            meanValue += point.value / count
-            last = point
-        }
         var timeVariance = 0.0
-        var covariance = 0.0
         var valueVariance = 0.0
-        for point in points {
-            let time = point.time - first.time - meanTime
-            let value = point.value - meanValue
-            timeVariance += time * time
-            covariance += time * value
-            valueVariance += value * value
+        var covariance = 0.0
+        for point in points where point.time.isFinite && point.value.isFinite {
+            if count == 0 {
+                firstTime = point.time
+            }
+            lastTime = point.time
+            // Times relative to the first point keep the sums exact for epoch-sized timestamps.
+            let time = point.time - firstTime
+            count += 1
+            let timeDeviation = time - meanTime
+            let valueDeviation = point.value - meanValue
+            meanTime += timeDeviation / count
+            meanValue += valueDeviation / count
+            timeVariance += timeDeviation * (time - meanTime)
+            valueVariance += valueDeviation * (point.value - meanValue)
+            covariance += timeDeviation * (point.value - meanValue)
         }
-        guard timeVariance > 0 else {
+        guard count >= 2, timeVariance > 0 else {
             return nil
         }
         self.slope = covariance / timeVariance
         self.rSquared = valueVariance > 0 ? min(covariance * covariance / (timeVariance * valueVariance), 1) : 0
-        self.count = points.count
-        self.duration = last.time - first.time
+        self.count = Int(count)
+        self.duration = lastTime - firstTime
     }
 }

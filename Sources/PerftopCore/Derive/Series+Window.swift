@@ -315,6 +315,6 @@ extension SeriesStore.Series {
     /// The least-squares line through the gauge's points in `window`: a steady trend's slope per
     /// second, which one spike barely moves; nil with fewer than two points or no time between them.
     public func fit(over window: Window) -> LinearFit? {
-        LinearFit(self.points(in: window).lazy.filter { $0.value.isFinite && $0.time.isFinite })
+        LinearFit(self.points(in: window))
     }
 }
