@@ -16,7 +16,8 @@ public struct LinearFit: Sendable, Equatable {
     public var duration: Double
 
     /// Fits a line to `points`, leaving out any whose time or value is not finite; nil with fewer
-    /// than two such points or when they were all read at the same time (no slope exists).
+    /// than two such points, when they were all read at the same time (no slope exists), or when
+    /// values near `Double`'s limit overflow the fit.
     ///
     /// One pass, with Welford's updates of the means and of the sums of squared and crossed
     /// deviations, which stay exact for values as large as a process's bytes, unlike sums of squares.
@@ -45,11 +46,19 @@ public struct LinearFit: Sendable, Equatable {
             valueVariance += valueDeviation * (point.value - meanValue)
             covariance += timeDeviation * (point.value - meanValue)
         }
-        guard count >= 2, timeVariance > 0 else {
+        // Values near Double's limit overflow the squared deviations: no line is better than an
+        // infinite or NaN one, which no reader of a slope expects.
+        guard count >= 2, timeVariance > 0, timeVariance.isFinite, valueVariance.isFinite, covariance.isFinite
+        else {
             return nil
         }
-        self.slope = covariance / timeVariance
-        self.rSquared = valueVariance > 0 ? min(covariance * covariance / (timeVariance * valueVariance), 1) : 0
+        let slope = covariance / timeVariance
+        guard slope.isFinite else {
+            return nil
+        }
+        self.slope = slope
+        // covariance² / (timeVariance × valueVariance), without squaring a value that may overflow.
+        self.rSquared = valueVariance > 0 ? min(slope * (covariance / valueVariance), 1) : 0
         self.count = Int(count)
         self.duration = lastTime - firstTime
     }
