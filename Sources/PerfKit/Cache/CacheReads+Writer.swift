@@ -137,7 +137,7 @@ extension CacheReads {
             while bits != 0 {
                 let node = NodeReference(bits: bits)
                 let next = node.pointer.pointee.next.load(ordering: .relaxed)
-                if node.hash == hash && node.key == key {
+                if node.holds(key, hash: hash) {
                     let newBits = replacement(node)
                     if let previous {
                         previous.pointer.pointee.next.store(newBits, ordering: .releasing)

@@ -81,6 +81,12 @@ final class CacheReads<Key: Hashable & Sendable, Value: Sendable>: @unchecked Se
             self.pointer.deallocate()
         }
 
+        /// Whether the node holds `key`, whose hash is `hash`: the hashes are compared first, so
+        /// another key in the chain rarely costs a key comparison. For readers and writers alike.
+        @inlinable func holds(_ key: Key, hash: UInt64) -> Bool {
+            self.pointer.pointee.hash == hash && self.pointer.pointee.key == key
+        }
+
         @inlinable var bits: UInt { UInt(bitPattern: self.pointer) }
         @inlinable var key: Key { self.pointer.pointee.key }
         @inlinable var value: Value { self.pointer.pointee.value }
@@ -124,7 +130,7 @@ final class CacheReads<Key: Hashable & Sendable, Value: Sendable>: @unchecked Se
             var bits = self.buckets[self.bucket(of: hash)].load(ordering: .acquiring)
             while bits != 0 {
                 let node = NodeReference(bits: bits)
-                if node.hash == hash && node.key == key {
+                if node.holds(key, hash: hash) {
                     return node
                 }
                 bits = node.pointer.pointee.next.load(ordering: .acquiring)
