@@ -12,7 +12,8 @@ import PerftopTUI
 /// bindable series, which the collector lists again only when a series comes or goes, is its own
 /// column, not part of a round.
 ///
-/// Run with `swift run -c release --package-path Benchmarks DerivationBenchmarks`.
+/// Run with `swift run -c release --package-path Benchmarks DerivationBenchmarks [SOURCES]`; a number
+/// of sources (1, 10, 100 or 1000) runs only that row, e.g. under `perf record`.
 @main
 struct DerivationBenchmarks {
     /// Points per series, as the dashboard keeps them.
@@ -29,7 +30,8 @@ struct DerivationBenchmarks {
             "sources", "series", "model", "tracker", "advisor", "round", "per source", "bindable list",
         ])
         var drawnModels: [(sources: Int, model: DashboardModel)] = []
-        for count in [1, 10, 100, 1_000] {
+        let only = CommandLine.arguments.dropFirst().first.flatMap { Int($0) }
+        for count in [1, 10, 100, 1_000] where only == nil || only == count {
             let (store, sources, time) = Self.filledStore(sources: count, shape: shape)
             let modelOnly = Derivation()
             let trackerOnly = Derivation(tracker: DemoTracker.tracker)
