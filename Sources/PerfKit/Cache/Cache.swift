@@ -22,6 +22,10 @@ public final class Cache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     public let maximumWeight: Int
     /// How the cache chooses the entry to evict when it is full.
     public let policy: CachePolicy
+    /// Which thread applies buffered reads to the policy.
+    public let maintenance: CacheMaintenance
+    /// Whether ``maintenance`` is ``CacheMaintenance/background``, for the inlined read path.
+    @usableFromInline let drainsInBackground: Bool
 
     @usableFromInline let state: Mutex<CacheState<Key, Value>>
     /// The key index as readers see it: the lock-free read path, unless the cache expires entries.
@@ -42,6 +46,8 @@ public final class Cache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     ///   - policy: How the cache chooses the entry to evict; ``CachePolicy/windowTinyLFU`` by default.
     ///   - timeToLive: How long an entry lives after it was written; no limit by default.
     ///   - timeToIdle: How long an entry lives after it was last read or written; no limit by default.
+    ///   - maintenance: Which thread applies buffered reads to the policy;
+    ///     ``CacheMaintenance/callingThread`` by default.
     public convenience init(
         name: String,
         capacity: Int = .max,
@@ -49,7 +55,8 @@ public final class Cache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         weigher: (@Sendable (Key, Value) -> Int)? = nil,
         policy: CachePolicy = .windowTinyLFU,
         timeToLive: Duration? = nil,
-        timeToIdle: Duration? = nil
+        timeToIdle: Duration? = nil,
+        maintenance: CacheMaintenance = .callingThread
     ) {
         self.init(
             name: name,
@@ -59,6 +66,7 @@ public final class Cache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
             policy: policy,
             timeToLive: timeToLive,
             timeToIdle: timeToIdle,
+            maintenance: maintenance,
             clock: ContinuousClock()
         )
     }
@@ -77,6 +85,8 @@ public final class Cache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     ///   - timeToLive: How long an entry lives after it was written, greater than zero; no limit by default.
     ///   - timeToIdle: How long an entry lives after it was last read or written, greater than zero; no
     ///     limit by default.
+    ///   - maintenance: Which thread applies buffered reads to the policy;
+    ///     ``CacheMaintenance/callingThread`` by default.
     ///   - clock: The clock that dates writes and reads for expiry.
     public init<C: Clock>(
         name: String,
@@ -86,6 +96,7 @@ public final class Cache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         policy: CachePolicy = .windowTinyLFU,
         timeToLive: Duration? = nil,
         timeToIdle: Duration? = nil,
+        maintenance: CacheMaintenance = .callingThread,
         clock: C
     ) where C.Duration == Duration {
         precondition(capacity > 0, "Cache capacity must be greater than zero, got \(capacity)")
@@ -96,6 +107,8 @@ public final class Cache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         self.capacity = capacity
         self.maximumWeight = maximumWeight
         self.policy = policy
+        self.maintenance = maintenance
+        self.drainsInBackground = maintenance == .background
         let origin = clock.now
         let configuration = CacheConfiguration(
             capacity: capacity,
@@ -127,21 +140,39 @@ public final class Cache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     /// Counts a hit when the key is present and a miss when it is not or its entry has expired.
     ///
     /// Cost: O(1) amortised. In a cache without expiry a hit takes no lock: it reads a lock-free copy
-    /// of the cache's table and records the access in a per-thread buffer that the next holder of the
-    /// lock applies to the policy, so reads on several threads run in parallel. A miss, and every read
-    /// of a cache with expiry, takes the lock.
+    /// of the cache's table and records the access in a per-thread buffer that the next writer, the
+    /// reader that fills it or the maintenance thread (``maintenance``) applies to the policy, so
+    /// reads on several threads run in parallel. A miss, and every read of a cache with expiry, takes
+    /// the lock.
     @inlinable
     public func value(forKey key: Key) -> Value? {
         // `self.reads` is used in place, never bound to a constant: that would retain and release
         // it, two atomic writes to one line that every reading thread shares.
         if self.reads.isLockFree, let hit = self.reads.value(forKey: key) {
             if let stripe = hit.fullStripe, self.reads.stripes.beginDrain() {
-                self.state.withLockedValue { $0.drainReads(stripe: stripe) }
-                self.reads.stripes.endDrain()
+                if self.drainsInBackground {
+                    self.drainInBackground()
+                } else {
+                    self.state.withLockedValue { $0.drainReads(stripe: stripe) }
+                    self.reads.stripes.endDrain()
+                }
             }
             return hit.value
         }
         return self.state.withLockedValue { $0.value(forKey: key) }
+    }
+
+    /// Drains every read buffer on the maintenance thread, or on this one when its queue is full; the
+    /// caller has won ``ReadStripes/beginDrain()``, and the drain ends it.
+    @usableFromInline
+    func drainInBackground() {
+        let drain = { @Sendable [self] in
+            self.state.withLockedValue { $0.drainReads() }
+            self.reads.stripes.endDrain()
+        }
+        if !cacheMaintenanceThread.submit(drain) {
+            drain()
+        }
     }
 
     /// Returns the value stored for `key` and whether it was written at least `refreshAfter` ago,
@@ -207,3 +238,9 @@ public final class Cache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         self.state.withLockedValue { $0.removeAll() }
     }
 }
+
+/// The thread that drains the read buffers of caches with ``CacheMaintenance/background``, started
+/// when the first of them drains (a global: a generic class has no stored static properties). Its
+/// queue holds at most one drain per such cache (a cache schedules no other while one is pending), so
+/// 4,096 caches drain in the background before one drains on its reader's thread.
+let cacheMaintenanceThread = CPUWorkerPool(name: "cache-maintenance", threadCount: 1, queueCapacity: 4_096)

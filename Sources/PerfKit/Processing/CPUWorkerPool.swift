@@ -93,6 +93,19 @@ public final class CPUWorkerPool: Sendable {
         }
     }
 
+    /// Queues `work` for one of the pool's threads without waiting for it, and returns whether it
+    /// was queued: `false` when the queue is full or the pool shut down, and then `work` never runs.
+    /// For work whose caller does not need its result, e.g. a ``Cache``'s background maintenance.
+    /// Cost: one lock and one condition-variable signal.
+    func submit(_ work: @escaping @Sendable () -> Void) -> Bool {
+        let job = WorkerJob(
+            ticket: self.tickets.wrappingAdd(1, ordering: .relaxed).newValue,
+            run: work,
+            fail: { _ in }
+        )
+        return self.queue.enqueue(job, isCancelled: false) == nil
+    }
+
     // MARK: - Shutting down
 
     /// Refuses new jobs, lets the threads run the jobs already queued, then waits for every thread to
