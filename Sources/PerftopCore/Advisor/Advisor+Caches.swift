@@ -12,21 +12,18 @@ extension Advisor {
             return []
         }
         let thresholds = self.thresholds
-        return view.caches().compactMap { cache in
-            let series = { (name: String) in view.series(name, LabelName.cache, cache.name) }
+        // The view's window is the advisor's: its hit rate and eviction rates are the ones to judge.
+        return view.cacheFindings().compactMap { findings in
+            let cache = findings.view
             let target = thresholds.hitRatioTarget(cache: cache.name)
-            guard let hits = series(MetricName.cacheHits).first, let misses = series(MetricName.cacheMisses).first,
-                hits.points.count >= thresholds.cacheMinimumPoints,
-                misses.points.count >= thresholds.cacheMinimumPoints,
-                let hitRate = SeriesStore.Series.share(of: hits, and: misses, over: self.window),
-                hitRate.seconds > 0, hitRate.value < target,
+            guard let points = findings.counterPoints, points >= thresholds.cacheMinimumPoints,
+                let hitRate = findings.hitRate, hitRate.seconds > 0, hitRate.value < target,
                 let requests = cache.requestsPerSecond
             else {
                 return nil
             }
-            let evictions = series(MetricName.cacheEvictions)
             let evictionRate = { (cause: CacheEvictionCause) in
-                view.rate(evictions.filter { $0.id.label(LabelName.cause) == cause.rawValue }) ?? 0
+                cache.evictionsByCause.first { $0.cause == cause.rawValue }?.perSecond ?? 0
             }
             let bySize = evictionRate(.size)
             let byExpiry = evictionRate(.expired)

@@ -35,7 +35,7 @@ public struct Advisor: Sendable, Equatable {
         let failing = Set(sources.filter { $0.state != .ok && $0.state != .pending }.map(\.name))
         var advice: [Advice] = []
         for source in store.sources where !failing.contains(source) {
-            let view = SourceView(store: store, source: source, window: self.window, includesHistories: false)
+            let view = SourceView(store: store, source: source, window: self.window, isForDisplay: false)
             advice += self.cacheAdvice(view)
             advice += self.processorAdvice(view)
             advice += self.memoryAdvice(view)

@@ -11,8 +11,9 @@ struct SourceView {
     let source: String
     /// The window of every rate and ratio the views show.
     var window: Window = DashboardModel.window
-    /// Whether the views carry their histories for the graphs (the advisor needs none).
-    var includesHistories = true
+    /// Whether the views are for the dashboard: with their histories for the graphs and the details
+    /// only panes show (a cache's lifetime hit rate, similarity and tiers). The advisor needs none.
+    var isForDisplay = true
 
     func series(_ name: String) -> [SeriesStore.Series] {
         self.store.series(source: self.source, named: name)
@@ -58,7 +59,7 @@ struct SourceView {
 
     /// The points of `series` for a graph, or none when the views carry no histories.
     func history(_ series: SeriesStore.Series?) -> PointHistory {
-        guard self.includesHistories, let series else {
+        guard self.isForDisplay, let series else {
             return []
         }
         return series.points
@@ -71,7 +72,19 @@ struct SourceView {
 
     // MARK: - Caches
 
+    /// A cache's view and what the advisor weighs besides: its hit rate with the span it covers, and
+    /// the fewest points its hit and miss counters hold (nil for both without those counters).
+    struct CacheFindings {
+        var view: CacheView
+        var hitRate: Derived?
+        var counterPoints: Int?
+    }
+
     func caches() -> [CacheView] {
+        self.cacheFindings().map(\.view)
+    }
+
+    func cacheFindings() -> [CacheFindings] {
         let (hits, misses) = (self.series(MetricName.cacheHits), self.series(MetricName.cacheMisses))
         let evictions = self.series(MetricName.cacheEvictions)
         let (entries, capacities) = (self.series(MetricName.cacheEntries), self.series(MetricName.cacheCapacity))
@@ -79,32 +92,36 @@ struct SourceView {
         let tiersUp = self.series(MetricName.cacheTierUp)
         let first = { (series: [SeriesStore.Series], cache: String) in Self.first(series, LabelName.cache, cache) }
         return Self.values(of: LabelName.cache, in: hits).map { cache in
-            var view = CacheView(source: self.source, name: cache)
+            var findings = CacheFindings(view: CacheView(source: self.source, name: cache))
             if let hits = first(hits, cache), let misses = first(misses, cache) {
-                view.hitRate = SeriesStore.Series.share(of: hits, and: misses, over: self.window)?.value
-                view.requestsPerSecond = self.rate([hits, misses])
-                if let hitCount = hits.latest, let missCount = misses.latest, hitCount + missCount > 0 {
-                    view.lifetimeHitRate = hitCount / (hitCount + missCount)
-                }
-                if self.includesHistories {
-                    view.hitRateTrend = .shares(of: hits, and: misses)
+                findings.hitRate = SeriesStore.Series.share(of: hits, and: misses, over: self.window)
+                findings.counterPoints = min(hits.points.count, misses.points.count)
+                findings.view.hitRate = findings.hitRate?.value
+                findings.view.requestsPerSecond = self.rate([hits, misses])
+                if self.isForDisplay {
+                    if let hitCount = hits.latest, let missCount = misses.latest, hitCount + missCount > 0 {
+                        findings.view.lifetimeHitRate = hitCount / (hitCount + missCount)
+                    }
+                    findings.view.hitRateTrend = .shares(of: hits, and: misses)
                 }
             }
-            if let similar = first(similarHits, cache) {
-                self.addSimilarity(to: &view, similarHits: similar, hits: first(hits, cache))
+            if self.isForDisplay, let similar = first(similarHits, cache) {
+                self.addSimilarity(to: &findings.view, similarHits: similar, hits: first(hits, cache))
             }
             let evictions = Self.labelled(evictions, LabelName.cache, cache)
-            view.evictionsPerSecond = self.rate(evictions)
-            view.evictionsByCause = self.ratesByCause(evictions)
-            view.entries = first(entries, cache)?.latest
-            view.downTiers = Self.labelled(tiersUp, LabelName.cache, cache).compactMap { tier in
-                tier.latest == 0 ? tier.id.label(LabelName.tier) : nil
+            findings.view.evictionsPerSecond = self.rate(evictions)
+            findings.view.evictionsByCause = self.ratesByCause(evictions)
+            findings.view.entries = first(entries, cache)?.latest
+            if self.isForDisplay {
+                findings.view.downTiers = Self.labelled(tiersUp, LabelName.cache, cache).compactMap { tier in
+                    tier.latest == 0 ? tier.id.label(LabelName.tier) : nil
+                }
             }
             // A cache bounded only by weight reports Int.max entries of capacity: no entry bound to show.
-            view.capacity = first(capacities, cache)?.latest.flatMap {
+            findings.view.capacity = first(capacities, cache)?.latest.flatMap {
                 $0 < Double(Int.max) ? $0 : nil
             }
-            return view
+            return findings
         }
     }
 
