@@ -53,6 +53,33 @@ struct PointHistoryTests {
         #expect(first[0] == SeriesStore.Point(time: 5, value: 1))
     }
 
+    /// Every range of a history read chunk by chunk, against its subscripts.
+    func expectEveryRangeMatchesItsSubscripts(_ history: PointHistory) {
+        for start in 0...history.count {
+            for end in start...history.count {
+                var read: [SeriesStore.Point] = []
+                history.forEach(in: start..<end) { read.append($0) }
+                #expect(read == (start..<end).map { history[$0] }, "range \(start)..<\(end)")
+            }
+        }
+    }
+
+    @Test func forEachReadsEveryRangeAsTheSubscriptsDo() {
+        var history = PointHistory((0..<100).map(Self.point))
+        for _ in 0..<45 {
+            history.removeFirst()
+        }
+        self.expectEveryRangeMatchesItsSubscripts(history)
+
+        let sixtyDays = 60.0 * 86_400
+        var gapped = PointHistory((0..<40).map(Self.point))
+        for index in 0..<40 {
+            gapped.append(SeriesStore.Point(time: sixtyDays + Double(index), value: Double(index)))
+        }
+        gapped.removeFirst()
+        self.expectEveryRangeMatchesItsSubscripts(gapped)
+    }
+
     @Test func aTimeTooFarFromItsChunksFirstStartsAnotherAndEveryPointIsStillFound() {
         var history = PointHistory()
         let sixtyDays = 60.0 * 86_400

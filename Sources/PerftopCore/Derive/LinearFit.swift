@@ -22,30 +22,18 @@ public struct LinearFit: Sendable, Equatable {
     /// One pass, with Welford's updates of the means and of the sums of squared and crossed
     /// deviations, which stay exact for values as large as a process's bytes, unlike sums of squares.
     public init?(_ points: some Sequence<SeriesStore.Point>) {
-        var count = 0.0
-        var firstTime = 0.0
-        var lastTime = 0.0
-        var meanTime = 0.0
-        var meanValue = 0.0
-        var timeVariance = 0.0
-        var valueVariance = 0.0
-        var covariance = 0.0
-        for point in points where point.time.isFinite && point.value.isFinite {
-            if count == 0 {
-                firstTime = point.time
+        var sums = Sums()
+        // A history's points are read a chunk at a time; the cast folds away when specialised.
+        if let window = points as? Slice<PointHistory> {
+            window.base.forEach(in: window.startIndex..<window.endIndex) { sums.add($0) }
+        } else {
+            for point in points {
+                sums.add(point)
             }
-            lastTime = point.time
-            // Times relative to the first point keep the sums exact for epoch-sized timestamps.
-            let time = point.time - firstTime
-            count += 1
-            let timeDeviation = time - meanTime
-            let valueDeviation = point.value - meanValue
-            meanTime += timeDeviation / count
-            meanValue += valueDeviation / count
-            timeVariance += timeDeviation * (time - meanTime)
-            valueVariance += valueDeviation * (point.value - meanValue)
-            covariance += timeDeviation * (point.value - meanValue)
         }
+        let (count, timeVariance, valueVariance, covariance) = (
+            sums.count, sums.timeVariance, sums.valueVariance, sums.covariance
+        )
         // Values near Double's limit overflow the squared deviations: no line is better than an
         // infinite or NaN one, which no reader of a slope expects.
         guard count >= 2, timeVariance > 0, timeVariance.isFinite, valueVariance.isFinite, covariance.isFinite
@@ -60,6 +48,39 @@ public struct LinearFit: Sendable, Equatable {
         // covariance² / (timeVariance × valueVariance), without squaring a value that may overflow.
         self.rSquared = valueVariance > 0 ? min(slope * (covariance / valueVariance), 1) : 0
         self.count = Int(count)
-        self.duration = lastTime - firstTime
+        self.duration = sums.lastTime - sums.firstTime
+    }
+
+    /// The running means and sums of squared and crossed deviations (Welford's updates).
+    private struct Sums {
+        var count = 0.0
+        var firstTime = 0.0
+        var lastTime = 0.0
+        var meanTime = 0.0
+        var meanValue = 0.0
+        var timeVariance = 0.0
+        var valueVariance = 0.0
+        var covariance = 0.0
+
+        /// Adds `point`, unless its time or value is not finite.
+        mutating func add(_ point: SeriesStore.Point) {
+            guard point.time.isFinite, point.value.isFinite else {
+                return
+            }
+            if self.count == 0 {
+                self.firstTime = point.time
+            }
+            self.lastTime = point.time
+            // Times relative to the first point keep the sums exact for epoch-sized timestamps.
+            let time = point.time - self.firstTime
+            self.count += 1
+            let timeDeviation = time - self.meanTime
+            let valueDeviation = point.value - self.meanValue
+            self.meanTime += timeDeviation / self.count
+            self.meanValue += valueDeviation / self.count
+            self.timeVariance += timeDeviation * (time - self.meanTime)
+            self.valueVariance += valueDeviation * (point.value - self.meanValue)
+            self.covariance += timeDeviation * (point.value - self.meanValue)
+        }
     }
 }

@@ -62,6 +62,18 @@ public struct PointHistory: RandomAccessCollection, @unchecked Sendable, Equatab
             }
         }
 
+        /// Calls `body` with the points from `start`, `count` of them, in order.
+        func forEach(from start: Int, count: Int, _ body: (SeriesStore.Point) -> Void) {
+            self.withUnsafeMutablePointers { header, elements in
+                let base = header.pointee.base
+                let offsets = UnsafeMutableRawPointer(elements + PointHistory.chunkCapacity)
+                    .assumingMemoryBound(to: UInt32.self)
+                for index in start..<(start + count) {
+                    body(SeriesStore.Point(time: Double(base + Int64(offsets[index])) / 1_000, value: elements[index]))
+                }
+            }
+        }
+
         /// Appends a point `milliseconds` after the base, if there is room and the offset fits.
         func append(value: Double, milliseconds: Int64) -> Bool {
             self.withUnsafeMutablePointers { header, elements in
@@ -136,6 +148,31 @@ public struct PointHistory: RandomAccessCollection, @unchecked Sendable, Equatab
             index -= chunk.count
         }
         preconditionFailure("index out of range")
+    }
+
+    /// Calls `body` with each point at the positions of `range` (0 being the oldest), oldest first.
+    /// Cost: O(points in range), walking the chunks, instead of finding each point's chunk again as a
+    /// loop of subscripts does.
+    public func forEach(in range: Range<Int>, _ body: (SeriesStore.Point) -> Void) {
+        precondition(range.lowerBound >= 0 && range.upperBound <= self.count, "range out of bounds")
+        var remaining = range.count
+        var index = self.offset + range.lowerBound
+        var chunk = 0
+        if self.hasShortChunk {
+            while remaining > 0, index >= self.chunks[chunk].count {
+                index -= self.chunks[chunk].count
+                chunk += 1
+            }
+        } else {
+            (chunk, index) = index.quotientAndRemainder(dividingBy: Self.chunkCapacity)
+        }
+        while remaining > 0 {
+            let taken = Swift.min(remaining, self.chunks[chunk].count - index)
+            self.chunks[chunk].forEach(from: index, count: taken, body)
+            remaining -= taken
+            chunk += 1
+            index = 0
+        }
     }
 
     /// Appends `point` as the newest; its time is kept to the millisecond (a time that is not a
