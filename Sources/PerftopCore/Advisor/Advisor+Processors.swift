@@ -9,8 +9,9 @@ extension Advisor {
         guard self.runs(.processorSaturated) || self.runs(.processorRejecting) else {
             return []
         }
-        return view.processors().flatMap { processor in
-            [self.saturation(processor, view), self.rejection(processor, view)].compactMap { $0 }
+        // The view's window is the advisor's: its rates are the ones to judge.
+        return view.processorFindings().flatMap { findings in
+            [self.saturation(findings, view), self.rejection(findings, view)].compactMap { $0 }
         }
     }
 
@@ -18,17 +19,17 @@ extension Advisor {
     /// above the thresholds, over at least the minimum points), the queue is not empty at the last
     /// poll, and in-flight is at the concurrency limit in at least the threshold share of the polls.
     /// Silent without a `processor_concurrency_limit`: a limit cannot be reached if it is unknown.
-    private func saturation(_ processor: ProcessorView, _ view: SourceView) -> Advice? {
+    private func saturation(_ findings: SourceView.ProcessorFindings, _ view: SourceView) -> Advice? {
         let thresholds = self.thresholds
-        let series = { (name: String) in view.series(name, LabelName.processor, processor.name) }
+        let processor = findings.view
         guard self.runs(.processorSaturated),
-            let oldest = series(MetricName.processorOldestQueuedSeconds).first,
+            let oldest = findings.oldestQueued,
             oldest.points.count >= thresholds.processorMinimumPoints,
             let age = oldest.latest, age > 0,
             let fit = oldest.fit(over: self.window),
             fit.slope >= thresholds.processorAgeGrowth, fit.rSquared >= thresholds.processorAgeGrowthRSquared,
-            let inFlight = series(MetricName.processorInFlight).first,
-            let limit = series(MetricName.processorConcurrencyLimit).first,
+            let inFlight = findings.inFlight,
+            let limit = findings.concurrencyLimit,
             let share = Self.atLimitShare(inFlight: inFlight, limit: limit, over: self.window),
             share >= thresholds.processorAtLimitShare
         else {
@@ -81,19 +82,18 @@ extension Advisor {
 
     /// `processor-rejecting`: tasks rejected (queue full) or dropped (pushed out of a full queue) at or
     /// above the threshold rate over the window, with at least the minimum points.
-    private func rejection(_ processor: ProcessorView, _ view: SourceView) -> Advice? {
+    private func rejection(_ findings: SourceView.ProcessorFindings, _ view: SourceView) -> Advice? {
         let thresholds = self.thresholds
-        let tasks = view.series(MetricName.processorTasks, LabelName.processor, processor.name)
-        let refused = SourceView.tasks(tasks, endingIn: SourceView.refused)
+        let processor = findings.view
         guard self.runs(.processorRejecting),
-            refused.contains(where: { $0.points.count >= thresholds.processorRejectionMinimumPoints }),
-            let rate = SeriesStore.Series.sumOfRates(refused, over: self.window),
+            findings.refused.contains(where: { $0.points.count >= thresholds.processorRejectionMinimumPoints }),
+            let rate = findings.refusedRate,
             rate.value >= thresholds.processorRejectionsPerSecond
         else {
             return nil
         }
         var evidence = [AdviceEvidence(label: "rejected", value: rate.value, unit: .perSecond)]
-        if let finished = view.rate(tasks), finished > 0 {
+        if let finished = view.rate(findings.tasks), finished > 0 {
             evidence.append(AdviceEvidence(label: "share of finished", value: rate.value / finished, unit: .fraction))
         }
         if let depth = processor.queueDepth {

@@ -27,16 +27,26 @@ struct SourceView {
     // Scans read the series in place: iterating an array of them copies each one (four references).
 
     /// The distinct values of the label `label` among `series`, sorted; series without it are left out.
+    /// Sorted, then deduplicated: a source has a few caches or processors, and hashing each value
+    /// for a set cost more than comparing them.
     static func values(of label: String, in series: [SeriesStore.Series]) -> [String] {
-        series.withUnsafeBufferPointer { series in
-            var values: Set<String> = []
+        var values = series.withUnsafeBufferPointer { series in
+            var values: [String] = []
             for index in series.indices {
                 if let value = series[index].id.label(label) {
-                    values.insert(value)
+                    values.append(value)
                 }
             }
-            return values.sorted()
+            return values
         }
+        values.sort()
+        var distinct = values.isEmpty ? 0 : 1
+        for index in values.indices.dropFirst() where values[index] != values[distinct - 1] {
+            values.swapAt(index, distinct)
+            distinct += 1
+        }
+        values.removeLast(values.count - distinct)
+        return values
     }
 
     /// The series of `series` whose label `label` is `value`.
@@ -125,6 +135,11 @@ struct SourceView {
         }
     }
 
+    /// The `cache_similarity` histogram's `_sum` and `_count`, named once: a joined name is a new string
+    /// on the heap each time.
+    private static let similaritySum = MetricName.cacheSimilarity + MetricName.sumSuffix
+    private static let similarityCount = MetricName.cacheSimilarity + MetricName.countSuffix
+
     /// A semantic cache's share of similar hits and their mean similarity over the window, from
     /// `cache_similar_hits_total` and the `cache_similarity` histogram's `_sum` and `_count`.
     private func addSimilarity(to view: inout CacheView, similarHits: SeriesStore.Series, hits: SeriesStore.Series?) {
@@ -133,10 +148,9 @@ struct SourceView {
                 SeriesStore.Series.meanPerEvent(total: similarHits, count: hits, over: self.window)?
                 .value
         }
-        let histogram = MetricName.cacheSimilarity
         let label = (LabelName.cache, view.name)
-        if let sum = Self.first(self.series(histogram + MetricName.sumSuffix), label.0, label.1),
-            let count = Self.first(self.series(histogram + MetricName.countSuffix), label.0, label.1)
+        if let sum = Self.first(self.series(Self.similaritySum), label.0, label.1),
+            let count = Self.first(self.series(Self.similarityCount), label.0, label.1)
         {
             view.meanSimilarity = SeriesStore.Series.meanPerEvent(total: sum, count: count, over: self.window)?.value
         }
@@ -176,19 +190,35 @@ struct SourceView {
         }
     }
 
+    /// A processor's view and the series and rate the advisor weighs besides, as the view found them.
+    struct ProcessorFindings {
+        var view: ProcessorView
+        var oldestQueued: SeriesStore.Series?
+        var inFlight: SeriesStore.Series?
+        var concurrencyLimit: SeriesStore.Series?
+        /// Its `processor_tasks_total` series, every outcome.
+        var tasks: [SeriesStore.Series]
+        /// The tasks rejected or dropped, and their summed rate over the window.
+        var refused: [SeriesStore.Series]
+        var refusedRate: Derived?
+    }
+
     /// Every processor the source reports, by name. The wait and service p95s are the summaries'
     /// `quantile="0.95"` series, as the latency pane shows them.
     func processors() -> [ProcessorView] {
+        self.processorFindings().map(\.view)
+    }
+
+    func processorFindings() -> [ProcessorFindings] {
         let byName = Self.processorRowNames.map { (name: $0, series: self.series($0)) }
-        let names = Set(
-            byName.lazy.filter { Self.processorNames.contains($0.name) }.flatMap {
-                $0.series.lazy.compactMap { $0.id.label(LabelName.processor) }
-            }
+        let names = Self.values(
+            of: LabelName.processor,
+            in: byName.filter { Self.processorNames.contains($0.name) }.flatMap(\.series)
         )
         let (waits, services) = (
             self.series(MetricName.processorWaitSeconds), self.series(MetricName.processorServiceSeconds)
         )
-        return names.sorted().map { processor in
+        return names.map { processor in
             let series = { (name: String) in
                 Self.labelled(byName.first { $0.name == name }?.series ?? [], LabelName.processor, processor)
             }
@@ -201,23 +231,36 @@ struct SourceView {
             }
             let depth = series(MetricName.processorQueueDepth).first
             let running = series(MetricName.processorInFlight).first
+            let limit = series(MetricName.processorConcurrencyLimit).first
+            let oldest = series(MetricName.processorOldestQueuedSeconds).first
             let tasks = series(MetricName.processorTasks)
-            return ProcessorView(
+            let refused = Self.tasks(tasks, endingIn: Self.refused)
+            let refusedRate = SeriesStore.Series.sumOfRates(refused, over: self.window)
+            let view = ProcessorView(
                 source: self.source,
                 name: processor,
                 queueDepth: depth?.latest,
                 queueCapacity: gauge(MetricName.processorQueueCapacity),
                 inFlight: running?.latest,
-                concurrencyLimit: gauge(MetricName.processorConcurrencyLimit),
+                concurrencyLimit: limit?.latest,
                 succeededPerSecond: self.rate(Self.tasks(tasks, endingIn: Self.succeeded)),
                 failedPerSecond: self.rate(Self.tasks(tasks, endingIn: Self.failed)),
-                rejectedPerSecond: self.rate(Self.tasks(tasks, endingIn: Self.refused)),
+                rejectedPerSecond: refusedRate?.value,
                 retriesPerSecond: self.rate(series(MetricName.processorRetries)),
-                oldestQueuedSeconds: gauge(MetricName.processorOldestQueuedSeconds),
+                oldestQueuedSeconds: oldest?.latest,
                 waitP95: p95(waits),
                 serviceP95: p95(services),
                 depthHistory: self.history(depth),
                 inFlightHistory: self.history(running)
+            )
+            return ProcessorFindings(
+                view: view,
+                oldestQueued: oldest,
+                inFlight: running,
+                concurrencyLimit: limit,
+                tasks: tasks,
+                refused: refused,
+                refusedRate: refusedRate
             )
         }
     }
