@@ -206,6 +206,9 @@ struct SeriesWindowTests {
             else {
                 continue
             }
+            // The last two points the series keeps beside its history are the history's.
+            #expect(hits.newest == hits.points.last && hits.latest == hits.points.last?.value)
+            #expect(hits.previous == (hits.points.count >= 2 ? hits.points[hits.points.count - 2] : nil))
             for window in [Window.lastInterval, .seconds(6), .retained] {
                 let points = hits.points(in: window)
                 #expect(hits.increase(over: window)?.value == (points.count >= 2 ? Self.summedSteps(points) : nil))

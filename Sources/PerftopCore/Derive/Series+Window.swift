@@ -50,6 +50,16 @@ extension SeriesStore.Series {
     /// points; nil with fewer than two points. Cost: O(1) plus the resets in the window for every
     /// kind but gauges and summary quantiles, O(points in the window) for those.
     public func increase(over window: Window) -> Derived? {
+        if window == .lastInterval {
+            return self.previous.map { previous in
+                Derived(
+                    value: Self.increase(from: previous, to: self.newest),
+                    window: window,
+                    from: previous.time,
+                    to: self.newest.time
+                )
+            }
+        }
         let points = self.points(in: window)
         guard let first = points.first, let last = points.last, points.count >= 2 else {
             return nil
@@ -184,6 +194,16 @@ extension SeriesStore.Series {
         _ second: SeriesStore.Series,
         in window: Window
     ) -> (first: Double, second: Double, from: Double, to: Double)? {
+        // Both read in the last two polls: their last two points pair up, held in the series.
+        if window == .lastInterval, first.lastPoll == second.lastPoll, first.regularRun >= 2, second.regularRun >= 2,
+            let firstPrevious = first.previous, let secondPrevious = second.previous
+        {
+            return (
+                Self.increase(from: firstPrevious, to: first.newest),
+                Self.increase(from: secondPrevious, to: second.newest),
+                firstPrevious.time, first.newest.time
+            )
+        }
         if let (firstStart, secondStart, count) = Self.aligned(first, second, in: window) {
             guard count >= 2 else {
                 return nil

@@ -46,6 +46,11 @@ public struct SeriesStore: Sendable {
             let id: SeriesID
             var kind: Sample.Kind
             var points: PointHistory
+            /// The last two of ``points`` (`previous` nil with one), as read back from it: the
+            /// last interval's math and the latest value read them here, in the storage the series
+            /// already loaded, instead of from the history's newest chunk.
+            var newest: Point
+            var previous: Point?
             var lastPoll: Int
             var appended: Int
             var tracksDecreases: Bool
@@ -56,6 +61,8 @@ public struct SeriesStore: Sendable {
                 id: SeriesID,
                 kind: Sample.Kind,
                 points: PointHistory,
+                newest: Point,
+                previous: Point?,
                 lastPoll: Int,
                 appended: Int,
                 tracksDecreases: Bool,
@@ -65,6 +72,8 @@ public struct SeriesStore: Sendable {
                 self.id = id
                 self.kind = kind
                 self.points = points
+                self.newest = newest
+                self.previous = previous
                 self.lastPoll = lastPoll
                 self.appended = appended
                 self.tracksDecreases = tracksDecreases
@@ -77,6 +86,8 @@ public struct SeriesStore: Sendable {
                     id: self.id,
                     kind: self.kind,
                     points: self.points,
+                    newest: self.newest,
+                    previous: self.previous,
                     lastPoll: self.lastPoll,
                     appended: self.appended,
                     tracksDecreases: self.tracksDecreases,
@@ -94,6 +105,10 @@ public struct SeriesStore: Sendable {
         public var kind: Sample.Kind { self.storage.kind }
         /// The recent points, oldest first; at most the store's retention.
         public var points: PointHistory { self.storage.points }
+        /// The newest point, and the one before it (nil when the series holds one): the same as the
+        /// last two of ``points``, without reading them there.
+        var newest: Point { self.storage.newest }
+        var previous: Point? { self.storage.previous }
         /// The source's poll that last reported the series, counted from 1.
         var lastPoll: Int { self.storage.lastPoll }
         /// How many points were ever appended: the newest point is number `appended - 1`.
@@ -108,10 +123,13 @@ public struct SeriesStore: Sendable {
 
         /// A series holding one point, read in `poll`.
         fileprivate init(id: SeriesID, kind: Sample.Kind, point: Point, poll: Int) {
+            let points: PointHistory = [point]
             self.storage = Storage(
                 id: id,
                 kind: kind,
-                points: [point],
+                points: points,
+                newest: points[0],
+                previous: nil,
                 lastPoll: poll,
                 appended: 1,
                 tracksDecreases: Self.tracksDecreases(id: id, kind: kind),
@@ -122,7 +140,7 @@ public struct SeriesStore: Sendable {
 
         /// The newest value.
         public var latest: Double? {
-            self.storage.points.last?.value
+            self.storage.newest.value
         }
 
         /// The storage, copied first unless this series is its only owner.
@@ -162,6 +180,8 @@ public struct SeriesStore: Sendable {
                 series.decreases.append(series.appended)
             }
             series.points.append(point)
+            series.previous = series.points.count >= 2 ? series.newest : nil
+            series.newest = series.points[series.points.count - 1]
             series.appended += 1
             let first = series.appended - series.points.count
             while let oldest = series.decreases.first, oldest <= first {
