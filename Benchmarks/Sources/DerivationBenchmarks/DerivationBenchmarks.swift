@@ -12,8 +12,10 @@ import PerftopTUI
 /// bindable series, which the collector lists again only when a series comes or goes, is its own
 /// column, not part of a round.
 ///
-/// Run with `swift run -c release --package-path Benchmarks DerivationBenchmarks [SOURCES]`; a number
-/// of sources (1, 10, 100 or 1000) runs only that row, e.g. under `perf record`.
+/// Run with `swift run -c release --package-path Benchmarks DerivationBenchmarks [SOURCES [RUNS]]`. A
+/// number of sources (1, 10, 100 or 1000) runs only that row, e.g. under `perf record`; `all` runs
+/// every row. A number of runs (5 by default) sets how many timed runs each median of the table is
+/// taken over: on a noisy machine, 40 runs tell two builds apart where 5 do not.
 @main
 struct DerivationBenchmarks {
     /// Points per series, as the dashboard keeps them.
@@ -31,6 +33,7 @@ struct DerivationBenchmarks {
         ])
         var drawnModels: [(sources: Int, model: DashboardModel)] = []
         let only = CommandLine.arguments.dropFirst().first.flatMap { Int($0) }
+        let runs = CommandLine.arguments.dropFirst(2).first.flatMap { Int($0) } ?? 5
         for count in [1, 10, 100, 1_000] where only == nil || only == count {
             let (store, sources, time) = Self.filledStore(sources: count, shape: shape)
             let modelOnly = Derivation()
@@ -39,10 +42,10 @@ struct DerivationBenchmarks {
             // only when a series comes or goes (SeriesStore.identityGeneration), so it is measured
             // on its own.
             let catalog = BindableSeries.catalog(of: store)
-            let model = await medianSeconds {
+            let model = await medianSeconds(repetitions: runs) {
                 modelOnly.derive(from: store, sources: sources, timestamp: time, interval: 1).caches.count
             }
-            let tracked = await medianSeconds {
+            let tracked = await medianSeconds(repetitions: runs) {
                 trackerOnly.derive(
                     from: store,
                     sources: sources,
@@ -51,10 +54,10 @@ struct DerivationBenchmarks {
                     reusedBindableSeries: catalog
                 ).tracker.count
             }
-            let advised = await medianSeconds {
+            let advised = await medianSeconds(repetitions: runs) {
                 Advisor().advise(store: store, sources: sources).count
             }
-            let round = await medianSeconds {
+            let round = await medianSeconds(repetitions: runs) {
                 derivation.derive(
                     from: store,
                     sources: sources,
@@ -63,7 +66,7 @@ struct DerivationBenchmarks {
                     reusedBindableSeries: catalog
                 ).caches.count
             }
-            let listed = await medianSeconds { BindableSeries.catalog(of: store).count }
+            let listed = await medianSeconds(repetitions: runs) { BindableSeries.catalog(of: store).count }
             table.append([
                 String(count), String(count * shape.count), Self.milliseconds(model),
                 Self.milliseconds(tracked - model), Self.milliseconds(advised), Self.milliseconds(round),
@@ -76,6 +79,7 @@ struct DerivationBenchmarks {
             }
         }
         print(table.render())
+        print("(each column a median of \(runs) timed runs)")
         print()
         await Self.measureRecording(shape: shape, derivation: derivation)
         let renderer = DashboardRenderer()
