@@ -351,8 +351,9 @@ import Testing
             try await AgentServer.start(path: directory + "/b.sock", registry: registry, agentName: "b"),
         ]
         let feeds = try AgentFeed.socketPaths(matching: directory).map { AgentFeed(path: $0) }
-        // Generous: both agents answer, so only a loaded machine makes a poll take long.
-        let collector = Collector(feeds: feeds, configuration: Collector.Configuration(interval: .seconds(10)))
+        // Generous: both agents answer, so only a loaded machine makes a poll take long (a full test
+        // run on two cores once kept both polls waiting more than 10 s).
+        let collector = Collector(feeds: feeds, configuration: Collector.Configuration(interval: .seconds(60)))
         await collector.collectOnce()
         #expect(collector.model.sources.map(\.name) == ["agent:\(directory)/a.sock", "agent:\(directory)/b.sock"])
         #expect(collector.model.sources.map(\.state) == [.ok, .ok])
