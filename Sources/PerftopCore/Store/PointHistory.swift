@@ -54,15 +54,13 @@ public struct PointHistory: RandomAccessCollection, @unchecked Sendable, Equatab
         }
 
         subscript(index: Int) -> SeriesStore.Point {
-            self.withUnsafeMutablePointers { header, elements in
-                let offsets = UnsafeMutableRawPointer(elements + PointHistory.chunkCapacity)
-                    .assumingMemoryBound(to: UInt32.self)
-                let milliseconds = header.pointee.base + Int64(offsets[index])
-                return SeriesStore.Point(time: Double(milliseconds) / 1_000, value: elements[index])
-            }
+            var point = SeriesStore.Point(time: 0, value: 0)
+            self.forEach(from: index, count: 1) { point = $0 }
+            return point
         }
 
-        /// Calls `body` with the points from `start`, `count` of them, in order.
+        /// Calls `body` with the points from `start`, `count` of them, in order: each point's time is
+        /// the chunk's base plus the point's offset, in milliseconds.
         func forEach(from start: Int, count: Int, _ body: (SeriesStore.Point) -> Void) {
             self.withUnsafeMutablePointers { header, elements in
                 let base = header.pointee.base
