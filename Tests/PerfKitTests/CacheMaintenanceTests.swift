@@ -21,6 +21,20 @@ import Testing
         return cacheMaintenanceThread.stats.completed > count
     }
 
+    /// The drains the maintenance thread has completed, read once it is idle (nothing queued, nothing
+    /// running), so that a drain another test left pending cannot complete in the middle of this one.
+    /// Waits for at most a minute, like ``waitForDrains(after:)``.
+    func completedDrainsWhenIdle() -> Int {
+        for _ in 0..<60_000 {
+            let stats = cacheMaintenanceThread.stats
+            if stats.queueDepth == 0, stats.busyThreads == 0 {
+                return stats.completed
+            }
+            usleep(1_000)
+        }
+        return cacheMaintenanceThread.stats.completed
+    }
+
     /// The key at the front of LRU's list: the most recently used one, as the policy knows it.
     func mostRecentlyUsed(in cache: Cache<Int, Int>) -> Int? {
         cache.state.withLockedValue { state in
@@ -34,7 +48,7 @@ import Testing
         for key in 0..<3 {
             cache.setValue(key, forKey: key)
         }
-        let before = cacheMaintenanceThread.stats.completed
+        let before = self.completedDrainsWhenIdle()
         #expect(self.mostRecentlyUsed(in: cache) == 2)
 
         // The cache's lock is held while the ring fills: a reader that drained on its own thread
@@ -60,7 +74,7 @@ import Testing
         for key in 0..<3 {
             cache.setValue(key, forKey: key)
         }
-        let before = cacheMaintenanceThread.stats.completed
+        let before = self.completedDrainsWhenIdle()
         for _ in 0..<ReadStripes.ringSize {
             _ = cache.value(forKey: 0)
         }
