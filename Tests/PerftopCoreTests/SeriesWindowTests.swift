@@ -175,6 +175,36 @@ struct SeriesWindowTests {
         }
     }
 
+    /// Equal, or both NaN.
+    static func same(_ first: Double?, _ second: Double?) -> Bool {
+        first == second || (first?.isNaN == true && second?.isNaN == true)
+    }
+
+    @Test(
+        "NaN, infinities and huge values an agent sends give the last interval the numbers of a pass over the points",
+        arguments: [Sample.Kind.gauge, .summary, .untyped]
+    )
+    func hostileValuesInTheLastInterval(kind: Sample.Kind) throws {
+        let values: [Double] = [
+            1, .infinity, 5, .nan, -.infinity, .greatestFiniteMagnitude, -.greatestFiniteMagnitude, 0, .nan, 7,
+        ]
+        var store = SeriesStore(retention: 4)
+        for (poll, value) in values.enumerated() {
+            let samples = ["part", "rest"].map { Sample(name: $0, kind: kind, value: value) }
+            store.record(source: "s", samples: samples, at: Double(poll))
+            let part = try #require(store.series(source: "s", id: SeriesID(name: "part")))
+            let rest = try #require(store.series(source: "s", id: SeriesID(name: "rest")))
+            let last = part.points.suffix(2)
+            #expect(Self.same(part.latest, part.points.last?.value))
+            #expect(
+                Self.same(part.increase(over: .lastInterval)?.value, last.count == 2 ? Self.summedSteps(last) : nil)
+            )
+            let steps = Self.summedSteps(last)
+            let expected = last.count == 2 && steps + steps > 0 ? steps / (steps + steps) : nil
+            #expect(Self.same(SeriesStore.Series.share(of: part, and: rest, over: .lastInterval)?.value, expected))
+        }
+    }
+
     @Test(
         "increases and paired shares kept as the store records agree with a pass over the points, through resets, gaps, repeats, kind changes and points dropped",
         arguments: [1, 2, 3, 4] as [UInt64]
