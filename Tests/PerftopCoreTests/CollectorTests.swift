@@ -40,10 +40,10 @@ private final class HungFeed: Feed {
 /// Returns what its closure returns.
 private struct ClosureFeed: Feed {
     let name: String
-    let body: @Sendable () -> [Sample]
+    let body: @Sendable () throws -> [Sample]
 
     func poll(timeout: Duration) async throws -> [Sample] {
-        self.body()
+        try self.body()
     }
 }
 
@@ -373,12 +373,19 @@ struct CollectorTests {
         #expect(stats.inFlight == 0)
     }
 
-    @Test("the advisor runs again after five seconds, or at once when a source's state changes")
+    @Test(
+        "a source's advice is made again five seconds later, goes while the source fails, and is made at once when it answers again"
+    )
     func adviceCadence() async throws {
-        // A cache that turns bad: every hit until `bad` is set, then every lookup a miss and an eviction.
+        // A cache that turns bad: every hit until `bad` is set, then every lookup a miss and an
+        // eviction; its polls fail while `down` is set.
         let bad = Atomic<Bool>(false)
+        let down = Atomic<Bool>(false)
         let counts = Mutex((hits: 0.0, misses: 0.0, evictions: 0.0))
         let cache = ClosureFeed(name: "agent") {
+            if down.load(ordering: .relaxed) {
+                throw FeedError("connection refused")
+            }
             let now = counts.withLockedValue { counts in
                 if bad.load(ordering: .relaxed) {
                     counts.misses += 100
@@ -400,47 +407,43 @@ struct CollectorTests {
                 ),
             ]
         }
-        let other = SwitchFeed()
         var thresholds = AdvisorThresholds()
         thresholds.cacheHitRatio = 0.8
         thresholds.cacheMinimumPoints = 2
         thresholds.cacheSizeEvictionsPerSecond = 1
         let clock = ManualClock()
         let collector = Collector(
-            feeds: [cache, other],
+            feeds: [cache],
             configuration: Collector.Configuration(interval: .seconds(1), retention: 3),
             derivation: Derivation(advisor: Advisor(thresholds: thresholds)),
             now: { clock.seconds.withLockedValue { $0 } }
         )
-        for _ in 0..<3 {
+        /// Runs a round one second after the last (the first at the clock's start) and returns its advice.
+        func round() async -> [AdvisorRule] {
             await collector.collectOnce()
             clock.advance(by: 1)
+            return collector.model.advice.map(\.rule)
         }
-        #expect(collector.model.advice.isEmpty)
-
+        for _ in 0..<3 {
+            #expect(await round().isEmpty)
+        }
         bad.store(true, ordering: .relaxed)
-        for _ in 0..<2 {
-            await collector.collectOnce()
-            clock.advance(by: 1)
-        }
-        #expect(collector.model.advice.isEmpty, "4 s after the advisor last ran (the first round): still its advice")
-        await collector.collectOnce()
-        #expect(collector.model.advice.map(\.rule) == [.cacheCapacity])
+        #expect(await round().isEmpty, "3 s after the source was first advised: still that advice")
+        #expect(await round().isEmpty, "4 s after: still that advice")
+        #expect(await round() == [.cacheCapacity], "5 s after: advised again")
 
+        down.store(true, ordering: .relaxed)
+        #expect(await round().isEmpty, "a failing source's advice goes at once")
+        #expect(collector.model.sources[0].state != .ok)
+
+        down.store(false, ordering: .relaxed)
+        #expect(await round() == [.cacheCapacity], "answering again: advised at once")
+        #expect(collector.model.sources[0].state == .ok)
         bad.store(false, ordering: .relaxed)
-        other.failing.store(true, ordering: .relaxed)
-        clock.advance(by: 1)
-        await collector.collectOnce()
-        #expect(collector.model.sources[1].state != .ok)
-        #expect(collector.model.advice.isEmpty == false, "the advisor ran again at once: the cache is still bad")
-        for _ in 0..<3 {
-            clock.advance(by: 1)
-            await collector.collectOnce()
+        for second in 1...4 {
+            #expect(await round() == [.cacheCapacity], "\(second) s later: still the advice made when it answered")
         }
-        #expect(
-            collector.model.advice.map(\.rule) == [.cacheCapacity],
-            "3 s later: still the advice of the state change"
-        )
+        #expect(await round().isEmpty, "5 s later: advised again, the cache now healthy")
     }
 
     @Test("the series to bind are listed again only when a series comes or goes")

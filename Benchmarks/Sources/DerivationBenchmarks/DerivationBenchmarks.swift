@@ -12,6 +12,10 @@ import PerftopTUI
 /// bindable series, which the collector lists again only when a series comes or goes, is its own
 /// column, not part of a round.
 ///
+/// A round advises, as the collector does, the sources whose advice is due (``AdviceSchedule``:
+/// about a fifth of them at a 1 s interval, rounds 1 s apart); "all advised" is a round that
+/// advises every source, as the first round does.
+///
 /// Run with `swift run -c release --package-path Benchmarks DerivationBenchmarks [SOURCES [RUNS]]`. A
 /// number of sources (1, 10, 100 or 1000) runs only that row, e.g. under `perf record`; `all` runs
 /// every row. A number of runs (5 by default) sets how many timed runs each median of the table is
@@ -29,7 +33,8 @@ struct DerivationBenchmarks {
         print()
         let derivation = Derivation(tracker: DemoTracker.tracker, advisor: Advisor())
         var table = TextTable([
-            "sources", "series", "model", "tracker", "advisor", "round", "per source", "bindable list",
+            "sources", "series", "model", "tracker", "advisor", "round", "per source", "all advised",
+            "bindable list",
         ])
         var drawnModels: [(sources: Int, model: DashboardModel)] = []
         let only = CommandLine.arguments.dropFirst().first.flatMap { Int($0) }
@@ -57,7 +62,26 @@ struct DerivationBenchmarks {
             let advised = await medianSeconds(repetitions: runs) {
                 Advisor().advise(store: store, sources: sources).count
             }
-            let round = await medianSeconds(repetitions: runs) {
+            let schedule = AdviceSchedule(period: Collector.adviceInterval)
+            var roundTime = time
+            /// Derives the round one second after the last, as the collector does.
+            func scheduledRound() -> Int {
+                roundTime += 1
+                return derivation.derive(
+                    from: store,
+                    sources: sources,
+                    timestamp: roundTime,
+                    interval: 1,
+                    adviceSchedule: schedule,
+                    reusedBindableSeries: catalog
+                ).caches.count
+            }
+            // Past the first round, which advises every source, into the rounds that advise a few.
+            for _ in 0..<Int(Collector.adviceInterval) {
+                _ = scheduledRound()
+            }
+            let round = await medianSeconds(repetitions: runs) { scheduledRound() }
+            let allAdvised = await medianSeconds(repetitions: runs) {
                 derivation.derive(
                     from: store,
                     sources: sources,
@@ -70,7 +94,7 @@ struct DerivationBenchmarks {
             table.append([
                 String(count), String(count * shape.count), Self.milliseconds(model),
                 Self.milliseconds(tracked - model), Self.milliseconds(advised), Self.milliseconds(round),
-                Self.milliseconds(round / Double(count)), Self.milliseconds(listed),
+                Self.milliseconds(round / Double(count)), Self.milliseconds(allAdvised), Self.milliseconds(listed),
             ])
             if count == 10 || count == 100 {
                 drawnModels.append(

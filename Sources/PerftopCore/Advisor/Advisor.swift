@@ -32,17 +32,28 @@ public struct Advisor: Sendable, Equatable {
     ///   - store: the collected series.
     ///   - sources: the collector's source states, if known.
     public func advise(store: SeriesStore, sources: [SourceStatus] = []) -> [Advice] {
+        Self.ordered(Self.advisedSources(of: store, sources: sources).flatMap { self.advise(source: $0, in: store) })
+    }
+
+    /// The advice for one source of `store`, in no particular order. Cost: O(points) of the series
+    /// the rules read in that source.
+    func advise(source: String, in store: SeriesStore) -> [Advice] {
+        let view = SourceView(store: store, source: source, window: self.window, isForDisplay: false)
+        return self.cacheAdvice(view) + self.processorAdvice(view) + self.memoryAdvice(view)
+            + self.churnAdvice(view) + self.serverAdvice(view)
+    }
+
+    /// The sources of `store` that get advice, in the store's order: all but those `sources` lists
+    /// as stale or down.
+    static func advisedSources(of store: SeriesStore, sources: [SourceStatus]) -> [String] {
         let failing = Set(sources.filter { $0.state != .ok && $0.state != .pending }.map(\.name))
-        var advice: [Advice] = []
-        for source in store.sources where !failing.contains(source) {
-            let view = SourceView(store: store, source: source, window: self.window, isForDisplay: false)
-            advice += self.cacheAdvice(view)
-            advice += self.processorAdvice(view)
-            advice += self.memoryAdvice(view)
-            advice += self.churnAdvice(view)
-            advice += self.serverAdvice(view)
-        }
-        return advice.sorted { lhs, rhs in
+        return store.sources.filter { !failing.contains($0) }
+    }
+
+    /// `advice` most severe first, then by rule (declaration order), then by subject (source, kind,
+    /// name).
+    static func ordered(_ advice: [Advice]) -> [Advice] {
+        advice.sorted { lhs, rhs in
             lhs.severity != rhs.severity
                 ? lhs.severity > rhs.severity : (lhs.rule, lhs.subject) < (rhs.rule, rhs.subject)
         }

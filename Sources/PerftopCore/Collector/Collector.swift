@@ -122,20 +122,14 @@ public final class Collector: Sendable {
     /// same instances, so connections and backoff carry on) and new ones for new sources.
     public typealias FeedDiscovery = @Sendable (_ current: [any Feed]) -> [any Feed]
 
-    /// How long the advisor's findings are shown before it runs again, in seconds: it reads the
-    /// retained window (five minutes by default), which a few seconds hardly move, and after the
-    /// model it is the costliest part of a round (3 ms of 9 at a hundred sources). It runs at once
-    /// when a source is added, dropped, or goes from answering to failing or back.
+    /// How long a source's advice is shown before the advisor reads that source again, in seconds
+    /// (``AdviceSchedule``): it reads the retained window (five minutes by default), which a few
+    /// seconds hardly move, and after the model it is the costliest part of a round. A source is
+    /// advised at once when it is added or answers again after failing.
     public static let adviceInterval = 5.0
 
-    /// The advisor's last findings, when they were made and for which sources in which states.
-    private struct LastAdvice {
-        var time: Double
-        var sources: [String]
-        var advice: [Advice]
-    }
-
-    private let lastAdvice = Mutex<LastAdvice?>(nil)
+    /// Which sources each round advises.
+    private let adviceSchedule = AdviceSchedule(period: Collector.adviceInterval)
     /// The series a target could be bound to, listed for a store of this identity generation: listing
     /// them reads every series, so a round keeps them while no series came or went.
     private let lastBindableSeries = Mutex<(generation: Int, series: [BindableSeries])?>(nil)
@@ -322,14 +316,6 @@ public final class Collector: Sendable {
             }
             return status
         }
-        // The advisor leaves stale and down sources out, so a change of state is a change of input.
-        let adviceSources = sources.map { $0.name + ($0.state == .ok || $0.state == .pending ? "" : " failing") }
-        let reusedAdvice = self.lastAdvice.withLockedValue { last in
-            last.flatMap { last in
-                time >= last.time && time - last.time < Self.adviceInterval && last.sources == adviceSources
-                    ? last.advice : nil
-            }
-        }
         let derivation = self.derivation
         let reusedBindableSeries = self.lastBindableSeries.withLockedValue { last in
             last.flatMap { $0.generation == store.identityGeneration ? $0.series : nil }
@@ -340,16 +326,11 @@ public final class Collector: Sendable {
             timestamp: time,
             interval: interval.seconds,
             selfCost: SelfCost(collectSeconds: collectSeconds, cpuPercent: cpuPercent),
-            reusedAdvice: reusedAdvice,
+            adviceSchedule: self.adviceSchedule,
             reusedBindableSeries: reusedBindableSeries
         )
         if reusedBindableSeries == nil, derivation.tracker != nil {
             self.lastBindableSeries.withLockedValue { $0 = (store.identityGeneration, model.bindableSeries) }
-        }
-        if reusedAdvice == nil, derivation.advisor != nil {
-            self.lastAdvice.withLockedValue {
-                $0 = LastAdvice(time: time, sources: adviceSources, advice: model.advice)
-            }
         }
         self.latest.withLockedValue { latest in
             if model.timestamp >= latest.timestamp {

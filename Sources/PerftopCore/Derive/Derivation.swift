@@ -51,7 +51,8 @@ public struct Derivation: Sendable {
     ///   - timestamp: When the round read, in seconds since 1970.
     ///   - interval: The interval in force, in seconds.
     ///   - selfCost: What perftop itself costs, for the header.
-    ///   - reusedAdvice: advice of an earlier round to show instead of running the advisor; nil runs it.
+    ///   - adviceSchedule: spreads the advisor's work over the rounds, advising only the sources
+    ///     whose advice is due; nil advises every source.
     ///   - reusedBindableSeries: the ``DashboardModel/bindableSeries`` of an earlier round of the same
     ///     ``SeriesStore/identityGeneration``, to keep instead of listing them again; nil lists them.
     public func derive(
@@ -60,7 +61,7 @@ public struct Derivation: Sendable {
         timestamp: Double,
         interval: Double,
         selfCost: SelfCost = SelfCost(),
-        reusedAdvice: [Advice]? = nil,
+        adviceSchedule: AdviceSchedule? = nil,
         reusedBindableSeries: [BindableSeries]? = nil
     ) -> DashboardModel {
         var model = DashboardModel(
@@ -82,10 +83,10 @@ public struct Derivation: Sendable {
             _ = triggers.observe(subjects + TriggerSubject.panes(model.customPanes), at: timestamp)
             model.alerts = triggers.recentAlerts
         }
-        if let reusedAdvice {
-            model.advice = reusedAdvice
-        } else if let advisor = self.advisor {
-            model.advice = advisor.advise(store: store, sources: model.sources)
+        if let advisor = self.advisor {
+            model.advice =
+                adviceSchedule?.advise(advisor, store: store, sources: model.sources, at: timestamp, interval: interval)
+                ?? advisor.advise(store: store, sources: model.sources)
         }
         return model
     }
