@@ -259,4 +259,40 @@ struct SeriesWindowTests {
             }
         }
     }
+
+    @Test(
+        "a gauge's line over the retained window, kept as points come and go, is a pass over the points' line but for rounding, through hostile values and kind changes",
+        arguments: [1, 2, 3] as [UInt64]
+    )
+    func keptLineAgreesWithAPass(seed: UInt64) throws {
+        var random = SplitMix64(seed: seed)
+        var store = SeriesStore(retention: 40)
+        // A process's resident bytes: gigabytes growing, with noise and irregular polls, through
+        // more appends than the sums are kept before they are summed again.
+        var time = 1_700_000_000.0
+        var resident = 4e9
+        let hostile: [Double] = [.nan, .infinity, -.infinity, .greatestFiniteMagnitude, 1e300, -1e300]
+        var compared = 0
+        for poll in 0..<(3 * SeriesStore.Series.lineResumPeriod + 100) {
+            time += 0.5 + Double(random.next() % 1_000) / 1_000
+            resident += Double(random.next() % 4_096) - 1_024
+            // Now and then a burst of hostile values, which enter the window and later leave it.
+            let value = poll % 300 < 3 && poll > 0 ? hostile[Int(random.next() % UInt64(hostile.count))] : resident
+            // For a while the source calls it untyped, whose line is not kept; then a gauge again.
+            let kind: Sample.Kind = (700..<710).contains(poll) ? .untyped : .gauge
+            store.record(source: "s", samples: [Sample(name: "resident", kind: kind, value: value)], at: time)
+            let series = try #require(store.series(source: "s", id: SeriesID(name: "resident")))
+            let kept = series.fit(over: .retained)
+            let pass = LinearFit(Array(series.points))
+            #expect((kept == nil) == (pass == nil), "poll \(poll): a line kept and none in a pass, or the reverse")
+            guard let kept, let pass else {
+                continue
+            }
+            compared += 1
+            #expect(abs(kept.slope - pass.slope) <= 1e-10 * max(abs(pass.slope), 1), "poll \(poll)")
+            #expect(abs(kept.rSquared - pass.rSquared) <= 1e-10, "poll \(poll)")
+            #expect(kept.count == pass.count && kept.duration == pass.duration, "poll \(poll)")
+        }
+        #expect(compared > 3 * SeriesStore.Series.lineResumPeriod - 200)
+    }
 }

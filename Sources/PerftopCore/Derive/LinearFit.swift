@@ -31,6 +31,12 @@ public struct LinearFit: Sendable, Equatable {
                 sums.add(point)
             }
         }
+        self.init(sums, duration: sums.lastTime - sums.firstTime)
+    }
+
+    /// The line of points summed in `sums`, spanning `duration` seconds; nil as for
+    /// ``init(_:)``.
+    init?(_ sums: Sums, duration: Double) {
         let (count, timeVariance, valueVariance, covariance) = (
             sums.count, sums.timeVariance, sums.valueVariance, sums.covariance
         )
@@ -48,12 +54,20 @@ public struct LinearFit: Sendable, Equatable {
         // covariance² / (timeVariance × valueVariance), without squaring a value that may overflow.
         self.rSquared = valueVariance > 0 ? min(slope * (covariance / valueVariance), 1) : 0
         self.count = Int(count)
-        self.duration = sums.lastTime - sums.firstTime
+        self.duration = duration
     }
 
-    /// The running means and sums of squared and crossed deviations (Welford's updates).
-    private struct Sums {
+    /// The running means and sums of squared and crossed deviations (Welford's updates), to which
+    /// points can be added and from which the oldest can be taken away, so a sliding window's line
+    /// costs O(1) per point that enters or leaves it (``SeriesStore/Series`` keeps one over its points).
+    struct Sums: Sendable {
         var count = 0.0
+        /// Times and values are taken relative to them (the first point added since the sums were
+        /// empty), which keeps the sums exact for epoch-sized timestamps and the means small, so that
+        /// taking points away loses little to rounding.
+        var origin = 0.0
+        var valueOrigin = 0.0
+        /// The time of the first and of the last point added.
         var firstTime = 0.0
         var lastTime = 0.0
         var meanTime = 0.0
@@ -62,25 +76,52 @@ public struct LinearFit: Sendable, Equatable {
         var valueVariance = 0.0
         var covariance = 0.0
 
+        /// Whether the sums are numbers: values near `Double`'s limit overflow them.
+        var isFinite: Bool {
+            self.meanValue.isFinite && self.timeVariance.isFinite && self.valueVariance.isFinite
+                && self.covariance.isFinite
+        }
+
         /// Adds `point`, unless its time or value is not finite.
         mutating func add(_ point: SeriesStore.Point) {
             guard point.time.isFinite, point.value.isFinite else {
                 return
             }
             if self.count == 0 {
+                (self.origin, self.valueOrigin) = (point.time, point.value)
                 self.firstTime = point.time
             }
             self.lastTime = point.time
-            // Times relative to the first point keep the sums exact for epoch-sized timestamps.
-            let time = point.time - self.firstTime
+            let (time, value) = (point.time - self.origin, point.value - self.valueOrigin)
             self.count += 1
             let timeDeviation = time - self.meanTime
-            let valueDeviation = point.value - self.meanValue
+            let valueDeviation = value - self.meanValue
             self.meanTime += timeDeviation / self.count
             self.meanValue += valueDeviation / self.count
             self.timeVariance += timeDeviation * (time - self.meanTime)
-            self.valueVariance += valueDeviation * (point.value - self.meanValue)
-            self.covariance += timeDeviation * (point.value - self.meanValue)
+            self.valueVariance += valueDeviation * (value - self.meanValue)
+            self.covariance += timeDeviation * (value - self.meanValue)
+        }
+
+        /// Takes away `point`, which was added before, unless its time or value is not finite: the
+        /// updates of ``add(_:)`` run backwards. ``firstTime`` is left for the caller to set.
+        mutating func remove(_ point: SeriesStore.Point) {
+            guard point.time.isFinite, point.value.isFinite else {
+                return
+            }
+            guard self.count > 1 else {
+                self = Sums()
+                return
+            }
+            let (time, value) = (point.time - self.origin, point.value - self.valueOrigin)
+            self.count -= 1
+            let timeDeviation = time - self.meanTime
+            let valueDeviation = value - self.meanValue
+            self.meanTime -= timeDeviation / self.count
+            self.meanValue -= valueDeviation / self.count
+            self.timeVariance -= timeDeviation * (time - self.meanTime)
+            self.valueVariance -= valueDeviation * (value - self.meanValue)
+            self.covariance -= timeDeviation * (value - self.meanValue)
         }
     }
 }

@@ -34,7 +34,9 @@ public struct SeriesStore: Sendable {
     /// Besides its points a series keeps what makes its window math O(1): which points fell below
     /// the one before (a counter's resets), so an increase over any window is the last value minus
     /// the first plus a correction per reset in it, and how many of its newest points were read one
-    /// per poll without a gap, so two series of a source pair up poll by poll without a merge.
+    /// per poll without a gap, so two series of a source pair up poll by poll without a merge; and
+    /// for a gauge, the sums of a least-squares line through its points, updated as a point enters
+    /// and the oldest leaves, so the line over the retained window needs no pass over the points.
     public struct Series: Sendable {
         /// Everything a series holds, behind one reference: copying a series (as every scan of an
         /// array of them does) costs one retain instead of one per field.
@@ -56,6 +58,11 @@ public struct SeriesStore: Sendable {
             var tracksDecreases: Bool
             var decreases: Deque<Int>
             var regularRun: Int
+            /// For a gauge, the line fit's sums over the finite points of ``points``, kept as points
+            /// come and go (the trends the panes and the advisor fit are gauges'); nil otherwise.
+            var line: LinearFit.Sums?
+            /// The points of ``points`` whose value is not finite (left out of ``line``).
+            var nonFiniteValues: Int
 
             init(
                 id: SeriesID,
@@ -67,7 +74,9 @@ public struct SeriesStore: Sendable {
                 appended: Int,
                 tracksDecreases: Bool,
                 decreases: Deque<Int>,
-                regularRun: Int
+                regularRun: Int,
+                line: LinearFit.Sums?,
+                nonFiniteValues: Int
             ) {
                 self.id = id
                 self.kind = kind
@@ -79,6 +88,19 @@ public struct SeriesStore: Sendable {
                 self.tracksDecreases = tracksDecreases
                 self.decreases = decreases
                 self.regularRun = regularRun
+                self.line = line
+                self.nonFiniteValues = nonFiniteValues
+            }
+
+            /// Sums the line again from the points.
+            func sumLine() {
+                var line = LinearFit.Sums()
+                var nonFiniteValues = 0
+                self.points.forEach(in: self.points.indices) { point in
+                    line.add(point)
+                    nonFiniteValues += point.value.isFinite ? 0 : 1
+                }
+                (self.line, self.nonFiniteValues) = (line, nonFiniteValues)
             }
 
             func copy() -> Storage {
@@ -92,7 +114,9 @@ public struct SeriesStore: Sendable {
                     appended: self.appended,
                     tracksDecreases: self.tracksDecreases,
                     decreases: self.decreases,
-                    regularRun: self.regularRun
+                    regularRun: self.regularRun,
+                    line: self.line,
+                    nonFiniteValues: self.nonFiniteValues
                 )
             }
         }
@@ -120,6 +144,20 @@ public struct SeriesStore: Sendable {
         var decreases: Deque<Int> { self.storage.decreases }
         /// How many of the newest points were read in consecutive polls, one per poll.
         var regularRun: Int { self.storage.regularRun }
+        /// The line fit's sums over every point, for a gauge whose values are all finite and whose
+        /// sums are numbers; nil otherwise (a fit then passes over the points).
+        var retainedLine: LinearFit.Sums? {
+            let storage = self.storage
+            guard let line = storage.line, storage.nonFiniteValues == 0, line.isFinite else {
+                return nil
+            }
+            return line
+        }
+
+        /// How many appends a series' line sums are kept by adding and taking away points before
+        /// they are summed again from the points: this bounds the rounding that the updates in both
+        /// directions accumulate, and moves the sums' time origin to the oldest point.
+        static let lineResumPeriod = 512
 
         /// A series holding one point, read in `poll`.
         fileprivate init(id: SeriesID, kind: Sample.Kind, point: Point, poll: Int) {
@@ -134,8 +172,13 @@ public struct SeriesStore: Sendable {
                 appended: 1,
                 tracksDecreases: Self.tracksDecreases(id: id, kind: kind),
                 decreases: [],
-                regularRun: 1
+                regularRun: 1,
+                line: nil,
+                nonFiniteValues: 0
             )
+            if kind == .gauge {
+                self.storage.sumLine()
+            }
         }
 
         /// The newest value.
@@ -173,8 +216,18 @@ public struct SeriesStore: Sendable {
                     }
                 }
             }
-            if series.points.count >= retention {
+            if series.points.count >= retention, let oldest = series.points.first {
                 series.points.removeFirst()
+                if series.line != nil {
+                    if oldest.value.isFinite {
+                        series.line?.remove(oldest)
+                    } else {
+                        series.nonFiniteValues -= 1
+                    }
+                    if let first = series.points.first {
+                        series.line?.firstTime = first.time
+                    }
+                }
             }
             if series.tracksDecreases, let last = series.points.last, !(point.value >= last.value) {
                 series.decreases.append(series.appended)
@@ -183,6 +236,15 @@ public struct SeriesStore: Sendable {
             series.previous = series.points.count >= 2 ? series.newest : nil
             series.newest = series.points[series.points.count - 1]
             series.appended += 1
+            if series.kind != .gauge {
+                series.line = nil
+            } else if series.line == nil || series.appended % Self.lineResumPeriod == 0 {
+                series.sumLine()
+            } else if series.newest.value.isFinite {
+                series.line?.add(series.newest)
+            } else {
+                series.nonFiniteValues += 1
+            }
             let first = series.appended - series.points.count
             while let oldest = series.decreases.first, oldest <= first {
                 series.decreases.removeFirst()
