@@ -79,8 +79,6 @@ struct App {
 
     /// The app of `perftop watch`: the sources the command line names, else the config file's.
     static func watching(output: OutputOptions, sources: SourceOptions) throws -> App {
-        // Before the feeds start their threads.
-        MallocArenas.limit(to: 1)
         let commandLineSources = sources.commandLineSources
         let run = try Self.resolve(output, commandLineSources: commandLineSources)
         let origin = run.sources != commandLineSources ? run.configPath : nil

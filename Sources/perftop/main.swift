@@ -1,5 +1,6 @@
 import ArgumentParser
 import FoundationEssentials
+import PerftopCore
 
 #if canImport(Glibc)
     import Glibc
@@ -14,6 +15,10 @@ import FoundationEssentials
 func runAsynchronously(_ command: inout some AsyncParsableCommand) async throws {
     try await command.run()
 }
+
+// One malloc arena, set before any thread allocates: the command runs on Swift's cooperative pool,
+// whose first allocation (parsing the arguments) would otherwise make an arena of its own.
+MallocArenas.limit(to: 1)
 
 // A custom entry point instead of `Perftop.main()`, so that every usage error is one line on
 // standard error (ArgumentParser would add the usage text) while --help and --version still
