@@ -7,16 +7,25 @@ import PerfKit
 /// Cost: each lookup reads only the series of one metric name (the store's index), so building a
 /// source's views is linear in the series it reported.
 struct SourceView {
-    let store: SeriesStore
     let source: String
+    /// The source's series, found once in the store: a lookup by name hashes only the name.
+    let index: SeriesStore.SourceIndex
     /// The window of every rate and ratio the views show.
-    var window: Window = DashboardModel.window
+    var window: Window
     /// Whether the views are for the dashboard: with their histories for the graphs and the details
     /// only panes show (a cache's lifetime hit rate, similarity and tiers). The advisor needs none.
-    var isForDisplay = true
+    var isForDisplay: Bool
+
+    /// The views of `source` in `store` over `window`, for the dashboard unless `isForDisplay` is false.
+    init(store: SeriesStore, source: String, window: Window = DashboardModel.window, isForDisplay: Bool = true) {
+        self.source = source
+        self.index = store.index(of: source)
+        self.window = window
+        self.isForDisplay = isForDisplay
+    }
 
     func series(_ name: String) -> [SeriesStore.Series] {
-        self.store.series(source: self.source, named: name)
+        self.index.series(named: name)
     }
 
     /// The series called `name` whose label `label` is `value`.
@@ -278,8 +287,7 @@ struct SourceView {
     /// processors first (wait before service), then operations, then the rest, each by name.
     func latencies() -> [Distribution] {
         let countSuffix = MetricName.secondsSuffix + MetricName.countSuffix
-        let current = self.store.series(
-            source: self.source,
+        let current = self.index.series(
             namesWhere: { $0.hasSuffix(MetricName.secondsSuffix) || $0.hasSuffix(countSuffix) }
         )
         var quantilesByID: [SeriesID: [(quantile: String, series: SeriesStore.Series)]] = [:]
@@ -298,8 +306,7 @@ struct SourceView {
             let quantile = { (value: String) in quantiles.first { $0.quantile == value }?.series }
             let p95Series =
                 quantile(LabelValue.Quantile.p95)
-                ?? self.store.series(
-                    source: self.source,
+                ?? self.index.series(
                     id: id.settingLabel(LabelName.quantile, to: LabelValue.Quantile.p95)
                 )
             let title = Self.latencyTitle(id)

@@ -514,31 +514,58 @@ public struct SeriesStore: Sendable {
     /// identity. Cost: O(k) for the k series of that name, and no copy when all are current; the
     /// source's others are not looked at.
     public func series(source: String, named name: String) -> [Series] {
-        guard let held = self.bySource[source], let named = held.byName[name] else {
-            return []
-        }
-        for index in named.indices where named[index].lastPoll != held.poll {
-            return named.filter { $0.lastPoll == held.poll }
-        }
-        return named
+        self.index(of: source).series(named: name)
     }
 
     /// The series `source` reported in its last poll whose metric name `isIncluded` accepts, in no
     /// particular order. Cost: one call of `isIncluded` per name, then the series of the names accepted.
     public func series(source: String, namesWhere isIncluded: (String) -> Bool) -> [Series] {
-        guard let held = self.bySource[source] else {
-            return []
-        }
-        var found: [Series] = []
-        for (name, named) in held.byName where isIncluded(name) {
-            found += named.lazy.filter { $0.lastPoll == held.poll }
-        }
-        return found
+        self.index(of: source).series(namesWhere: isIncluded)
     }
 
     /// The series of `source` with exactly this identity, reported last poll or not. Cost: O(1).
     public func series(source: String, id: SeriesID) -> Series? {
-        self.bySource[source]?[id]
+        self.index(of: source).series(id: id)
+    }
+
+    /// One source's series by name, found once: a view that looks up many names of one source then
+    /// hashes only the names, not the source's name each time. Cost: one lookup and a few retains.
+    func index(of source: String) -> SourceIndex {
+        SourceIndex(held: self.bySource[source])
+    }
+
+    /// One source's series by name, as the store held them when ``index(of:)`` was called; the
+    /// lookups of ``SeriesStore/series(source:named:)`` and its siblings, without the source's.
+    struct SourceIndex: Sendable {
+        fileprivate let held: SourceSeries?
+
+        /// ``SeriesStore/series(source:named:)``.
+        func series(named name: String) -> [Series] {
+            guard let held = self.held, let named = held.byName[name] else {
+                return []
+            }
+            for index in named.indices where named[index].lastPoll != held.poll {
+                return named.filter { $0.lastPoll == held.poll }
+            }
+            return named
+        }
+
+        /// ``SeriesStore/series(source:namesWhere:)``.
+        func series(namesWhere isIncluded: (String) -> Bool) -> [Series] {
+            guard let held = self.held else {
+                return []
+            }
+            var found: [Series] = []
+            for (name, named) in held.byName where isIncluded(name) {
+                found += named.lazy.filter { $0.lastPoll == held.poll }
+            }
+            return found
+        }
+
+        /// ``SeriesStore/series(source:id:)``.
+        func series(id: SeriesID) -> Series? {
+            self.held?[id]
+        }
     }
 
     /// The series held for `source`, reported last poll or not, and the bytes of their names and
