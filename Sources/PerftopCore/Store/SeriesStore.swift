@@ -216,9 +216,11 @@ public struct SeriesStore: Sendable {
                     }
                 }
             }
-            if series.points.count >= retention, let oldest = series.points.first {
+            if series.points.count >= retention {
+                // Only a kept line needs the point that leaves: reading it costs a load of its chunk.
+                let oldest = series.line != nil ? series.points.first : nil
                 series.points.removeFirst()
-                if series.line != nil {
+                if let oldest {
                     if oldest.value.isFinite {
                         series.line?.remove(oldest)
                     } else {
