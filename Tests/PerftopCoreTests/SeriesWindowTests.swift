@@ -271,8 +271,13 @@ struct SeriesWindowTests {
         // more appends than the sums are kept before they are summed again.
         var time = 1_700_000_000.0
         var resident = 4e9
-        let hostile: [Double] = [.nan, .infinity, -.infinity, .greatestFiniteMagnitude, 1e300, -1e300]
+        // Not finite, overflowing, or finite but so large that taking them away again would leave
+        // nothing but rounding of the sums (a spike of a petabyte among gigabytes).
+        let hostile: [Double] = [
+            .nan, .infinity, -.infinity, .greatestFiniteMagnitude, 1e300, -1e300, 1e150, -1e150, 4e15,
+        ]
         var compared = 0
+        var keptSumsRead = 0
         for poll in 0..<(3 * SeriesStore.Series.lineResumPeriod + 100) {
             time += 0.5 + Double(random.next() % 1_000) / 1_000
             resident += Double(random.next() % 4_096) - 1_024
@@ -289,10 +294,14 @@ struct SeriesWindowTests {
                 continue
             }
             compared += 1
+            keptSumsRead += series.retainedLine != nil ? 1 : 0
             #expect(abs(kept.slope - pass.slope) <= 1e-10 * max(abs(pass.slope), 1), "poll \(poll)")
             #expect(abs(kept.rSquared - pass.rSquared) <= 1e-10, "poll \(poll)")
             #expect(kept.count == pass.count && kept.duration == pass.duration, "poll \(poll)")
         }
         #expect(compared > 3 * SeriesStore.Series.lineResumPeriod - 200)
+        // Most lines came from the kept sums, not from the pass that a window holding a value that is
+        // not finite falls back to.
+        #expect(keptSumsRead > compared / 2, "\(keptSumsRead) of \(compared) lines from the kept sums")
     }
 }

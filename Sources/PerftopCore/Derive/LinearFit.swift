@@ -76,6 +76,16 @@ public struct LinearFit: Sendable, Equatable {
         var valueVariance = 0.0
         var covariance = 0.0
 
+        /// Set when taking a point away left a sum of squared deviations at less than
+        /// ``precisionLossLimit`` of what it was: the point carried nearly all of it (a spike far
+        /// larger than the others), and what is left is mostly that point's rounding. The sums are
+        /// then not to be read until they are summed again from the points.
+        var hasLostPrecision = false
+
+        /// The share of a sum of squared deviations below which taking a point away loses more than
+        /// about 1e-12 of what is left to rounding: 1e-4.
+        static let precisionLossLimit = 1e-4
+
         /// Whether the sums are numbers: values near `Double`'s limit overflow them.
         var isFinite: Bool {
             self.meanValue.isFinite && self.timeVariance.isFinite && self.valueVariance.isFinite
@@ -104,7 +114,8 @@ public struct LinearFit: Sendable, Equatable {
         }
 
         /// Takes away `point`, which was added before, unless its time or value is not finite: the
-        /// updates of ``add(_:)`` run backwards. ``firstTime`` is left for the caller to set.
+        /// updates of ``add(_:)`` run backwards. ``firstTime`` is left for the caller to set. Sets
+        /// ``hasLostPrecision`` when the point carried nearly all of a sum.
         mutating func remove(_ point: SeriesStore.Point) {
             guard point.time.isFinite, point.value.isFinite else {
                 return
@@ -114,6 +125,7 @@ public struct LinearFit: Sendable, Equatable {
                 return
             }
             let (time, value) = (point.time - self.origin, point.value - self.valueOrigin)
+            let (timeVarianceBefore, valueVarianceBefore) = (self.timeVariance, self.valueVariance)
             self.count -= 1
             let timeDeviation = time - self.meanTime
             let valueDeviation = value - self.meanValue
@@ -122,6 +134,11 @@ public struct LinearFit: Sendable, Equatable {
             self.timeVariance -= timeDeviation * (time - self.meanTime)
             self.valueVariance -= valueDeviation * (value - self.meanValue)
             self.covariance -= timeDeviation * (value - self.meanValue)
+            if self.timeVariance < timeVarianceBefore * Self.precisionLossLimit
+                || self.valueVariance < valueVarianceBefore * Self.precisionLossLimit
+            {
+                self.hasLostPrecision = true
+            }
         }
     }
 }

@@ -145,10 +145,12 @@ public struct SeriesStore: Sendable {
         /// How many of the newest points were read in consecutive polls, one per poll.
         var regularRun: Int { self.storage.regularRun }
         /// The line fit's sums over every point, for a gauge whose values are all finite and whose
-        /// sums are numbers; nil otherwise (a fit then passes over the points).
+        /// sums are numbers that kept their precision; nil otherwise (a fit then passes over the
+        /// points, until the sums are summed again).
         var retainedLine: LinearFit.Sums? {
             let storage = self.storage
-            guard let line = storage.line, storage.nonFiniteValues == 0, line.isFinite else {
+            guard let line = storage.line, storage.nonFiniteValues == 0, line.isFinite, !line.hasLostPrecision
+            else {
                 return nil
             }
             return line
@@ -240,7 +242,11 @@ public struct SeriesStore: Sendable {
             series.appended += 1
             if series.kind != .gauge {
                 series.line = nil
-            } else if series.line == nil || series.appended % Self.lineResumPeriod == 0 {
+            } else if series.line == nil || series.line?.hasLostPrecision == true
+                || series.appended % Self.lineResumPeriod == 0
+            {
+                // After a point that carried nearly all of a sum left, summed again at once: at worst
+                // (spikes each far larger than the next) a pass per point, what every fit cost before.
                 series.sumLine()
             } else if series.newest.value.isFinite {
                 series.line?.add(series.newest)
