@@ -230,11 +230,15 @@ struct CacheBenchmarks {
         print()
         print(
             "5. Throughput: ns/op, median of \(throughput.repetitions) runs of \(throughput.operationsPerThread) "
-                + "ops per thread after a warm-up; capacity \(throughput.capacity); get = hit on a present key, "
-                + "put = keys from 4 x capacity; 2 threads = wall time / ops of both threads"
+                + "ops per thread after a warm-up; capacity \(throughput.capacity); get = hit on a present key "
+                + "(uniform, or Zipf 0.99 scrambled), put = keys from 4 x capacity; 2 threads = wall time / ops "
+                + "of both threads"
         )
         print()
-        var table = TextTable(["store", "get 1 thread", "get 2 threads", "put 1 thread", "put 2 threads"])
+        var table = TextTable([
+            "store", "get 1 thread", "get 2 threads", "Zipf get 1 thread", "Zipf get 2 threads", "put 1 thread",
+            "put 2 threads",
+        ])
         // Each policy that records reads again, with its read buffers drained on the maintenance thread.
         let measured = policies + BenchmarkedPolicy.inBackground(policies)
         var stores: [(name: String, make: @Sendable (Int) -> any BenchmarkedStore)] = measured.map { policy in
@@ -244,7 +248,7 @@ struct CacheBenchmarks {
         stores.append(("floor + hit/miss counters", { @Sendable _ in CountingMutexDictionary() }))
         for store in stores {
             var cells = [store.name]
-            for operation in [ThroughputBenchmark.Operation.getHit, .put] {
+            for operation in [ThroughputBenchmark.Operation.getHit, .getHitSkewed, .put] {
                 for threads in [1, 2] {
                     let nanoseconds = await throughput.nanosecondsPerOperation(
                         operation,

@@ -79,18 +79,33 @@ struct ThroughputBenchmark: Sendable {
 
     /// The operation measured.
     enum Operation: Sendable {
-        /// `get` of a key that is present: the store holds keys `0..<capacity`.
+        /// `get` of a key that is present: the store holds keys `0..<capacity`, each as likely.
         case getHit
+        /// `get` of a present key drawn from a Zipf distribution (exponent 0.99) over the `capacity`
+        /// keys, the popular ones scattered over the key space (a "scrambled Zipfian", as in YCSB's
+        /// and Caffeine's benchmarks): the skew of real traffic, whose popular entries stay in the
+        /// processor's caches.
+        case getHitSkewed
         /// `put` of keys drawn from `0..<4 * capacity`: mostly inserts that evict once the cache is full.
         case put
     }
 
     private static let keyMask = (1 << 16) - 1
 
-    /// Pseudo-random keys in `0..<bound`, a different sequence per thread.
-    private static func keys(bound: Int, thread: Int) -> [Int] {
+    /// Pseudo-random keys in `0..<bound`, a different sequence per thread: uniform, or skewed by
+    /// rank through a fixed permutation of the keys when `skewed`.
+    private static func keys(bound: Int, thread: Int, skewed: Bool) -> [Int] {
         var generator = SplitMix64(seed: 0xC0FF_EE00 &+ UInt64(thread))
-        return (0...Self.keyMask).map { _ in Int(generator.next() % UInt64(bound)) }
+        guard skewed else {
+            return (0...Self.keyMask).map { _ in Int(generator.next() % UInt64(bound)) }
+        }
+        var keyOfRank = Array(0..<bound)
+        var shuffler = SplitMix64(seed: 0xC0FF_EEFF)
+        for index in keyOfRank.indices.reversed() {
+            keyOfRank.swapAt(index, Int(shuffler.next() % UInt64(index + 1)))
+        }
+        let ranks = ZipfSampler(elementCount: bound, exponent: 0.99)
+        return (0...Self.keyMask).map { _ in keyOfRank[ranks.next(using: &generator) - 1] }
     }
 
     /// Runs `operation` `count` times on `store` and returns a checksum of what it read.
@@ -102,7 +117,7 @@ struct ThroughputBenchmark: Sendable {
     ) -> Int {
         var checksum = 0
         switch operation {
-        case .getHit:
+        case .getHit, .getHitSkewed:
             for index in 0..<count {
                 checksum &+= store.get(keys[index & Self.keyMask]) ?? 1
             }
@@ -129,8 +144,10 @@ struct ThroughputBenchmark: Sendable {
         for key in 0..<self.capacity {
             store.put(key, key)
         }
-        let bound = operation == .getHit ? self.capacity : 4 * self.capacity
-        let keysPerThread = (0..<threads).map { Self.keys(bound: bound, thread: $0) }
+        let bound = operation == .put ? 4 * self.capacity : self.capacity
+        let keysPerThread = (0..<threads).map {
+            Self.keys(bound: bound, thread: $0, skewed: operation == .getHitSkewed)
+        }
         let count = self.operationsPerThread
         var samples = [Double]()
         for repetition in 0...self.repetitions {
