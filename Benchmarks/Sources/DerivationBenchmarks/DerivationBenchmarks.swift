@@ -14,7 +14,9 @@ import PerftopTUI
 ///
 /// A round advises, as the collector does, the sources whose advice is due (``AdviceSchedule``:
 /// about a fifth of them at a 1 s interval, rounds 1 s apart); "all advised" is a round that
-/// advises every source, as the first round does.
+/// advises every source, as the first round does. A round derives the panes' views in a child task
+/// beside the rest, as the collector does (``Derivation/derive(concurrentlyFrom:sources:timestamp:interval:selfCost:adviceSchedule:reusedBindableSeries:)``);
+/// "one thread" is the same round on the calling thread alone. malloc keeps one arena, as in perftop.
 ///
 /// Run with `swift run -c release --package-path Benchmarks DerivationBenchmarks [SOURCES [RUNS]]`. A
 /// number of sources (1, 10, 100 or 1000) runs only that row, e.g. under `perf record`; `all` runs
@@ -26,6 +28,7 @@ struct DerivationBenchmarks {
     static let retention = 300
 
     static func main() async {
+        MallocArenas.limit(to: 1)
         print("perftop derivation benchmark (\(Self.retention) points per series)")
         print()
         let shape = DemoAgent().registry.collectSamples()
@@ -33,7 +36,7 @@ struct DerivationBenchmarks {
         print()
         let derivation = Derivation(tracker: DemoTracker.tracker, advisor: Advisor())
         var table = TextTable([
-            "sources", "series", "model", "tracker", "advisor", "round", "per source", "all advised",
+            "sources", "series", "model", "tracker", "advisor", "round", "per source", "one thread", "all advised",
             "bindable list",
         ])
         var drawnModels: [(sources: Int, model: DashboardModel)] = []
@@ -64,11 +67,22 @@ struct DerivationBenchmarks {
             }
             let schedule = AdviceSchedule(period: Collector.adviceInterval)
             var roundTime = time
-            /// Derives the round one second after the last, as the collector does.
-            func scheduledRound() -> Int {
+            /// Derives the round one second after the last as the collector does, the views beside the
+            /// rest, or on this thread alone.
+            func scheduledRound(concurrently: Bool) async -> Int {
                 roundTime += 1
-                return derivation.derive(
-                    from: store,
+                guard concurrently else {
+                    return derivation.derive(
+                        from: store,
+                        sources: sources,
+                        timestamp: roundTime,
+                        interval: 1,
+                        adviceSchedule: schedule,
+                        reusedBindableSeries: catalog
+                    ).caches.count
+                }
+                return await derivation.derive(
+                    concurrentlyFrom: store,
                     sources: sources,
                     timestamp: roundTime,
                     interval: 1,
@@ -78,9 +92,10 @@ struct DerivationBenchmarks {
             }
             // Past the first round, which advises every source, into the rounds that advise a few.
             for _ in 0..<Int(Collector.adviceInterval) {
-                _ = scheduledRound()
+                _ = await scheduledRound(concurrently: true)
             }
-            let round = await medianSeconds(repetitions: runs) { scheduledRound() }
+            let round = await medianSeconds(repetitions: runs) { await scheduledRound(concurrently: true) }
+            let oneThread = await medianSeconds(repetitions: runs) { await scheduledRound(concurrently: false) }
             let allAdvised = await medianSeconds(repetitions: runs) {
                 derivation.derive(
                     from: store,
@@ -94,7 +109,8 @@ struct DerivationBenchmarks {
             table.append([
                 String(count), String(count * shape.count), Self.milliseconds(model),
                 Self.milliseconds(tracked - model), Self.milliseconds(advised), Self.milliseconds(round),
-                Self.milliseconds(round / Double(count)), Self.milliseconds(allAdvised), Self.milliseconds(listed),
+                Self.milliseconds(round / Double(count)), Self.milliseconds(oneThread), Self.milliseconds(allAdvised),
+                Self.milliseconds(listed),
             ])
             if count == 10 || count == 100 {
                 drawnModels.append(

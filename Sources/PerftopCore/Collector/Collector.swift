@@ -320,8 +320,8 @@ public final class Collector: Sendable {
         let reusedBindableSeries = self.lastBindableSeries.withLockedValue { last in
             last.flatMap { $0.generation == store.identityGeneration ? $0.series : nil }
         }
-        let model = derivation.derive(
-            from: store,
+        let model = await derivation.derive(
+            concurrentlyFrom: store,
             sources: sources,
             timestamp: time,
             interval: interval.seconds,

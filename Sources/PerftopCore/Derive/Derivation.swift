@@ -43,7 +43,7 @@ public struct Derivation: Sendable {
         }
     }
 
-    /// The model of `store` at `timestamp`.
+    /// The model of `store` at `timestamp`, derived on the calling thread.
     ///
     /// - Parameters:
     ///   - store: The recorded series.
@@ -71,23 +71,97 @@ public struct Derivation: Sendable {
             interval: interval,
             selfCost: selfCost
         )
+        self.judge(
+            store,
+            sources: sources,
+            timestamp: timestamp,
+            interval: interval,
+            adviceSchedule: adviceSchedule,
+            reusedBindableSeries: reusedBindableSeries
+        )
+        .complete(&model)
+        return model
+    }
+
+    /// The same model as ``derive(from:sources:timestamp:interval:selfCost:adviceSchedule:reusedBindableSeries:)``,
+    /// with the panes' views in a child task while this task judges (the tracker, the custom panes,
+    /// the triggers and the advice): with a second core free, a round takes about the longer of the
+    /// two instead of their sum. The work, and so the CPU time, is the same. What the collector runs.
+    public func derive(
+        concurrentlyFrom store: SeriesStore,
+        sources: [SourceStatus],
+        timestamp: Double,
+        interval: Double,
+        selfCost: SelfCost = SelfCost(),
+        adviceSchedule: AdviceSchedule? = nil,
+        reusedBindableSeries: [BindableSeries]? = nil
+    ) async -> DashboardModel {
+        async let views = DashboardModel(
+            store: store,
+            sources: sources,
+            timestamp: timestamp,
+            interval: interval,
+            selfCost: selfCost
+        )
+        let judgement = self.judge(
+            store,
+            sources: sources,
+            timestamp: timestamp,
+            interval: interval,
+            adviceSchedule: adviceSchedule,
+            reusedBindableSeries: reusedBindableSeries
+        )
+        var model = await views
+        judgement.complete(&model)
+        return model
+    }
+
+    /// What a round adds to the panes' views: the tracker's targets, the custom panes, the
+    /// triggers' alerts and the advice. None of it reads the views, so it can be derived beside them.
+    struct Judgement: Sendable {
+        var tracker: [TrackerTargetView] = []
+        var bindableSeries: [BindableSeries] = []
+        var customPanes: [CustomPaneView] = []
+        var alerts: [TriggerAlert] = []
+        var advice: [Advice] = []
+
+        /// Puts the judgement into `model`, whose views are of the same round.
+        func complete(_ model: inout DashboardModel) {
+            model.tracker = self.tracker
+            model.bindableSeries = self.bindableSeries
+            model.customPanes = self.customPanes
+            model.alerts = self.alerts
+            model.advice = self.advice
+        }
+    }
+
+    /// The round's ``Judgement`` of `store`; the triggers remember it.
+    func judge(
+        _ store: SeriesStore,
+        sources: [SourceStatus],
+        timestamp: Double,
+        interval: Double,
+        adviceSchedule: AdviceSchedule?,
+        reusedBindableSeries: [BindableSeries]?
+    ) -> Judgement {
+        var judgement = Judgement()
         var subjects: [TriggerSubject] = []
         if let tracker = self.tracker {
             let evaluation = TrackerEvaluator(window: .retained).evaluate(tracker, store: store)
-            model.tracker = evaluation.views
-            model.bindableSeries = reusedBindableSeries ?? BindableSeries.catalog(of: store)
+            judgement.tracker = evaluation.views
+            judgement.bindableSeries = reusedBindableSeries ?? BindableSeries.catalog(of: store)
             subjects = TriggerSubject.targets(evaluation.results)
         }
-        model.customPanes = self.panes.map { CustomPaneView($0, store: store) }
+        judgement.customPanes = self.panes.map { CustomPaneView($0, store: store) }
         if let triggers = self.triggers {
-            _ = triggers.observe(subjects + TriggerSubject.panes(model.customPanes), at: timestamp)
-            model.alerts = triggers.recentAlerts
+            _ = triggers.observe(subjects + TriggerSubject.panes(judgement.customPanes), at: timestamp)
+            judgement.alerts = triggers.recentAlerts
         }
         if let advisor = self.advisor {
-            model.advice =
-                adviceSchedule?.advise(advisor, store: store, sources: model.sources, at: timestamp, interval: interval)
-                ?? advisor.advise(store: store, sources: model.sources)
+            judgement.advice =
+                adviceSchedule?.advise(advisor, store: store, sources: sources, at: timestamp, interval: interval)
+                ?? advisor.advise(store: store, sources: sources)
         }
-        return model
+        return judgement
     }
 }
