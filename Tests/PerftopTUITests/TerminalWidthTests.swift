@@ -15,6 +15,27 @@ struct TerminalWidthTests {
         #expect(character.terminalWidth == width)
     }
 
+    @Test("the fast path's blocks are one column wide and no control, as the Unicode properties say")
+    func fastPathAgreesWithProperties() {
+        var fast = 0
+        for value in UInt32(0x80)...0x2FFF {
+            guard let scalar = Unicode.Scalar(value) else {
+                continue
+            }
+            let character = Character(scalar)
+            guard character.commonNarrowScalar != nil else {
+                continue
+            }
+            fast += 1
+            #expect(character.widthByProperties == 1, "U+\(String(value, radix: 16, uppercase: true))")
+            #expect(scalar.properties.generalCategory != .control, "U+\(String(value, radix: 16, uppercase: true))")
+        }
+        // Latin-1 and Latin Extended, Greek, punctuation, arrows, box drawing and blocks, braille.
+        #expect(fast == 0x260 - 1 + 0x90 + 0x18 + 0x70 + 0xA0 + 0x100)
+        #expect(Character("\u{301}").commonNarrowScalar == nil, "a combining mark is not narrow")
+        #expect(Character("\u{2800}").terminalWidth == 1 && Character("μ").terminalWidth == 1)
+    }
+
     @Test("control characters are recognised")
     func controls() {
         #expect(Character("\t").isControl)

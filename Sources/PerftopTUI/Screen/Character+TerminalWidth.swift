@@ -14,6 +14,12 @@ extension Character {
         if self.commonNarrowScalar != nil {
             return 1
         }
+        return self.widthByProperties
+    }
+
+    /// ``terminalWidth`` from the Unicode properties of the character's scalars, without the fast
+    /// paths: a lookup in the standard library's property tables per property read.
+    var widthByProperties: Int {
         let scalars = self.unicodeScalars
         guard let first = scalars.first else {
             return 0
@@ -47,17 +53,18 @@ extension Character {
     }
 
     /// The scalar of a one-scalar character from the blocks the dashboard draws with (Latin-1
-    /// and Latin Extended, general punctuation, box drawing, block elements), all one column wide
-    /// and none a control; nil for anything else. Decodes UTF-8 directly, skipping the Unicode
-    /// property lookups that dominate drawing time otherwise.
-    private var commonNarrowScalar: UInt32? {
+    /// and Latin Extended, Greek (μ), general punctuation, arrows, box drawing, block elements,
+    /// braille patterns (the graphs' dots)), all one column wide and none a control; nil for
+    /// anything else. Decodes UTF-8 directly, skipping the Unicode property lookups that dominate
+    /// drawing time otherwise.
+    var commonNarrowScalar: UInt32? {
         var bytes = self.utf8.makeIterator()
         guard let lead = bytes.next(), let second = bytes.next() else {
             return nil
         }
         let value: UInt32
         switch lead {
-        case 0xC2...0xCB:
+        case 0xC2...0xCF:
             guard bytes.next() == nil else {
                 return nil
             }
@@ -71,7 +78,8 @@ extension Character {
             return nil
         }
         switch value {
-        case 0xA0...0xAC, 0xAE...0x2FF, 0x2010...0x2027, 0x2500...0x259F:
+        case 0xA0...0xAC, 0xAE...0x2FF, 0x370...0x3FF, 0x2010...0x2027, 0x2190...0x21FF, 0x2500...0x259F,
+            0x2800...0x28FF:
             return value
         default:
             return nil

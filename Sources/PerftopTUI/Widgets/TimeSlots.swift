@@ -27,11 +27,14 @@ enum TimeSlots {
         }
         var slots = [Double?](repeating: nil, count: count)
         for point in points {
-            let back = ((now - point.time) / interval).rounded()
-            guard back.isFinite, back >= 0, back < Double(count) else {
+            // Slots back from the newest, to the nearest (halves away from it): adding one half
+            // and truncating rounds as `rounded()` does over this range, without its call into libm
+            // (a quarter of this function's time). NaN fails both comparisons.
+            let back = (now - point.time) / interval
+            guard back > -0.5, back < Double(count) - 0.5 else {
                 continue
             }
-            slots[count - 1 - Int(back)] = point.value
+            slots[count - 1 - Int(back + 0.5)] = point.value
         }
         guard let first = slots.firstIndex(where: { $0 != nil }), let last = slots.lastIndex(where: { $0 != nil })
         else {
