@@ -33,6 +33,7 @@ struct DashboardModelTests {
         #expect(cache.entries == 80)
         #expect(cache.capacity == 100)
         #expect(cache.hitRateHistory.map(\.value) == [0.9])
+        #expect(cache.hitRatePoints == Array(cache.hitRateHistory), "the graphs' array holds the same points")
     }
 
     @Test("a cache bounded only by weight has no entry capacity to show")

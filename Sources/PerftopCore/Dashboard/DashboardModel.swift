@@ -123,6 +123,11 @@ public struct CacheView: Sendable, Equatable {
         get { self.hitRateTrend.points }
         set { self.hitRateTrend = DerivedHistory(newValue) }
     }
+    /// ``hitRateHistory``'s points as an array, derived each time it is read without packing them
+    /// into a ``PointHistory``: what the cache pane's graphs read.
+    public var hitRatePoints: [SeriesStore.Point] {
+        self.hitRateTrend.array
+    }
     /// Where ``hitRateHistory`` comes from.
     var hitRateTrend: DerivedHistory
     /// For a semantic cache, the share of its hits that were similar prompts rather than the same

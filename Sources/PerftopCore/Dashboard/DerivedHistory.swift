@@ -38,6 +38,17 @@ struct DerivedHistory: Sendable, Equatable {
         }
     }
 
+    /// ``points`` as an array, for a graph that reads them once: a derived history's points are
+    /// not packed into a ``PointHistory`` first, which cost more than deriving them.
+    var array: [SeriesStore.Point] {
+        switch self.origin {
+        case .held(let points):
+            return Array(points)
+        case .shares(let part, let rest):
+            return SeriesStore.Series.shares(of: part, and: rest, over: .retained)
+        }
+    }
+
     static func == (lhs: DerivedHistory, rhs: DerivedHistory) -> Bool {
         lhs.points == rhs.points
     }

@@ -51,7 +51,7 @@ public struct CachePane: Pane {
                 .text(UnitFormat.rate(cache.requestsPerSecond), .normal),
                 .text(UnitFormat.rate(cache.evictionsPerSecond), .normal),
                 .text(Self.fill(entries: cache.entries, capacity: cache.capacity), .normal),
-                .sparkline(model.slots(cache.hitRateHistory), .fixed(0...1)),
+                .sparkline(model.slots(cache.hitRatePoints), .fixed(0...1)),
             ]
             if showCauses {
                 row.insert(.text(Self.causes(cache.evictionsByCause), .dim), at: 6)
@@ -99,7 +99,7 @@ public struct CachePane: Pane {
             detail: detail,
             gauge: GraphStack.GaugeLine(label: "fill", fraction: fraction, text: fillText),
             graph: LineGraph(
-                values: model.slots(cache.hitRateHistory),
+                values: model.slots(cache.hitRatePoints),
                 interval: model.interval,
                 scale: .fixed(0...1),
                 format: { UnitFormat.percent(fraction: $0) }
