@@ -176,4 +176,19 @@ struct DashboardModelTests {
         #expect(model.churn.isEmpty)
         #expect(model.memory == MemoryView())
     }
+
+    @Test("a source is named by what it calls itself, escaped, also after the sources change")
+    func sourceLabels() {
+        var model = DashboardModel(
+            timestamp: 0,
+            interval: 1,
+            sources: [SourceStatus(name: "agent:/run/a.sock", state: .ok, displayName: "demo[7]")]
+        )
+        #expect(model.label(of: "agent:/run/a.sock") == "demo[7]")
+        #expect(model.label(of: "other\u{1B}[2J") == SafeText.escaped("other\u{1B}[2J"), "unknown: its name, escaped")
+        model.sources = [SourceStatus(name: "agent:/run/a.sock", state: .ok, displayName: "demo\u{7}[8]")]
+        #expect(model.label(of: "agent:/run/a.sock") == SafeText.escaped("demo\u{7}[8]"))
+        #expect(model.label(of: "agent:/run/a.sock") != "demo\u{7}[8]", "no control character is left in a label")
+        #expect(model.sourceLabels == ["agent:/run/a.sock": SafeText.escaped("demo\u{7}[8]")])
+    }
 }
