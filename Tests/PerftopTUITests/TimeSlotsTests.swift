@@ -42,4 +42,18 @@ struct TimeSlotsTests {
         #expect(TimeSlots.values(of: history, now: 10, interval: 0, count: 2) == [5, 5], "no interval: in order")
         #expect(TimeSlots.values(of: [], now: 10, interval: 1).isEmpty)
     }
+
+    @Test("fewer slots are the newest of all of them: a point older than the slots carries its value into them")
+    func fewerSlots() {
+        let history = Self.points([(0, 1), (50, 2), (60, 3), (61, 4), (64, 5)])
+        let all = TimeSlots.values(of: history, now: 66, interval: 1)
+        #expect(all.count == 67)
+        for count in [1, 2, 5, 16, 20, 66, 67, 100] {
+            let some = TimeSlots.values(of: history, now: 66, interval: 1, count: count)
+            #expect(some.count == min(count, all.count), "count \(count)")
+            #expect(zip(some, all.suffix(count)).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }, "count \(count)")
+        }
+        let beyond = Self.points([(-1000, 9), (10, 2)])
+        #expect(TimeSlots.values(of: beyond, now: 10, interval: 1, count: 3) == [2], "not from beyond the most slots")
+    }
 }

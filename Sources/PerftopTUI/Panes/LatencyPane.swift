@@ -58,7 +58,7 @@ public struct LatencyPane: Pane {
                 .text(UnitFormat.seconds(latency.p99), .normal),
                 .text(UnitFormat.seconds(latency.max), .normal),
                 .text(UnitFormat.rate(latency.requestsPerSecond), .normal),
-                .sparkline(model.slots(latency.p95History), .fromZero),
+                .sparkline(model.slots(latency.p95History, count: canvas.width), .fromZero),
             ]
             if showPeak {
                 row.insert(.text(UnitFormat.seconds(Self.peak(latency, context)), .dim), at: 5)

@@ -63,7 +63,7 @@ public struct QueuePane: Pane {
                 .text(UnitFormat.rate(processor.retriesPerSecond), .normal),
                 .text(UnitFormat.seconds(processor.oldestQueuedSeconds), .normal),
                 .text(Self.waitVersusService(processor), .normal),
-                .sparkline(model.slots(processor.depthHistory), .fromZero),
+                .sparkline(model.slots(processor.depthHistory, count: canvas.width), .fromZero),
             ]
             if showPeak {
                 row.insert(.text(UnitFormat.count(Self.peak(processor, context)), .dim), at: 2)

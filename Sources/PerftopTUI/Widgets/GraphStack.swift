@@ -20,8 +20,16 @@ struct GraphStack {
         var detail: String
         /// A gauge line under the title, or nil.
         var gauge: GaugeLine?
-        /// The graph.
-        var graph: LineGraph
+        /// Makes the graph when the entry is drawn: a pane lists an entry per row of its table but
+        /// shows the few that fit, and a graph's values cost a pass over its history.
+        var makeGraph: () -> LineGraph
+
+        init(title: String, detail: String, gauge: GaugeLine? = nil, graph: @autoclosure @escaping () -> LineGraph) {
+            self.title = title
+            self.detail = detail
+            self.gauge = gauge
+            self.makeGraph = graph
+        }
 
         /// The rows the entry needs at least: its lines and a three-row graph (two plot rows and the axis).
         var minimumHeight: Int { 1 + (self.gauge == nil ? 0 : 1) + LineGraph.axisMinimumHeight }
@@ -71,15 +79,16 @@ struct GraphStack {
                 height: bottom - top,
                 width: columnWidth
             )
-            var entry = self.entries[start + index]
-            entry.graph.cursor = self.cursor
-            canvas.withRegion(rect) { Self.draw(entry, into: &$0) }
+            let entry = self.entries[start + index]
+            var graph = entry.makeGraph()
+            graph.cursor = self.cursor
+            canvas.withRegion(rect) { Self.draw(entry, graph: graph, into: &$0) }
         }
         return count
     }
 
-    /// One entry: title and detail, the gauge, then the graph in the remaining rows.
-    private static func draw(_ entry: Entry, into canvas: inout Canvas) {
+    /// One entry: title and detail, the gauge, then its graph in the remaining rows.
+    private static func draw(_ entry: Entry, graph: LineGraph, into canvas: inout Canvas) {
         let detailWidth = entry.detail.displayWidth
         let titleWidth = max(0, canvas.width - detailWidth - 1)
         canvas.put(
@@ -99,7 +108,7 @@ struct GraphStack {
             graphTop = 2
         }
         canvas.withRegion(Rect(row: graphTop, column: 0, height: canvas.height - graphTop, width: canvas.width)) {
-            entry.graph.draw(into: &$0)
+            graph.draw(into: &$0)
         }
     }
 }

@@ -6,18 +6,23 @@ import PerftopCore
 /// slots apart).
 ///
 /// A slot without a point between two that have one holds the earlier value (the value last read,
-/// as a monitor shows it); slots before the first point are left out, so a short history is drawn
-/// right-aligned; slots after the last point (a source that stopped answering) are NaN and draw as
-/// gaps. Cost: O(points + count).
+/// as a monitor shows it), also when the earlier point is older than the slots asked for (up to
+/// ``maximumCount`` slots back); slots before the first point are left out, so a short history is
+/// drawn right-aligned; slots after the last point (a source that stopped answering) are NaN and
+/// draw as gaps. The points must be in time order, as the store keeps them: they are read from the
+/// newest back, and reading stops at the first point older than the slots. Cost: O(count + the
+/// points in the slots).
 enum TimeSlots {
     /// The most slots a history is cut to: wider than any terminal.
     static let maximumCount = 512
 
-    /// The values of the last `count` slots of `interval` seconds ending at `now`, oldest first.
+    /// The values of the last `count` slots of `interval` seconds ending at `now`, oldest first: the
+    /// last `count` of all ``maximumCount`` slots' values. A sparkline in a table, which shows at
+    /// most its pane's width of them and scales to those it shows, asks for no more.
     ///
     /// Without a positive, finite interval the points' values are returned in order (one per slot).
     static func values(
-        of points: some Collection<SeriesStore.Point>,
+        of points: some BidirectionalCollection<SeriesStore.Point>,
         now: Double,
         interval: Double,
         count: Int = TimeSlots.maximumCount
@@ -25,29 +30,45 @@ enum TimeSlots {
         guard interval > 0, interval.isFinite, now.isFinite, count > 0 else {
             return points.suffix(count).map(\.value)
         }
-        var slots = [Double?](repeating: nil, count: count)
-        for point in points {
-            // Slots back from the newest, to the nearest (halves away from it): adding one half
-            // and truncating rounds as `rounded()` does over this range, without its call into libm
-            // (a quarter of this function's time). NaN fails both comparisons.
+        let count = min(count, Self.maximumCount)
+        // The slots that hold a point, newest first: how many slots back from the newest, and the
+        // value of the newest point in it. Slots back are rounded to the nearest (halves away from
+        // the newest): adding one half and truncating rounds as `rounded()` does over this range,
+        // without its call into libm. NaN fails every comparison.
+        var placed: [(back: Int, value: Double)] = []
+        var carried: Double?
+        for point in points.reversed() {
             let back = (now - point.time) / interval
-            guard back > -0.5, back < Double(count) - 0.5 else {
+            if back >= Double(count) - 0.5 {
+                // Older than the slots: its value fills them up to the first point in them.
+                if back < Double(Self.maximumCount) - 0.5 {
+                    carried = point.value
+                }
+                break
+            }
+            guard back > -0.5 else {
                 continue
             }
-            slots[count - 1 - Int(back + 0.5)] = point.value
-        }
-        guard let first = slots.firstIndex(where: { $0 != nil }), let last = slots.lastIndex(where: { $0 != nil })
-        else {
-            return []
-        }
-        var values: [Double] = []
-        values.reserveCapacity(count - first)
-        var held = Double.nan
-        for index in first..<count {
-            if let value = slots[index] {
-                held = value
+            let slot = Int(back + 0.5)
+            if placed.last?.back != slot {
+                placed.append((slot, point.value))
             }
-            values.append(index <= last ? held : .nan)
+        }
+        guard let newest = placed.first else {
+            // Every point is older than the slots: they all come after the last one.
+            return carried == nil ? [] : Array(repeating: .nan, count: count)
+        }
+        let oldest = carried == nil ? placed[placed.count - 1].back : count - 1
+        var values: [Double] = []
+        values.reserveCapacity(oldest + 1)
+        var held = carried ?? .nan
+        var next = placed.count - 1
+        for back in stride(from: oldest, through: 0, by: -1) {
+            if next >= 0 && placed[next].back == back {
+                held = placed[next].value
+                next -= 1
+            }
+            values.append(back >= newest.back ? held : .nan)
         }
         return values
     }
@@ -55,7 +76,9 @@ enum TimeSlots {
 
 extension DashboardModel {
     /// `points` in slots of the model's interval ending at its time (``TimeSlots``).
-    func slots(_ points: some Collection<SeriesStore.Point>) -> [Double] {
-        TimeSlots.values(of: points, now: self.timestamp, interval: self.interval)
+    func slots(_ points: some BidirectionalCollection<SeriesStore.Point>, count: Int = TimeSlots.maximumCount)
+        -> [Double]
+    {
+        TimeSlots.values(of: points, now: self.timestamp, interval: self.interval, count: count)
     }
 }
