@@ -74,6 +74,9 @@ struct TerminalWidthTests {
             ]
         )
         #expect("abcdefgh ij".wrapped(toWidth: 3) == ["abc", "def", "gh", "ij"])
+        #expect("demo[7] from glibc".wrapped(toWidth: 18) == ["demo[7] from glibc"], "a line that fits")
+        #expect("  two  spaces ".wrapped(toWidth: 40) == ["two spaces"], "spaces collapse, fitting or not")
+        #expect("tab\there".wrapped(toWidth: 40) == ["tab\there"])
         #expect("".wrapped(toWidth: 5) == [])
         #expect("abc".wrapped(toWidth: 0) == [])
     }

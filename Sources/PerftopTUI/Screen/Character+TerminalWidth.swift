@@ -115,6 +115,19 @@ extension StringProtocol {
         return width
     }
 
+    /// Whether the text is printable ASCII words, each space between two of them: what
+    /// ``wrapped(toWidth:)`` would make of it, were it narrow enough, is the text itself.
+    private var isOneLineOfASCIIWords: Bool {
+        var previous: UInt8 = 0x20
+        for byte in self.utf8 {
+            guard byte >= 0x20 && byte < 0x7F, byte != 0x20 || previous != 0x20 else {
+                return false
+            }
+            previous = byte
+        }
+        return previous != 0x20
+    }
+
     /// The text cut to at most `width` columns, ending in `ellipsis` when something was cut.
     ///
     /// Cost: O(n) in the length of the text.
@@ -148,6 +161,12 @@ extension StringProtocol {
     func wrapped(toWidth width: Int) -> [String] {
         guard width > 0 else {
             return []
+        }
+        // Most text is a line of printable ASCII that fits: it is its own wrapping. Splitting it
+        // into words only to join them again was a fifth of a frame with a hundred sources (the
+        // churn pane wraps a line per source).
+        if self.utf8.count <= width && self.isOneLineOfASCIIWords {
+            return [String(self)]
         }
         var lines: [String] = []
         var line = ""
