@@ -33,6 +33,17 @@ struct TerminalWidthTests {
         // Latin-1 and Latin Extended, Greek, punctuation, arrows, box drawing and blocks, braille.
         #expect(fast == 0x260 - 1 + 0x90 + 0x18 + 0x70 + 0xA0 + 0x100)
         #expect(Character("\u{301}").commonNarrowScalar == nil, "a combining mark is not narrow")
+        // One character per scalar, in three orders: no scalar of the blocks joins a neighbour.
+        let narrow = (UInt32(0x20)...0x2FFF).compactMap(Unicode.Scalar.init).filter(Character.isNarrowScalar)
+        let interleaved =
+            narrow.enumerated().filter { $0.offset.isMultiple(of: 2) }.map(\.element)
+            + narrow.enumerated().filter { !$0.offset.isMultiple(of: 2) }.map(\.element).reversed()
+        for scalars in [narrow, narrow.reversed(), interleaved] {
+            var text = ""
+            text.unicodeScalars.append(contentsOf: scalars)
+            #expect(text.count == scalars.count)
+            #expect(text.displayWidth == text.reduce(0) { $0 + $1.terminalWidth })
+        }
         #expect(Character("\u{2800}").terminalWidth == 1 && Character("μ").terminalWidth == 1)
     }
 

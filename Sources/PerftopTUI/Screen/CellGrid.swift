@@ -144,6 +144,18 @@ public struct CellGrid: Sendable, Hashable {
             }
             return end
         }
+        // Sparklines, braille dots and box drawing: each scalar a character one column wide
+        // (``Character/isNarrowScalar(_:)``), drawn without breaking the text into graphemes.
+        if text.unicodeScalars.allSatisfy(Character.isNarrowScalar) {
+            var current = column
+            for scalar in text.unicodeScalars {
+                if visible && current >= clip.column && current < clip.maxColumn {
+                    self.set(row: row, column: current, character: Character(scalar), width: 1, style: style)
+                }
+                current += 1
+            }
+            return current
+        }
         var current = column
         for character in text {
             let width = character.terminalWidth

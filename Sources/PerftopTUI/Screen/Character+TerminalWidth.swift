@@ -77,13 +77,26 @@ extension Character {
         default:
             return nil
         }
+        return Self.isCommonNarrow(value) ? value : nil
+    }
+
+    /// Whether `value` is a scalar of ``commonNarrowScalar``'s blocks. None of them joins the
+    /// scalar before or after it into one character (no mark, joiner or selector is among them),
+    /// so a text of such scalars (and printable ASCII) has one character per scalar.
+    static func isCommonNarrow(_ value: UInt32) -> Bool {
         switch value {
         case 0xA0...0xAC, 0xAE...0x2FF, 0x370...0x3FF, 0x2010...0x2027, 0x2190...0x21FF, 0x2500...0x259F,
             0x2800...0x28FF:
-            return value
+            true
         default:
-            return nil
+            false
         }
+    }
+
+    /// Whether `scalar` is printable ASCII or ``isCommonNarrow(_:)``: a character of its own, one
+    /// column wide, no control.
+    static func isNarrowScalar(_ scalar: Unicode.Scalar) -> Bool {
+        (0x20..<0x7F).contains(scalar.value) || Self.isCommonNarrow(scalar.value)
     }
 
     /// East Asian Width W and F ranges (Unicode 15), coarsened to blocks.
@@ -107,6 +120,10 @@ extension StringProtocol {
         // NUL (no column) and CR (which joins a following LF into one character) take the slow path.
         if self.utf8.allSatisfy({ $0 < 0x80 && $0 != 0 && $0 != 0x0D }) {
             return self.utf8.count
+        }
+        // Sparklines, graphs' dots and box drawing: one column a scalar, without grapheme breaking.
+        if self.unicodeScalars.allSatisfy(Character.isNarrowScalar) {
+            return self.unicodeScalars.count
         }
         var width = 0
         for character in self {
