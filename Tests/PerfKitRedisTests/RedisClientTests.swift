@@ -17,11 +17,11 @@ struct RedisClientTests {
         let client = RedisClient(host: "127.0.0.1", port: server.port)
         defer { client.close() }
         let binary: [UInt8] = [0, 13, 10, 255, 36]
-        try await client.set("k", to: binary, timeout: .seconds(5))
-        #expect(try await client.get("k", timeout: .seconds(5)) == binary, "values are binary-safe")
-        #expect(try await client.get("missing", timeout: .seconds(5)) == nil)
-        #expect(try await client.delete(["k", "missing"], timeout: .seconds(5)) == 1)
-        #expect(try await client.get("k", timeout: .seconds(5)) == nil)
+        try await client.set("k", to: binary, timeout: .mustSucceed)
+        #expect(try await client.get("k", timeout: .mustSucceed) == binary, "values are binary-safe")
+        #expect(try await client.get("missing", timeout: .mustSucceed) == nil)
+        #expect(try await client.delete(["k", "missing"], timeout: .mustSucceed) == 1)
+        #expect(try await client.get("k", timeout: .mustSucceed) == nil)
     }
 
     @Test(.enabled(if: Self.isInstalled, Self.skipReason))
@@ -30,11 +30,11 @@ struct RedisClientTests {
         defer { server.stop() }
         let client = RedisClient(host: "127.0.0.1", port: server.port)
         defer { client.close() }
-        try await client.set("k", to: Array("v".utf8), expiry: .seconds(60), timeout: .seconds(5))
-        try await client.set("forever", to: Array("v".utf8), timeout: .seconds(5))
+        try await client.set("k", to: Array("v".utf8), expiry: .seconds(60), timeout: .mustSucceed)
+        try await client.set("forever", to: Array("v".utf8), timeout: .mustSucceed)
         let ttls = try await client.pipeline(
             [["PTTL", "k"], ["PTTL", "forever"]].map { $0.map { Array($0.utf8) } },
-            timeout: .seconds(5)
+            timeout: .mustSucceed
         )
         guard case .integer(let milliseconds) = ttls[0] else {
             Issue.record("PTTL answered \(ttls[0])")
@@ -53,14 +53,14 @@ struct RedisClientTests {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<200 {
                 group.addTask {
-                    try await client.set("key\(index)", to: Array("value\(index)".utf8), timeout: .seconds(10))
+                    try await client.set("key\(index)", to: Array("value\(index)".utf8), timeout: .mustSucceed)
                 }
             }
             try await group.waitForAll()
         }
         try await withThrowingTaskGroup(of: (Int, [UInt8]?).self) { group in
             for index in 0..<200 {
-                group.addTask { (index, try await client.get("key\(index)", timeout: .seconds(10))) }
+                group.addTask { (index, try await client.get("key\(index)", timeout: .mustSucceed)) }
             }
             for try await (index, value) in group {
                 #expect(value == Array("value\(index)".utf8))
@@ -78,21 +78,21 @@ struct RedisClientTests {
         let without = RedisClient(host: "127.0.0.1", port: server.port)
         defer { without.close() }
         await #expect(throws: RedisError(.replyError, reason: "NOAUTH Authentication required.")) {
-            try await without.get("k", timeout: .seconds(5))
+            try await without.get("k", timeout: .mustSucceed)
         }
         let wrong = RedisClient(host: "127.0.0.1", port: server.port, password: "wrong")
         defer { wrong.close() }
-        let refused = await #expect(throws: RedisError.self) { try await wrong.get("k", timeout: .seconds(5)) }
+        let refused = await #expect(throws: RedisError.self) { try await wrong.get("k", timeout: .mustSucceed) }
         #expect(refused?.kind == .replyError)
         let client = RedisClient(host: "127.0.0.1", port: server.port, password: "s3cret")
         defer { client.close() }
-        try await client.set("list", to: [1], timeout: .seconds(5))
-        #expect(try await client.get("list", timeout: .seconds(5)) == [1])
+        try await client.set("list", to: [1], timeout: .mustSucceed)
+        #expect(try await client.get("list", timeout: .mustSucceed) == [1])
         _ = try await client.pipeline(
             [["DEL", "list"], ["LPUSH", "list", "x"]].map { $0.map { Array($0.utf8) } },
-            timeout: .seconds(5)
+            timeout: .mustSucceed
         )
-        let wrongType = await #expect(throws: RedisError.self) { try await client.get("list", timeout: .seconds(5)) }
+        let wrongType = await #expect(throws: RedisError.self) { try await client.get("list", timeout: .mustSucceed) }
         #expect(wrongType?.kind == .replyError)
         #expect(wrongType?.reason.hasPrefix("WRONGTYPE") == true)
     }
@@ -101,7 +101,7 @@ struct RedisClientTests {
         let port = try await ServerTestProcess.freePort()
         let client = RedisClient(host: "127.0.0.1", port: port)
         defer { client.close() }
-        let error = await #expect(throws: RedisError.self) { try await client.get("k", timeout: .seconds(30)) }
+        let error = await #expect(throws: RedisError.self) { try await client.get("k", timeout: .mustSucceed) }
         #expect(error?.kind == .connectionClosed)
         #expect(error?.description == "redis: connection closed: connection refused")
     }
@@ -121,15 +121,15 @@ struct RedisClientTests {
         defer { server.stop() }
         let client = RedisClient(host: "127.0.0.1", port: server.port, connections: 1)
         defer { client.close() }
-        try await client.set("k", to: [1], timeout: .seconds(5))
+        try await client.set("k", to: [1], timeout: .mustSucceed)
         server.kill()
-        let broken = await #expect(throws: RedisError.self) { try await client.get("k", timeout: .seconds(5)) }
+        let broken = await #expect(throws: RedisError.self) { try await client.get("k", timeout: .mustSucceed) }
         #expect(broken?.kind == .connectionClosed)
         try await server.restart()
         // The server kept nothing (no persistence); the client opened a new connection by itself.
-        #expect(try await client.get("k", timeout: .seconds(5)) == nil)
-        try await client.set("k", to: [2], timeout: .seconds(5))
-        #expect(try await client.get("k", timeout: .seconds(5)) == [2])
+        #expect(try await client.get("k", timeout: .mustSucceed) == nil)
+        try await client.set("k", to: [2], timeout: .mustSucceed)
+        #expect(try await client.get("k", timeout: .mustSucceed) == [2])
     }
 
     @Test func aClosedClientRefusesCalls() async throws {

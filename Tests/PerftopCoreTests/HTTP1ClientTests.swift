@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOHTTP1
+import ServerTestKit
 import Testing
 
 @testable import PerftopCore
@@ -74,7 +75,7 @@ struct HTTP1ClientTests {
     @Test func namesAServerThatHangsUpAtOnce() async throws {
         let server = try await HTTPTestServer(.closeOnAccept)
         let client = HTTPFeed.makeClient()
-        let reason = await failureReason(polling: HTTPFeed(url: server.url(), client: client), timeout: .seconds(30))
+        let reason = await failureReason(polling: HTTPFeed(url: server.url(), client: client), timeout: .mustSucceed)
         await client.shutdown()
         await server.stop()
         #expect(
@@ -87,7 +88,7 @@ struct HTTP1ClientTests {
     @Test func refusesResponseHeadersOverTheDecodersLimit() async throws {
         let server = try await HTTPTestServer(.hugeHeader(bytes: 100 << 10))
         let client = HTTPFeed.makeClient()
-        let reason = await failureReason(polling: HTTPFeed(url: server.url(), client: client), timeout: .seconds(30))
+        let reason = await failureReason(polling: HTTPFeed(url: server.url(), client: client), timeout: .mustSucceed)
         await client.shutdown()
         await server.stop()
         #expect(reason == "malformed HTTP response")

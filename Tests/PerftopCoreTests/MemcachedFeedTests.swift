@@ -27,7 +27,7 @@ struct MemcachedFeedTests {
             + String(repeating: "get missing\r\n", count: 300) + "version\r\n"
         _ = try await server.send(commands) { $0.contains("VERSION ") }
         let feed = try MemcachedFeed(url: "memcached://127.0.0.1:\(server.port)")
-        let samples = try await feed.poll(timeout: .seconds(30))
+        let samples = try await feed.poll(timeout: .mustSucceed)
         let stats = try await server.send("stats\r\n") { $0.hasSuffix("END\r\n") }
         let own = { (field: String) in
             stats.split(separator: "\r\n").first { $0.hasPrefix("STAT \(field) ") }.flatMap {
@@ -60,7 +60,7 @@ struct MemcachedFeedTests {
     @Test func aServerThatIsNotMemcachedIsNamedAsSuch() async throws {
         let http = try await HTTPTestServer(.ok("hello", contentType: "text/plain"))
         let feed = try MemcachedFeed(url: "memcached://127.0.0.1:\(http.port)")
-        let reason = await failureReason(polling: feed, timeout: .seconds(30))
+        let reason = await failureReason(polling: feed, timeout: .mustSucceed)
         #expect(reason?.hasPrefix("not a memcached reply (starts with 'HTTP/1.1 ") == true, "\(reason ?? "no failure")")
         await feed.close()
         await http.stop()

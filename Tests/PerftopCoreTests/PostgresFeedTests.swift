@@ -52,7 +52,7 @@ struct PostgresFeedTests {
             "SELECT sum(blks_hit) || ' ' || sum(blks_read) FROM pg_stat_database",
             password: Self.password
         ).split(separator: " ").compactMap { Double($0) }
-        let samples = try await feed.poll(timeout: .seconds(10))
+        let samples = try await feed.poll(timeout: .mustSucceed)
         let after = try await server.psql(
             "SELECT sum(blks_hit) || ' ' || sum(blks_read) FROM pg_stat_database",
             password: Self.password
@@ -85,7 +85,7 @@ struct PostgresFeedTests {
         #expect(Self.value(samples, MetricName.postgresTableIndexScans, table) ?? 0 >= 200)
         #expect(Self.value(samples, MetricName.postgresTableLiveRows, table) == 20000)
 
-        let again = try await feed.poll(timeout: .seconds(10))
+        let again = try await feed.poll(timeout: .mustSucceed)
         #expect(Self.value(again, MetricName.cacheHits, cache) ?? 0 >= hits, "the kept connection polls again")
         await feed.close()
     }
@@ -100,19 +100,19 @@ struct PostgresFeedTests {
             password: Self.password
         )
         let md5 = try Self.feed(server, user: "legacy", password: "old one")
-        let samples = try await md5.poll(timeout: .seconds(10))
+        let samples = try await md5.poll(timeout: .mustSucceed)
         #expect(Self.value(samples, MetricName.cacheHits, [LabelName.cache: "postgres"]) != nil)
         #expect(Self.value(samples, MetricName.postgresStatementsAvailable) == 0, "pg_stat_statements is not loaded")
         await md5.close()
 
         let wrong = try Self.feed(server, password: "wrong")
         #expect(
-            await failureReason(polling: wrong, timeout: .seconds(10))
+            await failureReason(polling: wrong, timeout: .mustSucceed)
                 == #"postgresql: password authentication failed for user "perftop" (28P01)"#
         )
         let none = try PostgresFeed(url: "postgresql://perftop@127.0.0.1:\(server.port)/postgres")
         #expect(
-            await failureReason(polling: none, timeout: .seconds(10))
+            await failureReason(polling: none, timeout: .mustSucceed)
                 == "the server asks for a password; add ?password-env=VAR or ?password-file=PATH"
         )
     }
@@ -133,7 +133,7 @@ struct PostgresFeedTests {
             trustRoots: try HTTPFeed.TrustRoots(pemFile: certificate.certificatePath),
             environment: ["PG_PASSWORD": Self.password]
         )
-        let samples = try await trusted.poll(timeout: .seconds(10))
+        let samples = try await trusted.poll(timeout: .mustSucceed)
         #expect(Self.value(samples, MetricName.cacheHits, [LabelName.cache: "postgres"]) != nil)
         let connections = try await server.psql(
             "SELECT count(*) FROM pg_stat_ssl JOIN pg_stat_activity USING (pid) "
@@ -145,7 +145,7 @@ struct PostgresFeedTests {
 
         let untrusted = try PostgresFeed(url: url, environment: ["PG_PASSWORD": Self.password])
         #expect(
-            await failureReason(polling: untrusted, timeout: .seconds(10)) == "TLS: certificate verification failed"
+            await failureReason(polling: untrusted, timeout: .mustSucceed) == "TLS: certificate verification failed"
         )
     }
 
@@ -155,7 +155,7 @@ struct PostgresFeedTests {
         defer { server.stop() }
         let feed = try Self.feed(server, url: Self.url(server) + "&sslmode=require")
         #expect(
-            await failureReason(polling: feed, timeout: .seconds(10))
+            await failureReason(polling: feed, timeout: .mustSucceed)
                 == "the server does not accept TLS (ssl = off); sslmode=disable sends the password in clear"
         )
         #expect(throws: FeedError.self) { try PostgresFeed(url: Self.url(server) + "&sslmode=prefer") }
@@ -164,7 +164,7 @@ struct PostgresFeedTests {
     @Test func aServerThatIsNotPostgreSQLIsNamedAsSuch() async throws {
         let http = try await HTTPTestServer(.ok("hello", contentType: "text/plain"))
         let feed = try PostgresFeed(url: "postgresql://perftop@127.0.0.1:\(http.port)/postgres")
-        let reason = await failureReason(polling: feed, timeout: .seconds(5))
+        let reason = await failureReason(polling: feed, timeout: .mustSucceed)
         #expect(
             reason?.hasPrefix("not a PostgreSQL reply (starts with 'HTTP/1.1 ") == true,
             "\(reason ?? "no failure")"

@@ -1,5 +1,6 @@
 import Foundation
 import PerfKit
+import ServerTestKit
 import Testing
 
 @testable import PerftopCore
@@ -18,7 +19,7 @@ import Testing
 
     @Test func emitsTheSamplesOfProcessSampleSource() async throws {
         let root = try self.fixtureRoot
-        let samples = try await ProcessFeed(pid: 4242, procRoot: root).poll(timeout: .seconds(5))
+        let samples = try await ProcessFeed(pid: 4242, procRoot: root).poll(timeout: .mustSucceed)
         #expect(samples == ProcessSampleSource(pid: 4242, procRoot: root).collectSamples())
         let resident = samples.first { $0.name == "process_resident_memory_bytes" }
         #expect(resident?.value == 131_408.0 * 1024)
@@ -28,7 +29,7 @@ import Testing
     @Test func reportsAVanishedProcess() async throws {
         let feed = ProcessFeed(pid: 123, procRoot: try self.fixtureRoot)
         let error = await #expect(throws: FeedError.self) {
-            try await feed.poll(timeout: .seconds(5))
+            try await feed.poll(timeout: .mustSucceed)
         }
         #expect(error == FeedError("process 123 exited"))
     }
@@ -40,7 +41,7 @@ import Testing
         #expect(statistics.state == "R")
         #expect(statistics.minorFaults == 777)
         #expect(statistics.openFileDescriptors == nil)
-        let samples = try await ProcessFeed(pid: 4243, procRoot: root).poll(timeout: .seconds(5))
+        let samples = try await ProcessFeed(pid: 4243, procRoot: root).poll(timeout: .mustSucceed)
         #expect(samples.first { $0.name == "process_minor_faults_total" }?.value == 777)
         #expect(samples.first { $0.name == "process_major_faults_total" }?.value == 0)
         #expect(!samples.contains { $0.name == "process_open_fds" })
@@ -49,7 +50,7 @@ import Testing
     @Test func reportsAZombieAsExited() async throws {
         let feed = ProcessFeed(pid: 4244, procRoot: try self.fixtureRoot)
         let error = await #expect(throws: FeedError.self) {
-            try await feed.poll(timeout: .seconds(5))
+            try await feed.poll(timeout: .mustSucceed)
         }
         #expect(error == FeedError("process 4244 exited"))
     }
@@ -65,7 +66,7 @@ import Testing
     }
 
     @Test func readsItselfFromTheRealProc() async throws {
-        let samples = try await ProcessFeed().poll(timeout: .seconds(5))
+        let samples = try await ProcessFeed().poll(timeout: .mustSucceed)
         let resident = try #require(samples.first { $0.name == "process_resident_memory_bytes" })
         #expect(resident.value > 0)
         #expect((samples.first { $0.name == "process_threads" }?.value ?? 0) >= 1)

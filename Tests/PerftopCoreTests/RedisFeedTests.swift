@@ -44,7 +44,7 @@ struct RedisFeedTests {
         defer { server.stop() }
         try await Self.drive(server, hits: 700, misses: 300)
         let feed = try RedisFeed(url: "redis://127.0.0.1:\(server.port)")
-        let samples = try await feed.poll(timeout: .seconds(30))
+        let samples = try await feed.poll(timeout: .mustSucceed)
         #expect(Self.value(samples, MetricName.cacheHits) == 700)
         #expect(Self.value(samples, MetricName.cacheMisses) == 300)
         #expect(Self.value(samples, MetricName.cacheHits) == (try await Self.serverCount(server, "keyspace_hits")))
@@ -92,22 +92,22 @@ struct RedisFeedTests {
             url: url + "?password-env=REDIS_PASSWORD",
             environment: ["REDIS_PASSWORD": "s3cret"]
         )
-        #expect(Self.value(try await fromEnvironment.poll(timeout: .seconds(30)), MetricName.cacheHits) == 7)
+        #expect(Self.value(try await fromEnvironment.poll(timeout: .mustSucceed), MetricName.cacheHits) == 7)
         await fromEnvironment.close()
 
         let file = server.directory.appendingPathComponent("password")
         try "s3cret\n".write(to: file, atomically: true, encoding: .utf8)
         let fromFile = try RedisFeed(url: url + "?password-file=" + file.path)
-        #expect(Self.value(try await fromFile.poll(timeout: .seconds(30)), MetricName.cacheMisses) == 3)
+        #expect(Self.value(try await fromFile.poll(timeout: .mustSucceed), MetricName.cacheMisses) == 3)
         await fromFile.close()
 
         let without = try RedisFeed(url: url)
         #expect(
-            await failureReason(polling: without, timeout: .seconds(30)) == "redis: NOAUTH Authentication required."
+            await failureReason(polling: without, timeout: .mustSucceed) == "redis: NOAUTH Authentication required."
         )
         let wrong = try RedisFeed(url: url + "?password-env=P", environment: ["P": "wrong"])
         #expect(
-            await failureReason(polling: wrong, timeout: .seconds(30))
+            await failureReason(polling: wrong, timeout: .mustSucceed)
                 == "redis: WRONGPASS invalid username-password pair or user is disabled."
         )
     }
@@ -116,9 +116,9 @@ struct RedisFeedTests {
     func reconnectsAfterTheServerRestarts() async throws {
         let server = try await ServerTestProcess.redis()
         let feed = try RedisFeed(url: "redis://127.0.0.1:\(server.port)")
-        _ = try await feed.poll(timeout: .seconds(30))
+        _ = try await feed.poll(timeout: .mustSucceed)
         server.stop()
-        let reason = await failureReason(polling: feed, timeout: .seconds(30))
+        let reason = await failureReason(polling: feed, timeout: .mustSucceed)
         #expect(reason == "connection refused", "\(reason ?? "no failure")")
         await feed.close()
     }
@@ -131,12 +131,12 @@ struct RedisFeedTests {
         defer { server.stop() }
         let url = "rediss://127.0.0.1:\(server.port)"
         let trusted = try RedisFeed(url: url, trustRoots: try HTTPFeed.TrustRoots(pemFile: certificate.certificatePath))
-        let samples = try await trusted.poll(timeout: .seconds(30))
+        let samples = try await trusted.poll(timeout: .mustSucceed)
         #expect(Self.value(samples, MetricName.cacheHits) == 0)
         await trusted.close()
         let untrusted = try RedisFeed(url: url)
         #expect(
-            await failureReason(polling: untrusted, timeout: .seconds(30)) == "TLS: certificate verification failed"
+            await failureReason(polling: untrusted, timeout: .mustSucceed) == "TLS: certificate verification failed"
         )
         let plain = try RedisFeed(url: "redis://127.0.0.1:\(server.port)")
         let reason = await failureReason(polling: plain, timeout: .milliseconds(500))
@@ -146,7 +146,7 @@ struct RedisFeedTests {
     @Test func aServerThatIsNotRedisIsNamedAsSuch() async throws {
         let http = try await HTTPTestServer(.ok("hello", contentType: "text/plain"))
         let feed = try RedisFeed(url: "redis://127.0.0.1:\(http.port)")
-        let reason = await failureReason(polling: feed, timeout: .seconds(30))
+        let reason = await failureReason(polling: feed, timeout: .mustSucceed)
         #expect(reason?.hasPrefix("not a Redis reply (starts with 'HTTP/1.1 ") == true, "\(reason ?? "no failure")")
         await feed.close()
         await http.stop()

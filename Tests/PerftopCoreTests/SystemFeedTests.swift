@@ -1,5 +1,6 @@
 import Foundation
 import PerfKit
+import ServerTestKit
 import Testing
 
 @testable import PerftopCore
@@ -18,7 +19,7 @@ import Testing
     @Test func emitsNodeExporterSamplesFromAFixtureRoot() async throws {
         let feed = SystemFeed(procRoot: try self.fixtureRoot)
         #expect(feed.name == "proc")
-        let samples = try await feed.poll(timeout: .seconds(5))
+        let samples = try await feed.poll(timeout: .mustSucceed)
         let byID = Self.byID(samples)
         let hz = ProcessStatistics.clockTicksPerSecond
 
@@ -69,13 +70,13 @@ import Testing
 
     @Test func reportsABrokenRootAsAFeedError() async {
         let error = await #expect(throws: FeedError.self) {
-            try await SystemFeed(procRoot: "/nonexistent-proc").poll(timeout: .seconds(5))
+            try await SystemFeed(procRoot: "/nonexistent-proc").poll(timeout: .mustSucceed)
         }
         #expect(error?.reason == "/nonexistent-proc/stat: no such file or directory")
     }
 
     @Test func readsTheRealProc() async throws {
-        let samples = try await SystemFeed().poll(timeout: .seconds(5))
+        let samples = try await SystemFeed().poll(timeout: .mustSucceed)
         let byID = Self.byID(samples)
         let total = try #require(byID["node_memory_MemTotal_bytes"]?.value)
         #expect(total > 0)

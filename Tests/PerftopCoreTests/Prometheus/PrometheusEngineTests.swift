@@ -98,7 +98,7 @@ struct PrometheusEngineTests {
             let engine = PrometheusEngine(url: prometheus.baseURL + "/", client: client)
             let server = PrometheusServerFeed(engine: engine)
             #expect(server.name == "prometheus:" + prometheus.baseURL)
-            let reading = try await server.read(timeout: .seconds(5))
+            let reading = try await server.read(timeout: .mustSucceed)
             #expect(reading.samples.isEmpty)
             #expect(reading.warning == nil)
             let feeds = engine.feeds(replacing: [server])
@@ -109,7 +109,7 @@ struct PrometheusEngineTests {
             let now = Date().timeIntervalSince1970
             for (agent, counts) in [(first, (30.0, 10.0)), (second, (5.0, 15.0))] {
                 let feed = try #require(feeds.first { $0.name == engine.sourceName(ofTarget: agent.target) })
-                let reading = try await feed.read(timeout: .seconds(5))
+                let reading = try await feed.read(timeout: .mustSucceed)
                 #expect(Self.value(reading.samples, MetricName.cacheHits) == counts.0)
                 #expect(Self.value(reading.samples, MetricName.cacheMisses) == counts.1)
                 #expect(reading.samples.first { $0.name == MetricName.cacheHits }?.kind == .counter)
@@ -128,7 +128,7 @@ struct PrometheusEngineTests {
         let second = try await TestAgent(hits: 1, misses: 1)
         try await Self.withPrometheus(scraping: [first, second], scrapes: 1) { prometheus, client in
             let engine = PrometheusEngine(url: prometheus.baseURL, client: client)
-            _ = try await PrometheusServerFeed(engine: engine).read(timeout: .seconds(5))
+            _ = try await PrometheusServerFeed(engine: engine).read(timeout: .mustSucceed)
             await second.stop()
             while try await !prometheus.prometheusQuery("up{instance=\"\(second.target)\"} == 0").contains("\"0\"]") {
                 try await Task.sleep(for: .milliseconds(200))
@@ -139,10 +139,10 @@ struct PrometheusEngineTests {
             #expect(feeds.count == 2)
             let down = try #require(feeds.first { $0.name == engine.sourceName(ofTarget: second.target) })
             await #expect(throws: FeedError("scrape failing in Prometheus (up 0)")) {
-                try await down.read(timeout: .seconds(5))
+                try await down.read(timeout: .mustSucceed)
             }
             let up = try #require(feeds.first { $0.name == engine.sourceName(ofTarget: first.target) })
-            #expect(try await Self.value(up.read(timeout: .seconds(5)).samples, MetricName.cacheHits) == 1)
+            #expect(try await Self.value(up.read(timeout: .mustSucceed).samples, MetricName.cacheHits) == 1)
         }
     }
 
@@ -175,7 +175,7 @@ struct PrometheusEngineTests {
         try await Self.withPrometheus(scraping: [agent], scrapes: 6) { prometheus, client in
             let engine = PrometheusEngine(url: prometheus.baseURL, client: client)
             let received = Mutex<[String: [FeedReading]]>([:])
-            try await engine.backfill(window: .seconds(60), points: 60, timeout: .seconds(10)) { history in
+            try await engine.backfill(window: .seconds(60), points: 60, timeout: .mustSucceed) { history in
                 received.withLockedValue { $0.merge(history) { $0 + $1 } }
             }
             let history = received.withLockedValue { $0 }
@@ -241,10 +241,10 @@ struct PrometheusEngineTests {
         let client = HTTPFeed.makeClient()
         let engine = PrometheusEngine(url: fake.url(""), client: client)
         await #expect(throws: FeedError("prometheus 503 unavailable: TSDB not ready")) {
-            try await PrometheusServerFeed(engine: engine).read(timeout: .seconds(5))
+            try await PrometheusServerFeed(engine: engine).read(timeout: .mustSucceed)
         }
         await #expect(throws: FeedError("prometheus 503 unavailable: TSDB not ready")) {
-            try await engine.backfill(window: .seconds(60), points: 60, timeout: .seconds(5)) { _ in }
+            try await engine.backfill(window: .seconds(60), points: 60, timeout: .mustSucceed) { _ in }
         }
         await client.shutdown()
         await fake.stop()
