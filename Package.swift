@@ -12,8 +12,10 @@ let package = Package(
         .library(name: "PerfKitAllocationCounting", targets: ["PerfKitAllocationCounting"]),
         // A Redis tier for TieredCache and its RESP client, on SwiftNIO (PerfKit alone does not link NIO).
         .library(name: "PerfKitRedis", targets: ["PerfKitRedis"]),
-        // The HTTP response cache in front of AsyncHTTPClient: apart, so PerfKit's caches do not link NIO.
+        // The HTTP response cache, over any HTTP client: apart, so PerfKit's caches do not link NIO.
         .library(name: "PerfKitHTTPCache", targets: ["PerfKitHTTPCache"]),
+        // Its transport on AsyncHTTPClient: apart, so a cache over another client does not link it.
+        .library(name: "PerfKitHTTPCacheAsyncHTTPClient", targets: ["PerfKitHTTPCacheAsyncHTTPClient"]),
         // For the Benchmarks package only: perftop's collector layer, with no API stability promise.
         .library(name: "PerftopCore", targets: ["PerftopCore"]),
         // For the Benchmarks package only: the headless dashboard renderer, with no API stability promise.
@@ -78,9 +80,16 @@ let package = Package(
             name: "PerfKitHTTPCache",
             dependencies: [
                 "PerfKit",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "PerfKitHTTPCacheAsyncHTTPClient",
+            dependencies: [
+                "PerfKitHTTPCache",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .target(
@@ -90,6 +99,7 @@ let package = Package(
                 "CZlib",
                 "PerfKit",
                 "PerfKitAgent",
+                "PerfKitHTTPCache",
                 "PerfKitRedis",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -104,7 +114,6 @@ let package = Package(
                 "PerfKit",
                 "PerfKitHTTPCache",
                 "PerfKitRedis",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 "PerftopCore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -184,6 +193,7 @@ let package = Package(
             name: "PerfKitHTTPCacheTests",
             dependencies: [
                 "PerfKitHTTPCache",
+                "PerfKitHTTPCacheAsyncHTTPClient",
                 "PerfKit",
                 "PerfKitTestKit",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -194,7 +204,9 @@ let package = Package(
         ),
         .testTarget(
             name: "PerftopDemoTests",
-            dependencies: ["PerftopDemo"]
+            dependencies: [
+                "PerftopDemo", "PerftopCore", "PerfKitHTTPCache", .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
         ),
         // Real servers the source tests start (redis-server, memcached, PostgreSQL), shared by the
         // core and end-to-end tests.
@@ -212,6 +224,7 @@ let package = Package(
                 "PerftopCore",
                 "ServerTestKit",
                 "PerfKitAgent",
+                "PerfKitHTTPCache",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

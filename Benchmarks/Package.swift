@@ -20,6 +20,7 @@ let package = Package(
                 .product(name: "PerfKit", package: "perftop"),
                 .product(name: "PerfKitRedis", package: "perftop"),
                 .product(name: "PerfKitHTTPCache", package: "perftop"),
+                .product(name: "PerfKitHTTPCacheAsyncHTTPClient", package: "perftop"),
                 .product(name: "PerftopDemo", package: "perftop"),
                 .product(name: "ServerTestKit", package: "perftop"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -1,11 +1,10 @@
-import AsyncHTTPClient
 import FoundationEssentials
 import NIOCore
 import NIOHTTP1
 import PerfKit
 import Synchronization
 
-/// An HTTP cache in front of an AsyncHTTPClient `HTTPClient`, for GET requests: it honours
+/// An HTTP cache in front of an HTTP client (any ``HTTPOriginTransport``), for GET requests: it honours
 /// `Cache-Control`, `Expires` and `Vary`, and revalidates stale responses with `If-None-Match` and
 /// `If-Modified-Since` (RFC 9111; docs/caching.md, "HTTP response cache").
 ///
@@ -24,12 +23,12 @@ import Synchronization
 /// origin fetch (`SingleFlight`).
 ///
 /// Cost of a fresh hit: one lookup in the cache and a copy of the stored headers. Thread-safe. The cache
-/// does not own the `HTTPClient`: the caller shuts it down after its last request.
+/// does not own the transport's client: the caller shuts it down after its last request.
 public final class HTTPResponseCache: Sendable {
     /// The cache's name, the `cache` label of its samples.
     public let name: String
-    /// The client that sends requests to the origin; owned by the caller.
-    public let client: HTTPClient
+    /// What sends requests to the origin; its client is owned by the caller.
+    public let transport: any HTTPOriginTransport
     /// The most bytes of stored responses (bodies plus header names and values) the cache holds.
     public let maximumBytes: Int
     /// The largest response (body plus headers) that is stored.
@@ -53,7 +52,7 @@ public final class HTTPResponseCache: Sendable {
         var url: String
         var headers: [String]
 
-        init(_ request: HTTPClientRequest) {
+        init(_ request: HTTPOriginRequest) {
             self.url = request.url
             self.headers = request.headers.map { "\($0.name.lowercased()):\($0.value)" }.sorted()
         }
@@ -67,23 +66,12 @@ public final class HTTPResponseCache: Sendable {
         var originRequests = 0
     }
 
-    /// A response from the origin, body read.
-    private struct OriginResponse {
-        var status: HTTPResponseStatus
-        var headers: HTTPHeaders
-        var body: ByteBuffer
-
-        /// The response as returned to a caller when it was not stored.
-        var uncached: CachedResponse {
-            CachedResponse(status: self.status, headers: self.headers, body: self.body, source: .notCacheable)
-        }
-    }
-
     /// Creates an empty cache that dates responses with `ContinuousClock`.
     ///
     /// - Parameters:
     ///   - name: The cache's name, e.g. `catalog-api`; it labels the cache's samples.
-    ///   - client: The client for origin requests; the caller keeps owning it and shuts it down.
+    ///   - transport: What sends origin requests, e.g. `AsyncHTTPClientTransport`; the caller keeps
+    ///     owning its client and shuts it down.
     ///   - maximumBytes: The most bytes of stored responses; greater than zero.
     ///   - maximumEntryBytes: The largest response stored; an eighth of `maximumBytes` by default.
     ///   - maximumResponseBytes: The longest body read from the origin; 8 MiB by default.
@@ -93,7 +81,7 @@ public final class HTTPResponseCache: Sendable {
     ///     cache): then `private` responses are not stored. Pass `false` for a single user's client.
     public convenience init(
         name: String,
-        client: HTTPClient,
+        transport: some HTTPOriginTransport,
         maximumBytes: Int,
         maximumEntryBytes: Int? = nil,
         maximumResponseBytes: Int = 8 << 20,
@@ -103,7 +91,7 @@ public final class HTTPResponseCache: Sendable {
     ) {
         self.init(
             name: name,
-            client: client,
+            transport: transport,
             maximumBytes: maximumBytes,
             maximumEntryBytes: maximumEntryBytes,
             maximumResponseBytes: maximumResponseBytes,
@@ -121,7 +109,8 @@ public final class HTTPResponseCache: Sendable {
     ///
     /// - Parameters:
     ///   - name: The cache's name, e.g. `catalog-api`; it labels the cache's samples.
-    ///   - client: The client for origin requests; the caller keeps owning it and shuts it down.
+    ///   - transport: What sends origin requests, e.g. `AsyncHTTPClientTransport`; the caller keeps
+    ///     owning its client and shuts it down.
     ///   - maximumBytes: The most bytes of stored responses; greater than zero.
     ///   - maximumEntryBytes: The largest response stored; an eighth of `maximumBytes` by default.
     ///   - maximumResponseBytes: The longest body read from the origin; 8 MiB by default.
@@ -132,7 +121,7 @@ public final class HTTPResponseCache: Sendable {
     ///   - clock: The clock that dates responses for freshness.
     public init<C: Clock>(
         name: String,
-        client: HTTPClient,
+        transport: some HTTPOriginTransport,
         maximumBytes: Int,
         maximumEntryBytes: Int? = nil,
         maximumResponseBytes: Int = 8 << 20,
@@ -145,7 +134,7 @@ public final class HTTPResponseCache: Sendable {
         precondition(maximumResponseBytes > 0, "HTTPResponseCache maximumResponseBytes must be greater than zero")
         precondition(timeout > .zero, "HTTPResponseCache timeout must be greater than zero")
         self.name = name
-        self.client = client
+        self.transport = transport
         self.maximumBytes = maximumBytes
         self.maximumEntryBytes = maximumEntryBytes ?? max(1, maximumBytes / 8)
         self.maximumResponseBytes = maximumResponseBytes
@@ -165,9 +154,7 @@ public final class HTTPResponseCache: Sendable {
 
     /// Sends a GET for `url` through the cache; see ``execute(_:)``.
     public func get(_ url: String, headers: HTTPHeaders = [:]) async throws -> CachedResponse {
-        var request = HTTPClientRequest(url: url)
-        request.headers = headers
-        return try await self.execute(request)
+        try await self.execute(HTTPOriginRequest(url: url, headers: headers))
     }
 
     /// Answers `request` from the cache when a stored response may be used, else from the origin,
@@ -186,16 +173,16 @@ public final class HTTPResponseCache: Sendable {
     ///
     /// - Returns: The response, its body read in full, and how it was served.
     /// - Throws: ``HTTPResponseCacheError`` when the body is too long or the fetch times out, or the
-    ///   client's error.
-    public func execute(_ request: HTTPClientRequest) async throws -> CachedResponse {
+    ///   transport's error.
+    public func execute(_ request: HTTPOriginRequest) async throws -> CachedResponse {
         guard request.method == .GET else {
             self.counters.withLockedValue { $0.passedThrough += 1 }
-            return try await self.fetch(request).uncached
+            return Self.uncached(try await self.fetch(request))
         }
         let requestControl = CacheControl(headers: request.headers)
         let response: CachedResponse
         if !Self.mayUseCache(request, control: requestControl) {
-            response = try await self.fetch(request).uncached
+            response = Self.uncached(try await self.fetch(request))
         } else if let fresh = self.freshResponse(for: request, control: requestControl) {
             response = fresh
         } else {
@@ -210,7 +197,7 @@ public final class HTTPResponseCache: Sendable {
     /// The number of callers waiting for the origin fetch of `request`, or 0 when none is in flight.
     ///
     /// Meant for diagnostics and tests: the answer may be stale as soon as it is returned. Cost: one lock.
-    public func waitingCallerCount(for request: HTTPClientRequest) -> Int {
+    public func waitingCallerCount(for request: HTTPOriginRequest) -> Int {
         self.flights.callerCount(forKey: FlightKey(request))
     }
 
@@ -230,7 +217,7 @@ public final class HTTPResponseCache: Sendable {
     // MARK: - Lookup and revalidation
 
     /// Whether a GET may be answered from, and stored in, the cache.
-    private static func mayUseCache(_ request: HTTPClientRequest, control: CacheControl) -> Bool {
+    private static func mayUseCache(_ request: HTTPOriginRequest, control: CacheControl) -> Bool {
         let ownConditions = [
             "If-None-Match", "If-Modified-Since", "If-Match", "If-Unmodified-Since", "If-Range", "Range",
         ]
@@ -238,7 +225,7 @@ public final class HTTPResponseCache: Sendable {
     }
 
     /// The stored response for `request` when it may be served without asking the origin.
-    private func freshResponse(for request: HTTPClientRequest, control: CacheControl) -> CachedResponse? {
+    private func freshResponse(for request: HTTPOriginRequest, control: CacheControl) -> CachedResponse? {
         guard !control.noCache,
             let stored = self.storage.value(forKey: request.url)?.response(matching: request.headers)
         else {
@@ -254,7 +241,7 @@ public final class HTTPResponseCache: Sendable {
 
     /// The single-flight load: a fresh response stored meanwhile, or a conditional request for a stale
     /// one with validators, or a plain one.
-    private func load(_ request: HTTPClientRequest, control requestControl: CacheControl) async throws -> CachedResponse
+    private func load(_ request: HTTPOriginRequest, control requestControl: CacheControl) async throws -> CachedResponse
     {
         if let fresh = self.freshResponse(for: request, control: requestControl) {
             return fresh
@@ -286,8 +273,8 @@ public final class HTTPResponseCache: Sendable {
     /// Stores a full origin response to a GET when its status, its and the request's directives, its
     /// `Vary` and its size allow; returns whether it did.
     private func storeIfAllowed(
-        _ response: OriginResponse,
-        for request: HTTPClientRequest,
+        _ response: HTTPOriginResponse,
+        for request: HTTPOriginRequest,
         control requestControl: CacheControl,
         at now: Duration
     ) -> Bool {
@@ -320,10 +307,15 @@ public final class HTTPResponseCache: Sendable {
 
     /// Puts `response` among the variants of its URL. Two concurrent stores of different variants of one
     /// URL may keep only the later one; the other is fetched again next time.
-    private func store(_ response: StoredResponse, for request: HTTPClientRequest) {
+    private func store(_ response: StoredResponse, for request: HTTPOriginRequest) {
         var variants = self.storage.value(forKey: request.url) ?? StoredVariants()
         variants.store(response, for: request.headers)
         self.storage.setValue(variants, forKey: request.url)
+    }
+
+    /// An origin's response as returned to a caller when it was not stored.
+    private static func uncached(_ response: HTTPOriginResponse) -> CachedResponse {
+        CachedResponse(status: response.status, headers: response.headers, body: response.body, source: .notCacheable)
     }
 
     /// A stored response as served at `now`, with its current `Age`.
@@ -354,46 +346,19 @@ public final class HTTPResponseCache: Sendable {
 
     /// Sends `request` to the origin and reads the whole body, within ``timeout`` and
     /// ``maximumResponseBytes``.
-    private func fetch(_ request: HTTPClientRequest) async throws -> OriginResponse {
+    private func fetch(_ request: HTTPOriginRequest) async throws -> HTTPOriginResponse {
         self.counters.withLockedValue { $0.originRequests += 1 }
-        let deadline = NIODeadline.now() + Self.timeAmount(self.timeout)
+        let deadline = NIODeadline.now() + TimeAmount(self.timeout)
         do {
-            let response = try await self.client.execute(request, deadline: deadline)
-            let body = try await Self.collect(response.body, upTo: self.maximumResponseBytes, before: deadline)
-            return OriginResponse(status: response.status, headers: response.headers, body: body)
-        } catch is NIOTooManyBytesError {
+            return try await self.transport.send(
+                request,
+                maximumBodyBytes: self.maximumResponseBytes,
+                deadline: deadline
+            )
+        } catch HTTPOriginTransportError.bodyTooLarge {
             throw HTTPResponseCacheError.responseTooLarge(url: request.url, limit: self.maximumResponseBytes)
-        } catch let error as HTTPClientError where error == .deadlineExceeded {
+        } catch HTTPOriginTransportError.deadlineExceeded {
             throw HTTPResponseCacheError.timedOut(url: request.url, timeout: self.timeout)
         }
-    }
-
-    /// Reads `body` up to `limit` bytes; the client's deadline covers only the head, so the body races
-    /// the same deadline here, and losing cancels the read (and with it the request).
-    private static func collect(
-        _ body: HTTPClientResponse.Body,
-        upTo limit: Int,
-        before deadline: NIODeadline
-    ) async throws -> ByteBuffer {
-        try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
-            group.addTask { try await body.collect(upTo: limit) }
-            group.addTask {
-                try await Task.sleep(nanoseconds: UInt64(max(0, (deadline - .now()).nanoseconds)))
-                return nil
-            }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let buffer = first else {
-                throw HTTPClientError.deadlineExceeded
-            }
-            return buffer
-        }
-    }
-
-    private static func timeAmount(_ duration: Duration) -> TimeAmount {
-        let (seconds, attoseconds) = duration.components
-        let (nanoseconds, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        return .nanoseconds(
-            overflow ? .max : nanoseconds.addingReportingOverflow(attoseconds / 1_000_000_000).partialValue
-        )
     }
 }

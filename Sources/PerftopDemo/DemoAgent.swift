@@ -1,13 +1,13 @@
-import AsyncHTTPClient
 import PerfKit
 import PerfKitHTTPCache
 import PerfKitRedis
+import PerftopCore
 
 /// A synthetic agent with real PerfKit caches, a real processor, real operation timings and the real
 /// heap under changing load, so every pane has something true to show on first run.
 ///
 /// Its caches: `users` and `embeddings` (``Cache``), `answers` (``SemanticCache``), `catalog`
-/// (`HTTPResponseCache` over a loopback origin, registered once ``run()`` has started it) and, given a
+/// (`HTTPResponseCache` over perftop's own HTTP client and a loopback origin, registered once ``run()`` has started it) and, given a
 /// Redis server, `profiles` (a ``TieredCache`` with a Redis tier).
 ///
 /// Nothing here is simulated at the metric level: the caches really are looked up with a skewed
@@ -159,7 +159,13 @@ public final class DemoAgent: Sendable {
         } catch {
             return
         }
-        let catalog = HTTPResponseCache(name: "catalog", client: .shared, maximumBytes: 48 << 10, timeout: .seconds(2))
+        let client = HTTPFeed.makeClient()
+        let catalog = HTTPResponseCache(
+            name: "catalog",
+            transport: client,
+            maximumBytes: 48 << 10,
+            timeout: .seconds(2)
+        )
         self.registry.register(catalog)
         var random = SplitMix64(seed: 0xCA7A)
         // About 40 GETs a second: enough for every outcome, little enough to cost the demo next to nothing.
@@ -169,6 +175,7 @@ public final class DemoAgent: Sendable {
             }
             try? await Task.sleep(for: .milliseconds(50))
         }
+        await client.shutdown()
         await origin.shutdown()
     }
 

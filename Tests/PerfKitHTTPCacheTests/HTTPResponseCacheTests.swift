@@ -4,6 +4,7 @@ import NIOHTTP1
 import NIOPosix
 import PerfKit
 import PerfKitHTTPCache
+import PerfKitHTTPCacheAsyncHTTPClient
 import PerfKitTestKit
 import Testing
 
@@ -22,7 +23,7 @@ private func withCache<Result: Sendable>(
         let clock = TestClock()
         let cache = HTTPResponseCache(
             name: "api",
-            client: client,
+            transport: AsyncHTTPClientTransport(client: client),
             maximumBytes: maximumBytes,
             maximumEntryBytes: maximumEntryBytes,
             maximumResponseBytes: maximumResponseBytes,
@@ -260,13 +261,15 @@ struct HTTPResponseCacheTests {
     @Test("Methods other than GET pass through and count as neither hit nor miss")
     func post() async throws {
         try await withCache { cache, server, _ throws in
-            var request = HTTPClientRequest(url: server.url("/max-age"))
-            request.method = .POST
-            request.body = .bytes(ByteBuffer(string: "payload"))
+            let request = HTTPOriginRequest(
+                method: .POST,
+                url: server.url("/max-age"),
+                body: ByteBuffer(string: "payload")
+            )
             let first = try await cache.execute(request)
             let second = try await cache.execute(request)
             #expect(first.source == .notCacheable)
-            #expect(String(buffer: second.body) == "posted")
+            #expect(String(buffer: second.body) == "posted 7 bytes", "the body reached the origin")
             #expect(server.count("/max-age") == 2)
             let stats = cache.stats
             #expect(stats.passedThrough == 2)
@@ -327,7 +330,7 @@ struct HTTPResponseCacheTests {
     @Test("Concurrent identical GETs share one origin request")
     func singleFlight() async throws {
         try await withCache { cache, server, _ throws in
-            let request = HTTPClientRequest(url: server.url("/slow"))
+            let request = HTTPOriginRequest(url: server.url("/slow"))
             try await withThrowingTaskGroup(of: CachedResponse.self) { group in
                 for _ in 0..<5 {
                     group.addTask { try await cache.execute(request) }

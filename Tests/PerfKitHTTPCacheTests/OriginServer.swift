@@ -16,7 +16,7 @@ import Synchronization
 /// - `/slow`: answers once the test opens the gate; `/slow-body` sends its head and half its body
 ///   first.
 /// - `/big/<bytes>/<anything>`: `bytes` bytes of `x`, `max-age=60`.
-/// - Any other method: `200 posted`.
+/// - Any other method: `200 posted <n> bytes`, `n` the request body's length.
 final class OriginServer: Sendable {
     /// The `Last-Modified` of `/last-modified`.
     static let lastModified = "Sun, 06 Nov 1994 08:49:37 GMT"
@@ -117,15 +117,17 @@ final class OriginServer: Sendable {
     private func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>) async {
         try? await connection.executeThenClose { inbound, outbound in
             var head: HTTPRequestHead?
+            var bodyBytes = 0
             for try await part in inbound {
                 switch part {
                 case .head(let requestHead):
                     head = requestHead
-                case .body:
-                    break
+                    bodyBytes = 0
+                case .body(let buffer):
+                    bodyBytes += buffer.readableBytes
                 case .end:
                     if let head {
-                        try await self.respond(to: head, with: outbound)
+                        try await self.respond(to: head, bodyBytes: bodyBytes, with: outbound)
                     }
                 }
             }
@@ -134,6 +136,7 @@ final class OriginServer: Sendable {
 
     private func respond(
         to request: HTTPRequestHead,
+        bodyBytes: Int,
         with outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>
     )
         async throws
@@ -149,7 +152,7 @@ final class OriginServer: Sendable {
         let requested = { (name: String) in request.headers.first(name: name) }
         switch path {
         case _ where request.method != .GET:
-            body = "posted"
+            body = "posted \(bodyBytes) bytes"
         case "/max-age":
             headers.add(name: "Cache-Control", value: "max-age=60")
             body = "max-age \(self.count(path))"

@@ -3,6 +3,7 @@ import BenchmarkSupport
 import NIOHTTP1
 import PerfKit
 import PerfKitHTTPCache
+import PerfKitHTTPCacheAsyncHTTPClient
 import PerftopDemo
 
 /// An ``HTTPResponseCache`` in front of a real loopback origin (the demo's, ``DemoOrigin``): what a
@@ -15,7 +16,11 @@ enum HTTPCacheBenchmark {
         print("7. HTTP response cache: GETs of 200–500 byte items from a loopback origin (NIO), one caller")
         let origin = try await DemoOrigin.start()
         let client = HTTPClient.shared
-        let cache = HTTPResponseCache(name: "bench", client: client, maximumBytes: 64 << 20)
+        let cache = HTTPResponseCache(
+            name: "bench",
+            transport: AsyncHTTPClientTransport(client: client),
+            maximumBytes: 64 << 20
+        )
         let url = origin.url(ofItem: 7)
         _ = try await cache.get(url)
 

@@ -262,6 +262,8 @@ extension HTTP1Client {
             case malformedResponse
             /// The URL has no scheme or host.
             case invalidURL
+            /// A request other than GET, which this client does not send.
+            case methodNotSupported
             /// ``HTTP1Client/shutdown()`` was called.
             case shutDown
         }
@@ -285,6 +287,7 @@ extension HTTP1Client {
             case .closedMidResponse: "connection closed mid-response after \(self.bytes) bytes"
             case .malformedResponse: "malformed HTTP response"
             case .invalidURL: "invalid URL"
+            case .methodNotSupported: "method not supported"
             case .shutDown: "shut down"
             }
         }
