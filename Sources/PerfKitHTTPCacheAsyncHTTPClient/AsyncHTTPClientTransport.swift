@@ -2,7 +2,7 @@ import AsyncHTTPClient
 import NIOCore
 import PerfKitHTTPCache
 
-/// An ``HTTPOriginTransport`` on AsyncHTTPClient: an ``HTTPResponseCache`` in front of an `HTTPClient`,
+/// An `HTTPOriginTransport` on AsyncHTTPClient: an `HTTPResponseCache` in front of an `HTTPClient`,
 /// with its HTTP/2, proxies and connection pool.
 ///
 /// ```swift
@@ -25,7 +25,7 @@ public struct AsyncHTTPClientTransport: HTTPOriginTransport {
 
     /// Sends `request` with `client` and reads its body, both before `deadline`.
     ///
-    /// - Throws: ``HTTPOriginTransportError`` for a body over `maximumBodyBytes` or a deadline passed,
+    /// - Throws: `HTTPOriginTransportError` for a body over `maximumBodyBytes` or a deadline passed,
     ///   else what `HTTPClient` throws.
     public func send(
         _ request: HTTPOriginRequest,
