@@ -1,3 +1,4 @@
+import Synchronization
 import Testing
 
 @testable import PerftopCore
@@ -42,6 +43,84 @@ struct PointHistoryTests {
         second.append(Self.point(1_000))
         #expect(copy.count == 100, "an append to a shared newest chunk copies it")
         #expect(second.last == Self.point(1_000))
+    }
+
+    @Test func theOriginalAppendsInPlaceWhileACopyHoldsItsNewestChunk() {
+        var original = PointHistory((0..<40).map(Self.point))
+        let copy = original
+        original.append(Self.point(40))
+        #expect(original.chunkIdentifiers == copy.chunkIdentifiers, "no chunk was copied")
+        #expect(copy.count == 40)
+        #expect(copy.last == Self.point(39), "the copy does not see the point appended after it")
+        #expect(original.last == Self.point(40))
+    }
+
+    @Test func whoeverAppendsSecondToASharedChunkGetsAChunkOfItsOwn() {
+        var original = PointHistory((0..<40).map(Self.point))
+        var copy = original
+        copy.append(Self.point(1_000))
+        original.append(Self.point(40))
+        #expect(original.chunkIdentifiers.dropLast() == copy.chunkIdentifiers.dropLast())
+        #expect(original.chunkIdentifiers.last != copy.chunkIdentifiers.last)
+        #expect(copy.map(\.time) == (0..<40).map(Double.init) + [1_000])
+        #expect(original.map(\.time) == (0..<41).map(Double.init))
+        original.append(Self.point(41))
+        copy.append(Self.point(1_001))
+        #expect(copy.suffix(2).map(\.time) == [1_000, 1_001])
+        #expect(original.suffix(2).map(\.time) == [40, 41])
+    }
+
+    /// The original leaves a chunk half full (a time far after its first) while a copy still ends in
+    /// it: the copy may go on filling that chunk, and the original must not see those points.
+    @Test func aChunkLeftShortIsNotGrownUnderTheHistoryThatLeftIt() {
+        var original = PointHistory((0..<40).map(Self.point))
+        var copy = original
+        let sixtyDays = 60.0 * 86_400
+        original.append(SeriesStore.Point(time: sixtyDays, value: -1))
+        copy.append(Self.point(40))
+        copy.append(Self.point(41))
+        #expect(original.map(\.time) == (0..<40).map(Double.init) + [sixtyDays])
+        #expect(copy.map(\.time) == (0..<42).map(Double.init))
+        self.expectEveryRangeMatchesItsSubscripts(original)
+        for _ in 0..<40 {
+            original.removeFirst()
+        }
+        #expect(original == [SeriesStore.Point(time: sixtyDays, value: -1)])
+    }
+
+    /// The store's use, under ThreadSanitizer in CI: one thread appends under a lock while others take
+    /// copies under it and read them outside it, each copy seeing a run of consecutive points.
+    @Test func copiesReadOnOtherThreadsWhileTheOriginalAppends() async {
+        let shared = SharedHistory()
+        await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                for index in 0..<3_000 {
+                    shared.history.withLockedValue { history in
+                        history.append(Self.point(index))
+                        if history.count > 100 {
+                            history.removeFirst()
+                        }
+                    }
+                }
+                return true
+            }
+            for _ in 0..<2 {
+                group.addTask {
+                    var consistent = true
+                    for _ in 0..<300 {
+                        let copy = shared.history.withLockedValue { $0 }
+                        guard let first = copy.first else {
+                            continue
+                        }
+                        consistent = consistent && copy.map(\.time) == (0..<copy.count).map { first.time + Double($0) }
+                    }
+                    return consistent
+                }
+            }
+            for await consistent in group {
+                #expect(consistent)
+            }
+        }
     }
 
     @Test func timesAreKeptToTheMillisecondAndTheSameTimeReadsTheSameEverywhere() {
@@ -95,4 +174,9 @@ struct PointHistoryTests {
         #expect(history.first?.time == sixtyDays + 1)
         #expect(history.count == times.count - 4)
     }
+}
+
+/// A history behind a lock, as the store keeps its series.
+private final class SharedHistory: Sendable {
+    let history = Mutex(PointHistory())
 }
