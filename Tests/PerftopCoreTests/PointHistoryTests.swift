@@ -88,6 +88,70 @@ struct PointHistoryTests {
         #expect(original == [SeriesStore.Point(time: sixtyDays, value: -1)])
     }
 
+    @Test func wholeNumbersTakeNarrowChunksAndOthersWideOnesEachReadBackBitForBit() {
+        var history = PointHistory()
+        let values: [Double] = [
+            0, 1, -7, 3e9, 0.5, -0.0, .nan, .infinity, -.infinity, 0x1p60, Double(Int32.max) * 3, .ulpOfOne,
+            -123_456_789, 42,
+        ]
+        var appended: [SeriesStore.Point] = []
+        for (index, value) in (values + values + values).enumerated() {
+            let point = SeriesStore.Point(time: 1_733_400_000 + Double(index) * 1.001, value: value)
+            history.append(point)
+            appended.append(point)
+        }
+        #expect(history.count == appended.count)
+        for (read, written) in zip(history, appended) {
+            #expect(read.value.bitPattern == written.value.bitPattern, "\(written.value)")
+            #expect(read.time == (written.time * 1_000).rounded() / 1_000)
+        }
+
+        var counter = PointHistory((0..<100).map { SeriesStore.Point(time: Double($0), value: Double($0 * 1_000)) })
+        #expect(counter.chunksAreNarrow == [true, true, true, true])
+        var latency = PointHistory((0..<40).map { SeriesStore.Point(time: Double($0), value: Double($0) / 8) })
+        #expect(latency.chunksAreNarrow == [false, false])
+        latency.append(SeriesStore.Point(time: 40, value: 1))
+        #expect(latency.last?.value == 1)
+        counter.append(SeriesStore.Point(time: 100, value: 0.25))
+        #expect(counter.chunksAreNarrow == [true, true, true, false], "the newest chunk turned wide")
+        #expect(
+            Array(counter.suffix(2)) == [
+                SeriesStore.Point(time: 99, value: 99_000), SeriesStore.Point(time: 100, value: 0.25),
+            ]
+        )
+    }
+
+    @Test func aChunkAfterOneThatWouldNotFitStartsWideAndTheOneAfterANarrowFitStartsNarrow() {
+        var history = PointHistory((0..<31).map { SeriesStore.Point(time: Double($0), value: 1) })
+        history.append(SeriesStore.Point(time: 31, value: 1.5))
+        history.append(SeriesStore.Point(time: 32, value: 2))
+        #expect(history.chunksAreNarrow == [false, false], "the chunk after a wide one starts wide")
+        for index in 33..<64 {
+            history.append(SeriesStore.Point(time: Double(index), value: 2))
+        }
+        history.append(SeriesStore.Point(time: 64, value: 3))
+        #expect(history.chunksAreNarrow == [false, false, true], "its points all fitted: narrow again")
+        var spaced = PointHistory()
+        for index in 0..<3 {
+            spaced.append(SeriesStore.Point(time: Double(index) * 70, value: 5))
+        }
+        #expect(spaced.chunksAreNarrow == [false], "70 s apart: times need wide offsets")
+        #expect(spaced.map(\.time) == [0, 70, 140])
+    }
+
+    @Test func aCopyThatNeedsAWideChunkLeavesTheSharedNarrowOneToTheOriginal() {
+        var original = PointHistory((0..<40).map(Self.point))
+        var copy = original
+        copy.append(SeriesStore.Point(time: 40, value: 0.5))
+        original.append(Self.point(40))
+        #expect(copy.chunksAreNarrow == [true, false])
+        #expect(original.chunksAreNarrow == [true, true])
+        #expect(original.chunkIdentifiers == copy.chunkIdentifiers.dropLast() + [original.chunkIdentifiers[1]])
+        #expect(copy.last == SeriesStore.Point(time: 40, value: 0.5))
+        #expect(original.map(\.time) == (0..<41).map(Double.init))
+        #expect(copy.dropLast().map(\.value) == (0..<40).map { Double($0) * 10 })
+    }
+
     /// The store's use, under ThreadSanitizer in CI: one thread appends under a lock while others take
     /// copies under it and read them outside it, each copy seeing a run of consecutive points.
     @Test func copiesReadOnOtherThreadsWhileTheOriginalAppends() async {
@@ -180,3 +244,4 @@ struct PointHistoryTests {
 private final class SharedHistory: Sendable {
     let history = Mutex(PointHistory())
 }
+
