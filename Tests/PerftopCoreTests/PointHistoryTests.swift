@@ -244,4 +244,3 @@ struct PointHistoryTests {
 private final class SharedHistory: Sendable {
     let history = Mutex(PointHistory())
 }
-
