@@ -152,6 +152,24 @@ struct PointHistoryTests {
         #expect(copy.dropLast().map(\.value) == (0..<40).map { Double($0) * 10 })
     }
 
+    /// A copy of a chunk (slot taken, or turned wide) holds the points exactly as the original does,
+    /// at the far end of the times a history keeps.
+    @Test func copiesKeepEveryPointExactlyEvenFarFromTheEpoch() {
+        // Milliseconds near 8.9e15, where a time in seconds no longer holds every millisecond.
+        let time = { (index: Int) in Double(-8_899_999_999_999_999 + index) / 1_000 }
+        var original = PointHistory((0..<20).map { SeriesStore.Point(time: time($0), value: Double($0)) })
+        var widened = original
+        widened.append(SeriesStore.Point(time: time(20), value: 0.5))
+        var taken = original
+        original.append(SeriesStore.Point(time: time(20), value: 20))
+        taken.append(SeriesStore.Point(time: time(21), value: 21))
+        #expect(widened.chunksAreNarrow == [false])
+        #expect(Array(widened.prefix(20)) == Array(original.prefix(20)))
+        #expect(Array(taken.prefix(20)) == Array(original.prefix(20)))
+        #expect(widened.count == 21 && taken.count == 21 && original.count == 21)
+        #expect(taken.last?.value == 21)
+    }
+
     /// The store's use, under ThreadSanitizer in CI: one thread appends under a lock while others take
     /// copies under it and read them outside it, each copy seeing a run of consecutive points.
     @Test func copiesReadOnOtherThreadsWhileTheOriginalAppends() async {

@@ -199,17 +199,47 @@ public struct PointHistory: RandomAccessCollection, @unchecked Sendable, Equatab
 
         /// A chunk of its own with the first `count` points, wide if `wide`, else of this one's layout.
         func copy(count: Int, wide: Bool = false) -> Chunk {
-            let copy = Chunk.make(
-                base: self.header.base,
-                firstValue: count > 0 ? self[0].value : 0,
-                isNarrow: self.isNarrow && !wide
-            )
-            var slot = 0
-            self.forEach(from: 0, count: count) { point in
-                _ = copy.append(value: point.value, milliseconds: PointHistory.milliseconds(point.time) ?? 0, at: slot)
-                slot += 1
+            self.withUnsafeMutablePointers { header, elements in
+                let source = UnsafeMutableRawPointer(elements)
+                let first = (source + 8 * Self.narrowFirstValue).assumingMemoryBound(to: Double.self).pointee
+                let isNarrow = header.pointee.isNarrow && !wide
+                let copy = Chunk.make(base: header.pointee.base, firstValue: first, isNarrow: isNarrow)
+                copy.withUnsafeMutablePointerToElements { target in
+                    // Slot by slot as stored, never through a time in seconds and back: the offsets
+                    // stay exact whatever the base.
+                    let target = UnsafeMutableRawPointer(target)
+                    if isNarrow {
+                        (target + 8 * Self.narrowValues).copyMemory(
+                            from: source + 8 * Self.narrowValues,
+                            byteCount: 4 * count
+                        )
+                        (target + 8 * Self.narrowTimes).copyMemory(
+                            from: source + 8 * Self.narrowTimes,
+                            byteCount: 2 * count
+                        )
+                    } else if !header.pointee.isNarrow {
+                        (target + 8 * Self.wideValues).copyMemory(
+                            from: source + 8 * Self.wideValues,
+                            byteCount: 8 * count
+                        )
+                        (target + 8 * Self.wideTimes).copyMemory(
+                            from: source + 8 * Self.wideTimes,
+                            byteCount: 4 * count
+                        )
+                    } else {
+                        let offsets = (source + 8 * Self.narrowValues).assumingMemoryBound(to: Int32.self)
+                        let times = (source + 8 * Self.narrowTimes).assumingMemoryBound(to: UInt16.self)
+                        let values = (target + 8 * Self.wideValues).assumingMemoryBound(to: Double.self)
+                        let wideTimes = (target + 8 * Self.wideTimes).assumingMemoryBound(to: UInt32.self)
+                        for slot in 0..<count {
+                            values[slot] = first + Double(offsets[slot])
+                            wideTimes[slot] = UInt32(times[slot])
+                        }
+                    }
+                    target.assumingMemoryBound(to: Atomic<Int>.self).pointee.store(count, ordering: .releasing)
+                }
+                return copy
             }
-            return copy
         }
     }
 
