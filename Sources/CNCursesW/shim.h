@@ -38,6 +38,14 @@ static inline WINDOW *perftop_stdscr(void) { return stdscr; }
 static inline void perftop_setlocale_from_environment(void) { setlocale(LC_ALL, ""); }
 // newterm on the process's stdout and stdin (Swift cannot reference the C stdio globals safely).
 static inline SCREEN *perftop_newterm_stdio(void) { return newterm(NULL, stdout, stdin); }
+// ncurses (6.4 at least) flushes its output after every cursor movement while the screen has never
+// been through endwin (its internal state stays "initial"), so each frame left as about a hundred
+// small writes, each waking the terminal. One endwin and refresh, before anything is drawn, move it
+// to the state it returns to after Ctrl-Z and fg: output buffered and written once per update.
+static inline void perftop_buffer_output(void) {
+    endwin();
+    refresh();
+}
 static inline int perftop_key_code_yes(void) { return KEY_CODE_YES; }
 static inline int perftop_get_wch(wint_t *out) { return get_wch(out); }
 static inline int perftop_attr_set(unsigned int attributes, short pair) { return attr_set((attr_t)attributes, pair, NULL); }

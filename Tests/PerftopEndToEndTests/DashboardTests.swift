@@ -180,6 +180,30 @@ struct DashboardTests {
         await attached.close()
     }
 
+    @Test("a frame reaches the terminal in one write, not in one write per cursor movement")
+    func framesAreWrittenWhole() async throws {
+        let attached = try await self.startAttached(then: "")
+        let found = try await PerftopProcess.run(command: [
+            "pgrep", "-n", "-f", "--", "--attach \(attached.directory)/a.sock",
+        ])
+        let pid = found.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(found.status == 0, "pgrep found no perftop: \(found.standardError)")
+        let before = try Self.writeCalls(of: pid)
+        try await Task.sleep(for: .seconds(5))
+        let writes = try Self.writeCalls(of: pid) - before
+        // Ten rounds at 0.5 s. Each writes one frame, asks the agent once and wakes a few threads:
+        // about 65 writes in all. ncurses flushing at every cursor movement made it about 630.
+        #expect(writes < 200, "\(writes) write calls in 5 s")
+        await attached.close()
+    }
+
+    /// How many write system calls process `pid` has made (`syscw` in /proc/PID/io).
+    private static func writeCalls(of pid: String) throws -> Int {
+        let io = try String(contentsOfFile: "/proc/\(pid)/io", encoding: .utf8)
+        let line = io.split(separator: "\n").first { $0.hasPrefix("syscw:") }
+        return line.flatMap { Int($0.dropFirst("syscw:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
+    }
+
     /// How many times the suspend tests stop perftop: a Ctrl-Z that arrived while ncurses wrote a frame
     /// used to be lost about one time in three, so ten tries miss that with a chance below 3%.
     static let suspendTries = 10

@@ -82,6 +82,7 @@ public final class CursesTerminal: Screen {
         perftop_install_resize_wakeup()
         self.colorMode = Self.startColors()
         self.apply(Theme.builtIn[0])
+        perftop_buffer_output()
     }
 
     deinit {
