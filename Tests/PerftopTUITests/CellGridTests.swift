@@ -119,4 +119,19 @@ struct CellGridTests {
         #expect(!grid[0, 5].isContinuation)
         #expect(grid[0, 1].style == .border)
     }
+
+    @Test("a row equals another grid's only when its characters and styles are the same and the sizes match")
+    func rowEquality() {
+        var grid = CellGrid(rows: 3, columns: 6)
+        grid.put(row: 0, column: 0, text: "same")
+        grid.put(row: 1, column: 0, text: "text")
+        var other = grid
+        other.put(row: 1, column: 0, text: "text", style: .value)
+        other.put(row: 2, column: 5, text: "x")
+        #expect(grid.row(0, equals: other))
+        #expect(!grid.row(1, equals: other), "same characters in another style")
+        #expect(!grid.row(2, equals: other), "one cell differs")
+        #expect(!grid.row(3, equals: other), "outside the grid")
+        #expect(!grid.row(0, equals: CellGrid(rows: 3, columns: 7)), "another width")
+    }
 }

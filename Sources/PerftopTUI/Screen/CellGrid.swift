@@ -27,6 +27,16 @@ public struct CellGrid: Sendable, Hashable {
         return self.cells[row * self.columns + column]
     }
 
+    /// Whether `row` holds the same cells here and in `other`; false when the grids' sizes differ.
+    /// Cost: O(columns).
+    func row(_ row: Int, equals other: CellGrid) -> Bool {
+        guard self.rows == other.rows && self.columns == other.columns && row >= 0 && row < self.rows else {
+            return false
+        }
+        let start = row * self.columns
+        return self.cells[start..<start + self.columns] == other.cells[start..<start + self.columns]
+    }
+
     // MARK: - Drawing
 
     /// Writes `text` from a row and column to the right, in one style, clipped at the grid's edges.

@@ -13,6 +13,7 @@ extension CursesTerminal {
     /// terminal (or `NO_COLOR`) keeps its attribute-only styles. Cost: one `init_extended_pair` per
     /// style (and one `init_extended_color` per distinct color when the palette is redefined).
     public func apply(_ theme: Theme) {
+        self.presented = nil
         let palette = Palette(theme: theme, mode: self.colorMode)
         var attributes: [Style: (attributes: UInt32, pair: Int16)] = [:]
         var redefined: [RGB: Int32] = [:]

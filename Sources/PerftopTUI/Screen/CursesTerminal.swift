@@ -43,6 +43,9 @@ public final class CursesTerminal: Screen {
     var attributes: [Style: (attributes: UInt32, pair: Int16)] = [:]
     /// How colors reach this terminal, decided once at start (CursesTerminal+Colors.swift).
     var colorMode = ColorMode.monochrome
+    /// The grid ``present(_:)`` wrote last and the terminal's size then, so that the next frame
+    /// skips the rows that did not change; nil before the first frame and after a theme change.
+    var presented: (grid: CellGrid, size: TerminalSize)?
 
     /// The glyphs the terminal can show: Unicode when the locale is UTF-8, ASCII otherwise.
     public let glyphs: Glyphs
@@ -96,21 +99,33 @@ public final class CursesTerminal: Screen {
         TerminalSize(width: Int(perftop_cols()), height: Int(perftop_lines()))
     }
 
-    /// Writes every cell of `grid` and updates the terminal once.
+    /// Writes the cells of `grid` and updates the terminal once.
     ///
-    /// Runs of one-column cells in one style go out in one call; each wide character is placed at
-    /// its own column, so a terminal that disagrees about its width cannot shift the rest of the
-    /// row. Without a UTF-8 locale, non-ASCII characters are replaced by
-    /// ``Glyphs/asciiFallback(for:)`` and wide ones take a space for their second column. Cells
-    /// outside the terminal are skipped. Cost: O(cells) plus ncurses' diff against the screen.
+    /// Only the rows that differ from the last frame's are written again (all of them after a
+    /// resize or a theme change); ncurses keeps the others. Runs of one-column cells in one style
+    /// go out in one call; each wide character is placed at its own column, so a terminal that
+    /// disagrees about its width cannot shift the rest of the row. Without a UTF-8 locale,
+    /// non-ASCII characters are replaced by ``Glyphs/asciiFallback(for:)`` and wide ones take a
+    /// space for their second column. Cells outside the terminal are skipped. Cost: O(cells) to
+    /// compare, plus ncurses' work for the rows that changed.
     public func present(_ grid: CellGrid) {
         guard self.screen != nil else {
             return
         }
-        erase()
         let size = self.size
+        let previous = self.presented.flatMap { $0.size == size ? $0.grid : nil }
+        if previous == nil {
+            erase()
+        }
+        self.presented = (grid, size)
         let columns = min(grid.columns, size.width)
         for row in 0..<min(grid.rows, size.height) {
+            if let previous {
+                if previous.row(row, equals: grid) {
+                    continue
+                }
+                perftop_clear_row(Int32(row))
+            }
             var run = ""
             var runStart = 0
             var runStyle = Style.normal
