@@ -183,6 +183,15 @@ public final class CursesTerminal: Screen {
 
     /// The key ncurses has, without waiting for one; handles a pending suspend or continue first.
     private func takeKey() -> Key? {
+        let key = self.nextKey()
+        if key == .resize {
+            // Resizing may have clipped ncurses' copy of the screen: the next frame writes every row.
+            self.presented = nil
+        }
+        return key
+    }
+
+    private func nextKey() -> Key? {
         var resumed = false
         if perftop_take_flag(perftop_suspend_requested()) != 0 {
             endwin()
