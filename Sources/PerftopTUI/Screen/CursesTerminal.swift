@@ -44,7 +44,8 @@ public final class CursesTerminal: Screen {
     /// How colors reach this terminal, decided once at start (CursesTerminal+Colors.swift).
     var colorMode = ColorMode.monochrome
     /// The grid ``present(_:)`` wrote last and the terminal's size then, so that the next frame
-    /// skips the rows that did not change; nil before the first frame and after a theme change.
+    /// skips the rows that did not change; nil before the first frame and after a theme change, a
+    /// resize or `fg`.
     var presented: (grid: CellGrid, size: TerminalSize)?
 
     /// The glyphs the terminal can show: Unicode when the locale is UTF-8, ASCII otherwise.
