@@ -201,31 +201,25 @@ public struct PointHistory: RandomAccessCollection, @unchecked Sendable, Equatab
         func copy(count: Int, wide: Bool = false) -> Chunk {
             self.withUnsafeMutablePointers { header, elements in
                 let source = UnsafeMutableRawPointer(elements)
-                let first = (source + 8 * Self.narrowFirstValue).assumingMemoryBound(to: Double.self).pointee
+                // A wide chunk keeps no first value (its slot holds the first point, if any).
+                let first =
+                    header.pointee.isNarrow
+                    ? (source + 8 * Self.narrowFirstValue).assumingMemoryBound(to: Double.self).pointee : 0
                 let isNarrow = header.pointee.isNarrow && !wide
                 let copy = Chunk.make(base: header.pointee.base, firstValue: first, isNarrow: isNarrow)
                 copy.withUnsafeMutablePointerToElements { target in
                     // Slot by slot as stored, never through a time in seconds and back: the offsets
                     // stay exact whatever the base.
                     let target = UnsafeMutableRawPointer(target)
+                    func copySlots(at word: Int, bytesEach: Int) {
+                        (target + 8 * word).copyMemory(from: source + 8 * word, byteCount: bytesEach * count)
+                    }
                     if isNarrow {
-                        (target + 8 * Self.narrowValues).copyMemory(
-                            from: source + 8 * Self.narrowValues,
-                            byteCount: 4 * count
-                        )
-                        (target + 8 * Self.narrowTimes).copyMemory(
-                            from: source + 8 * Self.narrowTimes,
-                            byteCount: 2 * count
-                        )
+                        copySlots(at: Self.narrowValues, bytesEach: 4)
+                        copySlots(at: Self.narrowTimes, bytesEach: 2)
                     } else if !header.pointee.isNarrow {
-                        (target + 8 * Self.wideValues).copyMemory(
-                            from: source + 8 * Self.wideValues,
-                            byteCount: 8 * count
-                        )
-                        (target + 8 * Self.wideTimes).copyMemory(
-                            from: source + 8 * Self.wideTimes,
-                            byteCount: 4 * count
-                        )
+                        copySlots(at: Self.wideValues, bytesEach: 8)
+                        copySlots(at: Self.wideTimes, bytesEach: 4)
                     } else {
                         let offsets = (source + 8 * Self.narrowValues).assumingMemoryBound(to: Int32.self)
                         let times = (source + 8 * Self.narrowTimes).assumingMemoryBound(to: UInt16.self)
