@@ -289,6 +289,116 @@ import Testing
         #expect(try Snapshot.decode(jsonLine: line).samples == samples)
     }
 
+    // MARK: - The previous line's identities
+
+    /// What decoding `text` gives after a line that left `identities`, and the identities it leaves.
+    private func outcome(
+        _ text: String,
+        after identities: SnapshotIdentities
+    ) -> (Result<Snapshot, Failure>, SnapshotIdentities) {
+        var identities = identities
+        let result = Result {
+            try Snapshot.decode(jsonBytes: Array(text.utf8), identities: &identities)
+        }.mapError { Failure(reason: "\($0)") }
+        return (result, identities)
+    }
+
+    /// A decoded snapshot as the line it writes (NaN equal to itself), or the reason it failed.
+    private func written(_ result: Result<Snapshot, Failure>) -> String {
+        switch result {
+        case .success(let snapshot): (try? snapshot.jsonLine()).map { String(decoding: $0, as: UTF8.self) } ?? "?"
+        case .failure(let failure): "error: \(failure.reason)"
+        }
+    }
+
+    private static let repeated =
+        #"{"kind":"counter","labels":{"cache":"users"},"name":"cache_hits_total","value":"#
+
+    @Test(arguments: [
+        // The same samples with new values, a value as a string, an infinity.
+        #""samples":[REPEATED 7},{"kind":"gauge","labels":{},"name":"q","value":2}]}"#,
+        #""samples":[REPEATED "NaN" },{"kind":"gauge","labels":{},"name":"q","value":"-Inf"}]}"#,
+        // After the repeated bytes: a member the fast path refuses, a bad number, no brace, a null.
+        #""samples":[REPEATED 7,"unit":"s"},{"kind":"gauge","labels":{},"name":"q","value":2}]}"#,
+        #""samples":[REPEATED 07},{"kind":"gauge","labels":{},"name":"q","value":2}]}"#,
+        #""samples":[REPEATED 7,{"kind":"gauge","labels":{},"name":"q","value":2}]}"#,
+        #""samples":[REPEATED null},{"kind":"gauge","labels":{},"name":"q","value":2}]}"#,
+        #""samples":[REPEATED "1"},{"kind":"gauge","labels":{},"name":"q","value":2}]}"#,
+        // A sample inserted before, samples swapped, one with other labels, other spacing.
+        #""samples":[{"kind":"gauge","labels":{},"name":"new","value":1},REPEATED 7}]}"#,
+        #""samples":[{"kind":"gauge","labels":{},"name":"q","value":2},REPEATED 7}]}"#,
+        #""samples":[{"kind":"counter","labels":{"cache":"orders"},"name":"cache_hits_total","value":1}]}"#,
+        #""samples":[ REPEATED 7 } ]}"#,
+        // The repeated bytes cut short by the end of the line, and a second samples member.
+        #""samples":[{"kind":"counter","labels":{"cache":"users"},"name":"cache_hits_total""#,
+        #""samples":[1],"samples":[REPEATED 3}]}"#,
+        #""samples":[REPEATED 3}],"samples":[{"name":"1x","labels":{},"kind":"gauge","value":1}]}"#,
+    ])
+    func readsALineAfterItsPredecessorAsItReadsItAlone(rest: String) throws {
+        let previous = Self.header + #""samples":[REPEATED 5},{"kind":"gauge","labels":{},"name":"q","value":1}]}"#
+        let (first, identities) = self.outcome(previous.replacing("REPEATED ", with: Self.repeated), after: .init())
+        #expect(throws: Never.self) { try first.get() }
+        #expect(identities.entries.count == 2)
+
+        let text = Self.header + rest.replacing("REPEATED ", with: Self.repeated)
+        let (result, _) = self.outcome(text, after: identities)
+        let (alone, _) = self.outcome(text, after: .init())
+        #expect(self.written(result) == self.written(alone), "\(rest)")
+    }
+
+    @Test func keepsTheIdentitiesOfTheLastLineThatDecoded() throws {
+        let samples = [
+            Sample(name: "cache_hits_total", labels: ["cache": "users"], kind: .counter, value: 12),
+            Sample(name: "queue_depth", kind: .gauge, value: 3),
+        ]
+        let line = try Snapshot(agent: "a", pid: 1, timestamp: 2.5, samples: samples).jsonLine()
+        let (decoded, identities) = self.outcome(String(decoding: line, as: UTF8.self), after: .init())
+        #expect(try decoded.get().samples == samples)
+        #expect(identities.entries.map { $0?.name } == ["cache_hits_total", "queue_depth"])
+
+        // A line that fails leaves them as they were; one read through its values (an unknown
+        // member) keeps none.
+        let (failed, afterFailure) = self.outcome(Self.header + #""samples":[{"name":"1x"}]}"#, after: identities)
+        #expect(throws: Failure.self) { try failed.get() }
+        #expect(afterFailure.entries.count == 2)
+        let unknown = Self.header + #""samples":[{"name":"x","labels":{},"kind":"gauge","value":1,"unit":"s"}]}"#
+        let (slow, afterSlow) = self.outcome(unknown, after: identities)
+        #expect(try slow.get().samples.count == 1)
+        #expect(afterSlow.entries.isEmpty)
+    }
+
+    @Test func readsAnyChangeToALineAsItReadsTheChangedLineAlone() throws {
+        var generator = SplitMix64(seed: 0x1DE_7171E5)
+        let samples = (0..<6).map { (index: Int) -> Sample in
+            Sample(
+                name: "metric_\(index % 3)",
+                labels: index % 2 == 0 ? ["cache": "c\(index)"] : [:],
+                kind: index % 3 == 0 ? .counter : .gauge,
+                value: Double(index) * 1.5
+            )
+        }
+        let base = Array(try Snapshot(agent: "a", pid: 1, timestamp: 0, samples: samples).jsonLine())
+        let (_, identities) = self.outcome(String(decoding: base, as: UTF8.self), after: .init())
+        #expect(identities.entries.compactMap { $0 }.count == samples.count)
+        let alphabet = Array(#"{}[]",:0123456789.-eE nNaIf"#.utf8)
+        for _ in 0..<2_000 {
+            var bytes = base
+            for _ in 0..<Int.random(in: 1...3, using: &generator) {
+                let index = Int.random(in: 0..<bytes.count, using: &generator)
+                let byte = alphabet.randomElement(using: &generator)!
+                switch Int.random(in: 0..<3, using: &generator) {
+                case 0: bytes[index] = byte
+                case 1: bytes.insert(byte, at: index)
+                default: bytes.remove(at: index)
+                }
+            }
+            let text = String(decoding: bytes, as: UTF8.self)
+            let (result, _) = self.outcome(text, after: identities)
+            let (alone, _) = self.outcome(text, after: .init())
+            #expect(self.written(result) == self.written(alone), "\(text)")
+        }
+    }
+
     @Test func refusesInvalidUTF8() {
         var bytes = Array(#"{"schema":"perftop.snapshot","version":1,"agent":"#.utf8)
         bytes += [UInt8(ascii: "\""), 0xC3, 0x28, UInt8(ascii: "\""), UInt8(ascii: "}")]

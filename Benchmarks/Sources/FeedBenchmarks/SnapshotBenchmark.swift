@@ -6,8 +6,9 @@ import PerftopCore
 /// Decode cost of an agent's snapshot line, as perftop reads one per agent per poll.
 enum SnapshotBenchmark {
     /// A snapshot shaped like the demo agent's: two caches, a processor and twenty timed operations
-    /// (summaries of four quantiles with `_sum` and `_count`), about 150 samples.
-    static func demoShapedLine() throws -> Data {
+    /// (summaries of four quantiles with `_sum` and `_count`), about 150 samples; `poll` changes
+    /// every value, as the next poll of the same agent does.
+    static func demoShapedLine(poll: Int = 0) throws -> Data {
         var samples: [Sample] = []
         for cache in ["embeddings", "users"] {
             for (name, value) in [
@@ -65,26 +66,43 @@ enum SnapshotBenchmark {
                 )
             )
         }
+        for index in samples.indices {
+            samples[index].value += Double(poll)
+        }
         return try Snapshot(agent: "demo", pid: 4242, timestamp: 1_800_000_000.25, samples: samples).jsonLine()
     }
 
+    /// Decodes a line afresh, then the lines of successive polls (every value changed) after the
+    /// identities of the line before, as an `AgentFeed` reads them.
     static func run() async throws {
         print("3. Agent snapshot line: decode (median of 15 runs of 1,000 lines)")
         print()
         let line = try Self.demoShapedLine()
+        let polls = [Array(line), Array(try Self.demoShapedLine(poll: 1))]
         let samples = try Snapshot.decode(jsonLine: line).samples.count
-        let seconds = await medianSeconds(repetitions: 15) {
+        let afresh = await medianSeconds(repetitions: 15) {
             var decoded = 0
             for _ in 0..<1_000 {
                 decoded += (try? Snapshot.decode(jsonLine: line).samples.count) ?? 0
             }
             return decoded
         }
-        var table = TextTable(["bytes", "samples", "per line", "per sample"])
-        table.append([
-            String(line.count), String(samples), UnitFormat.seconds(seconds / 1_000),
-            UnitFormat.seconds(seconds / 1_000 / Double(samples)),
-        ])
+        var identities = SnapshotIdentities()
+        let afterPrevious = await medianSeconds(repetitions: 15) {
+            var decoded = 0
+            for poll in 0..<1_000 {
+                decoded +=
+                    (try? Snapshot.decode(jsonBytes: polls[poll % 2], identities: &identities).samples.count) ?? 0
+            }
+            return decoded
+        }
+        var table = TextTable(["decoded", "bytes", "samples", "per line", "per sample"])
+        for (name, seconds) in [("afresh", afresh), ("after the previous poll's line", afterPrevious)] {
+            table.append([
+                name, String(line.count), String(samples), UnitFormat.seconds(seconds / 1_000),
+                UnitFormat.seconds(seconds / 1_000 / Double(samples)),
+            ])
+        }
         print(table.render())
         print()
         try await Self.runRecording(line: line)

@@ -147,9 +147,33 @@ extension Snapshot {
     /// SnapshotReader+Samples.swift, where it applies) or always through a tree of its values; both
     /// give the same snapshot or the same error, which the tests check.
     static func decode(jsonBytes: [UInt8], readsSamplesDirectly: Bool) throws -> Snapshot {
+        var identities = SnapshotIdentities()
+        return try Self.decode(
+            jsonBytes: jsonBytes,
+            readsSamplesDirectly: readsSamplesDirectly,
+            identities: &identities
+        )
+    }
+
+    /// ``decode(jsonLine:)`` of the next line from an agent whose previous line left `identities`:
+    /// each sample repeated byte for byte up to its value is not read again (SnapshotIdentities.swift),
+    /// with the same snapshot or error as a line read afresh. When it decodes, `identities` become
+    /// this line's; when it throws, they stay as they were.
+    ///
+    /// - Throws: ``SnapshotDecodingError``, as ``decode(jsonLine:)``.
+    public static func decode(jsonBytes: [UInt8], identities: inout SnapshotIdentities) throws -> Snapshot {
+        try Self.decode(jsonBytes: jsonBytes, readsSamplesDirectly: true, identities: &identities)
+    }
+
+    private static func decode(
+        jsonBytes: [UInt8],
+        readsSamplesDirectly: Bool,
+        identities: inout SnapshotIdentities
+    ) throws -> Snapshot {
+        var lineIdentities = identities
         let read: (SnapshotReader.Value, [Sample]?)?
         if readsSamplesDirectly {
-            read = try? SnapshotReader.valueAndSamples(of: jsonBytes)
+            read = try? SnapshotReader.valueAndSamples(of: jsonBytes, identities: &lineIdentities)
         } else {
             read = (try? SnapshotReader.value(of: jsonBytes)).map { ($0, nil) }
         }
@@ -198,6 +222,7 @@ extension Snapshot {
         if let directSamples {
             snapshot.samples = directSamples
             try snapshot.checkNames()
+            identities = lineIdentities
             return snapshot
         }
         snapshot.samples.reserveCapacity(elements.count)
@@ -227,6 +252,7 @@ extension Snapshot {
             snapshot.samples.append(Sample(name: name, labels: labels, kind: kind, value: try sample.double("value")))
         }
         try snapshot.checkNames()
+        identities = SnapshotIdentities()
         return snapshot
     }
 

@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// The fast path of a snapshot line: its `samples` array read straight into samples, with no tree of
 /// values in between (two arrays, a value per field and a scan per lookup, for every sample).
 ///
@@ -11,13 +19,29 @@ extension SnapshotReader {
     /// object whose last `samples` member is an array of plain samples, those samples; the member
     /// itself then holds an empty array.
     package static func valueAndSamples(of bytes: [UInt8]) throws(SyntaxError) -> (Value, [Sample]?) {
+        var identities = SnapshotIdentities()
+        return try Self.valueAndSamples(of: bytes, identities: &identities)
+    }
+
+    /// ``valueAndSamples(of:)``, a sample whose bytes up to its value are those of the same sample of
+    /// the line `identities` were kept from taken as read; `identities` then become those of `bytes`
+    /// (empty unless its samples were read straight).
+    static func valueAndSamples(
+        of bytes: [UInt8],
+        identities: inout SnapshotIdentities
+    ) throws(SyntaxError) -> (Value, [Sample]?) {
         var reader = SnapshotReader(bytes: bytes)
         reader.readsSamplesDirectly = true
+        reader.previous = identities
+        identities = SnapshotIdentities()
         reader.skipWhitespace()
         let value = try reader.value(depth: 0)
         reader.skipWhitespace()
         guard reader.index == reader.bytes.count else {
             throw SyntaxError()
+        }
+        if reader.samples != nil {
+            identities = SnapshotIdentities(line: bytes, entries: reader.identities)
         }
         return (value, reader.samples)
     }
@@ -26,8 +50,10 @@ extension SnapshotReader {
     /// when the array holds anything but plain samples.
     mutating func samplesDirectly() -> [Sample]? {
         let start = self.index
+        self.identities = []
         guard let samples = self.plainSamples() else {
             self.index = start
+            self.identities = []
             return nil
         }
         return samples
@@ -44,7 +70,7 @@ extension SnapshotReader {
         }
         while true {
             self.skipWhitespace()
-            guard let sample = self.plainSample() else {
+            guard let sample = self.repeatedSample(at: samples.count) ?? self.plainSample(at: samples.count) else {
                 return nil
             }
             samples.append(sample)
@@ -58,12 +84,59 @@ extension SnapshotReader {
         }
     }
 
-    private mutating func plainSample() -> Sample? {
+    /// The sample at the reader when its bytes up to its value are those the previous line's sample
+    /// number `index` had, its value and closing brace after them; nil, the reader where it was,
+    /// otherwise. Its identity is kept for the next line.
+    private mutating func repeatedSample(at index: Int) -> Sample? {
+        guard let entry = self.previous.entry(at: index) else {
+            return nil
+        }
+        let start = self.index
+        let end = start + entry.prefix.count
+        let isRepeated =
+            end <= self.bytes.count
+            && self.bytes.withUnsafeBufferPointer { bytes in
+                self.previous.line.withUnsafeBufferPointer { previous in
+                    memcmp(
+                        bytes.baseAddress! + start,
+                        previous.baseAddress! + entry.prefix.lowerBound,
+                        entry.prefix.count
+                    )
+                        == 0
+                }
+            }
+        guard isRepeated else {
+            return nil
+        }
+        self.index = end
+        guard let value = self.plainValue() else {
+            self.index = start
+            return nil
+        }
+        self.skipWhitespace()
+        guard self.consume(UInt8(ascii: "}")) else {
+            self.index = start
+            return nil
+        }
+        self.keepIdentity(
+            SnapshotIdentities.Entry(prefix: start..<end, name: entry.name, labels: entry.labels, kind: entry.kind),
+            at: index
+        )
+        return Sample(name: entry.name, labels: entry.labels, kind: entry.kind, value: value)
+    }
+
+    /// The plain sample at the reader, number `index` of the array; its identity is kept for the
+    /// next line when its value is its last member.
+    private mutating func plainSample(at index: Int) -> Sample? {
+        let start = self.index
         var name: String?
         var labels: [String: String]?
         var kind: Sample.Kind?
         var value: Double?
+        // Where the value began, while it is the last member read.
+        var valueStart: Int?
         let isPlain = self.plainObject { reader, key in
+            valueStart = nil
             switch key {
             case "name" where name == nil:
                 name = reader.plainString()
@@ -75,6 +148,7 @@ extension SnapshotReader {
                 kind = reader.plainString().flatMap(Sample.Kind.init(rawValue:))
                 return kind != nil
             case "value" where value == nil:
+                valueStart = reader.index
                 value = reader.plainValue()
                 return value != nil
             default:
@@ -84,7 +158,20 @@ extension SnapshotReader {
         guard isPlain, let name, let labels, let kind, let value else {
             return nil
         }
+        if let valueStart {
+            self.keepIdentity(
+                SnapshotIdentities.Entry(prefix: start..<valueStart, name: name, labels: labels, kind: kind),
+                at: index
+            )
+        }
         return Sample(name: name, labels: labels, kind: kind, value: value)
+    }
+
+    /// Keeps `entry` as the identity of the sample at `index`, the samples before it without one.
+    private mutating func keepIdentity(_ entry: SnapshotIdentities.Entry, at index: Int) {
+        let skipped = max(0, index - self.identities.count)
+        self.identities.append(contentsOf: repeatElement(SnapshotIdentities.Entry?.none, count: skipped))
+        self.identities.append(entry)
     }
 
     /// An object of string values with no repeated name.

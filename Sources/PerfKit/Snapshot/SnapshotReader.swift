@@ -43,6 +43,11 @@ package struct SnapshotReader {
     var readsSamplesDirectly = false
     /// The samples of the last `samples` member of the top object, when read straight into samples.
     var samples: [Sample]?
+    /// The identities of the previous line's samples, whose bytes a sample read straight is compared
+    /// with first (SnapshotIdentities.swift).
+    var previous = SnapshotIdentities()
+    /// The identities of the samples read straight, by index, for the next line.
+    var identities: [SnapshotIdentities.Entry?] = []
 
     init(bytes: [UInt8]) {
         self.bytes = bytes

@@ -46,6 +46,9 @@ public final class AgentFeed: Feed {
     private let connection: Mutex<ConnectionState>
     /// The agent's name and pid from its last snapshot, as ``displayName`` shows them.
     private let reportedName = Mutex<String?>(nil)
+    /// The identities of the samples of the last snapshot read, so the next one reads its repeated
+    /// samples as a byte comparison and a number (`SnapshotIdentities`): one line's worth of memory.
+    private let identities = Mutex(SnapshotIdentities())
     /// Connection attempts made so far; tests read it to see reuse and backoff.
     let connectAttempts = Atomic<Int>(0)
 
@@ -108,7 +111,14 @@ public final class AgentFeed: Feed {
     ///   error answer.
     public func poll(timeout: Duration) async throws -> [Sample] {
         let line = try await self.exchange(timeout: timeout)
-        let snapshot = try Self.decode(line: line)
+        // Taken out while the line is read, so the lock is not held for it and the line's bytes have
+        // one owner; polls of one feed do not overlap, and one that did would read its line afresh.
+        var identities = self.identities.withLockedValue { kept in
+            defer { kept = SnapshotIdentities() }
+            return kept
+        }
+        defer { self.identities.withLockedValue { $0 = identities } }
+        let snapshot = try Self.decode(line: line, identities: &identities)
         let name = Self.displayName(agent: snapshot.agent, pid: snapshot.pid)
         self.reportedName.withLockedValue { reported in
             if reported != name {
@@ -356,10 +366,11 @@ extension AgentFeed {
 // MARK: - Decoding
 
 extension AgentFeed {
-    /// Decodes an answer line: a snapshot, or an agent's ``AgentErrorResponse`` turned into a ``FeedError``.
-    static func decode(line: [UInt8]) throws(FeedError) -> Snapshot {
+    /// Decodes an answer line: a snapshot, or an agent's ``AgentErrorResponse`` turned into a ``FeedError``;
+    /// `identities` are those of the agent's previous snapshot, and become this one's.
+    static func decode(line: [UInt8], identities: inout SnapshotIdentities) throws(FeedError) -> Snapshot {
         do {
-            return try Snapshot.decode(jsonBytes: line)
+            return try Snapshot.decode(jsonBytes: line, identities: &identities)
         } catch let error as SnapshotDecodingError where error == .wrongSchema(AgentErrorResponse.schemaName) {
             guard let answer = try? JSONDecoder().decode(AgentErrorResponse.self, from: Data(line)) else {
                 throw FeedError("malformed error answer")
