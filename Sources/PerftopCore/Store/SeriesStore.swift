@@ -281,10 +281,21 @@ public struct SeriesStore: Sendable {
         var poll = 0
         var lastTime: Double?
         var dropped = 0
-        /// Where each sample of the last poll was found among the series of its name, by the
-        /// sample's place in the poll: a source sends its samples in the same order every time, so
-        /// the next poll finds most series by one comparison instead of a binary search.
-        var positions: [Int] = []
+        /// What each sample of the last poll was found as, by the sample's place in the poll (nil
+        /// where it was not found): a source sends its samples in the same order every time, so the
+        /// next poll's sample at a place is most often the same series. It is told so by its name
+        /// and labels, which an agent's feed shares from poll to poll (`SnapshotIdentities`), so
+        /// comparing them is a pointer comparison each, instead of making its identity again; and
+        /// found by one comparison instead of a binary search.
+        var places: [Place?] = []
+
+        /// One sample of a poll as it was found: its labels as the source sent them, the identity made
+        /// from them and its name, and where the series was among the series of its name.
+        struct Place {
+            let labels: [String: String]
+            let id: SeriesID
+            let position: Int
+        }
 
         /// Where `id` is, or would go, among the series of its name: a binary search by identity.
         static func position(of id: SeriesID, in named: [Series]) -> (index: Int, found: Bool) {
@@ -412,15 +423,19 @@ public struct SeriesStore: Sendable {
         let retention = self.retention
         var fresh: [(id: SeriesID, sample: Sample)] = []
         var reported = 0
-        let lastPositions = held.positions
-        var positions = [Int](repeating: -1, count: samples.count)
+        let lastPlaces = held.places
+        var places = [SourceSeries.Place?](repeating: nil, count: samples.count)
         for (place, sample) in samples.enumerated() {
             guard sample.kind != .counter || (sample.value.isFinite && sample.value >= 0) else {
                 continue
             }
-            let id = sample.seriesID
+            let last = place < lastPlaces.count ? lastPlaces[place] : nil
+            let id =
+                if let last, last.id.name == sample.name, last.labels == sample.labels { last.id } else {
+                    sample.seriesID
+                }
             let point = Point(time: time, value: sample.value)
-            let found = held.modify(id, near: place < lastPositions.count ? lastPositions[place] : nil) { existing in
+            let found = held.modify(id, near: last?.position) { existing in
                 let isFirst = existing.lastPoll != poll
                 existing.append(point, kind: sample.kind, poll: poll, retention: retention)
                 return isFirst
@@ -429,10 +444,10 @@ public struct SeriesStore: Sendable {
                 fresh.append((id, sample))
                 continue
             }
-            positions[place] = position
+            places[place] = SourceSeries.Place(labels: sample.labels, id: id, position: position)
             reported += isFirstThisPoll ? 1 : 0
         }
-        held.positions = positions
+        held.places = places
         if held.count > reported {
             Self.removeSeries(from: &held) { $0.lastPoll <= poll - self.retention }
         }
