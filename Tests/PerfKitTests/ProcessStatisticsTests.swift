@@ -207,4 +207,19 @@ import Testing
         let resident = samples.first { $0.name == "process_resident_memory_bytes" }
         #expect((resident?.value ?? 0) > 0)
     }
+
+    @Test func readsTheCallingProcessCPUTimeFromItsClockAsProcDoes() throws {
+        let before = try #require(ProcessStatistics.callingProcessCPUSeconds())
+        var spin: UInt64 = 1
+        for index in 0..<20_000_000 {
+            spin = spin &* 6_364_136_223_846_793_005 &+ UInt64(index)
+        }
+        #expect(spin != 0)
+        let fromProc = try ProcessStatistics.read().cpuSeconds
+        let after = try #require(ProcessStatistics.callingProcessCPUSeconds())
+        #expect(after > before)
+        // The same clock as /proc's utime and stime, read a moment apart: within a few ticks, or the
+        // CPU other test threads used in that moment.
+        #expect(abs(after - fromProc) < 0.25)
+    }
 }

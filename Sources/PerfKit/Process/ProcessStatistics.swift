@@ -162,6 +162,19 @@ extension ProcessStatistics {
         return size > 0 ? UInt64(size) : 4096
     }()
 
+    /// The CPU time, user and system, the calling process has used since it started, in seconds; nil
+    /// when the clock cannot be read.
+    ///
+    /// Cost: one `clock_gettime(CLOCK_PROCESS_CPUTIME_ID)` call, with nanosecond resolution; no file is
+    /// read, unlike ``read(pid:procRoot:)`` (whose ``cpuSeconds`` counts clock ticks).
+    package static func callingProcessCPUSeconds() -> Double? {
+        var time = timespec()
+        guard clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time) == 0 else {
+            return nil
+        }
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+
     /// Reads the statistics of a live process.
     ///
     /// Cost: reads two small files (each capped at 1 MiB) and lists `/proc/PID/fd`, which is linear in the

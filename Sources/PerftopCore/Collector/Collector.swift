@@ -286,7 +286,7 @@ public final class Collector: Sendable {
         let interval = self.interval
         let results = await self.poller.poll(at: time, interval: interval)
         let collectSeconds = (clock.now - started).seconds
-        let selfCPU = try? ProcessStatistics.read()
+        let selfCPUSeconds = ProcessStatistics.callingProcessCPUSeconds()
         // Under the lock only the recording; the derivation reads a copy of the store (copy-on-write,
         // so no copy is made) while the UI keeps reading the last model.
         let (store, cpuPercent) = self.recorded.withLockedValue { recorded in
@@ -300,8 +300,7 @@ public final class Collector: Sendable {
                 }
             }
             var cpuPercent: Double?
-            if let selfCPU {
-                let seconds = selfCPU.cpuSeconds
+            if let seconds = selfCPUSeconds {
                 if let last = recorded.lastSelfCPU, time > last.time {
                     cpuPercent = max(0, seconds - last.seconds) / (time - last.time) * 100
                 }
