@@ -41,7 +41,7 @@ extension SnapshotReader {
             throw SyntaxError()
         }
         if reader.samples != nil {
-            identities = SnapshotIdentities(line: bytes, entries: reader.identities)
+            identities = SnapshotIdentities(keepingPrefixesOf: bytes, entries: reader.identities)
         }
         return (value, reader.samples)
     }
@@ -96,7 +96,7 @@ extension SnapshotReader {
         let isRepeated =
             end <= self.bytes.count
             && self.bytes.withUnsafeBufferPointer { bytes in
-                self.previous.line.withUnsafeBufferPointer { previous in
+                self.previous.prefixes.withUnsafeBufferPointer { previous in
                     memcmp(
                         bytes.baseAddress! + start,
                         previous.baseAddress! + entry.prefix.lowerBound,
