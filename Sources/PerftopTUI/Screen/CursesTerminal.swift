@@ -81,6 +81,10 @@ public final class CursesTerminal: Screen {
         curs_set(0)
         // Never block in ncurses: readKey(waitingUpTo:wakeup:) sleeps in poll instead.
         timeout(0)
+        // No typeahead check: ncurses polls stdin every few lines of a refresh, a dozen calls a frame,
+        // to stop an update that typed keys will supersede. A frame here is one write, and keys are
+        // read as soon as it is out.
+        typeahead(-1)
         set_escdelay(Self.escapeDelayMilliseconds)
         perftop_enable_mouse()
         perftop_install_resize_wakeup()
