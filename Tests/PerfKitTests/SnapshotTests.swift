@@ -263,6 +263,16 @@ import Testing
         #expect(self.outcome(text, readsSamplesDirectly: true) == self.outcome(text, readsSamplesDirectly: false))
     }
 
+    @Test(arguments: [
+        "0", "-0", "7", "-42", "123456789012345", "-999999999999999", "1234567890123456",
+        "9007199254740993", "12345678901234567890123", "1.5", "-0.25", "1e3", "2E-2", "0.1",
+    ])
+    func readsAValueAsDoubleReadsItsText(number: String) throws {
+        let text = Self.header + #""samples":[{"name":"x","labels":{},"kind":"gauge","value":"# + number + "}]}"
+        let value = try #require(try Snapshot.decode(jsonLine: self.line(text)).samples.first?.value)
+        #expect(value.bitPattern == Double(number)?.bitPattern)
+    }
+
     @Test func aLineAsJSONLineWritesItTakesTheFastPathAndAnUnknownFieldDoesNot() throws {
         let samples = [
             Sample(name: "cache_hits_total", labels: ["cache": "users"], kind: .counter, value: 12),

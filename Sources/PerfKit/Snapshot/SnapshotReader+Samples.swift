@@ -218,7 +218,7 @@ extension SnapshotReader {
     /// A number, or one of the strings `+Inf`, `-Inf` and `NaN`.
     private mutating func plainValue() -> Double? {
         guard self.peek() == UInt8(ascii: "\"") else {
-            return (try? self.number()).flatMap { Double($0) }
+            return (try? self.doubleNumber()) ?? nil
         }
         switch self.plainString() {
         case "+Inf": return .infinity

@@ -172,6 +172,37 @@ package struct SnapshotReader {
 
     /// `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`, as its text.
     mutating func number() throws(SyntaxError) -> String {
+        let range = try self.numberRange()
+        return String(decoding: self.bytes[range], as: UTF8.self)
+    }
+
+    /// The number at the reader as `Double(text)` reads its text, or nil where that fails. An integer of
+    /// at most 15 digits, exact in a double, is converted without making its text: most values a
+    /// snapshot carries are counts.
+    mutating func doubleNumber() throws(SyntaxError) -> Double? {
+        let range = try self.numberRange()
+        let isNegative = self.bytes[range.lowerBound] == UInt8(ascii: "-")
+        let digits = (isNegative ? range.lowerBound + 1 : range.lowerBound)..<range.upperBound
+        if digits.count <= 15 {
+            var integer: Int64 = 0
+            var isInteger = true
+            for index in digits {
+                let byte = self.bytes[index]
+                guard Self.isDigit(byte) else {
+                    isInteger = false
+                    break
+                }
+                integer = integer * 10 + Int64(byte - UInt8(ascii: "0"))
+            }
+            if isInteger {
+                return isNegative ? -Double(integer) : Double(integer)
+            }
+        }
+        return Double(String(decoding: self.bytes[range], as: UTF8.self))
+    }
+
+    /// Where the number at the reader is, the reader after it.
+    private mutating func numberRange() throws(SyntaxError) -> Range<Int> {
         let start = self.index
         _ = self.consume(UInt8(ascii: "-"))
         if self.consume(UInt8(ascii: "0")) {
@@ -196,7 +227,7 @@ package struct SnapshotReader {
                 throw SyntaxError()
             }
         }
-        return String(decoding: self.bytes[start..<self.index], as: UTF8.self)
+        return start..<self.index
     }
 
     private mutating func skipDigits() -> Int {
