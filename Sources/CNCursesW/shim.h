@@ -49,7 +49,9 @@ static inline void perftop_buffer_output(void) {
 static inline int perftop_key_code_yes(void) { return KEY_CODE_YES; }
 static inline int perftop_get_wch(wint_t *out) { return get_wch(out); }
 static inline int perftop_attr_set(unsigned int attributes, short pair) { return attr_set((attr_t)attributes, pair, NULL); }
-static inline int perftop_mvaddstr(int row, int column, const char *text) { return mvaddstr(row, column, text); }
+static inline int perftop_mvaddnwstr(int row, int column, const wchar_t *text, int count) {
+    return mvaddnwstr(row, column, text, count);
+}
 static inline void perftop_clear_row(int row) { move(row, 0); clrtoeol(); }
 
 // MARK: - Mouse

@@ -124,6 +124,10 @@ public final class CursesTerminal: Screen {
         }
         self.presented = (grid, size)
         let columns = min(grid.columns, size.width)
+        // One buffer of wide characters for every run: ncurses takes them as they are, where a UTF-8
+        // string is decoded again a byte at a time (mbrtowc).
+        var run: [wchar_t] = []
+        run.reserveCapacity(columns + 1)
         for row in 0..<min(grid.rows, size.height) {
             if let previous {
                 if previous.row(row, equals: grid) {
@@ -131,7 +135,6 @@ public final class CursesTerminal: Screen {
                 }
                 perftop_clear_row(Int32(row))
             }
-            var run = ""
             var runStart = 0
             var runStyle = Style.normal
             for column in 0..<columns {
@@ -142,22 +145,24 @@ public final class CursesTerminal: Screen {
                 let isWide = column + 1 < grid.columns && grid[row, column + 1].isContinuation
                 let shown = self.glyphs.isUnicode ? cell.character : Glyphs.asciiFallback(for: cell.character)
                 if !isWide && cell.style == runStyle && !run.isEmpty {
-                    run.append(shown)
+                    Self.append(shown, to: &run)
                     continue
                 }
-                self.write(run, row: row, column: runStart, style: runStyle)
-                run = ""
+                self.write(&run, row: row, column: runStart, style: runStyle)
                 if isWide {
-                    let text = self.glyphs.isUnicode ? String(shown) : String(shown) + " "
-                    self.write(text, row: row, column: column, style: cell.style)
+                    Self.append(shown, to: &run)
+                    if !self.glyphs.isUnicode {
+                        Self.append(" ", to: &run)
+                    }
+                    self.write(&run, row: row, column: column, style: cell.style)
                     runStart = column + 2
                 } else {
-                    run.append(shown)
+                    Self.append(shown, to: &run)
                     runStart = column
                     runStyle = cell.style
                 }
             }
-            self.write(run, row: row, column: runStart, style: runStyle)
+            self.write(&run, row: row, column: runStart, style: runStyle)
         }
         refresh()
     }
@@ -280,13 +285,23 @@ public final class CursesTerminal: Screen {
     }
 
     /// Writes a string at a cell in a style; empty strings are skipped.
-    private func write(_ text: String, row: Int, column: Int, style: Style) {
-        guard !text.isEmpty else {
+    /// Writes the wide characters of `run` at `row` and `column` in `style`, and empties it.
+    private func write(_ run: inout [wchar_t], row: Int, column: Int, style: Style) {
+        guard !run.isEmpty else {
             return
         }
         let attributes = self.attributes[style] ?? (0, 0)
         perftop_attr_set(attributes.attributes, attributes.pair)
-        perftop_mvaddstr(Int32(row), Int32(column), text)
+        run.withUnsafeBufferPointer { characters in
+            _ = perftop_mvaddnwstr(Int32(row), Int32(column), characters.baseAddress, Int32(characters.count))
+        }
+        run.removeAll(keepingCapacity: true)
+    }
+
+    private static func append(_ character: Character, to run: inout [wchar_t]) {
+        for scalar in character.unicodeScalars {
+            run.append(wchar_t(scalar.value))
+        }
     }
 }
 
