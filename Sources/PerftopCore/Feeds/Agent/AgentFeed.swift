@@ -47,7 +47,7 @@ public final class AgentFeed: Feed {
     /// The agent's name and pid from its last snapshot, as ``displayName`` shows them.
     private let reportedName = Mutex<String?>(nil)
     /// The identities of the samples of the last snapshot read, so the next one reads its repeated
-    /// samples as a byte comparison and a number (`SnapshotIdentities`): one line's worth of memory.
+    /// samples as a byte comparison and a number (`SnapshotIdentities`): at most one line's bytes.
     private let identities = Mutex(SnapshotIdentities())
     /// Connection attempts made so far; tests read it to see reuse and backoff.
     let connectAttempts = Atomic<Int>(0)
