@@ -313,6 +313,17 @@ import Testing
         return (result, identities)
     }
 
+    /// What `identities` hold, comparably: each entry's bytes up to its value and what they read as.
+    private func kept(_ identities: SnapshotIdentities) -> [String] {
+        identities.entries.map { entry in
+            guard let entry else {
+                return "none"
+            }
+            let bytes = String(decoding: identities.prefixes[entry.prefix], as: UTF8.self)
+            return "\(bytes) \(entry.name) \(entry.labels.sorted { $0.key < $1.key }) \(entry.kind)"
+        }
+    }
+
     /// A decoded snapshot as the line it writes (NaN equal to itself), or the reason it failed.
     private func written(_ result: Result<Snapshot, Failure>) -> String {
         switch result {
@@ -403,9 +414,51 @@ import Testing
                 }
             }
             let text = String(decoding: bytes, as: UTF8.self)
-            let (result, _) = self.outcome(text, after: identities)
-            let (alone, _) = self.outcome(text, after: .init())
+            let (result, left) = self.outcome(text, after: identities)
+            let (alone, leftAlone) = self.outcome(text, after: .init())
             #expect(self.written(result) == self.written(alone), "\(text)")
+            if case .success = alone {
+                #expect(self.kept(left) == self.kept(leftAlone), "\(text)")
+            }
+        }
+    }
+
+    @Test func aLineThatRepeatsEverySampleKeepsThePreviousIdentities() throws {
+        let samples = [
+            Sample(name: "cache_hits_total", labels: ["cache": "users"], kind: .counter, value: 12),
+            Sample(name: "queue_depth", kind: .gauge, value: 3),
+            Sample(name: "op_seconds", labels: ["op": "get", "quantile": "0.95"], kind: .summary, value: 0.5),
+        ]
+        let line = { (values: [Double]) in
+            let changed = zip(samples, values).map { sample, value in
+                Sample(name: sample.name, labels: sample.labels, kind: sample.kind, value: value)
+            }
+            return String(
+                decoding: try Snapshot(agent: "a", pid: 1, timestamp: 0, samples: changed).jsonLine(),
+                as: UTF8.self
+            )
+        }
+        let (_, first) = self.outcome(try line([12, 3, 0.5]), after: .init())
+        let next = try line([13, 40, 0.25])
+        let (result, second) = self.outcome(next, after: first)
+        let (alone, secondAlone) = self.outcome(next, after: .init())
+        #expect(self.written(result) == self.written(alone))
+        #expect(self.kept(second) == self.kept(secondAlone))
+        // Not copied again: the same bytes, shared.
+        let sameBytes = first.prefixes.withUnsafeBufferPointer { old in
+            second.prefixes.withUnsafeBufferPointer { new in old.baseAddress == new.baseAddress }
+        }
+        #expect(sameBytes)
+
+        // A line with one sample fewer, or one changed, keeps identities of its own, as read alone.
+        for text in [
+            Self.header + #""samples":["# + Self.repeated + "1}]}",
+            try line([1, 2, 3]).replacing(#""name":"queue_depth""#, with: #""name":"queue_size""#),
+        ] {
+            let (result, left) = self.outcome(text, after: second)
+            let (alone, leftAlone) = self.outcome(text, after: .init())
+            #expect(self.written(result) == self.written(alone), "\(text)")
+            #expect(self.kept(left) == self.kept(leftAlone), "\(text)")
         }
     }
 

@@ -31,7 +31,8 @@ private func outcome(_ bytes: [UInt8], identities: inout SnapshotIdentities) -> 
 
 /// An agent's snapshot line (socket or `/perftop.json`) through ``Snapshot/decode(jsonLine:)``: what it accepts
 /// has valid names and survives writing and reading again; what it refuses gets a short one-line reason. Read
-/// after a demo-shaped line's identities, and again after its own, it decodes to the same (SnapshotIdentities).
+/// after a demo-shaped line's identities, and again after its own (twice: the second time with the identities
+/// a line that repeats every sample keeps), it decodes to the same (SnapshotIdentities).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(Fuzz.bytes(data, size))
@@ -40,6 +41,11 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     var previous = previousIdentities
     Fuzz.check(outcome(bytes, identities: &previous) == alone, "the line reads otherwise after a demo line")
     Fuzz.check(outcome(bytes, identities: &fresh) == alone, "the line reads otherwise after itself")
+    Fuzz.check(outcome(bytes, identities: &fresh) == alone, "the line reads otherwise after itself twice")
+    Fuzz.check(
+        outcome(bytes, identities: &previous) == alone,
+        "the line reads otherwise after itself after a demo line"
+    )
     let snapshot: Snapshot
     do {
         snapshot = try Snapshot.decode(jsonLine: Data(Fuzz.bytes(data, size)))

@@ -15,7 +15,9 @@
 /// Bounds: it holds at most one line's bytes (the caller bounds its length) and one entry per sample
 /// of it; the names and labels share their storage with the samples decoded from it. Cost: a repeated
 /// sample costs a `memcmp` of its bytes up to the value and the value's parse, instead of its strings,
-/// its labels' dictionary and its kind; keeping a line's identities copies their bytes once.
+/// its labels' dictionary and its kind. Keeping a line's identities copies their bytes once, unless
+/// every sample of the line repeated the previous line's: it then keeps the previous identities,
+/// which are the same, without copying or counting a reference for each.
 public struct SnapshotIdentities: Sendable {
     /// One sample's identity: where its bytes up to the value are in ``prefixes``, and what they read as.
     struct Entry: Sendable {

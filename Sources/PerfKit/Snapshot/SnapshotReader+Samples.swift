@@ -40,8 +40,14 @@ extension SnapshotReader {
         guard reader.index == reader.bytes.count else {
             throw SyntaxError()
         }
-        if reader.samples != nil {
-            identities = SnapshotIdentities(keepingPrefixesOf: bytes, entries: reader.identities)
+        if let samples = reader.samples {
+            if reader.repeatedStarts != nil && samples.count == reader.previous.entries.count {
+                // Every sample repeated the previous line's bytes up to its value: the same identities.
+                identities = reader.previous
+            } else {
+                reader.keepRepeatedIdentities()
+                identities = SnapshotIdentities(keepingPrefixesOf: bytes, entries: reader.identities)
+            }
         }
         return (value, reader.samples)
     }
@@ -51,12 +57,38 @@ extension SnapshotReader {
     mutating func samplesDirectly() -> [Sample]? {
         let start = self.index
         self.identities = []
+        self.repeatedStarts = []
+        self.repeatedStarts?.reserveCapacity(self.previous.entries.count)
         guard let samples = self.plainSamples() else {
             self.index = start
             self.identities = []
+            self.repeatedStarts = []
             return nil
         }
         return samples
+    }
+
+    /// Makes the entries in ``identities`` of the samples read so far, which all repeated the previous
+    /// line's, and ends their deferral: from here on every sample read straight keeps its own.
+    mutating func keepRepeatedIdentities() {
+        guard let starts = self.repeatedStarts else {
+            return
+        }
+        self.repeatedStarts = nil
+        self.identities.reserveCapacity(max(self.previous.entries.count, starts.count))
+        for (index, start) in starts.enumerated() {
+            // A sample is taken as repeated only where the previous line kept an entry.
+            if let entry = self.previous.entry(at: index) {
+                self.identities.append(
+                    SnapshotIdentities.Entry(
+                        prefix: start..<start + entry.prefix.count,
+                        name: entry.name,
+                        labels: entry.labels,
+                        kind: entry.kind
+                    )
+                )
+            }
+        }
     }
 
     private mutating func plainSamples() -> [Sample]? {
@@ -118,16 +150,21 @@ extension SnapshotReader {
             self.index = start
             return nil
         }
-        self.keepIdentity(
-            SnapshotIdentities.Entry(prefix: start..<end, name: entry.name, labels: entry.labels, kind: entry.kind),
-            at: index
-        )
+        if self.repeatedStarts != nil {
+            self.repeatedStarts?.append(start)
+        } else {
+            self.keepIdentity(
+                SnapshotIdentities.Entry(prefix: start..<end, name: entry.name, labels: entry.labels, kind: entry.kind),
+                at: index
+            )
+        }
         return Sample(name: entry.name, labels: entry.labels, kind: entry.kind, value: value)
     }
 
     /// The plain sample at the reader, number `index` of the array; its identity is kept for the
     /// next line when its value is its last member.
     private mutating func plainSample(at index: Int) -> Sample? {
+        self.keepRepeatedIdentities()
         let start = self.index
         var name: String?
         var labels: [String: String]?

@@ -48,6 +48,10 @@ package struct SnapshotReader {
     var previous = SnapshotIdentities()
     /// The identities of the samples read straight, by index, for the next line.
     var identities: [SnapshotIdentities.Entry?] = []
+    /// Where each sample starts in the line while every sample read straight so far repeats the
+    /// previous line's in its place: their entries in ``identities`` are made only when a sample
+    /// does not, since a line that repeats all of them keeps the previous line's identities.
+    var repeatedStarts: [Int]? = []
 
     init(bytes: [UInt8]) {
         self.bytes = bytes
