@@ -3,8 +3,9 @@
 /// dropped with its series.
 ///
 /// A socket named by its own path is never dropped: it is watched as when perftop started (down
-/// while no agent listens, back when one does). Cost per round: one directory listing or `glob(3)`
-/// per pattern and a `stat` per entry.
+/// while no agent listens, back when one does). Cost per round: a `stat` of each directory, listed
+/// again only when it changed (``SocketDirectory``), and a `glob(3)` per glob pattern with a `stat`
+/// per match.
 public struct AgentDiscovery: Sendable {
     /// The most agents watched at once: each costs a connection, a poll a round and up to the
     /// store's series cap, so a directory that fills with sockets must not grow perftop without
@@ -17,6 +18,8 @@ public struct AgentDiscovery: Sendable {
     public let fixedPaths: Set<String>
     /// uids whose sockets and agents are read besides this process's user and root.
     public let trustedOwners: Set<UInt32>
+    /// The patterns that named a directory at the start, each with its last listing.
+    private let directories: [String: SocketDirectory]
 
     /// The discovery of the `--attach` arguments `attach`, or `nil` when none is a directory or a
     /// glob pattern (the agents are then fixed).
@@ -28,6 +31,10 @@ public struct AgentDiscovery: Sendable {
         self.patterns = patterns
         self.fixedPaths = Set(attach.filter { !Self.isPattern($0) })
         self.trustedOwners = trustedOwners
+        self.directories = Dictionary(
+            patterns.filter(AgentFeed.isDirectory).map { ($0, SocketDirectory(path: $0)) },
+            uniquingKeysWith: { first, _ in first }
+        )
     }
 
     /// Whether `attach` names a directory or holds a glob character (`*`, `?`, `[`), so that the
@@ -42,6 +49,10 @@ public struct AgentDiscovery: Sendable {
     public func feeds(replacing current: [any Feed]) -> [any Feed] {
         var found = Set<String>()
         for pattern in self.patterns {
+            if let sockets = self.directories[pattern]?.sockets() {
+                found.formUnion(sockets)
+                continue
+            }
             // A directory that is empty or gone names no socket now; that is not an error here.
             found.formUnion((try? AgentFeed.socketPaths(matching: pattern, trustedOwners: self.trustedOwners)) ?? [])
         }

@@ -535,9 +535,7 @@ extension AgentFeed {
         trustedOwners: Set<UInt32> = []
     ) throws(FeedError) -> [String] {
         if Self.isDirectory(pattern) {
-            let directory = pattern.hasSuffix("/") ? String(pattern.dropLast()) : pattern
-            let entries = (try? FileManager.default.contentsOfDirectory(atPath: pattern)) ?? []
-            let sockets = entries.map { directory + "/" + $0 }.filter(Self.isSocket).sorted()
+            let sockets = SocketDirectory.list(pattern)?.sockets ?? []
             guard !sockets.isEmpty else {
                 throw FeedError("no sockets in \(pattern)")
             }
