@@ -132,6 +132,13 @@ public struct CacheView: Sendable, Equatable {
     public var hitRatePoints: [SeriesStore.Point] {
         self.hitRateTrend.array
     }
+    /// The end of ``hitRatePoints`` from the newest point at or before `time` on (all of them when
+    /// none is), for a graph that shows only what came after `time`: derived over the last
+    /// `seconds` of the cache's counters first, and over the retained window only when those reach
+    /// no point at or before `time`. Cost: O(points in the last `seconds`) when they do.
+    public func hitRatePoints(reaching time: Double, within seconds: Double) -> [SeriesStore.Point] {
+        self.hitRateTrend.array(reaching: time, within: seconds)
+    }
     /// Where ``hitRateHistory`` comes from.
     var hitRateTrend: DerivedHistory
     /// For a semantic cache, the share of its hits that were similar prompts rather than the same

@@ -49,6 +49,21 @@ struct DerivedHistory: Sendable, Equatable {
         }
     }
 
+    /// The end of ``array`` from its newest point at or before `time` on, all of it when no point is:
+    /// a derived history is derived over the last `seconds` of its series first (its points there
+    /// are the end of those over the retained window), and over the retained window only when
+    /// they reach no point at or before `time`.
+    func array(reaching time: Double, within seconds: Double) -> [SeriesStore.Point] {
+        guard case .shares(let part, let rest) = self.origin else {
+            return self.array
+        }
+        let recent = SeriesStore.Series.shares(of: part, and: rest, over: .seconds(seconds))
+        if let oldest = recent.first, oldest.time <= time {
+            return recent
+        }
+        return self.array
+    }
+
     static func == (lhs: DerivedHistory, rhs: DerivedHistory) -> Bool {
         lhs.points == rhs.points
     }

@@ -51,7 +51,7 @@ public struct CachePane: Pane {
                 .text(UnitFormat.rate(cache.requestsPerSecond), .normal),
                 .text(UnitFormat.rate(cache.evictionsPerSecond), .normal),
                 .text(Self.fill(entries: cache.entries, capacity: cache.capacity), .normal),
-                .sparkline(model.slots(cache.hitRatePoints, count: canvas.width), .fixed(0...1)),
+                .sparkline(model.hitRateSlots(cache, count: canvas.width), .fixed(0...1)),
             ]
             if showCauses {
                 row.insert(.text(Self.causes(cache.evictionsByCause), .dim), at: 6)

@@ -8,7 +8,9 @@ import PerftopCore
 /// The growth is the slope of the least-squares line through every retained resident-size point
 /// (``ProcessMemoryView/residentGrowthBytesPerSecond``), i.e. over the window the trend graph
 /// shows, shown per minute: a steady leak reads as a steady positive number while one spike barely
-/// moves it. In a tall pane the rows left hold one resident-size graph per process.
+/// moves it. The table's trend is scaled to the range of the last pane-width of intervals (at least
+/// 10 % of its peak); in a tall pane the rows left hold one resident-size graph per process, over
+/// the retained window.
 public struct MemoryPane: Pane {
     /// The pane's title.
     public let title = "Memory"
@@ -59,7 +61,8 @@ public struct MemoryPane: Pane {
             columns.insert(Table.Column(title: "heap", minWidth: 7, priority: 0), at: 2)
         }
         let rows: [[Table.Content]] = processes[visible].map { process in
-            let history = model.slots(process.residentHistory)
+            // No more slots than the pane is wide: the column shows fewer, scaled to these.
+            let history = model.slots(process.residentHistory, count: canvas.width)
             var row: [Table.Content] = [
                 .text(model.label(of: process.source), .normal),
                 .text(UnitFormat.bytes(process.residentBytes), .value),

@@ -75,6 +75,20 @@ enum TimeSlots {
 }
 
 extension DashboardModel {
+    /// `cache`'s hit rate in the last `count` slots (``slots(_:count:)``), derived from its counters
+    /// only as far back as the slots reach, not over the whole retained window.
+    func hitRateSlots(_ cache: CacheView, count: Int) -> [Double] {
+        let count = min(count, TimeSlots.maximumCount)
+        guard self.interval > 0, self.interval.isFinite, self.timestamp.isFinite, count > 0 else {
+            return self.slots(cache.hitRatePoints, count: count)
+        }
+        // The newest point this old or older is the last one `TimeSlots` reads (it fills the slots
+        // before the first point in them); one interval more keeps rounding from moving it.
+        let span = (Double(count) + 0.5) * self.interval
+        let points = cache.hitRatePoints(reaching: self.timestamp - span, within: span + 2 * self.interval)
+        return self.slots(points, count: count)
+    }
+
     /// `points` in slots of the model's interval ending at its time (``TimeSlots``).
     func slots(_ points: some BidirectionalCollection<SeriesStore.Point>, count: Int = TimeSlots.maximumCount)
         -> [Double]
