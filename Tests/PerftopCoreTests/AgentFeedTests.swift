@@ -113,6 +113,19 @@ import Testing
         #expect(await Self.reason(polling: short) == "response larger than \(length - 1) bytes")
     }
 
+    @Test func readsAnAnswerThatArrivesInPieces() async throws {
+        let line = try Self.snapshotLine()
+        let listener = try TestListener(.replyInPieces(line, size: 97))
+        defer { listener.stop() }
+        #expect(try await AgentFeed(path: listener.path).poll(timeout: Self.answerTimeout).count == 1)
+
+        let length = line.utf8.count - 1
+        let short = try TestListener(.replyInPieces(line, size: 97))
+        defer { short.stop() }
+        let feed = AgentFeed(path: short.path, maximumResponseBytes: length - 1)
+        #expect(await Self.reason(polling: feed) == "response larger than \(length - 1) bytes")
+    }
+
     @Test func reportsAConnectionClosedMidLine() async throws {
         let listener = try TestListener(.reply(#"{"schema":"perftop.snap"#, thenClose: true))
         defer { listener.stop() }
@@ -374,6 +387,9 @@ final class TestListener: Sendable {
     enum Behaviour: Sendable {
         /// Reads the request line, writes `text`, then closes the connection or holds it open.
         case reply(String, thenClose: Bool)
+        /// Reads the request line and writes `text` in pieces of `size` bytes a millisecond apart,
+        /// so that they arrive as reads of their own; holds the connection open.
+        case replyInPieces(String, size: Int)
         /// Reads the request line and never answers.
         case silent
         /// Binds the socket but never listens, so connections are refused.
@@ -470,6 +486,17 @@ final class TestListener: Sendable {
                         $0.open.append(connection)
                         $0.requests.append(request)
                     }
+                }
+            case .replyInPieces(let text, let size):
+                let bytes = Array(text.utf8)
+                for start in stride(from: 0, to: bytes.count, by: size) {
+                    var piece = Array(bytes[start..<min(start + size, bytes.count)])
+                    _ = send(connection, &piece, piece.count, Int32(MSG_NOSIGNAL))
+                    usleep(1_000)
+                }
+                self.state.withLockedValue {
+                    $0.open.append(connection)
+                    $0.requests.append(request)
                 }
             case .silent, .bindOnly:
                 self.state.withLockedValue {

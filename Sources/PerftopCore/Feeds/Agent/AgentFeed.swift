@@ -461,7 +461,13 @@ final class LineReader: ChannelInboundHandler {
             return
         }
         let chunk = self.unwrapInboundIn(data).readableBytesView
-        if let newline = chunk.firstIndex(of: UInt8(ascii: "\n")) {
+        // `memchr`, not `firstIndex(of:)`: an answer is thousands of bytes, and a byte-at-a-time
+        // search of each was a percent of perftop's time with ten agents.
+        let newlineOffset = chunk.withUnsafeBytes { bytes in
+            bytes.baseAddress.flatMap { memchr($0, Int32(UInt8(ascii: "\n")), bytes.count) }
+                .map { UnsafeRawPointer($0) - UnsafeRawPointer(bytes.baseAddress!) }
+        }
+        if let newline = newlineOffset.map({ chunk.index(chunk.startIndex, offsetBy: $0) }) {
             let length = self.line.count + chunk.distance(from: chunk.startIndex, to: newline)
             guard length <= self.limit else {
                 self.fail(context: context, promise, FeedError("response larger than \(self.limit) bytes"))
