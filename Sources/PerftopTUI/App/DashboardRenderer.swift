@@ -128,7 +128,9 @@ public struct DashboardRenderer: Sendable {
                     context: context,
                     into: &canvas,
                     frame: layout.frame,
-                    border: id.kind.map(Style.border(for:)) ?? .border
+                    border: id.kind.map(Style.border(for:)) ?? .border,
+                    // The grid is new and the panes do not overlap: nothing to clear.
+                    isBlank: true
                 )
             }
         }

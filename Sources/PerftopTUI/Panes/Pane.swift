@@ -35,20 +35,23 @@ extension Pane {
 
 extension Pane {
     /// Draws the frame with the title (highlighted when `context` says the pane has the focus,
-    /// else in `border`) and then the content inside it.
+    /// else in `border`) and then the content inside it; clears the canvas first unless `isBlank`
+    /// says it is blank already (``PaneFrame/draw(title:kind:isFocused:border:into:isBlank:)``).
     public func drawFramed(
         model: DashboardModel,
         context: PaneContext = PaneContext(),
         into canvas: inout Canvas,
         frame: PaneFrame.Kind = .box,
-        border: Style = .border
+        border: Style = .border,
+        isBlank: Bool = false
     ) {
         let content = PaneFrame.draw(
             title: self.title,
             kind: frame,
             isFocused: context.isFocused,
             border: border,
-            into: &canvas
+            into: &canvas,
+            isBlank: isBlank
         )
         guard !content.isEmpty else {
             return

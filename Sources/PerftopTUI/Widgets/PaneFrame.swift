@@ -20,6 +20,8 @@ public enum PaneFrame {
     ///   - isFocused: Whether the pane has the keyboard focus.
     ///   - border: The style of an unfocused frame, e.g. ``Style/border(for:)`` of the pane.
     ///   - canvas: Where to draw; the frame takes the whole canvas.
+    ///   - isBlank: Whether every cell of the canvas is blank already (a new grid), so that it need
+    ///     not be cleared first; false clears it.
     /// - Returns: The content rectangle, in the canvas's local coordinates; empty when the canvas
     ///   is too small for any content.
     @discardableResult
@@ -28,7 +30,8 @@ public enum PaneFrame {
         kind: Kind,
         isFocused: Bool = false,
         border: Style = .border,
-        into canvas: inout Canvas
+        into canvas: inout Canvas,
+        isBlank: Bool = false
     ) -> Rect {
         let glyphs = canvas.glyphs
         let border: Style = isFocused ? .focusedBorder : border
@@ -37,7 +40,9 @@ public enum PaneFrame {
         guard width > 0 && height > 0 else {
             return Rect(row: 0, column: 0, height: 0, width: 0)
         }
-        canvas.fill()
+        if !isBlank {
+            canvas.fill()
+        }
         switch kind {
         case .rule:
             canvas.fill(Rect(row: 0, column: 0, height: 1, width: width), character: glyphs.horizontal, style: border)
