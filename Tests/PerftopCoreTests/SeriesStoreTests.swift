@@ -86,6 +86,64 @@ struct SeriesStoreTests {
         #expect(store.identityGeneration == third + 1, "removing a source that is not there changes nothing")
     }
 
+    @Test("a source's current-series stamp stays while its series do and changes, or goes, when they change")
+    func currentSeriesStamp() throws {
+        var store = SeriesStore(retention: 3)
+        let a = Sample(name: "a", kind: .gauge, value: 1)
+        let b = Sample(name: "b", labels: ["x": "1"], kind: .gauge, value: 1)
+        let stamp = { (store: SeriesStore) in store.index(of: "s").currentSeriesStamp }
+        #expect(stamp(store) == nil, "no source")
+        store.record(source: "s", samples: [a, b], at: 1)
+        let first = try #require(stamp(store))
+        store.record(source: "s", samples: [b, a], at: 2)
+        #expect(stamp(store) == first, "the same series, another order")
+        store.record(source: "s", samples: [a], at: 3)
+        #expect(stamp(store) == nil, "b held but not reported")
+        store.record(source: "s", samples: [a, b], at: 4)
+        #expect(stamp(store) == first, "b reported again: the same series as at first")
+        store.record(
+            source: "s",
+            samples: [a, b, Sample(name: "b", labels: ["x": "2"], kind: .gauge, value: 1)],
+            at: 5
+        )
+        let second = try #require(stamp(store))
+        #expect(second != first, "a series added")
+
+        var copy = store
+        copy.record(source: "s", samples: [a], at: 6)
+        copy.record(source: "s", samples: [a], at: 7)
+        copy.record(source: "s", samples: [a], at: 8)
+        store.record(source: "s", samples: [b], at: 6)
+        store.record(source: "s", samples: [b], at: 7)
+        store.record(source: "s", samples: [b], at: 8)
+        let (copied, kept) = (try #require(stamp(copy)), try #require(stamp(store)))
+        #expect(copy.index(of: "s").series(named: "a").count == 1 && store.index(of: "s").series(named: "a").isEmpty)
+        #expect(Set([copied, kept, first, second]).count == 4, "copies that changed apart share no stamp")
+
+        store.removeSource("s")
+        store.record(source: "s", samples: [b], at: 9)
+        #expect(try #require(stamp(store)) != kept, "a source removed and back")
+    }
+
+    @Test("a series' place finds it while it is held, and nothing once it is gone or moved")
+    func places() throws {
+        var store = SeriesStore(retention: 2)
+        let sample = { (shard: String, value: Double) in
+            Sample(name: "hits_total", labels: ["shard": shard], kind: .counter, value: value)
+        }
+        store.record(source: "s", samples: [sample("b", 1), sample("c", 1)], at: 1)
+        let id = sample("c", 0).seriesID
+        let place = try #require(store.index(of: "s").place(of: id))
+        #expect(store.index(of: "s").place(of: sample("z", 0).seriesID) == nil)
+        store.record(source: "s", samples: [sample("b", 2), sample("c", 5)], at: 2)
+        #expect(store.index(of: "s").series(at: place)?.latest == 5)
+        store.record(source: "s", samples: [sample("a", 1), sample("b", 3), sample("c", 6)], at: 3)
+        #expect(store.index(of: "s").series(at: place) == nil, "c moved along when a came before it")
+        #expect(try store.index(of: "s").series(at: #require(store.index(of: "s").place(of: id)))?.latest == 6)
+        store.removeSource("s")
+        #expect(store.index(of: "s").series(at: place) == nil)
+    }
+
     @Test("a poll no newer than the source's last adds nothing: the same scrape read twice is one point")
     func olderPollsAreIgnored() {
         var store = SeriesStore(retention: 10)

@@ -14,6 +14,27 @@ extension DashboardModel {
         interval: Double,
         selfCost: SelfCost = SelfCost()
     ) {
+        self.init(
+            store: store,
+            sources: sources,
+            timestamp: timestamp,
+            interval: interval,
+            selfCost: selfCost,
+            latencyLayouts: nil
+        )
+    }
+
+    /// ``init(store:sources:timestamp:interval:selfCost:)``, grouping the latency distributions of
+    /// a source again only when its series changed since the layouts `latencyLayouts` keeps, and
+    /// keeping this round's there.
+    init(
+        store: SeriesStore,
+        sources: [SourceStatus],
+        timestamp: Double,
+        interval: Double,
+        selfCost: SelfCost,
+        latencyLayouts: LatencyLayouts?
+    ) {
         var caches: [CacheView] = []
         var processors: [ProcessorView] = []
         var latencies: [LatencyView] = []
@@ -22,13 +43,18 @@ extension DashboardModel {
         var queries: [QueriesView] = []
         var fleet: [String: FleetRow] = [:]
         let states = Dictionary(sources.map { ($0.name, $0.state) }, uniquingKeysWith: { first, _ in first })
+        let previousLayouts = latencyLayouts?.layouts ?? [:]
+        var layouts: [String: LatencyLayout] = [:]
         for source in store.sources {
             let view = SourceView(store: store, source: source)
-            let distributions = view.latencies()
+            let distributions = view.latencies(reusing: previousLayouts[source])
+            if distributions.layout.stamp != nil {
+                layouts[source] = distributions.layout
+            }
             let (cacheCount, processorCount, latencyCount) = (caches.count, processors.count, latencies.count)
             caches += view.caches()
             processors += view.processors()
-            latencies += distributions.map(\.view)
+            latencies += distributions.views
             view.addSystemMemory(to: &memory)
             let process = view.processMemory()
             if let process {
@@ -51,6 +77,7 @@ extension DashboardModel {
                 queries.append(statements)
             }
         }
+        latencyLayouts?.layouts = layouts
         self.init(
             timestamp: timestamp,
             interval: interval,

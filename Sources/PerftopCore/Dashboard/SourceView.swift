@@ -276,58 +276,101 @@ struct SourceView {
 
     // MARK: - Latency
 
-    /// One latency distribution: its identity (the summary's name and labels without `quantile`)
-    /// and its view.
-    struct Distribution {
-        let id: SeriesID
-        let view: LatencyView
+    /// Every `*_seconds` summary the source reported last, by its quantile samples or its `_count`,
+    /// in ``latencyLayout()``'s order, with the layout they were read by. `previous` is kept when
+    /// the source's current series are those it was found for (its stamp is the index's), so a round
+    /// only reads the values; otherwise the summaries are grouped again. Cost: a hash of a name per
+    /// series read, plus the grouping when it is done.
+    func latencies(reusing previous: LatencyLayout?) -> (views: [LatencyView], layout: LatencyLayout) {
+        if let previous, let stamp = previous.stamp, stamp == self.index.currentSeriesStamp,
+            let views = self.latencies(previous)
+        {
+            return (views, previous)
+        }
+        let layout = self.latencyLayout()
+        return (self.latencies(layout) ?? [], layout)
     }
 
-    /// Every `*_seconds` summary the source reported last, by its quantile samples or its `_count`:
-    /// processors first (wait before service), then operations, then the rest, each by name.
-    func latencies() -> [Distribution] {
+    /// The views of the distributions of `layout`, read from this round's series; nil when a series
+    /// the layout places is not where it says.
+    func latencies(_ layout: LatencyLayout) -> [LatencyView]? {
+        var views: [LatencyView] = []
+        views.reserveCapacity(layout.distributions.count)
+        var isMoved = false
+        func read(_ place: SeriesStore.SourceIndex.Place?) -> SeriesStore.Series? {
+            guard let place else {
+                return nil
+            }
+            let series = self.index.series(at: place)
+            isMoved = isMoved || series == nil
+            return series
+        }
+        for distribution in layout.distributions {
+            views.append(
+                LatencyView(
+                    source: self.source,
+                    name: distribution.name,
+                    distribution: distribution.identity,
+                    p50: read(distribution.p50)?.latest,
+                    p95: read(distribution.p95)?.latest,
+                    p99: read(distribution.p99)?.latest,
+                    max: read(distribution.maximum)?.latest,
+                    requestsPerSecond: read(distribution.count)?.rate(over: self.window)?.value,
+                    p95History: self.history(read(distribution.p95History))
+                )
+            )
+            if isMoved {
+                return nil
+            }
+        }
+        return views
+    }
+
+    /// Groups the `*_seconds` summaries the source reported last into distributions, by their
+    /// quantile samples or their `_count`: processors first (wait before service), then operations,
+    /// then the rest, each by name. Cost: hashes and sorts the identities of those summaries.
+    func latencyLayout() -> LatencyLayout {
         let countSuffix = MetricName.secondsSuffix + MetricName.countSuffix
         let current = self.index.series(
             namesWhere: { $0.hasSuffix(MetricName.secondsSuffix) || $0.hasSuffix(countSuffix) }
         )
-        var quantilesByID: [SeriesID: [(quantile: String, series: SeriesStore.Series)]] = [:]
-        var countsByID: [SeriesID: SeriesStore.Series] = [:]
+        var quantilesByID: [SeriesID: [(quantile: String, id: SeriesID)]] = [:]
+        var countsByID: [SeriesID: SeriesID] = [:]
         for series in current where series.kind == .summary {
             if series.id.name.hasSuffix(MetricName.secondsSuffix), let quantile = series.id.label(LabelName.quantile) {
-                quantilesByID[series.id.removingLabel(LabelName.quantile), default: []].append((quantile, series))
+                quantilesByID[series.id.removingLabel(LabelName.quantile), default: []].append((quantile, series.id))
             } else if series.id.name.hasSuffix(countSuffix) {
                 let name = String(series.id.name.dropLast(MetricName.countSuffix.count))
-                countsByID[series.id.renamed(to: name)] = series
+                countsByID[series.id.renamed(to: name)] = series.id
             }
         }
         let ids = Set(quantilesByID.keys).union(countsByID.keys)
         let distributions = ids.map { id in
             let quantiles = quantilesByID[id] ?? []
-            let quantile = { (value: String) in quantiles.first { $0.quantile == value }?.series }
-            let p95Series =
-                quantile(LabelValue.Quantile.p95)
-                ?? self.index.series(
-                    id: id.settingLabel(LabelName.quantile, to: LabelValue.Quantile.p95)
-                )
+            let quantile = { (value: String) in
+                quantiles.first { $0.quantile == value }.flatMap { self.index.place(of: $0.id) }
+            }
+            let p95 = quantile(LabelValue.Quantile.p95)
             let title = Self.latencyTitle(id)
-            let view = LatencyView(
-                source: self.source,
+            let distribution = LatencyLayout.Distribution(
                 name: title.name,
-                distribution: id.description,
-                p50: quantile(LabelValue.Quantile.p50)?.latest,
-                p95: quantile(LabelValue.Quantile.p95)?.latest,
-                p99: quantile(LabelValue.Quantile.p99)?.latest,
-                max: quantile(LabelValue.Quantile.maximum)?.latest,
-                requestsPerSecond: countsByID[id]?.rate(over: self.window)?.value,
-                p95History: self.history(p95Series)
+                identity: id.description,
+                p50: quantile(LabelValue.Quantile.p50),
+                p95: p95,
+                p99: quantile(LabelValue.Quantile.p99),
+                maximum: quantile(LabelValue.Quantile.maximum),
+                count: countsByID[id].flatMap { self.index.place(of: $0) },
+                p95History: p95
+                    ?? self.index.place(of: id.settingLabel(LabelName.quantile, to: LabelValue.Quantile.p95))
             )
-            return (order: title.order, distribution: Distribution(id: id, view: view))
+            return (order: title.order, id: id, distribution: distribution)
         }
-        return distributions.sorted {
-            ($0.order.group, $0.order.subject, $0.order.phase, $0.distribution.id)
-                < ($1.order.group, $1.order.subject, $1.order.phase, $1.distribution.id)
+        let sorted = distributions.sorted {
+            ($0.order.group, $0.order.subject, $0.order.phase, $0.id) < (
+                $1.order.group, $1.order.subject, $1.order.phase, $1.id
+            )
         }
-        .map(\.distribution)
+        return LatencyLayout(stamp: self.index.currentSeriesStamp, distributions: sorted.map(\.distribution))
     }
 
     /// The short name a distribution is shown by and where it sorts: `jobs wait` and `jobs service`

@@ -18,6 +18,8 @@ public struct Derivation: Sendable {
     /// The tracker's triggers: the one part that remembers rounds (how long each target has been
     /// missed), so a derivation with one must run once per round, in order. Nil fires none (a replay).
     public var triggers: TriggerEngine?
+    /// Where each source's latency distributions were found last round, kept while its series stay the same.
+    let latencyLayouts = LatencyLayouts()
 
     /// Creates a derivation.
     public init(
@@ -69,7 +71,8 @@ public struct Derivation: Sendable {
             sources: sources,
             timestamp: timestamp,
             interval: interval,
-            selfCost: selfCost
+            selfCost: selfCost,
+            latencyLayouts: self.latencyLayouts
         )
         self.judge(
             store,
@@ -101,7 +104,8 @@ public struct Derivation: Sendable {
             sources: sources,
             timestamp: timestamp,
             interval: interval,
-            selfCost: selfCost
+            selfCost: selfCost,
+            latencyLayouts: self.latencyLayouts
         )
         let judgement = self.judge(
             store,

@@ -1,5 +1,6 @@
 import DequeModule
 import PerfKit
+import Synchronization
 
 /// Bounded history of every series every source reported, indexed by source and metric name; the
 /// window math that turns it into rates and ratios is ``SeriesStore/Series``' (Derive).
@@ -276,6 +277,11 @@ public struct SeriesStore: Sendable {
         var count = 0
         /// Series added or removed so far: what ``SeriesStore/identityGeneration`` follows.
         var identityChanges = 0
+        /// A number no other set of series of any source in any store had (``SeriesStore/nextStamp()``),
+        /// taken whenever a series is added or removed; nil before the first.
+        var identityStamp: Int?
+        /// Whether every series held was reported in the last poll.
+        var isAllCurrent = true
         var identityBytes = 0
         /// Polls recorded, counted from 1; a series is current when its last poll is this one.
         var poll = 0
@@ -372,6 +378,14 @@ public struct SeriesStore: Sendable {
     /// result until this changes.
     public private(set) var identityGeneration = 0
 
+    /// The source of ``SourceSeries/identityStamp``: process-wide, so that two copies of a store that
+    /// change apart never share a stamp.
+    private static let stamps = Atomic<Int>(0)
+
+    private static func nextStamp() -> Int {
+        Self.stamps.wrappingAdd(1, ordering: .relaxed).newValue
+    }
+
     /// Creates an empty store.
     ///
     /// - Parameters:
@@ -456,6 +470,7 @@ public struct SeriesStore: Sendable {
             Self.evictUnreported(from: &held, count: held.count + freshCount - self.maximumSeriesPerSource, at: poll)
         }
         var dropped = 0
+        var inserted = 0
         for (id, sample) in fresh {
             let point = Point(time: time, value: sample.value)
             if held.modify(id, { $0.append(point, kind: sample.kind, poll: poll, retention: retention) }) != nil {
@@ -470,11 +485,14 @@ public struct SeriesStore: Sendable {
             }
             held.insert(Series(id: id, kind: sample.kind, point: point, poll: poll))
             held.identityBytes += bytes
+            inserted += 1
         }
         held.dropped = dropped
         held.lastTime = time
+        held.isAllCurrent = held.count == reported + inserted
         if held.identityChanges != identityChanges {
             self.identityGeneration += 1
+            held.identityStamp = Self.nextStamp()
         }
         self.bySource[source] = held
     }
@@ -588,6 +606,44 @@ public struct SeriesStore: Sendable {
         /// ``SeriesStore/series(source:id:)``.
         func series(id: SeriesID) -> Series? {
             self.held?[id]
+        }
+
+        /// A number that is the same in two indexes of the source only if they hold the same series,
+        /// every one of them reported in the last poll: what a reader that derives something from
+        /// the identities of the current series (``LatencyLayout``) can keep its result by. Nil while
+        /// some series held was not reported, or for a source without series.
+        var currentSeriesStamp: Int? {
+            guard let held = self.held, held.isAllCurrent else {
+                return nil
+            }
+            return held.identityStamp
+        }
+
+        /// Where the series `id` is held, reported last poll or not; nil when it is not. Cost: a
+        /// binary search among the series of its name.
+        func place(of id: SeriesID) -> Place? {
+            guard let named = self.held?.byName[id.name] else {
+                return nil
+            }
+            let (position, found) = SourceSeries.position(of: id, in: named)
+            return found ? Place(id: id, position: position) : nil
+        }
+
+        /// The series at `place`, when it is still there; nil otherwise. Valid across rounds while
+        /// ``currentSeriesStamp`` stays the same. Cost: one hash of the name.
+        func series(at place: Place) -> Series? {
+            guard let named = self.held?.byName[place.id.name], named.indices.contains(place.position),
+                named[place.position].id == place.id
+            else {
+                return nil
+            }
+            return named[place.position]
+        }
+
+        /// A series' identity and where it is among the series of its name.
+        struct Place: Sendable {
+            let id: SeriesID
+            let position: Int
         }
     }
 
