@@ -134,4 +134,38 @@ struct CellGridTests {
         #expect(!grid.row(3, equals: other), "outside the grid")
         #expect(!grid.row(0, equals: CellGrid(rows: 3, columns: 7)), "another width")
     }
+
+    @Test("characters of several scalars are kept whole, compared by their scalars and never pile up")
+    func clusters() {
+        let (flag, accent, family) = ("🇯🇵", "e\u{301}", "👩‍👩‍👧")
+        var grid = CellGrid(rows: 2, columns: 8)
+        grid.put(row: 0, column: 0, text: flag + accent + "x")
+        #expect(grid[0, 0].character == Character(flag))
+        #expect(grid[0, 1].isContinuation)
+        #expect(grid[0, 2].character.unicodeScalars.elementsEqual(accent.unicodeScalars))
+        #expect(grid.line(0) == flag + accent + "x")
+
+        var other = CellGrid(rows: 2, columns: 8)
+        other.put(row: 1, column: 0, text: family)
+        other.put(row: 0, column: 0, text: flag + accent + "x")
+        #expect(grid.row(0, equals: other), "the same characters under other cluster numbers")
+        #expect(grid != other, "row 1 differs")
+        other.put(row: 0, column: 2, text: "\u{E9}")
+        #expect(!grid.row(0, equals: other), "é in one scalar is another cell than e and an accent")
+        other.put(row: 0, column: 0, text: family)
+        #expect(!grid.row(0, equals: other))
+
+        var copy = grid
+        copy.put(row: 1, column: 0, text: "y")
+        #expect(copy != grid)
+        copy.put(row: 1, column: 0, text: " ")
+        #expect(copy == grid && copy.hashValue == grid.hashValue)
+
+        for _ in 0..<200 {
+            grid.put(row: 1, column: 0, text: family + accent)
+        }
+        #expect(grid.clusters.count <= 16, "compacted to those shown once they outnumber the cells")
+        #expect(grid.line(0) == flag + accent + "x")
+        #expect(grid.line(1) == family + accent)
+    }
 }

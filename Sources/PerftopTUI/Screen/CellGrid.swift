@@ -2,14 +2,33 @@
 /// terminal in one batch.
 ///
 /// Panes never draw into the grid directly; they get a ``Canvas``, a clipped view of a region,
-/// from ``withCanvas(_:glyphs:_:)``. Memory: one ``Cell`` per row and column.
-public struct CellGrid: Sendable, Hashable {
+/// from ``withCanvas(_:glyphs:_:)``. Memory: 8 bytes per row and column, plus each character of
+/// more than one Unicode scalar drawn (a flag, an emoji sequence), at most one per cell.
+public struct CellGrid: Sendable {
     /// The number of rows.
     public let rows: Int
     /// The number of columns.
     public let columns: Int
-    /// The cells, row by row.
-    private var cells: [Cell]
+    /// The cells, row by row, packed: filling, copying and comparing them counts no references.
+    private var cells: [PackedCell]
+    /// The characters of more than one scalar that cells hold (``PackedCell/clusterBit``).
+    private(set) var clusters: [Character] = []
+
+    /// One cell as the grid holds it: 8 bytes, a plain value.
+    struct PackedCell: Sendable, Equatable {
+        /// A Unicode scalar's value, or ``clusterBit`` plus the index of a character in the grid's
+        /// clusters.
+        var content: UInt32
+        var style: Style
+        var isContinuation: Bool
+
+        /// Marks a ``content`` that is an index into the clusters (scalars end at 0x10FFFF).
+        static let clusterBit: UInt32 = 1 << 31
+
+        static let blank = PackedCell(content: 0x20, style: .normal, isContinuation: false)
+
+        var isCluster: Bool { self.content & Self.clusterBit != 0 }
+    }
 
     /// Creates a grid of blank cells; negative sizes become zero.
     public init(rows: Int, columns: Int) {
@@ -23,8 +42,42 @@ public struct CellGrid: Sendable, Hashable {
 
     /// The cell at a row and column, both of which must be inside the grid.
     public subscript(row: Int, column: Int) -> Cell {
+        let cell = self.packedCell(row: row, column: column)
+        return Cell(character: self.character(of: cell), style: cell.style, isContinuation: cell.isContinuation)
+    }
+
+    /// The cell at a row and column as the grid holds it; both must be inside the grid.
+    func packedCell(row: Int, column: Int) -> PackedCell {
         precondition(row >= 0 && row < self.rows && column >= 0 && column < self.columns, "cell outside the grid")
         return self.cells[row * self.columns + column]
+    }
+
+    /// The character `cell`, a cell of this grid, holds.
+    func character(of cell: PackedCell) -> Character {
+        cell.isCluster
+            ? self.clusters[Int(cell.content & ~PackedCell.clusterBit)]
+            : Character(Unicode.Scalar(cell.content) ?? " ")
+    }
+
+    /// Calls `body` with each Unicode scalar of the character `cell`, a cell of this grid, holds.
+    func forEachScalar(of cell: PackedCell, _ body: (Unicode.Scalar) -> Void) {
+        guard cell.isCluster else {
+            body(Unicode.Scalar(cell.content) ?? " ")
+            return
+        }
+        for scalar in self.clusters[Int(cell.content & ~PackedCell.clusterBit)].unicodeScalars {
+            body(scalar)
+        }
+    }
+
+    /// Whether `cell` of this grid and `other` of `grid` show the same character in the same way.
+    private func cell(_ cell: PackedCell, equals other: PackedCell, of grid: CellGrid) -> Bool {
+        guard cell.isCluster || other.isCluster else {
+            return cell == other
+        }
+        return cell.style == other.style && cell.isContinuation == other.isContinuation
+            && cell.isCluster && other.isCluster
+            && self.character(of: cell).unicodeScalars.elementsEqual(grid.character(of: other).unicodeScalars)
     }
 
     /// Whether `row` holds the same cells here and in `other`; false when the grids' sizes differ.
@@ -34,7 +87,11 @@ public struct CellGrid: Sendable, Hashable {
             return false
         }
         let start = row * self.columns
-        return self.cells[start..<start + self.columns] == other.cells[start..<start + self.columns]
+        for index in start..<start + self.columns
+        where !self.cell(self.cells[index], equals: other.cells[index], of: other) {
+            return false
+        }
+        return true
     }
 
     // MARK: - Drawing
@@ -71,10 +128,11 @@ public struct CellGrid: Sendable, Hashable {
             }
             return
         }
-        let cell = Cell(character: character, style: style)
+        let content = self.content(of: character)
+        let cell = PackedCell(content: content, style: style, isContinuation: false)
         for row in area.row..<area.maxRow {
-            self.set(row: row, column: area.column, character: character, width: 1, style: style)
-            self.set(row: row, column: area.maxColumn - 1, character: character, width: 1, style: style)
+            self.set(row: row, column: area.column, content: content, width: 1, style: style)
+            self.set(row: row, column: area.maxColumn - 1, content: content, width: 1, style: style)
             let base = row * self.columns
             for column in area.column..<area.maxColumn {
                 self.cells[base + column] = cell
@@ -119,7 +177,7 @@ public struct CellGrid: Sendable, Hashable {
         for column in 0..<self.columns {
             let cell = self.cells[row * self.columns + column]
             if !cell.isContinuation {
-                line.append(cell.character)
+                line.append(self.character(of: cell))
             }
         }
         while line.last == " " {
@@ -143,13 +201,7 @@ public struct CellGrid: Sendable, Hashable {
             var current = column
             for byte in text.utf8 {
                 if current >= clip.column && current < clip.maxColumn {
-                    self.set(
-                        row: row,
-                        column: current,
-                        character: Character(Unicode.Scalar(byte)),
-                        width: 1,
-                        style: style
-                    )
+                    self.set(row: row, column: current, content: UInt32(byte), width: 1, style: style)
                 }
                 current += 1
             }
@@ -161,7 +213,7 @@ public struct CellGrid: Sendable, Hashable {
             var current = column
             for scalar in text.unicodeScalars {
                 if visible && current >= clip.column && current < clip.maxColumn {
-                    self.set(row: row, column: current, character: Character(scalar), width: 1, style: style)
+                    self.set(row: row, column: current, content: scalar.value, width: 1, style: style)
                 }
                 current += 1
             }
@@ -180,31 +232,87 @@ public struct CellGrid: Sendable, Hashable {
             }
             if start < clip.column || current > clip.maxColumn {
                 for part in max(start, clip.column)..<min(current, clip.maxColumn) {
-                    self.set(row: row, column: part, character: " ", width: 1, style: style)
+                    self.set(row: row, column: part, content: PackedCell.blank.content, width: 1, style: style)
                 }
                 continue
             }
             let shown: Character = character.isControl ? "?" : character
-            self.set(row: row, column: start, character: shown, width: width, style: style)
+            self.set(row: row, column: start, content: self.content(of: shown), width: width, style: style)
         }
         return current
     }
 
+    /// What a cell holds for `character`: its scalar, or the index of a character of several
+    /// scalars, added to the clusters. The clusters are compacted to those still shown when they
+    /// outnumber the cells, so redrawing a grid never grows them past that.
+    private mutating func content(of character: Character) -> UInt32 {
+        let scalars = character.unicodeScalars
+        if scalars.count == 1, let scalar = scalars.first {
+            return scalar.value
+        }
+        if self.clusters.count >= max(16, self.cells.count) {
+            self.compactClusters()
+        }
+        self.clusters.append(character)
+        return PackedCell.clusterBit | UInt32(self.clusters.count - 1)
+    }
+
+    /// Keeps only the clusters a cell holds, renumbered.
+    private mutating func compactClusters() {
+        var kept: [Character] = []
+        for index in self.cells.indices where self.cells[index].isCluster {
+            kept.append(self.character(of: self.cells[index]))
+            self.cells[index].content = PackedCell.clusterBit | UInt32(kept.count - 1)
+        }
+        self.clusters = kept
+    }
+
     /// Stores a character of width 1 or 2, blanking the other half of any wide character it cuts.
-    private mutating func set(row: Int, column: Int, character: Character, width: Int, style: Style) {
+    private mutating func set(row: Int, column: Int, content: UInt32, width: Int, style: Style) {
         let base = row * self.columns
         for part in column..<(column + width) {
             let index = base + part
             if self.cells[index].isContinuation && part > 0 {
-                self.cells[index - 1] = Cell(character: " ", style: self.cells[index - 1].style)
+                self.cells[index - 1] = PackedCell(
+                    content: PackedCell.blank.content,
+                    style: self.cells[index - 1].style,
+                    isContinuation: false
+                )
             }
             if part + 1 < self.columns && self.cells[index + 1].isContinuation {
-                self.cells[index + 1] = Cell(character: " ", style: self.cells[index + 1].style)
+                self.cells[index + 1] = PackedCell(
+                    content: PackedCell.blank.content,
+                    style: self.cells[index + 1].style,
+                    isContinuation: false
+                )
             }
         }
-        self.cells[base + column] = Cell(character: character, style: style)
+        self.cells[base + column] = PackedCell(content: content, style: style, isContinuation: false)
         if width == 2 {
-            self.cells[base + column + 1] = Cell(character: " ", style: style, isContinuation: true)
+            self.cells[base + column + 1] = PackedCell(
+                content: PackedCell.blank.content,
+                style: style,
+                isContinuation: true
+            )
+        }
+    }
+}
+
+// MARK: - Equality
+
+extension CellGrid: Hashable {
+    /// Whether the grids have the same size and show the same characters in the same styles.
+    public static func == (lhs: CellGrid, rhs: CellGrid) -> Bool {
+        lhs.rows == rhs.rows && lhs.columns == rhs.columns && (0..<lhs.rows).allSatisfy { lhs.row($0, equals: rhs) }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(self.rows)
+        hasher.combine(self.columns)
+        for cell in self.cells {
+            hasher.combine(cell.style)
+            hasher.combine(cell.isContinuation)
+            self.forEachScalar(of: cell) { hasher.combine($0) }
         }
     }
 }

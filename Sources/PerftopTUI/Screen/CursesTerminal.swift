@@ -138,26 +138,25 @@ public final class CursesTerminal: Screen {
             var runStart = 0
             var runStyle = Style.normal
             for column in 0..<columns {
-                let cell = grid[row, column]
+                let cell = grid.packedCell(row: row, column: column)
                 if cell.isContinuation {
                     continue
                 }
-                let isWide = column + 1 < grid.columns && grid[row, column + 1].isContinuation
-                let shown = self.glyphs.isUnicode ? cell.character : Glyphs.asciiFallback(for: cell.character)
+                let isWide = column + 1 < grid.columns && grid.packedCell(row: row, column: column + 1).isContinuation
                 if !isWide && cell.style == runStyle && !run.isEmpty {
-                    Self.append(shown, to: &run)
+                    self.append(cell, of: grid, to: &run)
                     continue
                 }
                 self.write(&run, row: row, column: runStart, style: runStyle)
                 if isWide {
-                    Self.append(shown, to: &run)
+                    self.append(cell, of: grid, to: &run)
                     if !self.glyphs.isUnicode {
-                        Self.append(" ", to: &run)
+                        run.append(wchar_t(UInt8(ascii: " ")))
                     }
                     self.write(&run, row: row, column: column, style: cell.style)
                     runStart = column + 2
                 } else {
-                    Self.append(shown, to: &run)
+                    self.append(cell, of: grid, to: &run)
                     runStart = column
                     runStyle = cell.style
                 }
@@ -284,7 +283,6 @@ public final class CursesTerminal: Screen {
         }
     }
 
-    /// Writes a string at a cell in a style; empty strings are skipped.
     /// Writes the wide characters of `run` at `row` and `column` in `style`, and empties it.
     private func write(_ run: inout [wchar_t], row: Int, column: Int, style: Style) {
         guard !run.isEmpty else {
@@ -298,9 +296,17 @@ public final class CursesTerminal: Screen {
         run.removeAll(keepingCapacity: true)
     }
 
-    private static func append(_ character: Character, to run: inout [wchar_t]) {
-        for scalar in character.unicodeScalars {
-            run.append(wchar_t(scalar.value))
+    /// Appends the character of `cell`, a cell of `grid`, to `run`: its scalars, or without a UTF-8
+    /// locale its ASCII stand-in (``Glyphs/asciiFallback(for:)``).
+    private func append(_ cell: CellGrid.PackedCell, of grid: CellGrid, to run: inout [wchar_t]) {
+        if cell.content < 0x80 || (self.glyphs.isUnicode && !cell.isCluster) {
+            run.append(wchar_t(cell.content))
+        } else if self.glyphs.isUnicode {
+            grid.forEachScalar(of: cell) { run.append(wchar_t($0.value)) }
+        } else {
+            for scalar in Glyphs.asciiFallback(for: grid.character(of: cell)).unicodeScalars {
+                run.append(wchar_t(scalar.value))
+            }
         }
     }
 }
