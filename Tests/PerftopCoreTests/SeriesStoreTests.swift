@@ -101,13 +101,13 @@ struct SeriesStoreTests {
         #expect(stamp(store) == nil, "b held but not reported")
         store.record(source: "s", samples: [a, b], at: 4)
         #expect(stamp(store) == first, "b reported again: the same series as at first")
-        store.record(
-            source: "s",
-            samples: [a, b, Sample(name: "b", labels: ["x": "2"], kind: .gauge, value: 1)],
-            at: 5
-        )
+        let b2 = Sample(name: "b", labels: ["x": "2"], kind: .gauge, value: 1)
+        store.record(source: "s", samples: [a, b, b2], at: 5)
+        let added = try #require(stamp(store))
+        #expect(added != first, "a series added")
+        store.record(source: "s", samples: [Sample(name: "a", kind: .counter, value: 1), b, b2], at: 5.5)
         let second = try #require(stamp(store))
-        #expect(second != first, "a series added")
+        #expect(second != added, "a series changed kind")
 
         var copy = store
         copy.record(source: "s", samples: [a], at: 6)
@@ -118,7 +118,7 @@ struct SeriesStoreTests {
         store.record(source: "s", samples: [b], at: 8)
         let (copied, kept) = (try #require(stamp(copy)), try #require(stamp(store)))
         #expect(copy.index(of: "s").series(named: "a").count == 1 && store.index(of: "s").series(named: "a").isEmpty)
-        #expect(Set([copied, kept, first, second]).count == 4, "copies that changed apart share no stamp")
+        #expect(Set([copied, kept, first, added, second]).count == 5, "copies that changed apart share no stamp")
 
         store.removeSource("s")
         store.record(source: "s", samples: [b], at: 9)

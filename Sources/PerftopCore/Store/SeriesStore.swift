@@ -278,7 +278,7 @@ public struct SeriesStore: Sendable {
         /// Series added or removed so far: what ``SeriesStore/identityGeneration`` follows.
         var identityChanges = 0
         /// A number no other set of series of any source in any store had (``SeriesStore/nextStamp()``),
-        /// taken whenever a series is added or removed; nil before the first.
+        /// taken whenever a series is added or removed or changes kind; nil before the first.
         var identityStamp: Int?
         /// Whether every series held was reported in the last poll.
         var isAllCurrent = true
@@ -438,6 +438,7 @@ public struct SeriesStore: Sendable {
         var fresh: [(id: SeriesID, sample: Sample)] = []
         var reported = 0
         let lastPlaces = held.places
+        var isKindChanged = false
         var places = [SourceSeries.Place?](repeating: nil, count: samples.count)
         for (place, sample) in samples.enumerated() {
             guard sample.kind != .counter || (sample.value.isFinite && sample.value >= 0) else {
@@ -451,6 +452,7 @@ public struct SeriesStore: Sendable {
             let point = Point(time: time, value: sample.value)
             let found = held.modify(id, near: last?.position) { existing in
                 let isFirst = existing.lastPoll != poll
+                isKindChanged = isKindChanged || existing.kind != sample.kind
                 existing.append(point, kind: sample.kind, poll: poll, retention: retention)
                 return isFirst
             }
@@ -473,7 +475,12 @@ public struct SeriesStore: Sendable {
         var inserted = 0
         for (id, sample) in fresh {
             let point = Point(time: time, value: sample.value)
-            if held.modify(id, { $0.append(point, kind: sample.kind, poll: poll, retention: retention) }) != nil {
+            let isHeld = held.modify(id) { existing in
+                isKindChanged = isKindChanged || existing.kind != sample.kind
+                existing.append(point, kind: sample.kind, poll: poll, retention: retention)
+                return true
+            }
+            if isHeld == true {
                 continue
             }
             let bytes = Self.identityBytes(of: id)
@@ -492,6 +499,8 @@ public struct SeriesStore: Sendable {
         held.isAllCurrent = held.count == reported + inserted
         if held.identityChanges != identityChanges {
             self.identityGeneration += 1
+        }
+        if held.identityChanges != identityChanges || isKindChanged {
             held.identityStamp = Self.nextStamp()
         }
         self.bySource[source] = held
@@ -608,8 +617,8 @@ public struct SeriesStore: Sendable {
             self.held?[id]
         }
 
-        /// A number that is the same in two indexes of the source only if they hold the same series,
-        /// every one of them reported in the last poll: what a reader that derives something from
+        /// A number that is the same in two indexes of the source only if they hold the same series
+        /// of the same kinds, every one of them reported in the last poll: what a reader that derives something from
         /// the identities of the current series (``LatencyLayout``) can keep its result by. Nil while
         /// some series held was not reported, or for a source without series.
         var currentSeriesStamp: Int? {
