@@ -164,7 +164,7 @@ struct CellGridTests {
         for _ in 0..<200 {
             grid.put(row: 1, column: 0, text: family + accent)
         }
-        #expect(grid.clusters.count <= 16, "compacted to those shown once they outnumber the cells")
+        #expect(grid.clusters.count <= 2 * 16, "compacted to those shown once they reach twice the cells")
         #expect(grid.line(0) == flag + accent + "x")
         #expect(grid.line(1) == family + accent)
     }

@@ -2,8 +2,8 @@
 /// terminal in one batch.
 ///
 /// Panes never draw into the grid directly; they get a ``Canvas``, a clipped view of a region,
-/// from ``withCanvas(_:glyphs:_:)``. Memory: 8 bytes per row and column, plus each character of
-/// more than one Unicode scalar drawn (a flag, an emoji sequence), at most one per cell.
+/// from ``withCanvas(_:glyphs:_:)``. Memory: 8 bytes per row and column, plus the characters of
+/// more than one Unicode scalar drawn (a flag, an emoji sequence), at most two per cell.
 public struct CellGrid: Sendable {
     /// The number of rows.
     public let rows: Int
@@ -243,14 +243,15 @@ public struct CellGrid: Sendable {
     }
 
     /// What a cell holds for `character`: its scalar, or the index of a character of several
-    /// scalars, added to the clusters. The clusters are compacted to those still shown when they
-    /// outnumber the cells, so redrawing a grid never grows them past that.
+    /// scalars, added to the clusters. The clusters are compacted to those still shown (at most
+    /// one per cell) when they reach twice the cells, so redrawing a grid never grows them past
+    /// that, and a compaction, O(cells), comes at most once per that many characters added.
     private mutating func content(of character: Character) -> UInt32 {
         let scalars = character.unicodeScalars
         if scalars.count == 1, let scalar = scalars.first {
             return scalar.value
         }
-        if self.clusters.count >= max(16, self.cells.count) {
+        if self.clusters.count >= max(16, 2 * self.cells.count) {
             self.compactClusters()
         }
         self.clusters.append(character)
