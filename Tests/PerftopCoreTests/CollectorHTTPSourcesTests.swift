@@ -26,13 +26,15 @@ import Testing
         )
 
         var goodValues: [Double] = []
+        var goodFailures: [String] = []
         for round in 1...3 {
             good.setBehavior(.ok("requests_total \(round)\n", contentType: "text/plain; version=0.0.4"))
             let result = await collector.collectOnce()
-            let samples = result.results.first { $0.source == good.url() }?.samples ?? []
-            goodValues += samples.filter { $0.name == "requests_total" }.map(\.value)
+            let goodResult = result.results.first { $0.source == good.url() }
+            goodValues += (goodResult?.samples ?? []).filter { $0.name == "requests_total" }.map(\.value)
+            goodFailures += goodResult?.failure.map { ["round \(round): \($0)"] } ?? []
         }
-        #expect(goodValues == [1, 2, 3], "the good source updated every round despite the bad ones")
+        #expect(goodValues == [1, 2, 3], "the good source updated every round despite the bad ones: \(goodFailures)")
 
         let states = Dictionary(uniqueKeysWithValues: collector.model.sources.map { ($0.name, $0.state) })
         #expect(states[good.url()] == .ok)

@@ -107,6 +107,38 @@ struct HTTP1ClientTests {
         #expect(server.connectionsAccepted == 1)
     }
 
+    /// Cancelling the task of a request the server never answers ends it with `CancellationError`
+    /// well before its deadline, and closes its connection.
+    @Test func cancellingARequestInFlightEndsItAndClosesItsConnection() async throws {
+        let server = try await HTTPTestServer(.hang)
+        let client = HTTPFeed.makeClient()
+        let request = Task { try await Self.get(server, with: client) }
+        while server.targets.isEmpty {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        request.cancel()
+        await #expect(throws: CancellationError.self) { try await request.value }
+        await server.connectionsClosed()
+        await client.shutdown()
+        await server.stop()
+        #expect(server.targets == ["/metrics"])
+    }
+
+    /// A request whose task is cancelled before it starts sends nothing.
+    @Test func aCancelledTaskSendsNoRequest() async throws {
+        let server = try await HTTPTestServer(Self.metrics)
+        let client = HTTPFeed.makeClient()
+        let request = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return try await Self.get(server, with: client)
+        }
+        await #expect(throws: CancellationError.self) { try await request.value }
+        await client.shutdown()
+        await server.connectionsClosed()
+        await server.stop()
+        #expect(server.targets.isEmpty)
+    }
+
     @Test func sendsHostWithThePortAndTheTargetWithItsQuery() async throws {
         let server = try await HTTPTestServer(Self.metrics)
         let client = HTTPFeed.makeClient()

@@ -23,6 +23,11 @@ import Synchronization
 /// A connection taken from the pool may have been closed by the server meanwhile; a request that
 /// fails on one before any byte of a response arrived is sent once more on a new connection.
 ///
+/// A request's steps (connecting, sending, the response, putting the connection back) are chained on
+/// one event loop, and the caller's task resumes only at the end: time the task spends waiting for
+/// a thread of Swift's concurrency pool (two on a two-core machine, easily held by other work) never
+/// counts against the deadline.
+///
 /// Call ``shutdown()`` once no request will be sent any more: it closes the idle connections.
 public final class HTTP1Client: Sendable {
     /// How long a connection may stay idle in the pool: 60 s.
@@ -69,20 +74,19 @@ public final class HTTP1Client: Sendable {
             throw Failure(.invalidURL)
         }
         let request = RequestHead(url: url, origin: origin, headers: headers)
-        if let connection = try self.checkOut(origin) {
-            do {
-                return try await self.send(
-                    request,
-                    on: connection,
-                    deadline: deadline,
-                    maximumBodyBytes: maximumBodyBytes
-                )
-            } catch let error where Self.meansStaleConnection(error) {
-                // The server closed the idle connection meanwhile: try once on a new one.
-            }
+        let pooled = try self.checkOut(origin)
+        let exchange = Exchange(
+            request: request,
+            tls: origin.scheme == "https" ? try self.tls.context() : nil,
+            deadline: deadline,
+            maximumBodyBytes: maximumBodyBytes
+        )
+        let eventLoop = pooled?.channel.eventLoop ?? self.eventLoopGroup.next()
+        return try await withTaskCancellationHandler {
+            try await eventLoop.flatSubmit { self.run(exchange, on: eventLoop, pooled: pooled) }.get()
+        } onCancel: {
+            exchange.cancel()
         }
-        let connection = try await self.connect(to: origin, deadline: deadline)
-        return try await self.send(request, on: connection, deadline: deadline, maximumBodyBytes: maximumBodyBytes)
     }
 
     /// Whether a request that failed with `error` on a pooled connection may have met one the server
@@ -140,59 +144,124 @@ extension HTTP1Client {
         var collector: NIOLoopBound<HTTP1ResponseCollector>
     }
 
-    private func send(
-        _ request: RequestHead,
-        on connection: Connection,
-        deadline: NIODeadline,
-        maximumBodyBytes: Int
-    ) async throws -> Response {
-        let eventLoop = connection.channel.eventLoop
-        let pending = HTTP1ResponseCollector.Pending(
-            head: request.head,
-            deadline: deadline,
-            maximumBodyBytes: maximumBodyBytes,
-            promise: eventLoop.makePromise()
-        )
-        do {
-            let response = try await withTaskCancellationHandler {
-                eventLoop.execute { connection.collector.value.send(pending) }
-                return try await pending.promise.futureResult.get()
-            } onCancel: {
-                eventLoop.execute { connection.collector.value.cancel() }
+    /// One ``HTTP1Client/get(_:headers:deadline:maximumBodyBytes:)`` while it runs: what to send, and
+    /// the request in flight, which cancelling fails.
+    final class Exchange: Sendable {
+        let request: RequestHead
+        let tls: NIOSSLContext?
+        let deadline: NIODeadline
+        let maximumBodyBytes: Int
+        private let state = Mutex<(cancelled: Bool, inFlight: (Connection, EventLoopFuture<Response>)?)>((false, nil))
+
+        init(request: RequestHead, tls: NIOSSLContext?, deadline: NIODeadline, maximumBodyBytes: Int) {
+            self.request = request
+            self.tls = tls
+            self.deadline = deadline
+            self.maximumBodyBytes = maximumBodyBytes
+        }
+
+        /// Notes that `response` is awaited on `connection`; `false` once cancelled.
+        func begin(on connection: Connection, response: EventLoopFuture<Response>) -> Bool {
+            self.state.withLockedValue { state in
+                state.inFlight = (connection, response)
+                return !state.cancelled
             }
-            self.checkIn(connection, origin: request.origin, keepAlive: response.keepAlive)
+        }
+
+        /// Fails the request in flight with `CancellationError`, and any request sent later.
+        func cancel() {
+            let inFlight = self.state.withLockedValue { state in
+                state.cancelled = true
+                return state.inFlight
+            }
+            guard let (connection, response) = inFlight else {
+                return
+            }
+            connection.channel.eventLoop.execute { connection.collector.value.cancel(response) }
+        }
+    }
+
+    /// Sends the exchange's request on `pooled`, or on a new connection when there is none or the
+    /// pooled one turns out to be closed. Every step runs on `eventLoop`, chained, so that no step
+    /// waits for a task to be scheduled: only the network counts against the deadline.
+    private func run(
+        _ exchange: Exchange,
+        on eventLoop: any EventLoop,
+        pooled: Connection?
+    ) -> EventLoopFuture<Response> {
+        guard let pooled else {
+            return self.connect(exchange, on: eventLoop).flatMap { self.send(exchange, on: $0) }
+        }
+        return self.send(exchange, on: pooled).flatMapError { error in
+            guard Self.meansStaleConnection(error) else {
+                return eventLoop.makeFailedFuture(error)
+            }
+            // The server closed the idle connection meanwhile: try once on a new one.
+            return self.connect(exchange, on: eventLoop).flatMap { self.send(exchange, on: $0) }
+        }
+    }
+
+    /// Sends the request on `connection` and puts the connection back in the pool after the response,
+    /// or closes it after a failure. Call it on the connection's event loop.
+    private func send(_ exchange: Exchange, on connection: Connection) -> EventLoopFuture<Response> {
+        let promise = connection.channel.eventLoop.makePromise(of: Response.self)
+        if exchange.begin(on: connection, response: promise.futureResult) {
+            connection.collector.value.send(
+                HTTP1ResponseCollector.Pending(
+                    head: exchange.request.head,
+                    deadline: exchange.deadline,
+                    maximumBodyBytes: exchange.maximumBodyBytes,
+                    promise: promise
+                )
+            )
+        } else {
+            promise.fail(CancellationError())
+        }
+        return promise.futureResult.map { response in
+            self.checkIn(connection, origin: exchange.request.origin, keepAlive: response.keepAlive)
             return response
-        } catch {
+        }
+        .flatMapErrorThrowing { error in
             connection.channel.close(promise: nil)
             throw error
         }
     }
 
-    private func connect(to origin: HTTPFeed.Origin, deadline: NIODeadline) async throws -> Connection {
-        let remaining = deadline - .now()
+    /// Connects to the exchange's origin from `eventLoop`, with what remains of its deadline.
+    private func connect(_ exchange: Exchange, on eventLoop: any EventLoop) -> EventLoopFuture<Connection> {
+        let remaining = exchange.deadline - .now()
         guard remaining > .zero else {
-            throw Failure(.deadlineExceeded)
+            return eventLoop.makeFailedFuture(Failure(.deadlineExceeded))
         }
-        let tls = origin.scheme == "https" ? try self.tls.context() : nil
-        let bootstrap = ClientBootstrap(group: self.eventLoopGroup).connectTimeout(remaining)
-        do {
-            return try await bootstrap.connect(host: origin.host, port: origin.port) { channel in
+        let origin = exchange.request.origin
+        let tls = exchange.tls
+        return ClientBootstrap(group: eventLoop)
+            .connectTimeout(remaining)
+            .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     if let tls {
                         try TLSClientContext.addHandler(tls, host: origin.host, to: channel)
                     }
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
-                    let collector = HTTP1ResponseCollector()
-                    try channel.pipeline.syncOperations.addHandler(collector)
-                    return Connection(
-                        channel: channel,
-                        collector: NIOLoopBound(collector, eventLoop: channel.eventLoop)
-                    )
+                    try channel.pipeline.syncOperations.addHandler(HTTP1ResponseCollector())
                 }
             }
-        } catch ChannelError.connectTimeout {
-            throw Failure(.deadlineExceeded)
-        }
+            .connect(host: origin.host, port: origin.port)
+            .flatMapThrowing { channel in
+                Connection(
+                    channel: channel,
+                    collector: NIOLoopBound(
+                        try channel.pipeline.syncOperations.handler(type: HTTP1ResponseCollector.self),
+                        eventLoop: channel.eventLoop
+                    )
+                )
+            }
+            .flatMapErrorThrowing { error in
+                if case ChannelError.connectTimeout = error {
+                    throw Failure(.deadlineExceeded)
+                }
+                throw error
+            }
     }
 }
 

@@ -11,7 +11,7 @@ import NIOHTTP1
 /// Every outcome completes the request's promise exactly once, on the connection's event loop: the
 /// response at its end; ``HTTP1Client/Failure`` when the deadline passes, the body outgrows the limit,
 /// the connection closes early or the response is not HTTP; NIO's own error (I/O, TLS) when it
-/// fails; `CancellationError` on ``cancel()``. Each failure closes the connection.
+/// fails; `CancellationError` on ``cancel(_:)``. Each failure closes the connection.
 final class HTTP1ResponseCollector: ChannelInboundHandler {
     typealias InboundIn = HTTPClientResponsePart
     typealias OutboundOut = HTTPClientRequestPart
@@ -69,8 +69,12 @@ final class HTTP1ResponseCollector: ChannelInboundHandler {
         context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: written)
     }
 
-    /// Fails the request in flight with `CancellationError`.
-    func cancel() {
+    /// Fails the request in flight with `CancellationError` if it is the one whose promise ends in
+    /// `response` (a later request on the same connection is not cancelled by an earlier caller).
+    func cancel(_ response: EventLoopFuture<HTTP1Client.Response>) {
+        guard self.pending?.promise.futureResult === response else {
+            return
+        }
         self.finish(with: .failure(CancellationError()))
     }
 
