@@ -36,25 +36,26 @@ extension AgentFeed {
         of channel: any Channel,
         path: String,
         trustedOwners: Set<UInt32>
-    ) async throws {
+    ) -> EventLoopFuture<Void> {
         #if os(Linux)
-            let credentials: PeerCredentials
-            do {
-                guard let provider = channel as? any SocketOptionProvider else {
-                    throw FeedError("no socket options")
+            let unreadable = FeedError("cannot read the credentials of the agent on \(path)")
+            guard let provider = channel as? any SocketOptionProvider else {
+                return channel.eventLoop.makeFailedFuture(unreadable)
+            }
+            return provider.unsafeGetSocketOption(
+                level: SocketOptionLevel(SOL_SOCKET),
+                name: SocketOptionName(SO_PEERCRED)
+            )
+            .flatMapErrorThrowing { _ -> PeerCredentials in throw unreadable }
+            .flatMapThrowing { (credentials: PeerCredentials) in
+                guard Self.trusts(uid: credentials.uid, trustedOwners: trustedOwners) else {
+                    throw FeedError(
+                        "agent on \(path) runs as uid \(credentials.uid), \(Self.trustedOwnersText(trustedOwners))"
+                    )
                 }
-                credentials = try await provider.unsafeGetSocketOption(
-                    level: SocketOptionLevel(SOL_SOCKET),
-                    name: SocketOptionName(SO_PEERCRED)
-                ).get()
-            } catch {
-                throw FeedError("cannot read the credentials of the agent on \(path)")
             }
-            guard Self.trusts(uid: credentials.uid, trustedOwners: trustedOwners) else {
-                throw FeedError(
-                    "agent on \(path) runs as uid \(credentials.uid), \(Self.trustedOwnersText(trustedOwners))"
-                )
-            }
+        #else
+            return channel.eventLoop.makeSucceededVoidFuture()
         #endif
     }
 }

@@ -203,35 +203,46 @@ public final class AgentFeed: Feed {
 extension AgentFeed {
     /// Sends the request on the open connection (or a new one) and returns the answer line without its
     /// newline. A reused connection found broken is replaced once, within the same poll.
+    ///
+    /// Connecting, checking the peer, writing and reading are chained on the connection's event loop
+    /// and the task resumes only at the end, so time spent waiting for a thread of Swift's
+    /// concurrency pool never counts against the deadline.
     private func exchange(timeout: Duration) async throws -> [UInt8] {
-        let deadline = ContinuousClock.now + timeout
-        var (channel, reader, reused) = try await self.openConnection(timeout: timeout)
-        while true {
-            do {
-                return try await self.request(
-                    on: channel,
-                    reader: reader,
-                    timeout: deadline - ContinuousClock.now,
-                    reportedAs: timeout
-                )
-            } catch let error as FeedError where error.isConnectionLoss && reused {
-                self.drop(channel)
-                (channel, reader, reused) = try await self.openConnection(timeout: deadline - ContinuousClock.now)
-            } catch let error as FeedError where error.isBusy {
-                throw error
-            } catch {
-                self.drop(channel)
-                throw error
+        let deadline = NIODeadline.now() + TimeAmount(timeout)
+        let pending = PendingAnswer()
+        return try await withTaskCancellationHandler {
+            if let (channel, reader) = try self.openConnection() {
+                do {
+                    return try await channel.eventLoop.flatSubmit {
+                        self.request(
+                            on: channel,
+                            reader: reader,
+                            deadline: deadline,
+                            reportedAs: timeout,
+                            pending: pending
+                        )
+                    }.get()
+                } catch let error as FeedError where error.isConnectionLoss {
+                    self.drop(channel)
+                } catch let error as FeedError where error.isBusy {
+                    throw error
+                } catch {
+                    self.drop(channel)
+                    throw error
+                }
             }
+            return try await self.connectAndRequest(deadline: deadline, reportedAs: timeout, pending: pending)
+        } onCancel: {
+            pending.cancel()
         }
     }
 
-    /// The open connection, or a new one when there is none and the backoff allows an attempt.
-    private func openConnection(
-        timeout: Duration
-    ) async throws -> (channel: any Channel, reader: NIOLoopBound<LineReader>, reused: Bool) {
+    /// The open connection; `nil` when there is none and the backoff allows an attempt.
+    ///
+    /// - Throws: the last connection failure while the backoff forbids an attempt.
+    private func openConnection() throws(FeedError) -> (any Channel, NIOLoopBound<LineReader>)? {
         let time = self.now()
-        let existing = try self.connection.withLockedValue {
+        return try self.connection.withLockedValue {
             state throws(FeedError) -> (any Channel, NIOLoopBound<LineReader>)? in
             if let channel = state.channel, let reader = state.reader, channel.isActive {
                 return (channel, reader)
@@ -243,85 +254,145 @@ extension AgentFeed {
             }
             return nil
         }
-        if let (channel, reader) = existing {
-            return (channel, reader, true)
-        }
+    }
+
+    /// Connects to the socket once its owner is trusted, keeps the connection once its peer is, and
+    /// sends the request on it; a failed connection attempt is recorded for the backoff.
+    private func connectAndRequest(
+        deadline: NIODeadline,
+        reportedAs pollTimeout: Duration,
+        pending: PendingAnswer
+    ) async throws -> [UInt8] {
+        let time = self.now()
         self.connectAttempts.add(1, ordering: .relaxed)
         do {
-            let (channel, reader) = try await self.connect(timeout: max(timeout, .zero))
-            self.connection.withLockedValue { state in
-                state.channel = channel
-                state.reader = reader
-                state.backoff.recordSuccess()
-                state.lastConnectFailure = nil
-            }
-            return (channel, reader, false)
+            try Self.validate(path: self.path, trustedOwners: self.trustedOwners)
         } catch {
-            let failure = error as? FeedError ?? FeedError("\(error)")
-            self.connection.withLockedValue { state in
-                state.backoff.recordFailure(at: time)
-                state.lastConnectFailure = failure
-            }
-            throw failure
+            self.recordConnectFailure(error, at: time)
+            throw error
         }
-    }
-
-    /// Connects to the socket once its owner is trusted, and keeps the connection once its peer is.
-    private func connect(timeout: Duration) async throws -> (any Channel, NIOLoopBound<LineReader>) {
-        let path = self.path
-        let limit = self.maximumResponseBytes
         let eventLoop = self.eventLoopGroup.next()
-        try Self.validate(path: path, trustedOwners: self.trustedOwners)
-        do {
-            let channel = try await ClientBootstrap(group: eventLoop)
-                .connectTimeout(TimeAmount(timeout))
-                .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(LineReader(limit: limit))
+        return try await eventLoop.flatSubmit {
+            self.connect(on: eventLoop, deadline: deadline, reportedAs: pollTimeout)
+                .flatMapErrorThrowing { error -> (any Channel, NIOLoopBound<LineReader>) in
+                    let failure = error as? FeedError ?? FeedError("\(error)")
+                    self.recordConnectFailure(failure, at: time)
+                    throw failure
+                }
+                .flatMap { channel, reader in
+                    self.connection.withLockedValue { state in
+                        state.channel = channel
+                        state.reader = reader
+                        state.backoff.recordSuccess()
+                        state.lastConnectFailure = nil
+                    }
+                    return self.request(
+                        on: channel,
+                        reader: reader,
+                        deadline: deadline,
+                        reportedAs: pollTimeout,
+                        pending: pending
+                    )
+                    .flatMapErrorThrowing { error in
+                        self.drop(channel)
+                        throw error
                     }
                 }
-                .connect(unixDomainSocketPath: path)
-                .get()
-            do {
-                try await Self.checkPeer(of: channel, path: path, trustedOwners: self.trustedOwners)
-            } catch {
-                channel.close(promise: nil)
-                throw error
-            }
-            let reader = try await channel.eventLoop.submit {
-                NIOLoopBound(
-                    try channel.pipeline.syncOperations.handler(type: LineReader.self),
-                    eventLoop: channel.eventLoop
-                )
-            }.get()
-            return (channel, reader)
-        } catch {
-            throw Self.connectFailure(error, path: path, timeout: timeout)
+        }.get()
+    }
+
+    private func recordConnectFailure(_ failure: FeedError, at time: Double) {
+        self.connection.withLockedValue { state in
+            state.backoff.recordFailure(at: time)
+            state.lastConnectFailure = failure
         }
     }
 
-    /// Sends one request on `channel` and waits for its answer line, at most `timeout`; a timeout is
-    /// reported with the poll's whole timeout, `pollTimeout`.
+    /// Connects from `eventLoop` with what remains of `deadline`, checks the peer, and returns the
+    /// channel with its line reader; failures are described as ``connectFailure(_:path:timeout:)`` does.
+    private func connect(
+        on eventLoop: any EventLoop,
+        deadline: NIODeadline,
+        reportedAs pollTimeout: Duration
+    ) -> EventLoopFuture<(any Channel, NIOLoopBound<LineReader>)> {
+        let path = self.path
+        let limit = self.maximumResponseBytes
+        let trustedOwners = self.trustedOwners
+        let remaining = deadline - .now()
+        guard remaining > .zero else {
+            return eventLoop.makeFailedFuture(FeedError.timeout(after: pollTimeout))
+        }
+        return ClientBootstrap(group: eventLoop)
+            .connectTimeout(remaining)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(LineReader(limit: limit))
+                }
+            }
+            .connect(unixDomainSocketPath: path)
+            .flatMap { channel in
+                Self.checkPeer(of: channel, path: path, trustedOwners: trustedOwners)
+                    .flatMapThrowing {
+                        (
+                            channel,
+                            NIOLoopBound(
+                                try channel.pipeline.syncOperations.handler(type: LineReader.self),
+                                eventLoop: channel.eventLoop
+                            )
+                        )
+                    }
+                    .flatMapErrorThrowing { error in
+                        channel.close(promise: nil)
+                        throw error
+                    }
+            }
+            .flatMapErrorThrowing { error in
+                throw Self.connectFailure(error, path: path, timeout: pollTimeout)
+            }
+    }
+
+    /// Sends one request on `channel` and returns its answer line, failing at `deadline` with a
+    /// timeout reported as the poll's whole timeout, `pollTimeout`. Call it on the channel's event loop.
     private func request(
         on channel: any Channel,
         reader: NIOLoopBound<LineReader>,
-        timeout: Duration,
-        reportedAs pollTimeout: Duration
-    ) async throws -> [UInt8] {
+        deadline: NIODeadline,
+        reportedAs pollTimeout: Duration,
+        pending: PendingAnswer
+    ) -> EventLoopFuture<[UInt8]> {
         let eventLoop = channel.eventLoop
         let promise = eventLoop.makePromise(of: [UInt8].self)
-        // The timer is scheduled from the loop itself: one wake-up of the loop per poll, not two.
-        eventLoop.execute {
-            let timer = eventLoop.scheduleTask(in: TimeAmount(max(timeout, .zero))) {
-                promise.fail(FeedError.timeout(after: pollTimeout))
-            }
-            promise.futureResult.whenComplete { _ in timer.cancel() }
-            reader.value.send(promise: promise, on: channel)
-        }
-        return try await withTaskCancellationHandler {
-            try await promise.futureResult.get()
-        } onCancel: {
+        guard pending.begin(promise) else {
             promise.fail(CancellationError())
+            return promise.futureResult
+        }
+        let timer = eventLoop.scheduleTask(deadline: deadline) {
+            promise.fail(FeedError.timeout(after: pollTimeout))
+        }
+        promise.futureResult.whenComplete { _ in timer.cancel() }
+        reader.value.send(promise: promise, on: channel)
+        return promise.futureResult
+    }
+
+    /// The answer a poll waits for, which cancelling the poll fails (closing its connection).
+    private final class PendingAnswer: Sendable {
+        private let state = Mutex<(cancelled: Bool, promise: EventLoopPromise<[UInt8]>?)>((false, nil))
+
+        /// Notes that `promise` is awaited; `false` once cancelled.
+        func begin(_ promise: EventLoopPromise<[UInt8]>) -> Bool {
+            self.state.withLockedValue { state in
+                state.promise = promise
+                return !state.cancelled
+            }
+        }
+
+        /// Fails the awaited answer with `CancellationError`, and any awaited later.
+        func cancel() {
+            let promise = self.state.withLockedValue { state in
+                state.cancelled = true
+                return state.promise
+            }
+            promise?.fail(CancellationError())
         }
     }
 
