@@ -143,6 +143,30 @@ import Testing
         }
     }
 
+    /// Cancelled while the agent holds its answer: the poll ends with `CancellationError` long before
+    /// its deadline, and the next poll opens a new connection (a late answer on the old one is
+    /// never read as the next).
+    @Test func stopsAPollInFlightWhenTheTaskIsCancelled() async throws {
+        let listener = try TestListener(.silent)
+        defer { listener.stop() }
+        let feed = AgentFeed(path: listener.path)
+        let poll = Task { try await feed.poll(timeout: .seconds(60)) }
+        while listener.requests.isEmpty {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        poll.cancel()
+        await #expect(throws: CancellationError.self) {
+            try await poll.value
+        }
+        let next = Task { try await feed.poll(timeout: .seconds(60)) }
+        while listener.requests.count < 2 {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        next.cancel()
+        _ = try? await next.value
+        #expect(feed.connectAttempts.load(ordering: .relaxed) == 2)
+    }
+
     // MARK: - Paths
 
     @Test func reportsAMissingSocket() async throws {
