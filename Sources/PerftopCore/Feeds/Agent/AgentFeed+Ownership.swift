@@ -30,8 +30,9 @@ extension AgentFeed {
     /// Cost: one `getsockopt` on the channel's event loop. On systems without `SO_PEERCRED` it checks
     /// nothing.
     ///
-    /// - Throws: ``FeedError`` `agent on PATH runs as uid N, not you or root`, or `cannot read the
-    ///   credentials of the agent on PATH` when the system does not say.
+    /// - Returns: a future on the channel's event loop that fails with ``FeedError`` `agent on PATH runs
+    ///   as uid N, not you or root`, or `cannot read the credentials of the agent on PATH` when the
+    ///   system does not say.
     static func checkPeer(
         of channel: any Channel,
         path: String,
