@@ -209,7 +209,7 @@ extension AgentFeed {
     /// concurrency pool never counts against the deadline.
     private func exchange(timeout: Duration) async throws -> [UInt8] {
         let deadline = NIODeadline.now() + TimeAmount(timeout)
-        let pending = PendingAnswer()
+        let pending = PollCancellation<[UInt8]>()
         return try await withTaskCancellationHandler {
             if let (channel, reader) = try self.openConnection() {
                 do {
@@ -261,7 +261,7 @@ extension AgentFeed {
     private func connectAndRequest(
         deadline: NIODeadline,
         reportedAs pollTimeout: Duration,
-        pending: PendingAnswer
+        pending: PollCancellation<[UInt8]>
     ) async throws -> [UInt8] {
         let time = self.now()
         self.connectAttempts.add(1, ordering: .relaxed)
@@ -358,7 +358,7 @@ extension AgentFeed {
         reader: NIOLoopBound<LineReader>,
         deadline: NIODeadline,
         reportedAs pollTimeout: Duration,
-        pending: PendingAnswer
+        pending: PollCancellation<[UInt8]>
     ) -> EventLoopFuture<[UInt8]> {
         let eventLoop = channel.eventLoop
         let promise = eventLoop.makePromise(of: [UInt8].self)
@@ -372,28 +372,6 @@ extension AgentFeed {
         promise.futureResult.whenComplete { _ in timer.cancel() }
         reader.value.send(promise: promise, on: channel)
         return promise.futureResult
-    }
-
-    /// The answer a poll waits for, which cancelling the poll fails (closing its connection).
-    private final class PendingAnswer: Sendable {
-        private let state = Mutex<(cancelled: Bool, promise: EventLoopPromise<[UInt8]>?)>((false, nil))
-
-        /// Notes that `promise` is awaited; `false` once cancelled.
-        func begin(_ promise: EventLoopPromise<[UInt8]>) -> Bool {
-            self.state.withLockedValue { state in
-                state.promise = promise
-                return !state.cancelled
-            }
-        }
-
-        /// Fails the awaited answer with `CancellationError`, and any awaited later.
-        func cancel() {
-            let promise = self.state.withLockedValue { state in
-                state.cancelled = true
-                return state.promise
-            }
-            promise?.fail(CancellationError())
-        }
     }
 
     /// Forgets `channel` if it is the open connection, and closes it.

@@ -85,7 +85,7 @@ public final class HTTP1Client: Sendable {
         return try await withTaskCancellationHandler {
             try await eventLoop.flatSubmit { self.run(exchange, on: eventLoop, pooled: pooled) }.get()
         } onCancel: {
-            exchange.cancel()
+            exchange.cancellation.cancel()
         }
     }
 
@@ -144,41 +144,14 @@ extension HTTP1Client {
         var collector: NIOLoopBound<HTTP1ResponseCollector>
     }
 
-    /// One ``HTTP1Client/get(_:headers:deadline:maximumBodyBytes:)`` while it runs: what to send, and
-    /// the request in flight, which cancelling fails.
-    final class Exchange: Sendable {
+    /// One ``HTTP1Client/get(_:headers:deadline:maximumBodyBytes:)`` while it runs: what to send,
+    /// and the response in flight, which cancelling fails (and so closes its connection).
+    struct Exchange: Sendable {
         let request: RequestHead
         let tls: NIOSSLContext?
         let deadline: NIODeadline
         let maximumBodyBytes: Int
-        private let state = Mutex<(cancelled: Bool, inFlight: (Connection, EventLoopFuture<Response>)?)>((false, nil))
-
-        init(request: RequestHead, tls: NIOSSLContext?, deadline: NIODeadline, maximumBodyBytes: Int) {
-            self.request = request
-            self.tls = tls
-            self.deadline = deadline
-            self.maximumBodyBytes = maximumBodyBytes
-        }
-
-        /// Notes that `response` is awaited on `connection`; `false` once cancelled.
-        func begin(on connection: Connection, response: EventLoopFuture<Response>) -> Bool {
-            self.state.withLockedValue { state in
-                state.inFlight = (connection, response)
-                return !state.cancelled
-            }
-        }
-
-        /// Fails the request in flight with `CancellationError`, and any request sent later.
-        func cancel() {
-            let inFlight = self.state.withLockedValue { state in
-                state.cancelled = true
-                return state.inFlight
-            }
-            guard let (connection, response) = inFlight else {
-                return
-            }
-            connection.channel.eventLoop.execute { connection.collector.value.cancel(response) }
-        }
+        let cancellation = PollCancellation<Response>()
     }
 
     /// Sends the exchange's request on `pooled`, or on a new connection when there is none or the
@@ -205,7 +178,7 @@ extension HTTP1Client {
     /// or closes it after a failure. Call it on the connection's event loop.
     private func send(_ exchange: Exchange, on connection: Connection) -> EventLoopFuture<Response> {
         let promise = connection.channel.eventLoop.makePromise(of: Response.self)
-        if exchange.begin(on: connection, response: promise.futureResult) {
+        if exchange.cancellation.begin(promise) {
             connection.collector.value.send(
                 HTTP1ResponseCollector.Pending(
                     head: exchange.request.head,

@@ -8,10 +8,11 @@ import NIOHTTP1
 /// `NIOLoopBound`), not through the pipeline: a connection that failed before the request came (a TLS
 /// handshake refused, a server that hung up) is then still answered with the reason it failed.
 ///
-/// Every outcome completes the request's promise exactly once, on the connection's event loop: the
-/// response at its end; ``HTTP1Client/Failure`` when the deadline passes, the body outgrows the limit,
-/// the connection closes early or the response is not HTTP; NIO's own error (I/O, TLS) when it
-/// fails; `CancellationError` on ``cancel(_:)``. Each failure closes the connection.
+/// Every outcome completes the request's promise, on the connection's event loop: the response at
+/// its end; ``HTTP1Client/Failure`` when the deadline passes, the body outgrows the limit, the
+/// connection closes early or the response is not HTTP; NIO's own error (I/O, TLS) when it fails.
+/// Each failure closes the connection. A cancelled caller fails the promise first (``PollCancellation``)
+/// and the client closes the connection; the collector's later outcome is then ignored.
 final class HTTP1ResponseCollector: ChannelInboundHandler {
     typealias InboundIn = HTTPClientResponsePart
     typealias OutboundOut = HTTPClientRequestPart
@@ -67,15 +68,6 @@ final class HTTP1ResponseCollector: ChannelInboundHandler {
             loopBound.value.finish(with: .failure(error))
         }
         context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: written)
-    }
-
-    /// Fails the request in flight with `CancellationError` if it is the one whose promise ends in
-    /// `response` (a later request on the same connection is not cancelled by an earlier caller).
-    func cancel(_ response: EventLoopFuture<HTTP1Client.Response>) {
-        guard self.pending?.promise.futureResult === response else {
-            return
-        }
-        self.finish(with: .failure(CancellationError()))
     }
 
     // MARK: - Inbound
