@@ -1,4 +1,5 @@
 import BenchmarkSupport
+import Foundation
 import PerfKit
 
 /// Measures PerfKit's ``Cache``: hit ratios on a Zipf trace against Belady's optimum, scan
@@ -246,10 +247,23 @@ struct CacheBenchmarks {
         }
         stores.append(("Mutex<[Int: Int]> (floor)", { @Sendable _ in MutexDictionary() }))
         stores.append(("floor + hit/miss counters", { @Sendable _ in CountingMutexDictionary() }))
-        for store in stores {
+        // For a quick comparison of two builds: THROUGHPUT_STORE=W-TinyLFU measures only the stores whose
+        // name starts with it, THROUGHPUT_COLUMNS=get1,zipf1 only those columns (get, zipf or put, and the
+        // thread count); a column left out shows "-", and `stats` is then not read.
+        let environment = ProcessInfo.processInfo.environment
+        let storePrefix = environment["THROUGHPUT_STORE"]
+        let columns = environment["THROUGHPUT_COLUMNS"].map { Set($0.split(separator: ",").map(String.init)) }
+        let operations: [(name: String, operation: ThroughputBenchmark.Operation)] = [
+            ("get", .getHit), ("zipf", .getHitSkewed), ("put", .put),
+        ]
+        for store in stores where storePrefix.map({ store.name.hasPrefix($0) }) ?? true {
             var cells = [store.name]
-            for operation in [ThroughputBenchmark.Operation.getHit, .getHitSkewed, .put] {
+            for (name, operation) in operations {
                 for threads in [1, 2] {
+                    guard columns?.contains("\(name)\(threads)") ?? true else {
+                        cells.append("-")
+                        continue
+                    }
                     let nanoseconds = await throughput.nanosecondsPerOperation(
                         operation,
                         threads: threads,
@@ -261,6 +275,9 @@ struct CacheBenchmarks {
             table.append(cells)
         }
         print(table.render())
+        guard storePrefix == nil, columns == nil else {
+            return
+        }
         let statsRead = throughput.nanosecondsPerStatsRead(of: policies[0].makeCache(throughput.capacity))
         print()
         print("Reading `stats` of a full \(policies[0].name) cache: \(formatted(statsRead, digits: 1)) ns")
