@@ -1,7 +1,9 @@
 import Foundation
 import NIOCore
 import NIOHTTP1
+import PerfKit
 import ServerTestKit
+import Synchronization
 import Testing
 
 @testable import PerftopCore
@@ -137,6 +139,78 @@ struct HTTP1ClientTests {
         await server.connectionsClosed()
         await server.stop()
         #expect(server.targets.isEmpty)
+    }
+
+    // MARK: - Redirects
+
+    /// The caller's `redirects` sees every response with the URLs requested so far and decides the
+    /// next request and its headers; the first `nil` ends the `get` with that response.
+    @Test func followsRedirectsAsTheCallerDecides() async throws {
+        let server = try await HTTPTestServer(
+            .byPath(["/a": .redirect(location: "/b"), "/b": .redirect(location: "/c"), "/c": Self.metrics])
+        )
+        let client = HTTPFeed.makeClient()
+        let seen = Mutex<[[String]]>([])
+        let response = try await client.get(
+            try #require(URL(string: server.url("/a"))),
+            headers: ["X-Hop": "0"],
+            deadline: .now() + .seconds(40),
+            maximumBodyBytes: 1 << 20
+        ) { response, requested in
+            seen.withLockedValue { $0.append(requested.map(\.path)) }
+            guard let location = response.headers.first(name: "Location") else {
+                return nil
+            }
+            let next = try #require(URL(string: location, relativeTo: requested.last)?.absoluteURL)
+            return (next, ["X-Hop": "\(requested.count)"])
+        }
+        await client.shutdown()
+        await server.stop()
+        #expect(String(decoding: response.body, as: UTF8.self) == "m 1\n")
+        #expect(server.targets == ["/a", "/b", "/c"])
+        #expect(server.requests.map { $0.first(name: "X-Hop") } == ["0", "1", "2"])
+        #expect(seen.withLockedValue { $0 } == [["/a"], ["/a", "/b"], ["/a", "/b", "/c"]])
+    }
+
+    /// What `redirects` throws ends the `get` with that error, and no further request goes out.
+    @Test func aRedirectTheCallerRefusesEndsTheRequest() async throws {
+        struct Refused: Error {}
+        let server = try await HTTPTestServer(.byPath(["/a": .redirect(location: "/b"), "/b": Self.metrics]))
+        let client = HTTPFeed.makeClient()
+        await #expect(throws: Refused.self) {
+            try await client.get(
+                try #require(URL(string: server.url("/a"))),
+                headers: [:],
+                deadline: .now() + .seconds(40),
+                maximumBodyBytes: 1 << 20
+            ) { _, _ in throw Refused() }
+        }
+        await client.shutdown()
+        await server.stop()
+        #expect(server.targets == ["/a"])
+    }
+
+    /// Cancelling the task while a redirect's next request hangs ends the whole `get`.
+    @Test func cancellingDuringARedirectEndsTheRequest() async throws {
+        let server = try await HTTPTestServer(.byPath(["/a": .redirect(location: "/b"), "/b": .hang]))
+        let client = HTTPFeed.makeClient()
+        let url = try #require(URL(string: server.url("/a")))
+        let request = Task {
+            try await client.get(url, headers: [:], deadline: .now() + .seconds(40), maximumBodyBytes: 1 << 20) {
+                response,
+                requested in
+                response.status == .found ? (URL(string: "/b", relativeTo: requested.last)!.absoluteURL, [:]) : nil
+            }
+        }
+        while server.targets.count < 2 {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        request.cancel()
+        await #expect(throws: CancellationError.self) { try await request.value }
+        await client.shutdown()
+        await server.connectionsClosed()
+        await server.stop()
+        #expect(server.targets == ["/a", "/b"])
     }
 
     @Test func sendsHostWithThePortAndTheTargetWithItsQuery() async throws {

@@ -12,7 +12,7 @@ extension HTTP1Client: HTTPOriginTransport {
     /// Sends the GET `request` and returns its response, before `deadline`.
     ///
     /// - Throws: `HTTPOriginTransportError` for a body over `maximumBodyBytes` or a deadline passed,
-    ///   else what ``get(_:headers:deadline:maximumBodyBytes:)`` throws.
+    ///   else what ``get(_:headers:deadline:maximumBodyBytes:redirects:)`` throws.
     public func send(
         _ request: HTTPOriginRequest,
         maximumBodyBytes: Int,

@@ -11,10 +11,11 @@ import Synchronization
 ///
 /// It does what a metrics poll needs and no more, on SwiftNIO's HTTP/1.1 codec and NIOSSL: a `GET`
 /// with the caller's headers, the whole body read into memory up to a limit, one deadline for
-/// everything (resolving, connecting, the TLS handshake, the request and the body). It follows no
-/// redirect (``HTTPFeed`` does, to decide which headers go along) and speaks neither HTTP/2 nor a
-/// proxy. A general client (AsyncHTTPClient) did the same job with HTTP/2, proxies, cookies and
-/// compression perftop never used, and made up a sixth of the release binary (docs/release.md).
+/// everything (resolving, connecting, the TLS handshake, the request, the body and any redirect).
+/// It follows a redirect only as the caller's ``Redirects`` decides (``HTTPFeed`` decides which
+/// headers go along) and speaks neither HTTP/2 nor a proxy. A general client (AsyncHTTPClient) did
+/// the same job with HTTP/2, proxies, cookies and compression perftop never used, and made up a sixth
+/// of the release binary (docs/release.md).
 ///
 /// Bounds: at most ``maximumIdleConnectionsPerOrigin`` idle connections per origin, each closed once
 /// idle for ``idleTimeout``; a body larger than the request's limit fails the request as soon as
@@ -23,10 +24,10 @@ import Synchronization
 /// A connection taken from the pool may have been closed by the server meanwhile; a request that
 /// fails on one before any byte of a response arrived is sent once more on a new connection.
 ///
-/// A request's steps (connecting, sending, the response, putting the connection back) are chained on
-/// one event loop, and the caller's task resumes only at the end: time the task spends waiting for
-/// a thread of Swift's concurrency pool (two on a two-core machine, easily held by other work) never
-/// counts against the deadline.
+/// A request's steps (connecting, sending, the response, putting the connection back, the next
+/// request of a redirect) are chained on NIO's event loops, and the caller's task resumes only at the
+/// end: time the task spends waiting for a thread of Swift's concurrency pool (two on a two-core
+/// machine, easily held by other work) never counts against the deadline.
 ///
 /// Call ``shutdown()`` once no request will be sent any more: it closes the idle connections.
 public final class HTTP1Client: Sendable {
@@ -51,6 +52,12 @@ public final class HTTP1Client: Sendable {
         var keepAlive: Bool
     }
 
+    /// Decides, from a response and the URLs requested so far (first to last; the response answers
+    /// the last), whether to send another `GET` and where, with which headers; returns `nil` to end
+    /// with this response, throws to fail the request. Called on an event loop, so it must not block.
+    typealias Redirects =
+        @Sendable (_ response: Response, _ requested: [URL]) throws -> (url: URL, headers: HTTPHeaders)?
+
     /// Creates a client whose connections run on `eventLoopGroup` and verify TLS with
     /// `tlsConfiguration` (chain and host name).
     init(eventLoopGroup: any EventLoopGroup, tlsConfiguration: TLSConfiguration) {
@@ -59,33 +66,82 @@ public final class HTTP1Client: Sendable {
     }
 
     /// Sends `GET url` with `headers` (a `Host` header is added) and returns the response, all before
-    /// `deadline`.
+    /// `deadline`; after each response, `redirects` (if any) may send the next request. Every request
+    /// of a redirect shares the deadline and has its own `maximumBodyBytes`.
     ///
     /// - Throws: ``Failure`` (deadline, size limit, a connection closed early, a malformed response,
-    ///   shut down), `CancellationError`, or what NIO reports: `NIOConnectionError`, `IOError`,
-    ///   `ChannelError`, `NIOSSLError`, `NIOSSLExtraError`.
+    ///   shut down), `CancellationError`, what `redirects` throws, or what NIO reports:
+    ///   `NIOConnectionError`, `IOError`, `ChannelError`, `NIOSSLError`, `NIOSSLExtraError`.
     func get(
         _ url: URL,
         headers: HTTPHeaders,
         deadline: NIODeadline,
-        maximumBodyBytes: Int
+        maximumBodyBytes: Int,
+        redirects: Redirects? = nil
     ) async throws -> Response {
-        guard let origin = HTTPFeed.Origin(url) else {
-            throw Failure(.invalidURL)
-        }
-        let request = RequestHead(url: url, origin: origin, headers: headers)
-        let pooled = try self.checkOut(origin)
-        let exchange = Exchange(
-            request: request,
-            tls: origin.scheme == "https" ? try self.tls.context() : nil,
-            deadline: deadline,
-            maximumBodyBytes: maximumBodyBytes
-        )
-        let eventLoop = pooled?.channel.eventLoop ?? self.eventLoopGroup.next()
+        let cancellation = PollCancellation<Response>()
         return try await withTaskCancellationHandler {
-            try await eventLoop.flatSubmit { self.run(exchange, on: eventLoop, pooled: pooled) }.get()
+            try await self.request(
+                [url],
+                headers: headers,
+                deadline: deadline,
+                maximumBodyBytes: maximumBodyBytes,
+                cancellation: cancellation,
+                redirects: redirects
+            ).get()
         } onCancel: {
-            exchange.cancellation.cancel()
+            cancellation.cancel()
+        }
+    }
+
+    /// Sends `GET` of the last URL of `requested` on an event loop and, when `redirects` asks for
+    /// another, chains it from that loop: no step of a redirect goes back to the caller's task.
+    private func request(
+        _ requested: [URL],
+        headers: HTTPHeaders,
+        deadline: NIODeadline,
+        maximumBodyBytes: Int,
+        cancellation: PollCancellation<Response>,
+        redirects: Redirects?
+    ) -> EventLoopFuture<Response> {
+        let exchange: Exchange
+        let pooled: Connection?
+        do {
+            guard let url = requested.last, let origin = HTTPFeed.Origin(url) else {
+                throw Failure(.invalidURL)
+            }
+            pooled = try self.checkOut(origin)
+            exchange = Exchange(
+                request: RequestHead(url: url, origin: origin, headers: headers),
+                tls: origin.scheme == "https" ? try self.tls.context() : nil,
+                deadline: deadline,
+                maximumBodyBytes: maximumBodyBytes,
+                cancellation: cancellation
+            )
+        } catch {
+            return self.eventLoopGroup.any().makeFailedFuture(error)
+        }
+        let eventLoop = pooled?.channel.eventLoop ?? self.eventLoopGroup.next()
+        let response = eventLoop.flatSubmit { self.run(exchange, on: eventLoop, pooled: pooled) }
+        guard let redirects else {
+            return response
+        }
+        return response.flatMap { response in
+            do {
+                guard let next = try redirects(response, requested) else {
+                    return eventLoop.makeSucceededFuture(response)
+                }
+                return self.request(
+                    requested + [next.url],
+                    headers: next.headers,
+                    deadline: deadline,
+                    maximumBodyBytes: maximumBodyBytes,
+                    cancellation: cancellation,
+                    redirects: redirects
+                )
+            } catch {
+                return eventLoop.makeFailedFuture(error)
+            }
         }
     }
 
@@ -144,14 +200,15 @@ extension HTTP1Client {
         var collector: NIOLoopBound<HTTP1ResponseCollector>
     }
 
-    /// One ``HTTP1Client/get(_:headers:deadline:maximumBodyBytes:)`` while it runs: what to send,
-    /// and the response in flight, which cancelling fails (and so closes its connection).
+    /// One request of a ``HTTP1Client/get(_:headers:deadline:maximumBodyBytes:redirects:)`` while it
+    /// runs: what to send, and the response in flight, which cancelling the `get` fails (and so closes
+    /// its connection).
     struct Exchange: Sendable {
         let request: RequestHead
         let tls: NIOSSLContext?
         let deadline: NIODeadline
         let maximumBodyBytes: Int
-        let cancellation = PollCancellation<Response>()
+        let cancellation: PollCancellation<Response>
     }
 
     /// Sends the exchange's request on `pooled`, or on a new connection when there is none or the

@@ -188,44 +188,45 @@ extension HTTPFeed {
 
     /// Sends the request, follows redirects and reads the body, all within `timeout`; returns the final
     /// response. A status outside 2xx fails the fetch, unless `keepingErrorBodies` (an API such as
-    /// Prometheus' explains its errors in the body) and the status is 4xx or 5xx.
+    /// Prometheus' explains its errors in the body) and the status is 4xx or 5xx. The client follows
+    /// each redirect from its event loop, as the closure below decides.
     func fetch(timeout: Duration, keepingErrorBodies: Bool = false) async throws -> Fetched {
         guard let start = URL(string: self.url), let origin = Origin(start) else {
             throw FeedError("invalid URL")
         }
-        let deadline = NIODeadline.now() + TimeAmount(timeout)
-        var target = start
-        var visited: Set<String> = [start.absoluteString]
+        let configured = self.requestHeaders(withConfigured: true)
+        let unconfigured = self.requestHeaders(withConfigured: false)
         do {
-            while true {
-                let response = try await self.client.get(
-                    target,
-                    headers: self.requestHeaders(withConfigured: Origin(target) == origin),
-                    deadline: deadline,
-                    maximumBodyBytes: self.maximumResponseBytes
-                )
-                if Self.redirectStatuses.contains(response.status.code),
-                    let location = response.headers.first(name: "Location")
-                {
-                    guard visited.count <= Self.maximumRedirects else {
-                        throw FeedError("too many redirects (more than \(Self.maximumRedirects))")
-                    }
-                    target = try Self.redirectTarget(location: location, from: target)
-                    guard visited.insert(target.absoluteString).inserted else {
-                        throw FeedError("redirect cycle")
-                    }
-                    continue
+            let response = try await self.client.get(
+                start,
+                headers: configured,
+                deadline: NIODeadline.now() + TimeAmount(timeout),
+                maximumBodyBytes: self.maximumResponseBytes
+            ) { response, requested throws(FeedError) in
+                guard Self.redirectStatuses.contains(response.status.code),
+                    let location = response.headers.first(name: "Location"),
+                    let current = requested.last
+                else {
+                    return nil
                 }
-                let status = Int(response.status.code)
-                guard (200..<300).contains(status) || (keepingErrorBodies && (400..<600).contains(status)) else {
-                    throw FeedError("HTTP \(status) \(response.status.reasonPhrase)")
+                guard requested.count <= Self.maximumRedirects else {
+                    throw FeedError("too many redirects (more than \(Self.maximumRedirects))")
                 }
-                return Fetched(
-                    status: status,
-                    contentType: response.headers.first(name: "Content-Type"),
-                    body: response.body
-                )
+                let target = try Self.redirectTarget(location: location, from: current)
+                guard !requested.contains(where: { $0.absoluteString == target.absoluteString }) else {
+                    throw FeedError("redirect cycle")
+                }
+                return (target, Origin(target) == origin ? configured : unconfigured)
             }
+            let status = Int(response.status.code)
+            guard (200..<300).contains(status) || (keepingErrorBodies && (400..<600).contains(status)) else {
+                throw FeedError("HTTP \(status) \(response.status.reasonPhrase)")
+            }
+            return Fetched(
+                status: status,
+                contentType: response.headers.first(name: "Content-Type"),
+                body: response.body
+            )
         } catch {
             throw FeedError.describing(error, timeout: timeout)
         }
