@@ -1,4 +1,6 @@
 import Foundation
+import PerfKit
+import Synchronization
 import Testing
 
 @testable import PerftopCore
@@ -73,7 +75,8 @@ struct SocketDirectoryTests {
         let directory = try Directory()
         let first = try directory.bind("a.sock")
         directory.age()
-        let sockets = SocketDirectory(path: directory.path)
+        // A clock that stands still: the listing never reaches its reuse bound here.
+        let sockets = SocketDirectory(path: directory.path, now: { 0 })
         #expect(sockets.sockets() == [first])
 
         // A socket whose directory shows no change is not seen: the listing stands.
@@ -87,6 +90,25 @@ struct SocketDirectoryTests {
         #expect(sockets.sockets() == [first, second])
         unlink(first)
         #expect(sockets.sockets() == [second])
+    }
+
+    /// On a filesystem that does not update the directory's modification time, a new socket is seen
+    /// once the listing is ``SocketDirectory/maximumReuse`` seconds old, not only at the next change.
+    @Test func listsAgainOnceTheListingIsOldEvenIfTheDirectoryLooksUnchanged() throws {
+        let directory = try Directory()
+        let first = try directory.bind("a.sock")
+        directory.age()
+        let clock = Mutex(100.0)
+        let sockets = SocketDirectory(path: directory.path, now: { clock.withLockedValue { $0 } })
+        #expect(sockets.sockets() == [first])
+
+        let unchanged = directory.modified
+        let second = try directory.bind("b.sock")
+        directory.setModified(unchanged)
+        clock.withLockedValue { $0 += SocketDirectory.maximumReuse - 0.5 }
+        #expect(sockets.sockets() == [first], "still within the reuse bound")
+        clock.withLockedValue { $0 += 0.5 }
+        #expect(sockets.sockets() == [first, second])
     }
 
     @Test func listsAgainWhileTheChangeIsRecentOrALinkIsThere() throws {
