@@ -43,6 +43,26 @@ struct HTTP1ClientTests {
         )
     }
 
+    /// Cancels `request` once `server` has seen `count` requests, and expects it to end with
+    /// `CancellationError`.
+    private static func cancel(
+        _ request: Task<HTTP1Client.Response, any Error>,
+        onceServerSaw count: Int,
+        _ server: HTTPTestServer
+    ) async throws {
+        while server.targets.count < count {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        request.cancel()
+        await #expect(throws: CancellationError.self) { try await request.value }
+    }
+
+    /// Where a redirect `response` sends the client, resolved against the last URL requested; `nil`
+    /// for a response without a `Location`.
+    private static func location(of response: HTTP1Client.Response, after requested: [URL]) -> URL? {
+        response.headers.first(name: "Location").flatMap { URL(string: $0, relativeTo: requested.last)?.absoluteURL }
+    }
+
     @Test func keepsTheConnectionAliveBetweenRequests() async throws {
         let server = try await HTTPTestServer(Self.metrics)
         let responses = try await Self.get(server, times: 3)
@@ -115,11 +135,7 @@ struct HTTP1ClientTests {
         let server = try await HTTPTestServer(.hang)
         let client = HTTPFeed.makeClient()
         let request = Task { try await Self.get(server, with: client) }
-        while server.targets.isEmpty {
-            try await Task.sleep(for: .milliseconds(5))
-        }
-        request.cancel()
-        await #expect(throws: CancellationError.self) { try await request.value }
+        try await Self.cancel(request, onceServerSaw: 1, server)
         await server.connectionsClosed()
         await client.shutdown()
         await server.stop()
@@ -158,11 +174,7 @@ struct HTTP1ClientTests {
             maximumBodyBytes: 1 << 20
         ) { response, requested in
             seen.withLockedValue { $0.append(requested.map(\.path)) }
-            guard let location = response.headers.first(name: "Location") else {
-                return nil
-            }
-            let next = try #require(URL(string: location, relativeTo: requested.last)?.absoluteURL)
-            return (next, ["X-Hop": "\(requested.count)"])
+            return Self.location(of: response, after: requested).map { ($0, ["X-Hop": "\(requested.count)"]) }
         }
         await client.shutdown()
         await server.stop()
@@ -196,17 +208,15 @@ struct HTTP1ClientTests {
         let client = HTTPFeed.makeClient()
         let url = try #require(URL(string: server.url("/a")))
         let request = Task {
-            try await client.get(url, headers: [:], deadline: .now() + .seconds(40), maximumBodyBytes: 1 << 20) {
-                response,
-                requested in
-                response.status == .found ? (URL(string: "/b", relativeTo: requested.last)!.absoluteURL, [:]) : nil
-            }
+            try await client.get(
+                url,
+                headers: [:],
+                deadline: .now() + .seconds(40),
+                maximumBodyBytes: 1 << 20,
+                redirects: { response, requested in Self.location(of: response, after: requested).map { ($0, [:]) } }
+            )
         }
-        while server.targets.count < 2 {
-            try await Task.sleep(for: .milliseconds(5))
-        }
-        request.cancel()
-        await #expect(throws: CancellationError.self) { try await request.value }
+        try await Self.cancel(request, onceServerSaw: 2, server)
         await client.shutdown()
         await server.connectionsClosed()
         await server.stop()
